@@ -1,0 +1,33 @@
+//! Posters: small PNGs whose colour comes from what was asked for, so a grid
+//! of them looks like a grid of different things.
+
+pub fn poster(seed: &str, width: u32, height: u32) -> Vec<u8> {
+    let (w, h) = (width.clamp(8, 400), height.clamp(8, 600));
+    let hash = seed.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
+    let base = [
+        (hash >> 16) as u8 | 0x30,
+        (hash >> 24) as u8 | 0x30,
+        (hash >> 32) as u8 | 0x30,
+    ];
+    let mut data = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        let shade = 255 - (y * 120 / h) as u8;
+        for _ in 0..w {
+            for c in base {
+                data.push(((c as u16 * shade as u16) / 255) as u8);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        if let Ok(mut writer) = enc.write_header() {
+            let _ = writer.write_image_data(&data);
+        }
+    }
+    out
+}

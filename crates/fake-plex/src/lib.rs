@@ -1,0 +1,376 @@
+#![recursion_limit = "256"]
+//! fake-plex: a fake plex.tv and any number of Plex Media Servers on loopback,
+//! for Reel's tests, demos and benchmarks. Every connection of every server is
+//! its own port with its own behaviour (see [`topology::Behaviour`]).
+
+pub mod image;
+pub mod library;
+mod net;
+pub mod plextv;
+pub mod pms;
+pub mod state;
+mod tls;
+pub mod topology;
+pub mod xml;
+
+use crate::net::{behave, bind_std, ListenerCtx};
+use crate::state::{ConnState, RecordedRequest, ServerState, Shared};
+use crate::topology::{Behaviour, Protocol, Topology};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// What a running instance tells its user (printed as one JSON line by the binary).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Info {
+    pub plex_tv_url: String,
+    pub auth_url: String,
+    pub admin_url: String,
+    pub account_token: String,
+    pub username: String,
+    /// PEM file of the CA that signed the https connections' certificate.
+    pub ca_file: Option<String>,
+    pub sink_url: String,
+    pub servers: Vec<ServerInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerInfo {
+    pub name: String,
+    pub machine_identifier: String,
+    pub access_token: String,
+    pub owned: bool,
+    pub connections: Vec<ConnectionInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConnectionInfo {
+    pub uri: String,
+    pub port: u16,
+    pub local: bool,
+    pub relay: bool,
+    pub protocol: Protocol,
+    pub behaviour: Behaviour,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Listen on consecutive ports from here (plex.tv first) instead of ephemeral ones,
+    /// so a demo's URLs stay the same from one run to the next.
+    pub port_base: Option<u16>,
+    /// Where to write the CA certificate; a temporary file when absent.
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+pub struct FakePlex {
+    shared: Arc<Shared>,
+    info: Info,
+    tasks: Vec<JoinHandle<()>>,
+    _ca_dir: Option<tempfile_dir::TempDir>,
+}
+
+mod tempfile_dir {
+    /// A directory removed on drop (kept tiny to avoid another dependency).
+    pub struct TempDir(pub std::path::PathBuf);
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+/// Another loopback address is another host as far as clients can tell.
+const OTHER_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
+
+fn port_at(base: Option<u16>, n: u16) -> u16 {
+    base.map(|b| b.saturating_add(n)).unwrap_or(0)
+}
+
+impl FakePlex {
+    pub async fn start(topology: Topology) -> anyhow::Result<Self> {
+        Self::start_with(topology, Options::default()).await
+    }
+
+    pub async fn start_with(topology: Topology, opts: Options) -> anyhow::Result<Self> {
+        let tls = tls::make()?;
+        let (ca_file, ca_dir) = match &opts.ca_file {
+            Some(p) => {
+                std::fs::write(p, &tls.ca_pem)?;
+                (p.clone(), None)
+            }
+            None => {
+                let dir = std::env::temp_dir()
+                    .join(format!("fake-plex-{}", uuid::Uuid::new_v4().simple()));
+                std::fs::create_dir_all(&dir)?;
+                let p = dir.join("ca.pem");
+                std::fs::write(&p, &tls.ca_pem)?;
+                (p, Some(tempfile_dir::TempDir(dir)))
+            }
+        };
+
+        let mut next_port = 0u16;
+        let mut take_port = || {
+            let p = port_at(opts.port_base, next_port);
+            next_port += 1;
+            p
+        };
+
+        let plextv_listener = bind_std(SocketAddr::new(LOOPBACK, take_port()))?;
+        let plextv_addr = plextv_listener.local_addr()?;
+        let sink_listener = bind_std(SocketAddr::new(OTHER_HOST, 0))
+            .or_else(|_| bind_std(SocketAddr::new(LOOPBACK, 0)))?;
+        let sink_addr = sink_listener.local_addr()?;
+        let sink_url = format!("http://{sink_addr}");
+        let account_token = topology
+            .account
+            .token
+            .clone()
+            .unwrap_or_else(state::random_token);
+
+        // Bind every connection first, so the resources list can name real ports.
+        let mut servers = Vec::new();
+        let mut listeners = Vec::new();
+        for spec in &topology.servers {
+            let machine_id = spec.machine_identifier.clone().unwrap_or_else(|| {
+                format!(
+                    "{}{}",
+                    uuid::Uuid::new_v4().simple(),
+                    &uuid::Uuid::new_v4().simple().to_string()[..8]
+                )
+            });
+            let mut conns = Vec::new();
+            for (index, c) in spec.connections.iter().enumerate() {
+                let listener = bind_std(SocketAddr::new(LOOPBACK, take_port()))?;
+                let addr = listener.local_addr()?;
+                let uri = format!("{}://{}", c.protocol.scheme(), addr);
+                let (tx, _) = watch::channel(c.behaviour.clone());
+                conns.push(ConnState {
+                    index,
+                    local: c.local,
+                    relay: c.relay,
+                    ipv6: c.ipv6,
+                    protocol: c.protocol,
+                    port: addr.port(),
+                    uri,
+                    behaviour: tx,
+                });
+                listeners.push((servers.len(), index, addr, listener));
+            }
+            servers.push(Arc::new(ServerState {
+                spec: spec.clone(),
+                machine_id,
+                access_token: spec
+                    .access_token
+                    .clone()
+                    .unwrap_or_else(state::random_token),
+                library: library::Library::generate(&spec.library),
+                watch: Mutex::new(HashMap::new()),
+                connections: conns,
+            }));
+        }
+
+        let (plextv_tx, _) = watch::channel(Behaviour::Ok);
+        let shared = Arc::new(Shared {
+            account: topology.account.clone(),
+            account_token,
+            pins: Mutex::new(HashMap::new()),
+            pin_lifetime: Duration::from_secs(topology.pin_lifetime_secs),
+            servers,
+            requests: Mutex::new(Vec::new()),
+            plextv_behaviour: plextv_tx,
+            sink_url: sink_url.clone(),
+        });
+
+        let mut tasks = Vec::new();
+        // plex.tv
+        let ctx = Arc::new(ListenerCtx {
+            name: "plextv".into(),
+            shared: shared.clone(),
+            behaviour: shared.plextv_behaviour.subscribe(),
+            imposter_id: String::new(),
+        });
+        let router =
+            plextv::router(shared.clone()).layer(axum::middleware::from_fn_with_state(ctx, behave));
+        tasks.push(tokio::spawn(net::serve(
+            plextv_addr,
+            Some(plextv_listener),
+            router,
+            None,
+            shared.plextv_behaviour.subscribe(),
+        )));
+        // the other host
+        let (sink_tx, sink_rx) = watch::channel(Behaviour::Ok);
+        let router = net::sink_router(shared.clone(), sink_rx.clone());
+        tasks.push(tokio::spawn(async move {
+            let _keep = sink_tx;
+            net::serve(sink_addr, Some(sink_listener), router, None, sink_rx).await
+        }));
+        // each server connection
+        for (si, ci, addr, listener) in listeners {
+            let server = shared.servers[si].clone();
+            let conn = &server.connections[ci];
+            let ctx = Arc::new(ListenerCtx {
+                name: format!("{}#{}", server.spec.name, ci),
+                shared: shared.clone(),
+                behaviour: conn.behaviour.subscribe(),
+                imposter_id: format!(
+                    "imposter{}",
+                    &server.machine_id[..server.machine_id.len().min(12)]
+                ),
+            });
+            let router = pms::router(pms::Pms {
+                server: server.clone(),
+                shared: shared.clone(),
+            })
+            .layer(axum::middleware::from_fn_with_state(ctx, behave));
+            let acceptor = (conn.protocol == Protocol::Https).then(|| tls.acceptor.clone());
+            let rx = conn.behaviour.subscribe();
+            let initial = (*rx.borrow() != Behaviour::Refuse).then_some(listener);
+            tasks.push(tokio::spawn(net::serve(
+                addr, initial, router, acceptor, rx,
+            )));
+        }
+
+        let plex_tv_url = format!("http://{plextv_addr}");
+        let info = Info {
+            auth_url: format!("{plex_tv_url}/auth"),
+            admin_url: format!("{plex_tv_url}/admin"),
+            plex_tv_url,
+            account_token: shared.account_token.clone(),
+            username: shared.account.username.clone(),
+            ca_file: Some(ca_file.display().to_string()),
+            sink_url,
+            servers: shared
+                .servers
+                .iter()
+                .map(|s| ServerInfo {
+                    name: s.spec.name.clone(),
+                    machine_identifier: s.machine_id.clone(),
+                    access_token: s.access_token.clone(),
+                    owned: s.spec.owned,
+                    connections: s
+                        .connections
+                        .iter()
+                        .map(|c| ConnectionInfo {
+                            uri: c.uri.clone(),
+                            port: c.port,
+                            local: c.local,
+                            relay: c.relay,
+                            protocol: c.protocol,
+                            behaviour: c.behaviour.borrow().clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        Ok(FakePlex {
+            shared,
+            info,
+            tasks,
+            _ca_dir: ca_dir,
+        })
+    }
+
+    pub fn info(&self) -> &Info {
+        &self.info
+    }
+
+    pub fn ca_pem(&self) -> String {
+        self.info
+            .ca_file
+            .as_deref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default()
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared
+            .requests
+            .lock()
+            .map(|l| l.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn clear_requests(&self) {
+        if let Ok(mut l) = self.shared.requests.lock() {
+            l.clear();
+        }
+    }
+
+    /// Acts as the user signing in at plex.tv: links the PIN to the account.
+    pub fn approve_pin(&self, id_or_code: &str) -> bool {
+        let Ok(mut pins) = self.shared.pins.lock() else {
+            return false;
+        };
+        let mut found = false;
+        for p in pins
+            .values_mut()
+            .filter(|p| p.id.to_string() == id_or_code || p.code == id_or_code)
+        {
+            p.auth_token = Some(self.shared.account_token.clone());
+            found = true;
+        }
+        found
+    }
+
+    pub fn expire_pin(&self, id: u64) {
+        if let Ok(mut pins) = self.shared.pins.lock() {
+            if let Some(p) = pins.get_mut(&id) {
+                p.expires = std::time::Instant::now() - Duration::from_millis(1);
+            }
+        }
+    }
+
+    pub fn pin_polls(&self, id: u64) -> u64 {
+        self.shared
+            .pins
+            .lock()
+            .ok()
+            .and_then(|p| p.get(&id).map(|p| p.polls))
+            .unwrap_or(0)
+    }
+
+    /// Changes how a server's connection (or plex.tv, target "plextv") answers from now on.
+    pub fn set_behaviour(
+        &self,
+        target: &str,
+        connection: Option<usize>,
+        behaviour: Behaviour,
+    ) -> bool {
+        plextv::apply_behaviour(
+            &self.shared,
+            &plextv::BehaviourChange {
+                target: target.into(),
+                connection,
+                behaviour,
+            },
+        )
+    }
+
+    /// (viewCount, viewOffset) the server holds for an item.
+    pub fn watch_state(&self, machine_id: &str, rating_key: u64) -> Option<(u32, u64)> {
+        self.shared
+            .server(machine_id)
+            .map(|s| s.watch_of(rating_key))
+    }
+
+    pub fn shutdown(mut self) {
+        for t in self.tasks.drain(..) {
+            t.abort();
+        }
+    }
+}
+
+impl Drop for FakePlex {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}

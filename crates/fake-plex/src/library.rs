@@ -1,0 +1,402 @@
+//! Generated libraries: movies, shows → seasons → episodes, artists → albums →
+//! tracks, deterministic for a seed, rendered in the shapes real servers send.
+
+use crate::topology::LibrarySpec;
+use serde_json::{json, Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Movie,
+    Show,
+    Season,
+    Episode,
+    Artist,
+    Album,
+    Track,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Movie => "movie",
+            Kind::Show => "show",
+            Kind::Season => "season",
+            Kind::Episode => "episode",
+            Kind::Artist => "artist",
+            Kind::Album => "album",
+            Kind::Track => "track",
+        }
+    }
+    pub fn number(self) -> u32 {
+        match self {
+            Kind::Movie => 1,
+            Kind::Show => 2,
+            Kind::Season => 3,
+            Kind::Episode => 4,
+            Kind::Artist => 8,
+            Kind::Album => 9,
+            Kind::Track => 10,
+        }
+    }
+    /// The XML element real servers use for this kind.
+    pub fn xml_tag(self) -> &'static str {
+        match self {
+            Kind::Movie | Kind::Episode => "Video",
+            Kind::Track => "Track",
+            _ => "Directory",
+        }
+    }
+    fn playable(self) -> bool {
+        matches!(self, Kind::Movie | Kind::Episode | Kind::Track)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub rating_key: u64,
+    pub kind: Kind,
+    pub title: String,
+    pub year: u32,
+    pub index: u32,
+    pub section: u32,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub added_at: i64,
+    pub duration_ms: u64,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub key: u32,
+    pub kind: Kind,
+    pub title: String,
+    pub uuid: String,
+    /// Indices into `Library::items` of the section's top-level items.
+    pub roots: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub sections: Vec<Section>,
+    pub items: Vec<Item>,
+}
+
+const FIRST_KEY: u64 = 1000;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*: deterministic, dependency-free, good enough for titles.
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[(self.next() % words.len() as u64) as usize]
+    }
+}
+
+const ADJ: &[&str] = &[
+    "Silent", "Crimson", "Last", "Hidden", "Golden", "Broken", "Distant", "Electric", "Quiet",
+    "Midnight", "Northern", "Paper", "Wild", "Glass", "Hollow", "Iron", "Velvet", "Burning",
+];
+const NOUN: &[&str] = &[
+    "Harbor", "Orchard", "Signal", "Frontier", "Lantern", "River", "Garden", "Empire", "Tide",
+    "Compass", "Canyon", "Machine", "Island", "Winter", "Archive", "Meadow", "Summit", "Echo",
+];
+
+impl Library {
+    pub fn generate(spec: &LibrarySpec) -> Self {
+        let mut lib = Library::default();
+        let mut rng = Rng(spec
+            .seed
+            .wrapping_mul(2_654_435_761)
+            .wrapping_add(0x9E37_79B9_7F4A_7C15)
+            | 1);
+        let title =
+            |rng: &mut Rng, n: usize| format!("The {} {} {}", rng.pick(ADJ), rng.pick(NOUN), n + 1);
+        if spec.movies > 0 {
+            let mut roots = Vec::with_capacity(spec.movies);
+            for n in 0..spec.movies {
+                let t = title(&mut rng, n);
+                roots.push(lib.push(&mut rng, Kind::Movie, t, 1, 0, None));
+            }
+            lib.add_section(1, Kind::Movie, "Movies", roots);
+        }
+        if spec.shows > 0 {
+            let mut roots = Vec::new();
+            for n in 0..spec.shows {
+                let t = title(&mut rng, n);
+                let show = lib.push(&mut rng, Kind::Show, t, 2, 0, None);
+                for s in 0..spec.seasons_per_show {
+                    let season = lib.push(
+                        &mut rng,
+                        Kind::Season,
+                        format!("Season {}", s + 1),
+                        2,
+                        s as u32 + 1,
+                        Some(show),
+                    );
+                    for e in 0..spec.episodes_per_season {
+                        let et = format!("{} {}", rng.pick(NOUN), e + 1);
+                        lib.push(&mut rng, Kind::Episode, et, 2, e as u32 + 1, Some(season));
+                    }
+                }
+                roots.push(show);
+            }
+            lib.add_section(2, Kind::Show, "TV Shows", roots);
+        }
+        if spec.artists > 0 {
+            let mut roots = Vec::new();
+            for n in 0..spec.artists {
+                let name = format!("{} {}", rng.pick(ADJ), rng.pick(NOUN));
+                let _ = n;
+                let artist = lib.push(&mut rng, Kind::Artist, name, 3, 0, None);
+                for a in 0..spec.albums_per_artist {
+                    let at = format!("{} Sessions", rng.pick(NOUN));
+                    let album = lib.push(&mut rng, Kind::Album, at, 3, a as u32 + 1, Some(artist));
+                    for t in 0..spec.tracks_per_album {
+                        let tt = format!("{} {}", rng.pick(ADJ), rng.pick(NOUN));
+                        lib.push(&mut rng, Kind::Track, tt, 3, t as u32 + 1, Some(album));
+                    }
+                }
+                roots.push(artist);
+            }
+            lib.add_section(3, Kind::Artist, "Music", roots);
+        }
+        lib
+    }
+
+    fn add_section(&mut self, key: u32, kind: Kind, title: &str, roots: Vec<usize>) {
+        self.sections.push(Section {
+            key,
+            kind,
+            title: title.into(),
+            uuid: format!("00000000-0000-4000-8000-{key:012}"),
+            roots,
+        });
+    }
+
+    fn push(
+        &mut self,
+        rng: &mut Rng,
+        kind: Kind,
+        title: String,
+        section: u32,
+        index: u32,
+        parent: Option<usize>,
+    ) -> usize {
+        let i = self.items.len();
+        let year = parent
+            .map(|p| self.items[p].year)
+            .unwrap_or(1950 + (rng.next() % 75) as u32);
+        self.items.push(Item {
+            rating_key: FIRST_KEY + i as u64,
+            kind,
+            title,
+            year,
+            index,
+            section,
+            parent,
+            children: Vec::new(),
+            added_at: 1_700_000_000 + i as i64 * 60,
+            duration_ms: match kind {
+                Kind::Movie => 5_400_000 + (rng.next() % 3_600_000),
+                Kind::Episode => 1_500_000 + (rng.next() % 1_800_000),
+                Kind::Track => 150_000 + (rng.next() % 200_000),
+                _ => 0,
+            },
+            summary: format!("A generated {} for testing Reel.", kind.name()),
+        });
+        if let Some(p) = parent {
+            self.items[p].children.push(i);
+        }
+        i
+    }
+
+    pub fn item(&self, rating_key: u64) -> Option<&Item> {
+        let i = rating_key.checked_sub(FIRST_KEY)? as usize;
+        self.items.get(i)
+    }
+
+    pub fn section(&self, key: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.key.to_string() == key)
+    }
+
+    pub fn leaves(&self, i: usize) -> usize {
+        let it = &self.items[i];
+        if it.children.is_empty() {
+            usize::from(it.kind.playable())
+        } else {
+            it.children.iter().map(|&c| self.leaves(c)).sum()
+        }
+    }
+
+    pub fn section_json(&self, s: &Section) -> Value {
+        let (art, thumb) = match s.kind {
+            Kind::Movie => ("/:/resources/movie-fanart.jpg", "/:/resources/movie.png"),
+            Kind::Show => ("/:/resources/show-fanart.jpg", "/:/resources/show.png"),
+            _ => ("/:/resources/artist-fanart.jpg", "/:/resources/artist.png"),
+        };
+        json!({
+            "allowSync": true, "art": art, "composite": format!("/library/sections/{}/composite/1", s.key),
+            "filters": true, "refreshing": false, "thumb": thumb, "key": s.key.to_string(),
+            "type": s.kind.name(), "title": s.title, "agent": "tv.plex.agents.none",
+            "scanner": "Plex Scanner", "language": "en-US", "uuid": s.uuid,
+            "updatedAt": 1_700_000_000, "createdAt": 1_700_000_000, "scannedAt": 1_700_000_000,
+            "content": true, "directory": true, "contentChangedAt": 1, "hidden": 0,
+            "Location": [{"id": s.key, "path": format!("/media/{}", s.title)}],
+        })
+    }
+
+    /// One item as `/library/metadata` lists it; `watch` is (viewCount, viewOffset).
+    pub fn item_json(&self, i: usize, watch: (u32, u64)) -> Value {
+        let it = &self.items[i];
+        let rk = it.rating_key;
+        let mut m = Map::new();
+        m.insert("ratingKey".into(), json!(rk.to_string()));
+        let key = if it.children.is_empty() && it.kind.playable() {
+            format!("/library/metadata/{rk}")
+        } else {
+            format!("/library/metadata/{rk}/children")
+        };
+        m.insert("key".into(), json!(key));
+        m.insert(
+            "guid".into(),
+            json!(format!("plex://{}/fake{rk}", it.kind.name())),
+        );
+        m.insert("type".into(), json!(it.kind.name()));
+        m.insert("title".into(), json!(it.title));
+        m.insert("summary".into(), json!(it.summary));
+        m.insert("index".into(), json!(it.index));
+        m.insert("year".into(), json!(it.year));
+        m.insert(
+            "thumb".into(),
+            json!(format!("/library/metadata/{rk}/thumb/{}", it.added_at)),
+        );
+        m.insert(
+            "art".into(),
+            json!(format!("/library/metadata/{rk}/art/{}", it.added_at)),
+        );
+        m.insert("addedAt".into(), json!(it.added_at));
+        m.insert("updatedAt".into(), json!(it.added_at));
+        m.insert("librarySectionID".into(), json!(it.section));
+        m.insert(
+            "librarySectionKey".into(),
+            json!(format!("/library/sections/{}", it.section)),
+        );
+        if let Some(s) = self.sections.iter().find(|s| s.key == it.section) {
+            m.insert("librarySectionTitle".into(), json!(s.title));
+        }
+        if let Some(p) = it.parent {
+            let parent = &self.items[p];
+            m.insert(
+                "parentRatingKey".into(),
+                json!(parent.rating_key.to_string()),
+            );
+            m.insert(
+                "parentKey".into(),
+                json!(format!("/library/metadata/{}", parent.rating_key)),
+            );
+            m.insert("parentTitle".into(), json!(parent.title));
+            m.insert("parentIndex".into(), json!(parent.index));
+            m.insert(
+                "parentThumb".into(),
+                json!(format!(
+                    "/library/metadata/{}/thumb/{}",
+                    parent.rating_key, parent.added_at
+                )),
+            );
+            if let Some(g) = parent.parent {
+                let gp = &self.items[g];
+                m.insert(
+                    "grandparentRatingKey".into(),
+                    json!(gp.rating_key.to_string()),
+                );
+                m.insert(
+                    "grandparentKey".into(),
+                    json!(format!("/library/metadata/{}", gp.rating_key)),
+                );
+                m.insert("grandparentTitle".into(), json!(gp.title));
+                m.insert(
+                    "grandparentThumb".into(),
+                    json!(format!(
+                        "/library/metadata/{}/thumb/{}",
+                        gp.rating_key, gp.added_at
+                    )),
+                );
+            }
+        }
+        if it.kind.playable() {
+            m.insert("duration".into(), json!(it.duration_ms));
+            if watch.0 > 0 {
+                m.insert("viewCount".into(), json!(watch.0));
+                m.insert("lastViewedAt".into(), json!(1_700_100_000));
+            }
+            if watch.1 > 0 {
+                m.insert("viewOffset".into(), json!(watch.1));
+            }
+            let part = rk * 10;
+            let (container, media) = if it.kind == Kind::Track {
+                ("mp3", json!({"audioCodec": "mp3", "audioChannels": 2}))
+            } else {
+                (
+                    "mkv",
+                    json!({"videoCodec": "h264", "audioCodec": "aac", "videoResolution": "1080", "width": 1920, "height": 1080}),
+                )
+            };
+            let mut media = media;
+            if let Value::Object(mo) = &mut media {
+                mo.insert("id".into(), json!(rk * 10 + 1));
+                mo.insert("duration".into(), json!(it.duration_ms));
+                mo.insert("container".into(), json!(container));
+                mo.insert("Part".into(), json!([{
+                    "id": part, "key": format!("/library/parts/{part}/{}/file.{container}", it.added_at),
+                    "duration": it.duration_ms, "file": format!("/media/{}.{container}", it.title),
+                    "size": 1_000_000 + rk, "container": container,
+                }]));
+            }
+            m.insert("Media".into(), json!([media]));
+        } else {
+            let leaves = self.leaves(i);
+            m.insert("leafCount".into(), json!(leaves));
+            m.insert("childCount".into(), json!(it.children.len()));
+            m.insert("viewedLeafCount".into(), json!(0));
+        }
+        Value::Object(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generates_the_requested_shape() {
+        let spec = LibrarySpec {
+            movies: 10,
+            shows: 2,
+            seasons_per_show: 3,
+            episodes_per_season: 4,
+            artists: 1,
+            albums_per_artist: 2,
+            tracks_per_album: 5,
+            seed: 1,
+        };
+        let lib = Library::generate(&spec);
+        assert_eq!(lib.sections.len(), 3);
+        assert_eq!(lib.sections[0].roots.len(), 10);
+        let show = lib.sections[1].roots[0];
+        assert_eq!(lib.items[show].children.len(), 3);
+        assert_eq!(lib.leaves(show), 12);
+        let artist = lib.sections[2].roots[0];
+        assert_eq!(lib.leaves(artist), 10);
+        let again = Library::generate(&spec);
+        assert_eq!(
+            lib.items[5].title, again.items[5].title,
+            "deterministic for a seed"
+        );
+    }
+}

@@ -1,0 +1,54 @@
+use clap::Parser;
+use fake_plex::topology::Topology;
+use fake_plex::{FakePlex, Options};
+use std::path::PathBuf;
+
+/// A fake plex.tv and Plex Media Servers on loopback, for Reel's tests and demo.
+/// Prints one JSON line (URLs, the account token, every connection) once listening.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Topology file (TOML, or JSON by extension). Without one, the demo account.
+    #[arg(long)]
+    topology: Option<PathBuf>,
+    /// Size of the demo library (about this many items; mostly movies).
+    #[arg(long)]
+    items: Option<usize>,
+    /// Listen on consecutive ports from this one instead of ephemeral ports.
+    #[arg(long)]
+    port_base: Option<u16>,
+    /// Write the https CA certificate here (PEM).
+    #[arg(long)]
+    ca_file: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let mut topology = match &args.topology {
+        Some(p) => Topology::load(p)
+            .map_err(|e| anyhow::anyhow!("cannot read topology {}: {e}", p.display()))?,
+        None => Topology::demo(args.items),
+    };
+    if let (Some(n), Some(_)) = (args.items, &args.topology) {
+        for s in &mut topology.servers {
+            s.library = fake_plex::topology::LibrarySpec::sized(n);
+        }
+    }
+    let fp = FakePlex::start_with(
+        topology,
+        Options {
+            port_base: args.port_base,
+            ca_file: args.ca_file,
+        },
+    )
+    .await?;
+    println!("{}", serde_json::to_string(fp.info())?);
+    tokio::signal::ctrl_c().await?;
+    fp.shutdown();
+    Ok(())
+}
