@@ -50,7 +50,9 @@ pub async fn serve(
     let mut conns = JoinSet::new();
     loop {
         if *behaviour.borrow_and_update() == Behaviour::Refuse {
+            // A server that goes away takes its open connections with it.
             listener = None;
+            conns.abort_all();
             if behaviour.changed().await.is_err() {
                 return;
             }
@@ -197,10 +199,12 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
                 header::CONTENT_LENGTH,
                 HeaderValue::from(bytes.len().max(2)),
             );
-            let stream = futures::stream::iter(vec![
-                Ok::<Bytes, std::io::Error>(half),
-                Err(std::io::Error::other("truncated on purpose")),
-            ]);
+            // Half the body goes out (and is flushed) before the connection drops.
+            let stream = futures::stream::once(async move { Ok::<Bytes, std::io::Error>(half) })
+                .chain(futures::stream::once(async {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Err(std::io::Error::other("truncated on purpose"))
+                }));
             Response::from_parts(parts, Body::from_stream(stream))
         }
         Behaviour::Huge(mb) => {

@@ -71,15 +71,13 @@ struct Ctx {
 }
 
 /// Token check shared by every route but /identity.
-fn authorize(p: &Pms, headers: &HeaderMap, query: &Option<String>) -> Result<Ctx, Response> {
+fn authorize(p: &Pms, headers: &HeaderMap, query: &Option<String>) -> Option<Ctx> {
     let token = token_of(headers, query.as_deref().unwrap_or(""));
-    if p.server.accepts(token.as_deref(), &p.shared.account_token) {
-        Ok(Ctx {
+    p.server
+        .accepts(token.as_deref(), &p.shared.account_token)
+        .then(|| Ctx {
             json: wants_json(headers),
         })
-    } else {
-        Err(unauthorized())
-    }
 }
 
 async fn identity(State(p): State<Pms>, headers: HeaderMap) -> Response {
@@ -91,9 +89,8 @@ async fn identity(State(p): State<Pms>, headers: HeaderMap) -> Response {
 }
 
 async fn root(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     render(
         c.json,
@@ -122,9 +119,8 @@ async fn root(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -
 }
 
 async fn library_root(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     render(
         c.json,
@@ -139,9 +135,8 @@ async fn library_root(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): Raw
 }
 
 async fn sections(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     let lib = &p.server.library;
     let dirs: Vec<Value> = lib.sections.iter().map(|s| lib.section_json(s)).collect();
@@ -157,9 +152,8 @@ async fn section_detail(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     let Some(s) = p.server.library.section(&key) else {
         return not_found();
@@ -197,9 +191,8 @@ async fn section_all(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     let q = q.unwrap_or_default();
     let lib = &p.server.library;
@@ -260,9 +253,8 @@ async fn metadata(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     match item_index(&p, &id) {
         Some(i) => container(&p, c.json, vec![i], json!({})),
@@ -276,9 +268,8 @@ async fn children(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     let Some(i) = item_index(&p, &id) else {
         return not_found();
@@ -330,9 +321,8 @@ fn recent(p: &Pms, kind: Kind, n: usize) -> Vec<usize> {
 }
 
 async fn on_deck(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     container(
         &p,
@@ -347,9 +337,8 @@ async fn recently_added(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     let mut items = recent(&p, Kind::Movie, 20);
     items.extend(recent(&p, Kind::Episode, 20));
@@ -357,9 +346,8 @@ async fn recently_added(
 }
 
 async fn hubs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     let lib = &p.server.library;
     let hub = |id: &str, title: &str, ty: &str, items: Vec<usize>| {
@@ -409,9 +397,8 @@ fn set_watch(p: &Pms, rating_key: u64, f: impl FnOnce(&mut (u32, u64))) {
 }
 
 async fn timeline(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let c = match authorize(&p, &headers, &q) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
     };
     let q = q.unwrap_or_default();
     let rk = query_param(&q, "ratingKey").and_then(|v| v.parse::<u64>().ok());
@@ -443,8 +430,8 @@ async fn unscrobble(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQu
 }
 
 async fn mark(p: Pms, headers: HeaderMap, q: Option<String>, watched: bool) -> Response {
-    if let Err(r) = authorize(&p, &headers, &q) {
-        return r;
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
     }
     let q = q.unwrap_or_default();
     if query_param(&q, "identifier").as_deref() != Some("com.plexapp.plugins.library") {
@@ -483,15 +470,15 @@ async fn thumb(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if let Err(r) = authorize(&p, &headers, &q) {
-        return r;
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
     }
     png(crate::image::poster(&id, 200, 300))
 }
 
 async fn transcode(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    if let Err(r) = authorize(&p, &headers, &q) {
-        return r;
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
     }
     let q = q.unwrap_or_default();
     let Some(url) = query_param(&q, "url") else {

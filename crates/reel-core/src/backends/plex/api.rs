@@ -1,0 +1,147 @@
+//! A Plex Media Server at one chosen URL, with that server's own token.
+
+use super::types::{Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer};
+use crate::error::{Error, Result};
+use crate::http::{check_status, host_of, parse_json, read_limited, HttpClient};
+use crate::models::{MediaItem, Page, Section};
+use crate::token::Token;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+use tracing::{info_span, Instrument};
+use url::Url;
+
+const API_TIMEOUT: Duration = Duration::from_secs(30);
+/// An identity answer is tiny; anything big is not a Plex server.
+const IDENTITY_LIMIT: usize = 64 << 10;
+
+#[derive(Clone)]
+pub struct PlexServerClient {
+    http: HttpClient,
+    base: Url,
+    token: Token,
+}
+
+impl PlexServerClient {
+    pub fn new(http: HttpClient, base_url: &str, token: Token) -> Result<Self> {
+        let base = Url::parse(base_url)
+            .map_err(|e| Error::Invalid(format!("server URL {base_url:?}: {e}")))?;
+        Ok(Self { http, base, token })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    fn url(&self, path_and_query: &str) -> Result<Url> {
+        self.base
+            .join(path_and_query)
+            .map_err(|e| Error::Invalid(format!("{path_and_query}: {e}")))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let url = self.url(path)?;
+        let env: Envelope<T> = self
+            .http
+            .get_json(&url, Some(&self.token), API_TIMEOUT)
+            .instrument(info_span!("pms_get", host = %host_of(&url), path = %url.path()))
+            .await?;
+        Ok(env.media_container)
+    }
+
+    /// `GET /identity`, without a token: which server answers at `base`.
+    pub async fn identity_at(http: &HttpClient, base: &Url, timeout: Duration) -> Result<Identity> {
+        let url = base
+            .join("/identity")
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        let resp = http
+            .send(http.request(Method::GET, &url, None, timeout), &url)
+            .await?;
+        let status = resp.status();
+        let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
+        check_status(status, &url, &body)?;
+        let env: Envelope<Identity> = parse_json(&url, &body)?;
+        Ok(env.media_container)
+    }
+
+    pub async fn identity(&self) -> Result<Identity> {
+        Self::identity_at(&self.http, &self.base, API_TIMEOUT).await
+    }
+
+    pub async fn sections(&self) -> Result<Vec<Section>> {
+        let c: SectionsContainer = self.get("/library/sections").await?;
+        Ok(c.directory.into_iter().map(Into::into).collect())
+    }
+
+    /// One page of a section's top-level items.
+    pub async fn items(
+        &self,
+        section_key: &str,
+        offset: usize,
+        size: usize,
+    ) -> Result<Page<MediaItem>> {
+        let path = format!(
+            "/library/sections/{}/all?X-Plex-Container-Start={offset}&X-Plex-Container-Size={size}",
+            urlencode(section_key)
+        );
+        let c: ItemsContainer = self.get(&path).await?;
+        let items: Vec<MediaItem> = c.metadata.into_iter().map(Into::into).collect();
+        let total = c
+            .total_size
+            .and_then(|t| usize::try_from(t).ok())
+            .unwrap_or(offset + items.len());
+        Ok(Page {
+            offset: c
+                .offset
+                .and_then(|o| usize::try_from(o).ok())
+                .unwrap_or(offset),
+            total,
+            items,
+        })
+    }
+
+    /// Every item of a section, page by page.
+    pub async fn all_items(&self, section_key: &str, page_size: usize) -> Result<Vec<MediaItem>> {
+        let mut out = Vec::new();
+        loop {
+            let page = self.items(section_key, out.len(), page_size).await?;
+            let got = page.items.len();
+            out.extend(page.items);
+            if got == 0 || out.len() >= page.total {
+                return Ok(out);
+            }
+        }
+    }
+
+    pub async fn metadata(&self, rating_key: &str) -> Result<Option<MediaItem>> {
+        let c: ItemsContainer = self
+            .get(&format!("/library/metadata/{}", urlencode(rating_key)))
+            .await?;
+        Ok(c.metadata.into_iter().next().map(Into::into))
+    }
+
+    /// Seasons of a show, episodes of a season, albums of an artist, tracks of an album.
+    pub async fn children(&self, rating_key: &str) -> Result<Vec<MediaItem>> {
+        let c: ItemsContainer = self
+            .get(&format!(
+                "/library/metadata/{}/children",
+                urlencode(rating_key)
+            ))
+            .await?;
+        Ok(c.metadata.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn hubs(&self) -> Result<Vec<Hub>> {
+        let c: HubsContainer = self.get("/hubs").await?;
+        Ok(c.hub.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn on_deck(&self) -> Result<Vec<MediaItem>> {
+        let c: ItemsContainer = self.get("/library/onDeck").await?;
+        Ok(c.metadata.into_iter().map(Into::into).collect())
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

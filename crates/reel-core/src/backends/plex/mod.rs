@@ -1,0 +1,8 @@
+//! Plex: plex.tv (sign-in, discovery) and Plex Media Servers.
+
+pub mod api;
+pub mod auth;
+pub mod types;
+
+pub use api::PlexServerClient;
+pub use auth::{PinStatus, PlexAuth, SignInPin};

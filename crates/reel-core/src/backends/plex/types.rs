@@ -1,0 +1,281 @@
+//! Plex's JSON as sent on the wire. Lenient on purpose: real servers send ids
+//! as strings or numbers and booleans as true/1/"1", and fields come and go.
+
+use crate::models::{Connection, ItemKind, MediaItem, Section};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => b,
+        Value::Number(n) => n.as_i64().unwrap_or(0) != 0,
+        Value::String(s) => matches!(s.as_str(), "1" | "true"),
+        _ => false,
+    })
+}
+
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    })
+}
+
+fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    })
+}
+
+fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Envelope<T> {
+    #[serde(rename = "MediaContainer")]
+    pub media_container: T,
+}
+
+/// One device from plex.tv's `/api/v2/resources`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlexResource {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient_string")]
+    pub client_identifier: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub provides: String,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub owned: bool,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub access_token: Option<String>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub https_required: bool,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub presence: bool,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub product_version: Option<String>,
+    #[serde(default)]
+    pub connections: Vec<WireConnection>,
+}
+
+impl PlexResource {
+    pub fn is_server(&self) -> bool {
+        self.provides.split(',').any(|p| p.trim() == "server")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WireConnection {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub protocol: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub address: String,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub port: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub uri: String,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub local: bool,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub relay: bool,
+    #[serde(default, rename = "IPv6", deserialize_with = "lenient_bool")]
+    pub ipv6: bool,
+}
+
+impl From<WireConnection> for Connection {
+    fn from(w: WireConnection) -> Self {
+        Connection {
+            uri: w.uri.trim_end_matches('/').to_string(),
+            protocol: w.protocol,
+            address: w.address,
+            port: w.port.and_then(|p| u16::try_from(p).ok()).unwrap_or(0),
+            local: w.local,
+            relay: w.relay,
+            ipv6: w.ipv6,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlexUser {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub id: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub uuid: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub username: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub email: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub thumb: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WirePin {
+    pub id: u64,
+    #[serde(deserialize_with = "lenient_string")]
+    pub code: String,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub expires_in: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub expires_at: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub auth_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    #[serde(deserialize_with = "lenient_string")]
+    pub machine_identifier: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SectionsContainer {
+    #[serde(rename = "Directory", default)]
+    pub directory: Vec<WireSection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WireSection {
+    #[serde(deserialize_with = "lenient_string")]
+    pub key: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub title: String,
+    #[serde(rename = "type", default, deserialize_with = "lenient_string")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub uuid: Option<String>,
+}
+
+impl From<WireSection> for Section {
+    fn from(w: WireSection) -> Self {
+        Section {
+            key: w.key,
+            title: w.title,
+            kind: w.kind,
+            uuid: w.uuid,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemsContainer {
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub size: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub total_size: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub offset: Option<i64>,
+    #[serde(rename = "Metadata", default)]
+    pub metadata: Vec<WireItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireItem {
+    #[serde(deserialize_with = "lenient_string")]
+    pub rating_key: String,
+    #[serde(rename = "type", default, deserialize_with = "lenient_string")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub title: String,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub year: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub index: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub thumb: Option<String>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub duration: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub view_count: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub view_offset: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub leaf_count: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub viewed_leaf_count: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub parent_title: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub grandparent_title: Option<String>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub added_at: Option<i64>,
+}
+
+impl From<WireItem> for MediaItem {
+    fn from(w: WireItem) -> Self {
+        MediaItem {
+            rating_key: w.rating_key,
+            kind: ItemKind::from_plex(&w.kind),
+            title: w.title,
+            year: w.year.and_then(|y| i32::try_from(y).ok()),
+            index: w.index,
+            summary: w.summary,
+            thumb: w.thumb,
+            duration_ms: w.duration,
+            view_count: w.view_count.unwrap_or(0),
+            view_offset_ms: w.view_offset.unwrap_or(0),
+            leaf_count: w.leaf_count,
+            viewed_leaf_count: w.viewed_leaf_count,
+            parent_title: w.parent_title,
+            grandparent_title: w.grandparent_title,
+            added_at: w.added_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HubsContainer {
+    #[serde(rename = "Hub", default)]
+    pub hub: Vec<WireHub>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireHub {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub hub_identifier: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub title: String,
+    #[serde(rename = "type", default, deserialize_with = "lenient_string")]
+    pub kind: String,
+    #[serde(rename = "Metadata", default)]
+    pub metadata: Vec<WireItem>,
+}
+
+/// A home-screen row: Continue Watching, Recently Added…
+#[derive(Debug, Clone, serde::Serialize, Deserialize, PartialEq)]
+pub struct Hub {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<MediaItem>,
+}
+
+impl From<WireHub> for Hub {
+    fn from(w: WireHub) -> Self {
+        Hub {
+            id: w.hub_identifier,
+            title: w.title,
+            items: w.metadata.into_iter().map(Into::into).collect(),
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! `config.toml`: what Reel remembers besides secrets. Reads the layout Reel
+//! 0.3 wrote, keeps fields it does not know, writes atomically with mode 0600,
+//! and re-reads under a lock before each write so the app and `reel-cli` never
+//! undo each other's changes.
+
+use crate::error::{Error, Result};
+use crate::models::{AuthProvider, Source};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct Config {
+    #[serde(default)]
+    pub runtime: RuntimeConfig,
+    /// Reel 0.3 could keep a Plex token here; it is moved to the keyring and removed.
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub backends: toml::Table,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct RuntimeConfig {
+    /// A UUID made once per install, sent as `X-Plex-Client-Identifier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_identifier: Option<String>,
+    #[serde(
+        default,
+        alias = "configured_backends",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub legacy_backends: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub library_visibility: BTreeMap<String, bool>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub auth_providers: BTreeMap<String, AuthProvider>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cached_sources: BTreeMap<String, Vec<Source>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources_last_fetched: BTreeMap<String, DateTime<Utc>>,
+    /// Connections the user pinned, by source id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pinned_connections: BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+impl Config {
+    pub fn is_sources_cache_stale(&self, provider_id: &str, max_age: std::time::Duration) -> bool {
+        match self.runtime.sources_last_fetched.get(provider_id) {
+            Some(t) => (Utc::now() - *t)
+                .to_std()
+                .map(|age| age > max_age)
+                .unwrap_or(false),
+            None => true,
+        }
+    }
+
+    pub fn library_visible(&self, library_id: &str) -> bool {
+        self.runtime
+            .library_visibility
+            .get(library_id)
+            .copied()
+            .unwrap_or(true)
+    }
+
+    /// Every cached source, of every provider.
+    pub fn all_sources(&self) -> impl Iterator<Item = &Source> {
+        self.runtime.cached_sources.values().flatten()
+    }
+}
+
+/// What happened while loading, for the user to be told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadNotice {
+    /// The file could not be read as settings; it was kept under this name.
+    CorruptMovedAside { kept_as: PathBuf, reason: String },
+}
+
+impl std::fmt::Display for LoadNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadNotice::CorruptMovedAside { kept_as, reason } => write!(
+                f,
+                "Reel's settings file was damaged ({reason}). It was kept as {} and Reel started with fresh settings; your accounts may need to be added again.",
+                kept_as.display()
+            ),
+        }
+    }
+}
+
+pub struct ConfigStore {
+    path: PathBuf,
+    current: Mutex<Config>,
+}
+
+pub fn default_path() -> PathBuf {
+    crate::paths::config_dir().join("config.toml")
+}
+
+fn read(path: &Path) -> std::result::Result<Option<Config>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text)
+            .map(Some)
+            .map_err(|e| e.message().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err("it is not text".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let stamp = Utc::now().format("%Y%m%dT%H%M%S");
+    let mut kept = path.with_extension(format!("toml.corrupt-{stamp}"));
+    let mut n = 1;
+    while kept.exists() {
+        kept = path.with_extension(format!("toml.corrupt-{stamp}-{n}"));
+        n += 1;
+    }
+    std::fs::rename(path, &kept)?;
+    Ok(kept)
+}
+
+impl ConfigStore {
+    /// Loads `path`. A damaged file is renamed aside (never overwritten) and
+    /// reported; an unreadable one (permissions) is an error.
+    pub fn load(path: impl Into<PathBuf>) -> Result<(Self, Option<LoadNotice>)> {
+        let path = path.into();
+        let (config, notice) = match read(&path) {
+            Ok(c) => (c.unwrap_or_default(), None),
+            Err(reason) if path.exists() && std::fs::File::open(&path).is_ok() => {
+                let kept_as = move_aside(&path).map_err(|e| Error::ConfigWrite {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
+                tracing::warn!(kept = %kept_as.display(), "config.toml was damaged: {reason}");
+                (
+                    Config::default(),
+                    Some(LoadNotice::CorruptMovedAside { kept_as, reason }),
+                )
+            }
+            Err(reason) => return Err(Error::ConfigWrite { path, reason }),
+        };
+        Ok((
+            Self {
+                path,
+                current: Mutex::new(config),
+            },
+            notice,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A copy of the settings as last read or written.
+    pub fn get(&self) -> Config {
+        self.current.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Re-reads the file under an exclusive lock, applies `f`, and writes the
+    /// result atomically, so concurrent writers (app, CLI) compose.
+    pub fn update<T>(&self, f: impl FnOnce(&mut Config) -> T) -> Result<T> {
+        let err = |reason: String| Error::ConfigWrite {
+            path: self.path.clone(),
+            reason,
+        };
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+        let lock_path = self.path.with_extension("toml.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| err(e.to_string()))?;
+        lock.lock()
+            .map_err(|e| err(format!("cannot lock settings: {e}")))?;
+
+        let mut guard = self
+            .current
+            .lock()
+            .map_err(|_| err("settings lock poisoned".into()))?;
+        let mut config = match read(&self.path) {
+            Ok(Some(c)) => c,
+            Ok(None) => guard.clone(),
+            // Damaged since we loaded it: keep it aside, build on what we know.
+            Err(_) => {
+                let _ = move_aside(&self.path);
+                guard.clone()
+            }
+        };
+        let out = f(&mut config);
+        write_atomic(&self.path, &config).map_err(|e| err(e.to_string()))?;
+        *guard = config;
+        drop(guard);
+        let _ = lock.unlock();
+        Ok(out)
+    }
+
+    /// Re-reads the file (what another process wrote), keeping ours if it is damaged.
+    pub fn reload(&self) -> Config {
+        if let Ok(Some(c)) = read(&self.path) {
+            if let Ok(mut g) = self.current.lock() {
+                *g = c;
+            }
+        }
+        self.get()
+    }
+}
+
+fn write_atomic(path: &Path, config: &Config) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let text = toml::to_string_pretty(config).map_err(std::io::Error::other)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".config.toml.")
+        .tempfile_in(dir)?;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

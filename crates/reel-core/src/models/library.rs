@@ -1,0 +1,91 @@
+use serde::{Deserialize, Serialize};
+
+/// A library section on a server (Movies, TV Shows, Music…).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Section {
+    pub key: String,
+    pub title: String,
+    pub kind: String,
+    pub uuid: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Movie,
+    Show,
+    Season,
+    Episode,
+    Artist,
+    Album,
+    Track,
+    Other,
+}
+
+impl ItemKind {
+    pub fn from_plex(s: &str) -> Self {
+        match s {
+            "movie" => Self::Movie,
+            "show" => Self::Show,
+            "season" => Self::Season,
+            "episode" => Self::Episode,
+            "artist" => Self::Artist,
+            "album" => Self::Album,
+            "track" => Self::Track,
+            _ => Self::Other,
+        }
+    }
+    /// Plex's type number (used in `type=` filters).
+    pub fn number(self) -> Option<u32> {
+        Some(match self {
+            Self::Movie => 1,
+            Self::Show => 2,
+            Self::Season => 3,
+            Self::Episode => 4,
+            Self::Artist => 8,
+            Self::Album => 9,
+            Self::Track => 10,
+            Self::Other => return None,
+        })
+    }
+    pub fn has_children(self) -> bool {
+        matches!(self, Self::Show | Self::Season | Self::Artist | Self::Album)
+    }
+}
+
+/// One movie, show, season, episode, artist, album or track.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MediaItem {
+    pub rating_key: String,
+    pub kind: ItemKind,
+    pub title: String,
+    pub year: Option<i32>,
+    pub index: Option<i64>,
+    pub summary: Option<String>,
+    pub thumb: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub view_count: i64,
+    pub view_offset_ms: i64,
+    pub leaf_count: Option<i64>,
+    pub viewed_leaf_count: Option<i64>,
+    pub parent_title: Option<String>,
+    pub grandparent_title: Option<String>,
+    pub added_at: Option<i64>,
+}
+
+impl MediaItem {
+    pub fn watched(&self) -> bool {
+        match (self.leaf_count, self.viewed_leaf_count) {
+            (Some(all), Some(seen)) if all > 0 => seen >= all,
+            _ => self.view_count > 0,
+        }
+    }
+}
+
+/// One page of a paged listing.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Page<T> {
+    pub offset: usize,
+    pub total: usize,
+    pub items: Vec<T>,
+}

@@ -1,0 +1,608 @@
+//! AuthManager: accounts, server discovery and the three layers Reel
+//! remembers them in — the provider map in memory, `config.toml` (no
+//! secrets), and the keyring (secrets).
+
+use crate::backends::plex::types::PlexResource;
+use crate::backends::plex::{PlexAuth, PlexServerClient};
+use crate::config::{ConfigStore, LoadNotice};
+use crate::error::{Error, Result};
+use crate::http::{ClientIdentity, HttpClient};
+use crate::models::{AuthProvider, Connection, ConnectionInfo, Source, SourceType};
+use crate::services::connection::{self, not_allowed, static_order, ProbePolicy};
+use crate::services::secrets::{SecretStore, LEGACY_SERVICE, SERVICE};
+use crate::token::Token;
+use chrono::Utc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::RwLock;
+use tracing::{info, info_span, warn, Instrument};
+
+/// How long discovered servers count as fresh (the design note's 5 minutes).
+pub const DEFAULT_SOURCES_TTL: Duration = Duration::from_secs(300);
+
+/// Where a list of sources came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Just discovered from plex.tv and probed.
+    Fresh,
+    /// From config.toml, still within its lifetime.
+    Cache,
+    /// From config.toml because discovery failed; the error, in words.
+    StaleCache { error: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Discovery {
+    pub sources: Vec<Source>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct MigrationReport {
+    pub migrated: Vec<String>,
+    /// Backends left for a later try (plex.tv unreachable), with the reason.
+    pub deferred: Vec<(String, String)>,
+    /// Backends dropped: no token anywhere, or plex.tv rejected it.
+    pub dropped: Vec<(String, String)>,
+}
+
+pub struct AuthManager {
+    providers: Arc<RwLock<HashMap<String, AuthProvider>>>,
+    config: Arc<ConfigStore>,
+    secrets: SecretStore,
+    http: HttpClient,
+    plex: PlexAuth,
+    policy: ProbePolicy,
+    sources_ttl: Duration,
+    refreshing: Mutex<HashSet<String>>,
+}
+
+pub fn token_key(id: &str) -> String {
+    SecretStore::key(id, "token")
+}
+
+impl AuthManager {
+    pub fn new(
+        config: Arc<ConfigStore>,
+        secrets: SecretStore,
+        http: HttpClient,
+        plex: PlexAuth,
+    ) -> Self {
+        let providers = config.get().runtime.auth_providers.into_iter().collect();
+        Self {
+            providers: Arc::new(RwLock::new(providers)),
+            config,
+            secrets,
+            http,
+            plex,
+            policy: ProbePolicy::default(),
+            sources_ttl: DEFAULT_SOURCES_TTL,
+            refreshing: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The usual set-up: settings at `config_path`, a client identifier made
+    /// once per install, plex.tv from `REEL_PLEX_TV_URL`.
+    pub fn open(config_path: impl Into<std::path::PathBuf>) -> Result<(Self, Option<LoadNotice>)> {
+        let (store, notice) = ConfigStore::load(config_path)?;
+        let client_id = match store.get().runtime.client_identifier {
+            Some(id) => id,
+            None => store.update(|c| {
+                c.runtime
+                    .client_identifier
+                    .get_or_insert_with(|| uuid::Uuid::new_v4().to_string())
+                    .clone()
+            })?,
+        };
+        let http = HttpClient::new(ClientIdentity::new(client_id))?;
+        let plex = PlexAuth::new(http.clone())?;
+        Ok((
+            Self::new(Arc::new(store), SecretStore::new(), http, plex),
+            notice,
+        ))
+    }
+
+    pub fn with_policy(mut self, policy: ProbePolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn with_sources_ttl(mut self, ttl: Duration) -> Self {
+        self.sources_ttl = ttl;
+        self
+    }
+
+    pub fn config(&self) -> &Arc<ConfigStore> {
+        &self.config
+    }
+    pub fn plex_auth(&self) -> &PlexAuth {
+        &self.plex
+    }
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+    pub fn secrets(&self) -> &SecretStore {
+        &self.secrets
+    }
+
+    pub async fn providers(&self) -> Vec<AuthProvider> {
+        let mut v: Vec<_> = self.providers.read().await.values().cloned().collect();
+        v.sort_by(|a, b| a.id().cmp(b.id()));
+        v
+    }
+
+    pub async fn provider(&self, id: &str) -> Option<AuthProvider> {
+        self.providers.read().await.get(id).cloned()
+    }
+
+    /// Signs in a plex.tv account: checks the token with plex.tv, stores it in
+    /// the keyring, then records the account. If the keyring fails nothing is
+    /// recorded, and the token is written nowhere else.
+    pub async fn add_plex_account(&self, token: &Token) -> Result<AuthProvider> {
+        let user = self.plex.user(token).await?;
+        let stable = if !user.uuid.is_empty() {
+            &user.uuid
+        } else {
+            &user.id
+        };
+        if stable.is_empty() {
+            return Err(Error::BadResponse {
+                host: "plex.tv".into(),
+                reason: "the account has no id".into(),
+            });
+        }
+        let id = format!("plex_{stable}");
+        self.secrets.set(&token_key(&id), token).await?;
+        let provider = AuthProvider::PlexAccount {
+            id: id.clone(),
+            username: user.username.clone(),
+            email: user.email.clone(),
+            refresh_token: None,
+            token_expiry: None,
+        };
+        let p = provider.clone();
+        self.config.update(|c| {
+            c.runtime.auth_providers.insert(id.clone(), p);
+        })?;
+        self.providers
+            .write()
+            .await
+            .insert(id.clone(), provider.clone());
+        info!(provider = %id, token = %token, "added Plex account");
+        Ok(provider)
+    }
+
+    pub async fn account_token(&self, provider_id: &str) -> Result<Token> {
+        self.secrets
+            .get(&token_key(provider_id))
+            .await?
+            .ok_or_else(|| Error::NoToken(provider_id.into()))
+    }
+
+    /// Sources of a provider as cached in config.toml, instantly, no network.
+    pub fn cached_sources(&self, provider_id: &str) -> Vec<Source> {
+        self.config
+            .get()
+            .runtime
+            .cached_sources
+            .get(provider_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The design note's call: cached sources while fresh, else discovery,
+    /// else (network trouble) the stale cache.
+    pub async fn discover_plex_sources(&self, provider_id: &str) -> Result<Vec<Source>> {
+        self.discover(provider_id, false).await.map(|d| d.sources)
+    }
+
+    /// As [`discover_plex_sources`](Self::discover_plex_sources), saying where the answer came from;
+    /// `force` skips the freshness check.
+    pub async fn discover(&self, provider_id: &str, force: bool) -> Result<Discovery> {
+        let config = self.config.reload();
+        let cached = config.runtime.cached_sources.get(provider_id).cloned();
+        if !force && !config.is_sources_cache_stale(provider_id, self.sources_ttl) {
+            if let Some(sources) = cached.clone() {
+                return Ok(Discovery {
+                    sources,
+                    origin: Origin::Cache,
+                });
+            }
+        }
+        if !self.providers.read().await.contains_key(provider_id) {
+            return Err(Error::UnknownProvider(provider_id.into()));
+        }
+        let token = self.account_token(provider_id).await?;
+        let result = self
+            .plex
+            .discover_servers(&token)
+            .instrument(info_span!("discover", provider = %provider_id))
+            .await;
+        match result {
+            Ok(servers) => {
+                let sources = self.build_sources(provider_id, servers).await;
+                self.save_sources(provider_id, &sources, cached.as_deref())
+                    .await?;
+                Ok(Discovery {
+                    sources,
+                    origin: Origin::Fresh,
+                })
+            }
+            // A rejected token is news the user must hear; the cache stays as it is.
+            Err(Error::Unauthorized) => Err(Error::Unauthorized),
+            Err(e) => match cached {
+                Some(sources) => {
+                    warn!(provider = %provider_id, "discovery failed, using cached servers: {e}");
+                    Ok(Discovery {
+                        sources,
+                        origin: Origin::StaleCache {
+                            error: e.to_string(),
+                        },
+                    })
+                }
+                None => Err(e),
+            },
+        }
+    }
+
+    async fn build_sources(&self, provider_id: &str, servers: Vec<PlexResource>) -> Vec<Source> {
+        let pinned = self.config.get().runtime.pinned_connections;
+        let jobs = servers.into_iter().map(|server| {
+            let source_id = format!("{provider_id}_srv_{}", server.client_identifier);
+            let pinned = pinned.get(&source_id).cloned();
+            async move {
+                let conns: Vec<Connection> =
+                    server.connections.iter().cloned().map(Into::into).collect();
+                let sel = connection::select(
+                    &self.http,
+                    &server.client_identifier,
+                    &conns,
+                    server.https_required,
+                    pinned.as_deref(),
+                    &self.policy,
+                )
+                .await;
+                let fallback = || {
+                    static_order(&conns, pinned.as_deref())
+                        .into_iter()
+                        .find(|c| not_allowed(c, server.https_required, &self.policy).is_none())
+                        .map(|c| c.uri)
+                };
+                let source = Source {
+                    id: source_id.clone(),
+                    name: server.name.clone(),
+                    source_type: SourceType::PlexServer {
+                        machine_id: server.client_identifier.clone(),
+                        owned: server.owned,
+                    },
+                    auth_provider_id: Some(provider_id.to_string()),
+                    connection_info: ConnectionInfo {
+                        primary_url: sel.chosen.clone().or_else(fallback),
+                        is_online: sel.chosen.is_some(),
+                        last_check: Some(Utc::now()),
+                        connections: conns,
+                        probes: sel.records,
+                        reason: Some(sel.reason),
+                        https_required: server.https_required,
+                        extra: Default::default(),
+                    },
+                    enabled: true,
+                    last_sync: None,
+                    library_count: 0,
+                    extra: Default::default(),
+                };
+                (source, server.access_token.map(Token::new))
+            }
+        });
+        let built = futures::future::join_all(jobs).await;
+        let mut sources = Vec::with_capacity(built.len());
+        for (source, token) in built {
+            if let Some(t) = token {
+                if let Err(e) = self.secrets.set(&token_key(&source.id), &t).await {
+                    warn!(source = %source.id, "cannot store the server's token: {e}");
+                }
+            }
+            sources.push(source);
+        }
+        sources
+    }
+
+    async fn save_sources(
+        &self,
+        provider_id: &str,
+        sources: &[Source],
+        previous: Option<&[Source]>,
+    ) -> Result<()> {
+        // Servers that left the account take their tokens with them.
+        for old in previous.unwrap_or_default() {
+            if !sources.iter().any(|s| s.id == old.id) {
+                let _ = self.secrets.delete(&token_key(&old.id)).await;
+            }
+        }
+        let keep: Vec<Source> = sources
+            .iter()
+            .map(|s| {
+                // Preserve what a newer Reel stored alongside, and our own library counts.
+                let mut s = s.clone();
+                if let Some(old) = previous.unwrap_or_default().iter().find(|o| o.id == s.id) {
+                    s.extra = old.extra.clone();
+                    s.library_count = old.library_count;
+                    s.last_sync = old.last_sync;
+                    s.enabled = old.enabled;
+                }
+                s
+            })
+            .collect();
+        self.config.update(|c| {
+            c.runtime
+                .cached_sources
+                .insert(provider_id.to_string(), keep);
+            c.runtime
+                .sources_last_fetched
+                .insert(provider_id.to_string(), Utc::now());
+        })
+    }
+
+    /// Refreshes a provider's sources without blocking the caller; at most one
+    /// refresh per provider runs at a time (None when one already is).
+    pub fn refresh_sources_background(
+        self: &Arc<Self>,
+        provider_id: &str,
+    ) -> Option<tokio::task::JoinHandle<Result<Discovery>>> {
+        {
+            let mut running = self.refreshing.lock().ok()?;
+            if !running.insert(provider_id.to_string()) {
+                return None;
+            }
+        }
+        let me = Arc::clone(self);
+        let id = provider_id.to_string();
+        Some(tokio::spawn(async move {
+            let r = me.discover(&id, true).await;
+            if let Ok(mut running) = me.refreshing.lock() {
+                running.remove(&id);
+            }
+            r
+        }))
+    }
+
+    fn find_source(&self, source_id: &str) -> Option<(String, Source)> {
+        let config = self.config.reload();
+        config
+            .runtime
+            .cached_sources
+            .iter()
+            .find_map(|(pid, list)| {
+                list.iter()
+                    .find(|s| s.id == source_id)
+                    .map(|s| (pid.clone(), s.clone()))
+            })
+    }
+
+    pub fn source(&self, source_id: &str) -> Option<Source> {
+        self.find_source(source_id).map(|(_, s)| s)
+    }
+
+    /// Every cached source of every account.
+    pub fn all_sources(&self) -> Vec<Source> {
+        self.config.reload().all_sources().cloned().collect()
+    }
+
+    /// Moves a source to another of its own connections. A URL plex.tv did not
+    /// list for that server is refused: its token must not go anywhere else.
+    pub async fn update_source_url(&self, source_id: &str, new_url: &str) -> Result<()> {
+        let (pid, source) = self
+            .find_source(source_id)
+            .ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
+        let url = new_url.trim_end_matches('/');
+        if !source
+            .connection_info
+            .connections
+            .iter()
+            .any(|c| c.uri == url)
+        {
+            return Err(Error::Invalid(format!(
+                "{url} is not one of {}'s connections",
+                source.name
+            )));
+        }
+        self.config.update(|c| {
+            if let Some(s) = c
+                .runtime
+                .cached_sources
+                .get_mut(&pid)
+                .and_then(|l| l.iter_mut().find(|s| s.id == source_id))
+            {
+                s.connection_info.primary_url = Some(url.to_string());
+                s.connection_info.is_online = true;
+                s.connection_info.last_check = Some(Utc::now());
+            }
+        })?;
+        info!(source = %source_id, url = %url, "source URL updated");
+        Ok(())
+    }
+
+    /// Pins one of a source's connections (tried first from now on), or `None` for automatic.
+    pub async fn pin_connection(&self, source_id: &str, url: Option<&str>) -> Result<()> {
+        let (_, source) = self
+            .find_source(source_id)
+            .ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
+        if let Some(u) = url {
+            if !source
+                .connection_info
+                .connections
+                .iter()
+                .any(|c| c.uri == u)
+            {
+                return Err(Error::Invalid(format!(
+                    "{u} is not one of {}'s connections",
+                    source.name
+                )));
+            }
+        }
+        self.config.update(|c| match url {
+            Some(u) => {
+                c.runtime
+                    .pinned_connections
+                    .insert(source_id.into(), u.into());
+            }
+            None => {
+                c.runtime.pinned_connections.remove(source_id);
+            }
+        })
+    }
+
+    /// Probes a source's known connections again and keeps the result.
+    pub async fn reselect(&self, source_id: &str) -> Result<Source> {
+        let (pid, source) = self
+            .find_source(source_id)
+            .ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
+        let pinned = self
+            .config
+            .get()
+            .runtime
+            .pinned_connections
+            .get(source_id)
+            .cloned();
+        let ci = &source.connection_info;
+        let sel = connection::select(
+            &self.http,
+            source.machine_id(),
+            &ci.connections,
+            ci.https_required,
+            pinned.as_deref(),
+            &self.policy,
+        )
+        .await;
+        let updated = self.config.update(|c| {
+            let s = c
+                .runtime
+                .cached_sources
+                .get_mut(&pid)?
+                .iter_mut()
+                .find(|s| s.id == source_id)?;
+            if let Some(url) = &sel.chosen {
+                s.connection_info.primary_url = Some(url.clone());
+            }
+            s.connection_info.is_online = sel.chosen.is_some();
+            s.connection_info.last_check = Some(Utc::now());
+            s.connection_info.probes = sel.records.clone();
+            s.connection_info.reason = Some(sel.reason.clone());
+            Some(s.clone())
+        })?;
+        updated.ok_or_else(|| Error::UnknownProvider(source_id.into()))
+    }
+
+    /// The token for a server: its own, else the account's.
+    pub async fn source_token(&self, source: &Source) -> Result<Token> {
+        if let Some(t) = self.secrets.get(&token_key(&source.id)).await? {
+            return Ok(t);
+        }
+        match &source.auth_provider_id {
+            Some(pid) => self.account_token(pid).await,
+            None => Err(Error::NoToken(source.id.clone())),
+        }
+    }
+
+    /// A client for a source at its current URL.
+    pub async fn server_client(&self, source: &Source) -> Result<PlexServerClient> {
+        let url =
+            source
+                .connection_info
+                .primary_url
+                .clone()
+                .ok_or_else(|| Error::NoConnection {
+                    server: source.name.clone(),
+                    detail: "no known address".into(),
+                })?;
+        PlexServerClient::new(self.http.clone(), &url, self.source_token(source).await?)
+    }
+
+    /// Signs an account out: its token and its servers' tokens leave the
+    /// keyring, its entries leave config.toml and memory.
+    pub async fn remove_provider(&self, provider_id: &str) -> Result<()> {
+        let config = self.config.reload();
+        let sources = config
+            .runtime
+            .cached_sources
+            .get(provider_id)
+            .cloned()
+            .unwrap_or_default();
+        self.secrets.delete(&token_key(provider_id)).await?;
+        for s in &sources {
+            self.secrets.delete(&token_key(&s.id)).await?;
+        }
+        self.config.update(|c| {
+            c.runtime.auth_providers.remove(provider_id);
+            c.runtime.cached_sources.remove(provider_id);
+            c.runtime.sources_last_fetched.remove(provider_id);
+            for s in &sources {
+                c.runtime.pinned_connections.remove(&s.id);
+            }
+        })?;
+        self.providers.write().await.remove(provider_id);
+        info!(provider = %provider_id, "removed account");
+        Ok(())
+    }
+
+    /// Brings accounts from older Reels into the keyring layout: tokens under
+    /// `dev.arsfeld.Reel`/`{backend_id}` or `reel`/`{backend_id}_token`, and a
+    /// token Reel 0.3 could leave in config.toml (`[backends.plex] auth_token`).
+    pub async fn migrate_legacy_backends(&self) -> Result<MigrationReport> {
+        let mut report = MigrationReport::default();
+        // First get any token out of config.toml: into the keyring, as a legacy backend.
+        let config = self.config.reload();
+        let config_token = config
+            .backends
+            .get("plex")
+            .and_then(|p| p.get("auth_token"))
+            .and_then(|t| t.as_str())
+            .filter(|t| !t.is_empty())
+            .map(Token::new);
+        if let Some(t) = config_token {
+            const ID: &str = "legacy_config_plex";
+            self.secrets.set(ID, &t).await?;
+            self.config.update(|c| {
+                if let Some(plex) = c.backends.get_mut("plex").and_then(|p| p.as_table_mut()) {
+                    plex.remove("auth_token");
+                }
+                if !c.runtime.legacy_backends.iter().any(|b| b == ID) {
+                    c.runtime.legacy_backends.push(ID.into());
+                }
+            })?;
+        }
+        for backend in self.config.get().runtime.legacy_backends {
+            let found = match SecretStore::get_in(SERVICE, &backend).await? {
+                Some(t) => Some(t),
+                None => SecretStore::get_in(LEGACY_SERVICE, &format!("{backend}_token")).await?,
+            };
+            let outcome = match &found {
+                None => Err((false, "no token found for it".to_string())),
+                Some(t) => match self.add_plex_account(t).await {
+                    Ok(p) => Ok(p),
+                    Err(Error::Unauthorized) => {
+                        Err((false, "plex.tv no longer accepts its token".into()))
+                    }
+                    Err(e) if e.is_offline() => Err((true, e.to_string())),
+                    Err(e) => Err((true, e.to_string())),
+                },
+            };
+            match outcome {
+                Ok(p) => {
+                    SecretStore::delete_in(SERVICE, &backend).await?;
+                    SecretStore::delete_in(LEGACY_SERVICE, &format!("{backend}_token")).await?;
+                    report.migrated.push(p.id().to_string());
+                }
+                Err((true, why)) => {
+                    report.deferred.push((backend.clone(), why));
+                    continue;
+                }
+                Err((false, why)) => report.dropped.push((backend.clone(), why)),
+            }
+            self.config
+                .update(|c| c.runtime.legacy_backends.retain(|b| b != &backend))?;
+        }
+        Ok(report)
+    }
+}

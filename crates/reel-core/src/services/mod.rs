@@ -1,0 +1,3 @@
+pub mod auth_manager;
+pub mod connection;
+pub mod secrets;
