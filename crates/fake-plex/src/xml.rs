@@ -102,9 +102,9 @@ mod tests {
         ]}});
         let x = document(&v);
         assert!(x.contains("<MediaContainer size=\"2\">"), "{x}");
-        assert!(x.contains("<Video type=\"movie\" title=\"A &amp; B\"><Media id=\"1\"><Part id=\"2\"/></Media></Video>"), "{x}");
+        assert!(x.contains("<Video title=\"A &amp; B\" type=\"movie\"><Media id=\"1\"><Part id=\"2\"/></Media></Video>"), "{x}");
         assert!(
-            x.contains("<Directory type=\"show\" title=\"&quot;Q&quot;\"/>"),
+            x.contains("<Directory title=\"&quot;Q&quot;\" type=\"show\"/>"),
             "{x}"
         );
     }

@@ -1,0 +1,68 @@
+//! fake-plex is faithful enough for an independent client: python-plexapi
+//! (XML, its own connection logic) lists resources, connects, lists sections
+//! and items. The fake-plex binary runs as a user would run it.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+#[test]
+fn python_plexapi_lists_resources_connects_and_browses() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-plex"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("fake-plex starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("info line");
+    let info: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    let dir = tempfile_dir();
+    let info_file = dir.join("info.json");
+    std::fs::write(&info_file, &line).unwrap();
+
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/plexapi_check.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(&info_file)
+        .output()
+        .expect("python3 runs");
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "plexapi failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plexapi's report");
+
+    assert_eq!(seen["username"], info["username"]);
+    let servers = seen["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), info["servers"].as_array().unwrap().len());
+    for (s, want) in servers.iter().zip(info["servers"].as_array().unwrap()) {
+        assert_eq!(s["machine"], want["machine_identifier"]);
+        let uris: Vec<&str> = want["connections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["uri"].as_str().unwrap())
+            .collect();
+        assert!(
+            uris.contains(&s["url"].as_str().unwrap()),
+            "connected through one of its connections"
+        );
+        assert_eq!(s["sections"]["Movies"]["type"], "movie");
+        assert!(s["sections"]["Movies"]["count"].as_u64().unwrap() > 0);
+        assert_eq!(s["first_show"]["seasons"], 2);
+        assert_eq!(s["first_show"]["episodes_in_first"], 6);
+    }
+}
+
+fn tempfile_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("plexapi-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

@@ -1,0 +1,244 @@
+//! The real reel-cli binary against fake-plex over loopback, with the real
+//! keyring (run via scripts/with-keyring.sh): sign in, servers, libraries,
+//! items, sign out — and what must never happen to the token.
+
+use fake_plex::topology::{Behaviour, ConnectionSpec, LibrarySpec, Protocol, ServerSpec, Topology};
+use fake_plex::FakePlex;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn topology() -> Topology {
+    let c = |local, relay, protocol, behaviour| ConnectionSpec {
+        local,
+        relay,
+        protocol,
+        ipv6: false,
+        behaviour,
+    };
+    Topology {
+        account: Default::default(),
+        pin_lifetime_secs: 900,
+        servers: vec![ServerSpec {
+            name: "Basement".into(),
+            machine_identifier: None,
+            owned: true,
+            https_required: false,
+            access_token: None,
+            provides: "server".into(),
+            library: LibrarySpec {
+                movies: 12,
+                shows: 1,
+                ..LibrarySpec::default()
+            },
+            connections: vec![
+                c(true, false, Protocol::Http, Behaviour::Hang),
+                c(false, false, Protocol::Https, Behaviour::Delay(20)),
+                c(false, true, Protocol::Https, Behaviour::Delay(5)),
+            ],
+        }],
+    }
+}
+
+struct Cli<'a> {
+    fp: &'a FakePlex,
+    config: PathBuf,
+}
+
+impl Cli<'_> {
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel-cli"));
+        cmd.args(args)
+            .env("REEL_CONFIG", &self.config)
+            .env("REEL_PLEX_TV_URL", &self.fp.info().plex_tv_url)
+            .env("REEL_PLEX_AUTH_URL", &self.fp.info().auth_url)
+            .env(
+                "REEL_EXTRA_CA_FILE",
+                self.fp.info().ca_file.as_deref().unwrap(),
+            )
+            .env("RUST_LOG", "trace")
+            .env_remove("REEL_TOKEN");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("reel-cli runs")
+    }
+    fn ok(&self, args: &[&str]) -> (String, String) {
+        let out = self.run(args, &[]);
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        );
+        assert!(out.status.success(), "reel-cli {args:?} failed:\n{stderr}");
+        (stdout, stderr)
+    }
+}
+
+fn config_text(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_list_browse_and_sign_out() {
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        fp: &fp,
+        config: dir.path().join("config.toml"),
+    };
+    let token = fp.info().account_token.clone();
+    let mut logs = String::new();
+
+    let (out, err) = cli.ok(&["login", "--token", &token]);
+    logs += &err;
+    assert!(out.contains("Signed in as demo"), "{out}");
+
+    let (out, err) = cli.ok(&["servers", "--json"]);
+    logs += &err;
+    let servers: Value = serde_json::from_str(&out).unwrap();
+    let remote = &fp.info().servers[0].connections[1].uri;
+    assert_eq!(
+        servers[0]["connection_info"]["primary_url"].as_str(),
+        Some(remote.as_str()),
+        "remote chosen: local hangs, relay is last resort"
+    );
+    assert_eq!(
+        servers[0]["connection_info"]["probes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    let (out, err) = cli.ok(&["servers"]);
+    logs += &err;
+    assert!(
+        out.contains("Basement (owned)")
+            && out.contains("remote")
+            && out.contains("relay")
+            && out.contains(" ms"),
+        "{out}"
+    );
+
+    let (out, err) = cli.ok(&["libraries", "--json"]);
+    logs += &err;
+    let libs: Value = serde_json::from_str(&out).unwrap();
+    let sections = libs[0]["sections"].as_array().unwrap();
+    let movies = sections.iter().find(|s| s["kind"] == "movie").unwrap();
+
+    let (out, err) = cli.ok(&["items", movies["key"].as_str().unwrap(), "--json"]);
+    logs += &err;
+    let items: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 12);
+    let (out, _) = cli.ok(&["items", movies["key"].as_str().unwrap(), "--offset", "10"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+
+    // Secrets stay secret: not in config.toml, not in trace-level logs.
+    let text = config_text(&cli.config);
+    assert!(text.contains("Basement"));
+    assert!(!text.contains(&token) && !text.contains(&fp.info().servers[0].access_token));
+    assert!(!logs.contains(&token), "token in logs");
+    assert!(
+        !logs.contains(&fp.info().servers[0].access_token),
+        "server token in logs"
+    );
+    // And only plex.tv and the server's own (verified) URL ever saw one.
+    for r in fp.requests().iter().filter(|r| r.token.is_some()) {
+        assert!(
+            r.listener == "plextv" || r.listener == "Basement#1",
+            "token sent to {}",
+            r.listener
+        );
+    }
+
+    let (out, _) = cli.ok(&["logout"]);
+    assert!(out.contains("Signed out"));
+    let (out, _) = cli.ok(&["accounts", "--json"]);
+    assert_eq!(out.trim(), "[]");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keyring_sign_in_fails_clearly_and_stores_nothing() {
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        fp: &fp,
+        config: dir.path().join("config.toml"),
+    };
+    let token = fp.info().account_token.clone();
+    let out = cli.run(
+        &["login", "--token", &token],
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("keyring is not available"), "{err}");
+    assert!(!err.contains(&token));
+    let text = config_text(&cli.config);
+    assert!(
+        !text.contains(&token) && !text.contains("PlexAccount"),
+        "{text}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    for f in leftovers {
+        assert!(
+            !std::fs::read_to_string(&f)
+                .unwrap_or_default()
+                .contains(&token),
+            "{f:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_config_is_kept_and_explained() {
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        fp: &fp,
+        config: dir.path().join("config.toml"),
+    };
+    std::fs::write(&cli.config, b"\x00\x01 not [ toml").unwrap();
+    let (out, err) = cli.ok(&["accounts"]);
+    assert!(
+        err.contains("damaged") && err.contains("config.toml.corrupt-"),
+        "{err}"
+    );
+    assert!(out.contains("Not signed in"));
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("config.toml.corrupt-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        std::fs::read(kept[0].path()).unwrap(),
+        b"\x00\x01 not [ toml"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rejected_token_is_reported_in_words() {
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        fp: &fp,
+        config: dir.path().join("config.toml"),
+    };
+    let out = cli.run(&["login", "--token", "wrong-token-123"], &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sign in again"), "{err}");
+    assert!(
+        !err.contains("wrong-token-123"),
+        "not even a bad token is echoed"
+    );
+}
