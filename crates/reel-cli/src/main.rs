@@ -229,10 +229,9 @@ async fn servers(m: &AuthManager, refresh: bool, json: bool) -> Result<()> {
     for s in sources {
         let ci = &s.connection_info;
         println!(
-            "{} ({}){} — {} — {}",
+            "{} ({}) — {} — {}",
             s.name,
             if s.owned() { "owned" } else { "shared" },
-            "",
             ci.primary_url.as_deref().unwrap_or("no address"),
             if ci.is_online { "online" } else { "offline" }
         );
