@@ -13,13 +13,13 @@ fn fixtures_dir() -> PathBuf {
         std::env::var("REEL_FIXTURES")
             .map(PathBuf::from)
             .unwrap_or_default(),
-        here.join("../../../shared/fixtures/plex-api-spec"),
         here.join("../../tests/fixtures/plex-api-spec"),
+        here.join("../../../shared/fixtures/plex-api-spec"),
     ];
     candidates
         .into_iter()
         .find(|p| p.join("get-server-resources.json").exists())
-        .expect("plex-api-spec fixtures: set REEL_FIXTURES or keep ../shared beside the repo")
+        .expect("plex-api-spec fixtures (tests/fixtures, or REEL_FIXTURES)")
 }
 
 fn response(name: &str) -> Value {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what Reel needs on Debian 12 that is not there yet: the GTK 4 /
+# libadwaita build stack, and for tests Xvfb, D-Bus, gnome-keyring, AT-SPI and
+# python-plexapi. Safe to run again; installs only what is missing.
+# Usage: scripts/setup.sh [app|test]
+set -euo pipefail
+what=${1:-test}
+packages=(pkg-config libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils)
+if [ "$what" = test ]; then
+  packages+=(xvfb xauth dbus dbus-x11 gnome-keyring at-spi2-core python3-pyatspi imagemagick
+             meson ninja-build appstream libglib2.0-bin python3-pip)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: Rust (cargo) is needed; install it with rustup (https://rustup.rs) and run this again." >&2
+  exit 1
+fi
+if [ "$what" = test ] && ! python3 -c "import plexapi" 2>/dev/null; then
+  echo "setup: installing python-plexapi (the independent check of fake-plex)" >&2
+  python3 -m pip install --quiet --user plexapi 2>/dev/null || python3 -m pip install --quiet plexapi || python3 -m pip install --quiet --break-system-packages plexapi
+fi

@@ -1,0 +1,28 @@
+//! Reel, the GNOME app: relm4 components on top of reel-core.
+
+pub mod app;
+pub mod build_info;
+pub mod core_handle;
+pub mod ui;
+
+/// Starts the app; returns when its last window closes.
+pub fn run() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("warn,reel=info,reel_core=info")
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let core = match core_handle::CoreHandle::start() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("reel: {e:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let app = relm4::RelmApp::new(build_info::APP_ID);
+    app.run::<app::App>(core);
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,2 @@
+pub mod sidebar;
+pub mod sign_in_dialog;

@@ -1,0 +1,242 @@
+//! The sign-in dialog: Plex's PIN flow. Shows the code, opens plex.tv in the
+//! browser, polls until the account is linked; Cancel really stops polling.
+
+use crate::core_handle::CoreHandle;
+use reel_core::backends::plex::SignInPin;
+use reel_core::Token;
+use relm4::adw::prelude::*;
+use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
+use std::time::Duration;
+use tokio::task::AbortHandle;
+
+pub struct SignInDialog {
+    core: CoreHandle,
+    pin: Option<SignInPin>,
+    work: Option<AbortHandle>,
+    ui: Ui,
+}
+
+struct Ui {
+    window: adw::Window,
+    stack: gtk::Stack,
+    code: gtk::Label,
+    error: adw::StatusPage,
+}
+
+#[derive(Debug)]
+pub enum SignInMsg {
+    Start,
+    PinReady(Result<SignInPin, String>),
+    Finished(Result<Token, String>),
+    OpenBrowser,
+    CopyCode,
+    Cancel,
+}
+
+#[derive(Debug)]
+pub enum SignInOutput {
+    SignedIn(Token),
+}
+
+fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
+    widget.update_property(&[gtk::accessible::Property::Label(label)]);
+}
+
+impl SimpleComponent for SignInDialog {
+    type Init = CoreHandle;
+    type Input = SignInMsg;
+    type Output = SignInOutput;
+    type Root = adw::Window;
+    type Widgets = ();
+
+    fn init_root() -> Self::Root {
+        adw::Window::builder()
+            .title("Sign in to Plex")
+            .modal(true)
+            .hide_on_close(true)
+            .default_width(440)
+            .default_height(500)
+            .build()
+    }
+
+    fn init(
+        core: Self::Init,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let header = adw::HeaderBar::new();
+        let cancel = gtk::Button::with_label("Cancel");
+        labelled(&cancel, "Cancel sign-in");
+        header.pack_start(&cancel);
+        header.set_show_end_title_buttons(false);
+        {
+            let s = sender.clone();
+            cancel.connect_clicked(move |_| s.input(SignInMsg::Cancel));
+        }
+
+        let stack = gtk::Stack::new();
+        stack.set_vexpand(true);
+
+        let starting = gtk::Box::new(gtk::Orientation::Vertical, 12);
+        starting.set_valign(gtk::Align::Center);
+        let spinner = gtk::Spinner::new();
+        spinner.start();
+        spinner.set_size_request(32, 32);
+        starting.append(&spinner);
+        starting.append(&gtk::Label::new(Some("Contacting plex.tv…")));
+        stack.add_named(&starting, Some("starting"));
+
+        let waiting = gtk::Box::new(gtk::Orientation::Vertical, 18);
+        waiting.set_valign(gtk::Align::Center);
+        waiting.set_margin_start(24);
+        waiting.set_margin_end(24);
+        let intro = gtk::Label::new(Some(
+            "Sign in on plex.tv to link Reel to your account. If asked, enter this code:",
+        ));
+        intro.set_wrap(true);
+        intro.set_justify(gtk::Justification::Center);
+        waiting.append(&intro);
+        let code = gtk::Label::new(None);
+        code.set_selectable(true);
+        code.add_css_class("title-1");
+        code.add_css_class("monospace");
+        code.set_wrap(true);
+        code.set_wrap_mode(gtk::pango::WrapMode::Char);
+        labelled(&code, "Sign-in code");
+        waiting.append(&code);
+        let copy = gtk::Button::with_label("Copy Code");
+        copy.set_halign(gtk::Align::Center);
+        labelled(&copy, "Copy the sign-in code");
+        waiting.append(&copy);
+        let open = gtk::Button::with_label("Open Sign-in Page");
+        open.add_css_class("suggested-action");
+        open.add_css_class("pill");
+        open.set_halign(gtk::Align::Center);
+        labelled(&open, "Open the plex.tv sign-in page in your browser");
+        waiting.append(&open);
+        let polling = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+        polling.set_halign(gtk::Align::Center);
+        let spin2 = gtk::Spinner::new();
+        spin2.start();
+        polling.append(&spin2);
+        polling.append(&gtk::Label::new(Some("Waiting for you to sign in…")));
+        waiting.append(&polling);
+        stack.add_named(&waiting, Some("waiting"));
+        {
+            let s = sender.clone();
+            open.connect_clicked(move |_| s.input(SignInMsg::OpenBrowser));
+            let s = sender.clone();
+            copy.connect_clicked(move |_| s.input(SignInMsg::CopyCode));
+        }
+
+        let error = adw::StatusPage::builder()
+            .icon_name("dialog-warning-symbolic")
+            .title("Sign-in did not finish")
+            .build();
+        let retry = gtk::Button::with_label("Try Again");
+        retry.add_css_class("pill");
+        retry.add_css_class("suggested-action");
+        retry.set_halign(gtk::Align::Center);
+        labelled(&retry, "Try signing in again");
+        error.set_child(Some(&retry));
+        stack.add_named(&error, Some("error"));
+        {
+            let s = sender.clone();
+            retry.connect_clicked(move |_| s.input(SignInMsg::Start));
+        }
+
+        let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        content.append(&header);
+        content.append(&stack);
+        root.set_content(Some(&content));
+        {
+            let s = sender.clone();
+            root.connect_close_request(move |_| {
+                s.input(SignInMsg::Cancel);
+                gtk::glib::Propagation::Proceed
+            });
+        }
+
+        let model = SignInDialog {
+            core,
+            pin: None,
+            work: None,
+            ui: Ui {
+                window: root.clone(),
+                stack,
+                code,
+                error,
+            },
+        };
+        ComponentParts { model, widgets: () }
+    }
+
+    fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>) {
+        match msg {
+            SignInMsg::Start => {
+                self.stop();
+                self.ui.stack.set_visible_child_name("starting");
+                let auth = self.core.manager.plex_auth().clone();
+                let s = sender.clone();
+                self.work = Some(self.core.spawn(
+                    async move { auth.create_pin().await.map_err(|e| e.to_string()) },
+                    move |r| s.input(SignInMsg::PinReady(r)),
+                ));
+            }
+            SignInMsg::PinReady(Ok(pin)) => {
+                self.ui.code.set_text(&pin.code);
+                self.ui.stack.set_visible_child_name("waiting");
+                let auth = self.core.manager.plex_auth().clone();
+                let p = pin.clone();
+                let s = sender.clone();
+                self.work = Some(self.core.spawn(
+                    async move {
+                        auth.wait_for_pin(&p, Duration::from_secs(1))
+                            .await
+                            .map_err(|e| e.to_string())
+                    },
+                    move |r| s.input(SignInMsg::Finished(r)),
+                ));
+                self.pin = Some(pin);
+            }
+            SignInMsg::PinReady(Err(e)) | SignInMsg::Finished(Err(e)) => {
+                self.work = None;
+                self.ui.error.set_description(Some(&e));
+                self.ui.stack.set_visible_child_name("error");
+            }
+            SignInMsg::Finished(Ok(token)) => {
+                self.work = None;
+                self.pin = None;
+                let _ = sender.output(SignInOutput::SignedIn(token));
+                self.close_window();
+            }
+            SignInMsg::OpenBrowser => {
+                if let Some(pin) = &self.pin {
+                    gtk::show_uri(Some(&self.ui.window), &pin.auth_url, 0);
+                }
+            }
+            SignInMsg::CopyCode => {
+                if let Some(pin) = &self.pin {
+                    self.ui.code.clipboard().set_text(&pin.code);
+                }
+            }
+            SignInMsg::Cancel => {
+                self.stop();
+                self.close_window();
+            }
+        }
+    }
+}
+
+impl SignInDialog {
+    fn stop(&mut self) {
+        if let Some(w) = self.work.take() {
+            w.abort();
+        }
+        self.pin = None;
+    }
+
+    fn close_window(&self) {
+        self.ui.window.set_visible(false);
+    }
+}
