@@ -61,14 +61,24 @@ fn same_origin(a: &Url, b: &Url) -> bool {
 impl HttpClient {
     /// Trusts the system's roots plus, when `REEL_EXTRA_CA_FILE` is set, that CA.
     pub fn new(identity: ClientIdentity) -> Result<Self> {
-        let extra = match std::env::var(EXTRA_CA_ENV) {
-            Ok(path) => Some(
-                std::fs::read(&path)
-                    .map_err(|e| Error::Invalid(format!("{EXTRA_CA_ENV}={path}: {e}")))?,
-            ),
-            Err(_) => None,
-        };
-        Self::with_extra_ca(identity, extra.as_deref())
+        // An unreadable extra CA only means its servers will not verify; starting
+        // (and browsing the cache) must not depend on it.
+        let extra = std::env::var(EXTRA_CA_ENV)
+            .ok()
+            .and_then(|path| match std::fs::read(&path) {
+                Ok(pem) => Some(pem),
+                Err(e) => {
+                    tracing::warn!("{EXTRA_CA_ENV}={path} cannot be read ({e}); not trusting it");
+                    None
+                }
+            });
+        match Self::with_extra_ca(identity.clone(), extra.as_deref()) {
+            Err(e) if extra.is_some() => {
+                tracing::warn!("{EXTRA_CA_ENV} is not a usable certificate ({e}); not trusting it");
+                Self::with_extra_ca(identity, None)
+            }
+            r => r,
+        }
     }
 
     pub fn with_extra_ca(identity: ClientIdentity, extra_ca_pem: Option<&[u8]>) -> Result<Self> {

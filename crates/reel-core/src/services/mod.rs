@@ -1,3 +1,4 @@
 pub mod auth_manager;
 pub mod connection;
+pub mod library_cache;
 pub mod secrets;

@@ -1,0 +1,44 @@
+"""Reads what an application shows through the accessibility tree (AT-SPI),
+as a person's screen reader would. Usage:
+  atspi_find.py APP_NAME TIMEOUT_S NAME [NAME...]
+Waits until every NAME is the accessible name of some node of APP_NAME
+(substring match), then prints the tree's (role, name) pairs as JSON and
+exits 0; exits 1 with what it did see when the time runs out."""
+import json
+import sys
+import time
+
+import pyatspi
+
+app_name, timeout, wanted = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+
+
+def walk(node, depth=0, out=None):
+    out = [] if out is None else out
+    if node is None or depth > 60:
+        return out
+    try:
+        out.append((node.getRoleName(), node.name or ""))
+        for i in range(node.childCount):
+            walk(node.getChildAtIndex(i), depth + 1, out)
+    except Exception:
+        pass
+    return out
+
+
+deadline = time.time() + timeout
+seen = []
+while time.time() < deadline:
+    desktop = pyatspi.Registry.getDesktop(0)
+    apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
+    apps = [a for a in apps if a is not None and (a.name or "").lower() == app_name.lower()]
+    seen = [pair for a in apps for pair in walk(a)]
+    names = [n for _, n in seen]
+    if apps and all(any(w in n for n in names) for w in wanted):
+        print(json.dumps(seen))
+        sys.exit(0)
+    time.sleep(0.5)
+print(json.dumps(seen))
+missing = [w for w in wanted if not any(w in n for _, n in seen)]
+print(f"not found in {app_name}'s accessibility tree: {missing}", file=sys.stderr)
+sys.exit(1)
