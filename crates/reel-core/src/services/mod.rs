@@ -1,4 +1,5 @@
 pub mod auth_manager;
 pub mod connection;
 pub mod library_cache;
+pub mod library_sync;
 pub mod secrets;
