@@ -7,7 +7,7 @@ set -euo pipefail
 what=${1:-test}
 packages=(pkg-config libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils)
 if [ "$what" = test ]; then
-  packages+=(xvfb xauth dbus dbus-x11 gnome-keyring at-spi2-core python3-pyatspi imagemagick
+  packages+=(xvfb xauth xdotool dbus dbus-x11 gnome-keyring at-spi2-core python3-pyatspi imagemagick
              meson ninja-build appstream libglib2.0-bin python3-pip)
 fi
 missing=()

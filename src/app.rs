@@ -1,35 +1,55 @@
-//! The main window: welcome page when no account is configured; otherwise
-//! servers and libraries in the sidebar (from cache at once, refreshed in the
-//! background) and the selected library in the content area.
+//! The main window: a welcome page when no account is configured; otherwise
+//! servers and libraries in the sidebar and the chosen library, show, season
+//! or item in the content area. Everything shows from the library cache at
+//! once and refreshes in the background; a banner says which server is
+//! offline and since when, and goes away by itself when it answers again.
 
-use crate::core_handle::CoreHandle;
+use crate::build_info;
+use crate::core_handle::{CoreHandle, Failure};
+use crate::ui::item_page::{ItemMsg, ItemOutput, ItemPage};
+use crate::ui::library_view::{LibraryMsg, LibraryOutput, LibraryView};
 use crate::ui::sidebar::{ServerEntry, Sidebar, SidebarMsg, SidebarOutput};
 use crate::ui::sign_in_dialog::{SignInDialog, SignInMsg, SignInOutput};
-use reel_core::models::{AuthProvider, MediaItem, Page, Section, Source};
+use chrono::{DateTime, Local};
+use reel_core::models::{AuthProvider, MediaItem, Section, Source};
 use reel_core::services::auth_manager::{Discovery, Origin};
+use reel_core::services::library_sync::sync_sections;
 use reel_core::Token;
 use relm4::adw::prelude::*;
-use relm4::{
-    adw, gtk, Component, ComponentController, ComponentParts, ComponentSender, Controller,
-    SimpleComponent,
-};
+use relm4::gtk::{gio, glib};
+use relm4::{adw, gtk, Component, ComponentController, ComponentParts, ComponentSender, Controller, SimpleComponent};
 use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// How often an offline server is asked again.
+const RECONNECT_EVERY: Duration = Duration::from_secs(10);
 
 pub struct App {
     core: CoreHandle,
     servers: BTreeMap<String, ServerEntry>,
     sign_in: Controller<SignInDialog>,
     sidebar: Controller<Sidebar>,
+    library: Controller<LibraryView>,
+    item_page: Controller<ItemPage>,
+    history: Vec<Nav>,
     ui: Ui,
 }
 
+#[derive(Debug, Clone)]
+pub enum Nav {
+    Library { source: Source, section: Section },
+    Item { source: Source, item: MediaItem },
+}
+
 struct Ui {
+    window: adw::ApplicationWindow,
     stack: gtk::Stack,
     toasts: adw::ToastOverlay,
     content_title: adw::WindowTitle,
-    items: gtk::ListBox,
     content_stack: gtk::Stack,
-    content_status: adw::StatusPage,
+    back: gtk::Button,
+    banner: gtk::Revealer,
+    banner_label: gtk::Label,
 }
 
 #[derive(Debug)]
@@ -37,23 +57,17 @@ pub enum AppMsg {
     ShowSignIn,
     TokenObtained(Token),
     AccountAdded(Result<AuthProvider, String>),
-    Discovered {
-        provider_id: String,
-        result: Result<Discovery, String>,
-    },
-    SectionsLoaded {
-        source_id: String,
-        result: Result<Vec<Section>, String>,
-    },
+    Discovered { provider_id: String, result: Result<Discovery, String> },
+    ServerChecked { source: Source, result: Result<Vec<Section>, Failure> },
+    Reached { source_id: String, result: Result<(), Failure> },
     Refresh,
-    LibrarySelected {
-        source_id: String,
-        section: Section,
-    },
-    ItemsLoaded {
-        title: String,
-        result: Result<Page<MediaItem>, String>,
-    },
+    Reconnect,
+    Open(Nav),
+    Back,
+    Search,
+    ConfirmSignOut,
+    SignedOut(Result<String, String>),
+    About,
     Toast(String),
 }
 
@@ -69,37 +83,36 @@ impl SimpleComponent for App {
     type Widgets = ();
 
     fn init_root() -> Self::Root {
-        adw::ApplicationWindow::builder()
-            .title("Reel")
-            .default_width(1100)
-            .default_height(720)
-            .build()
+        adw::ApplicationWindow::builder().title("Reel").default_width(1100).default_height(720).build()
     }
 
-    fn init(
-        core: Self::Init,
-        root: Self::Root,
-        sender: ComponentSender<Self>,
-    ) -> ComponentParts<Self> {
-        let sign_in = SignInDialog::builder()
-            .transient_for(&root)
-            .launch(core.clone())
-            .forward(sender.input_sender(), |o| match o {
+    fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let sign_in = SignInDialog::builder().transient_for(&root).launch(core.clone()).forward(
+            sender.input_sender(),
+            |o| match o {
                 SignInOutput::SignedIn(t) => AppMsg::TokenObtained(t),
-            });
-        let sidebar = Sidebar::builder()
-            .launch(())
-            .forward(sender.input_sender(), |o| match o {
-                SidebarOutput::LibrarySelected { source_id, section } => {
-                    AppMsg::LibrarySelected { source_id, section }
-                }
-            });
+            },
+        );
+        let sidebar = Sidebar::builder().launch(()).forward(sender.input_sender(), |o| match o {
+            SidebarOutput::LibrarySelected { source_id, section } => {
+                AppMsg::Open(Nav::Library { source: Source { id: source_id, ..placeholder_source() }, section })
+            }
+        });
+        let library = LibraryView::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
+            LibraryOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+            LibraryOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+        });
+        let item_page = ItemPage::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
+            ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+            ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+        });
 
         // Welcome page.
         let welcome = adw::StatusPage::builder()
-            .icon_name("video-display-symbolic")
+            .icon_name("dev.arsfeld.Reel-symbolic")
             .title("Welcome to Reel")
             .description("Browse the movies, shows and music on your Plex servers.")
+            .vexpand(true)
             .build();
         let sign_in_button = gtk::Button::with_label("Sign in to Plex");
         sign_in_button.add_css_class("pill");
@@ -113,69 +126,82 @@ impl SimpleComponent for App {
         }
         let welcome_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
         welcome_box.append(&adw::HeaderBar::new());
-        welcome.set_vexpand(true);
         welcome_box.append(&welcome);
 
-        // Browsing: sidebar | content, folding on narrow windows.
+        // Sidebar pane.
         let side_header = adw::HeaderBar::new();
         side_header.set_show_end_title_buttons(false);
         side_header.set_title_widget(Some(&adw::WindowTitle::new("Reel", "")));
-        let refresh = gtk::Button::from_icon_name("view-refresh-symbolic");
-        refresh.set_tooltip_text(Some("Refresh"));
-        labelled(&refresh, "Refresh servers and libraries");
-        side_header.pack_end(&refresh);
-        {
-            let s = sender.clone();
-            refresh.connect_clicked(move |_| s.input(AppMsg::Refresh));
-        }
+        let menu = gio::Menu::new();
+        menu.append(Some("Refresh"), Some("win.refresh"));
+        menu.append(Some("Sign Out…"), Some("win.sign-out"));
+        menu.append(Some("Keyboard Shortcuts"), Some("win.show-help-overlay"));
+        menu.append(Some("About Reel"), Some("win.about"));
+        let menu_button = gtk::MenuButton::builder().icon_name("open-menu-symbolic").menu_model(&menu).build();
+        labelled(&menu_button, "Main menu");
+        side_header.pack_end(&menu_button);
         let side_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
         side_box.set_width_request(260);
         side_box.append(&side_header);
         side_box.append(sidebar.widget());
 
+        // Content pane.
         let content_title = adw::WindowTitle::new("", "");
         let content_header = adw::HeaderBar::new();
         content_header.set_title_widget(Some(&content_title));
-        let content_status = adw::StatusPage::builder()
+        let back = gtk::Button::from_icon_name("go-previous-symbolic");
+        back.set_tooltip_text(Some("Back"));
+        labelled(&back, "Back");
+        back.set_visible(false);
+        content_header.pack_start(&back);
+        {
+            let s = sender.clone();
+            back.connect_clicked(move |_| s.input(AppMsg::Back));
+        }
+        let search = gtk::Button::from_icon_name("system-search-symbolic");
+        search.set_tooltip_text(Some("Search This Library"));
+        labelled(&search, "Search this library");
+        content_header.pack_end(&search);
+        {
+            let s = sender.clone();
+            search.connect_clicked(move |_| s.input(AppMsg::Search));
+        }
+        let banner_label = gtk::Label::new(None);
+        banner_label.set_wrap(true);
+        banner_label.set_margin_top(6);
+        banner_label.set_margin_bottom(6);
+        banner_label.set_margin_start(12);
+        banner_label.set_margin_end(12);
+        let banner_box = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        banner_box.add_css_class("warning");
+        banner_box.add_css_class("osd");
+        banner_box.append(&banner_label);
+        banner_label.set_hexpand(true);
+        let banner = gtk::Revealer::builder().child(&banner_box).build();
+        banner_box.set_accessible_role(gtk::AccessibleRole::Alert);
+
+        let choose = adw::StatusPage::builder()
             .icon_name("folder-videos-symbolic")
             .title("Choose a Library")
             .description("Pick a library in the sidebar to browse it.")
             .vexpand(true)
             .build();
-        let items = gtk::ListBox::new();
-        items.add_css_class("boxed-list");
-        items.set_selection_mode(gtk::SelectionMode::None);
-        labelled(&items, "Library items");
-        let clamp = adw::Clamp::builder()
-            .maximum_size(900)
-            .child(&items)
-            .margin_top(18)
-            .margin_bottom(18)
-            .margin_start(12)
-            .margin_end(12)
-            .build();
-        let scroller = gtk::ScrolledWindow::builder()
-            .child(&clamp)
-            .vexpand(true)
-            .build();
-        let loading = gtk::Spinner::new();
-        loading.start();
-        loading.set_halign(gtk::Align::Center);
-        loading.set_valign(gtk::Align::Center);
-        loading.set_size_request(32, 32);
         let content_stack = gtk::Stack::new();
-        content_stack.add_named(&content_status, Some("status"));
-        content_stack.add_named(&scroller, Some("items"));
-        content_stack.add_named(&loading, Some("loading"));
+        content_stack.set_vexpand(true);
+        content_stack.add_named(&choose, Some("choose"));
+        content_stack.add_named(library.widget(), Some("library"));
+        content_stack.add_named(item_page.widget(), Some("item"));
         let content_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
         content_box.set_hexpand(true);
         content_box.append(&content_header);
+        content_box.append(&banner);
         content_box.append(&content_stack);
 
         let leaflet = adw::Leaflet::new();
         leaflet.append(&side_box);
         leaflet.append(&gtk::Separator::new(gtk::Orientation::Vertical));
         leaflet.append(&content_box);
+        leaflet.set_visible_child(&content_box);
 
         let stack = gtk::Stack::new();
         stack.add_named(&welcome_box, Some("welcome"));
@@ -184,22 +210,28 @@ impl SimpleComponent for App {
         toasts.set_child(Some(&stack));
         root.set_content(Some(&toasts));
 
+        install_actions(&root, &sender);
+        install_shortcuts(&root, &sender);
+        {
+            let s = sender.clone();
+            glib::timeout_add_local(RECONNECT_EVERY, move || {
+                s.input(AppMsg::Reconnect);
+                glib::ControlFlow::Continue
+            });
+        }
+
         let mut model = App {
             core,
             servers: BTreeMap::new(),
             sign_in,
             sidebar,
-            ui: Ui {
-                stack,
-                toasts,
-                content_title,
-                items,
-                content_stack,
-                content_status,
-            },
+            library,
+            item_page,
+            history: Vec::new(),
+            ui: Ui { window: root.clone(), stack, toasts, content_title, content_stack, back, banner, banner_label },
         };
-        if let Some(notice) = model.core.load_notice.clone() {
-            model.toast(&notice);
+        for n in model.core.notices.clone() {
+            model.toast(&n);
         }
         model.start(&sender);
         ComponentParts { model, widgets: () }
@@ -214,10 +246,9 @@ impl SimpleComponent for App {
             AppMsg::TokenObtained(token) => {
                 let m = self.core.manager.clone();
                 let s = sender.clone();
-                self.core.spawn(
-                    async move { m.add_plex_account(&token).await.map_err(|e| e.to_string()) },
-                    move |r| s.input(AppMsg::AccountAdded(r)),
-                );
+                self.core.spawn(async move { m.add_plex_account(&token).await.map_err(|e| e.to_string()) }, move |r| {
+                    s.input(AppMsg::AccountAdded(r))
+                });
             }
             AppMsg::AccountAdded(Ok(p)) => {
                 self.toast(&format!("Signed in as {}", p.display_name()));
@@ -225,16 +256,14 @@ impl SimpleComponent for App {
                 self.discover(&sender, p.id().to_string(), true);
             }
             AppMsg::AccountAdded(Err(e)) => self.toast(&e),
-            AppMsg::Discovered {
-                provider_id,
-                result,
-            } => match result {
+            AppMsg::Discovered { provider_id, result } => match result {
                 Ok(d) => {
                     if let Origin::StaleCache { error } = &d.origin {
                         self.toast(&format!("Showing saved servers: {error}"));
                     }
-                    self.servers.retain(|_, e| {
-                        e.source.auth_provider_id.as_deref() != Some(provider_id.as_str())
+                    let keep: Vec<String> = d.sources.iter().map(|s| s.id.clone()).collect();
+                    self.servers.retain(|id, e| {
+                        e.source.auth_provider_id.as_deref() != Some(provider_id.as_str()) || keep.contains(id)
                     });
                     for source in d.sources {
                         self.add_server(&sender, source);
@@ -243,46 +272,160 @@ impl SimpleComponent for App {
                 }
                 Err(e) => self.toast(&e),
             },
-            AppMsg::SectionsLoaded { source_id, result } => {
-                if let Some(entry) = self.servers.get_mut(&source_id) {
-                    entry.sections =
-                        Some(result.map_err(|e| format!("Libraries unavailable: {e}")));
+            AppMsg::ServerChecked { source, result } => {
+                let id = source.id.clone();
+                let mut complaint = None;
+                if let Some(entry) = self.servers.get_mut(&id) {
+                    entry.source = source;
+                    match result {
+                        Ok(sections) => entry.sections = Some(Ok(sections)),
+                        Err(f) => {
+                            let has_cached = matches!(&entry.sections, Some(Ok(s)) if !s.is_empty());
+                            if !has_cached {
+                                entry.sections = Some(Err(format!("Libraries unavailable: {}", f.message)));
+                            }
+                            if !f.offline {
+                                complaint = Some(format!("{}: {}", entry.source.name, f.message));
+                            }
+                        }
+                    }
+                }
+                if let Some(c) = complaint {
+                    self.toast(&c);
                 }
                 self.show_sidebar();
             }
+            AppMsg::Reached { source_id, result } => self.mark(&sender, &source_id, result.err()),
             AppMsg::Refresh => {
                 for id in self.provider_ids() {
                     self.discover(&sender, id, true);
                 }
+                match self.history.last() {
+                    Some(Nav::Library { .. }) => self.library.emit(LibraryMsg::Refresh),
+                    Some(nav @ Nav::Item { .. }) => self.show(nav.clone()),
+                    None => {}
+                }
             }
-            AppMsg::LibrarySelected { source_id, section } => {
-                let Some(entry) = self.servers.get(&source_id) else {
-                    return;
-                };
-                let source = entry.source.clone();
-                self.ui.content_title.set_title(&section.title);
-                self.ui.content_title.set_subtitle(&source.name);
-                self.ui.content_stack.set_visible_child_name("loading");
-                let m = self.core.manager.clone();
-                let s = sender.clone();
-                let title = section.title.clone();
-                self.core.spawn(
-                    async move {
-                        let client = m.server_client(&source).await?;
-                        client.items(&section.key, 0, 500).await
-                    },
-                    move |r| {
-                        s.input(AppMsg::ItemsLoaded {
-                            title,
-                            result: r.map_err(|e| e.to_string()),
-                        })
-                    },
-                );
+            AppMsg::Reconnect => {
+                let offline: Vec<Source> =
+                    self.servers.values().filter(|e| e.offline_since.is_some()).map(|e| e.source.clone()).collect();
+                for source in offline {
+                    self.check_server(&sender, source, true);
+                }
             }
-            AppMsg::ItemsLoaded { title, result } => self.show_items(&title, result),
+            AppMsg::Open(nav) => {
+                let nav = self.resolve(nav);
+                if let Some(nav) = nav {
+                    if matches!(nav, Nav::Library { .. }) {
+                        self.history.clear();
+                    }
+                    self.history.push(nav.clone());
+                    self.show(nav);
+                }
+            }
+            AppMsg::Back => {
+                if self.history.len() > 1 {
+                    self.history.pop();
+                    if let Some(nav) = self.history.last().cloned() {
+                        self.show(nav);
+                    }
+                }
+            }
+            AppMsg::Search => {
+                if matches!(self.history.last(), Some(Nav::Library { .. })) {
+                    self.library.emit(LibraryMsg::ToggleSearch);
+                }
+            }
+            AppMsg::ConfirmSignOut => self.confirm_sign_out(&sender),
+            AppMsg::SignedOut(Ok(id)) => {
+                self.servers.retain(|_, e| e.source.auth_provider_id.as_deref() != Some(id.as_str()));
+                self.history.clear();
+                self.ui.content_stack.set_visible_child_name("choose");
+                self.ui.back.set_visible(false);
+                self.show_sidebar();
+                self.update_banner();
+                if self.provider_ids().is_empty() {
+                    self.ui.stack.set_visible_child_name("welcome");
+                }
+                self.toast("Signed out");
+            }
+            AppMsg::SignedOut(Err(e)) => self.toast(&e),
+            AppMsg::About => {
+                let about = adw::AboutWindow::builder()
+                    .transient_for(&self.ui.window)
+                    .application_name("Reel")
+                    .application_icon(build_info::APP_ID)
+                    .version(build_info::VERSION)
+                    .developer_name("The Reel developers")
+                    .license_type(gtk::License::Gpl30)
+                    .website("https://github.com/arsfeld/reel")
+                    .issue_url("https://github.com/arsfeld/reel/issues")
+                    .build();
+                about.present();
+            }
             AppMsg::Toast(t) => self.toast(&t),
         }
     }
+}
+
+fn placeholder_source() -> Source {
+    Source {
+        id: String::new(),
+        name: String::new(),
+        source_type: reel_core::models::SourceType::PlexServer { machine_id: String::new(), owned: false },
+        auth_provider_id: None,
+        connection_info: Default::default(),
+        enabled: true,
+        last_sync: None,
+        library_count: 0,
+        extra: Default::default(),
+    }
+}
+
+fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
+    let add = |name: &str, msg: fn() -> AppMsg| {
+        let action = gio::SimpleAction::new(name, None);
+        let s = sender.clone();
+        action.connect_activate(move |_, _| s.input(msg()));
+        window.add_action(&action);
+    };
+    add("refresh", || AppMsg::Refresh);
+    add("sign-out", || AppMsg::ConfirmSignOut);
+    add("about", || AppMsg::About);
+    add("back", || AppMsg::Back);
+    add("search", || AppMsg::Search);
+    let help = gio::SimpleAction::new("show-help-overlay", None);
+    {
+        let w = window.clone();
+        help.connect_activate(move |_, _| crate::ui::shortcuts::window(&w).present());
+    }
+    window.add_action(&help);
+    let close = gio::SimpleAction::new("close", None);
+    {
+        let w = window.clone();
+        close.connect_activate(move |_, _| w.close());
+    }
+    window.add_action(&close);
+    let quit = gio::SimpleAction::new("quit", None);
+    {
+        let w = window.clone();
+        quit.connect_activate(move |_, _| {
+            if let Some(app) = w.application() {
+                app.quit();
+            }
+        });
+    }
+    window.add_action(&quit);
+}
+
+fn install_shortcuts(window: &adw::ApplicationWindow, _sender: &ComponentSender<App>) {
+    let controller = gtk::ShortcutController::new();
+    controller.set_scope(gtk::ShortcutScope::Managed);
+    for (accel, action) in crate::ui::shortcuts::SHORTCUTS {
+        let trigger = gtk::ShortcutTrigger::parse_string(accel);
+        controller.add_shortcut(gtk::Shortcut::new(trigger, Some(gtk::NamedAction::new(action))));
+    }
+    window.add_controller(controller);
 }
 
 impl App {
@@ -293,18 +436,10 @@ impl App {
     }
 
     fn provider_ids(&self) -> Vec<String> {
-        self.core
-            .manager
-            .config()
-            .get()
-            .runtime
-            .auth_providers
-            .keys()
-            .cloned()
-            .collect()
+        self.core.manager.config().get().runtime.auth_providers.keys().cloned().collect()
     }
 
-    /// Cached servers at once; then a refresh in the background.
+    /// Saved servers and libraries at once; then a refresh in the background.
     fn start(&mut self, sender: &ComponentSender<Self>) {
         let ids = self.provider_ids();
         if ids.is_empty() {
@@ -312,6 +447,17 @@ impl App {
             return;
         }
         self.ui.stack.set_visible_child_name("browse");
+        if !self.core.manager.config().get().runtime.legacy_backends.is_empty() {
+            let m = self.core.manager.clone();
+            let s = sender.clone();
+            self.core.spawn(async move { m.migrate_legacy_backends().await }, move |r| {
+                if let Ok(r) = r {
+                    for (b, why) in r.deferred.iter().chain(&r.dropped) {
+                        s.input(AppMsg::Toast(format!("Could not bring over the old account {b}: {why}")));
+                    }
+                }
+            });
+        }
         for id in &ids {
             for source in self.core.manager.cached_sources(id) {
                 self.add_server(sender, source);
@@ -327,98 +473,166 @@ impl App {
         let m = self.core.manager.clone();
         let s = sender.clone();
         let id = provider_id.clone();
-        self.core.spawn(
-            async move { m.discover(&id, force).await.map_err(|e| e.to_string()) },
-            move |result| {
-                s.input(AppMsg::Discovered {
-                    provider_id,
-                    result,
-                })
-            },
-        );
+        self.core.spawn(async move { m.discover(&id, force).await.map_err(|e| e.to_string()) }, move |result| {
+            s.input(AppMsg::Discovered { provider_id, result })
+        });
     }
 
     fn add_server(&mut self, sender: &ComponentSender<Self>, source: Source) {
         let id = source.id.clone();
-        let previous = self.servers.remove(&id).and_then(|e| e.sections);
-        self.servers.insert(
-            id.clone(),
-            ServerEntry {
-                source: source.clone(),
-                sections: previous,
-            },
-        );
-        let m = self.core.manager.clone();
+        let previous = self.servers.remove(&id);
+        let cached = self.core.cache.sections(&id).ok().filter(|s| !s.is_empty()).map(Ok);
+        let sections = previous.as_ref().and_then(|e| e.sections.clone()).or(cached);
+        let offline_since = previous.and_then(|e| e.offline_since);
+        self.servers.insert(id, ServerEntry { source: source.clone(), offline_since, sections });
+        self.check_server(sender, source, false);
+    }
+
+    /// Asks a server for its libraries (re-probing its connections first when
+    /// it was offline); the answer also says whether it is reachable.
+    fn check_server(&self, sender: &ComponentSender<Self>, source: Source, reprobe: bool) {
+        let core = self.core.clone();
         let s = sender.clone();
         self.core.spawn(
             async move {
-                let client = m.server_client(&source).await?;
-                client.sections().await
+                let source = if reprobe { core.manager.reselect(&source.id).await.unwrap_or(source) } else { source };
+                let r = async {
+                    let client = core.manager.server_client(&source).await?;
+                    sync_sections(&client, &core.cache, &source.id).await
+                }
+                .await;
+                (source, r)
             },
-            move |r| {
-                s.input(AppMsg::SectionsLoaded {
-                    source_id: id,
-                    result: r.map_err(|e| e.to_string()),
-                })
+            move |(source, r): (Source, reel_core::Result<Vec<Section>>)| {
+                let failure = r.as_ref().err().map(|e| Failure { message: e.to_string(), offline: e.is_offline() });
+                s.input(AppMsg::Reached { source_id: source.id.clone(), result: failure.clone().map_or(Ok(()), Err) });
+                s.input(AppMsg::ServerChecked { source, result: r.map_err(Failure::from) });
             },
         );
+    }
+
+    /// Records whether a server answered, and keeps the banner in step.
+    fn mark(&mut self, sender: &ComponentSender<Self>, source_id: &str, failure: Option<Failure>) {
+        let offline = failure.as_ref().is_some_and(|f| f.offline);
+        let was_offline = self.servers.get(source_id).is_some_and(|e| e.offline_since.is_some());
+        let since = self.core.cache.set_online(source_id, !offline).ok().flatten();
+        if let Some(entry) = self.servers.get_mut(source_id) {
+            entry.offline_since =
+                if offline { Some(since.map(DateTime::<Local>::from).unwrap_or_else(Local::now)) } else { None };
+        }
+        if was_offline && !offline {
+            // Back: refresh what is on screen from it.
+            if let Some(name) = self.servers.get(source_id).map(|e| e.source.name.clone()) {
+                self.toast(&format!("{name} is back online"));
+            }
+            match self.history.last().cloned() {
+                Some(Nav::Library { source, .. }) if source.id == source_id => self.library.emit(LibraryMsg::Refresh),
+                Some(nav @ Nav::Item { .. }) => self.show(nav),
+                _ => {}
+            }
+            let _ = sender;
+        }
+        self.update_banner();
+        self.show_sidebar();
+    }
+
+    fn update_banner(&self) {
+        let offline: Vec<&ServerEntry> = self.servers.values().filter(|e| e.offline_since.is_some()).collect();
+        match offline.as_slice() {
+            [] => {
+                self.ui.banner.set_reveal_child(false);
+                self.ui.banner_label.set_text("");
+            }
+            [one] => {
+                let since = one.offline_since.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
+                self.ui.banner_label.set_text(&format!(
+                    "{} is offline since {since}. Showing what Reel saved; it will reconnect by itself.",
+                    one.source.name
+                ));
+                self.ui.banner.set_reveal_child(true);
+            }
+            many => {
+                let names: Vec<&str> = many.iter().map(|e| e.source.name.as_str()).collect();
+                let since = many
+                    .iter()
+                    .filter_map(|e| e.offline_since)
+                    .min()
+                    .map(|t| t.format("%H:%M").to_string())
+                    .unwrap_or_default();
+                let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+                self.ui.banner_label.set_text(&format!(
+                    "{} and {last} are offline since {since}. Showing what Reel saved; they will reconnect by themselves.",
+                    rest.join(", ")
+                ));
+                self.ui.banner.set_reveal_child(true);
+            }
+        }
     }
 
     fn show_sidebar(&self) {
         let visibility = self.core.manager.config().get().runtime.library_visibility;
-        self.sidebar.emit(SidebarMsg::Show {
-            servers: self.servers.values().cloned().collect(),
-            visibility,
-        });
+        self.sidebar.emit(SidebarMsg::Show { servers: self.servers.values().cloned().collect(), visibility });
     }
 
-    fn show_items(&self, title: &str, result: Result<Page<MediaItem>, String>) {
-        while let Some(row) = self.ui.items.row_at_index(0) {
-            self.ui.items.remove(&row);
-        }
-        match result {
-            Ok(page) if page.items.is_empty() => {
-                self.ui
-                    .content_status
-                    .set_icon_name(Some("folder-symbolic"));
-                self.ui
-                    .content_status
-                    .set_title(&format!("{title} is empty"));
-                self.ui
-                    .content_status
-                    .set_description(Some("This library has nothing in it yet."));
-                self.ui.content_stack.set_visible_child_name("status");
+    /// The sidebar knows only a source id; fill in the full source.
+    fn resolve(&self, nav: Nav) -> Option<Nav> {
+        match nav {
+            Nav::Library { source, section } => {
+                let entry = self.servers.get(&source.id)?;
+                Some(Nav::Library { source: entry.source.clone(), section })
             }
-            Ok(page) => {
-                for item in &page.items {
-                    let row = adw::ActionRow::new();
-                    row.set_title(&gtk::glib::markup_escape_text(&item.title));
-                    let mut sub = item.year.map(|y| y.to_string()).unwrap_or_default();
-                    if item.watched() {
-                        sub.push_str(if sub.is_empty() {
-                            "Watched"
-                        } else {
-                            " · Watched"
-                        });
+            other => Some(other),
+        }
+    }
+
+    fn show(&self, nav: Nav) {
+        self.ui.back.set_visible(self.history.len() > 1);
+        match nav {
+            Nav::Library { source, section } => {
+                self.ui.content_title.set_title(&section.title);
+                self.ui.content_title.set_subtitle(&source.name);
+                self.ui.content_stack.set_visible_child_name("library");
+                self.library.emit(LibraryMsg::Show { source, section });
+            }
+            Nav::Item { source, item } => {
+                self.ui.content_title.set_title(&item.title);
+                self.ui.content_title.set_subtitle(&source.name);
+                self.ui.content_stack.set_visible_child_name("item");
+                self.item_page.emit(ItemMsg::Show { source, item });
+            }
+        }
+    }
+
+    fn confirm_sign_out(&self, sender: &ComponentSender<Self>) {
+        let providers = self.core.manager.config().get().runtime.auth_providers;
+        let Some((id, provider)) = providers.into_iter().next() else { return };
+        let dialog = adw::MessageDialog::new(
+            Some(&self.ui.window),
+            Some(&format!("Sign out of {}?", provider.display_name())),
+            Some("Reel will forget this account, its servers and what it saved of their libraries. Nothing on the servers changes."),
+        );
+        dialog.add_responses(&[("cancel", "Cancel"), ("sign-out", "Sign Out")]);
+        dialog.set_response_appearance("sign-out", adw::ResponseAppearance::Destructive);
+        dialog.set_default_response(Some("cancel"));
+        dialog.set_close_response("cancel");
+        let (core, s) = (self.core.clone(), sender.clone());
+        dialog.connect_response(None, move |_, response| {
+            if response != "sign-out" {
+                return;
+            }
+            let (core2, id2, s2) = (core.clone(), id.clone(), s.clone());
+            core.spawn(
+                async move {
+                    let sources = core2.manager.cached_sources(&id2);
+                    core2.manager.remove_provider(&id2).await.map_err(|e| e.to_string())?;
+                    for src in sources {
+                        let _ = core2.cache.forget_source(&src.id);
                     }
-                    row.set_subtitle(&sub);
-                    self.ui.items.append(&row);
-                }
-                self.ui
-                    .content_title
-                    .set_subtitle(&format!("{} items", page.total));
-                self.ui.content_stack.set_visible_child_name("items");
-            }
-            Err(e) => {
-                self.ui
-                    .content_status
-                    .set_icon_name(Some("network-offline-symbolic"));
-                self.ui
-                    .content_status
-                    .set_title("Could not load this library");
-                self.ui.content_status.set_description(Some(&e));
-                self.ui.content_stack.set_visible_child_name("status");
-            }
-        }
+                    Ok(id2)
+                },
+                move |r| s2.input(AppMsg::SignedOut(r)),
+            );
+        });
+        dialog.present();
     }
 }

@@ -4,6 +4,8 @@
 use anyhow::{Context, Result};
 use reel_core::config::LoadNotice;
 use reel_core::services::auth_manager::AuthManager;
+use reel_core::services::library_cache::LibraryCache;
+use reel_core::services::posters::PosterCache;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -11,8 +13,24 @@ use std::sync::Arc;
 pub struct CoreHandle {
     runtime: Arc<tokio::runtime::Runtime>,
     pub manager: Arc<AuthManager>,
+    pub cache: Arc<LibraryCache>,
+    pub posters: PosterCache,
     /// Said once, at start, to the user (a damaged settings file, say).
-    pub load_notice: Option<String>,
+    pub notices: Vec<String>,
+}
+
+/// A failure as the UI needs it: words for the user, and whether it means
+/// "cannot reach the server" (show the cache and the offline banner).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub message: String,
+    pub offline: bool,
+}
+
+impl From<reel_core::Error> for Failure {
+    fn from(e: reel_core::Error) -> Self {
+        Failure { offline: e.is_offline(), message: e.to_string() }
+    }
 }
 
 impl CoreHandle {
@@ -25,23 +43,32 @@ impl CoreHandle {
             .context("cannot start the background runtime")?;
         let (manager, notice) = {
             let _guard = runtime.enter();
-            AuthManager::open(reel_core::config::default_path())
-                .context("cannot open Reel's settings")?
+            AuthManager::open(reel_core::config::default_path()).context("cannot open Reel's settings")?
+        };
+        let mut notices: Vec<String> = notice.map(|n: LoadNotice| n.to_string()).into_iter().collect();
+        let cache = match LibraryCache::open(reel_core::services::library_cache::default_path()) {
+            Ok((c, n)) => {
+                notices.extend(n);
+                c
+            }
+            Err(e) => {
+                // Without a disk cache Reel still works, only without offline browsing.
+                notices.push(format!("Saved library data is not available ({e}); browsing needs the network."));
+                LibraryCache::in_memory().context("cannot create even an in-memory library cache")?
+            }
         };
         Ok(Self {
             runtime: Arc::new(runtime),
             manager: Arc::new(manager),
-            load_notice: notice.map(|n: LoadNotice| n.to_string()),
+            cache: Arc::new(cache),
+            posters: PosterCache::new(reel_core::services::posters::default_dir()),
+            notices,
         })
     }
 
     /// Runs `work` on the core runtime and hands its result to `done` (which
     /// typically sends a message to a component).
-    pub fn spawn<T, F>(
-        &self,
-        work: F,
-        done: impl FnOnce(T) + Send + 'static,
-    ) -> tokio::task::AbortHandle
+    pub fn spawn<T, F>(&self, work: F, done: impl FnOnce(T) + Send + 'static) -> tokio::task::AbortHandle
     where
         T: Send + 'static,
         F: Future<Output = T> + Send + 'static,

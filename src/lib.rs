@@ -1,4 +1,7 @@
 //! Reel, the GNOME app: relm4 components on top of reel-core.
+// relm4 messages carry whole sources and items once through a channel; boxing
+// them would only add noise.
+#![allow(clippy::large_enum_variant)]
 
 pub mod app;
 pub mod build_info;
@@ -9,9 +12,8 @@ pub mod ui;
 pub fn run() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("warn,reel=info,reel_core=info")
-            }),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,reel=info,reel_core=info")),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -4,17 +4,13 @@
 //! would; screenshots of each step go to test-artifacts/.
 
 use fake_plex::topology::Topology;
-use fake_plex::FakePlex;
-use reel_core::backends::plex::PlexAuth;
-use reel_core::config::ConfigStore;
+use fake_plex::{FakePlex, Options};
+use reel_core::backends::plex::PlexServerClient;
 use reel_core::http::{ClientIdentity, HttpClient};
-use reel_core::services::auth_manager::AuthManager;
-use reel_core::services::secrets::SecretStore;
 use reel_core::Token;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 
 struct Xvfb {
     child: Child,
@@ -24,27 +20,14 @@ struct Xvfb {
 impl Xvfb {
     fn start() -> Self {
         let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb runs (scripts/setup.sh installs it)");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("display number");
-        Xvfb {
-            child,
-            display: format!(":{}", line.trim()),
-        }
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("display number");
+        Xvfb { child, display: format!(":{}", line.trim()) }
     }
 }
 
@@ -68,9 +51,7 @@ fn repo() -> PathBuf {
 }
 
 fn artifacts() -> PathBuf {
-    let d = std::env::var_os("REEL_TEST_ARTIFACTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("test-artifacts"));
+    let d = std::env::var_os("REEL_TEST_ARTIFACTS").map(PathBuf::from).unwrap_or_else(|| repo().join("test-artifacts"));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -90,85 +71,122 @@ fn launch(x: &Xvfb, fp_env: &[(String, String)], config_home: &Path, log: &str) 
     Reel(cmd.spawn().expect("reel starts"))
 }
 
-/// Waits until every name is in reel's accessibility tree; returns the tree.
+/// Waits until every name is in reel's accessibility tree (or, written
+/// `!name`, is not); returns the tree.
 fn expect_on_screen(names: &[&str]) -> Vec<(String, String)> {
     let out = Command::new("/usr/bin/python3")
         .arg(repo().join("tests/python/atspi_find.py"))
-        .args(["reel", "30"])
+        .args(["reel", "40"])
         .args(names)
         .output()
         .expect("python3 with pyatspi");
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
     serde_json::from_slice(&out.stdout).expect("tree as JSON")
+}
+
+/// Clicks what the accessibility tree calls `name`, with the mouse.
+fn click(x: &Xvfb, name: &str) {
+    let out = Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/python/atspi_click.py"))
+        .args(["reel", "40", name])
+        .env("DISPLAY", &x.display)
+        .output()
+        .expect("python3 with pyatspi");
+    assert!(out.status.success(), "click {name}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn screenshot(x: &Xvfb, name: &str) {
     let path = artifacts().join(name);
-    let ok = Command::new("import")
-        .args(["-display", &x.display, "-window", "root"])
-        .arg(&path)
-        .status();
+    let ok = Command::new("import").args(["-display", &x.display, "-window", "root"]).arg(&path).status();
     assert!(ok.is_ok_and(|s| s.success()), "screenshot {name}");
 }
 
-#[test]
-fn shows_servers_and_libraries_then_servers_again_from_cache_with_plex_gone() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let fp = rt.block_on(FakePlex::start(Topology::demo(None))).unwrap();
-    let info = fp.info().clone();
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("reel/config.toml");
+/// The demo topology with fixed tokens and ports, so a second fake-plex is
+/// the same servers coming back.
+fn stable_demo() -> (Topology, Options) {
+    let mut t = Topology::demo(None);
+    t.account.token = Some("e2e-account-token-0001".into());
+    for (i, s) in t.servers.iter_mut().enumerate() {
+        s.access_token = Some(format!("e2e-server-token-000{i}"));
+    }
+    let base = 20000 + (std::process::id() % 20000) as u16;
+    (t, Options { port_base: Some(base), ca_file: None })
+}
 
-    // Sign in and discover once, as the sign-in dialog would, with the core itself.
-    rt.block_on(async {
-        let (store, _) = ConfigStore::load(&config).unwrap();
-        let http =
-            HttpClient::with_extra_ca(ClientIdentity::new("e2e"), Some(fp.ca_pem().as_bytes()))
-                .unwrap();
-        let plex = PlexAuth::with_urls(http.clone(), &info.plex_tv_url, &info.auth_url).unwrap();
-        let m = AuthManager::new(Arc::new(store), SecretStore::new(), http, plex);
-        let p = m
-            .add_plex_account(&Token::new(info.account_token.clone()))
-            .await
-            .unwrap();
-        m.discover(p.id(), true).await.unwrap();
-    });
+fn with_ca(opts: &Options, ca: &Path) -> Options {
+    Options { ca_file: Some(ca.to_path_buf()), ..opts.clone() }
+}
+
+#[test]
+fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (topology, opts) = stable_demo();
+    let home = tempfile::tempdir().unwrap();
+    // Kept across fake-plex restarts, as the demo's is: the servers that come back are the same.
+    let ca = home.path().join("ca.pem");
+    let fp = rt.block_on(FakePlex::start_with(topology.clone(), with_ca(&opts, &ca))).unwrap();
+    let info = fp.info().clone();
     let env = vec![
         ("REEL_PLEX_TV_URL".to_string(), info.plex_tv_url.clone()),
         ("REEL_PLEX_AUTH_URL".to_string(), info.auth_url.clone()),
-        (
-            "REEL_EXTRA_CA_FILE".to_string(),
-            info.ca_file.clone().unwrap(),
-        ),
+        ("REEL_EXTRA_CA_FILE".to_string(), ca.display().to_string()),
     ];
+    // What a person would expect to find: the first show, its first season's first episode.
+    let (show, episode) = rt.block_on(async {
+        let http = HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(fp.ca_pem().as_bytes())).unwrap();
+        let living = &info.servers[0];
+        let c =
+            PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone())).unwrap();
+        let show = c.items("2", 0, 1).await.unwrap().items.remove(0);
+        let season = c.children(&show.rating_key).await.unwrap().remove(0);
+        let episode = c.children(&season.rating_key).await.unwrap().remove(0);
+        (show.title, episode.title)
+    });
 
     let x = Xvfb::start();
     {
         let _reel = launch(&x, &env, home.path(), "app-01.log");
-        let tree = expect_on_screen(&[
-            "Living Room",
-            "Friend's Server",
-            "Movies on Living Room",
-            "TV Shows on Friend's Server",
-        ]);
-        assert!(
-            tree.iter().any(|(role, _)| role == "frame"),
-            "a real window"
-        );
-        screenshot(&x, "app-01-servers-and-libraries.png");
+        expect_on_screen(&["Welcome to Reel", "Sign in to Plex"]);
+        screenshot(&x, "app-01-welcome.png");
+        click(&x, "Sign in to Plex");
+        expect_on_screen(&["Copy the sign-in code", "Open the plex.tv sign-in page", "Waiting for you to sign in"]);
+        let pins = fp.pins();
+        assert_eq!(pins.len(), 1, "one PIN for one sign-in");
+        expect_on_screen(&[&pins[0].1]);
+        screenshot(&x, "app-02-sign-in-dialog.png");
+        // The person signs in at plex.tv in their browser; fake-plex's admin call stands in for that.
+        assert!(fp.approve_pin(&pins[0].1));
+        expect_on_screen(&["Living Room", "Friend's Server", "Movies on Living Room", "TV Shows on Friend's Server"]);
+        screenshot(&x, "app-03-signed-in.png");
+
+        click(&x, "Movies on Living Room");
+        expect_on_screen(&["Library items", "The "]);
+        screenshot(&x, "app-04-movies-grid.png");
+        click(&x, "TV Shows on Living Room");
+        click(&x, &show);
+        expect_on_screen(&["Season 1", "Season 2"]);
+        click(&x, "1. Season 1");
+        click(&x, &format!("1. {episode}"));
+        expect_on_screen(&[&episode, &show]);
+        screenshot(&x, "app-05-episode.png");
     }
 
-    // plex.tv and every server gone: the servers are still there, from cache, marked offline.
+    // plex.tv and every server gone: the same items, from the library cache, and a banner.
     fp.shutdown();
     {
         let _reel = launch(&x, &env, home.path(), "app-02.log");
-        expect_on_screen(&["Living Room", "Friend's Server", "Libraries unavailable"]);
-        screenshot(&x, "app-02-offline-from-cache.png");
+        expect_on_screen(&["Living Room", "TV Shows on Living Room", "offline since"]);
+        click(&x, "TV Shows on Living Room");
+        click(&x, &show);
+        click(&x, "1. Season 1");
+        expect_on_screen(&[&format!("1. {episode}"), "offline since"]);
+        screenshot(&x, "app-06-offline-from-cache.png");
+
+        // The servers come back (same ports, same tokens): the banner goes by itself.
+        let back = rt.block_on(FakePlex::start_with(topology, with_ca(&opts, &ca))).unwrap();
+        expect_on_screen(&["!offline since", &format!("1. {episode}")]);
+        screenshot(&x, "app-07-back-online.png");
+        drop(back);
     }
     drop(rt);
 }

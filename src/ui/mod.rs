@@ -1,2 +1,6 @@
+pub mod item_page;
+pub mod library_view;
+pub mod poster;
+pub mod shortcuts;
 pub mod sidebar;
 pub mod sign_in_dialog;

@@ -9,6 +9,8 @@ use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 #[derive(Debug, Clone)]
 pub struct ServerEntry {
     pub source: Source,
+    /// Since when the server has not answered, if it has not.
+    pub offline_since: Option<chrono::DateTime<chrono::Local>>,
     /// None while loading; Err with the reason when the server could not be asked.
     pub sections: Option<Result<Vec<Section>, String>>,
 }
@@ -22,10 +24,7 @@ pub struct Sidebar {
 
 #[derive(Debug)]
 pub enum SidebarMsg {
-    Show {
-        servers: Vec<ServerEntry>,
-        visibility: std::collections::BTreeMap<String, bool>,
-    },
+    Show { servers: Vec<ServerEntry>, visibility: std::collections::BTreeMap<String, bool> },
     Activated(i32),
 }
 
@@ -35,8 +34,11 @@ pub enum SidebarOutput {
 }
 
 /// "remote · 42 ms", "relay", "offline".
-pub fn connection_summary(source: &Source) -> String {
-    let ci = &source.connection_info;
+pub fn connection_summary(entry: &ServerEntry) -> String {
+    if let Some(since) = entry.offline_since {
+        return format!("Offline since {}", since.format("%H:%M"));
+    }
+    let ci = &entry.source.connection_info;
     if !ci.is_online {
         return "Offline".into();
     }
@@ -65,10 +67,7 @@ impl SimpleComponent for Sidebar {
     type Widgets = ();
 
     fn init_root() -> Self::Root {
-        gtk::ScrolledWindow::builder()
-            .hscrollbar_policy(gtk::PolicyType::Never)
-            .vexpand(true)
-            .build()
+        gtk::ScrolledWindow::builder().hscrollbar_policy(gtk::PolicyType::Never).vexpand(true).build()
     }
 
     fn init(_: (), root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
@@ -78,29 +77,17 @@ impl SimpleComponent for Sidebar {
         root.set_child(Some(&list));
         let s = sender.clone();
         list.connect_row_activated(move |_, row| s.input(SidebarMsg::Activated(row.index())));
-        ComponentParts {
-            model: Sidebar {
-                list,
-                rows: Vec::new(),
-                hidden: Default::default(),
-            },
-            widgets: (),
-        }
+        ComponentParts { model: Sidebar { list, rows: Vec::new(), hidden: Default::default() }, widgets: () }
     }
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>) {
         match msg {
-            SidebarMsg::Show {
-                servers,
-                visibility,
-            } => {
+            SidebarMsg::Show { servers, visibility } => {
                 self.hidden = visibility;
                 self.render(&servers);
             }
             SidebarMsg::Activated(i) => {
-                if let Some(Some((source_id, section))) =
-                    usize::try_from(i).ok().and_then(|i| self.rows.get(i))
-                {
+                if let Some(Some((source_id, section))) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) {
                     let _ = sender.output(SidebarOutput::LibrarySelected {
                         source_id: source_id.clone(),
                         section: section.clone(),
@@ -123,21 +110,17 @@ impl Sidebar {
             let name = gtk::Label::new(Some(&entry.source.name));
             name.set_xalign(0.0);
             name.add_css_class("heading");
-            let status = gtk::Label::new(Some(&connection_summary(&entry.source)));
+            let status = gtk::Label::new(Some(&connection_summary(entry)));
             status.set_xalign(0.0);
             status.add_css_class("dim-label");
             status.add_css_class("caption");
             header.append(&name);
             header.append(&status);
-            let row = gtk::ListBoxRow::builder()
-                .child(&header)
-                .activatable(false)
-                .selectable(false)
-                .build();
+            let row = gtk::ListBoxRow::builder().child(&header).activatable(false).selectable(false).build();
             row.update_property(&[gtk::accessible::Property::Label(&format!(
                 "{}, {}",
                 entry.source.name,
-                connection_summary(&entry.source)
+                connection_summary(entry)
             ))]);
             self.list.append(&row);
             self.rows.push(None);
@@ -180,11 +163,7 @@ impl Sidebar {
         l.set_xalign(0.0);
         l.set_wrap(true);
         l.add_css_class("dim-label");
-        let row = gtk::ListBoxRow::builder()
-            .child(&l)
-            .activatable(false)
-            .selectable(false)
-            .build();
+        let row = gtk::ListBoxRow::builder().child(&l).activatable(false).selectable(false).build();
         self.list.append(&row);
         self.rows.push(None);
     }

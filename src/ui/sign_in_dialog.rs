@@ -59,11 +59,7 @@ impl SimpleComponent for SignInDialog {
             .build()
     }
 
-    fn init(
-        core: Self::Init,
-        root: Self::Root,
-        sender: ComponentSender<Self>,
-    ) -> ComponentParts<Self> {
+    fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         let header = adw::HeaderBar::new();
         let cancel = gtk::Button::with_label("Cancel");
         labelled(&cancel, "Cancel sign-in");
@@ -90,9 +86,8 @@ impl SimpleComponent for SignInDialog {
         waiting.set_valign(gtk::Align::Center);
         waiting.set_margin_start(24);
         waiting.set_margin_end(24);
-        let intro = gtk::Label::new(Some(
-            "Sign in on plex.tv to link Reel to your account. If asked, enter this code:",
-        ));
+        let intro =
+            gtk::Label::new(Some("Sign in on plex.tv to link Reel to your account. If asked, enter this code:"));
         intro.set_wrap(true);
         intro.set_justify(gtk::Justification::Center);
         waiting.append(&intro);
@@ -129,10 +124,8 @@ impl SimpleComponent for SignInDialog {
             copy.connect_clicked(move |_| s.input(SignInMsg::CopyCode));
         }
 
-        let error = adw::StatusPage::builder()
-            .icon_name("dialog-warning-symbolic")
-            .title("Sign-in did not finish")
-            .build();
+        let error =
+            adw::StatusPage::builder().icon_name("dialog-warning-symbolic").title("Sign-in did not finish").build();
         let retry = gtk::Button::with_label("Try Again");
         retry.add_css_class("pill");
         retry.add_css_class("suggested-action");
@@ -157,17 +150,7 @@ impl SimpleComponent for SignInDialog {
             });
         }
 
-        let model = SignInDialog {
-            core,
-            pin: None,
-            work: None,
-            ui: Ui {
-                window: root.clone(),
-                stack,
-                code,
-                error,
-            },
-        };
+        let model = SignInDialog { core, pin: None, work: None, ui: Ui { window: root.clone(), stack, code, error } };
         ComponentParts { model, widgets: () }
     }
 
@@ -178,10 +161,11 @@ impl SimpleComponent for SignInDialog {
                 self.ui.stack.set_visible_child_name("starting");
                 let auth = self.core.manager.plex_auth().clone();
                 let s = sender.clone();
-                self.work = Some(self.core.spawn(
-                    async move { auth.create_pin().await.map_err(|e| e.to_string()) },
-                    move |r| s.input(SignInMsg::PinReady(r)),
-                ));
+                self.work = Some(
+                    self.core.spawn(async move { auth.create_pin().await.map_err(|e| e.to_string()) }, move |r| {
+                        s.input(SignInMsg::PinReady(r))
+                    }),
+                );
             }
             SignInMsg::PinReady(Ok(pin)) => {
                 self.ui.code.set_text(&pin.code);
@@ -190,11 +174,7 @@ impl SimpleComponent for SignInDialog {
                 let p = pin.clone();
                 let s = sender.clone();
                 self.work = Some(self.core.spawn(
-                    async move {
-                        auth.wait_for_pin(&p, Duration::from_secs(1))
-                            .await
-                            .map_err(|e| e.to_string())
-                    },
+                    async move { auth.wait_for_pin(&p, Duration::from_secs(1)).await.map_err(|e| e.to_string()) },
                     move |r| s.input(SignInMsg::Finished(r)),
                 ));
                 self.pin = Some(pin);

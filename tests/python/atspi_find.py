@@ -1,9 +1,10 @@
 """Reads what an application shows through the accessibility tree (AT-SPI),
 as a person's screen reader would. Usage:
   atspi_find.py APP_NAME TIMEOUT_S NAME [NAME...]
-Waits until every NAME is the accessible name of some node of APP_NAME
-(substring match), then prints the tree's (role, name) pairs as JSON and
-exits 0; exits 1 with what it did see when the time runs out."""
+Waits until every NAME is the accessible name of some node of
+APP_NAME (substring match) — or, for a NAME written !NAME, of none — then
+prints the tree's (role, name) pairs as JSON and exits 0; exits 1 with what it
+did see when the time runs out."""
 import json
 import sys
 import time
@@ -34,11 +35,13 @@ while time.time() < deadline:
     apps = [a for a in apps if a is not None and (a.name or "").lower() == app_name.lower()]
     seen = [pair for a in apps for pair in walk(a)]
     names = [n for _, n in seen]
-    if apps and all(any(w in n for n in names) for w in wanted):
+    present = [w for w in wanted if not w.startswith("!")]
+    absent = [w[1:] for w in wanted if w.startswith("!")]
+    if apps and all(any(w in n for n in names) for w in present) and not any(w in n for w in absent for n in names):
         print(json.dumps(seen))
         sys.exit(0)
     time.sleep(0.5)
 print(json.dumps(seen))
-missing = [w for w in wanted if not any(w in n for _, n in seen)]
+missing = [w for w in wanted if (w.startswith("!") and any(w[1:] in n for _, n in seen)) or (not w.startswith("!") and not any(w in n for _, n in seen))]
 print(f"not found in {app_name}'s accessibility tree: {missing}", file=sys.stderr)
 sys.exit(1)

@@ -3,14 +3,10 @@
 
 pub fn poster(seed: &str, width: u32, height: u32) -> Vec<u8> {
     let (w, h) = (width.clamp(8, 400), height.clamp(8, 600));
-    let hash = seed.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-    });
-    let base = [
-        (hash >> 16) as u8 | 0x30,
-        (hash >> 24) as u8 | 0x30,
-        (hash >> 32) as u8 | 0x30,
-    ];
+    let hash = seed.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    // Spread similar ids (1000, 1001…) over clearly different colours.
+    let mixed = hash.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    let base = [(mixed >> 8) as u8 | 0x30, (mixed >> 24) as u8 | 0x30, (mixed >> 40) as u8 | 0x30];
     let mut data = Vec::with_capacity((w * h * 3) as usize);
     for y in 0..h {
         let shade = 255 - (y * 120 / h) as u8;

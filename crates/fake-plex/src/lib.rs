@@ -87,6 +87,13 @@ const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 /// Another loopback address is another host as far as clients can tell.
 const OTHER_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
 
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().create(true).truncate(true).write(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}
+
 fn port_at(base: Option<u16>, n: u16) -> u16 {
     base.map(|b| b.saturating_add(n)).unwrap_or(0)
 }
@@ -97,19 +104,22 @@ impl FakePlex {
     }
 
     pub async fn start_with(topology: Topology, opts: Options) -> anyhow::Result<Self> {
-        let tls = tls::make()?;
-        let (ca_file, ca_dir) = match &opts.ca_file {
+        let (ca_file, ca_dir, tls) = match &opts.ca_file {
             Some(p) => {
+                // The CA's key is kept beside its certificate, so a restart is the same CA.
+                let key_file = p.with_extension("key.pem");
+                let tls = tls::make(std::fs::read_to_string(&key_file).ok().as_deref())?;
                 std::fs::write(p, &tls.ca_pem)?;
-                (p.clone(), None)
+                write_private(&key_file, &tls.ca_key_pem)?;
+                (p.clone(), None, tls)
             }
             None => {
-                let dir = std::env::temp_dir()
-                    .join(format!("fake-plex-{}", uuid::Uuid::new_v4().simple()));
+                let tls = tls::make(None)?;
+                let dir = std::env::temp_dir().join(format!("fake-plex-{}", uuid::Uuid::new_v4().simple()));
                 std::fs::create_dir_all(&dir)?;
                 let p = dir.join("ca.pem");
                 std::fs::write(&p, &tls.ca_pem)?;
-                (p, Some(tempfile_dir::TempDir(dir)))
+                (p, Some(tempfile_dir::TempDir(dir)), tls)
             }
         };
 
@@ -122,26 +132,18 @@ impl FakePlex {
 
         let plextv_listener = bind_std(SocketAddr::new(LOOPBACK, take_port()))?;
         let plextv_addr = plextv_listener.local_addr()?;
-        let sink_listener = bind_std(SocketAddr::new(OTHER_HOST, 0))
-            .or_else(|_| bind_std(SocketAddr::new(LOOPBACK, 0)))?;
+        let sink_listener =
+            bind_std(SocketAddr::new(OTHER_HOST, 0)).or_else(|_| bind_std(SocketAddr::new(LOOPBACK, 0)))?;
         let sink_addr = sink_listener.local_addr()?;
         let sink_url = format!("http://{sink_addr}");
-        let account_token = topology
-            .account
-            .token
-            .clone()
-            .unwrap_or_else(state::random_token);
+        let account_token = topology.account.token.clone().unwrap_or_else(state::random_token);
 
         // Bind every connection first, so the resources list can name real ports.
         let mut servers = Vec::new();
         let mut listeners = Vec::new();
         for spec in &topology.servers {
             let machine_id = spec.machine_identifier.clone().unwrap_or_else(|| {
-                format!(
-                    "{}{}",
-                    uuid::Uuid::new_v4().simple(),
-                    &uuid::Uuid::new_v4().simple().to_string()[..8]
-                )
+                format!("{}{}", uuid::Uuid::new_v4().simple(), &uuid::Uuid::new_v4().simple().to_string()[..8])
             });
             let mut conns = Vec::new();
             for (index, c) in spec.connections.iter().enumerate() {
@@ -164,10 +166,7 @@ impl FakePlex {
             servers.push(Arc::new(ServerState {
                 spec: spec.clone(),
                 machine_id,
-                access_token: spec
-                    .access_token
-                    .clone()
-                    .unwrap_or_else(state::random_token),
+                access_token: spec.access_token.clone().unwrap_or_else(state::random_token),
                 library: library::Library::generate(&spec.library),
                 watch: Mutex::new(HashMap::new()),
                 connections: conns,
@@ -194,8 +193,7 @@ impl FakePlex {
             behaviour: shared.plextv_behaviour.subscribe(),
             imposter_id: String::new(),
         });
-        let router =
-            plextv::router(shared.clone()).layer(axum::middleware::from_fn_with_state(ctx, behave));
+        let router = plextv::router(shared.clone()).layer(axum::middleware::from_fn_with_state(ctx, behave));
         tasks.push(tokio::spawn(net::serve(
             plextv_addr,
             Some(plextv_listener),
@@ -218,22 +216,14 @@ impl FakePlex {
                 name: format!("{}#{}", server.spec.name, ci),
                 shared: shared.clone(),
                 behaviour: conn.behaviour.subscribe(),
-                imposter_id: format!(
-                    "imposter{}",
-                    &server.machine_id[..server.machine_id.len().min(12)]
-                ),
+                imposter_id: format!("imposter{}", &server.machine_id[..server.machine_id.len().min(12)]),
             });
-            let router = pms::router(pms::Pms {
-                server: server.clone(),
-                shared: shared.clone(),
-            })
-            .layer(axum::middleware::from_fn_with_state(ctx, behave));
+            let router = pms::router(pms::Pms { server: server.clone(), shared: shared.clone() })
+                .layer(axum::middleware::from_fn_with_state(ctx, behave));
             let acceptor = (conn.protocol == Protocol::Https).then(|| tls.acceptor.clone());
             let rx = conn.behaviour.subscribe();
             let initial = (*rx.borrow() != Behaviour::Refuse).then_some(listener);
-            tasks.push(tokio::spawn(net::serve(
-                addr, initial, router, acceptor, rx,
-            )));
+            tasks.push(tokio::spawn(net::serve(addr, initial, router, acceptor, rx)));
         }
 
         let plex_tv_url = format!("http://{plextv_addr}");
@@ -268,12 +258,7 @@ impl FakePlex {
                 })
                 .collect(),
         };
-        Ok(FakePlex {
-            shared,
-            info,
-            tasks,
-            _ca_dir: ca_dir,
-        })
+        Ok(FakePlex { shared, info, tasks, _ca_dir: ca_dir })
     }
 
     pub fn info(&self) -> &Info {
@@ -281,20 +266,12 @@ impl FakePlex {
     }
 
     pub fn ca_pem(&self) -> String {
-        self.info
-            .ca_file
-            .as_deref()
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .unwrap_or_default()
+        self.info.ca_file.as_deref().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default()
     }
 
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared
-            .requests
-            .lock()
-            .map(|l| l.clone())
-            .unwrap_or_default()
+        self.shared.requests.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     pub fn clear_requests(&self) {
@@ -309,14 +286,16 @@ impl FakePlex {
             return false;
         };
         let mut found = false;
-        for p in pins
-            .values_mut()
-            .filter(|p| p.id.to_string() == id_or_code || p.code == id_or_code)
-        {
+        for p in pins.values_mut().filter(|p| p.id.to_string() == id_or_code || p.code == id_or_code) {
             p.auth_token = Some(self.shared.account_token.clone());
             found = true;
         }
         found
+    }
+
+    /// Every PIN created so far: (id, code).
+    pub fn pins(&self) -> Vec<(u64, String)> {
+        self.shared.pins.lock().map(|p| p.values().map(|p| (p.id, p.code.clone())).collect()).unwrap_or_default()
     }
 
     pub fn expire_pin(&self, id: u64) {
@@ -328,36 +307,17 @@ impl FakePlex {
     }
 
     pub fn pin_polls(&self, id: u64) -> u64 {
-        self.shared
-            .pins
-            .lock()
-            .ok()
-            .and_then(|p| p.get(&id).map(|p| p.polls))
-            .unwrap_or(0)
+        self.shared.pins.lock().ok().and_then(|p| p.get(&id).map(|p| p.polls)).unwrap_or(0)
     }
 
     /// Changes how a server's connection (or plex.tv, target "plextv") answers from now on.
-    pub fn set_behaviour(
-        &self,
-        target: &str,
-        connection: Option<usize>,
-        behaviour: Behaviour,
-    ) -> bool {
-        plextv::apply_behaviour(
-            &self.shared,
-            &plextv::BehaviourChange {
-                target: target.into(),
-                connection,
-                behaviour,
-            },
-        )
+    pub fn set_behaviour(&self, target: &str, connection: Option<usize>, behaviour: Behaviour) -> bool {
+        plextv::apply_behaviour(&self.shared, &plextv::BehaviourChange { target: target.into(), connection, behaviour })
     }
 
     /// (viewCount, viewOffset) the server holds for an item.
     pub fn watch_state(&self, machine_id: &str, rating_key: u64) -> Option<(u32, u64)> {
-        self.shared
-            .server(machine_id)
-            .map(|s| s.watch_of(rating_key))
+        self.shared.server(machine_id).map(|s| s.watch_of(rating_key))
     }
 
     pub fn shutdown(mut self) {

@@ -99,24 +99,19 @@ impl Rng {
 }
 
 const ADJ: &[&str] = &[
-    "Silent", "Crimson", "Last", "Hidden", "Golden", "Broken", "Distant", "Electric", "Quiet",
-    "Midnight", "Northern", "Paper", "Wild", "Glass", "Hollow", "Iron", "Velvet", "Burning",
+    "Silent", "Crimson", "Last", "Hidden", "Golden", "Broken", "Distant", "Electric", "Quiet", "Midnight", "Northern",
+    "Paper", "Wild", "Glass", "Hollow", "Iron", "Velvet", "Burning",
 ];
 const NOUN: &[&str] = &[
-    "Harbor", "Orchard", "Signal", "Frontier", "Lantern", "River", "Garden", "Empire", "Tide",
-    "Compass", "Canyon", "Machine", "Island", "Winter", "Archive", "Meadow", "Summit", "Echo",
+    "Harbor", "Orchard", "Signal", "Frontier", "Lantern", "River", "Garden", "Empire", "Tide", "Compass", "Canyon",
+    "Machine", "Island", "Winter", "Archive", "Meadow", "Summit", "Echo",
 ];
 
 impl Library {
     pub fn generate(spec: &LibrarySpec) -> Self {
         let mut lib = Library::default();
-        let mut rng = Rng(spec
-            .seed
-            .wrapping_mul(2_654_435_761)
-            .wrapping_add(0x9E37_79B9_7F4A_7C15)
-            | 1);
-        let title =
-            |rng: &mut Rng, n: usize| format!("The {} {} {}", rng.pick(ADJ), rng.pick(NOUN), n + 1);
+        let mut rng = Rng(spec.seed.wrapping_mul(2_654_435_761).wrapping_add(0x9E37_79B9_7F4A_7C15) | 1);
+        let title = |rng: &mut Rng, n: usize| format!("The {} {} {}", rng.pick(ADJ), rng.pick(NOUN), n + 1);
         if spec.movies > 0 {
             let mut roots = Vec::with_capacity(spec.movies);
             for n in 0..spec.movies {
@@ -131,14 +126,8 @@ impl Library {
                 let t = title(&mut rng, n);
                 let show = lib.push(&mut rng, Kind::Show, t, 2, 0, None);
                 for s in 0..spec.seasons_per_show {
-                    let season = lib.push(
-                        &mut rng,
-                        Kind::Season,
-                        format!("Season {}", s + 1),
-                        2,
-                        s as u32 + 1,
-                        Some(show),
-                    );
+                    let season =
+                        lib.push(&mut rng, Kind::Season, format!("Season {}", s + 1), 2, s as u32 + 1, Some(show));
                     for e in 0..spec.episodes_per_season {
                         let et = format!("{} {}", rng.pick(NOUN), e + 1);
                         lib.push(&mut rng, Kind::Episode, et, 2, e as u32 + 1, Some(season));
@@ -189,9 +178,7 @@ impl Library {
         parent: Option<usize>,
     ) -> usize {
         let i = self.items.len();
-        let year = parent
-            .map(|p| self.items[p].year)
-            .unwrap_or(1950 + (rng.next() % 75) as u32);
+        let year = parent.map(|p| self.items[p].year).unwrap_or(1950 + (rng.next() % 75) as u32);
         self.items.push(Item {
             rating_key: FIRST_KEY + i as u64,
             kind,
@@ -263,69 +250,39 @@ impl Library {
             format!("/library/metadata/{rk}/children")
         };
         m.insert("key".into(), json!(key));
-        m.insert(
-            "guid".into(),
-            json!(format!("plex://{}/fake{rk}", it.kind.name())),
-        );
+        m.insert("guid".into(), json!(format!("plex://{}/fake{rk}", it.kind.name())));
         m.insert("type".into(), json!(it.kind.name()));
         m.insert("title".into(), json!(it.title));
         m.insert("summary".into(), json!(it.summary));
         m.insert("index".into(), json!(it.index));
         m.insert("year".into(), json!(it.year));
-        m.insert(
-            "thumb".into(),
-            json!(format!("/library/metadata/{rk}/thumb/{}", it.added_at)),
-        );
-        m.insert(
-            "art".into(),
-            json!(format!("/library/metadata/{rk}/art/{}", it.added_at)),
-        );
+        m.insert("thumb".into(), json!(format!("/library/metadata/{rk}/thumb/{}", it.added_at)));
+        m.insert("art".into(), json!(format!("/library/metadata/{rk}/art/{}", it.added_at)));
         m.insert("addedAt".into(), json!(it.added_at));
         m.insert("updatedAt".into(), json!(it.added_at));
         m.insert("librarySectionID".into(), json!(it.section));
-        m.insert(
-            "librarySectionKey".into(),
-            json!(format!("/library/sections/{}", it.section)),
-        );
+        m.insert("librarySectionKey".into(), json!(format!("/library/sections/{}", it.section)));
         if let Some(s) = self.sections.iter().find(|s| s.key == it.section) {
             m.insert("librarySectionTitle".into(), json!(s.title));
         }
         if let Some(p) = it.parent {
             let parent = &self.items[p];
-            m.insert(
-                "parentRatingKey".into(),
-                json!(parent.rating_key.to_string()),
-            );
-            m.insert(
-                "parentKey".into(),
-                json!(format!("/library/metadata/{}", parent.rating_key)),
-            );
+            m.insert("parentRatingKey".into(), json!(parent.rating_key.to_string()));
+            m.insert("parentKey".into(), json!(format!("/library/metadata/{}", parent.rating_key)));
             m.insert("parentTitle".into(), json!(parent.title));
             m.insert("parentIndex".into(), json!(parent.index));
             m.insert(
                 "parentThumb".into(),
-                json!(format!(
-                    "/library/metadata/{}/thumb/{}",
-                    parent.rating_key, parent.added_at
-                )),
+                json!(format!("/library/metadata/{}/thumb/{}", parent.rating_key, parent.added_at)),
             );
             if let Some(g) = parent.parent {
                 let gp = &self.items[g];
-                m.insert(
-                    "grandparentRatingKey".into(),
-                    json!(gp.rating_key.to_string()),
-                );
-                m.insert(
-                    "grandparentKey".into(),
-                    json!(format!("/library/metadata/{}", gp.rating_key)),
-                );
+                m.insert("grandparentRatingKey".into(), json!(gp.rating_key.to_string()));
+                m.insert("grandparentKey".into(), json!(format!("/library/metadata/{}", gp.rating_key)));
                 m.insert("grandparentTitle".into(), json!(gp.title));
                 m.insert(
                     "grandparentThumb".into(),
-                    json!(format!(
-                        "/library/metadata/{}/thumb/{}",
-                        gp.rating_key, gp.added_at
-                    )),
+                    json!(format!("/library/metadata/{}/thumb/{}", gp.rating_key, gp.added_at)),
                 );
             }
         }
@@ -352,11 +309,14 @@ impl Library {
                 mo.insert("id".into(), json!(rk * 10 + 1));
                 mo.insert("duration".into(), json!(it.duration_ms));
                 mo.insert("container".into(), json!(container));
-                mo.insert("Part".into(), json!([{
-                    "id": part, "key": format!("/library/parts/{part}/{}/file.{container}", it.added_at),
-                    "duration": it.duration_ms, "file": format!("/media/{}.{container}", it.title),
-                    "size": 1_000_000 + rk, "container": container,
-                }]));
+                mo.insert(
+                    "Part".into(),
+                    json!([{
+                        "id": part, "key": format!("/library/parts/{part}/{}/file.{container}", it.added_at),
+                        "duration": it.duration_ms, "file": format!("/media/{}.{container}", it.title),
+                        "size": 1_000_000 + rk, "container": container,
+                    }]),
+                );
             }
             m.insert("Media".into(), json!([media]));
         } else {
@@ -394,9 +354,6 @@ mod tests {
         let artist = lib.sections[2].roots[0];
         assert_eq!(lib.leaves(artist), 10);
         let again = Library::generate(&spec);
-        assert_eq!(
-            lib.items[5].title, again.items[5].title,
-            "deterministic for a seed"
-        );
+        assert_eq!(lib.items[5].title, again.items[5].title, "deterministic for a seed");
     }
 }

@@ -30,8 +30,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = Args::parse();
     let mut topology = match &args.topology {
-        Some(p) => Topology::load(p)
-            .map_err(|e| anyhow::anyhow!("cannot read topology {}: {e}", p.display()))?,
+        Some(p) => Topology::load(p).map_err(|e| anyhow::anyhow!("cannot read topology {}: {e}", p.display()))?,
         None => Topology::demo(args.items),
     };
     if let (Some(n), Some(_)) = (args.items, &args.topology) {
@@ -39,14 +38,7 @@ async fn main() -> anyhow::Result<()> {
             s.library = fake_plex::topology::LibrarySpec::sized(n);
         }
     }
-    let fp = FakePlex::start_with(
-        topology,
-        Options {
-            port_base: args.port_base,
-            ca_file: args.ca_file,
-        },
-    )
-    .await?;
+    let fp = FakePlex::start_with(topology, Options { port_base: args.port_base, ca_file: args.ca_file }).await?;
     println!("{}", serde_json::to_string(fp.info())?);
     tokio::signal::ctrl_c().await?;
     fp.shutdown();

@@ -28,11 +28,7 @@ pub struct ListenerCtx {
 }
 
 pub fn bind_std(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = if addr.is_ipv4() {
-        TcpSocket::new_v4()?
-    } else {
-        TcpSocket::new_v6()?
-    };
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(1024)
@@ -147,14 +143,8 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
         path: path.clone(),
         query: query.clone(),
         token: token_of(headers, &query),
-        accept: headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-        client_identifier: headers
-            .get("x-plex-client-identifier")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
+        accept: headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_string),
+        client_identifier: headers.get("x-plex-client-identifier").and_then(|v| v.to_str().ok()).map(str::to_string),
     });
     if path.starts_with("/admin") || path.starts_with("/auth") {
         return next.run(req).await;
@@ -170,9 +160,7 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
             std::future::pending::<()>().await;
             unreachable!()
         }
-        Behaviour::Error500 => {
-            (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
-        }
+        Behaviour::Error500 => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response(),
         Behaviour::WrongIdentity => {
             if path == "/identity" || path == "/" {
                 let json = wants_json(req.headers());
@@ -180,7 +168,11 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
                     "machineIdentifier": ctx.imposter_id, "version": "1.40.0.0000-other"}});
                 crate::pms::render(json, v)
             } else {
-                (StatusCode::UNAUTHORIZED, "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>").into_response()
+                (
+                    StatusCode::UNAUTHORIZED,
+                    "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>",
+                )
+                    .into_response()
             }
         }
         Behaviour::Malformed => (
@@ -191,44 +183,30 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
         Behaviour::Truncated => {
             let resp = next.run(req).await;
             let (mut parts, body) = resp.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
             let half = bytes.slice(..bytes.len() / 2);
-            parts.headers.insert(
-                header::CONTENT_LENGTH,
-                HeaderValue::from(bytes.len().max(2)),
-            );
+            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len().max(2)));
             // Half the body goes out (and is flushed) before the connection drops.
-            let stream = futures::stream::once(async move { Ok::<Bytes, std::io::Error>(half) })
-                .chain(futures::stream::once(async {
+            let stream = futures::stream::once(async move { Ok::<Bytes, std::io::Error>(half) }).chain(
+                futures::stream::once(async {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     Err(std::io::Error::other("truncated on purpose"))
-                }));
+                }),
+            );
             Response::from_parts(parts, Body::from_stream(stream))
         }
         Behaviour::Huge(mb) => {
             let head = Bytes::from_static(b"{\"MediaContainer\":{\"size\":0,\"padding\":\"");
             let chunk = Bytes::from(vec![b'x'; 1 << 20]);
             let stream = futures::stream::once(async move { Ok::<Bytes, std::io::Error>(head) })
-                .chain(futures::stream::iter(
-                    (0..mb).map(move |_| Ok(chunk.clone())),
-                ))
-                .chain(futures::stream::once(async {
-                    Ok(Bytes::from_static(b"\"}}"))
-                }));
-            (
-                [(header::CONTENT_TYPE, "application/json")],
-                Body::from_stream(stream),
-            )
-                .into_response()
+                .chain(futures::stream::iter((0..mb).map(move |_| Ok(chunk.clone()))))
+                .chain(futures::stream::once(async { Ok(Bytes::from_static(b"\"}}")) }));
+            ([(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream)).into_response()
         }
         Behaviour::Slow => {
             let resp = next.run(req).await;
             let (parts, body) = resp.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
             let pieces: Vec<Bytes> = bytes.chunks(16).map(Bytes::copy_from_slice).collect();
             let stream = futures::stream::iter(pieces).then(|p| async move {
                 tokio::time::sleep(Duration::from_millis(250)).await;
@@ -237,34 +215,18 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
             Response::from_parts(parts, Body::from_stream(stream))
         }
         Behaviour::Redirect => {
-            let target = format!(
-                "{}{}{}{}",
-                ctx.shared.sink_url,
-                path,
-                if query.is_empty() { "" } else { "?" },
-                query
-            );
+            let target = format!("{}{}{}{}", ctx.shared.sink_url, path, if query.is_empty() { "" } else { "?" }, query);
             (StatusCode::FOUND, [(header::LOCATION, target)]).into_response()
         }
     }
 }
 
 pub fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json"))
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"))
 }
 
 /// The "other host": answers anything, so a test can see what reached it.
 pub fn sink_router(shared: Arc<Shared>, behaviour: watch::Receiver<Behaviour>) -> Router {
-    let ctx = Arc::new(ListenerCtx {
-        name: "sink".into(),
-        shared,
-        behaviour,
-        imposter_id: String::new(),
-    });
-    Router::new()
-        .fallback(|| async { "sink" })
-        .layer(axum::middleware::from_fn_with_state(ctx, behave))
+    let ctx = Arc::new(ListenerCtx { name: "sink".into(), shared, behaviour, imposter_id: String::new() });
+    Router::new().fallback(|| async { "sink" }).layer(axum::middleware::from_fn_with_state(ctx, behave))
 }

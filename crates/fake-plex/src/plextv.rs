@@ -15,11 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn error(status: StatusCode, code: u32, message: &str) -> Response {
-    (
-        status,
-        Json(json!({"errors": [{"code": code, "message": message, "status": status.as_u16()}]})),
-    )
-        .into_response()
+    (status, Json(json!({"errors": [{"code": code, "message": message, "status": status.as_u16()}]}))).into_response()
 }
 
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -40,10 +36,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 fn pin_json(p: &Pin) -> Value {
-    let left = p
-        .expires
-        .saturating_duration_since(Instant::now())
-        .as_secs();
+    let left = p.expires.saturating_duration_since(Instant::now()).as_secs();
     let expires_at = p.created + chrono::Duration::from_std(p.lifetime).unwrap_or_default();
     json!({
         "id": p.id, "code": p.code, "product": "Plex Web", "trusted": false,
@@ -69,18 +62,10 @@ fn client_id(headers: &HeaderMap, q: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-async fn create_pin(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+async fn create_pin(State(s): State<Arc<Shared>>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let q = q.unwrap_or_default();
     let Some(cid) = client_id(&headers, &q) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            1000,
-            "X-Plex-Client-Identifier is missing",
-        );
+        return error(StatusCode::BAD_REQUEST, 1000, "X-Plex-Client-Identifier is missing");
     };
     let strong = query_param(&q, "strong").as_deref() == Some("true");
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -177,11 +162,7 @@ fn signed_in(s: &Shared, headers: &HeaderMap, q: &Option<String>) -> bool {
 }
 
 fn invalid_token() -> Response {
-    error(
-        StatusCode::UNAUTHORIZED,
-        1001,
-        "User could not be authenticated",
-    )
+    error(StatusCode::UNAUTHORIZED, 1001, "User could not be authenticated")
 }
 
 async fn user(State(s): State<Arc<Shared>>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
@@ -202,10 +183,7 @@ async fn ping(State(s): State<Arc<Shared>>, headers: HeaderMap, RawQuery(q): Raw
     if wants_json(&headers) {
         Json(json!({"pong": true})).into_response()
     } else {
-        (
-            [(header::CONTENT_TYPE, "application/xml")],
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pong/>",
-        )
+        ([(header::CONTENT_TYPE, "application/xml")], "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pong/>")
             .into_response()
     }
 }
@@ -244,11 +222,7 @@ fn resources_json(s: &Shared, q: &str) -> Value {
     Value::Array(list)
 }
 
-async fn resources(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+async fn resources(State(s): State<Arc<Shared>>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     if !signed_in(&s, &headers, &q) {
         return invalid_token();
     }
@@ -259,10 +233,7 @@ async fn resources(
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<resources>");
     for r in v.as_array().into_iter().flatten() {
         let mut r = r.clone();
-        let conns = r
-            .as_object_mut()
-            .and_then(|m| m.remove("connections"))
-            .unwrap_or(Value::Null);
+        let conns = r.as_object_mut().and_then(|m| m.remove("connections")).unwrap_or(Value::Null);
         let mut res = String::new();
         crate::xml::element(&mut res, "resource", &r);
         let mut inner = String::from("<connections>");
@@ -312,10 +283,7 @@ fn approve_where(s: &Shared, pred: impl Fn(&Pin) -> bool) -> bool {
         return false;
     };
     let mut found = false;
-    for p in pins
-        .values_mut()
-        .filter(|p| pred(p) && p.expires > Instant::now())
-    {
+    for p in pins.values_mut().filter(|p| pred(p) && p.expires > Instant::now()) {
         p.auth_token = Some(s.account_token.clone());
         found = true;
     }
@@ -326,16 +294,21 @@ async fn auth_link(State(s): State<Arc<Shared>>, Form(f): Form<LinkForm>) -> Res
     if approve_where(&s, |p| p.code == f.code) {
         Html("<!doctype html><html><body style='font-family:sans-serif;text-align:center;margin-top:4em'><h1>Signed in</h1><p>You can go back to Reel now.</p></body></html>").into_response()
     } else {
-        (
-            StatusCode::NOT_FOUND,
-            Html("<!doctype html><html><body><h1>That code has expired</h1></body></html>"),
-        )
+        (StatusCode::NOT_FOUND, Html("<!doctype html><html><body><h1>That code has expired</h1></body></html>"))
             .into_response()
     }
 }
 
 async fn admin_pins(State(s): State<Arc<Shared>>) -> Response {
-    let pins = s.pins.lock().map(|p| p.values().map(|p| json!({"id": p.id, "code": p.code, "polls": p.polls, "linked": p.auth_token.is_some()})).collect::<Vec<_>>()).unwrap_or_default();
+    let pins = s
+        .pins
+        .lock()
+        .map(|p| {
+            p.values()
+                .map(|p| json!({"id": p.id, "code": p.code, "polls": p.polls, "linked": p.auth_token.is_some()}))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
     Json(pins).into_response()
 }
 
@@ -388,29 +361,19 @@ pub fn apply_behaviour(s: &Shared, change: &BehaviourChange) -> bool {
         s.plextv_behaviour.send_replace(change.behaviour.clone());
         return true;
     }
-    let Some(srv) = s
-        .servers
-        .iter()
-        .find(|srv| srv.machine_id == change.target || srv.spec.name == change.target)
+    let Some(srv) = s.servers.iter().find(|srv| srv.machine_id == change.target || srv.spec.name == change.target)
     else {
         return false;
     };
     let mut any = false;
-    for c in srv
-        .connections
-        .iter()
-        .filter(|c| change.connection.is_none_or(|i| i == c.index))
-    {
+    for c in srv.connections.iter().filter(|c| change.connection.is_none_or(|i| i == c.index)) {
         c.behaviour.send_replace(change.behaviour.clone());
         any = true;
     }
     any
 }
 
-async fn admin_behaviour(
-    State(s): State<Arc<Shared>>,
-    Json(change): Json<BehaviourChange>,
-) -> Response {
+async fn admin_behaviour(State(s): State<Arc<Shared>>, Json(change): Json<BehaviourChange>) -> Response {
     if apply_behaviour(&s, &change) {
         StatusCode::NO_CONTENT.into_response()
     } else {

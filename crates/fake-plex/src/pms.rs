@@ -22,23 +22,20 @@ pub fn render(json: bool, v: Value) -> Response {
     if json {
         ([(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
     } else {
-        (
-            [(header::CONTENT_TYPE, "text/xml;charset=utf-8")],
-            crate::xml::document(&v),
-        )
-            .into_response()
+        ([(header::CONTENT_TYPE, "text/xml;charset=utf-8")], crate::xml::document(&v)).into_response()
     }
 }
 
 fn unauthorized() -> Response {
-    (StatusCode::UNAUTHORIZED, "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>").into_response()
+    (
+        StatusCode::UNAUTHORIZED,
+        "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>",
+    )
+        .into_response()
 }
 
 fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        "<html><head><title>Not Found</title></head><body><h1>404 Not Found</h1></body></html>",
-    )
+    (StatusCode::NOT_FOUND, "<html><head><title>Not Found</title></head><body><h1>404 Not Found</h1></body></html>")
         .into_response()
 }
 
@@ -73,11 +70,7 @@ struct Ctx {
 /// Token check shared by every route but /identity.
 fn authorize(p: &Pms, headers: &HeaderMap, query: &Option<String>) -> Option<Ctx> {
     let token = token_of(headers, query.as_deref().unwrap_or(""));
-    p.server
-        .accepts(token.as_deref(), &p.shared.account_token)
-        .then(|| Ctx {
-            json: wants_json(headers),
-        })
+    p.server.accepts(token.as_deref(), &p.shared.account_token).then(|| Ctx { json: wants_json(headers) })
 }
 
 async fn identity(State(p): State<Pms>, headers: HeaderMap) -> Response {
@@ -171,18 +164,10 @@ async fn section_detail(
 fn paging(headers: &HeaderMap, q: &str) -> (usize, Option<usize>) {
     let get = |name: &str| {
         query_param(q, name)
-            .or_else(|| {
-                headers
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            })
+            .or_else(|| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string))
             .and_then(|v| v.parse::<usize>().ok())
     };
-    (
-        get("X-Plex-Container-Start").unwrap_or(0),
-        get("X-Plex-Container-Size"),
-    )
+    (get("X-Plex-Container-Start").unwrap_or(0), get("X-Plex-Container-Size"))
 }
 
 async fn section_all(
@@ -201,9 +186,9 @@ async fn section_all(
     };
     let wanted_type = query_param(&q, "type").and_then(|t| t.parse::<u32>().ok());
     let all: Vec<usize> = match wanted_type {
-        Some(t) if t != s.kind.number() => (0..lib.items.len())
-            .filter(|&i| lib.items[i].section == s.key && lib.items[i].kind.number() == t)
-            .collect(),
+        Some(t) if t != s.kind.number() => {
+            (0..lib.items.len()).filter(|&i| lib.items[i].section == s.key && lib.items[i].kind.number() == t).collect()
+        }
         _ => s.roots.clone(),
     };
     let (start, size) = paging(&headers, &q);
@@ -229,11 +214,9 @@ async fn section_all(
 
 fn container(p: &Pms, json: bool, items: Vec<usize>, extra: Value) -> Response {
     let lib = &p.server.library;
-    let md: Vec<Value> = items
-        .iter()
-        .map(|&i| lib.item_json(i, p.server.watch_of(lib.items[i].rating_key)))
-        .collect();
-    let mut mc = json!({"size": md.len(), "allowSync": true, "identifier": "com.plexapp.plugins.library", "Metadata": md});
+    let md: Vec<Value> = items.iter().map(|&i| lib.item_json(i, p.server.watch_of(lib.items[i].rating_key))).collect();
+    let mut mc =
+        json!({"size": md.len(), "allowSync": true, "identifier": "com.plexapp.plugins.library", "Metadata": md});
     if let (Value::Object(m), Value::Object(e)) = (&mut mc, extra) {
         m.extend(e);
     }
@@ -243,16 +226,10 @@ fn container(p: &Pms, json: bool, items: Vec<usize>, extra: Value) -> Response {
 fn item_index(p: &Pms, id: &str) -> Option<usize> {
     let rk: u64 = id.parse().ok()?;
     let lib = &p.server.library;
-    lib.item(rk)
-        .map(|it| (it.rating_key - lib.items[0].rating_key) as usize)
+    lib.item(rk).map(|it| (it.rating_key - lib.items[0].rating_key) as usize)
 }
 
-async fn metadata(
-    State(p): State<Pms>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+async fn metadata(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let Some(c) = authorize(&p, &headers, &q) else {
         return unauthorized();
     };
@@ -262,12 +239,7 @@ async fn metadata(
     }
 }
 
-async fn children(
-    State(p): State<Pms>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+async fn children(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let Some(c) = authorize(&p, &headers, &q) else {
         return unauthorized();
     };
@@ -284,21 +256,13 @@ async fn children(
 fn continue_items(p: &Pms) -> Vec<usize> {
     let lib = &p.server.library;
     let watch = p.server.watch.lock().map(|w| w.clone()).unwrap_or_default();
-    let mut out: Vec<usize> = (0..lib.items.len())
-        .filter(|&i| watch.get(&lib.items[i].rating_key).is_some_and(|w| w.1 > 0))
-        .collect();
+    let mut out: Vec<usize> =
+        (0..lib.items.len()).filter(|&i| watch.get(&lib.items[i].rating_key).is_some_and(|w| w.1 > 0)).collect();
     for s in lib.sections.iter().filter(|s| s.kind == Kind::Show) {
         for &show in &s.roots {
-            let eps: Vec<usize> = lib.items[show]
-                .children
-                .iter()
-                .flat_map(|&se| lib.items[se].children.clone())
-                .collect();
-            let watched = |i: &usize| {
-                watch
-                    .get(&lib.items[*i].rating_key)
-                    .is_some_and(|w| w.0 > 0)
-            };
+            let eps: Vec<usize> =
+                lib.items[show].children.iter().flat_map(|&se| lib.items[se].children.clone()).collect();
+            let watched = |i: &usize| watch.get(&lib.items[*i].rating_key).is_some_and(|w| w.0 > 0);
             if eps.iter().any(watched) {
                 if let Some(next) = eps.iter().find(|i| !watched(i)) {
                     if !out.contains(next) {
@@ -313,30 +277,17 @@ fn continue_items(p: &Pms) -> Vec<usize> {
 
 fn recent(p: &Pms, kind: Kind, n: usize) -> Vec<usize> {
     let lib = &p.server.library;
-    (0..lib.items.len())
-        .rev()
-        .filter(|&i| lib.items[i].kind == kind)
-        .take(n)
-        .collect()
+    (0..lib.items.len()).rev().filter(|&i| lib.items[i].kind == kind).take(n).collect()
 }
 
 async fn on_deck(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let Some(c) = authorize(&p, &headers, &q) else {
         return unauthorized();
     };
-    container(
-        &p,
-        c.json,
-        continue_items(&p),
-        json!({"mixedParents": true}),
-    )
+    container(&p, c.json, continue_items(&p), json!({"mixedParents": true}))
 }
 
-async fn recently_added(
-    State(p): State<Pms>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+async fn recently_added(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let Some(c) = authorize(&p, &headers, &q) else {
         return unauthorized();
     };
@@ -351,38 +302,16 @@ async fn hubs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -
     };
     let lib = &p.server.library;
     let hub = |id: &str, title: &str, ty: &str, items: Vec<usize>| {
-        let md: Vec<Value> = items
-            .iter()
-            .map(|&i| lib.item_json(i, p.server.watch_of(lib.items[i].rating_key)))
-            .collect();
+        let md: Vec<Value> =
+            items.iter().map(|&i| lib.item_json(i, p.server.watch_of(lib.items[i].rating_key))).collect();
         json!({"hubIdentifier": id, "title": title, "type": ty, "hubKey": format!("/hubs/{id}"),
                "size": md.len(), "more": false, "style": "shelf", "Metadata": md})
     };
     let list = vec![
-        hub(
-            "home.continue",
-            "Continue Watching",
-            "mixed",
-            continue_items(&p),
-        ),
-        hub(
-            "home.movies.recent",
-            "Recently Added Movies",
-            "movie",
-            recent(&p, Kind::Movie, 12),
-        ),
-        hub(
-            "home.television.recent",
-            "Recently Added TV",
-            "episode",
-            recent(&p, Kind::Episode, 12),
-        ),
-        hub(
-            "home.music.recent",
-            "Recently Added Music",
-            "album",
-            recent(&p, Kind::Album, 12),
-        ),
+        hub("home.continue", "Continue Watching", "mixed", continue_items(&p)),
+        hub("home.movies.recent", "Recently Added Movies", "movie", recent(&p, Kind::Movie, 12)),
+        hub("home.television.recent", "Recently Added TV", "episode", recent(&p, Kind::Episode, 12)),
+        hub("home.music.recent", "Recently Added Music", "album", recent(&p, Kind::Album, 12)),
     ];
     render(
         c.json,
@@ -435,11 +364,7 @@ async fn mark(p: Pms, headers: HeaderMap, q: Option<String>, watched: bool) -> R
     }
     let q = q.unwrap_or_default();
     if query_param(&q, "identifier").as_deref() != Some("com.plexapp.plugins.library") {
-        return (
-            StatusCode::BAD_REQUEST,
-            "identifier must be com.plexapp.plugins.library",
-        )
-            .into_response();
+        return (StatusCode::BAD_REQUEST, "identifier must be com.plexapp.plugins.library").into_response();
     }
     let Some(rk) = query_param(&q, "key").and_then(|v| v.parse::<u64>().ok()) else {
         return (StatusCode::BAD_REQUEST, "key is required").into_response();
@@ -454,14 +379,7 @@ async fn mark(p: Pms, headers: HeaderMap, q: Option<String>, watched: bool) -> R
 }
 
 fn png(bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, "max-age=86400"),
-        ],
-        bytes,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "max-age=86400")], bytes).into_response()
 }
 
 async fn thumb(
@@ -485,19 +403,11 @@ async fn transcode(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQue
         return (StatusCode::BAD_REQUEST, "url is required").into_response();
     };
     // Only this server's own images; a missing item is a missing poster.
-    let id = url
-        .trim_start_matches("/library/metadata/")
-        .split('/')
-        .next()
-        .unwrap_or("");
+    let id = url.trim_start_matches("/library/metadata/").split('/').next().unwrap_or("");
     if item_index(&p, id).is_none() {
         return not_found();
     }
-    let w = query_param(&q, "width")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
-    let h = query_param(&q, "height")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
+    let w = query_param(&q, "width").and_then(|v| v.parse().ok()).unwrap_or(200);
+    let h = query_param(&q, "height").and_then(|v| v.parse().ok()).unwrap_or(300);
     png(crate::image::poster(id, w, h))
 }

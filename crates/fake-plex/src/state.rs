@@ -63,10 +63,7 @@ impl ServerState {
         }
     }
     pub fn watch_of(&self, rating_key: u64) -> (u32, u64) {
-        self.watch
-            .lock()
-            .map(|w| w.get(&rating_key).copied().unwrap_or_default())
-            .unwrap_or_default()
+        self.watch.lock().map(|w| w.get(&rating_key).copied().unwrap_or_default()).unwrap_or_default()
     }
 }
 

@@ -8,30 +8,27 @@ use tokio_rustls::rustls::ServerConfig;
 
 pub struct Tls {
     pub ca_pem: String,
+    pub ca_key_pem: String,
     pub acceptor: tokio_rustls::TlsAcceptor,
 }
 
-pub fn make() -> anyhow::Result<Tls> {
-    let ca_key = KeyPair::generate()?;
+/// With the key of an earlier run, the CA is the same trust anchor again
+/// (same key, same name), so clients that trusted it keep trusting it.
+pub fn make(ca_key_pem: Option<&str>) -> anyhow::Result<Tls> {
+    let ca_key = match ca_key_pem {
+        Some(pem) => KeyPair::from_pem(pem)?,
+        None => KeyPair::generate()?,
+    };
     let mut ca = CertificateParams::new(Vec::<String>::new())?;
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(DnType::CommonName, "fake-plex test CA");
-    ca.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
+    ca.distinguished_name.push(DnType::CommonName, "fake-plex test CA");
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
     let ca_cert = ca.self_signed(&ca_key)?;
 
     let leaf_key = KeyPair::generate()?;
-    let mut leaf = CertificateParams::new(vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "127.0.0.2".to_string(),
-    ])?;
-    leaf.distinguished_name
-        .push(DnType::CommonName, "fake-plex");
+    let mut leaf =
+        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string(), "127.0.0.2".to_string()])?;
+    leaf.distinguished_name.push(DnType::CommonName, "fake-plex");
     let leaf_cert = leaf.signed_by(&leaf_key, &ca_cert, &ca_key)?;
 
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
@@ -44,6 +41,7 @@ pub fn make() -> anyhow::Result<Tls> {
         )?;
     Ok(Tls {
         ca_pem: ca_cert.pem(),
+        ca_key_pem: ca_key.serialize_pem(),
         acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
     })
 }

@@ -36,12 +36,7 @@ pub struct AccountSpec {
 
 impl Default for AccountSpec {
     fn default() -> Self {
-        Self {
-            username: default_username(),
-            email: default_email(),
-            token: None,
-            id: default_user_id(),
-        }
+        Self { username: default_username(), email: default_email(), token: None, id: default_user_id() }
     }
 }
 
@@ -147,12 +142,7 @@ impl LibrarySpec {
     /// A library of roughly `n` items, mostly movies, so `--items 50000` means a
     /// 50 000-movie section plus proportionate shows and music.
     pub fn sized(n: usize) -> Self {
-        Self {
-            movies: n,
-            shows: (n / 50).max(1),
-            artists: (n / 200).max(1),
-            ..Self::default()
-        }
+        Self { movies: n, shows: (n / 50).max(1), artists: (n / 200).max(1), ..Self::default() }
     }
 }
 
@@ -274,13 +264,7 @@ impl Topology {
                     https_required: true,
                     access_token: None,
                     provides: "server".into(),
-                    library: LibrarySpec {
-                        movies: 8,
-                        shows: 2,
-                        artists: 0,
-                        seed: 7,
-                        ..LibrarySpec::default()
-                    },
+                    library: LibrarySpec { movies: 8, shows: 2, artists: 0, seed: 7, ..LibrarySpec::default() },
                     connections: vec![ConnectionSpec {
                         local: false,
                         relay: false,

@@ -53,10 +53,7 @@ pub fn element(out: &mut String, tag: &str, v: &Value) {
             let _ = write!(out, " {k}=\"{}\"", escape(&s));
         }
     }
-    let children: Vec<_> = m
-        .iter()
-        .filter(|(_, v)| v.is_array() || v.is_object())
-        .collect();
+    let children: Vec<_> = m.iter().filter(|(_, v)| v.is_array() || v.is_object()).collect();
     if children.is_empty() {
         out.push_str("/>");
         return;
@@ -66,11 +63,7 @@ pub fn element(out: &mut String, tag: &str, v: &Value) {
         match val {
             Value::Array(items) => {
                 for item in items {
-                    let child_tag = if k == "Metadata" {
-                        metadata_tag(item)
-                    } else {
-                        k.as_str()
-                    };
+                    let child_tag = if k == "Metadata" { metadata_tag(item) } else { k.as_str() };
                     element(out, child_tag, item);
                 }
             }
@@ -102,10 +95,10 @@ mod tests {
         ]}});
         let x = document(&v);
         assert!(x.contains("<MediaContainer size=\"2\">"), "{x}");
-        assert!(x.contains("<Video title=\"A &amp; B\" type=\"movie\"><Media id=\"1\"><Part id=\"2\"/></Media></Video>"), "{x}");
         assert!(
-            x.contains("<Directory title=\"&quot;Q&quot;\" type=\"show\"/>"),
+            x.contains("<Video title=\"A &amp; B\" type=\"movie\"><Media id=\"1\"><Part id=\"2\"/></Media></Video>"),
             "{x}"
         );
+        assert!(x.contains("<Directory title=\"&quot;Q&quot;\" type=\"show\"/>"), "{x}");
     }
 }

@@ -14,29 +14,18 @@ fn python_plexapi_lists_resources_connects_and_browses() {
         .spawn()
         .expect("fake-plex starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("info line");
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("info line");
     let info: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
     let dir = tempfile_dir();
     let info_file = dir.join("info.json");
     std::fs::write(&info_file, &line).unwrap();
 
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/plexapi_check.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(&info_file)
-        .output()
-        .expect("python3 runs");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/plexapi_check.py");
+    let out = Command::new("python3").arg(&script).arg(&info_file).output().expect("python3 runs");
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "plexapi failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "plexapi failed:\n{}", String::from_utf8_lossy(&out.stderr));
     let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plexapi's report");
 
     assert_eq!(seen["username"], info["username"]);
@@ -44,16 +33,9 @@ fn python_plexapi_lists_resources_connects_and_browses() {
     assert_eq!(servers.len(), info["servers"].as_array().unwrap().len());
     for (s, want) in servers.iter().zip(info["servers"].as_array().unwrap()) {
         assert_eq!(s["machine"], want["machine_identifier"]);
-        let uris: Vec<&str> = want["connections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["uri"].as_str().unwrap())
-            .collect();
-        assert!(
-            uris.contains(&s["url"].as_str().unwrap()),
-            "connected through one of its connections"
-        );
+        let uris: Vec<&str> =
+            want["connections"].as_array().unwrap().iter().map(|c| c["uri"].as_str().unwrap()).collect();
+        assert!(uris.contains(&s["url"].as_str().unwrap()), "connected through one of its connections");
         assert_eq!(s["sections"]["Movies"]["type"], "movie");
         assert!(s["sections"]["Movies"]["count"].as_u64().unwrap() > 0);
         assert_eq!(s["first_show"]["seasons"], 2);

@@ -87,10 +87,7 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let path = cli
-        .config
-        .clone()
-        .unwrap_or_else(reel_core::config::default_path);
+    let path = cli.config.clone().unwrap_or_else(reel_core::config::default_path);
     let (manager, notice) = AuthManager::open(&path)?;
     if let Some(n) = notice {
         eprintln!("reel-cli: {n}");
@@ -108,12 +105,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Accounts => accounts(&manager, cli.json).await,
         Command::Servers { refresh } => servers(&manager, refresh, cli.json).await,
         Command::Libraries => libraries(&manager, cli.json).await,
-        Command::Items {
-            section,
-            server,
-            offset,
-            limit,
-        } => items(&manager, &section, server, offset, limit, cli.json).await,
+        Command::Items { section, server, offset, limit } => {
+            items(&manager, &section, server, offset, limit, cli.json).await
+        }
         Command::Pin { server, url, auto } => pin(&manager, &server, url, auto).await,
     }
 }
@@ -128,24 +122,15 @@ async fn login(m: &AuthManager, token: Option<String>, json: bool) -> Result<()>
         Some(t) => Token::new(t.trim()),
         None => {
             let pin = m.plex_auth().create_pin().await?;
-            eprintln!(
-                "Open this page and sign in to Plex:\n  {}\n(code {})\nWaiting…",
-                pin.auth_url, pin.code
-            );
-            m.plex_auth()
-                .wait_for_pin(&pin, Duration::from_secs(1))
-                .await?
+            eprintln!("Open this page and sign in to Plex:\n  {}\n(code {})\nWaiting…", pin.auth_url, pin.code);
+            m.plex_auth().wait_for_pin(&pin, Duration::from_secs(1)).await?
         }
     };
     let provider = m.add_plex_account(&token).await?;
     if json {
         print_json(&provider)
     } else {
-        println!(
-            "Signed in as {} ({})",
-            provider.display_name(),
-            provider.id()
-        );
+        println!("Signed in as {} ({})", provider.display_name(), provider.id());
         Ok(())
     }
 }
@@ -157,14 +142,9 @@ async fn logout(m: &AuthManager, account: Option<String>) -> Result<()> {
         None => match providers.as_slice() {
             [only] => only.id().to_string(),
             [] => bail!("not signed in"),
-            _ => bail!(
-                "several accounts; name one: {}",
-                providers
-                    .iter()
-                    .map(|p| p.id())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            _ => {
+                bail!("several accounts; name one: {}", providers.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "))
+            }
         },
     };
     m.remove_provider(&id).await?;
@@ -194,10 +174,7 @@ async fn all_sources(m: &AuthManager, refresh: bool) -> Result<Vec<Source>> {
     }
     let mut out = Vec::new();
     for p in providers {
-        let d = m
-            .discover(p.id(), refresh)
-            .await
-            .with_context(|| format!("servers of {}", p.display_name()))?;
+        let d = m.discover(p.id(), refresh).await.with_context(|| format!("servers of {}", p.display_name()))?;
         if let Origin::StaleCache { error } = &d.origin {
             eprintln!("reel-cli: showing saved servers; {error}");
         }
@@ -207,10 +184,7 @@ async fn all_sources(m: &AuthManager, refresh: bool) -> Result<Vec<Source>> {
 }
 
 fn line(r: &ProbeRecord) -> String {
-    let latency = r
-        .latency_ms
-        .map(|l| format!("{l:.0} ms"))
-        .unwrap_or_else(|| "-".into());
+    let latency = r.latency_ms.map(|l| format!("{l:.0} ms")).unwrap_or_else(|| "-".into());
     format!(
         "  {} {:<15} {:<40} {:<8} {}",
         if r.chosen { "*" } else { " " },
@@ -259,12 +233,7 @@ async fn libraries(m: &AuthManager, json: bool) -> Result<()> {
     for s in all_sources(m, false).await? {
         let r = async { m.server_client(&s).await?.sections().await }.await;
         out.push(match r {
-            Ok(sections) => ServerSections {
-                server: s.name.clone(),
-                source_id: s.id.clone(),
-                sections,
-                error: None,
-            },
+            Ok(sections) => ServerSections { server: s.name.clone(), source_id: s.id.clone(), sections, error: None },
             Err(e) => ServerSections {
                 server: s.name.clone(),
                 source_id: s.id.clone(),
@@ -304,10 +273,8 @@ async fn items(
     json: bool,
 ) -> Result<()> {
     let sources = all_sources(m, false).await?;
-    let candidates: Vec<&Source> = sources
-        .iter()
-        .filter(|s| server.as_deref().is_none_or(|w| matches_server(s, w)))
-        .collect();
+    let candidates: Vec<&Source> =
+        sources.iter().filter(|s| server.as_deref().is_none_or(|w| matches_server(s, w))).collect();
     if candidates.is_empty() {
         bail!("no server named {}", server.unwrap_or_default());
     }
@@ -329,10 +296,7 @@ async fn items(
             None if offset == 0 => client.all_items(section, 200).await?,
             None => {
                 let total = client.items(section, 0, 0).await?.total;
-                client
-                    .items(section, offset, total.saturating_sub(offset))
-                    .await?
-                    .items
+                client.items(section, offset, total.saturating_sub(offset)).await?.items
             }
         };
         if json {
@@ -340,13 +304,7 @@ async fn items(
         }
         for i in items {
             let year = i.year.map(|y| format!(" ({y})")).unwrap_or_default();
-            println!(
-                "{:<8} {}{}{}",
-                i.rating_key,
-                i.title,
-                year,
-                if i.watched() { "  ✓" } else { "" }
-            );
+            println!("{:<8} {}{}{}", i.rating_key, i.title, year, if i.watched() { "  ✓" } else { "" });
         }
         return Ok(());
     }
@@ -372,11 +330,7 @@ async fn pin(m: &AuthManager, server: &str, url: Option<String>, auto: bool) -> 
         println!(
             "{} now uses {}",
             updated.name,
-            updated
-                .connection_info
-                .primary_url
-                .as_deref()
-                .unwrap_or("no address")
+            updated.connection_info.primary_url.as_deref().unwrap_or("no address")
         );
     }
     Ok(())

@@ -9,13 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn topology() -> Topology {
-    let c = |local, relay, protocol, behaviour| ConnectionSpec {
-        local,
-        relay,
-        protocol,
-        ipv6: false,
-        behaviour,
-    };
+    let c = |local, relay, protocol, behaviour| ConnectionSpec { local, relay, protocol, ipv6: false, behaviour };
     Topology {
         account: Default::default(),
         pin_lifetime_secs: 900,
@@ -26,11 +20,7 @@ fn topology() -> Topology {
             https_required: false,
             access_token: None,
             provides: "server".into(),
-            library: LibrarySpec {
-                movies: 12,
-                shows: 1,
-                ..LibrarySpec::default()
-            },
+            library: LibrarySpec { movies: 12, shows: 1, ..LibrarySpec::default() },
             connections: vec![
                 c(true, false, Protocol::Http, Behaviour::Hang),
                 c(false, false, Protocol::Https, Behaviour::Delay(20)),
@@ -52,10 +42,7 @@ impl Cli<'_> {
             .env("REEL_CONFIG", &self.config)
             .env("REEL_PLEX_TV_URL", &self.fp.info().plex_tv_url)
             .env("REEL_PLEX_AUTH_URL", &self.fp.info().auth_url)
-            .env(
-                "REEL_EXTRA_CA_FILE",
-                self.fp.info().ca_file.as_deref().unwrap(),
-            )
+            .env("REEL_EXTRA_CA_FILE", self.fp.info().ca_file.as_deref().unwrap())
             .env("RUST_LOG", "trace")
             .env_remove("REEL_TOKEN");
         for (k, v) in env {
@@ -65,10 +52,8 @@ impl Cli<'_> {
     }
     fn ok(&self, args: &[&str]) -> (String, String) {
         let out = self.run(args, &[]);
-        let (stdout, stderr) = (
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        );
+        let (stdout, stderr) =
+            (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string());
         assert!(out.status.success(), "reel-cli {args:?} failed:\n{stderr}");
         (stdout, stderr)
     }
@@ -82,10 +67,7 @@ fn config_text(p: &Path) -> String {
 async fn sign_in_list_browse_and_sign_out() {
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        fp: &fp,
-        config: dir.path().join("config.toml"),
-    };
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
     let token = fp.info().account_token.clone();
     let mut logs = String::new();
 
@@ -102,21 +84,12 @@ async fn sign_in_list_browse_and_sign_out() {
         Some(remote.as_str()),
         "remote chosen: local hangs, relay is last resort"
     );
-    assert_eq!(
-        servers[0]["connection_info"]["probes"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(servers[0]["connection_info"]["probes"].as_array().unwrap().len(), 3);
 
     let (out, err) = cli.ok(&["servers"]);
     logs += &err;
     assert!(
-        out.contains("Basement (owned)")
-            && out.contains("remote")
-            && out.contains("relay")
-            && out.contains(" ms"),
+        out.contains("Basement (owned)") && out.contains("remote") && out.contains("relay") && out.contains(" ms"),
         "{out}"
     );
 
@@ -138,17 +111,10 @@ async fn sign_in_list_browse_and_sign_out() {
     assert!(text.contains("Basement"));
     assert!(!text.contains(&token) && !text.contains(&fp.info().servers[0].access_token));
     assert!(!logs.contains(&token), "token in logs");
-    assert!(
-        !logs.contains(&fp.info().servers[0].access_token),
-        "server token in logs"
-    );
+    assert!(!logs.contains(&fp.info().servers[0].access_token), "server token in logs");
     // And only plex.tv and the server's own (verified) URL ever saw one.
     for r in fp.requests().iter().filter(|r| r.token.is_some()) {
-        assert!(
-            r.listener == "plextv" || r.listener == "Basement#1",
-            "token sent to {}",
-            r.listener
-        );
+        assert!(r.listener == "plextv" || r.listener == "Basement#1", "token sent to {}", r.listener);
     }
 
     let (out, _) = cli.ok(&["logout"]);
@@ -161,36 +127,18 @@ async fn sign_in_list_browse_and_sign_out() {
 async fn without_a_keyring_sign_in_fails_clearly_and_stores_nothing() {
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        fp: &fp,
-        config: dir.path().join("config.toml"),
-    };
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
     let token = fp.info().account_token.clone();
-    let out = cli.run(
-        &["login", "--token", &token],
-        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")],
-    );
+    let out = cli.run(&["login", "--token", &token], &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(err.contains("keyring is not available"), "{err}");
     assert!(!err.contains(&token));
     let text = config_text(&cli.config);
-    assert!(
-        !text.contains(&token) && !text.contains("PlexAccount"),
-        "{text}"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .collect();
+    assert!(!text.contains(&token) && !text.contains("PlexAccount"), "{text}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
     for f in leftovers {
-        assert!(
-            !std::fs::read_to_string(&f)
-                .unwrap_or_default()
-                .contains(&token),
-            "{f:?}"
-        );
+        assert!(!std::fs::read_to_string(&f).unwrap_or_default().contains(&token), "{f:?}");
     }
 }
 
@@ -198,47 +146,28 @@ async fn without_a_keyring_sign_in_fails_clearly_and_stores_nothing() {
 async fn a_damaged_config_is_kept_and_explained() {
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        fp: &fp,
-        config: dir.path().join("config.toml"),
-    };
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
     std::fs::write(&cli.config, b"\x00\x01 not [ toml").unwrap();
     let (out, err) = cli.ok(&["accounts"]);
-    assert!(
-        err.contains("damaged") && err.contains("config.toml.corrupt-"),
-        "{err}"
-    );
+    assert!(err.contains("damaged") && err.contains("config.toml.corrupt-"), "{err}");
     assert!(out.contains("Not signed in"));
     let kept: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("config.toml.corrupt-")
-        })
+        .filter(|e| e.file_name().to_string_lossy().starts_with("config.toml.corrupt-"))
         .collect();
     assert_eq!(kept.len(), 1);
-    assert_eq!(
-        std::fs::read(kept[0].path()).unwrap(),
-        b"\x00\x01 not [ toml"
-    );
+    assert_eq!(std::fs::read(kept[0].path()).unwrap(), b"\x00\x01 not [ toml");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rejected_token_is_reported_in_words() {
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        fp: &fp,
-        config: dir.path().join("config.toml"),
-    };
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
     let out = cli.run(&["login", "--token", "wrong-token-123"], &[]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("sign in again"), "{err}");
-    assert!(
-        !err.contains("wrong-token-123"),
-        "not even a bad token is echoed"
-    );
+    assert!(!err.contains("wrong-token-123"), "not even a bad token is echoed");
 }

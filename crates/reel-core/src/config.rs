@@ -28,11 +28,7 @@ pub struct RuntimeConfig {
     /// A UUID made once per install, sent as `X-Plex-Client-Identifier`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_identifier: Option<String>,
-    #[serde(
-        default,
-        alias = "configured_backends",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, alias = "configured_backends", skip_serializing_if = "Vec::is_empty")]
     pub legacy_backends: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub library_visibility: BTreeMap<String, bool>,
@@ -52,20 +48,13 @@ pub struct RuntimeConfig {
 impl Config {
     pub fn is_sources_cache_stale(&self, provider_id: &str, max_age: std::time::Duration) -> bool {
         match self.runtime.sources_last_fetched.get(provider_id) {
-            Some(t) => (Utc::now() - *t)
-                .to_std()
-                .map(|age| age > max_age)
-                .unwrap_or(false),
+            Some(t) => (Utc::now() - *t).to_std().map(|age| age > max_age).unwrap_or(false),
             None => true,
         }
     }
 
     pub fn library_visible(&self, library_id: &str) -> bool {
-        self.runtime
-            .library_visibility
-            .get(library_id)
-            .copied()
-            .unwrap_or(true)
+        self.runtime.library_visibility.get(library_id).copied().unwrap_or(true)
     }
 
     /// Every cached source, of every provider.
@@ -104,9 +93,7 @@ pub fn default_path() -> PathBuf {
 
 fn read(path: &Path) -> std::result::Result<Option<Config>, String> {
     match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text)
-            .map(Some)
-            .map_err(|e| e.message().to_string()),
+        Ok(text) => toml::from_str(&text).map(Some).map_err(|e| e.message().to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err("it is not text".into()),
         Err(e) => Err(e.to_string()),
@@ -133,25 +120,14 @@ impl ConfigStore {
         let (config, notice) = match read(&path) {
             Ok(c) => (c.unwrap_or_default(), None),
             Err(reason) if path.exists() && std::fs::File::open(&path).is_ok() => {
-                let kept_as = move_aside(&path).map_err(|e| Error::ConfigWrite {
-                    path: path.clone(),
-                    reason: e.to_string(),
-                })?;
+                let kept_as =
+                    move_aside(&path).map_err(|e| Error::ConfigWrite { path: path.clone(), reason: e.to_string() })?;
                 tracing::warn!(kept = %kept_as.display(), "config.toml was damaged: {reason}");
-                (
-                    Config::default(),
-                    Some(LoadNotice::CorruptMovedAside { kept_as, reason }),
-                )
+                (Config::default(), Some(LoadNotice::CorruptMovedAside { kept_as, reason }))
             }
             Err(reason) => return Err(Error::ConfigWrite { path, reason }),
         };
-        Ok((
-            Self {
-                path,
-                current: Mutex::new(config),
-            },
-            notice,
-        ))
+        Ok((Self { path, current: Mutex::new(config) }, notice))
     }
 
     pub fn path(&self) -> &Path {
@@ -166,10 +142,7 @@ impl ConfigStore {
     /// Re-reads the file under an exclusive lock, applies `f`, and writes the
     /// result atomically, so concurrent writers (app, CLI) compose.
     pub fn update<T>(&self, f: impl FnOnce(&mut Config) -> T) -> Result<T> {
-        let err = |reason: String| Error::ConfigWrite {
-            path: self.path.clone(),
-            reason,
-        };
+        let err = |reason: String| Error::ConfigWrite { path: self.path.clone(), reason };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
         let lock_path = self.path.with_extension("toml.lock");
@@ -179,13 +152,9 @@ impl ConfigStore {
             .write(true)
             .open(&lock_path)
             .map_err(|e| err(e.to_string()))?;
-        lock.lock()
-            .map_err(|e| err(format!("cannot lock settings: {e}")))?;
+        lock.lock().map_err(|e| err(format!("cannot lock settings: {e}")))?;
 
-        let mut guard = self
-            .current
-            .lock()
-            .map_err(|_| err("settings lock poisoned".into()))?;
+        let mut guard = self.current.lock().map_err(|_| err("settings lock poisoned".into()))?;
         let mut config = match read(&self.path) {
             Ok(Some(c)) => c,
             Ok(None) => guard.clone(),
@@ -218,11 +187,8 @@ fn write_atomic(path: &Path, config: &Config) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let text = toml::to_string_pretty(config).map_err(std::io::Error::other)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".config.toml.")
-        .tempfile_in(dir)?;
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    let mut tmp = tempfile::Builder::new().prefix(".config.toml.").tempfile_in(dir)?;
+    tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
     tmp.write_all(text.as_bytes())?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

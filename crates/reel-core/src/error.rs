@@ -9,11 +9,7 @@ pub enum Error {
     #[error("Cannot reach {host}: {reason}")]
     Offline { host: String, reason: String },
     #[error("{host} answered with an error (HTTP {status}){}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
-    Http {
-        host: String,
-        status: u16,
-        message: Option<String>,
-    },
+    Http { host: String, status: u16, message: Option<String> },
     #[error("{host} sent an answer Reel cannot read: {reason}")]
     BadResponse { host: String, reason: String },
     #[error("{host} sent more than {limit} bytes; Reel stopped reading")]

@@ -48,14 +48,11 @@ pub struct HttpClient {
 }
 
 fn header(v: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(v)
-        .map_err(|_| Error::Invalid(format!("not usable in an HTTP header: {v:?}")))
+    HeaderValue::from_str(v).map_err(|_| Error::Invalid(format!("not usable in an HTTP header: {v:?}")))
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
 
 impl HttpClient {
@@ -63,15 +60,13 @@ impl HttpClient {
     pub fn new(identity: ClientIdentity) -> Result<Self> {
         // An unreadable extra CA only means its servers will not verify; starting
         // (and browsing the cache) must not depend on it.
-        let extra = std::env::var(EXTRA_CA_ENV)
-            .ok()
-            .and_then(|path| match std::fs::read(&path) {
-                Ok(pem) => Some(pem),
-                Err(e) => {
-                    tracing::warn!("{EXTRA_CA_ENV}={path} cannot be read ({e}); not trusting it");
-                    None
-                }
-            });
+        let extra = std::env::var(EXTRA_CA_ENV).ok().and_then(|path| match std::fs::read(&path) {
+            Ok(pem) => Some(pem),
+            Err(e) => {
+                tracing::warn!("{EXTRA_CA_ENV}={path} cannot be read ({e}); not trusting it");
+                None
+            }
+        });
         match Self::with_extra_ca(identity.clone(), extra.as_deref()) {
             Err(e) if extra.is_some() => {
                 tracing::warn!("{EXTRA_CA_ENV} is not a usable certificate ({e}); not trusting it");
@@ -84,10 +79,7 @@ impl HttpClient {
     pub fn with_extra_ca(identity: ClientIdentity, extra_ca_pem: Option<&[u8]>) -> Result<Self> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(
-            "X-Plex-Client-Identifier",
-            header(&identity.client_identifier)?,
-        );
+        headers.insert("X-Plex-Client-Identifier", header(&identity.client_identifier)?);
         headers.insert("X-Plex-Product", header(&identity.product)?);
         headers.insert("X-Plex-Version", header(&identity.version)?);
         headers.insert("X-Plex-Platform", HeaderValue::from_static("Linux"));
@@ -99,10 +91,7 @@ impl HttpClient {
             .pool_idle_timeout(Duration::from_secs(60))
             // A token rides along on every request, so never follow a server to another host.
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                let same = attempt
-                    .previous()
-                    .last()
-                    .is_some_and(|prev| same_origin(prev, attempt.url()));
+                let same = attempt.previous().last().is_some_and(|prev| same_origin(prev, attempt.url()));
                 if same && attempt.previous().len() < 5 {
                     attempt.follow()
                 } else {
@@ -110,13 +99,10 @@ impl HttpClient {
                 }
             }));
         if let Some(pem) = extra_ca_pem {
-            let cert = reqwest::Certificate::from_pem(pem)
-                .map_err(|e| Error::Invalid(format!("extra CA: {e}")))?;
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| Error::Invalid(format!("extra CA: {e}")))?;
             builder = builder.add_root_certificate(cert);
         }
-        let client = builder
-            .build()
-            .map_err(|e| Error::Invalid(format!("cannot set up HTTP: {e}")))?;
+        let client = builder.build().map_err(|e| Error::Invalid(format!("cannot set up HTTP: {e}")))?;
         Ok(Self { client, identity })
     }
 
@@ -124,13 +110,7 @@ impl HttpClient {
         &self.identity
     }
 
-    pub fn request(
-        &self,
-        method: Method,
-        url: &Url,
-        token: Option<&Token>,
-        timeout: Duration,
-    ) -> RequestBuilder {
+    pub fn request(&self, method: Method, url: &Url, token: Option<&Token>, timeout: Duration) -> RequestBuilder {
         let mut rb = self.client.request(method, url.clone()).timeout(timeout);
         if let Some(t) = token {
             rb = rb.header("X-Plex-Token", t.expose());
@@ -142,16 +122,9 @@ impl HttpClient {
     pub async fn send(&self, rb: RequestBuilder, url: &Url) -> Result<Response> {
         let resp = rb.send().await.map_err(|e| transport_error(url, &e))?;
         if resp.status().is_redirection() {
-            let location = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string();
-            return Err(Error::Redirected {
-                host: host_of(url),
-                location,
-            });
+            let location =
+                resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            return Err(Error::Redirected { host: host_of(url), location });
         }
         Ok(resp)
     }
@@ -163,9 +136,7 @@ impl HttpClient {
         token: Option<&Token>,
         timeout: Duration,
     ) -> Result<T> {
-        let resp = self
-            .send(self.request(Method::GET, url, token, timeout), url)
-            .await?;
+        let resp = self.send(self.request(Method::GET, url, token, timeout), url).await?;
         let status = resp.status();
         let body = read_limited(resp, url, DEFAULT_BODY_LIMIT).await?;
         check_status(status, url, &body)?;
@@ -203,44 +174,29 @@ pub fn transport_error(url: &Url, e: &reqwest::Error) -> Error {
         }
         last
     };
-    Error::Offline {
-        host: host_of(url),
-        reason,
-    }
+    Error::Offline { host: host_of(url), reason }
 }
 
 /// Reads at most `limit` bytes; a larger or broken body is an error, not a partial answer.
 pub async fn read_limited(mut resp: Response, url: &Url, limit: usize) -> Result<Vec<u8>> {
     if resp.content_length().is_some_and(|n| n as usize > limit) {
-        return Err(Error::TooLarge {
-            host: host_of(url),
-            limit,
-        });
+        return Err(Error::TooLarge { host: host_of(url), limit });
     }
     let mut body = Vec::new();
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > limit {
-                    return Err(Error::TooLarge {
-                        host: host_of(url),
-                        limit,
-                    });
+                    return Err(Error::TooLarge { host: host_of(url), limit });
                 }
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(body),
             Err(e) => {
                 return Err(if e.is_timeout() {
-                    Error::Offline {
-                        host: host_of(url),
-                        reason: "the answer stopped arriving in time".into(),
-                    }
+                    Error::Offline { host: host_of(url), reason: "the answer stopped arriving in time".into() }
                 } else {
-                    Error::BadResponse {
-                        host: host_of(url),
-                        reason: "the answer was cut off".into(),
-                    }
+                    Error::BadResponse { host: host_of(url), reason: "the answer was cut off".into() }
                 })
             }
         }
@@ -254,11 +210,7 @@ pub fn check_status(status: StatusCode, url: &Url, body: &[u8]) -> Result<()> {
     if status == StatusCode::UNAUTHORIZED {
         return Err(Error::Unauthorized);
     }
-    Err(Error::Http {
-        host: host_of(url),
-        status: status.as_u16(),
-        message: plex_error_message(body),
-    })
+    Err(Error::Http { host: host_of(url), status: status.as_u16(), message: plex_error_message(body) })
 }
 
 /// plex.tv's `{"errors":[{"code":…,"message":…,"status":…}]}`.

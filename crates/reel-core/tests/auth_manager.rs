@@ -23,21 +23,12 @@ fn home_topology() -> fake_plex::topology::Topology {
                 conn(false, true, Protocol::Https, Behaviour::Delay(10)),
             ],
         ),
-        server(
-            "Friend",
-            false,
-            vec![conn(false, false, Protocol::Https, Behaviour::Ok)],
-        ),
+        server("Friend", false, vec![conn(false, false, Protocol::Https, Behaviour::Ok)]),
     ])
 }
 
 async fn signed_in(h: &Harness) -> String {
-    h.manager
-        .add_plex_account(&h.account_token())
-        .await
-        .expect("account added")
-        .id()
-        .to_string()
+    h.manager.add_plex_account(&h.account_token()).await.expect("account added").id().to_string()
 }
 
 #[tokio::test]
@@ -45,45 +36,22 @@ async fn adding_an_account_puts_the_token_in_the_keyring_and_nowhere_else() {
     let h = Harness::start(home_topology()).await;
     let id = signed_in(&h).await;
     assert!(id.starts_with("plex_"));
-    let stored = SecretStore::get_in(SERVICE, &format!("{id}_token"))
-        .await
-        .unwrap();
-    assert_eq!(
-        stored.as_ref().map(Token::expose),
-        Some(h.fp.info().account_token.as_str())
-    );
+    let stored = SecretStore::get_in(SERVICE, &format!("{id}_token")).await.unwrap();
+    assert_eq!(stored.as_ref().map(Token::expose), Some(h.fp.info().account_token.as_str()));
     let text = std::fs::read_to_string(h.config_path()).unwrap();
-    assert!(
-        !text.contains(&h.fp.info().account_token),
-        "no token in config.toml"
-    );
-    assert!(
-        text.contains("type = \"PlexAccount\"") && text.contains("username = \"demo\""),
-        "{text}"
-    );
-    assert!(matches!(
-        &h.manager.providers().await[..],
-        [AuthProvider::PlexAccount { .. }]
-    ));
+    assert!(!text.contains(&h.fp.info().account_token), "no token in config.toml");
+    assert!(text.contains("type = \"PlexAccount\"") && text.contains("username = \"demo\""), "{text}");
+    assert!(matches!(&h.manager.providers().await[..], [AuthProvider::PlexAccount { .. }]));
     h.manager.remove_provider(&id).await.unwrap();
 }
 
 #[tokio::test]
 async fn a_rejected_token_adds_nothing() {
     let h = Harness::start(home_topology()).await;
-    let e = h
-        .manager
-        .add_plex_account(&Token::new("bogus-token"))
-        .await
-        .unwrap_err();
+    let e = h.manager.add_plex_account(&Token::new("bogus-token")).await.unwrap_err();
     assert!(matches!(e, Error::Unauthorized));
     assert!(h.manager.providers().await.is_empty());
-    assert!(
-        !h.config_path().exists()
-            || !std::fs::read_to_string(h.config_path())
-                .unwrap()
-                .contains("PlexAccount")
-    );
+    assert!(!h.config_path().exists() || !std::fs::read_to_string(h.config_path()).unwrap().contains("PlexAccount"));
 }
 
 #[tokio::test]
@@ -95,10 +63,7 @@ async fn discovery_picks_connections_stores_server_tokens_and_caches() {
     assert_eq!(d.sources.len(), 2);
     let info = h.fp.info().clone();
     let basement = d.sources.iter().find(|s| s.name == "Basement").unwrap();
-    assert_eq!(
-        basement.connection_info.primary_url.as_deref(),
-        Some(info.servers[0].connections[0].uri.as_str())
-    );
+    assert_eq!(basement.connection_info.primary_url.as_deref(), Some(info.servers[0].connections[0].uri.as_str()));
     assert!(basement.connection_info.is_online);
     assert_eq!(basement.connection_info.probes.len(), 3);
     let friend = d.sources.iter().find(|s| s.name == "Friend").unwrap();
@@ -106,10 +71,7 @@ async fn discovery_picks_connections_stores_server_tokens_and_caches() {
 
     // Each server's own token is in the keyring, and browsing the shared server works with it
     // (fake-plex's shared server rejects the account token).
-    let friend_token = SecretStore::get_in(SERVICE, &token_key(&friend.id))
-        .await
-        .unwrap()
-        .unwrap();
+    let friend_token = SecretStore::get_in(SERVICE, &token_key(&friend.id)).await.unwrap().unwrap();
     assert_eq!(friend_token.expose(), info.servers[1].access_token);
     let client = h.manager.server_client(friend).await.unwrap();
     let sections = client.sections().await.unwrap();
@@ -135,11 +97,7 @@ async fn stale_cache_is_used_when_plex_tv_is_unreachable() {
     h.fp.set_behaviour("plextv", None, Behaviour::Refuse);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let d = h.manager.discover(&id, true).await.unwrap();
-    assert!(
-        matches!(&d.origin, Origin::StaleCache { error } if error.contains("Cannot reach")),
-        "{:?}",
-        d.origin
-    );
+    assert!(matches!(&d.origin, Origin::StaleCache { error } if error.contains("Cannot reach")), "{:?}", d.origin);
     assert_eq!(d.sources, first);
     h.manager.remove_provider(&id).await.unwrap();
 }
@@ -150,20 +108,12 @@ async fn errors_from_plex_tv_leave_the_cache_untouched() {
     let id = signed_in(&h).await;
     h.manager.discover(&id, true).await.unwrap();
     let before = std::fs::read(h.config_path()).unwrap();
-    for b in [
-        Behaviour::Malformed,
-        Behaviour::Error500,
-        Behaviour::Truncated,
-    ] {
+    for b in [Behaviour::Malformed, Behaviour::Error500, Behaviour::Truncated] {
         h.fp.set_behaviour("plextv", None, b.clone());
         let d = h.manager.discover(&id, true).await.unwrap();
         assert!(matches!(d.origin, Origin::StaleCache { .. }), "{b:?}");
     }
-    assert_eq!(
-        std::fs::read(h.config_path()).unwrap(),
-        before,
-        "config.toml unchanged byte for byte"
-    );
+    assert_eq!(std::fs::read(h.config_path()).unwrap(), before, "config.toml unchanged byte for byte");
     h.manager.remove_provider(&id).await.unwrap();
 }
 
@@ -182,10 +132,7 @@ async fn a_server_that_went_offline_gets_the_static_first_url_and_is_marked_offl
     let d = h.manager.discover(&id, true).await.unwrap();
     let s = &d.sources[0];
     assert!(!s.connection_info.is_online);
-    assert_eq!(
-        s.connection_info.primary_url.as_deref(),
-        Some(h.fp.info().servers[0].connections[0].uri.as_str())
-    );
+    assert_eq!(s.connection_info.primary_url.as_deref(), Some(h.fp.info().servers[0].connections[0].uri.as_str()));
     h.manager.remove_provider(&id).await.unwrap();
 }
 
@@ -196,37 +143,16 @@ async fn update_source_url_accepts_only_the_servers_own_connections() {
     let d = h.manager.discover(&id, true).await.unwrap();
     let basement = d.sources.iter().find(|s| s.name == "Basement").unwrap();
     let remote = h.fp.info().servers[0].connections[1].uri.clone();
-    h.manager
-        .update_source_url(&basement.id, &remote)
-        .await
-        .unwrap();
-    assert_eq!(
-        h.manager
-            .source(&basement.id)
-            .unwrap()
-            .connection_info
-            .primary_url
-            .as_deref(),
-        Some(remote.as_str())
-    );
-    let e = h
-        .manager
-        .update_source_url(&basement.id, &h.fp.info().sink_url)
-        .await
-        .unwrap_err();
+    h.manager.update_source_url(&basement.id, &remote).await.unwrap();
+    assert_eq!(h.manager.source(&basement.id).unwrap().connection_info.primary_url.as_deref(), Some(remote.as_str()));
+    let e = h.manager.update_source_url(&basement.id, &h.fp.info().sink_url).await.unwrap_err();
     assert!(matches!(e, Error::Invalid(_)), "{e:?}");
 
     // A pin survives rediscovery and is chosen.
-    h.manager
-        .pin_connection(&basement.id, Some(&remote))
-        .await
-        .unwrap();
+    h.manager.pin_connection(&basement.id, Some(&remote)).await.unwrap();
     let d = h.manager.discover(&id, true).await.unwrap();
     let b = d.sources.iter().find(|s| s.name == "Basement").unwrap();
-    assert_eq!(
-        b.connection_info.primary_url.as_deref(),
-        Some(remote.as_str())
-    );
+    assert_eq!(b.connection_info.primary_url.as_deref(), Some(remote.as_str()));
     h.manager.remove_provider(&id).await.unwrap();
 }
 
@@ -235,17 +161,11 @@ async fn background_refresh_runs_once_at_a_time_and_updates_the_cache() {
     let h = Harness::start(home_topology()).await;
     let id = signed_in(&h).await;
     let first = h.manager.refresh_sources_background(&id).expect("started");
-    assert!(
-        h.manager.refresh_sources_background(&id).is_none(),
-        "a second refresh waits its turn"
-    );
+    assert!(h.manager.refresh_sources_background(&id).is_none(), "a second refresh waits its turn");
     let d = first.await.unwrap().unwrap();
     assert_eq!(d.sources.len(), 2);
     assert_eq!(h.manager.cached_sources(&id), d.sources);
-    assert!(
-        h.manager.refresh_sources_background(&id).is_some(),
-        "free again once done"
-    );
+    assert!(h.manager.refresh_sources_background(&id).is_some(), "free again once done");
     h.manager.remove_provider(&id).await.unwrap();
 }
 
@@ -255,19 +175,9 @@ async fn removing_an_account_removes_its_secrets_and_settings() {
     let id = signed_in(&h).await;
     let sources = h.manager.discover(&id, true).await.unwrap().sources;
     h.manager.remove_provider(&id).await.unwrap();
-    assert!(SecretStore::get_in(SERVICE, &token_key(&id))
-        .await
-        .unwrap()
-        .is_none());
+    assert!(SecretStore::get_in(SERVICE, &token_key(&id)).await.unwrap().is_none());
     for s in &sources {
-        assert!(
-            SecretStore::get_in(SERVICE, &token_key(&s.id))
-                .await
-                .unwrap()
-                .is_none(),
-            "{}",
-            s.id
-        );
+        assert!(SecretStore::get_in(SERVICE, &token_key(&s.id)).await.unwrap().is_none(), "{}", s.id);
     }
     let c = h.manager.config().reload();
     assert!(
@@ -308,25 +218,11 @@ async fn legacy_tokens_are_migrated_from_both_old_keyring_places_and_the_config_
     assert_eq!(report.dropped.len(), 1, "{report:?}");
     assert!(report.deferred.is_empty());
     let text = std::fs::read_to_string(h.config_path()).unwrap();
-    assert!(
-        !text.contains(token.expose()),
-        "token left config.toml:\n{text}"
-    );
-    assert!(
-        text.contains("server_url"),
-        "the rest of [backends.plex] is kept"
-    );
+    assert!(!text.contains(token.expose()), "token left config.toml:\n{text}");
+    assert!(text.contains("server_url"), "the rest of [backends.plex] is kept");
     assert!(m.config().get().runtime.legacy_backends.is_empty());
-    assert!(SecretStore::get_in(SERVICE, &old_a)
-        .await
-        .unwrap()
-        .is_none());
-    assert!(
-        SecretStore::get_in(LEGACY_SERVICE, &format!("{old_b}_token"))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(SecretStore::get_in(SERVICE, &old_a).await.unwrap().is_none());
+    assert!(SecretStore::get_in(LEGACY_SERVICE, &format!("{old_b}_token")).await.unwrap().is_none());
     let providers = m.providers().await;
     assert_eq!(providers.len(), 1, "the same account, once");
     m.remove_provider(providers[0].id()).await.unwrap();
@@ -336,29 +232,15 @@ async fn legacy_tokens_are_migrated_from_both_old_keyring_places_and_the_config_
 async fn migration_waits_when_plex_tv_is_unreachable() {
     let h = Harness::start(home_topology()).await;
     let old = format!("plex_legacy_{}", uuid::Uuid::new_v4().simple());
-    SecretStore::new()
-        .set(&old, &h.account_token())
-        .await
-        .unwrap();
-    std::fs::write(
-        h.config_path(),
-        format!("[runtime]\nlegacy_backends = [\"{old}\"]\n"),
-    )
-    .unwrap();
+    SecretStore::new().set(&old, &h.account_token()).await.unwrap();
+    std::fs::write(h.config_path(), format!("[runtime]\nlegacy_backends = [\"{old}\"]\n")).unwrap();
     h.fp.set_behaviour("plextv", None, Behaviour::Refuse);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let m = manager_at(&h.fp, &h.config_path(), ProbePolicy::default());
     let report = m.migrate_legacy_backends().await.unwrap();
     assert_eq!(report.deferred.len(), 1);
-    assert_eq!(
-        m.config().get().runtime.legacy_backends,
-        vec![old.clone()],
-        "kept for next time"
-    );
-    assert!(
-        SecretStore::get_in(SERVICE, &old).await.unwrap().is_some(),
-        "token not lost"
-    );
+    assert_eq!(m.config().get().runtime.legacy_backends, vec![old.clone()], "kept for next time");
+    assert!(SecretStore::get_in(SERVICE, &old).await.unwrap().is_some(), "token not lost");
     SecretStore::new().delete(&old).await.unwrap();
 }
 
@@ -384,8 +266,6 @@ async fn browsing_a_server_pages_children_and_hubs() {
     let ep = c.metadata(&episodes[0].rating_key).await.unwrap().unwrap();
     assert_eq!(ep.grandparent_title.as_deref(), Some(show.title.as_str()));
     let hubs = c.hubs().await.unwrap();
-    assert!(hubs
-        .iter()
-        .any(|h| h.title == "Recently Added Movies" && !h.items.is_empty()));
+    assert!(hubs.iter().any(|h| h.title == "Recently Added Movies" && !h.items.is_empty()));
     h.manager.remove_provider(&id).await.unwrap();
 }

@@ -56,10 +56,7 @@ fn reads_reel_03_and_keeps_what_it_does_not_know() {
         matches!(c.runtime.auth_providers.get("plex_abc123"), Some(AuthProvider::PlexAccount { username, .. }) if username == "alice")
     );
     let src = &c.runtime.cached_sources["plex_abc123"][0];
-    assert_eq!(
-        src.connection_info.primary_url.as_deref(),
-        Some("https://192-168-1-2.abc.plex.direct:32400")
-    );
+    assert_eq!(src.connection_info.primary_url.as_deref(), Some("https://192-168-1-2.abc.plex.direct:32400"));
     assert_eq!(src.machine_id(), "m1");
     assert!(!c.library_visible("lib-1"));
     assert_eq!(c.runtime.legacy_backends, vec!["plex_abc123"]);
@@ -70,13 +67,9 @@ fn reads_reel_03_and_keeps_what_it_does_not_know() {
         })
         .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    for kept in [
-        "future_top_level",
-        "theme = \"dark\"",
-        "some_future_runtime_field = 42",
-        "a_field_from_the_future",
-        "lib-2",
-    ] {
+    for kept in
+        ["future_top_level", "theme = \"dark\"", "some_future_runtime_field = 42", "a_field_from_the_future", "lib-2"]
+    {
         assert!(text.contains(kept), "{kept} kept in:\n{text}");
     }
     let (again, _) = ConfigStore::load(&path).unwrap();
@@ -88,9 +81,7 @@ fn writes_are_private() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("reel/config.toml");
     let (store, _) = ConfigStore::load(&path).unwrap();
-    store
-        .update(|c| c.runtime.library_visibility.insert("x".into(), false))
-        .unwrap();
+    store.update(|c| c.runtime.library_visibility.insert("x".into(), false)).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
@@ -108,29 +99,13 @@ fn a_damaged_file_is_kept_aside_and_reported() {
     let garbage = "[runtime\nthis is = = not toml";
     std::fs::write(&path, garbage).unwrap();
     let (store, notice) = ConfigStore::load(&path).unwrap();
-    let Some(LoadNotice::CorruptMovedAside { kept_as, .. }) = &notice else {
-        panic!("{notice:?}")
-    };
-    assert_eq!(
-        std::fs::read_to_string(kept_as).unwrap(),
-        garbage,
-        "the damaged file is kept byte for byte"
-    );
-    assert!(kept_as
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .starts_with("config.toml.corrupt-"));
+    let Some(LoadNotice::CorruptMovedAside { kept_as, .. }) = &notice else { panic!("{notice:?}") };
+    assert_eq!(std::fs::read_to_string(kept_as).unwrap(), garbage, "the damaged file is kept byte for byte");
+    assert!(kept_as.file_name().unwrap().to_string_lossy().starts_with("config.toml.corrupt-"));
     assert!(notice.as_ref().unwrap().to_string().contains("damaged"));
     assert_eq!(store.get(), Default::default());
-    store
-        .update(|c| c.runtime.legacy_backends.push("x".into()))
-        .unwrap();
-    assert_eq!(
-        std::fs::read_to_string(kept_as).unwrap(),
-        garbage,
-        "still untouched after a save"
-    );
+    store.update(|c| c.runtime.legacy_backends.push("x".into())).unwrap();
+    assert_eq!(std::fs::read_to_string(kept_as).unwrap(), garbage, "still untouched after a save");
 }
 
 #[test]
@@ -139,34 +114,19 @@ fn two_writers_compose_instead_of_overwriting() {
     let path = dir.path().join("config.toml");
     let (app, _) = ConfigStore::load(&path).unwrap();
     let (cli, _) = ConfigStore::load(&path).unwrap();
-    app.update(|c| {
-        c.runtime
-            .library_visibility
-            .insert("from-app".into(), false)
-    })
-    .unwrap();
-    cli.update(|c| {
-        c.runtime
-            .library_visibility
-            .insert("from-cli".into(), false)
-    })
-    .unwrap();
-    app.update(|c| c.runtime.legacy_backends.push("later".into()))
-        .unwrap();
+    app.update(|c| c.runtime.library_visibility.insert("from-app".into(), false)).unwrap();
+    cli.update(|c| c.runtime.library_visibility.insert("from-cli".into(), false)).unwrap();
+    app.update(|c| c.runtime.legacy_backends.push("later".into())).unwrap();
     let (fresh, _) = ConfigStore::load(&path).unwrap();
     let vis = fresh.get().runtime.library_visibility;
-    assert!(
-        vis.contains_key("from-app") && vis.contains_key("from-cli"),
-        "{vis:?}"
-    );
+    assert!(vis.contains_key("from-app") && vis.contains_key("from-cli"), "{vis:?}");
 
     let handles: Vec<_> = (0..8)
         .map(|i| {
             let p = path.clone();
             std::thread::spawn(move || {
                 let (s, _) = ConfigStore::load(&p).unwrap();
-                s.update(|c| c.runtime.library_visibility.insert(format!("t{i}"), true))
-                    .unwrap();
+                s.update(|c| c.runtime.library_visibility.insert(format!("t{i}"), true)).unwrap();
             })
         })
         .collect();
@@ -174,14 +134,5 @@ fn two_writers_compose_instead_of_overwriting() {
         h.join().unwrap();
     }
     let (fresh, _) = ConfigStore::load(&path).unwrap();
-    assert_eq!(
-        fresh
-            .get()
-            .runtime
-            .library_visibility
-            .keys()
-            .filter(|k| k.starts_with('t'))
-            .count(),
-        8
-    );
+    assert_eq!(fresh.get().runtime.library_visibility.keys().filter(|k| k.starts_with('t')).count(), 8);
 }

@@ -39,15 +39,8 @@ async fn probe(
         })
         .collect();
     let pinned = pinned.map(|i| conns[i].uri.clone());
-    let sel = select(
-        &http_for(&fp),
-        &info.machine_identifier,
-        &conns,
-        https_required,
-        pinned.as_deref(),
-        &policy,
-    )
-    .await;
+    let sel =
+        select(&http_for(&fp), &info.machine_identifier, &conns, https_required, pinned.as_deref(), &policy).await;
     Probed { fp, sel }
 }
 
@@ -85,29 +78,16 @@ async fn local_hangs_remote_40ms_relay_10ms_picks_remote_without_waiting_for_loc
         patient(),
     )
     .await;
-    assert_eq!(
-        p.sel.chosen.as_deref(),
-        Some(p.uri(1).as_str()),
-        "{:#?}",
-        p.sel
-    );
+    assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(1).as_str()), "{:#?}", p.sel);
     assert!(
         matches!(p.record(0).outcome, ProbeOutcome::Skipped { .. }),
         "the hanging local probe was abandoned, not waited out"
     );
     assert!(p.record(0).latency_ms.is_none());
-    assert_eq!(
-        p.record(2).outcome,
-        ProbeOutcome::Ok,
-        "relay answered, yet was not taken"
-    );
+    assert_eq!(p.record(2).outcome, ProbeOutcome::Ok, "relay answered, yet was not taken");
     assert!(!p.record(2).chosen);
     // Generous bound (the local timeout is 30 s): proves the window, not a speed.
-    assert!(
-        p.sel.elapsed < Duration::from_secs(15),
-        "{:?}",
-        p.sel.elapsed
-    );
+    assert!(p.sel.elapsed < Duration::from_secs(15), "{:?}", p.sel.elapsed);
     assert!(p.sel.reason.contains("remote"), "{}", p.sel.reason);
 }
 
@@ -123,12 +103,7 @@ async fn local_2ms_wins_over_remote_40ms() {
         patient(),
     )
     .await;
-    assert_eq!(
-        p.sel.chosen.as_deref(),
-        Some(p.uri(1).as_str()),
-        "{:#?}",
-        p.sel
-    );
+    assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(1).as_str()), "{:#?}", p.sel);
 }
 
 #[tokio::test]
@@ -144,12 +119,7 @@ async fn relay_only_when_every_direct_candidate_failed() {
         ProbePolicy::default(),
     )
     .await;
-    assert_eq!(
-        p.sel.chosen.as_deref(),
-        Some(p.uri(2).as_str()),
-        "{:#?}",
-        p.sel
-    );
+    assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(2).as_str()), "{:#?}", p.sel);
     assert!(matches!(p.record(0).outcome, ProbeOutcome::Failed { .. }));
     assert!(matches!(p.record(1).outcome, ProbeOutcome::Failed { .. }));
 }
@@ -167,22 +137,13 @@ async fn a_different_server_at_a_local_address_is_never_chosen_nor_sent_a_token(
     )
     .await;
     assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(1).as_str()));
-    assert!(matches!(
-        p.record(0).outcome,
-        ProbeOutcome::WrongServer { .. }
-    ));
-    assert!(
-        p.fp.requests().iter().all(|r| r.token.is_none()),
-        "probes carry no token"
-    );
+    assert!(matches!(p.record(0).outcome, ProbeOutcome::WrongServer { .. }));
+    assert!(p.fp.requests().iter().all(|r| r.token.is_none()), "probes carry no token");
 }
 
 #[tokio::test]
 async fn broken_answers_are_failures_not_choices() {
-    let policy = ProbePolicy {
-        timeout_local: Duration::from_secs(2),
-        ..ProbePolicy::default()
-    };
+    let policy = ProbePolicy { timeout_local: Duration::from_secs(2), ..ProbePolicy::default() };
     let p = probe(
         vec![
             conn(true, false, Protocol::Http, Behaviour::Malformed),
@@ -197,61 +158,36 @@ async fn broken_answers_are_failures_not_choices() {
         policy,
     )
     .await;
-    assert_eq!(
-        p.sel.chosen.as_deref(),
-        Some(p.uri(5).as_str()),
-        "{:#?}",
-        p.sel
-    );
+    assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(5).as_str()), "{:#?}", p.sel);
     for i in 0..5 {
-        assert!(
-            !p.record(i).chosen && p.record(i).outcome != ProbeOutcome::Ok,
-            "{i}: {:?}",
-            p.record(i)
-        );
+        assert!(!p.record(i).chosen && p.record(i).outcome != ProbeOutcome::Ok, "{i}: {:?}", p.record(i));
     }
-    assert!(
-        p.fp.requests().iter().all(|r| r.listener != "sink"),
-        "the redirect was not followed"
-    );
+    assert!(p.fp.requests().iter().all(|r| r.listener != "sink"), "the redirect was not followed");
 }
 
 #[tokio::test]
 async fn plain_http_is_never_used_for_remote_or_when_https_is_required() {
     let p = probe(
-        vec![
-            conn(false, false, Protocol::Http, Behaviour::Ok),
-            conn(false, true, Protocol::Https, Behaviour::Ok),
-        ],
+        vec![conn(false, false, Protocol::Http, Behaviour::Ok), conn(false, true, Protocol::Https, Behaviour::Ok)],
         false,
         None,
         ProbePolicy::default(),
     )
     .await;
     assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(1).as_str()));
-    assert!(
-        matches!(&p.record(0).outcome, ProbeOutcome::Skipped { why } if why.contains("local network"))
-    );
+    assert!(matches!(&p.record(0).outcome, ProbeOutcome::Skipped { why } if why.contains("local network")));
     let listener0 = "Probe#0";
-    assert!(
-        p.fp.requests().iter().all(|r| r.listener != listener0),
-        "never even contacted"
-    );
+    assert!(p.fp.requests().iter().all(|r| r.listener != listener0), "never even contacted");
 
     let p = probe(
-        vec![
-            conn(true, false, Protocol::Http, Behaviour::Ok),
-            conn(false, false, Protocol::Https, Behaviour::Ok),
-        ],
+        vec![conn(true, false, Protocol::Http, Behaviour::Ok), conn(false, false, Protocol::Https, Behaviour::Ok)],
         true,
         None,
         ProbePolicy::default(),
     )
     .await;
     assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(1).as_str()));
-    assert!(
-        matches!(&p.record(0).outcome, ProbeOutcome::Skipped { why } if why.contains("requires https"))
-    );
+    assert!(matches!(&p.record(0).outcome, ProbeOutcome::Skipped { why } if why.contains("requires https")));
 }
 
 #[tokio::test]
@@ -261,25 +197,14 @@ async fn a_pinned_connection_is_preferred_and_automatic_takes_over_when_it_fails
         conn(false, false, Protocol::Https, Behaviour::Delay(20)),
     ];
     let p = probe(both_ok, false, Some(1), patient()).await;
-    assert_eq!(
-        p.sel.chosen.as_deref(),
-        Some(p.uri(1).as_str()),
-        "{:#?}",
-        p.sel
-    );
+    assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(1).as_str()), "{:#?}", p.sel);
     assert!(p.sel.reason.contains("pinned"), "{}", p.sel.reason);
 
-    let pinned_dead = vec![
-        conn(true, false, Protocol::Http, Behaviour::Ok),
-        conn(false, false, Protocol::Https, Behaviour::Refuse),
-    ];
+    let pinned_dead =
+        vec![conn(true, false, Protocol::Http, Behaviour::Ok), conn(false, false, Protocol::Https, Behaviour::Refuse)];
     let p = probe(pinned_dead, false, Some(1), ProbePolicy::default()).await;
     assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(0).as_str()));
-    assert!(
-        p.sel.reason.contains("pinned connection did not answer"),
-        "{}",
-        p.sel.reason
-    );
+    assert!(p.sel.reason.contains("pinned connection did not answer"), "{}", p.sel.reason);
 }
 
 #[tokio::test]

@@ -10,9 +10,7 @@ use std::path::PathBuf;
 fn fixtures_dir() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let candidates = [
-        std::env::var("REEL_FIXTURES")
-            .map(PathBuf::from)
-            .unwrap_or_default(),
+        std::env::var("REEL_FIXTURES").map(PathBuf::from).unwrap_or_default(),
         here.join("../../tests/fixtures/plex-api-spec"),
         here.join("../../../shared/fixtures/plex-api-spec"),
     ];
@@ -44,20 +42,10 @@ fn sections_fixtures_parse_completely() {
     assert!(files.len() >= 2);
     for f in files {
         let raw = response(&f);
-        let want = raw["MediaContainer"]["Directory"]
-            .as_array()
-            .map(Vec::len)
-            .unwrap_or(0);
-        let env: Envelope<SectionsContainer> =
-            serde_json::from_value(raw).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let want = raw["MediaContainer"]["Directory"].as_array().map(Vec::len).unwrap_or(0);
+        let env: Envelope<SectionsContainer> = serde_json::from_value(raw).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert_eq!(env.media_container.directory.len(), want, "{f}");
-        assert!(
-            env.media_container
-                .directory
-                .iter()
-                .all(|d| !d.key.is_empty() && !d.title.is_empty()),
-            "{f}"
-        );
+        assert!(env.media_container.directory.iter().all(|d| !d.key.is_empty() && !d.title.is_empty()), "{f}");
     }
 }
 
@@ -71,35 +59,13 @@ fn item_fixtures_parse_completely() {
     let mut kinds = std::collections::HashSet::new();
     for f in files {
         let raw = response(&f);
-        let want = raw["MediaContainer"]["Metadata"]
-            .as_array()
-            .map(Vec::len)
-            .unwrap_or(0);
-        let env: Envelope<ItemsContainer> =
-            serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{f}: {e}"));
-        let items: Vec<MediaItem> = env
-            .media_container
-            .metadata
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        let want = raw["MediaContainer"]["Metadata"].as_array().map(Vec::len).unwrap_or(0);
+        let env: Envelope<ItemsContainer> = serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let items: Vec<MediaItem> = env.media_container.metadata.into_iter().map(Into::into).collect();
         assert_eq!(items.len(), want, "{f}");
-        for (item, raw_item) in items.iter().zip(
-            raw["MediaContainer"]["Metadata"]
-                .as_array()
-                .into_iter()
-                .flatten(),
-        ) {
-            assert_eq!(
-                item.rating_key,
-                raw_item["ratingKey"].as_str().unwrap_or_default(),
-                "{f}"
-            );
-            assert_eq!(
-                item.title,
-                raw_item["title"].as_str().unwrap_or_default(),
-                "{f}"
-            );
+        for (item, raw_item) in items.iter().zip(raw["MediaContainer"]["Metadata"].as_array().into_iter().flatten()) {
+            assert_eq!(item.rating_key, raw_item["ratingKey"].as_str().unwrap_or_default(), "{f}");
+            assert_eq!(item.title, raw_item["title"].as_str().unwrap_or_default(), "{f}");
             kinds.insert(item.kind);
         }
     }
@@ -118,23 +84,12 @@ fn resources_fixture_keeps_servers_with_their_own_tokens() {
     let raw = response("get-server-resources.json");
     assert_eq!(all.len(), raw.as_array().map(Vec::len).unwrap_or(0));
     let servers: Vec<_> = all.iter().filter(|r| r.is_server()).collect();
-    let want = raw
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["provides"].as_str().unwrap_or("").contains("server"))
-        .count();
+    let want =
+        raw.as_array().unwrap().iter().filter(|r| r["provides"].as_str().unwrap_or("").contains("server")).count();
     assert_eq!(servers.len(), want);
-    assert!(
-        servers.iter().any(|s| !s.owned),
-        "the fixture has a shared server"
-    );
+    assert!(servers.iter().any(|s| !s.owned), "the fixture has a shared server");
     for s in servers {
-        assert!(
-            s.access_token.as_deref().is_some_and(|t| !t.is_empty()),
-            "{} has its own token",
-            s.name
-        );
+        assert!(s.access_token.as_deref().is_some_and(|t| !t.is_empty()), "{} has its own token", s.name);
     }
 }
 
@@ -144,11 +99,7 @@ fn static_order_follows_the_design_note_on_real_resources() {
         let conns: Vec<Connection> = r.connections.into_iter().map(Into::into).collect();
         let ordered = static_order(&conns, None);
         let classes: Vec<ConnectionClass> = ordered.iter().map(Connection::class).collect();
-        assert!(
-            classes.windows(2).all(|w| w[0] <= w[1]),
-            "{}: {classes:?}",
-            r.name
-        );
+        assert!(classes.windows(2).all(|w| w[0] <= w[1]), "{}: {classes:?}", r.name);
         if conns.iter().any(|c| c.local && !c.relay) {
             assert_eq!(classes[0], ConnectionClass::LocalDirect, "{}", r.name);
         }
@@ -160,11 +111,7 @@ fn static_order_follows_the_design_note_on_real_resources() {
         // Within a class, https comes first.
         for w in ordered.windows(2) {
             if w[0].class() == w[1].class() {
-                assert!(
-                    w[0].is_https() || !w[1].is_https(),
-                    "{}: https before http",
-                    r.name
-                );
+                assert!(w[0].is_https() || !w[1].is_https(), "{}: https before http", r.name);
             }
         }
     }
@@ -172,10 +119,7 @@ fn static_order_follows_the_design_note_on_real_resources() {
 
 #[test]
 fn a_pinned_connection_goes_first() {
-    let r = resources()
-        .into_iter()
-        .find(|r| r.is_server() && r.connections.len() > 2)
-        .expect("a server");
+    let r = resources().into_iter().find(|r| r.is_server() && r.connections.len() > 2).expect("a server");
     let conns: Vec<Connection> = r.connections.into_iter().map(Into::into).collect();
     let relay = conns.iter().find(|c| c.relay).expect("relay").uri.clone();
     assert_eq!(static_order(&conns, Some(&relay))[0].uri, relay);

@@ -39,12 +39,8 @@ async fn a_synced_library_reads_back_in_order_without_the_server() {
     .await
     .unwrap();
     let info = fp.info().servers[0].clone();
-    let client = PlexServerClient::new(
-        http_for(&fp),
-        &info.connections[0].uri,
-        Token::new(info.access_token.clone()),
-    )
-    .unwrap();
+    let client =
+        PlexServerClient::new(http_for(&fp), &info.connections[0].uri, Token::new(info.access_token.clone())).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (cache, notice) = LibraryCache::open(dir.path().join("library.sqlite3")).unwrap();
     assert!(notice.is_none());
@@ -52,26 +48,17 @@ async fn a_synced_library_reads_back_in_order_without_the_server() {
     let sections = sync_sections(&client, &cache, "den").await.unwrap();
     let movies = sections.iter().find(|s| s.kind == "movie").unwrap().clone();
     let mut progress = Vec::new();
-    let n = sync_section(&client, &cache, "den", &movies.key, 7, |done, total| {
-        progress.push((done, total))
-    })
-    .await
-    .unwrap();
+    let n =
+        sync_section(&client, &cache, "den", &movies.key, 7, |done, total| progress.push((done, total))).await.unwrap();
     assert_eq!(n, 30);
     assert_eq!(progress.last(), Some(&(30, 30)));
     assert_eq!(progress.len(), 5, "30 items in pages of 7");
     let from_server = client.all_items(&movies.key, 100).await.unwrap();
     let shows = sections.iter().find(|s| s.kind == "show").unwrap().clone();
-    sync_section(&client, &cache, "den", &shows.key, 50, |_, _| {})
-        .await
-        .unwrap();
+    sync_section(&client, &cache, "den", &shows.key, 50, |_, _| {}).await.unwrap();
     let show = cache.items("den", &shows.key, 0, 1).unwrap().items[0].clone();
-    let seasons = sync_children(&client, &cache, "den", &show.rating_key)
-        .await
-        .unwrap();
-    let episodes = sync_children(&client, &cache, "den", &seasons[0].rating_key)
-        .await
-        .unwrap();
+    let seasons = sync_children(&client, &cache, "den", &show.rating_key).await.unwrap();
+    let episodes = sync_children(&client, &cache, "den", &seasons[0].rating_key).await.unwrap();
 
     fp.shutdown();
     drop(cache);
@@ -83,28 +70,18 @@ async fn a_synced_library_reads_back_in_order_without_the_server() {
     let middle = cache.items("den", &movies.key, 10, 5).unwrap();
     assert_eq!(middle.items, from_server[10..15].to_vec());
     assert_eq!(cache.children("den", &show.rating_key).unwrap(), seasons);
-    assert_eq!(
-        cache.children("den", &seasons[0].rating_key).unwrap(),
-        episodes
-    );
-    assert!(cache
-        .section_synced("den", &movies.key)
-        .unwrap()
-        .is_some_and(|(_, n)| n == 30));
+    assert_eq!(cache.children("den", &seasons[0].rating_key).unwrap(), episodes);
+    assert!(cache.section_synced("den", &movies.key).unwrap().is_some_and(|(_, n)| n == 30));
 }
 
 #[test]
 fn a_resync_drops_what_the_server_no_longer_has_and_keeps_children() {
     let cache = LibraryCache::in_memory().unwrap();
     let g1 = cache.begin_section_sync("s", "1").unwrap();
-    let five: Vec<_> = (0..5)
-        .map(|i| item(&format!("k{i}"), &format!("T{i}")))
-        .collect();
+    let five: Vec<_> = (0..5).map(|i| item(&format!("k{i}"), &format!("T{i}"))).collect();
     cache.put_section_page("s", "1", 0, &five, g1).unwrap();
     cache.finish_section_sync("s", "1", 5, g1).unwrap();
-    cache
-        .put_children("s", "k0", &[item("c1", "child")])
-        .unwrap();
+    cache.put_children("s", "k0", &[item("c1", "child")]).unwrap();
 
     let g2 = cache.begin_section_sync("s", "1").unwrap();
     assert!(g2 > g1);
@@ -113,22 +90,9 @@ fn a_resync_drops_what_the_server_no_longer_has_and_keeps_children() {
     cache.finish_section_sync("s", "1", 3, g2).unwrap();
     let page = cache.items("s", "1", 0, 10).unwrap();
     assert_eq!(page.total, 3);
-    assert_eq!(
-        page.items
-            .iter()
-            .map(|i| i.title.as_str())
-            .collect::<Vec<_>>(),
-        ["T4", "T0 renamed", "T2"]
-    );
-    assert!(
-        cache.item("s", "k1").unwrap().is_none(),
-        "gone from the server, gone from the cache"
-    );
-    assert_eq!(
-        cache.children("s", "k0").unwrap().len(),
-        1,
-        "children are kept"
-    );
+    assert_eq!(page.items.iter().map(|i| i.title.as_str()).collect::<Vec<_>>(), ["T4", "T0 renamed", "T2"]);
+    assert!(cache.item("s", "k1").unwrap().is_none(), "gone from the server, gone from the cache");
+    assert_eq!(cache.children("s", "k0").unwrap().len(), 1, "children are kept");
 }
 
 #[test]
@@ -148,11 +112,7 @@ fn an_interrupted_sync_keeps_the_previous_items() {
 fn a_damaged_cache_is_kept_aside_and_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("library.sqlite3");
-    std::fs::write(
-        &path,
-        b"this is not a database, just some bytes that happen to be here",
-    )
-    .unwrap();
+    std::fs::write(&path, b"this is not a database, just some bytes that happen to be here").unwrap();
     let (cache, notice) = LibraryCache::open(&path).unwrap();
     let notice = notice.expect("told");
     assert!(notice.contains("damaged"), "{notice}");
@@ -170,11 +130,7 @@ fn offline_since_is_the_first_failure_and_clears_on_return() {
     let cache = LibraryCache::in_memory().unwrap();
     let first = cache.set_online("s", false).unwrap().expect("offline");
     std::thread::sleep(std::time::Duration::from_millis(5));
-    assert_eq!(
-        cache.set_online("s", false).unwrap(),
-        Some(first),
-        "still since the first failure"
-    );
+    assert_eq!(cache.set_online("s", false).unwrap(), Some(first), "still since the first failure");
     assert_eq!(cache.set_online("s", true).unwrap(), None);
     assert!(cache.set_online("s", false).unwrap().unwrap() > first);
 }

@@ -17,11 +17,7 @@ pub enum AuthProvider {
         token_expiry: Option<DateTime<Utc>>,
     },
     /// One server reached by URL and token, for people without plex.tv access.
-    PlexServerToken {
-        id: String,
-        name: String,
-        url: String,
-    },
+    PlexServerToken { id: String, name: String, url: String },
 }
 
 impl AuthProvider {

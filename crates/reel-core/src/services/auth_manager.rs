@@ -63,12 +63,7 @@ pub fn token_key(id: &str) -> String {
 }
 
 impl AuthManager {
-    pub fn new(
-        config: Arc<ConfigStore>,
-        secrets: SecretStore,
-        http: HttpClient,
-        plex: PlexAuth,
-    ) -> Self {
+    pub fn new(config: Arc<ConfigStore>, secrets: SecretStore, http: HttpClient, plex: PlexAuth) -> Self {
         let providers = config.get().runtime.auth_providers.into_iter().collect();
         Self {
             providers: Arc::new(RwLock::new(providers)),
@@ -89,18 +84,12 @@ impl AuthManager {
         let client_id = match store.get().runtime.client_identifier {
             Some(id) => id,
             None => store.update(|c| {
-                c.runtime
-                    .client_identifier
-                    .get_or_insert_with(|| uuid::Uuid::new_v4().to_string())
-                    .clone()
+                c.runtime.client_identifier.get_or_insert_with(|| uuid::Uuid::new_v4().to_string()).clone()
             })?,
         };
         let http = HttpClient::new(ClientIdentity::new(client_id))?;
         let plex = PlexAuth::new(http.clone())?;
-        Ok((
-            Self::new(Arc::new(store), SecretStore::new(), http, plex),
-            notice,
-        ))
+        Ok((Self::new(Arc::new(store), SecretStore::new(), http, plex), notice))
     }
 
     pub fn with_policy(mut self, policy: ProbePolicy) -> Self {
@@ -141,16 +130,9 @@ impl AuthManager {
     /// recorded, and the token is written nowhere else.
     pub async fn add_plex_account(&self, token: &Token) -> Result<AuthProvider> {
         let user = self.plex.user(token).await?;
-        let stable = if !user.uuid.is_empty() {
-            &user.uuid
-        } else {
-            &user.id
-        };
+        let stable = if !user.uuid.is_empty() { &user.uuid } else { &user.id };
         if stable.is_empty() {
-            return Err(Error::BadResponse {
-                host: "plex.tv".into(),
-                reason: "the account has no id".into(),
-            });
+            return Err(Error::BadResponse { host: "plex.tv".into(), reason: "the account has no id".into() });
         }
         let id = format!("plex_{stable}");
         self.secrets.set(&token_key(&id), token).await?;
@@ -165,30 +147,18 @@ impl AuthManager {
         self.config.update(|c| {
             c.runtime.auth_providers.insert(id.clone(), p);
         })?;
-        self.providers
-            .write()
-            .await
-            .insert(id.clone(), provider.clone());
+        self.providers.write().await.insert(id.clone(), provider.clone());
         info!(provider = %id, token = %token, "added Plex account");
         Ok(provider)
     }
 
     pub async fn account_token(&self, provider_id: &str) -> Result<Token> {
-        self.secrets
-            .get(&token_key(provider_id))
-            .await?
-            .ok_or_else(|| Error::NoToken(provider_id.into()))
+        self.secrets.get(&token_key(provider_id)).await?.ok_or_else(|| Error::NoToken(provider_id.into()))
     }
 
     /// Sources of a provider as cached in config.toml, instantly, no network.
     pub fn cached_sources(&self, provider_id: &str) -> Vec<Source> {
-        self.config
-            .get()
-            .runtime
-            .cached_sources
-            .get(provider_id)
-            .cloned()
-            .unwrap_or_default()
+        self.config.get().runtime.cached_sources.get(provider_id).cloned().unwrap_or_default()
     }
 
     /// The design note's call: cached sources while fresh, else discovery,
@@ -204,42 +174,27 @@ impl AuthManager {
         let cached = config.runtime.cached_sources.get(provider_id).cloned();
         if !force && !config.is_sources_cache_stale(provider_id, self.sources_ttl) {
             if let Some(sources) = cached.clone() {
-                return Ok(Discovery {
-                    sources,
-                    origin: Origin::Cache,
-                });
+                return Ok(Discovery { sources, origin: Origin::Cache });
             }
         }
         if !self.providers.read().await.contains_key(provider_id) {
             return Err(Error::UnknownProvider(provider_id.into()));
         }
         let token = self.account_token(provider_id).await?;
-        let result = self
-            .plex
-            .discover_servers(&token)
-            .instrument(info_span!("discover", provider = %provider_id))
-            .await;
+        let result =
+            self.plex.discover_servers(&token).instrument(info_span!("discover", provider = %provider_id)).await;
         match result {
             Ok(servers) => {
                 let sources = self.build_sources(provider_id, servers).await;
-                self.save_sources(provider_id, &sources, cached.as_deref())
-                    .await?;
-                Ok(Discovery {
-                    sources,
-                    origin: Origin::Fresh,
-                })
+                self.save_sources(provider_id, &sources, cached.as_deref()).await?;
+                Ok(Discovery { sources, origin: Origin::Fresh })
             }
             // A rejected token is news the user must hear; the cache stays as it is.
             Err(Error::Unauthorized) => Err(Error::Unauthorized),
             Err(e) => match cached {
                 Some(sources) => {
                     warn!(provider = %provider_id, "discovery failed, using cached servers: {e}");
-                    Ok(Discovery {
-                        sources,
-                        origin: Origin::StaleCache {
-                            error: e.to_string(),
-                        },
-                    })
+                    Ok(Discovery { sources, origin: Origin::StaleCache { error: e.to_string() } })
                 }
                 None => Err(e),
             },
@@ -252,8 +207,7 @@ impl AuthManager {
             let source_id = format!("{provider_id}_srv_{}", server.client_identifier);
             let pinned = pinned.get(&source_id).cloned();
             async move {
-                let conns: Vec<Connection> =
-                    server.connections.iter().cloned().map(Into::into).collect();
+                let conns: Vec<Connection> = server.connections.iter().cloned().map(Into::into).collect();
                 let sel = connection::select(
                     &self.http,
                     &server.client_identifier,
@@ -308,12 +262,7 @@ impl AuthManager {
         sources
     }
 
-    async fn save_sources(
-        &self,
-        provider_id: &str,
-        sources: &[Source],
-        previous: Option<&[Source]>,
-    ) -> Result<()> {
+    async fn save_sources(&self, provider_id: &str, sources: &[Source], previous: Option<&[Source]>) -> Result<()> {
         // Servers that left the account take their tokens with them.
         for old in previous.unwrap_or_default() {
             if !sources.iter().any(|s| s.id == old.id) {
@@ -335,12 +284,8 @@ impl AuthManager {
             })
             .collect();
         self.config.update(|c| {
-            c.runtime
-                .cached_sources
-                .insert(provider_id.to_string(), keep);
-            c.runtime
-                .sources_last_fetched
-                .insert(provider_id.to_string(), Utc::now());
+            c.runtime.cached_sources.insert(provider_id.to_string(), keep);
+            c.runtime.sources_last_fetched.insert(provider_id.to_string(), Utc::now());
         })
     }
 
@@ -373,11 +318,7 @@ impl AuthManager {
             .runtime
             .cached_sources
             .iter()
-            .find_map(|(pid, list)| {
-                list.iter()
-                    .find(|s| s.id == source_id)
-                    .map(|s| (pid.clone(), s.clone()))
-            })
+            .find_map(|(pid, list)| list.iter().find(|s| s.id == source_id).map(|s| (pid.clone(), s.clone())))
     }
 
     pub fn source(&self, source_id: &str) -> Option<Source> {
@@ -392,27 +333,14 @@ impl AuthManager {
     /// Moves a source to another of its own connections. A URL plex.tv did not
     /// list for that server is refused: its token must not go anywhere else.
     pub async fn update_source_url(&self, source_id: &str, new_url: &str) -> Result<()> {
-        let (pid, source) = self
-            .find_source(source_id)
-            .ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
+        let (pid, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
         let url = new_url.trim_end_matches('/');
-        if !source
-            .connection_info
-            .connections
-            .iter()
-            .any(|c| c.uri == url)
-        {
-            return Err(Error::Invalid(format!(
-                "{url} is not one of {}'s connections",
-                source.name
-            )));
+        if !source.connection_info.connections.iter().any(|c| c.uri == url) {
+            return Err(Error::Invalid(format!("{url} is not one of {}'s connections", source.name)));
         }
         self.config.update(|c| {
-            if let Some(s) = c
-                .runtime
-                .cached_sources
-                .get_mut(&pid)
-                .and_then(|l| l.iter_mut().find(|s| s.id == source_id))
+            if let Some(s) =
+                c.runtime.cached_sources.get_mut(&pid).and_then(|l| l.iter_mut().find(|s| s.id == source_id))
             {
                 s.connection_info.primary_url = Some(url.to_string());
                 s.connection_info.is_online = true;
@@ -425,27 +353,15 @@ impl AuthManager {
 
     /// Pins one of a source's connections (tried first from now on), or `None` for automatic.
     pub async fn pin_connection(&self, source_id: &str, url: Option<&str>) -> Result<()> {
-        let (_, source) = self
-            .find_source(source_id)
-            .ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
+        let (_, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
         if let Some(u) = url {
-            if !source
-                .connection_info
-                .connections
-                .iter()
-                .any(|c| c.uri == u)
-            {
-                return Err(Error::Invalid(format!(
-                    "{u} is not one of {}'s connections",
-                    source.name
-                )));
+            if !source.connection_info.connections.iter().any(|c| c.uri == u) {
+                return Err(Error::Invalid(format!("{u} is not one of {}'s connections", source.name)));
             }
         }
         self.config.update(|c| match url {
             Some(u) => {
-                c.runtime
-                    .pinned_connections
-                    .insert(source_id.into(), u.into());
+                c.runtime.pinned_connections.insert(source_id.into(), u.into());
             }
             None => {
                 c.runtime.pinned_connections.remove(source_id);
@@ -455,16 +371,8 @@ impl AuthManager {
 
     /// Probes a source's known connections again and keeps the result.
     pub async fn reselect(&self, source_id: &str) -> Result<Source> {
-        let (pid, source) = self
-            .find_source(source_id)
-            .ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
-        let pinned = self
-            .config
-            .get()
-            .runtime
-            .pinned_connections
-            .get(source_id)
-            .cloned();
+        let (pid, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
+        let pinned = self.config.get().runtime.pinned_connections.get(source_id).cloned();
         let ci = &source.connection_info;
         let sel = connection::select(
             &self.http,
@@ -476,12 +384,7 @@ impl AuthManager {
         )
         .await;
         let updated = self.config.update(|c| {
-            let s = c
-                .runtime
-                .cached_sources
-                .get_mut(&pid)?
-                .iter_mut()
-                .find(|s| s.id == source_id)?;
+            let s = c.runtime.cached_sources.get_mut(&pid)?.iter_mut().find(|s| s.id == source_id)?;
             if let Some(url) = &sel.chosen {
                 s.connection_info.primary_url = Some(url.clone());
             }
@@ -507,15 +410,11 @@ impl AuthManager {
 
     /// A client for a source at its current URL.
     pub async fn server_client(&self, source: &Source) -> Result<PlexServerClient> {
-        let url =
-            source
-                .connection_info
-                .primary_url
-                .clone()
-                .ok_or_else(|| Error::NoConnection {
-                    server: source.name.clone(),
-                    detail: "no known address".into(),
-                })?;
+        let url = source
+            .connection_info
+            .primary_url
+            .clone()
+            .ok_or_else(|| Error::NoConnection { server: source.name.clone(), detail: "no known address".into() })?;
         PlexServerClient::new(self.http.clone(), &url, self.source_token(source).await?)
     }
 
@@ -523,12 +422,7 @@ impl AuthManager {
     /// keyring, its entries leave config.toml and memory.
     pub async fn remove_provider(&self, provider_id: &str) -> Result<()> {
         let config = self.config.reload();
-        let sources = config
-            .runtime
-            .cached_sources
-            .get(provider_id)
-            .cloned()
-            .unwrap_or_default();
+        let sources = config.runtime.cached_sources.get(provider_id).cloned().unwrap_or_default();
         self.secrets.delete(&token_key(provider_id)).await?;
         for s in &sources {
             self.secrets.delete(&token_key(&s.id)).await?;
@@ -581,9 +475,7 @@ impl AuthManager {
                 None => Err((false, "no token found for it".to_string())),
                 Some(t) => match self.add_plex_account(t).await {
                     Ok(p) => Ok(p),
-                    Err(Error::Unauthorized) => {
-                        Err((false, "plex.tv no longer accepts its token".into()))
-                    }
+                    Err(Error::Unauthorized) => Err((false, "plex.tv no longer accepts its token".into())),
                     Err(e) if e.is_offline() => Err((true, e.to_string())),
                     Err(e) => Err((true, e.to_string())),
                 },
@@ -600,8 +492,7 @@ impl AuthManager {
                 }
                 Err((false, why)) => report.dropped.push((backend.clone(), why)),
             }
-            self.config
-                .update(|c| c.runtime.legacy_backends.retain(|b| b != &backend))?;
+            self.config.update(|c| c.runtime.legacy_backends.retain(|b| b != &backend))?;
         }
         Ok(report)
     }

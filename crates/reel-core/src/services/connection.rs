@@ -91,27 +91,15 @@ struct Probe {
     latency: Duration,
 }
 
-async fn probe(
-    http: HttpClient,
-    rank: usize,
-    url: Url,
-    machine_id: String,
-    timeout: Duration,
-) -> Probe {
+async fn probe(http: HttpClient, rank: usize, url: Url, machine_id: String, timeout: Duration) -> Probe {
     let start = Instant::now();
     let outcome = match PlexServerClient::identity_at(&http, &url, timeout).await {
         Ok(id) if id.machine_identifier == machine_id => ProbeOutcome::Ok,
-        Ok(id) => ProbeOutcome::WrongServer {
-            machine_identifier: id.machine_identifier,
-        },
+        Ok(id) => ProbeOutcome::WrongServer { machine_identifier: id.machine_identifier },
         Err(Error::Offline { reason, .. }) if reason.contains("in time") => ProbeOutcome::Timeout,
         Err(e) => ProbeOutcome::Failed { why: e.to_string() },
     };
-    Probe {
-        rank,
-        outcome,
-        latency: start.elapsed(),
-    }
+    Probe { rank, outcome, latency: start.elapsed() }
 }
 
 /// Probes every allowed candidate at once and picks the best-ranked one that
@@ -135,9 +123,7 @@ pub async fn select(
             uri: c.uri.clone(),
             class: c.class(),
             rank,
-            outcome: ProbeOutcome::Skipped {
-                why: "not probed".into(),
-            },
+            outcome: ProbeOutcome::Skipped { why: "not probed".into() },
             latency_ms: None,
             chosen: false,
         })
@@ -150,19 +136,11 @@ pub async fn select(
             continue;
         }
         let Ok(url) = Url::parse(&c.uri) else {
-            records[rank].outcome = ProbeOutcome::Failed {
-                why: "not a valid URL".into(),
-            };
+            records[rank].outcome = ProbeOutcome::Failed { why: "not a valid URL".into() };
             continue;
         };
         pending.push(rank);
-        running.push(probe(
-            http.clone(),
-            rank,
-            url,
-            machine_id.to_string(),
-            policy.timeout(c.class()),
-        ));
+        running.push(probe(http.clone(), rank, url, machine_id.to_string(), policy.timeout(c.class())));
     }
     let is_relay = |rank: usize| order[rank].class() == ConnectionClass::Relay;
     // The user's pin is waited for until it answers or fails; no window cuts it short.
@@ -211,31 +189,22 @@ pub async fn select(
     .await;
 
     for &rank in &pending {
-        records[rank].outcome = ProbeOutcome::Skipped {
-            why: "no answer before a working connection was chosen".into(),
-        };
+        records[rank].outcome =
+            ProbeOutcome::Skipped { why: "no answer before a working connection was chosen".into() };
     }
     let chosen = answered.iter().min().copied();
     let reason = match chosen {
         Some(rank) => {
             records[rank].chosen = true;
             let r = &records[rank];
-            let mut why = format!(
-                "{} connection answered in {:.0} ms",
-                r.class.label(),
-                r.latency_ms.unwrap_or(0.0)
-            );
+            let mut why = format!("{} connection answered in {:.0} ms", r.class.label(), r.latency_ms.unwrap_or(0.0));
             if Some(r.uri.as_str()) == pinned {
                 why.push_str(" (your pinned connection)");
             } else if pinned.is_some() {
-                why.push_str(
-                    "; your pinned connection did not answer, so Reel chose automatically",
-                );
+                why.push_str("; your pinned connection did not answer, so Reel chose automatically");
             }
-            let better: Vec<String> = records[..rank]
-                .iter()
-                .map(|b| format!("{} {}", b.class.label(), describe(&b.outcome)))
-                .collect();
+            let better: Vec<String> =
+                records[..rank].iter().map(|b| format!("{} {}", b.class.label(), describe(&b.outcome))).collect();
             if !better.is_empty() {
                 why.push_str(&format!("; better-ranked: {}", better.join(", ")));
             }
@@ -244,12 +213,7 @@ pub async fn select(
         None if records.is_empty() => "plex.tv lists no connections for this server".into(),
         None => "no connection answered".into(),
     };
-    Selection {
-        chosen: chosen.map(|r| records[r].uri.clone()),
-        records,
-        reason,
-        elapsed: start.elapsed(),
-    }
+    Selection { chosen: chosen.map(|r| records[r].uri.clone()), records, reason, elapsed: start.elapsed() }
 }
 
 pub fn describe(o: &ProbeOutcome) -> String {

@@ -50,24 +50,25 @@ impl LibraryCache {
     pub fn open(path: impl AsRef<Path>) -> Result<(Self, Option<String>)> {
         let path = path.as_ref().to_path_buf();
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Invalid(format!("library cache folder: {e}")))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::Invalid(format!("library cache folder: {e}")))?;
         }
         match Self::try_open(&path) {
             Ok(c) => Ok((c, None)),
             Err(first) => {
-                let kept = path.with_extension(format!(
-                    "sqlite3.damaged-{}",
-                    Utc::now().format("%Y%m%dT%H%M%S")
-                ));
-                std::fs::rename(&path, &kept).map_err(|e| {
-                    Error::Invalid(format!("library cache: {first}; cannot move it aside: {e}"))
-                })?;
+                let kept = path.with_extension(format!("sqlite3.damaged-{}", Utc::now().format("%Y%m%dT%H%M%S")));
+                std::fs::rename(&path, &kept)
+                    .map_err(|e| Error::Invalid(format!("library cache: {first}; cannot move it aside: {e}")))?;
                 for ext in ["sqlite3-wal", "sqlite3-shm"] {
                     let _ = std::fs::remove_file(path.with_extension(ext));
                 }
                 let c = Self::try_open(&path)?;
-                Ok((c, Some(format!("The saved library data was damaged ({first}); it was kept as {} and will be downloaded again.", kept.display()))))
+                Ok((
+                    c,
+                    Some(format!(
+                        "The saved library data was damaged ({first}); it was kept as {} and will be downloaded again.",
+                        kept.display()
+                    )),
+                ))
             }
         }
     }
@@ -76,21 +77,14 @@ impl LibraryCache {
         let conn = Connection::open(path).map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
         // Touch every table so a damaged file fails here, not later.
-        conn.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0))
-            .map_err(db_err)?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-            path: Some(path.to_path_buf()),
-        })
+        conn.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0)).map_err(db_err)?;
+        Ok(Self { conn: Mutex::new(conn), path: Some(path.to_path_buf()) })
     }
 
     pub fn in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-            path: None,
-        })
+        Ok(Self { conn: Mutex::new(conn), path: None })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -98,10 +92,7 @@ impl LibraryCache {
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
-        let mut c = self
-            .conn
-            .lock()
-            .map_err(|_| Error::Invalid("library cache lock poisoned".into()))?;
+        let mut c = self.conn.lock().map_err(|_| Error::Invalid("library cache lock poisoned".into()))?;
         f(&mut c).map_err(db_err)
     }
 
@@ -121,7 +112,8 @@ impl LibraryCache {
 
     pub fn sections(&self, source_id: &str) -> Result<Vec<Section>> {
         self.with(|c| {
-            let mut st = c.prepare("SELECT key, title, kind, uuid FROM sections WHERE source_id = ?1 ORDER BY position")?;
+            let mut st =
+                c.prepare("SELECT key, title, kind, uuid FROM sections WHERE source_id = ?1 ORDER BY position")?;
             let rows = st.query_map([source_id], |r| {
                 Ok(Section { key: r.get(0)?, title: r.get(1)?, kind: r.get(2)?, uuid: r.get(3)? })
             })?;
@@ -164,21 +156,23 @@ impl LibraryCache {
                         generation = excluded.generation, json = excluded.json",
                 )?;
                 for (i, item) in items.iter().enumerate() {
-                    let json = serde_json::to_string(item).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                    st.execute(params![source_id, item.rating_key, section_key, (offset + i) as i64, generation, json])?;
+                    let json = serde_json::to_string(item)
+                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                    st.execute(params![
+                        source_id,
+                        item.rating_key,
+                        section_key,
+                        (offset + i) as i64,
+                        generation,
+                        json
+                    ])?;
                 }
             }
             tx.commit()
         })
     }
 
-    pub fn finish_section_sync(
-        &self,
-        source_id: &str,
-        section_key: &str,
-        total: usize,
-        generation: i64,
-    ) -> Result<()> {
+    pub fn finish_section_sync(&self, source_id: &str, section_key: &str, total: usize, generation: i64) -> Result<()> {
         self.with(|c| {
             let tx = c.transaction()?;
             tx.execute(
@@ -201,11 +195,7 @@ impl LibraryCache {
     }
 
     /// When a section was last fully synced, and how many items it had then.
-    pub fn section_synced(
-        &self,
-        source_id: &str,
-        section_key: &str,
-    ) -> Result<Option<(DateTime<Utc>, usize)>> {
+    pub fn section_synced(&self, source_id: &str, section_key: &str) -> Result<Option<(DateTime<Utc>, usize)>> {
         self.with(|c| {
             c.query_row(
                 "SELECT synced_at, total FROM section_sync WHERE source_id = ?1 AND section_key = ?2",
@@ -215,17 +205,13 @@ impl LibraryCache {
             .optional()
         })
         .map(|o| {
-            o.and_then(|(t, n)| DateTime::parse_from_rfc3339(&t).ok().map(|t| (t.with_timezone(&Utc), n.max(0) as usize)))
+            o.and_then(|(t, n)| {
+                DateTime::parse_from_rfc3339(&t).ok().map(|t| (t.with_timezone(&Utc), n.max(0) as usize))
+            })
         })
     }
 
-    pub fn items(
-        &self,
-        source_id: &str,
-        section_key: &str,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Page<MediaItem>> {
+    pub fn items(&self, source_id: &str, section_key: &str, offset: usize, limit: usize) -> Result<Page<MediaItem>> {
         self.with(|c| {
             let total: i64 = c.query_row(
                 "SELECT count(*) FROM items WHERE source_id = ?1 AND section_key = ?2",
@@ -243,12 +229,7 @@ impl LibraryCache {
         })
     }
 
-    pub fn put_children(
-        &self,
-        source_id: &str,
-        parent_key: &str,
-        children: &[MediaItem],
-    ) -> Result<()> {
+    pub fn put_children(&self, source_id: &str, parent_key: &str, children: &[MediaItem]) -> Result<()> {
         self.with(|c| {
             let tx = c.transaction()?;
             tx.execute(
@@ -262,7 +243,8 @@ impl LibraryCache {
                         parent_key = excluded.parent_key, child_pos = excluded.child_pos, json = excluded.json",
                 )?;
                 for (i, item) in children.iter().enumerate() {
-                    let json = serde_json::to_string(item).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                    let json = serde_json::to_string(item)
+                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
                     st.execute(params![source_id, item.rating_key, parent_key, i as i64, json])?;
                 }
             }
@@ -276,7 +258,8 @@ impl LibraryCache {
 
     pub fn children(&self, source_id: &str, parent_key: &str) -> Result<Vec<MediaItem>> {
         self.with(|c| {
-            let mut st = c.prepare_cached("SELECT json FROM items WHERE source_id = ?1 AND parent_key = ?2 ORDER BY child_pos")?;
+            let mut st =
+                c.prepare_cached("SELECT json FROM items WHERE source_id = ?1 AND parent_key = ?2 ORDER BY child_pos")?;
             let v = st
                 .query_map([source_id, parent_key], |r| r.get::<_, String>(0))?
                 .filter_map(|j| j.ok().and_then(|j| serde_json::from_str(&j).ok()))
@@ -325,10 +308,7 @@ impl LibraryCache {
     pub fn forget_source(&self, source_id: &str) -> Result<()> {
         self.with(|c| {
             for table in ["sections", "items", "section_sync", "server_state"] {
-                c.execute(
-                    &format!("DELETE FROM {table} WHERE source_id = ?1"),
-                    [source_id],
-                )?;
+                c.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
             }
             Ok(())
         })

@@ -10,11 +10,7 @@ use tracing::{info_span, Instrument};
 pub const PAGE_SIZE: usize = 200;
 
 /// Fetches a server's sections and stores them.
-pub async fn sync_sections(
-    client: &PlexServerClient,
-    cache: &LibraryCache,
-    source_id: &str,
-) -> Result<Vec<Section>> {
+pub async fn sync_sections(client: &PlexServerClient, cache: &LibraryCache, source_id: &str) -> Result<Vec<Section>> {
     let sections = client.sections().await?;
     cache.put_sections(source_id, &sections)?;
     Ok(sections)

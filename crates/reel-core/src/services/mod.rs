@@ -2,4 +2,5 @@ pub mod auth_manager;
 pub mod connection;
 pub mod library_cache;
 pub mod library_sync;
+pub mod posters;
 pub mod secrets;

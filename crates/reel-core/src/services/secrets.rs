@@ -30,9 +30,7 @@ fn map_err(e: keyring::Error) -> Error {
 
 impl SecretStore {
     pub fn new() -> Self {
-        Self {
-            service: SERVICE.into(),
-        }
+        Self { service: SERVICE.into() }
     }
 
     pub fn key(provider_id: &str, field: &str) -> String {
@@ -69,18 +67,13 @@ impl SecretStore {
 
     pub async fn set(&self, account: &str, secret: &Token) -> Result<()> {
         let s = secret.expose().to_string();
-        Self::run(self.service.clone(), account.into(), move |e| {
-            e.set_password(&s)
-        })
-        .await
+        Self::run(self.service.clone(), account.into(), move |e| e.set_password(&s)).await
     }
 
     pub async fn delete_in(service: &str, account: &str) -> Result<()> {
-        Self::run(service.into(), account.into(), |e| {
-            match e.delete_credential() {
-                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-                Err(e) => Err(e),
-            }
+        Self::run(service.into(), account.into(), |e| match e.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e),
         })
         .await
     }

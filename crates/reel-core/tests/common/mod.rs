@@ -13,13 +13,7 @@ use reel_core::services::secrets::SecretStore;
 use std::sync::Arc;
 
 pub fn conn(local: bool, relay: bool, protocol: Protocol, behaviour: Behaviour) -> ConnectionSpec {
-    ConnectionSpec {
-        local,
-        relay,
-        protocol,
-        ipv6: false,
-        behaviour,
-    }
+    ConnectionSpec { local, relay, protocol, ipv6: false, behaviour }
 }
 
 pub fn server(name: &str, owned: bool, connections: Vec<ConnectionSpec>) -> ServerSpec {
@@ -45,11 +39,7 @@ pub fn server(name: &str, owned: bool, connections: Vec<ConnectionSpec>) -> Serv
 }
 
 pub fn topology(servers: Vec<ServerSpec>) -> Topology {
-    Topology {
-        account: Default::default(),
-        servers,
-        pin_lifetime_secs: 900,
-    }
+    Topology { account: Default::default(), servers, pin_lifetime_secs: 900 }
 }
 
 pub fn http_for(fp: &FakePlex) -> HttpClient {
@@ -92,7 +82,6 @@ pub fn manager_at(fp: &FakePlex, config: &std::path::Path, policy: ProbePolicy) 
     let (store, notice) = ConfigStore::load(config).expect("config loads");
     assert!(notice.is_none());
     let http = http_for(fp);
-    let plex = PlexAuth::with_urls(http.clone(), &fp.info().plex_tv_url, &fp.info().auth_url)
-        .expect("plex auth");
+    let plex = PlexAuth::with_urls(http.clone(), &fp.info().plex_tv_url, &fp.info().auth_url).expect("plex auth");
     AuthManager::new(Arc::new(store), SecretStore::new(), http, plex).with_policy(policy)
 }

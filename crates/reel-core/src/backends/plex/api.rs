@@ -14,6 +14,8 @@ use url::Url;
 const API_TIMEOUT: Duration = Duration::from_secs(30);
 /// An identity answer is tiny; anything big is not a Plex server.
 const IDENTITY_LIMIT: usize = 64 << 10;
+/// A poster is well under this; more is not a poster.
+const IMAGE_LIMIT: usize = 8 << 20;
 
 #[derive(Clone)]
 pub struct PlexServerClient {
@@ -24,8 +26,7 @@ pub struct PlexServerClient {
 
 impl PlexServerClient {
     pub fn new(http: HttpClient, base_url: &str, token: Token) -> Result<Self> {
-        let base = Url::parse(base_url)
-            .map_err(|e| Error::Invalid(format!("server URL {base_url:?}: {e}")))?;
+        let base = Url::parse(base_url).map_err(|e| Error::Invalid(format!("server URL {base_url:?}: {e}")))?;
         Ok(Self { http, base, token })
     }
 
@@ -34,9 +35,7 @@ impl PlexServerClient {
     }
 
     fn url(&self, path_and_query: &str) -> Result<Url> {
-        self.base
-            .join(path_and_query)
-            .map_err(|e| Error::Invalid(format!("{path_and_query}: {e}")))
+        self.base.join(path_and_query).map_err(|e| Error::Invalid(format!("{path_and_query}: {e}")))
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
@@ -51,12 +50,8 @@ impl PlexServerClient {
 
     /// `GET /identity`, without a token: which server answers at `base`.
     pub async fn identity_at(http: &HttpClient, base: &Url, timeout: Duration) -> Result<Identity> {
-        let url = base
-            .join("/identity")
-            .map_err(|e| Error::Invalid(e.to_string()))?;
-        let resp = http
-            .send(http.request(Method::GET, &url, None, timeout), &url)
-            .await?;
+        let url = base.join("/identity").map_err(|e| Error::Invalid(e.to_string()))?;
+        let resp = http.send(http.request(Method::GET, &url, None, timeout), &url).await?;
         let status = resp.status();
         let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
         check_status(status, &url, &body)?;
@@ -74,30 +69,15 @@ impl PlexServerClient {
     }
 
     /// One page of a section's top-level items.
-    pub async fn items(
-        &self,
-        section_key: &str,
-        offset: usize,
-        size: usize,
-    ) -> Result<Page<MediaItem>> {
+    pub async fn items(&self, section_key: &str, offset: usize, size: usize) -> Result<Page<MediaItem>> {
         let path = format!(
             "/library/sections/{}/all?X-Plex-Container-Start={offset}&X-Plex-Container-Size={size}",
             urlencode(section_key)
         );
         let c: ItemsContainer = self.get(&path).await?;
         let items: Vec<MediaItem> = c.metadata.into_iter().map(Into::into).collect();
-        let total = c
-            .total_size
-            .and_then(|t| usize::try_from(t).ok())
-            .unwrap_or(offset + items.len());
-        Ok(Page {
-            offset: c
-                .offset
-                .and_then(|o| usize::try_from(o).ok())
-                .unwrap_or(offset),
-            total,
-            items,
-        })
+        let total = c.total_size.and_then(|t| usize::try_from(t).ok()).unwrap_or(offset + items.len());
+        Ok(Page { offset: c.offset.and_then(|o| usize::try_from(o).ok()).unwrap_or(offset), total, items })
     }
 
     /// Every item of a section, page by page.
@@ -114,26 +94,44 @@ impl PlexServerClient {
     }
 
     pub async fn metadata(&self, rating_key: &str) -> Result<Option<MediaItem>> {
-        let c: ItemsContainer = self
-            .get(&format!("/library/metadata/{}", urlencode(rating_key)))
-            .await?;
+        let c: ItemsContainer = self.get(&format!("/library/metadata/{}", urlencode(rating_key))).await?;
         Ok(c.metadata.into_iter().next().map(Into::into))
     }
 
     /// Seasons of a show, episodes of a season, albums of an artist, tracks of an album.
     pub async fn children(&self, rating_key: &str) -> Result<Vec<MediaItem>> {
-        let c: ItemsContainer = self
-            .get(&format!(
-                "/library/metadata/{}/children",
-                urlencode(rating_key)
-            ))
-            .await?;
+        let c: ItemsContainer = self.get(&format!("/library/metadata/{}/children", urlencode(rating_key))).await?;
         Ok(c.metadata.into_iter().map(Into::into).collect())
     }
 
     pub async fn hubs(&self) -> Result<Vec<Hub>> {
         let c: HubsContainer = self.get("/hubs").await?;
         Ok(c.hub.into_iter().map(Into::into).collect())
+    }
+
+    /// A poster or other image, resized by the server (`/photo/:/transcode`).
+    pub async fn image(&self, path: &str, width: u32, height: u32) -> Result<Vec<u8>> {
+        let url = self.url(&format!(
+            "/photo/:/transcode?url={}&width={width}&height={height}&minSize=1&upscale=1",
+            urlencode(path)
+        ))?;
+        let resp = self
+            .http
+            .send(self.http.request(Method::GET, &url, Some(&self.token), API_TIMEOUT), &url)
+            .instrument(info_span!("pms_image", host = %host_of(&url)))
+            .await?;
+        let status = resp.status();
+        let is_image = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("image/"));
+        let body = read_limited(resp, &url, IMAGE_LIMIT).await?;
+        check_status(status, &url, &body)?;
+        if !is_image {
+            return Err(Error::BadResponse { host: host_of(&url), reason: "expected an image".into() });
+        }
+        Ok(body)
     }
 
     pub async fn on_deck(&self) -> Result<Vec<MediaItem>> {

@@ -2,10 +2,7 @@
 
 use super::types::{PlexResource, PlexUser, WirePin};
 use crate::error::{Error, Result};
-use crate::http::{
-    check_status, host_of, parse_json, plex_error_code, read_limited, HttpClient,
-    DEFAULT_BODY_LIMIT,
-};
+use crate::http::{check_status, host_of, parse_json, plex_error_code, read_limited, HttpClient, DEFAULT_BODY_LIMIT};
 use crate::token::Token;
 use reqwest::Method;
 use std::time::{Duration, Instant};
@@ -52,13 +49,8 @@ impl PlexAuth {
     }
 
     pub fn with_urls(http: HttpClient, base: &str, auth_url: &str) -> Result<Self> {
-        let base =
-            Url::parse(base).map_err(|e| Error::Invalid(format!("plex.tv URL {base:?}: {e}")))?;
-        Ok(Self {
-            http,
-            base,
-            auth_url: auth_url.trim_end_matches('/').to_string(),
-        })
+        let base = Url::parse(base).map_err(|e| Error::Invalid(format!("plex.tv URL {base:?}: {e}")))?;
+        Ok(Self { http, base, auth_url: auth_url.trim_end_matches('/').to_string() })
     }
 
     pub fn base_url(&self) -> &Url {
@@ -67,34 +59,23 @@ impl PlexAuth {
 
     /// True when `url` is plex.tv itself (the only host besides a server that may see a token).
     pub fn is_plex_tv(&self, url: &Url) -> bool {
-        url.host_str() == self.base.host_str()
-            && url.port_or_known_default() == self.base.port_or_known_default()
+        url.host_str() == self.base.host_str() && url.port_or_known_default() == self.base.port_or_known_default()
     }
 
     fn url(&self, path: &str) -> Result<Url> {
-        self.base
-            .join(path)
-            .map_err(|e| Error::Invalid(format!("{path}: {e}")))
+        self.base.join(path).map_err(|e| Error::Invalid(format!("{path}: {e}")))
     }
 
     pub async fn create_pin(&self) -> Result<SignInPin> {
         let url = self.url("/api/v2/pins?strong=true")?;
         async {
-            let resp = self
-                .http
-                .send(
-                    self.http.request(Method::POST, &url, None, PLEX_TV_TIMEOUT),
-                    &url,
-                )
-                .await?;
+            let resp = self.http.send(self.http.request(Method::POST, &url, None, PLEX_TV_TIMEOUT), &url).await?;
             let status = resp.status();
             let body = read_limited(resp, &url, 1 << 20).await?;
             check_status(status, &url, &body)?;
             let pin: WirePin = parse_json(&url, &body)?;
-            let lifetime =
-                Duration::from_secs(pin.expires_in.unwrap_or(900).clamp(0, 86_400) as u64);
-            let mut auth_url =
-                Url::parse(&self.auth_url).map_err(|e| Error::Invalid(format!("auth URL: {e}")))?;
+            let lifetime = Duration::from_secs(pin.expires_in.unwrap_or(900).clamp(0, 86_400) as u64);
+            let mut auth_url = Url::parse(&self.auth_url).map_err(|e| Error::Invalid(format!("auth URL: {e}")))?;
             let fragment = format!(
                 "?clientID={}&code={}&context%5Bdevice%5D%5Bproduct%5D=Reel",
                 urlencode(&self.http.identity().client_identifier),
@@ -115,13 +96,7 @@ impl PlexAuth {
 
     pub async fn check_pin(&self, pin: &SignInPin) -> Result<PinStatus> {
         let url = self.url(&format!("/api/v2/pins/{}", pin.id))?;
-        let resp = self
-            .http
-            .send(
-                self.http.request(Method::GET, &url, None, PLEX_TV_TIMEOUT),
-                &url,
-            )
-            .await?;
+        let resp = self.http.send(self.http.request(Method::GET, &url, None, PLEX_TV_TIMEOUT), &url).await?;
         let status = resp.status();
         let body = read_limited(resp, &url, 1 << 20).await?;
         if status.as_u16() == 404 && plex_error_code(&body).is_none_or(|c| c == PIN_EXPIRED_CODE) {
@@ -166,14 +141,7 @@ impl PlexAuth {
     pub async fn resources(&self, token: &Token) -> Result<Vec<PlexResource>> {
         let url = self.url("/api/v2/resources?includeHttps=1&includeRelay=1&includeIPv6=1")?;
         async {
-            let resp = self
-                .http
-                .send(
-                    self.http
-                        .request(Method::GET, &url, Some(token), PLEX_TV_TIMEOUT),
-                    &url,
-                )
-                .await?;
+            let resp = self.http.send(self.http.request(Method::GET, &url, Some(token), PLEX_TV_TIMEOUT), &url).await?;
             let status = resp.status();
             let body = read_limited(resp, &url, DEFAULT_BODY_LIMIT).await?;
             check_status(status, &url, &body)?;
@@ -185,24 +153,12 @@ impl PlexAuth {
 
     /// The servers among the account's resources.
     pub async fn discover_servers(&self, token: &Token) -> Result<Vec<PlexResource>> {
-        Ok(self
-            .resources(token)
-            .await?
-            .into_iter()
-            .filter(PlexResource::is_server)
-            .collect())
+        Ok(self.resources(token).await?.into_iter().filter(PlexResource::is_server).collect())
     }
 
     pub async fn ping(&self, token: &Token) -> Result<()> {
         let url = self.url("/api/v2/ping")?;
-        let resp = self
-            .http
-            .send(
-                self.http
-                    .request(Method::GET, &url, Some(token), PLEX_TV_TIMEOUT),
-                &url,
-            )
-            .await?;
+        let resp = self.http.send(self.http.request(Method::GET, &url, Some(token), PLEX_TV_TIMEOUT), &url).await?;
         let status = resp.status();
         let body = read_limited(resp, &url, 1 << 16).await?;
         check_status(status, &url, &body)

@@ -164,12 +164,7 @@ pub struct WireSection {
 
 impl From<WireSection> for Section {
     fn from(w: WireSection) -> Self {
-        Section {
-            key: w.key,
-            title: w.title,
-            kind: w.kind,
-            uuid: w.uuid,
-        }
+        Section { key: w.key, title: w.title, kind: w.kind, uuid: w.uuid }
     }
 }
 
@@ -272,10 +267,6 @@ pub struct Hub {
 
 impl From<WireHub> for Hub {
     fn from(w: WireHub) -> Self {
-        Hub {
-            id: w.hub_identifier,
-            title: w.title,
-            items: w.metadata.into_iter().map(Into::into).collect(),
-        }
+        Hub { id: w.hub_identifier, title: w.title, items: w.metadata.into_iter().map(Into::into).collect() }
     }
 }

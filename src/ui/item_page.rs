@@ -1,0 +1,290 @@
+//! One item: a movie, a show (its seasons), a season (its episodes), an
+//! episode, an artist (albums), an album (tracks), a track. From the library
+//! cache first, then refreshed from the server.
+
+use crate::core_handle::{CoreHandle, Failure};
+use crate::ui::poster::{placeholder_icon, texture, POSTER_H, POSTER_W};
+use reel_core::models::{MediaItem, Source};
+use reel_core::services::library_sync::sync_children;
+use relm4::adw::prelude::*;
+use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
+
+pub struct ItemPage {
+    core: CoreHandle,
+    current: Option<(Source, MediaItem)>,
+    children: Vec<MediaItem>,
+    generation: u64,
+    ui: Ui,
+}
+
+struct Ui {
+    poster: gtk::Picture,
+    placeholder: gtk::Image,
+    title: gtk::Label,
+    meta: gtk::Label,
+    summary: gtk::Label,
+    children_title: gtk::Label,
+    list: gtk::ListBox,
+    note: gtk::Label,
+}
+
+#[derive(Debug)]
+pub enum ItemMsg {
+    Show { source: Source, item: MediaItem },
+    Children { generation: u64, items: Vec<MediaItem> },
+    Synced { generation: u64, result: Result<Vec<MediaItem>, Failure> },
+    Poster { generation: u64, bytes: Vec<u8> },
+    Activated(i32),
+}
+
+#[derive(Debug)]
+pub enum ItemOutput {
+    Open { source: Source, item: MediaItem },
+    Reached { source_id: String, result: Result<(), Failure> },
+}
+
+pub fn duration(ms: i64) -> String {
+    let mins = ms / 60_000;
+    if mins >= 60 {
+        format!("{} h {} min", mins / 60, mins % 60)
+    } else {
+        format!("{mins} min")
+    }
+}
+
+fn children_heading(item: &MediaItem) -> &'static str {
+    use reel_core::models::ItemKind::*;
+    match item.kind {
+        Show => "Seasons",
+        Season => "Episodes",
+        Artist => "Albums",
+        Album => "Tracks",
+        _ => "",
+    }
+}
+
+impl SimpleComponent for ItemPage {
+    type Init = CoreHandle;
+    type Input = ItemMsg;
+    type Output = ItemOutput;
+    type Root = gtk::ScrolledWindow;
+    type Widgets = ();
+
+    fn init_root() -> Self::Root {
+        gtk::ScrolledWindow::builder().vexpand(true).hscrollbar_policy(gtk::PolicyType::Never).build()
+    }
+
+    fn init(core: CoreHandle, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let page = gtk::Box::new(gtk::Orientation::Vertical, 24);
+        page.set_margin_top(24);
+        page.set_margin_bottom(24);
+        page.set_margin_start(18);
+        page.set_margin_end(18);
+        let header = gtk::Box::new(gtk::Orientation::Horizontal, 24);
+        let overlay = gtk::Overlay::new();
+        let frame = gtk::Frame::new(None);
+        frame.set_size_request(200, 300);
+        let placeholder = gtk::Image::new();
+        placeholder.set_pixel_size(64);
+        placeholder.add_css_class("dim-label");
+        frame.set_child(Some(&placeholder));
+        overlay.set_child(Some(&frame));
+        let poster = gtk::Picture::new();
+        poster.set_can_shrink(true);
+        poster.set_content_fit(gtk::ContentFit::Cover);
+        poster.set_size_request(200, 300);
+        overlay.add_overlay(&poster);
+        overlay.set_valign(gtk::Align::Start);
+        header.append(&overlay);
+        let text = gtk::Box::new(gtk::Orientation::Vertical, 8);
+        text.set_hexpand(true);
+        let title = gtk::Label::new(None);
+        title.add_css_class("title-1");
+        title.set_wrap(true);
+        title.set_xalign(0.0);
+        title.set_selectable(true);
+        let meta = gtk::Label::new(None);
+        meta.add_css_class("dim-label");
+        meta.set_xalign(0.0);
+        meta.set_wrap(true);
+        let summary = gtk::Label::new(None);
+        summary.set_wrap(true);
+        summary.set_xalign(0.0);
+        summary.set_selectable(true);
+        text.append(&title);
+        text.append(&meta);
+        text.append(&summary);
+        header.append(&text);
+        page.append(&header);
+        let children_title = gtk::Label::new(None);
+        children_title.add_css_class("title-4");
+        children_title.set_xalign(0.0);
+        page.append(&children_title);
+        let list = gtk::ListBox::new();
+        list.add_css_class("boxed-list");
+        list.set_selection_mode(gtk::SelectionMode::None);
+        {
+            let s = sender.clone();
+            list.connect_row_activated(move |_, row| s.input(ItemMsg::Activated(row.index())));
+        }
+        page.append(&list);
+        let note = gtk::Label::new(None);
+        note.add_css_class("dim-label");
+        note.set_wrap(true);
+        page.append(&note);
+        let clamp = adw::Clamp::builder().maximum_size(900).child(&page).build();
+        root.set_child(Some(&clamp));
+        let model = ItemPage {
+            core,
+            current: None,
+            children: Vec::new(),
+            generation: 0,
+            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note },
+        };
+        ComponentParts { model, widgets: () }
+    }
+
+    fn update(&mut self, msg: ItemMsg, sender: ComponentSender<Self>) {
+        match msg {
+            ItemMsg::Show { source, item } => {
+                self.generation += 1;
+                self.show_header(&item);
+                self.set_children(Vec::new());
+                self.ui.note.set_text("");
+                self.ui.children_title.set_text(children_heading(&item));
+                self.ui.children_title.set_visible(item.kind.has_children());
+                self.load(&sender, &source, &item);
+                self.current = Some((source, item));
+            }
+            ItemMsg::Children { generation, items } if generation == self.generation => {
+                if !items.is_empty() {
+                    self.set_children(items);
+                }
+            }
+            ItemMsg::Synced { generation, result } if generation == self.generation => {
+                let source_id = self.current.as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
+                match &result {
+                    Ok(items) => {
+                        self.set_children(items.clone());
+                        if items.is_empty() {
+                            self.ui.note.set_text("Nothing in here yet.");
+                        }
+                    }
+                    Err(f) if self.children.is_empty() => {
+                        self.ui.note.set_text(&format!("Could not load this: {}", f.message))
+                    }
+                    Err(_) => {}
+                }
+                let _ = sender.output(ItemOutput::Reached { source_id, result: result.map(|_| ()) });
+            }
+            ItemMsg::Poster { generation, bytes } if generation == self.generation => {
+                if let Some(t) = texture(&bytes) {
+                    self.ui.poster.set_paintable(Some(&t));
+                }
+            }
+            ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
+            ItemMsg::Activated(i) => {
+                let (Some((source, _)), Some(child)) =
+                    (self.current.as_ref(), usize::try_from(i).ok().and_then(|i| self.children.get(i)))
+                else {
+                    return;
+                };
+                let _ = sender.output(ItemOutput::Open { source: source.clone(), item: child.clone() });
+            }
+        }
+    }
+}
+
+impl ItemPage {
+    fn show_header(&self, item: &MediaItem) {
+        self.ui.title.set_text(&item.title);
+        let mut meta = Vec::new();
+        if let Some(g) = &item.grandparent_title {
+            meta.push(g.clone());
+        }
+        if let Some(p) = &item.parent_title {
+            meta.push(p.clone());
+        }
+        if let Some(y) = item.year {
+            meta.push(y.to_string());
+        }
+        if let Some(d) = item.duration_ms.filter(|d| *d > 0) {
+            meta.push(duration(d));
+        }
+        if item.watched() {
+            meta.push("Watched".into());
+        } else if item.view_offset_ms > 0 {
+            meta.push(format!("{} left", duration(item.duration_ms.unwrap_or(0).saturating_sub(item.view_offset_ms))));
+        }
+        self.ui.meta.set_text(&meta.join(" · "));
+        self.ui.summary.set_text(item.summary.as_deref().unwrap_or(""));
+        self.ui.poster.set_paintable(None::<&relm4::gtk::gdk::Texture>);
+        self.ui.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
+    }
+
+    fn set_children(&mut self, items: Vec<MediaItem>) {
+        while let Some(row) = self.ui.list.row_at_index(0) {
+            self.ui.list.remove(&row);
+        }
+        for c in &items {
+            let row = adw::ActionRow::new();
+            let title = match c.index {
+                Some(i) if i > 0 => format!("{i}. {}", c.title),
+                _ => c.title.clone(),
+            };
+            row.set_title(&relm4::gtk::glib::markup_escape_text(&title));
+            row.update_property(&[gtk::accessible::Property::Label(&title)]);
+            let mut sub = Vec::new();
+            if let Some(d) = c.duration_ms.filter(|d| *d > 0) {
+                sub.push(duration(d));
+            }
+            if let Some(n) = c.leaf_count {
+                sub.push(format!("{n} items"));
+            }
+            if c.watched() {
+                sub.push("Watched".into());
+            }
+            row.set_subtitle(&sub.join(" · "));
+            row.set_activatable(true);
+            row.add_suffix(&gtk::Image::from_icon_name("go-next-symbolic"));
+            self.ui.list.append(&row);
+        }
+        self.ui.list.set_visible(!items.is_empty());
+        self.children = items;
+    }
+
+    fn load(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {
+        let generation = self.generation;
+        if let Some(thumb) = item.thumb.clone() {
+            let (core, src, s) = (self.core.clone(), source.clone(), sender.clone());
+            self.core.spawn(
+                async move {
+                    if let Some(b) = core.posters.cached(&src.id, &thumb, POSTER_W, POSTER_H) {
+                        return Some(b);
+                    }
+                    let client = core.manager.server_client(&src).await.ok()?;
+                    core.posters.get(&client, &src.id, &thumb, POSTER_W, POSTER_H).await.ok()
+                },
+                move |b| {
+                    if let Some(bytes) = b {
+                        s.input(ItemMsg::Poster { generation, bytes });
+                    }
+                },
+            );
+        }
+        if !item.kind.has_children() {
+            return;
+        }
+        if let Ok(cached) = self.core.cache.children(&source.id, &item.rating_key) {
+            sender.input(ItemMsg::Children { generation, items: cached });
+        }
+        let (core, src, key, s) = (self.core.clone(), source.clone(), item.rating_key.clone(), sender.clone());
+        self.core.spawn(
+            async move {
+                let client = core.manager.server_client(&src).await?;
+                sync_children(&client, &core.cache, &src.id, &key).await
+            },
+            move |r| s.input(ItemMsg::Synced { generation, result: r.map_err(Failure::from) }),
+        );
+    }
+}

@@ -1,0 +1,398 @@
+//! One library as a poster grid: a virtualised `gtk::GridView`, so 50 000
+//! items scroll smoothly. Shown from the library cache at once, then synced
+//! in the background with visible progress; posters load lazily.
+
+use crate::core_handle::{CoreHandle, Failure};
+use crate::ui::poster::{placeholder_icon, texture, POSTER_H, POSTER_W};
+use reel_core::models::{MediaItem, Page, Section, Source};
+use reel_core::services::library_sync::{sync_section, PAGE_SIZE};
+use relm4::adw::prelude::*;
+use relm4::gtk::{gdk, glib};
+use relm4::typed_view::grid::{RelmGridItem, TypedGridView};
+use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+type PosterRequest = Rc<dyn Fn(&str, &str)>;
+
+pub struct PosterItem {
+    pub item: MediaItem,
+    texture: Option<gdk::Texture>,
+    requested: bool,
+    picture: Option<glib::WeakRef<gtk::Picture>>,
+    request: PosterRequest,
+}
+
+pub struct PosterWidgets {
+    picture: gtk::Picture,
+    placeholder: gtk::Image,
+    title: gtk::Label,
+    subtitle: gtk::Label,
+    watched: gtk::Image,
+}
+
+impl RelmGridItem for PosterItem {
+    type Root = gtk::Box;
+    type Widgets = PosterWidgets;
+
+    fn setup(_: &gtk::ListItem) -> (gtk::Box, PosterWidgets) {
+        let root = gtk::Box::new(gtk::Orientation::Vertical, 4);
+        root.set_margin_start(6);
+        root.set_margin_end(6);
+        root.set_margin_top(6);
+        root.set_margin_bottom(6);
+        let overlay = gtk::Overlay::new();
+        let frame = gtk::Frame::new(None);
+        frame.set_size_request(150, 225);
+        let placeholder = gtk::Image::new();
+        placeholder.set_pixel_size(48);
+        placeholder.add_css_class("dim-label");
+        frame.set_child(Some(&placeholder));
+        overlay.set_child(Some(&frame));
+        let picture = gtk::Picture::new();
+        picture.set_can_shrink(true);
+        picture.set_content_fit(gtk::ContentFit::Cover);
+        picture.set_size_request(150, 225);
+        overlay.add_overlay(&picture);
+        let watched = gtk::Image::from_icon_name("object-select-symbolic");
+        watched.set_halign(gtk::Align::End);
+        watched.set_valign(gtk::Align::Start);
+        watched.set_margin_top(6);
+        watched.set_margin_end(6);
+        watched.add_css_class("osd");
+        overlay.add_overlay(&watched);
+        root.append(&overlay);
+        let title = gtk::Label::new(None);
+        title.set_ellipsize(gtk::pango::EllipsizeMode::End);
+        title.set_max_width_chars(18);
+        title.set_xalign(0.0);
+        let subtitle = gtk::Label::new(None);
+        subtitle.set_xalign(0.0);
+        subtitle.add_css_class("dim-label");
+        subtitle.add_css_class("caption");
+        root.append(&title);
+        root.append(&subtitle);
+        (root, PosterWidgets { picture, placeholder, title, subtitle, watched })
+    }
+
+    fn bind(&mut self, w: &mut PosterWidgets, root: &mut gtk::Box) {
+        w.title.set_text(&self.item.title);
+        w.title.set_tooltip_text(Some(&self.item.title));
+        let sub = self.item.year.map(|y| y.to_string()).unwrap_or_default();
+        w.subtitle.set_text(&sub);
+        w.watched.set_visible(self.item.watched());
+        w.placeholder.set_icon_name(Some(placeholder_icon(self.item.kind)));
+        w.picture.set_paintable(self.texture.as_ref());
+        let watched = if self.item.watched() { ", watched" } else { "" };
+        root.update_property(&[gtk::accessible::Property::Label(&format!(
+            "{}{}{}",
+            self.item.title,
+            if sub.is_empty() { String::new() } else { format!(", {sub}") },
+            watched
+        ))]);
+        self.picture = Some(w.picture.downgrade());
+        if self.texture.is_none() && !self.requested {
+            if let Some(thumb) = self.item.thumb.clone() {
+                self.requested = true;
+                (self.request)(&self.item.rating_key, &thumb);
+            }
+        }
+    }
+
+    fn unbind(&mut self, w: &mut PosterWidgets, _: &mut gtk::Box) {
+        self.picture = None;
+        w.picture.set_paintable(None::<&gdk::Texture>);
+    }
+}
+
+pub struct LibraryView {
+    core: CoreHandle,
+    grid: TypedGridView<PosterItem, gtk::NoSelection>,
+    positions: HashMap<String, u32>,
+    textures: HashMap<String, gdk::Texture>,
+    current: Rc<RefCell<Option<(Source, Section)>>>,
+    query: Rc<RefCell<String>>,
+    generation: Rc<RefCell<u64>>,
+    request: PosterRequest,
+    ui: Ui,
+}
+
+struct Ui {
+    stack: gtk::Stack,
+    status: adw::StatusPage,
+    progress: gtk::ProgressBar,
+    progress_revealer: gtk::Revealer,
+    search_bar: gtk::SearchBar,
+    search: gtk::SearchEntry,
+}
+
+#[derive(Debug)]
+pub enum LibraryMsg {
+    Show { source: Source, section: Section },
+    Loaded { generation: u64, page: Page<MediaItem> },
+    Progress { generation: u64, done: usize, total: usize },
+    Synced { generation: u64, result: Result<usize, Failure> },
+    Poster { key: String, bytes: Vec<u8> },
+    Activated(u32),
+    ToggleSearch,
+    Query(String),
+    Refresh,
+}
+
+#[derive(Debug)]
+pub enum LibraryOutput {
+    Open { source: Source, item: MediaItem },
+    Reached { source_id: String, result: Result<(), Failure> },
+}
+
+impl SimpleComponent for LibraryView {
+    type Init = CoreHandle;
+    type Input = LibraryMsg;
+    type Output = LibraryOutput;
+    type Root = gtk::Box;
+    type Widgets = ();
+
+    fn init_root() -> Self::Root {
+        gtk::Box::new(gtk::Orientation::Vertical, 0)
+    }
+
+    fn init(core: CoreHandle, root: gtk::Box, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let current: Rc<RefCell<Option<(Source, Section)>>> = Rc::new(RefCell::new(None));
+        let generation = Rc::new(RefCell::new(0u64));
+        let request: PosterRequest = {
+            let (core, current, sender) = (core.clone(), current.clone(), sender.clone());
+            Rc::new(move |key: &str, thumb: &str| {
+                let Some((source, _)) = current.borrow().clone() else { return };
+                let (core2, key, thumb, s) = (core.clone(), key.to_string(), thumb.to_string(), sender.clone());
+                core.spawn(
+                    async move {
+                        if let Some(b) = core2.posters.cached(&source.id, &thumb, POSTER_W, POSTER_H) {
+                            return Some(b);
+                        }
+                        let client = core2.manager.server_client(&source).await.ok()?;
+                        core2.posters.get(&client, &source.id, &thumb, POSTER_W, POSTER_H).await.ok()
+                    },
+                    move |bytes| {
+                        if let Some(bytes) = bytes {
+                            s.input(LibraryMsg::Poster { key, bytes });
+                        }
+                    },
+                );
+            })
+        };
+
+        let mut grid: TypedGridView<PosterItem, gtk::NoSelection> = TypedGridView::new();
+        grid.view.set_single_click_activate(true);
+        grid.view.set_max_columns(12);
+        grid.view.update_property(&[gtk::accessible::Property::Label("Library items")]);
+        {
+            let s = sender.clone();
+            grid.view.connect_activate(move |_, pos| s.input(LibraryMsg::Activated(pos)));
+        }
+        let query = Rc::new(RefCell::new(String::new()));
+        {
+            let q = query.clone();
+            grid.add_filter(move |it: &PosterItem| {
+                let q = q.borrow();
+                q.is_empty() || it.item.title.to_lowercase().contains(&q.to_lowercase())
+            });
+        }
+
+        let search = gtk::SearchEntry::new();
+        search.update_property(&[gtk::accessible::Property::Label("Search this library")]);
+        let search_bar = gtk::SearchBar::new();
+        search_bar.set_child(Some(&search));
+        search_bar.connect_entry(&search);
+        {
+            let s = sender.clone();
+            search.connect_search_changed(move |e| s.input(LibraryMsg::Query(e.text().to_string())));
+        }
+        root.append(&search_bar);
+
+        let progress = gtk::ProgressBar::new();
+        progress.add_css_class("osd");
+        progress.update_property(&[gtk::accessible::Property::Label("Updating library")]);
+        let progress_revealer = gtk::Revealer::builder().child(&progress).build();
+        root.append(&progress_revealer);
+
+        let scroller = gtk::ScrolledWindow::builder()
+            .child(&grid.view)
+            .vexpand(true)
+            .hscrollbar_policy(gtk::PolicyType::Never)
+            .build();
+        let status = adw::StatusPage::builder().vexpand(true).build();
+        let spinner = gtk::Spinner::new();
+        spinner.start();
+        spinner.set_size_request(32, 32);
+        spinner.set_halign(gtk::Align::Center);
+        spinner.set_valign(gtk::Align::Center);
+        let stack = gtk::Stack::new();
+        stack.set_vexpand(true);
+        stack.add_named(&scroller, Some("grid"));
+        stack.add_named(&status, Some("status"));
+        stack.add_named(&spinner, Some("loading"));
+        root.append(&stack);
+
+        let model = LibraryView {
+            core,
+            grid,
+            positions: HashMap::new(),
+            textures: HashMap::new(),
+            current,
+            query,
+            generation,
+            request,
+            ui: Ui { stack, status, progress, progress_revealer, search_bar, search },
+        };
+        ComponentParts { model, widgets: () }
+    }
+
+    fn update(&mut self, msg: LibraryMsg, sender: ComponentSender<Self>) {
+        let generation = *self.generation.borrow();
+        match msg {
+            LibraryMsg::Show { source, section } => {
+                let same =
+                    self.current.borrow().as_ref().is_some_and(|(s, sec)| s.id == source.id && sec.key == section.key);
+                if !same {
+                    self.grid.clear();
+                    self.positions.clear();
+                    self.ui.search.set_text("");
+                    self.ui.stack.set_visible_child_name("loading");
+                }
+                *self.generation.borrow_mut() += 1;
+                *self.current.borrow_mut() = Some((source.clone(), section.clone()));
+                self.load_from_cache(&sender);
+                self.sync(&sender, source, section);
+            }
+            LibraryMsg::Refresh => {
+                if let Some((source, section)) = self.current.borrow().clone() {
+                    self.sync(&sender, source, section);
+                }
+            }
+            LibraryMsg::Loaded { generation: g, page } if g == generation => self.fill(page),
+            LibraryMsg::Progress { generation: g, done, total } if g == generation => {
+                self.ui.progress_revealer.set_reveal_child(true);
+                self.ui.progress.set_fraction(if total == 0 { 1.0 } else { done as f64 / total as f64 });
+            }
+            LibraryMsg::Synced { generation: g, result } if g == generation => {
+                self.ui.progress_revealer.set_reveal_child(false);
+                let source_id = self.current.borrow().as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
+                match &result {
+                    Ok(0) => {
+                        self.grid.clear();
+                        self.ui.status.set_icon_name(Some("folder-symbolic"));
+                        self.ui.status.set_title("Nothing Here Yet");
+                        self.ui.status.set_description(Some("This library is empty."));
+                        self.ui.stack.set_visible_child_name("status");
+                    }
+                    Ok(_) => self.load_from_cache(&sender),
+                    Err(f) if self.grid.is_empty() => {
+                        self.ui.status.set_icon_name(Some(if f.offline {
+                            "network-offline-symbolic"
+                        } else {
+                            "dialog-warning-symbolic"
+                        }));
+                        self.ui.status.set_title("This library is not available");
+                        self.ui.status.set_description(Some(&f.message));
+                        self.ui.stack.set_visible_child_name("status");
+                    }
+                    Err(_) => {}
+                }
+                let _ = sender.output(LibraryOutput::Reached { source_id, result: result.map(|_| ()) });
+            }
+            LibraryMsg::Loaded { .. } | LibraryMsg::Progress { .. } | LibraryMsg::Synced { .. } => {}
+            LibraryMsg::Poster { key, bytes } => {
+                let Some(tex) = texture(&bytes) else { return };
+                if let Some(&pos) = self.positions.get(&key) {
+                    if let Some(it) = self.grid.get(pos) {
+                        let mut it = it.borrow_mut();
+                        if let Some(p) = it.picture.as_ref().and_then(|w| w.upgrade()) {
+                            p.set_paintable(Some(&tex));
+                        }
+                        it.texture = Some(tex.clone());
+                    }
+                }
+                self.textures.insert(key, tex);
+            }
+            LibraryMsg::Activated(pos) => {
+                let Some(it) = self.grid.get_visible(pos) else { return };
+                let item = it.borrow().item.clone();
+                if let Some((source, _)) = self.current.borrow().clone() {
+                    let _ = sender.output(LibraryOutput::Open { source, item });
+                }
+            }
+            LibraryMsg::ToggleSearch => {
+                let on = !self.ui.search_bar.is_search_mode();
+                self.ui.search_bar.set_search_mode(on);
+                if on {
+                    self.ui.search.grab_focus();
+                }
+            }
+            LibraryMsg::Query(q) => {
+                *self.query.borrow_mut() = q;
+                self.grid.notify_filter_changed(0);
+            }
+        }
+    }
+}
+
+impl LibraryView {
+    fn load_from_cache(&self, sender: &ComponentSender<Self>) {
+        let Some((source, section)) = self.current.borrow().clone() else { return };
+        let generation = *self.generation.borrow();
+        let cache = self.core.cache.clone();
+        let s = sender.clone();
+        self.core.spawn(
+            async move { tokio::task::spawn_blocking(move || cache.items(&source.id, &section.key, 0, usize::MAX)).await },
+            move |r| {
+                if let Ok(Ok(page)) = r {
+                    s.input(LibraryMsg::Loaded { generation, page });
+                }
+            },
+        );
+    }
+
+    fn sync(&self, sender: &ComponentSender<Self>, source: Source, section: Section) {
+        let generation = *self.generation.borrow();
+        let core = self.core.clone();
+        let (s, s2) = (sender.clone(), sender.clone());
+        self.core.spawn(
+            async move {
+                let client = core.manager.server_client(&source).await?;
+                sync_section(&client, &core.cache, &source.id, &section.key, PAGE_SIZE, |done, total| {
+                    s.input(LibraryMsg::Progress { generation, done, total })
+                })
+                .await
+            },
+            move |r| s2.input(LibraryMsg::Synced { generation, result: r.map_err(Failure::from) }),
+        );
+    }
+
+    fn fill(&mut self, page: Page<MediaItem>) {
+        if page.items.is_empty() {
+            // Nothing cached (yet): the sync's answer decides what to show.
+            return;
+        }
+        self.grid.clear();
+        self.positions.clear();
+        let request = self.request.clone();
+        let textures = &self.textures;
+        let items: Vec<PosterItem> = page
+            .items
+            .into_iter()
+            .map(|item| PosterItem {
+                texture: textures.get(&item.rating_key).cloned(),
+                requested: false,
+                picture: None,
+                request: request.clone(),
+                item,
+            })
+            .collect();
+        for (i, it) in items.iter().enumerate() {
+            self.positions.insert(it.item.rating_key.clone(), i as u32);
+        }
+        self.grid.extend_from_iter(items);
+        self.ui.stack.set_visible_child_name("grid");
+    }
+}

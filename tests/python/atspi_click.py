@@ -1,0 +1,58 @@
+"""Clicks, like a person with a mouse, the first node of APP_NAME whose
+accessible name contains NAME: finds it through AT-SPI, takes its on-screen
+extents, and clicks their centre with xdotool. Usage:
+  atspi_click.py APP_NAME TIMEOUT_S NAME [ROLE]"""
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+app_name, timeout, wanted = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+role = sys.argv[4] if len(sys.argv) > 4 else None
+
+
+def extents(node):
+    try:
+        e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        return e if e.width > 0 and e.height > 0 else None
+    except Exception:
+        return None
+
+
+def find(node, depth=0):
+    """The first match that is really laid out on screen (GTK 4.8 reports
+    hidden stack pages as visible, so extents decide)."""
+    if node is None or depth > 60:
+        return None
+    try:
+        if wanted in (node.name or "") and (role is None or node.getRoleName() == role) and extents(node):
+            return node
+        for i in range(node.childCount):
+            hit = find(node.getChildAtIndex(i), depth + 1)
+            if hit is not None:
+                return hit
+    except Exception:
+        return None
+    return None
+
+
+deadline = time.time() + timeout
+while time.time() < deadline:
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        if app is None or (app.name or "").lower() != app_name.lower():
+            continue
+        node = find(app)
+        if node is None:
+            continue
+        ext = extents(node)
+        x, y = ext.x + ext.width // 2, ext.y + ext.height // 2
+        what = f"{node.getRoleName()} {node.name!r}"
+        subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True)
+        print(f"clicked {what} at {x},{y}")
+        sys.exit(0)
+    time.sleep(0.3)
+print(f"nothing named {wanted!r} to click in {app_name}", file=sys.stderr)
+sys.exit(1)
