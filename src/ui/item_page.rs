@@ -223,6 +223,10 @@ impl ItemPage {
     }
 
     fn set_children(&mut self, items: Vec<MediaItem>) {
+        // The cache and the server usually agree: leave the rows (and focus) alone then.
+        if items == self.children && (items.is_empty() || self.ui.list.row_at_index(0).is_some()) {
+            return;
+        }
         while let Some(row) = self.ui.list.row_at_index(0) {
             self.ui.list.remove(&row);
         }

@@ -374,6 +374,16 @@ impl LibraryView {
             // Nothing cached (yet): the sync's answer decides what to show.
             return;
         }
+        let unchanged = self.grid.len() as usize == page.items.len()
+            && page
+                .items
+                .iter()
+                .enumerate()
+                .all(|(i, it)| self.grid.get(i as u32).is_some_and(|g| g.borrow().item == *it));
+        if unchanged {
+            self.ui.stack.set_visible_child_name("grid");
+            return;
+        }
         self.grid.clear();
         self.positions.clear();
         let request = self.request.clone();

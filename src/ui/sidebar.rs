@@ -17,9 +17,25 @@ pub struct ServerEntry {
 
 pub struct Sidebar {
     list: gtk::ListBox,
-    /// Row index → (source id, section) for library rows.
-    rows: Vec<Option<(String, Section)>>,
+    /// The rows on screen, in order, by key ("h:{source}", "l:{source}:{section}", "n:{source}").
+    rows: Vec<Row>,
     hidden: std::collections::BTreeMap<String, bool>,
+}
+
+struct Row {
+    key: String,
+    widget: gtk::ListBoxRow,
+    primary: gtk::Label,
+    secondary: Option<gtk::Label>,
+    /// For library rows: what activating it opens.
+    target: Option<(String, Section)>,
+}
+
+/// One row as it should be.
+enum Spec {
+    Header { name: String, summary: String },
+    Library { source_id: String, section: Section, server: String },
+    Note { text: String },
 }
 
 #[derive(Debug)]
@@ -87,11 +103,9 @@ impl SimpleComponent for Sidebar {
                 self.render(&servers);
             }
             SidebarMsg::Activated(i) => {
-                if let Some(Some((source_id, section))) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) {
-                    let _ = sender.output(SidebarOutput::LibrarySelected {
-                        source_id: source_id.clone(),
-                        section: section.clone(),
-                    });
+                let target = usize::try_from(i).ok().and_then(|i| self.rows.get(i)).and_then(|r| r.target.clone());
+                if let Some((source_id, section)) = target {
+                    let _ = sender.output(SidebarOutput::LibrarySelected { source_id, section });
                 }
             }
         }
@@ -99,72 +113,137 @@ impl SimpleComponent for Sidebar {
 }
 
 impl Sidebar {
-    fn render(&mut self, servers: &[ServerEntry]) {
-        while let Some(row) = self.list.row_at_index(0) {
-            self.list.remove(&row);
-        }
-        self.rows.clear();
+    fn specs(&self, servers: &[ServerEntry]) -> Vec<(String, Spec)> {
+        let mut out = Vec::new();
         for entry in servers {
-            let header = gtk::Box::new(gtk::Orientation::Vertical, 2);
-            header.set_margin_top(12);
-            let name = gtk::Label::new(Some(&entry.source.name));
-            name.set_xalign(0.0);
-            name.add_css_class("heading");
-            let status = gtk::Label::new(Some(&connection_summary(entry)));
-            status.set_xalign(0.0);
-            status.add_css_class("dim-label");
-            status.add_css_class("caption");
-            header.append(&name);
-            header.append(&status);
-            let row = gtk::ListBoxRow::builder().child(&header).activatable(false).selectable(false).build();
-            row.update_property(&[gtk::accessible::Property::Label(&format!(
-                "{}, {}",
-                entry.source.name,
-                connection_summary(entry)
-            ))]);
-            self.list.append(&row);
-            self.rows.push(None);
+            let id = &entry.source.id;
+            let summary = match &entry.sections {
+                // Said in the header, not as a row of its own that would come and go at once.
+                None => format!("{} · Loading libraries…", connection_summary(entry)),
+                _ => connection_summary(entry),
+            };
+            out.push((format!("h:{id}"), Spec::Header { name: entry.source.name.clone(), summary }));
             match &entry.sections {
-                None => self.note("Loading libraries…"),
-                Some(Err(e)) => self.note(e),
+                None => {}
+                Some(Err(e)) => out.push((format!("n:{id}"), Spec::Note { text: e.clone() })),
                 Some(Ok(sections)) => {
                     for sec in sections {
-                        let id = format!("{}:{}", entry.source.id, sec.key);
-                        if !self.hidden.get(&id).copied().unwrap_or(true) {
+                        if !self.hidden.get(&format!("{id}:{}", sec.key)).copied().unwrap_or(true) {
                             continue;
                         }
-                        let icon = match sec.kind.as_str() {
-                            "movie" => "video-x-generic-symbolic",
-                            "show" => "video-display-symbolic",
-                            "artist" => "audio-x-generic-symbolic",
-                            _ => "folder-symbolic",
-                        };
-                        let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
-                        b.append(&gtk::Image::from_icon_name(icon));
-                        let l = gtk::Label::new(Some(&sec.title));
-                        l.set_xalign(0.0);
-                        l.set_ellipsize(gtk::pango::EllipsizeMode::End);
-                        b.append(&l);
-                        let row = gtk::ListBoxRow::builder().child(&b).build();
-                        row.update_property(&[gtk::accessible::Property::Label(&format!(
-                            "{} on {}",
-                            sec.title, entry.source.name
-                        ))]);
-                        self.list.append(&row);
-                        self.rows.push(Some((entry.source.id.clone(), sec.clone())));
+                        out.push((
+                            format!("l:{id}:{}", sec.key),
+                            Spec::Library {
+                                source_id: id.clone(),
+                                section: sec.clone(),
+                                server: entry.source.name.clone(),
+                            },
+                        ));
                     }
                 }
             }
         }
+        out
     }
 
-    fn note(&mut self, text: &str) {
-        let l = gtk::Label::new(Some(text));
-        l.set_xalign(0.0);
-        l.set_wrap(true);
-        l.add_css_class("dim-label");
-        let row = gtk::ListBoxRow::builder().child(&l).activatable(false).selectable(false).build();
-        self.list.append(&row);
-        self.rows.push(None);
+    /// Brings the rows in line with `servers`, touching only what changed:
+    /// rows are updated in place, inserted, or removed when really gone, so
+    /// focus stays put and assistive technologies are not flooded.
+    fn render(&mut self, servers: &[ServerEntry]) {
+        let specs = self.specs(servers);
+        let wanted: std::collections::HashSet<&str> = specs.iter().map(|(k, _)| k.as_str()).collect();
+        let mut i = self.rows.len();
+        while i > 0 {
+            i -= 1;
+            if !wanted.contains(self.rows[i].key.as_str()) {
+                let row = self.rows.remove(i);
+                self.list.remove(&row.widget);
+            }
+        }
+        for (pos, (key, spec)) in specs.into_iter().enumerate() {
+            if let Some(found) = self.rows.iter().position(|r| r.key == key) {
+                if found != pos {
+                    let row = self.rows.remove(found);
+                    self.list.remove(&row.widget);
+                    self.list.insert(&row.widget, pos as i32);
+                    self.rows.insert(pos, row);
+                }
+                update(&mut self.rows[pos], &spec);
+            } else {
+                let row = build(key, &spec);
+                self.list.insert(&row.widget, pos as i32);
+                self.rows.insert(pos, row);
+            }
+        }
+    }
+}
+
+fn build(key: String, spec: &Spec) -> Row {
+    let mut row = match spec {
+        Spec::Header { .. } => {
+            let b = gtk::Box::new(gtk::Orientation::Vertical, 2);
+            b.set_margin_top(12);
+            let name = gtk::Label::new(None);
+            name.set_xalign(0.0);
+            name.add_css_class("heading");
+            let status = gtk::Label::new(None);
+            status.set_xalign(0.0);
+            status.set_wrap(true);
+            status.add_css_class("dim-label");
+            status.add_css_class("caption");
+            b.append(&name);
+            b.append(&status);
+            let widget = gtk::ListBoxRow::builder().child(&b).activatable(false).selectable(false).build();
+            Row { key, widget, primary: name, secondary: Some(status), target: None }
+        }
+        Spec::Library { section, .. } => {
+            let icon = match section.kind.as_str() {
+                "movie" => "video-x-generic-symbolic",
+                "show" => "video-display-symbolic",
+                "artist" => "audio-x-generic-symbolic",
+                _ => "folder-symbolic",
+            };
+            let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+            b.append(&gtk::Image::from_icon_name(icon));
+            let l = gtk::Label::new(None);
+            l.set_xalign(0.0);
+            l.set_ellipsize(gtk::pango::EllipsizeMode::End);
+            b.append(&l);
+            let widget = gtk::ListBoxRow::builder().child(&b).build();
+            Row { key, widget, primary: l, secondary: None, target: None }
+        }
+        Spec::Note { .. } => {
+            let l = gtk::Label::new(None);
+            l.set_xalign(0.0);
+            l.set_wrap(true);
+            l.add_css_class("dim-label");
+            let widget = gtk::ListBoxRow::builder().child(&l).activatable(false).selectable(false).build();
+            Row { key, widget, primary: l, secondary: None, target: None }
+        }
+    };
+    update(&mut row, spec);
+    row
+}
+
+fn update(row: &mut Row, spec: &Spec) {
+    let set = |l: &gtk::Label, t: &str| {
+        if l.text() != t {
+            l.set_text(t);
+        }
+    };
+    match spec {
+        Spec::Header { name, summary } => {
+            set(&row.primary, name);
+            if let Some(s) = &row.secondary {
+                set(s, summary);
+            }
+            row.widget.update_property(&[gtk::accessible::Property::Label(&format!("{name}, {summary}"))]);
+        }
+        Spec::Library { source_id, section, server } => {
+            set(&row.primary, &section.title);
+            row.widget.update_property(&[gtk::accessible::Property::Label(&format!("{} on {server}", section.title))]);
+            row.target = Some((source_id.clone(), section.clone()));
+        }
+        Spec::Note { text } => set(&row.primary, text),
     }
 }

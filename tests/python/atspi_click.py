@@ -22,18 +22,24 @@ def extents(node):
 
 def find(node, depth=0):
     """The first match that is really laid out on screen (GTK 4.8 reports
-    hidden stack pages as visible, so extents decide)."""
+    hidden stack pages as visible, so extents decide). A node that vanished
+    mid-walk is skipped, not the end of the search."""
     if node is None or depth > 60:
         return None
     try:
         if wanted in (node.name or "") and (role is None or node.getRoleName() == role) and extents(node):
             return node
-        for i in range(node.childCount):
-            hit = find(node.getChildAtIndex(i), depth + 1)
-            if hit is not None:
-                return hit
+        count = node.childCount
     except Exception:
         return None
+    for i in range(count):
+        try:
+            child = node.getChildAtIndex(i)
+        except Exception:
+            continue
+        hit = find(child, depth + 1)
+        if hit is not None:
+            return hit
     return None
 
 
@@ -54,5 +60,35 @@ while time.time() < deadline:
         print(f"clicked {what} at {x},{y}")
         sys.exit(0)
     time.sleep(0.3)
-print(f"nothing named {wanted!r} to click in {app_name}", file=sys.stderr)
+def matches(node, depth=0, out=None):
+    out = [] if out is None else out
+    if node is None or depth > 60:
+        return out
+    try:
+        if wanted in (node.name or ""):
+            e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            out.append(f"{node.getRoleName()} {node.name!r} extents=({e.x},{e.y},{e.width},{e.height})")
+        for i in range(node.childCount):
+            matches(node.getChildAtIndex(i), depth + 1, out)
+    except Exception as ex:
+        out.append(f"error {ex}")
+    return out
+
+
+desktop = pyatspi.Registry.getDesktop(0)
+seen = [m for i in range(desktop.childCount) for m in matches(desktop.getChildAtIndex(i))]
+def names(node, depth=0, out=None):
+    out = [] if out is None else out
+    try:
+        if node.name:
+            out.append(node.name)
+        for i in range(node.childCount):
+            names(node.getChildAtIndex(i), depth + 1, out)
+    except Exception:
+        pass
+    return out
+
+
+everything = [n for i in range(desktop.childCount) for n in names(desktop.getChildAtIndex(i))]
+print(f"nothing named {wanted!r} to click in {app_name}; matches: {seen}; all names: {everything}", file=sys.stderr)
 sys.exit(1)
