@@ -8,6 +8,7 @@ use crate::build_info;
 use crate::core_handle::{CoreHandle, Failure};
 use crate::ui::item_page::{ItemMsg, ItemOutput, ItemPage};
 use crate::ui::library_view::{LibraryMsg, LibraryOutput, LibraryView};
+use crate::ui::server_page::{ServerMsg, ServerOutput, ServerPage};
 use crate::ui::sidebar::{ServerEntry, Sidebar, SidebarMsg, SidebarOutput};
 use crate::ui::sign_in_dialog::{SignInDialog, SignInMsg, SignInOutput};
 use chrono::{DateTime, Local};
@@ -31,12 +32,14 @@ pub struct App {
     sidebar: Controller<Sidebar>,
     library: Controller<LibraryView>,
     item_page: Controller<ItemPage>,
+    server_page: Controller<ServerPage>,
     history: Vec<Nav>,
     ui: Ui,
 }
 
 #[derive(Debug, Clone)]
 pub enum Nav {
+    Server { source: Source },
     Library { source: Source, section: Section },
     Item { source: Source, item: MediaItem },
 }
@@ -50,6 +53,7 @@ struct Ui {
     back: gtk::Button,
     banner: gtk::Revealer,
     banner_label: gtk::Label,
+    menu_button: gtk::MenuButton,
 }
 
 #[derive(Debug)]
@@ -60,6 +64,7 @@ pub enum AppMsg {
     Discovered { provider_id: String, result: Result<Discovery, String> },
     ServerChecked { source: Source, result: Result<Vec<Section>, Failure> },
     Reached { source_id: String, result: Result<(), Failure> },
+    SourceChanged(Source),
     Refresh,
     Reconnect,
     Open(Nav),
@@ -97,6 +102,9 @@ impl SimpleComponent for App {
             SidebarOutput::LibrarySelected { source_id, section } => {
                 AppMsg::Open(Nav::Library { source: Source { id: source_id, ..placeholder_source() }, section })
             }
+            SidebarOutput::ServerSelected { source_id } => {
+                AppMsg::Open(Nav::Server { source: Source { id: source_id, ..placeholder_source() } })
+            }
         });
         let library = LibraryView::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
             LibraryOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
@@ -105,6 +113,11 @@ impl SimpleComponent for App {
         let item_page = ItemPage::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
             ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
             ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+        });
+
+        let server_page = ServerPage::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
+            ServerOutput::Changed(source) => AppMsg::SourceChanged(source),
+            ServerOutput::Toast(t) => AppMsg::Toast(t),
         });
 
         // Welcome page.
@@ -191,6 +204,7 @@ impl SimpleComponent for App {
         content_stack.add_named(&choose, Some("choose"));
         content_stack.add_named(library.widget(), Some("library"));
         content_stack.add_named(item_page.widget(), Some("item"));
+        content_stack.add_named(server_page.widget(), Some("server"));
         let content_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
         content_box.set_hexpand(true);
         content_box.append(&content_header);
@@ -227,8 +241,19 @@ impl SimpleComponent for App {
             sidebar,
             library,
             item_page,
+            server_page,
             history: Vec::new(),
-            ui: Ui { window: root.clone(), stack, toasts, content_title, content_stack, back, banner, banner_label },
+            ui: Ui {
+                window: root.clone(),
+                stack,
+                toasts,
+                content_title,
+                content_stack,
+                back,
+                banner,
+                banner_label,
+                menu_button,
+            },
         };
         for n in model.core.notices.clone() {
             model.toast(&n);
@@ -252,7 +277,7 @@ impl SimpleComponent for App {
             }
             AppMsg::AccountAdded(Ok(p)) => {
                 self.toast(&format!("Signed in as {}", p.display_name()));
-                self.ui.stack.set_visible_child_name("browse");
+                self.show_browse();
                 self.discover(&sender, p.id().to_string(), true);
             }
             AppMsg::AccountAdded(Err(e)) => self.toast(&e),
@@ -295,14 +320,21 @@ impl SimpleComponent for App {
                 }
                 self.show_sidebar();
             }
-            AppMsg::Reached { source_id, result } => self.mark(&sender, &source_id, result.err()),
+            AppMsg::Reached { source_id, result } => self.mark(&source_id, result.err()),
+            AppMsg::SourceChanged(source) => {
+                if let Some(e) = self.servers.get_mut(&source.id) {
+                    e.source = source.clone();
+                }
+                self.show_sidebar();
+                self.check_server(&sender, source, false);
+            }
             AppMsg::Refresh => {
                 for id in self.provider_ids() {
                     self.discover(&sender, id, true);
                 }
                 match self.history.last() {
                     Some(Nav::Library { .. }) => self.library.emit(LibraryMsg::Refresh),
-                    Some(nav @ Nav::Item { .. }) => self.show(nav.clone()),
+                    Some(nav) => self.show(nav.clone()),
                     None => {}
                 }
             }
@@ -316,7 +348,7 @@ impl SimpleComponent for App {
             AppMsg::Open(nav) => {
                 let nav = self.resolve(nav);
                 if let Some(nav) = nav {
-                    if matches!(nav, Nav::Library { .. }) {
+                    if matches!(nav, Nav::Library { .. } | Nav::Server { .. }) {
                         self.history.clear();
                     }
                     self.history.push(nav.clone());
@@ -435,6 +467,14 @@ impl App {
         }
     }
 
+    /// Focus goes to a widget that stays, not to whatever sidebar row GTK
+    /// would pick next (GTK 4.8's accessibility bridge fails on focus moving
+    /// to a row it has not registered yet).
+    fn show_browse(&self) {
+        self.ui.stack.set_visible_child_name("browse");
+        self.ui.menu_button.grab_focus();
+    }
+
     fn provider_ids(&self) -> Vec<String> {
         self.core.manager.config().get().runtime.auth_providers.keys().cloned().collect()
     }
@@ -446,7 +486,7 @@ impl App {
             self.ui.stack.set_visible_child_name("welcome");
             return;
         }
-        self.ui.stack.set_visible_child_name("browse");
+        self.show_browse();
         if !self.core.manager.config().get().runtime.legacy_backends.is_empty() {
             let m = self.core.manager.clone();
             let s = sender.clone();
@@ -512,7 +552,7 @@ impl App {
     }
 
     /// Records whether a server answered, and keeps the banner in step.
-    fn mark(&mut self, sender: &ComponentSender<Self>, source_id: &str, failure: Option<Failure>) {
+    fn mark(&mut self, source_id: &str, failure: Option<Failure>) {
         let offline = failure.as_ref().is_some_and(|f| f.offline);
         let was_offline = self.servers.get(source_id).is_some_and(|e| e.offline_since.is_some());
         let since = self.core.cache.set_online(source_id, !offline).ok().flatten();
@@ -530,7 +570,6 @@ impl App {
                 Some(nav @ Nav::Item { .. }) => self.show(nav),
                 _ => {}
             }
-            let _ = sender;
         }
         self.update_banner();
         self.show_sidebar();
@@ -577,6 +616,7 @@ impl App {
     /// The sidebar knows only a source id; fill in the full source.
     fn resolve(&self, nav: Nav) -> Option<Nav> {
         match nav {
+            Nav::Server { source } => Some(Nav::Server { source: self.servers.get(&source.id)?.source.clone() }),
             Nav::Library { source, section } => {
                 let entry = self.servers.get(&source.id)?;
                 Some(Nav::Library { source: entry.source.clone(), section })
@@ -588,6 +628,12 @@ impl App {
     fn show(&self, nav: Nav) {
         self.ui.back.set_visible(self.history.len() > 1);
         match nav {
+            Nav::Server { source } => {
+                self.ui.content_title.set_title(&source.name);
+                self.ui.content_title.set_subtitle("Connections");
+                self.ui.content_stack.set_visible_child_name("server");
+                self.server_page.emit(ServerMsg::Show(source));
+            }
             Nav::Library { source, section } => {
                 self.ui.content_title.set_title(&section.title);
                 self.ui.content_title.set_subtitle(&source.name);

@@ -17,6 +17,7 @@ pub struct ServerEntry {
 
 pub struct Sidebar {
     list: gtk::ListBox,
+    sender: ComponentSender<Sidebar>,
     /// The rows on screen, in order, by key ("h:{source}", "l:{source}:{section}", "n:{source}").
     rows: Vec<Row>,
     hidden: std::collections::BTreeMap<String, bool>,
@@ -29,6 +30,8 @@ struct Row {
     secondary: Option<gtk::Label>,
     /// For library rows: what activating it opens.
     target: Option<(String, Section)>,
+    /// For server rows: the button that opens the server's connections.
+    button: Option<gtk::Button>,
 }
 
 /// One row as it should be.
@@ -47,6 +50,7 @@ pub enum SidebarMsg {
 #[derive(Debug)]
 pub enum SidebarOutput {
     LibrarySelected { source_id: String, section: Section },
+    ServerSelected { source_id: String },
 }
 
 /// "remote · 42 ms", "relay", "offline".
@@ -93,7 +97,7 @@ impl SimpleComponent for Sidebar {
         root.set_child(Some(&list));
         let s = sender.clone();
         list.connect_row_activated(move |_, row| s.input(SidebarMsg::Activated(row.index())));
-        ComponentParts { model: Sidebar { list, rows: Vec::new(), hidden: Default::default() }, widgets: () }
+        ComponentParts { model: Sidebar { list, sender, rows: Vec::new(), hidden: Default::default() }, widgets: () }
     }
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>) {
@@ -103,8 +107,8 @@ impl SimpleComponent for Sidebar {
                 self.render(&servers);
             }
             SidebarMsg::Activated(i) => {
-                let target = usize::try_from(i).ok().and_then(|i| self.rows.get(i)).and_then(|r| r.target.clone());
-                if let Some((source_id, section)) = target {
+                let Some(row) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) else { return };
+                if let Some((source_id, section)) = row.target.clone() {
                     let _ = sender.output(SidebarOutput::LibrarySelected { source_id, section });
                 }
             }
@@ -171,6 +175,12 @@ impl Sidebar {
                 update(&mut self.rows[pos], &spec);
             } else {
                 let row = build(key, &spec);
+                if let (Some(b), Some(id)) = (&row.button, row.key.strip_prefix("h:")) {
+                    let (s, id) = (self.sender.clone(), id.to_string());
+                    b.connect_clicked(move |_| {
+                        let _ = s.output(SidebarOutput::ServerSelected { source_id: id.clone() });
+                    });
+                }
                 self.list.insert(&row.widget, pos as i32);
                 self.rows.insert(pos, row);
             }
@@ -185,16 +195,23 @@ fn build(key: String, spec: &Spec) -> Row {
             b.set_margin_top(12);
             let name = gtk::Label::new(None);
             name.set_xalign(0.0);
+            name.set_hexpand(true);
             name.add_css_class("heading");
             let status = gtk::Label::new(None);
             status.set_xalign(0.0);
             status.set_wrap(true);
             status.add_css_class("dim-label");
             status.add_css_class("caption");
-            b.append(&name);
+            let line = gtk::Box::new(gtk::Orientation::Horizontal, 6);
+            line.append(&name);
+            let button = gtk::Button::from_icon_name("network-server-symbolic");
+            button.add_css_class("flat");
+            button.set_tooltip_text(Some("Connections"));
+            line.append(&button);
+            b.append(&line);
             b.append(&status);
             let widget = gtk::ListBoxRow::builder().child(&b).activatable(false).selectable(false).build();
-            Row { key, widget, primary: name, secondary: Some(status), target: None }
+            Row { key, widget, primary: name, secondary: Some(status), target: None, button: Some(button) }
         }
         Spec::Library { section, .. } => {
             let icon = match section.kind.as_str() {
@@ -210,7 +227,7 @@ fn build(key: String, spec: &Spec) -> Row {
             l.set_ellipsize(gtk::pango::EllipsizeMode::End);
             b.append(&l);
             let widget = gtk::ListBoxRow::builder().child(&b).build();
-            Row { key, widget, primary: l, secondary: None, target: None }
+            Row { key, widget, primary: l, secondary: None, target: None, button: None }
         }
         Spec::Note { .. } => {
             let l = gtk::Label::new(None);
@@ -218,7 +235,7 @@ fn build(key: String, spec: &Spec) -> Row {
             l.set_wrap(true);
             l.add_css_class("dim-label");
             let widget = gtk::ListBoxRow::builder().child(&l).activatable(false).selectable(false).build();
-            Row { key, widget, primary: l, secondary: None, target: None }
+            Row { key, widget, primary: l, secondary: None, target: None, button: None }
         }
     };
     update(&mut row, spec);
@@ -238,6 +255,9 @@ fn update(row: &mut Row, spec: &Spec) {
                 set(s, summary);
             }
             row.widget.update_property(&[gtk::accessible::Property::Label(&format!("{name}, {summary}"))]);
+            if let Some(b) = &row.button {
+                b.update_property(&[gtk::accessible::Property::Label(&format!("Connections of {name}"))]);
+            }
         }
         Spec::Library { source_id, section, server } => {
             set(&row.primary, &section.title);

@@ -43,8 +43,13 @@ def find(node, depth=0):
     return None
 
 
+# GTK 4.8 answers a tree walk wrongly while widgets are being added (a NULL
+# object path; the app then drops out of the registry). Walk only after the
+# UI has had a moment to settle, and not too often.
+SETTLE = 1.0
 deadline = time.time() + timeout
 while time.time() < deadline:
+    time.sleep(SETTLE)
     desktop = pyatspi.Registry.getDesktop(0)
     for i in range(desktop.childCount):
         app = desktop.getChildAtIndex(i)

@@ -27,9 +27,14 @@ def walk(node, depth=0, out=None):
     return out
 
 
+# GTK 4.8 answers a tree walk wrongly while widgets are being added (a NULL
+# object path; the app then drops out of the registry). Walk only after the
+# UI has had a moment to settle, and not too often.
+SETTLE = 1.0
 deadline = time.time() + timeout
 seen = []
 while time.time() < deadline:
+    time.sleep(SETTLE)
     desktop = pyatspi.Registry.getDesktop(0)
     apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
     apps = [a for a in apps if a is not None and (a.name or "").lower() == app_name.lower()]
