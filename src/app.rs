@@ -8,6 +8,7 @@ use crate::build_info;
 use crate::core_handle::{CoreHandle, Failure};
 use crate::ui::item_page::{ItemMsg, ItemOutput, ItemPage};
 use crate::ui::library_view::{LibraryMsg, LibraryOutput, LibraryView};
+use crate::ui::preferences::{PreferencesDialog, PrefsMsg, PrefsOutput};
 use crate::ui::server_page::{ServerMsg, ServerOutput, ServerPage};
 use crate::ui::sidebar::{ServerEntry, Sidebar, SidebarMsg, SidebarOutput};
 use crate::ui::sign_in_dialog::{SignInDialog, SignInMsg, SignInOutput};
@@ -33,6 +34,7 @@ pub struct App {
     library: Controller<LibraryView>,
     item_page: Controller<ItemPage>,
     server_page: Controller<ServerPage>,
+    preferences: Controller<PreferencesDialog>,
     history: Vec<Nav>,
     ui: Ui,
 }
@@ -73,6 +75,8 @@ pub enum AppMsg {
     ConfirmSignOut,
     SignedOut(Result<String, String>),
     About,
+    ShowPreferences,
+    PreferencesChanged,
     Toast(String),
 }
 
@@ -120,6 +124,14 @@ impl SimpleComponent for App {
             ServerOutput::Toast(t) => AppMsg::Toast(t),
         });
 
+        let preferences = PreferencesDialog::builder().transient_for(&root).launch(core.clone()).forward(
+            sender.input_sender(),
+            |o| match o {
+                PrefsOutput::Changed => AppMsg::PreferencesChanged,
+                PrefsOutput::Failed(e) => AppMsg::Toast(e),
+            },
+        );
+
         // Welcome page.
         let welcome = adw::StatusPage::builder()
             .icon_name("dev.arsfeld.Reel-symbolic")
@@ -147,6 +159,7 @@ impl SimpleComponent for App {
         side_header.set_title_widget(Some(&adw::WindowTitle::new("Reel", "")));
         let menu = gio::Menu::new();
         menu.append(Some("Refresh"), Some("win.refresh"));
+        menu.append(Some("Preferences"), Some("win.preferences"));
         menu.append(Some("Sign Out…"), Some("win.sign-out"));
         menu.append(Some("Keyboard Shortcuts"), Some("win.show-help-overlay"));
         menu.append(Some("About Reel"), Some("win.about"));
@@ -242,6 +255,7 @@ impl SimpleComponent for App {
             library,
             item_page,
             server_page,
+            preferences,
             history: Vec::new(),
             ui: Ui {
                 window: root.clone(),
@@ -395,6 +409,21 @@ impl SimpleComponent for App {
                     .build();
                 about.present();
             }
+            AppMsg::ShowPreferences => {
+                let servers = self
+                    .servers
+                    .values()
+                    .map(|e| {
+                        let sections = match &e.sections {
+                            Some(Ok(s)) => s.clone(),
+                            _ => self.core.cache.sections(&e.source.id).unwrap_or_default(),
+                        };
+                        (e.source.clone(), sections)
+                    })
+                    .collect();
+                self.preferences.emit(PrefsMsg::Show(servers));
+            }
+            AppMsg::PreferencesChanged => self.show_sidebar(),
             AppMsg::Toast(t) => self.toast(&t),
         }
     }
@@ -424,6 +453,7 @@ fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App
     add("refresh", || AppMsg::Refresh);
     add("sign-out", || AppMsg::ConfirmSignOut);
     add("about", || AppMsg::About);
+    add("preferences", || AppMsg::ShowPreferences);
     add("back", || AppMsg::Back);
     add("search", || AppMsg::Search);
     let help = gio::SimpleAction::new("show-help-overlay", None);

@@ -96,6 +96,11 @@ fn click(x: &Xvfb, name: &str) {
     assert!(out.status.success(), "click {name}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+fn key(x: &Xvfb, keys: &str) {
+    let ok = Command::new("xdotool").args(["key", keys]).env("DISPLAY", &x.display).status();
+    assert!(ok.is_ok_and(|s| s.success()), "xdotool key {keys}");
+}
+
 fn screenshot(x: &Xvfb, name: &str) {
     let path = artifacts().join(name);
     let ok = Command::new("import").args(["-display", &x.display, "-window", "root"]).arg(&path).status();
@@ -181,6 +186,14 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         screenshot(&x, "app-06-server-connections-pinned.png");
         click(&x, "Choose Automatically");
         expect_on_screen(&[&format!("{local}: local · answered"), "!pinned"]);
+
+        // Preferences (Ctrl+,): hide a library, and the sidebar follows.
+        key(&x, "ctrl+comma");
+        click(&x, "Libraries");
+        click(&x, "Show Music from Living Room");
+        expect_on_screen(&["!Music on Living Room", "Movies on Living Room"]);
+        screenshot(&x, "app-07-preferences.png");
+        key(&x, "Escape");
     }
 
     // plex.tv and every server gone: the same items, from the library cache, and a banner.
@@ -192,12 +205,12 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         click(&x, &show);
         click(&x, "1. Season 1");
         expect_on_screen(&[&format!("1. {episode}"), "offline since"]);
-        screenshot(&x, "app-07-offline-from-cache.png");
+        screenshot(&x, "app-08-offline-from-cache.png");
 
         // The servers come back (same ports, same tokens): the banner goes by itself.
         let back = rt.block_on(FakePlex::start_with(topology, with_ca(&opts, &ca))).unwrap();
         expect_on_screen(&["!offline since", &format!("1. {episode}")]);
-        screenshot(&x, "app-08-back-online.png");
+        screenshot(&x, "app-09-back-online.png");
         drop(back);
     }
     // No GLib/GTK/Adwaita criticals from the app. One is known and not ours:

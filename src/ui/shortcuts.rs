@@ -14,6 +14,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Escape", "win.back"),
     ("<Alt>Left", "win.back"),
     ("<Control>question", "win.show-help-overlay"),
+    ("<Control>comma", "win.preferences"),
 ];
 
 const UI: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -27,6 +28,7 @@ const UI: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
           <object class="GtkShortcutsGroup">
             <property name="title">General</property>
             <child><object class="GtkShortcutsShortcut"><property name="title">Keyboard Shortcuts</property><property name="accelerator">&lt;Control&gt;question</property></object></child>
+            <child><object class="GtkShortcutsShortcut"><property name="title">Preferences</property><property name="accelerator">&lt;Control&gt;comma</property></object></child>
             <child><object class="GtkShortcutsShortcut"><property name="title">Close Window</property><property name="accelerator">&lt;Control&gt;w</property></object></child>
             <child><object class="GtkShortcutsShortcut"><property name="title">Quit</property><property name="accelerator">&lt;Control&gt;q</property></object></child>
           </object>

@@ -14,6 +14,8 @@ use std::sync::Mutex;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 pub struct Config {
+    #[serde(default, skip_serializing_if = "Preferences::is_unset")]
+    pub preferences: Preferences,
     #[serde(default)]
     pub runtime: RuntimeConfig,
     /// Reel 0.3 could keep a Plex token here; it is moved to the keyring and removed.
@@ -21,6 +23,25 @@ pub struct Config {
     pub backends: toml::Table,
     #[serde(flatten)]
     pub extra: toml::Table,
+}
+
+/// What the user chose in Preferences; unset means Reel's default.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct Preferences {
+    /// How long the list of servers counts as fresh (default 300 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources_ttl_secs: Option<u64>,
+    /// Plain http to servers on the local network (default yes; never for remote ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_insecure_local: Option<bool>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+impl Preferences {
+    fn is_unset(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]

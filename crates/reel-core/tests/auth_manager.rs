@@ -269,3 +269,32 @@ async fn browsing_a_server_pages_children_and_hubs() {
     assert!(hubs.iter().any(|h| h.title == "Recently Added Movies" && !h.items.is_empty()));
     h.manager.remove_provider(&id).await.unwrap();
 }
+
+#[tokio::test]
+async fn preferences_set_the_cache_lifetime_and_insecure_local_connections() {
+    let h = Harness::start(home_topology()).await;
+    let id = signed_in(&h).await;
+    h.manager.config().update(|c| c.preferences.sources_ttl_secs = Some(0)).unwrap();
+    h.manager.discover(&id, false).await.unwrap();
+    let before = h.count("/api/v2/resources");
+    std::thread::sleep(Duration::from_millis(1100));
+    h.manager.discover(&id, false).await.unwrap();
+    assert_eq!(h.count("/api/v2/resources"), before + 1, "a zero lifetime asks plex.tv every time");
+
+    // No plain http even on the LAN: the local (http) connection is skipped, remote https chosen.
+    h.manager.config().update(|c| c.preferences.allow_insecure_local = Some(false)).unwrap();
+    let d = h.manager.discover(&id, true).await.unwrap();
+    let basement = d.sources.iter().find(|s| s.name == "Basement").unwrap();
+    assert_eq!(
+        basement.connection_info.primary_url.as_deref(),
+        Some(h.fp.info().servers[0].connections[1].uri.as_str())
+    );
+    assert!(basement
+        .connection_info
+        .probes
+        .iter()
+        .any(|p| matches!(&p.outcome, reel_core::models::ProbeOutcome::Skipped { why } if why.contains("turned off"))));
+    let text = std::fs::read_to_string(h.config_path()).unwrap();
+    assert!(text.contains("[preferences]") && text.contains("allow_insecure_local = false"), "{text}");
+    h.manager.remove_provider(&id).await.unwrap();
+}

@@ -102,6 +102,20 @@ impl AuthManager {
         self
     }
 
+    /// The probe policy with the user's preferences applied.
+    pub fn policy(&self) -> ProbePolicy {
+        let mut p = self.policy.clone();
+        if let Some(v) = self.config.get().preferences.allow_insecure_local {
+            p.allow_insecure_local = v;
+        }
+        p
+    }
+
+    /// How long discovered servers count as fresh, as the user set it.
+    pub fn sources_ttl(&self) -> Duration {
+        self.config.get().preferences.sources_ttl_secs.map(Duration::from_secs).unwrap_or(self.sources_ttl)
+    }
+
     pub fn config(&self) -> &Arc<ConfigStore> {
         &self.config
     }
@@ -172,7 +186,8 @@ impl AuthManager {
     pub async fn discover(&self, provider_id: &str, force: bool) -> Result<Discovery> {
         let config = self.config.reload();
         let cached = config.runtime.cached_sources.get(provider_id).cloned();
-        if !force && !config.is_sources_cache_stale(provider_id, self.sources_ttl) {
+        let ttl = config.preferences.sources_ttl_secs.map(Duration::from_secs).unwrap_or(self.sources_ttl);
+        if !force && !config.is_sources_cache_stale(provider_id, ttl) {
             if let Some(sources) = cached.clone() {
                 return Ok(Discovery { sources, origin: Origin::Cache });
             }
@@ -203,6 +218,8 @@ impl AuthManager {
 
     async fn build_sources(&self, provider_id: &str, servers: Vec<PlexResource>) -> Vec<Source> {
         let pinned = self.config.get().runtime.pinned_connections;
+        let policy = self.policy();
+        let policy = &policy;
         let jobs = servers.into_iter().map(|server| {
             let source_id = format!("{provider_id}_srv_{}", server.client_identifier);
             let pinned = pinned.get(&source_id).cloned();
@@ -214,13 +231,13 @@ impl AuthManager {
                     &conns,
                     server.https_required,
                     pinned.as_deref(),
-                    &self.policy,
+                    policy,
                 )
                 .await;
                 let fallback = || {
                     static_order(&conns, pinned.as_deref())
                         .into_iter()
-                        .find(|c| not_allowed(c, server.https_required, &self.policy).is_none())
+                        .find(|c| not_allowed(c, server.https_required, policy).is_none())
                         .map(|c| c.uri)
                 };
                 let source = Source {
@@ -380,7 +397,7 @@ impl AuthManager {
             &ci.connections,
             ci.https_required,
             pinned.as_deref(),
-            &self.policy,
+            &self.policy(),
         )
         .await;
         let updated = self.config.update(|c| {
