@@ -10,4 +10,6 @@ cargo build --workspace --all-targets --locked
 echo "test.sh: built in $(( $(date +%s) - start ))s" >&2
 # One thread: the keyring tests share one Secret Service.
 scripts/with-keyring.sh cargo test --workspace --locked -- --test-threads=1
+# What a distribution ships: meson install into a temp prefix, validated, translated.
+scripts/with-keyring.sh scripts/test-install.sh
 echo "test.sh: all tests passed in $(( $(date +%s) - start ))s" >&2

@@ -6,6 +6,7 @@
 
 use crate::build_info;
 use crate::core_handle::{CoreHandle, Failure};
+use crate::i18n::{gettext, i18n_f};
 use crate::ui::item_page::{ItemMsg, ItemOutput, ItemPage};
 use crate::ui::library_view::{LibraryMsg, LibraryOutput, LibraryView};
 use crate::ui::preferences::{PreferencesDialog, PrefsMsg, PrefsOutput};
@@ -135,15 +136,15 @@ impl SimpleComponent for App {
         // Welcome page.
         let welcome = adw::StatusPage::builder()
             .icon_name("dev.arsfeld.Reel-symbolic")
-            .title("Welcome to Reel")
-            .description("Browse the movies, shows and music on your Plex servers.")
+            .title(gettext("Welcome to Reel"))
+            .description(gettext("Browse the movies, shows and music on your Plex servers."))
             .vexpand(true)
             .build();
         let sign_in_button = gtk::Button::with_label("Sign in to Plex");
         sign_in_button.add_css_class("pill");
         sign_in_button.add_css_class("suggested-action");
         sign_in_button.set_halign(gtk::Align::Center);
-        labelled(&sign_in_button, "Sign in to Plex");
+        labelled(&sign_in_button, &gettext("Sign in to Plex"));
         welcome.set_child(Some(&sign_in_button));
         {
             let s = sender.clone();
@@ -158,13 +159,13 @@ impl SimpleComponent for App {
         side_header.set_show_end_title_buttons(false);
         side_header.set_title_widget(Some(&adw::WindowTitle::new("Reel", "")));
         let menu = gio::Menu::new();
-        menu.append(Some("Refresh"), Some("win.refresh"));
-        menu.append(Some("Preferences"), Some("win.preferences"));
-        menu.append(Some("Sign Out…"), Some("win.sign-out"));
-        menu.append(Some("Keyboard Shortcuts"), Some("win.show-help-overlay"));
-        menu.append(Some("About Reel"), Some("win.about"));
+        menu.append(Some(gettext("Refresh").as_str()), Some("win.refresh"));
+        menu.append(Some(gettext("Preferences").as_str()), Some("win.preferences"));
+        menu.append(Some(gettext("Sign Out…").as_str()), Some("win.sign-out"));
+        menu.append(Some(gettext("Keyboard Shortcuts").as_str()), Some("win.show-help-overlay"));
+        menu.append(Some(gettext("About Reel").as_str()), Some("win.about"));
         let menu_button = gtk::MenuButton::builder().icon_name("open-menu-symbolic").menu_model(&menu).build();
-        labelled(&menu_button, "Main menu");
+        labelled(&menu_button, &gettext("Main menu"));
         side_header.pack_end(&menu_button);
         let side_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
         side_box.set_width_request(260);
@@ -176,8 +177,8 @@ impl SimpleComponent for App {
         let content_header = adw::HeaderBar::new();
         content_header.set_title_widget(Some(&content_title));
         let back = gtk::Button::from_icon_name("go-previous-symbolic");
-        back.set_tooltip_text(Some("Back"));
-        labelled(&back, "Back");
+        back.set_tooltip_text(Some(gettext("Back").as_str()));
+        labelled(&back, &gettext("Back"));
         back.set_visible(false);
         content_header.pack_start(&back);
         {
@@ -185,8 +186,8 @@ impl SimpleComponent for App {
             back.connect_clicked(move |_| s.input(AppMsg::Back));
         }
         let search = gtk::Button::from_icon_name("system-search-symbolic");
-        search.set_tooltip_text(Some("Search This Library"));
-        labelled(&search, "Search this library");
+        search.set_tooltip_text(Some(gettext("Search This Library").as_str()));
+        labelled(&search, &gettext("Search this library"));
         content_header.pack_end(&search);
         {
             let s = sender.clone();
@@ -208,8 +209,8 @@ impl SimpleComponent for App {
 
         let choose = adw::StatusPage::builder()
             .icon_name("folder-videos-symbolic")
-            .title("Choose a Library")
-            .description("Pick a library in the sidebar to browse it.")
+            .title(gettext("Choose a Library"))
+            .description(gettext("Pick a library in the sidebar to browse it."))
             .vexpand(true)
             .build();
         let content_stack = gtk::Stack::new();
@@ -290,7 +291,7 @@ impl SimpleComponent for App {
                 });
             }
             AppMsg::AccountAdded(Ok(p)) => {
-                self.toast(&format!("Signed in as {}", p.display_name()));
+                self.toast(&i18n_f("Signed in as {}", &[&p.display_name()]));
                 self.show_browse();
                 self.discover(&sender, p.id().to_string(), true);
             }
@@ -298,7 +299,7 @@ impl SimpleComponent for App {
             AppMsg::Discovered { provider_id, result } => match result {
                 Ok(d) => {
                     if let Origin::StaleCache { error } = &d.origin {
-                        self.toast(&format!("Showing saved servers: {error}"));
+                        self.toast(&i18n_f("Showing saved servers: {}", &[error]));
                     }
                     let keep: Vec<String> = d.sources.iter().map(|s| s.id.clone()).collect();
                     self.servers.retain(|id, e| {
@@ -321,7 +322,7 @@ impl SimpleComponent for App {
                         Err(f) => {
                             let has_cached = matches!(&entry.sections, Some(Ok(s)) if !s.is_empty());
                             if !has_cached {
-                                entry.sections = Some(Err(format!("Libraries unavailable: {}", f.message)));
+                                entry.sections = Some(Err(i18n_f("Libraries unavailable: {}", &[&f.message])));
                             }
                             if !f.offline {
                                 complaint = Some(format!("{}: {}", entry.source.name, f.message));
@@ -523,7 +524,7 @@ impl App {
             self.core.spawn(async move { m.migrate_legacy_backends().await }, move |r| {
                 if let Ok(r) = r {
                     for (b, why) in r.deferred.iter().chain(&r.dropped) {
-                        s.input(AppMsg::Toast(format!("Could not bring over the old account {b}: {why}")));
+                        s.input(AppMsg::Toast(i18n_f("Could not bring over the old account {}: {}", &[b, why])));
                     }
                 }
             });
@@ -534,6 +535,16 @@ impl App {
             }
         }
         self.show_sidebar();
+        if let Some((source_id, key)) = crate::bench_probe::target() {
+            let section = self.core.cache.sections(&source_id).ok().and_then(|s| s.into_iter().find(|s| s.key == key));
+            if let Some(section) = section {
+                sender.input(AppMsg::Open(Nav::Library {
+                    source: Source { id: source_id, ..placeholder_source() },
+                    section,
+                }));
+            }
+            return;
+        }
         for id in ids {
             self.discover(sender, id, false);
         }
@@ -593,7 +604,7 @@ impl App {
         if was_offline && !offline {
             // Back: refresh what is on screen from it.
             if let Some(name) = self.servers.get(source_id).map(|e| e.source.name.clone()) {
-                self.toast(&format!("{name} is back online"));
+                self.toast(&i18n_f("{} is back online", &[&name]));
             }
             match self.history.last().cloned() {
                 Some(Nav::Library { source, .. }) if source.id == source_id => self.library.emit(LibraryMsg::Refresh),
@@ -629,9 +640,9 @@ impl App {
                     .map(|t| t.format("%H:%M").to_string())
                     .unwrap_or_default();
                 let (last, rest) = names.split_last().unwrap_or((&"", &[]));
-                self.ui.banner_label.set_text(&format!(
-                    "{} and {last} are offline since {since}. Showing what Reel saved; they will reconnect by themselves.",
-                    rest.join(", ")
+                self.ui.banner_label.set_text(&i18n_f(
+                    "{} and {} are offline since {}. Showing what Reel saved; they will reconnect by themselves.",
+                    &[&rest.join(", "), last, &since],
                 ));
                 self.ui.banner.set_reveal_child(true);
             }
@@ -684,10 +695,10 @@ impl App {
         let Some((id, provider)) = providers.into_iter().next() else { return };
         let dialog = adw::MessageDialog::new(
             Some(&self.ui.window),
-            Some(&format!("Sign out of {}?", provider.display_name())),
-            Some("Reel will forget this account, its servers and what it saved of their libraries. Nothing on the servers changes."),
+            Some(&i18n_f("Sign out of {}?", &[&provider.display_name()])),
+            Some(gettext("Reel will forget this account, its servers and what it saved of their libraries. Nothing on the servers changes.").as_str()),
         );
-        dialog.add_responses(&[("cancel", "Cancel"), ("sign-out", "Sign Out")]);
+        dialog.add_responses(&[("cancel", &gettext("Cancel")), ("sign-out", "Sign Out")]);
         dialog.set_response_appearance("sign-out", adw::ResponseAppearance::Destructive);
         dialog.set_default_response(Some("cancel"));
         dialog.set_close_response("cancel");

@@ -4,12 +4,16 @@
 #![allow(clippy::large_enum_variant)]
 
 pub mod app;
+pub mod bench_probe;
 pub mod build_info;
 pub mod core_handle;
+pub mod i18n;
 pub mod ui;
 
 /// Starts the app; returns when its last window closes.
 pub fn run() -> std::process::ExitCode {
+    bench_probe::mark_start();
+    i18n::init();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

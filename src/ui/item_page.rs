@@ -3,6 +3,7 @@
 //! cache first, then refreshed from the server.
 
 use crate::core_handle::{CoreHandle, Failure};
+use crate::i18n::{gettext, i18n_f};
 use crate::ui::poster::{placeholder_icon, texture, POSTER_H, POSTER_W};
 use reel_core::models::{MediaItem, Source};
 use reel_core::services::library_sync::sync_children;
@@ -46,20 +47,20 @@ pub enum ItemOutput {
 pub fn duration(ms: i64) -> String {
     let mins = ms / 60_000;
     if mins >= 60 {
-        format!("{} h {} min", mins / 60, mins % 60)
+        i18n_f("{} h {} min", &[&(mins / 60).to_string(), &(mins % 60).to_string()])
     } else {
-        format!("{mins} min")
+        i18n_f("{} min", &[&mins.to_string()])
     }
 }
 
-fn children_heading(item: &MediaItem) -> &'static str {
+fn children_heading(item: &MediaItem) -> String {
     use reel_core::models::ItemKind::*;
     match item.kind {
-        Show => "Seasons",
-        Season => "Episodes",
-        Artist => "Albums",
-        Album => "Tracks",
-        _ => "",
+        Show => gettext("Seasons"),
+        Season => gettext("Episodes"),
+        Artist => gettext("Albums"),
+        Album => gettext("Tracks"),
+        _ => String::new(),
     }
 }
 
@@ -151,7 +152,7 @@ impl SimpleComponent for ItemPage {
                 self.show_header(&item);
                 self.set_children(Vec::new());
                 self.ui.note.set_text("");
-                self.ui.children_title.set_text(children_heading(&item));
+                self.ui.children_title.set_text(&children_heading(&item));
                 self.ui.children_title.set_visible(item.kind.has_children());
                 self.load(&sender, &source, &item);
                 self.current = Some((source, item));
@@ -171,7 +172,7 @@ impl SimpleComponent for ItemPage {
                         }
                     }
                     Err(f) if self.children.is_empty() => {
-                        self.ui.note.set_text(&format!("Could not load this: {}", f.message))
+                        self.ui.note.set_text(&i18n_f("Could not load this: {}", &[&f.message]))
                     }
                     Err(_) => {}
                 }
@@ -214,7 +215,10 @@ impl ItemPage {
         if item.watched() {
             meta.push("Watched".into());
         } else if item.view_offset_ms > 0 {
-            meta.push(format!("{} left", duration(item.duration_ms.unwrap_or(0).saturating_sub(item.view_offset_ms))));
+            meta.push(i18n_f(
+                "{} left",
+                &[&duration(item.duration_ms.unwrap_or(0).saturating_sub(item.view_offset_ms))],
+            ));
         }
         self.ui.meta.set_text(&meta.join(" · "));
         self.ui.summary.set_text(item.summary.as_deref().unwrap_or(""));
@@ -243,7 +247,7 @@ impl ItemPage {
                 sub.push(duration(d));
             }
             if let Some(n) = c.leaf_count {
-                sub.push(format!("{n} items"));
+                sub.push(i18n_f("{} items", &[&n.to_string()]));
             }
             if c.watched() {
                 sub.push("Watched".into());

@@ -3,6 +3,7 @@
 //! in the background with visible progress; posters load lazily.
 
 use crate::core_handle::{CoreHandle, Failure};
+use crate::i18n::gettext;
 use crate::ui::poster::{placeholder_icon, texture, POSTER_H, POSTER_W};
 use reel_core::models::{MediaItem, Page, Section, Source};
 use reel_core::services::library_sync::{sync_section, PAGE_SIZE};
@@ -101,7 +102,10 @@ impl RelmGridItem for PosterItem {
     }
 
     fn unbind(&mut self, w: &mut PosterWidgets, _: &mut gtk::Box) {
+        // Only posters on screen stay decoded; the disk cache brings the rest back fast.
         self.picture = None;
+        self.texture = None;
+        self.requested = false;
         w.picture.set_paintable(None::<&gdk::Texture>);
     }
 }
@@ -110,7 +114,6 @@ pub struct LibraryView {
     core: CoreHandle,
     grid: TypedGridView<PosterItem, gtk::NoSelection>,
     positions: HashMap<String, u32>,
-    textures: HashMap<String, gdk::Texture>,
     current: Rc<RefCell<Option<(Source, Section)>>>,
     query: Rc<RefCell<String>>,
     generation: Rc<RefCell<u64>>,
@@ -125,6 +128,7 @@ struct Ui {
     progress_revealer: gtk::Revealer,
     search_bar: gtk::SearchBar,
     search: gtk::SearchEntry,
+    scroller: gtk::ScrolledWindow,
 }
 
 #[derive(Debug)]
@@ -238,12 +242,11 @@ impl SimpleComponent for LibraryView {
             core,
             grid,
             positions: HashMap::new(),
-            textures: HashMap::new(),
             current,
             query,
             generation,
             request,
-            ui: Ui { stack, status, progress, progress_revealer, search_bar, search },
+            ui: Ui { stack, status, progress, progress_revealer, search_bar, search, scroller },
         };
         ComponentParts { model, widgets: () }
     }
@@ -283,7 +286,7 @@ impl SimpleComponent for LibraryView {
                         self.grid.clear();
                         self.ui.status.set_icon_name(Some("folder-symbolic"));
                         self.ui.status.set_title("Nothing Here Yet");
-                        self.ui.status.set_description(Some("This library is empty."));
+                        self.ui.status.set_description(Some(gettext("This library is empty.").as_str()));
                         self.ui.stack.set_visible_child_name("status");
                     }
                     Ok(_) => self.load_from_cache(&sender),
@@ -307,13 +310,13 @@ impl SimpleComponent for LibraryView {
                 if let Some(&pos) = self.positions.get(&key) {
                     if let Some(it) = self.grid.get(pos) {
                         let mut it = it.borrow_mut();
+                        // Scrolled away meanwhile: not kept.
                         if let Some(p) = it.picture.as_ref().and_then(|w| w.upgrade()) {
                             p.set_paintable(Some(&tex));
+                            it.texture = Some(tex);
                         }
-                        it.texture = Some(tex.clone());
                     }
                 }
-                self.textures.insert(key, tex);
             }
             LibraryMsg::Activated(pos) => {
                 let Some(it) = self.grid.get_visible(pos) else { return };
@@ -387,22 +390,16 @@ impl LibraryView {
         self.grid.clear();
         self.positions.clear();
         let request = self.request.clone();
-        let textures = &self.textures;
         let items: Vec<PosterItem> = page
             .items
             .into_iter()
-            .map(|item| PosterItem {
-                texture: textures.get(&item.rating_key).cloned(),
-                requested: false,
-                picture: None,
-                request: request.clone(),
-                item,
-            })
+            .map(|item| PosterItem { texture: None, requested: false, picture: None, request: request.clone(), item })
             .collect();
         for (i, it) in items.iter().enumerate() {
             self.positions.insert(it.item.rating_key.clone(), i as u32);
         }
         self.grid.extend_from_iter(items);
         self.ui.stack.set_visible_child_name("grid");
+        crate::bench_probe::grid_filled(&self.grid.view, &self.ui.scroller, self.grid.len());
     }
 }

@@ -2,6 +2,7 @@
 //! connections, and which libraries show in the sidebar. Saved at once.
 
 use crate::core_handle::CoreHandle;
+use crate::i18n::gettext;
 use reel_core::models::{Section, Source};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -40,11 +41,12 @@ impl SimpleComponent for PreferencesDialog {
 
     fn init(core: CoreHandle, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         let prefs = core.manager.config().get().preferences;
-        let general = adw::PreferencesPage::builder().title("General").icon_name("preferences-system-symbolic").build();
-        let servers = adw::PreferencesGroup::builder().title("Servers").build();
+        let general =
+            adw::PreferencesPage::builder().title(gettext("General")).icon_name("preferences-system-symbolic").build();
+        let servers = adw::PreferencesGroup::builder().title(gettext("Servers")).build();
         let ttl_row = adw::ActionRow::builder()
-            .title("Refresh the Server List After")
-            .subtitle("Minutes before Reel asks plex.tv again which servers you have")
+            .title(gettext("Refresh the Server List After"))
+            .subtitle(gettext("Minutes before Reel asks plex.tv again which servers you have"))
             .build();
         let ttl = gtk::SpinButton::with_range(1.0, 240.0, 1.0);
         ttl.set_valign(gtk::Align::Center);
@@ -58,8 +60,8 @@ impl SimpleComponent for PreferencesDialog {
         }
         servers.add(&ttl_row);
         let insecure_row = adw::ActionRow::builder()
-            .title("Allow Insecure Local Connections")
-            .subtitle("Plain http to servers on your own network. Never used for remote connections.")
+            .title(gettext("Allow Insecure Local Connections"))
+            .subtitle(gettext("Plain http to servers on your own network. Never used for remote connections."))
             .build();
         let insecure = gtk::Switch::new();
         insecure.set_valign(gtk::Align::Center);
@@ -75,7 +77,8 @@ impl SimpleComponent for PreferencesDialog {
         general.add(&servers);
         root.add(&general);
 
-        let libraries = adw::PreferencesPage::builder().title("Libraries").icon_name("folder-videos-symbolic").build();
+        let libraries =
+            adw::PreferencesPage::builder().title(gettext("Libraries")).icon_name("folder-videos-symbolic").build();
         root.add(&libraries);
         let model = PreferencesDialog { core, window: root.clone(), libraries, groups: Vec::new() };
         ComponentParts { model, widgets: () }
@@ -117,7 +120,7 @@ impl PreferencesDialog {
         for (source, sections) in servers {
             let group = adw::PreferencesGroup::builder()
                 .title(gtk::glib::markup_escape_text(&source.name).as_str())
-                .description("Show in the sidebar")
+                .description(gettext("Show in the sidebar"))
                 .build();
             for sec in sections {
                 let id = format!("{}:{}", source.id, sec.key);

@@ -2,6 +2,7 @@
 //! which one is in use and why; the user can pin one or go back to automatic.
 
 use crate::core_handle::{CoreHandle, Failure};
+use crate::i18n::{gettext, i18n_f};
 use reel_core::models::{ProbeOutcome, Source};
 use reel_core::services::connection::describe;
 use relm4::adw::prelude::*;
@@ -53,12 +54,12 @@ impl SimpleComponent for ServerPage {
         let summary = adw::PreferencesGroup::new();
         page.add(&summary);
         let group = adw::PreferencesGroup::builder()
-            .title("Connections")
-            .description("Reel tries every connection and uses the best one that answers as this server.")
+            .title(gettext("Connections"))
+            .description(gettext("Reel tries every connection and uses the best one that answers as this server."))
             .build();
         let busy = gtk::Spinner::new();
         let probe = gtk::Button::from_icon_name("view-refresh-symbolic");
-        probe.set_tooltip_text(Some("Test All Connections Again"));
+        probe.set_tooltip_text(Some(gettext("Test All Connections Again").as_str()));
         probe.update_property(&[gtk::accessible::Property::Label("Test all connections again")]);
         probe.add_css_class("flat");
         let suffix = gtk::Box::new(gtk::Orientation::Horizontal, 6);
@@ -71,8 +72,8 @@ impl SimpleComponent for ServerPage {
         }
         page.add(&group);
         let auto = adw::ActionRow::builder()
-            .title("Choose Automatically")
-            .subtitle("Use the best connection that works")
+            .title(gettext("Choose Automatically"))
+            .subtitle(gettext("Use the best connection that works"))
             .activatable(true)
             .build();
         {
@@ -154,10 +155,10 @@ impl ServerPage {
         }
         let ci = &source.connection_info;
         self.ui.summary.set_title(&source.name);
-        let state = if ci.is_online { "Online" } else { "Offline" };
+        let state = if ci.is_online { gettext("Online") } else { gettext("Offline") };
         let url = ci.primary_url.as_deref().unwrap_or("no address");
         let why = ci.reason.as_deref().unwrap_or("");
-        self.ui.summary.set_description(Some(&format!("{state} · using {url}\n{why}")));
+        self.ui.summary.set_description(Some(&i18n_f("{} · using {}\n{}", &[&state, url, why])));
 
         self.ui.auto.set_subtitle(if self.pinned.is_none() {
             "In use: Reel picks the best connection that works"
@@ -195,7 +196,7 @@ impl ServerPage {
             let subtitle = parts.join(" · ");
             row.set_subtitle(&subtitle);
             row.update_property(&[gtk::accessible::Property::Label(&format!("{}: {subtitle}", conn.uri))]);
-            row.set_tooltip_text(Some("Pin this connection: Reel tries it first"));
+            row.set_tooltip_text(Some(gettext("Pin this connection: Reel tries it first").as_str()));
             let (s, uri) = (sender.clone(), conn.uri.clone());
             row.connect_activated(move |_| s.input(ServerMsg::Pin(Some(uri.clone()))));
             self.ui.group.add(&row);

@@ -1,6 +1,7 @@
 //! The sidebar: each account's servers (with the connection in use) and
 //! their libraries, hiding the libraries the user chose to hide.
 
+use crate::i18n::{gettext, i18n_f};
 use reel_core::models::{ConnectionClass, Section, Source};
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -56,7 +57,7 @@ pub enum SidebarOutput {
 /// "remote · 42 ms", "relay", "offline".
 pub fn connection_summary(entry: &ServerEntry) -> String {
     if let Some(since) = entry.offline_since {
-        return format!("Offline since {}", since.format("%H:%M"));
+        return i18n_f("Offline since {}", &[&since.format("%H:%M").to_string()]);
     }
     let ci = &entry.source.connection_info;
     if !ci.is_online {
@@ -66,9 +67,9 @@ pub fn connection_summary(entry: &ServerEntry) -> String {
     match chosen {
         Some(p) => {
             let class = match p.class {
-                ConnectionClass::LocalDirect | ConnectionClass::Local => "Local",
-                ConnectionClass::RemoteDirect => "Remote",
-                ConnectionClass::Relay => "Relay",
+                ConnectionClass::LocalDirect | ConnectionClass::Local => &gettext("Local"),
+                ConnectionClass::RemoteDirect => &gettext("Remote"),
+                ConnectionClass::Relay => &gettext("Relay"),
             };
             match p.latency_ms {
                 Some(ms) => format!("{class} · {ms:.0} ms"),
@@ -123,7 +124,7 @@ impl Sidebar {
             let id = &entry.source.id;
             let summary = match &entry.sections {
                 // Said in the header, not as a row of its own that would come and go at once.
-                None => format!("{} · Loading libraries…", connection_summary(entry)),
+                None => i18n_f("{} · Loading libraries…", &[&connection_summary(entry)]),
                 _ => connection_summary(entry),
             };
             out.push((format!("h:{id}"), Spec::Header { name: entry.source.name.clone(), summary }));
@@ -206,7 +207,7 @@ fn build(key: String, spec: &Spec) -> Row {
             line.append(&name);
             let button = gtk::Button::from_icon_name("network-server-symbolic");
             button.add_css_class("flat");
-            button.set_tooltip_text(Some("Connections"));
+            button.set_tooltip_text(Some(gettext("Connections").as_str()));
             line.append(&button);
             b.append(&line);
             b.append(&status);
@@ -256,12 +257,13 @@ fn update(row: &mut Row, spec: &Spec) {
             }
             row.widget.update_property(&[gtk::accessible::Property::Label(&format!("{name}, {summary}"))]);
             if let Some(b) = &row.button {
-                b.update_property(&[gtk::accessible::Property::Label(&format!("Connections of {name}"))]);
+                b.update_property(&[gtk::accessible::Property::Label(&i18n_f("Connections of {}", &[name]))]);
             }
         }
         Spec::Library { source_id, section, server } => {
             set(&row.primary, &section.title);
-            row.widget.update_property(&[gtk::accessible::Property::Label(&format!("{} on {server}", section.title))]);
+            row.widget
+                .update_property(&[gtk::accessible::Property::Label(&i18n_f("{} on {}", &[&section.title, server]))]);
             row.target = Some((source_id.clone(), section.clone()));
         }
         Spec::Note { text } => set(&row.primary, text),

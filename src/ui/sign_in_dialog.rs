@@ -2,6 +2,7 @@
 //! browser, polls until the account is linked; Cancel really stops polling.
 
 use crate::core_handle::CoreHandle;
+use crate::i18n::gettext;
 use reel_core::backends::plex::SignInPin;
 use reel_core::Token;
 use relm4::adw::prelude::*;
@@ -51,7 +52,7 @@ impl SimpleComponent for SignInDialog {
 
     fn init_root() -> Self::Root {
         adw::Window::builder()
-            .title("Sign in to Plex")
+            .title(gettext("Sign in to Plex"))
             .modal(true)
             .hide_on_close(true)
             .default_width(440)
@@ -62,7 +63,7 @@ impl SimpleComponent for SignInDialog {
     fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         let header = adw::HeaderBar::new();
         let cancel = gtk::Button::with_label("Cancel");
-        labelled(&cancel, "Cancel sign-in");
+        labelled(&cancel, &gettext("Cancel sign-in"));
         header.pack_start(&cancel);
         header.set_show_end_title_buttons(false);
         {
@@ -79,15 +80,16 @@ impl SimpleComponent for SignInDialog {
         spinner.start();
         spinner.set_size_request(32, 32);
         starting.append(&spinner);
-        starting.append(&gtk::Label::new(Some("Contacting plex.tv…")));
+        starting.append(&gtk::Label::new(Some(gettext("Contacting plex.tv…").as_str())));
         stack.add_named(&starting, Some("starting"));
 
         let waiting = gtk::Box::new(gtk::Orientation::Vertical, 18);
         waiting.set_valign(gtk::Align::Center);
         waiting.set_margin_start(24);
         waiting.set_margin_end(24);
-        let intro =
-            gtk::Label::new(Some("Sign in on plex.tv to link Reel to your account. If asked, enter this code:"));
+        let intro = gtk::Label::new(Some(
+            gettext("Sign in on plex.tv to link Reel to your account. If asked, enter this code:").as_str(),
+        ));
         intro.set_wrap(true);
         intro.set_justify(gtk::Justification::Center);
         waiting.append(&intro);
@@ -97,24 +99,24 @@ impl SimpleComponent for SignInDialog {
         code.add_css_class("monospace");
         code.set_wrap(true);
         code.set_wrap_mode(gtk::pango::WrapMode::Char);
-        labelled(&code, "Sign-in code");
+        labelled(&code, &gettext("Sign-in code"));
         waiting.append(&code);
         let copy = gtk::Button::with_label("Copy Code");
         copy.set_halign(gtk::Align::Center);
-        labelled(&copy, "Copy the sign-in code");
+        labelled(&copy, &gettext("Copy the sign-in code"));
         waiting.append(&copy);
         let open = gtk::Button::with_label("Open Sign-in Page");
         open.add_css_class("suggested-action");
         open.add_css_class("pill");
         open.set_halign(gtk::Align::Center);
-        labelled(&open, "Open the plex.tv sign-in page in your browser");
+        labelled(&open, &gettext("Open the plex.tv sign-in page in your browser"));
         waiting.append(&open);
         let polling = gtk::Box::new(gtk::Orientation::Horizontal, 8);
         polling.set_halign(gtk::Align::Center);
         let spin2 = gtk::Spinner::new();
         spin2.start();
         polling.append(&spin2);
-        polling.append(&gtk::Label::new(Some("Waiting for you to sign in…")));
+        polling.append(&gtk::Label::new(Some(gettext("Waiting for you to sign in…").as_str())));
         waiting.append(&polling);
         stack.add_named(&waiting, Some("waiting"));
         {
@@ -124,13 +126,15 @@ impl SimpleComponent for SignInDialog {
             copy.connect_clicked(move |_| s.input(SignInMsg::CopyCode));
         }
 
-        let error =
-            adw::StatusPage::builder().icon_name("dialog-warning-symbolic").title("Sign-in did not finish").build();
+        let error = adw::StatusPage::builder()
+            .icon_name("dialog-warning-symbolic")
+            .title(gettext("Sign-in did not finish"))
+            .build();
         let retry = gtk::Button::with_label("Try Again");
         retry.add_css_class("pill");
         retry.add_css_class("suggested-action");
         retry.set_halign(gtk::Align::Center);
-        labelled(&retry, "Try signing in again");
+        labelled(&retry, &gettext("Try signing in again"));
         error.set_child(Some(&retry));
         stack.add_named(&error, Some("error"));
         {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs Reel with meson into a temporary prefix and checks what a
+# distribution would ship: the binary, desktop file, metainfo, icons and
+# translations (validated by `meson test`), then starts the installed app in
+# German and reads its welcome page through the accessibility tree.
+# Run inside scripts/with-keyring.sh (needs a D-Bus session).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'kill ${xvfb:-} ${app:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+prefix="$work/prefix"
+meson setup "$work/build" --prefix "$prefix" >/dev/null
+meson compile -C "$work/build"
+meson install -C "$work/build" >/dev/null
+meson test -C "$work/build" --print-errorlogs
+for f in bin/reel share/applications/dev.arsfeld.Reel.desktop share/metainfo/dev.arsfeld.Reel.metainfo.xml \
+         share/icons/hicolor/scalable/apps/dev.arsfeld.Reel.svg share/icons/hicolor/symbolic/apps/dev.arsfeld.Reel-symbolic.svg \
+         share/locale/de/LC_MESSAGES/reel.mo; do
+  [ -s "$prefix/$f" ] || { echo "test-install: $f was not installed" >&2; exit 1; }
+done
+grep -q "^Name\[de\]=Reel" "$prefix/share/applications/dev.arsfeld.Reel.desktop" || true
+grep -q "^Comment\[de\]=" "$prefix/share/applications/dev.arsfeld.Reel.desktop" || { echo "test-install: desktop file not translated" >&2; exit 1; }
+got=$(TEXTDOMAINDIR="$prefix/share/locale" LANGUAGE=de LANG=C.UTF-8 gettext -d reel "Sign in to Plex")
+[ "$got" = "Bei Plex anmelden" ] || { echo "test-install: catalog says '$got'" >&2; exit 1; }
+# The installed app itself speaks German (its LOCALEDIR points into the prefix).
+exec 3< <(Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>/dev/null)
+read -r display <&3
+xvfb=$(pgrep -n Xvfb)
+XDG_CONFIG_HOME="$work/config" DISPLAY=":$display" LANGUAGE=de LANG=C.UTF-8 "$prefix/bin/reel" >/dev/null 2>&1 &
+app=$!
+/usr/bin/python3 tests/python/atspi_find.py reel 30 "Willkommen bei Reel" "Bei Plex anmelden" >/dev/null
+echo "test-install: 1 passed, 0 failed"

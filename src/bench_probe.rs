@@ -1,0 +1,79 @@
+//! Measurement hook for `cargo bench --bench grid_50k`: only active when
+//! `REEL_BENCH_OPEN=source_id:section_key` is set. Prints, on stdout:
+//! `reel-bench first_frame_ms=… rss_kb=… items=…` once the grid is painted,
+//! then scrolls the grid one half-page per frame (at most 600 frames) and prints
+//! `reel-bench scroll_frames=… max_frame_ms=…`, and quits.
+
+use relm4::gtk;
+use relm4::gtk::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+/// Ten seconds of scrolling at 60 frames a second.
+const SCROLL_FRAMES: u32 = 600;
+
+pub fn mark_start() {
+    STARTED.get_or_init(Instant::now);
+}
+
+pub fn target() -> Option<(String, String)> {
+    let v = std::env::var("REEL_BENCH_OPEN").ok()?;
+    let (source, section) = v.rsplit_once(':')?;
+    Some((source.to_string(), section.to_string()))
+}
+
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Called once the grid holds the library's items.
+pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: u32) {
+    if target().is_none() {
+        return;
+    }
+    let started = *STARTED.get_or_init(Instant::now);
+    let first = Rc::new(Cell::new(true));
+    let last = Rc::new(Cell::new(0i64));
+    let worst = Rc::new(Cell::new(0i64));
+    let frames = Rc::new(Cell::new(0u32));
+    let adj = scroller.vadjustment();
+    grid.add_tick_callback(move |widget, clock| {
+        let now = clock.frame_time();
+        if first.replace(false) {
+            println!(
+                "reel-bench first_frame_ms={:.1} rss_kb={} items={items}",
+                started.elapsed().as_secs_f64() * 1000.0,
+                rss_kb()
+            );
+            last.set(now);
+            return gtk::glib::ControlFlow::Continue;
+        }
+        worst.set(worst.get().max(now - last.replace(now)));
+        frames.set(frames.get() + 1);
+        let next = adj.value() + adj.page_size() / 2.0;
+        if next + adj.page_size() >= adj.upper() || frames.get() >= SCROLL_FRAMES {
+            println!(
+                "reel-bench scroll_frames={} max_frame_ms={:.1} rss_kb={}",
+                frames.get(),
+                worst.get() as f64 / 1000.0,
+                rss_kb()
+            );
+            if let Some(app) =
+                widget.root().and_then(|r| r.downcast::<gtk::Window>().ok()).and_then(|w| w.application())
+            {
+                app.quit();
+            }
+            return gtk::glib::ControlFlow::Break;
+        }
+        adj.set_value(next);
+        gtk::glib::ControlFlow::Continue
+    });
+}
