@@ -66,6 +66,17 @@ impl CoreHandle {
         })
     }
 
+    /// A poster from the disk cache, else fetched from its server and kept;
+    /// None when neither has it (the UI then shows a placeholder).
+    pub async fn poster(&self, source: &reel_core::models::Source, thumb: &str) -> Option<Vec<u8>> {
+        use crate::ui::poster::{POSTER_H, POSTER_W};
+        if let Some(b) = self.posters.cached(&source.id, thumb, POSTER_W, POSTER_H) {
+            return Some(b);
+        }
+        let client = self.manager.server_client(source).await.ok()?;
+        self.posters.get(&client, &source.id, thumb, POSTER_W, POSTER_H).await.ok()
+    }
+
     /// Runs `work` on the core runtime and hands its result to `done` (which
     /// typically sends a message to a component).
     pub fn spawn<T, F>(&self, work: F, done: impl FnOnce(T) + Send + 'static) -> tokio::task::AbortHandle

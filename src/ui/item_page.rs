@@ -4,7 +4,7 @@
 
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::{gettext, i18n_f};
-use crate::ui::poster::{placeholder_icon, texture, POSTER_H, POSTER_W};
+use crate::ui::poster::{placeholder_icon, texture};
 use reel_core::models::{MediaItem, Source};
 use reel_core::services::library_sync::sync_children;
 use relm4::adw::prelude::*;
@@ -265,20 +265,11 @@ impl ItemPage {
         let generation = self.generation;
         if let Some(thumb) = item.thumb.clone() {
             let (core, src, s) = (self.core.clone(), source.clone(), sender.clone());
-            self.core.spawn(
-                async move {
-                    if let Some(b) = core.posters.cached(&src.id, &thumb, POSTER_W, POSTER_H) {
-                        return Some(b);
-                    }
-                    let client = core.manager.server_client(&src).await.ok()?;
-                    core.posters.get(&client, &src.id, &thumb, POSTER_W, POSTER_H).await.ok()
-                },
-                move |b| {
-                    if let Some(bytes) = b {
-                        s.input(ItemMsg::Poster { generation, bytes });
-                    }
-                },
-            );
+            self.core.spawn(async move { core.poster(&src, &thumb).await }, move |b| {
+                if let Some(bytes) = b {
+                    s.input(ItemMsg::Poster { generation, bytes });
+                }
+            });
         }
         if !item.kind.has_children() {
             return;

@@ -4,7 +4,7 @@
 
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::gettext;
-use crate::ui::poster::{placeholder_icon, texture, POSTER_H, POSTER_W};
+use crate::ui::poster::{placeholder_icon, texture};
 use reel_core::models::{MediaItem, Page, Section, Source};
 use reel_core::services::library_sync::{sync_section, PAGE_SIZE};
 use relm4::adw::prelude::*;
@@ -169,20 +169,11 @@ impl SimpleComponent for LibraryView {
             Rc::new(move |key: &str, thumb: &str| {
                 let Some((source, _)) = current.borrow().clone() else { return };
                 let (core2, key, thumb, s) = (core.clone(), key.to_string(), thumb.to_string(), sender.clone());
-                core.spawn(
-                    async move {
-                        if let Some(b) = core2.posters.cached(&source.id, &thumb, POSTER_W, POSTER_H) {
-                            return Some(b);
-                        }
-                        let client = core2.manager.server_client(&source).await.ok()?;
-                        core2.posters.get(&client, &source.id, &thumb, POSTER_W, POSTER_H).await.ok()
-                    },
-                    move |bytes| {
-                        if let Some(bytes) = bytes {
-                            s.input(LibraryMsg::Poster { key, bytes });
-                        }
-                    },
-                );
+                core.spawn(async move { core2.poster(&source, &thumb).await }, move |bytes| {
+                    if let Some(bytes) = bytes {
+                        s.input(LibraryMsg::Poster { key, bytes });
+                    }
+                });
             })
         };
 
