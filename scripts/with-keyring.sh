@@ -15,6 +15,9 @@ export HOME="$scratch/home" XDG_DATA_HOME="$scratch/home/.local/share" XDG_CONFI
 export XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
+# Services the bus starts later (the AT-SPI bus launcher, among others) must use
+# this private HOME and runtime dir too, or two sessions share one socket.
+dbus-update-activation-environment HOME XDG_RUNTIME_DIR XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME
 # The password only unlocks this throwaway login keyring.
 eval "$(printf 'throwaway' | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL

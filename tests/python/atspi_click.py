@@ -48,8 +48,7 @@ def find(node, depth=0):
 # UI has had a moment to settle, and not too often.
 SETTLE = 1.0
 deadline = time.time() + timeout
-while time.time() < deadline:
-    time.sleep(SETTLE)
+def attempt():
     desktop = pyatspi.Registry.getDesktop(0)
     for i in range(desktop.childCount):
         app = desktop.getChildAtIndex(i)
@@ -63,8 +62,21 @@ while time.time() < deadline:
         what = f"{node.getRoleName()} {node.name!r}"
         subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=True)
         print(f"clicked {what} at {x},{y}")
-        sys.exit(0)
-    time.sleep(0.3)
+        return True
+    return False
+
+
+while time.time() < deadline:
+    time.sleep(SETTLE)
+    try:
+        if attempt():
+            sys.exit(0)
+    except (subprocess.CalledProcessError, SystemExit):
+        raise
+    except Exception as e:  # a D-Bus call timing out on a busy machine: try again
+        print(f"retrying after: {e}", file=sys.stderr)
+
+
 def matches(node, depth=0, out=None):
     out = [] if out is None else out
     if node is None or depth > 60:

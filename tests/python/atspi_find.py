@@ -35,17 +35,20 @@ deadline = time.time() + timeout
 seen = []
 while time.time() < deadline:
     time.sleep(SETTLE)
-    desktop = pyatspi.Registry.getDesktop(0)
-    apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
-    apps = [a for a in apps if a is not None and (a.name or "").lower() == app_name.lower()]
-    seen = [pair for a in apps for pair in walk(a)]
+    try:
+        desktop = pyatspi.Registry.getDesktop(0)
+        apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
+        apps = [a for a in apps if a is not None and (a.name or "").lower() == app_name.lower()]
+        seen = [pair for a in apps for pair in walk(a)]
+    except Exception as e:  # a D-Bus call timing out on a busy machine: try again
+        print(f"retrying after: {e}", file=sys.stderr)
+        continue
     names = [n for _, n in seen]
     present = [w for w in wanted if not w.startswith("!")]
     absent = [w[1:] for w in wanted if w.startswith("!")]
     if apps and all(any(w in n for n in names) for w in present) and not any(w in n for w in absent for n in names):
         print(json.dumps(seen))
         sys.exit(0)
-    time.sleep(0.5)
 print(json.dumps(seen))
 missing = [w for w in wanted if (w.startswith("!") and any(w[1:] in n for _, n in seen)) or (not w.startswith("!") and not any(w in n for _, n in seen))]
 print(f"not found in {app_name}'s accessibility tree: {missing}", file=sys.stderr)
