@@ -162,7 +162,7 @@ impl AuthManager {
             c.runtime.auth_providers.insert(id.clone(), p);
         })?;
         self.providers.write().await.insert(id.clone(), provider.clone());
-        info!(provider = %id, token = %token, "added Plex account");
+        info!(provider = %id, token = %token.redacted(), "added Plex account");
         Ok(provider)
     }
 
@@ -271,7 +271,7 @@ impl AuthManager {
         for (source, token) in built {
             if let Some(t) = token {
                 if let Err(e) = self.secrets.set(&token_key(&source.id), &t).await {
-                    warn!(source = %source.id, "cannot store the server's token: {e}");
+                    warn!(source = %source.id, "cannot keep the server's credential in the keyring: {e}");
                 }
             }
             sources.push(source);

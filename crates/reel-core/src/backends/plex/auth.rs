@@ -133,7 +133,7 @@ impl PlexAuth {
         let url = self.url("/api/v2/user")?;
         self.http
             .get_json(&url, Some(token), PLEX_TV_TIMEOUT)
-            .instrument(info_span!("plex_user", host = %host_of(&url), token = %token))
+            .instrument(info_span!("plex_user", host = %host_of(&url), token = %token.redacted()))
             .await
     }
 
@@ -147,7 +147,7 @@ impl PlexAuth {
             check_status(status, &url, &body)?;
             parse_json(&url, &body)
         }
-        .instrument(info_span!("plex_resources", host = %host_of(&url), token = %token))
+        .instrument(info_span!("plex_resources", host = %host_of(&url), token = %token.redacted()))
         .await
     }
 
