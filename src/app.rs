@@ -133,6 +133,13 @@ impl SimpleComponent for App {
             },
         );
 
+        // Run from the source tree (cargo run, scripts/run.sh), the app's own
+        // icons are not installed yet: look for them in the tree too.
+        let dev_icons = concat!(env!("CARGO_MANIFEST_DIR"), "/data/icons");
+        if std::path::Path::new(dev_icons).is_dir() {
+            gtk::IconTheme::for_display(&relm4::gtk::prelude::WidgetExt::display(&root)).add_search_path(dev_icons);
+        }
+
         // Welcome page.
         let welcome = adw::StatusPage::builder()
             .icon_name("dev.arsfeld.Reel-symbolic")
