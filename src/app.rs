@@ -71,6 +71,8 @@ pub enum AppMsg {
     Refresh,
     Reconnect,
     Open(Nav),
+    OpenLibrary { source_id: String, section: Section },
+    OpenServer { source_id: String },
     Back,
     Search,
     ConfirmSignOut,
@@ -104,12 +106,8 @@ impl SimpleComponent for App {
             },
         );
         let sidebar = Sidebar::builder().launch(()).forward(sender.input_sender(), |o| match o {
-            SidebarOutput::LibrarySelected { source_id, section } => {
-                AppMsg::Open(Nav::Library { source: Source { id: source_id, ..placeholder_source() }, section })
-            }
-            SidebarOutput::ServerSelected { source_id } => {
-                AppMsg::Open(Nav::Server { source: Source { id: source_id, ..placeholder_source() } })
-            }
+            SidebarOutput::LibrarySelected { source_id, section } => AppMsg::OpenLibrary { source_id, section },
+            SidebarOutput::ServerSelected { source_id } => AppMsg::OpenServer { source_id },
         });
         let library = LibraryView::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
             LibraryOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
@@ -246,7 +244,7 @@ impl SimpleComponent for App {
         root.set_content(Some(&toasts));
 
         install_actions(&root, &sender);
-        install_shortcuts(&root, &sender);
+        install_shortcuts(&root);
         {
             let s = sender.clone();
             glib::timeout_add_local(RECONNECT_EVERY, move || {
@@ -367,14 +365,16 @@ impl SimpleComponent for App {
                     self.check_server(&sender, source, true);
                 }
             }
-            AppMsg::Open(nav) => {
-                let nav = self.resolve(nav);
-                if let Some(nav) = nav {
-                    if matches!(nav, Nav::Library { .. } | Nav::Server { .. }) {
-                        self.history.clear();
-                    }
-                    self.history.push(nav.clone());
-                    self.show(nav);
+            AppMsg::Open(nav) => self.open(nav),
+            // The sidebar knows servers by id; the full source is ours.
+            AppMsg::OpenLibrary { source_id, section } => {
+                if let Some(source) = self.servers.get(&source_id).map(|e| e.source.clone()) {
+                    self.open(Nav::Library { source, section });
+                }
+            }
+            AppMsg::OpenServer { source_id } => {
+                if let Some(source) = self.servers.get(&source_id).map(|e| e.source.clone()) {
+                    self.open(Nav::Server { source });
                 }
             }
             AppMsg::Back => {
@@ -437,20 +437,6 @@ impl SimpleComponent for App {
     }
 }
 
-fn placeholder_source() -> Source {
-    Source {
-        id: String::new(),
-        name: String::new(),
-        source_type: reel_core::models::SourceType::PlexServer { machine_id: String::new(), owned: false },
-        auth_provider_id: None,
-        connection_info: Default::default(),
-        enabled: true,
-        last_sync: None,
-        library_count: 0,
-        extra: Default::default(),
-    }
-}
-
 fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     let add = |name: &str, msg: fn() -> AppMsg| {
         let action = gio::SimpleAction::new(name, None);
@@ -488,7 +474,7 @@ fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App
     window.add_action(&quit);
 }
 
-fn install_shortcuts(window: &adw::ApplicationWindow, _sender: &ComponentSender<App>) {
+fn install_shortcuts(window: &adw::ApplicationWindow) {
     let controller = gtk::ShortcutController::new();
     controller.set_scope(gtk::ShortcutScope::Managed);
     for (accel, action) in crate::ui::shortcuts::SHORTCUTS {
@@ -545,10 +531,7 @@ impl App {
         if let Some((source_id, key)) = crate::bench_probe::target() {
             let section = self.core.cache.sections(&source_id).ok().and_then(|s| s.into_iter().find(|s| s.key == key));
             if let Some(section) = section {
-                sender.input(AppMsg::Open(Nav::Library {
-                    source: Source { id: source_id, ..placeholder_source() },
-                    section,
-                }));
+                sender.input(AppMsg::OpenLibrary { source_id, section });
             }
             return;
         }
@@ -661,16 +644,13 @@ impl App {
         self.sidebar.emit(SidebarMsg::Show { servers: self.servers.values().cloned().collect(), visibility });
     }
 
-    /// The sidebar knows only a source id; fill in the full source.
-    fn resolve(&self, nav: Nav) -> Option<Nav> {
-        match nav {
-            Nav::Server { source } => Some(Nav::Server { source: self.servers.get(&source.id)?.source.clone() }),
-            Nav::Library { source, section } => {
-                let entry = self.servers.get(&source.id)?;
-                Some(Nav::Library { source: entry.source.clone(), section })
-            }
-            other => Some(other),
+    /// Shows `nav`; a library or server starts a new history, items stack up.
+    fn open(&mut self, nav: Nav) {
+        if matches!(nav, Nav::Library { .. } | Nav::Server { .. }) {
+            self.history.clear();
         }
+        self.history.push(nav.clone());
+        self.show(nav);
     }
 
     fn show(&self, nav: Nav) {

@@ -70,17 +70,7 @@ pub struct FakePlex {
     shared: Arc<Shared>,
     info: Info,
     tasks: Vec<JoinHandle<()>>,
-    _ca_dir: Option<tempfile_dir::TempDir>,
-}
-
-mod tempfile_dir {
-    /// A directory removed on drop (kept tiny to avoid another dependency).
-    pub struct TempDir(pub std::path::PathBuf);
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    _ca_dir: Option<tempfile::TempDir>,
 }
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -115,11 +105,10 @@ impl FakePlex {
             }
             None => {
                 let tls = tls::make(None)?;
-                let dir = std::env::temp_dir().join(format!("fake-plex-{}", uuid::Uuid::new_v4().simple()));
-                std::fs::create_dir_all(&dir)?;
-                let p = dir.join("ca.pem");
+                let dir = tempfile::Builder::new().prefix("fake-plex-").tempdir()?;
+                let p = dir.path().join("ca.pem");
                 std::fs::write(&p, &tls.ca_pem)?;
-                (p, Some(tempfile_dir::TempDir(dir)), tls)
+                (p, Some(dir), tls)
             }
         };
 

@@ -7,7 +7,6 @@ use reel_core::models::{ProbeRecord, Source};
 use reel_core::services::auth_manager::{AuthManager, Origin};
 use reel_core::services::connection::describe;
 use reel_core::Token;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -326,12 +325,6 @@ async fn pin(m: &AuthManager, server: &str, url: Option<String>, auto: bool) -> 
         _ => bail!("give a URL to pin, or --auto"),
     }
     let updated = m.reselect(&s.id).await?;
-    if std::io::stdout().is_terminal() || !updated.connection_info.probes.is_empty() {
-        println!(
-            "{} now uses {}",
-            updated.name,
-            updated.connection_info.primary_url.as_deref().unwrap_or("no address")
-        );
-    }
+    println!("{} now uses {}", updated.name, updated.connection_info.primary_url.as_deref().unwrap_or("no address"));
     Ok(())
 }

@@ -117,6 +117,17 @@ async fn sign_in_list_browse_and_sign_out() {
         assert!(r.listener == "plextv" || r.listener == "Basement#1", "token sent to {}", r.listener);
     }
 
+    // Pin the relay (it answers), then go back to automatic.
+    let relay = fp.info().servers[0].connections[2].uri.clone();
+    let (out, _) = cli.ok(&["pin", "Basement", &relay]);
+    assert!(out.contains(&format!("Basement now uses {relay}")), "{out}");
+    let (out, _) = cli.ok(&["servers", "--json"]);
+    let servers: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(servers[0]["connection_info"]["primary_url"].as_str(), Some(relay.as_str()));
+    let (out, _) = cli.ok(&["pin", "Basement", "--auto"]);
+    assert!(out.contains(&format!("Basement now uses {remote}")), "{out}");
+    assert!(!cli.run(&["pin", "Basement", "https://elsewhere.invalid:1"], &[]).status.success(), "only its own connections");
+
     let (out, _) = cli.ok(&["logout"]);
     assert!(out.contains("Signed out"));
     let (out, _) = cli.ok(&["accounts", "--json"]);
