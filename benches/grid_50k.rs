@@ -46,6 +46,7 @@ fn run(items: usize, display: &str) -> Figures {
                 protocol: Protocol::Http,
                 ipv6: false,
                 behaviour: Behaviour::Ok,
+                ..Default::default()
             }],
         }],
     };

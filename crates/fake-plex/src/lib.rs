@@ -18,7 +18,7 @@ use crate::state::{ConnState, RecordedRequest, ServerState, Shared};
 use crate::topology::{Behaviour, Protocol, Topology};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -55,6 +55,8 @@ pub struct ConnectionInfo {
     pub relay: bool,
     pub protocol: Protocol,
     pub behaviour: Behaviour,
+    pub address: String,
+    pub ipv6: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -74,6 +76,7 @@ pub struct FakePlex {
 }
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+const LOOPBACK_V6: IpAddr = IpAddr::V6(Ipv6Addr::LOCALHOST);
 /// Another loopback address is another host as far as clients can tell.
 const OTHER_HOST: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
 
@@ -94,17 +97,19 @@ impl FakePlex {
     }
 
     pub async fn start_with(topology: Topology, opts: Options) -> anyhow::Result<Self> {
+        let names: Vec<String> =
+            topology.servers.iter().flat_map(|s| s.connections.iter().filter_map(|c| c.host.clone())).collect();
         let (ca_file, ca_dir, tls) = match &opts.ca_file {
             Some(p) => {
                 // The CA's key is kept beside its certificate, so a restart is the same CA.
                 let key_file = p.with_extension("key.pem");
-                let tls = tls::make(std::fs::read_to_string(&key_file).ok().as_deref())?;
+                let tls = tls::make(std::fs::read_to_string(&key_file).ok().as_deref(), &names)?;
                 std::fs::write(p, &tls.ca_pem)?;
                 write_private(&key_file, &tls.ca_key_pem)?;
                 (p.clone(), None, tls)
             }
             None => {
-                let tls = tls::make(None)?;
+                let tls = tls::make(None, &names)?;
                 let dir = tempfile::Builder::new().prefix("fake-plex-").tempdir()?;
                 let p = dir.path().join("ca.pem");
                 std::fs::write(&p, &tls.ca_pem)?;
@@ -136,9 +141,13 @@ impl FakePlex {
             });
             let mut conns = Vec::new();
             for (index, c) in spec.connections.iter().enumerate() {
-                let listener = bind_std(SocketAddr::new(LOOPBACK, take_port()))?;
+                let ip = if c.ipv6 { LOOPBACK_V6 } else { LOOPBACK };
+                let listener = bind_std(SocketAddr::new(ip, take_port()))?;
                 let addr = listener.local_addr()?;
-                let uri = format!("{}://{}", c.protocol.scheme(), addr);
+                let uri = match &c.host {
+                    Some(h) => format!("{}://{h}:{}", c.protocol.scheme(), addr.port()),
+                    None => format!("{}://{}", c.protocol.scheme(), addr),
+                };
                 let (tx, _) = watch::channel(c.behaviour.clone());
                 conns.push(ConnState {
                     index,
@@ -147,6 +156,7 @@ impl FakePlex {
                     ipv6: c.ipv6,
                     protocol: c.protocol,
                     port: addr.port(),
+                    address: ip.to_string(),
                     uri,
                     behaviour: tx,
                 });
@@ -209,7 +219,8 @@ impl FakePlex {
             });
             let router = pms::router(pms::Pms { server: server.clone(), shared: shared.clone() })
                 .layer(axum::middleware::from_fn_with_state(ctx, behave));
-            let acceptor = (conn.protocol == Protocol::Https).then(|| tls.acceptor.clone());
+            let acceptor = (conn.protocol == Protocol::Https)
+                .then(|| net::Tls { acceptor: tls.acceptor.clone(), also_http: server.spec.connections[ci].also_http });
             let rx = conn.behaviour.subscribe();
             let initial = (*rx.borrow() != Behaviour::Refuse).then_some(listener);
             tasks.push(tokio::spawn(net::serve(addr, initial, router, acceptor, rx)));
@@ -242,6 +253,8 @@ impl FakePlex {
                             relay: c.relay,
                             protocol: c.protocol,
                             behaviour: c.behaviour.borrow().clone(),
+                            address: c.address.clone(),
+                            ipv6: c.ipv6,
                         })
                         .collect(),
                 })

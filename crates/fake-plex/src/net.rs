@@ -27,6 +27,14 @@ pub struct ListenerCtx {
     pub imposter_id: String,
 }
 
+/// TLS for a listener; `also_http` serves plain http too, told apart by the
+/// first byte (a TLS handshake starts with 0x16), as a real server's 32400 does.
+#[derive(Clone)]
+pub struct Tls {
+    pub acceptor: tokio_rustls::TlsAcceptor,
+    pub also_http: bool,
+}
+
 pub fn bind_std(addr: SocketAddr) -> std::io::Result<TcpListener> {
     let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
     socket.set_reuseaddr(true)?;
@@ -40,7 +48,7 @@ pub async fn serve(
     addr: SocketAddr,
     mut listener: Option<TcpListener>,
     router: Router,
-    tls: Option<tokio_rustls::TlsAcceptor>,
+    tls: Option<Tls>,
     mut behaviour: watch::Receiver<Behaviour>,
 ) {
     let mut conns = JoinSet::new();
@@ -72,9 +80,15 @@ pub async fn serve(
                 let tls = tls.clone();
                 conns.spawn(async move {
                     let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                    match tls {
-                        Some(acceptor) => {
-                            if let Ok(s) = acceptor.accept(stream).await {
+                    let mut first = [0u8; 1];
+                    let plain = match &tls {
+                        Some(t) if t.also_http => matches!(stream.peek(&mut first).await, Ok(1) if first[0] != 0x16),
+                        Some(_) => false,
+                        None => true,
+                    };
+                    match tls.filter(|_| !plain) {
+                        Some(t) => {
+                            if let Ok(s) = t.acceptor.accept(stream).await {
                                 let _ = builder.serve_connection(TokioIo::new(s), svc).await;
                             }
                         }

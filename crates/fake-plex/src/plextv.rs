@@ -200,7 +200,7 @@ fn resources_json(s: &Shared, q: &str) -> Value {
                 .iter()
                 .filter(|c| (include_relay || !c.relay) && (include_ipv6 || !c.ipv6))
                 .map(|c| {
-                    json!({"protocol": c.protocol.scheme(), "address": "127.0.0.1", "port": c.port,
+                    json!({"protocol": c.protocol.scheme(), "address": c.address, "port": c.port,
                            "uri": c.uri, "local": c.local, "relay": c.relay, "IPv6": c.ipv6})
                 })
                 .collect();

@@ -41,6 +41,8 @@ pub struct ConnState {
     pub ipv6: bool,
     pub protocol: Protocol,
     pub port: u16,
+    /// The IP address plex.tv lists for it.
+    pub address: String,
     pub uri: String,
     pub behaviour: watch::Sender<Behaviour>,
 }

@@ -14,7 +14,7 @@ pub struct Tls {
 
 /// With the key of an earlier run, the CA is the same trust anchor again
 /// (same key, same name), so clients that trusted it keep trusting it.
-pub fn make(ca_key_pem: Option<&str>) -> anyhow::Result<Tls> {
+pub fn make(ca_key_pem: Option<&str>, extra_names: &[String]) -> anyhow::Result<Tls> {
     let ca_key = match ca_key_pem {
         Some(pem) => KeyPair::from_pem(pem)?,
         None => KeyPair::generate()?,
@@ -26,8 +26,9 @@ pub fn make(ca_key_pem: Option<&str>) -> anyhow::Result<Tls> {
     let ca_cert = ca.self_signed(&ca_key)?;
 
     let leaf_key = KeyPair::generate()?;
-    let mut leaf =
-        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string(), "127.0.0.2".to_string()])?;
+    let mut names: Vec<String> = ["localhost", "127.0.0.1", "127.0.0.2", "::1"].map(String::from).to_vec();
+    names.extend(extra_names.iter().cloned());
+    let mut leaf = CertificateParams::new(names)?;
     leaf.distinguished_name.push(DnType::CommonName, "fake-plex");
     let leaf_cert = leaf.signed_by(&leaf_key, &ca_cert, &ca_key)?;
 

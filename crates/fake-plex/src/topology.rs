@@ -146,7 +146,7 @@ impl LibrarySpec {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionSpec {
     #[serde(default)]
@@ -155,10 +155,18 @@ pub struct ConnectionSpec {
     pub relay: bool,
     #[serde(default)]
     pub protocol: Protocol,
+    /// Listen on `::1` instead of `127.0.0.1`.
     #[serde(rename = "IPv6", alias = "ipv6", default)]
     pub ipv6: bool,
     #[serde(default)]
     pub behaviour: Behaviour,
+    /// A DNS name for the URI instead of the address, as plex.tv lists
+    /// `https://a-b-c-d.<hash>.plex.direct:32400`; the certificate covers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// An https port that also answers plain http, as a real server's 32400 does.
+    #[serde(default)]
+    pub also_http: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -240,6 +248,7 @@ impl Topology {
                             protocol: Protocol::Http,
                             ipv6: false,
                             behaviour: Behaviour::Ok,
+                            ..Default::default()
                         },
                         ConnectionSpec {
                             local: false,
@@ -247,6 +256,7 @@ impl Topology {
                             protocol: Protocol::Https,
                             ipv6: false,
                             behaviour: Behaviour::Delay(40),
+                            ..Default::default()
                         },
                         ConnectionSpec {
                             local: false,
@@ -254,6 +264,7 @@ impl Topology {
                             protocol: Protocol::Https,
                             ipv6: false,
                             behaviour: Behaviour::Delay(80),
+                            ..Default::default()
                         },
                     ],
                 },
@@ -271,6 +282,7 @@ impl Topology {
                         protocol: Protocol::Https,
                         ipv6: false,
                         behaviour: Behaviour::Delay(25),
+                        ..Default::default()
                     }],
                 },
             ],

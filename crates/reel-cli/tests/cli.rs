@@ -9,7 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn topology() -> Topology {
-    let c = |local, relay, protocol, behaviour| ConnectionSpec { local, relay, protocol, ipv6: false, behaviour };
+    let c = |local, relay, protocol, behaviour| ConnectionSpec {
+        local,
+        relay,
+        protocol,
+        ipv6: false,
+        behaviour,
+        ..Default::default()
+    };
     Topology {
         account: Default::default(),
         pin_lifetime_secs: 900,
@@ -126,7 +133,10 @@ async fn sign_in_list_browse_and_sign_out() {
     assert_eq!(servers[0]["connection_info"]["primary_url"].as_str(), Some(relay.as_str()));
     let (out, _) = cli.ok(&["pin", "Basement", "--auto"]);
     assert!(out.contains(&format!("Basement now uses {remote}")), "{out}");
-    assert!(!cli.run(&["pin", "Basement", "https://elsewhere.invalid:1"], &[]).status.success(), "only its own connections");
+    assert!(
+        !cli.run(&["pin", "Basement", "https://elsewhere.invalid:1"], &[]).status.success(),
+        "only its own connections"
+    );
 
     let (out, _) = cli.ok(&["logout"]);
     assert!(out.contains("Signed out"));

@@ -25,7 +25,7 @@ struct Scenario {
 }
 
 fn c(local: bool, relay: bool, protocol: Protocol, behaviour: Behaviour) -> ConnectionSpec {
-    ConnectionSpec { local, relay, protocol, ipv6: false, behaviour }
+    ConnectionSpec { local, relay, protocol, ipv6: false, behaviour, ..Default::default() }
 }
 
 fn scenarios() -> Vec<Scenario> {
@@ -69,11 +69,12 @@ fn connections(fp: &FakePlex) -> (String, Vec<Connection>) {
         .map(|c| Connection {
             uri: c.uri.clone(),
             protocol: c.protocol.scheme().into(),
-            address: "127.0.0.1".into(),
+            address: c.address.clone(),
             port: c.port,
             local: c.local,
             relay: c.relay,
-            ipv6: false,
+            ipv6: c.ipv6,
+            fallback_for: None,
         })
         .collect();
     (s.machine_identifier.clone(), conns)

@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::models::{AuthProvider, Source};
+use crate::services::connection_history::ServerHistory;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -28,9 +29,16 @@ pub struct Config {
 /// What the user chose in Preferences; unset means Reel's default.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 pub struct Preferences {
-    /// How long the list of servers counts as fresh (default 300 s).
+    /// How long the list of servers counts as fresh at first (default 300 s);
+    /// it then adapts between the two bounds below.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources_ttl_secs: Option<u64>,
+    /// Shortest lifetime the adaptation may reach (default 60 s, or the start value if lower).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources_ttl_min_secs: Option<u64>,
+    /// Longest lifetime the adaptation may reach (default 1 hour, or the start value if higher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources_ttl_max_secs: Option<u64>,
     /// Plain http to servers on the local network (default yes; never for remote ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_insecure_local: Option<bool>,
@@ -42,7 +50,18 @@ impl Preferences {
     fn is_unset(&self) -> bool {
         *self == Self::default()
     }
+
+    /// (shortest, start, longest) lifetime of the server list, in seconds.
+    pub fn sources_ttl_bounds(&self) -> (u64, u64, u64) {
+        let start = self.sources_ttl_secs.unwrap_or(DEFAULT_SOURCES_TTL_SECS);
+        let min = self.sources_ttl_min_secs.unwrap_or(start.min(60));
+        let max = self.sources_ttl_max_secs.unwrap_or(start.max(3600)).max(min);
+        (min, start.clamp(min, max), max)
+    }
 }
+
+/// The design note's 5 minutes.
+pub const DEFAULT_SOURCES_TTL_SECS: u64 = 300;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 pub struct RuntimeConfig {
@@ -62,6 +81,12 @@ pub struct RuntimeConfig {
     /// Connections the user pinned, by source id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pinned_connections: BTreeMap<String, String>,
+    /// How each connection has done lately, by source id then URL.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub connection_history: BTreeMap<String, ServerHistory>,
+    /// The adapted lifetime of each provider's server list, in seconds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources_ttl_current: BTreeMap<String, u64>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }

@@ -77,6 +77,18 @@ impl HttpClient {
     }
 
     pub fn with_extra_ca(identity: ClientIdentity, extra_ca_pem: Option<&[u8]>) -> Result<Self> {
+        Self::with_resolver_overrides(identity, extra_ca_pem, &[])
+    }
+
+    /// As [`with_extra_ca`](Self::with_extra_ca), with names resolved to the
+    /// given addresses instead of asking DNS; no addresses means the name
+    /// does not resolve. Tests use this to stand in for a router's DNS, which
+    /// they may not reach.
+    pub fn with_resolver_overrides(
+        identity: ClientIdentity,
+        extra_ca_pem: Option<&[u8]>,
+        overrides: &[(String, Vec<std::net::SocketAddr>)],
+    ) -> Result<Self> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert("X-Plex-Client-Identifier", header(&identity.client_identifier)?);
@@ -98,6 +110,9 @@ impl HttpClient {
                     attempt.stop()
                 }
             }));
+        for (name, addrs) in overrides {
+            builder = builder.resolve_to_addrs(name, addrs);
+        }
         if let Some(pem) = extra_ca_pem {
             let cert = reqwest::Certificate::from_pem(pem).map_err(|e| Error::Invalid(format!("extra CA: {e}")))?;
             builder = builder.add_root_certificate(cert);

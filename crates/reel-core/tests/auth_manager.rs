@@ -107,13 +107,22 @@ async fn errors_from_plex_tv_leave_the_cache_untouched() {
     let h = Harness::start(home_topology()).await;
     let id = signed_in(&h).await;
     h.manager.discover(&id, true).await.unwrap();
-    let before = std::fs::read(h.config_path()).unwrap();
+    let read =
+        || -> reel_core::config::Config { toml::from_str(&std::fs::read_to_string(h.config_path()).unwrap()).unwrap() };
+    let before = read();
+    let ttl_before = h.manager.sources_ttl_for(&id);
     for b in [Behaviour::Malformed, Behaviour::Error500, Behaviour::Truncated] {
         h.fp.set_behaviour("plextv", None, b.clone());
         let d = h.manager.discover(&id, true).await.unwrap();
         assert!(matches!(d.origin, Origin::StaleCache { .. }), "{b:?}");
     }
-    assert_eq!(std::fs::read(h.config_path()).unwrap(), before, "config.toml unchanged byte for byte");
+    let after = read();
+    assert_eq!(after.runtime.cached_sources, before.runtime.cached_sources, "cached servers untouched");
+    assert_eq!(after.runtime.sources_last_fetched, before.runtime.sources_last_fetched);
+    assert_eq!(after.runtime.auth_providers, before.runtime.auth_providers);
+    // Failures make Reel ask again sooner (adaptive lifetime), within the default lower bound.
+    assert!(h.manager.sources_ttl_for(&id) < ttl_before, "{:?}", h.manager.sources_ttl_for(&id));
+    assert!(h.manager.sources_ttl_for(&id) >= Duration::from_secs(60));
     h.manager.remove_provider(&id).await.unwrap();
 }
 

@@ -31,11 +31,12 @@ async fn probe(
         .map(|c| Connection {
             uri: c.uri.clone(),
             protocol: c.protocol.scheme().into(),
-            address: "127.0.0.1".into(),
+            address: c.address.clone(),
             port: c.port,
             local: c.local,
             relay: c.relay,
-            ipv6: false,
+            ipv6: c.ipv6,
+            fallback_for: None,
         })
         .collect();
     let pinned = pinned.map(|i| conns[i].uri.clone());

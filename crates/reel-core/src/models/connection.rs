@@ -16,6 +16,10 @@ pub struct Connection {
     pub relay: bool,
     #[serde(default, rename = "IPv6", alias = "ipv6")]
     pub ipv6: bool,
+    /// Set on a candidate Reel derived itself: plain http to the raw address
+    /// of this (plex.direct) URL, for routers that refuse to resolve those names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_for: Option<String>,
 }
 
 /// The design note's static order: the rank is the class number.
@@ -92,4 +96,9 @@ pub struct ProbeRecord {
     pub latency_ms: Option<f64>,
     #[serde(default)]
     pub chosen: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ipv6: bool,
+    /// A raw-address http fallback for this https URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_for: Option<String>,
 }

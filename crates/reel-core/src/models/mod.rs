@@ -1,10 +1,12 @@
 //! The data Reel works with; serde shapes are those Reel 0.3 wrote to config.toml.
 
+mod action;
 mod auth_provider;
 mod connection;
 mod library;
 mod source;
 
+pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
 pub use connection::{Connection, ConnectionClass, ProbeOutcome, ProbeRecord};
 pub use library::{ItemKind, MediaItem, Page, Section};

@@ -50,6 +50,9 @@ pub struct ConnectionInfo {
     /// The server demands https (plex.tv's `httpsRequired`).
     #[serde(default)]
     pub https_required: bool,
+    /// The user pinned a connection and it did not answer; the choice is automatic until it does.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pinned_failed: bool,
     #[serde(flatten, default)]
     pub extra: toml::Table,
 }

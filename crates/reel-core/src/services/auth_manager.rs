@@ -7,8 +7,9 @@ use crate::backends::plex::{PlexAuth, PlexServerClient};
 use crate::config::{ConfigStore, LoadNotice};
 use crate::error::{Error, Result};
 use crate::http::{ClientIdentity, HttpClient};
-use crate::models::{AuthProvider, Connection, ConnectionInfo, Source, SourceType};
-use crate::services::connection::{self, not_allowed, static_order, ProbePolicy};
+use crate::models::{AuthProvider, Connection, ConnectionInfo, ProbeRecord, Source, SourceType};
+use crate::services::connection::{self, not_allowed, static_order, tier, ProbePolicy, Selection, Target};
+use crate::services::connection_history::{record_selection, ServerHistory};
 use crate::services::secrets::{SecretStore, LEGACY_SERVICE, SERVICE};
 use crate::token::Token;
 use chrono::Utc;
@@ -16,10 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::RwLock;
-use tracing::{info, info_span, warn, Instrument};
-
-/// How long discovered servers count as fresh (the design note's 5 minutes).
-pub const DEFAULT_SOURCES_TTL: Duration = Duration::from_secs(300);
+use tracing::{debug, info, info_span, warn, Instrument};
 
 /// Where a list of sources came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +36,22 @@ pub struct Discovery {
     pub origin: Origin,
 }
 
+#[derive(Debug, Clone, Copy)]
+enum TtlChange {
+    Unchanged,
+    Changed,
+    Failed,
+    NetworkChanged,
+}
+
+/// The same servers with the same connections: nothing plex.tv said has changed.
+fn same_servers(old: &[Source], new: &[Source]) -> bool {
+    old.len() == new.len()
+        && old.iter().zip(new).all(|(a, b)| {
+            a.id == b.id && a.name == b.name && a.connection_info.connections == b.connection_info.connections
+        })
+}
+
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct MigrationReport {
     pub migrated: Vec<String>,
@@ -54,7 +68,6 @@ pub struct AuthManager {
     http: HttpClient,
     plex: PlexAuth,
     policy: ProbePolicy,
-    sources_ttl: Duration,
     refreshing: Mutex<HashSet<String>>,
 }
 
@@ -72,7 +85,6 @@ impl AuthManager {
             http,
             plex,
             policy: ProbePolicy::default(),
-            sources_ttl: DEFAULT_SOURCES_TTL,
             refreshing: Mutex::new(HashSet::new()),
         }
     }
@@ -97,11 +109,6 @@ impl AuthManager {
         self
     }
 
-    pub fn with_sources_ttl(mut self, ttl: Duration) -> Self {
-        self.sources_ttl = ttl;
-        self
-    }
-
     /// The probe policy with the user's preferences applied.
     pub fn policy(&self) -> ProbePolicy {
         let mut p = self.policy.clone();
@@ -111,9 +118,46 @@ impl AuthManager {
         p
     }
 
-    /// How long discovered servers count as fresh, as the user set it.
+    /// How long discovered servers count as fresh at first, as the user set it.
     pub fn sources_ttl(&self) -> Duration {
-        self.config.get().preferences.sources_ttl_secs.map(Duration::from_secs).unwrap_or(self.sources_ttl)
+        Duration::from_secs(self.config.get().preferences.sources_ttl_bounds().1)
+    }
+
+    /// A provider's server list lifetime as it has adapted: longer while
+    /// refreshes bring no change, shorter after failures and network changes,
+    /// always within the user's bounds.
+    pub fn sources_ttl_for(&self, provider_id: &str) -> Duration {
+        let config = self.config.get();
+        let (min, start, max) = config.preferences.sources_ttl_bounds();
+        let current = config.runtime.sources_ttl_current.get(provider_id).copied().unwrap_or(start);
+        Duration::from_secs(current.clamp(min, max))
+    }
+
+    fn adapt_ttl(&self, provider_id: &str, change: TtlChange) {
+        let r = self.config.update(|c| {
+            let (min, start, max) = c.preferences.sources_ttl_bounds();
+            let current = c.runtime.sources_ttl_current.get(provider_id).copied().unwrap_or(start).clamp(min, max);
+            let next = match change {
+                TtlChange::Unchanged => current.saturating_mul(2).clamp(min, max),
+                TtlChange::Changed => start,
+                TtlChange::Failed => (current / 2).clamp(min, max),
+                TtlChange::NetworkChanged => min,
+            };
+            c.runtime.sources_ttl_current.insert(provider_id.to_string(), next);
+            next
+        });
+        match r {
+            Ok(secs) => debug!(provider = %provider_id, ?change, secs, "server list lifetime"),
+            Err(e) => warn!("cannot keep the server list lifetime: {e}"),
+        }
+    }
+
+    /// The network changed (new Wi-Fi, VPN, cable): what was learnt about the
+    /// old one says little, so server lists go stale soon.
+    pub fn note_network_change(&self) {
+        for provider_id in self.config.get().runtime.auth_providers.keys() {
+            self.adapt_ttl(provider_id, TtlChange::NetworkChanged);
+        }
     }
 
     pub fn config(&self) -> &Arc<ConfigStore> {
@@ -186,7 +230,7 @@ impl AuthManager {
     pub async fn discover(&self, provider_id: &str, force: bool) -> Result<Discovery> {
         let config = self.config.reload();
         let cached = config.runtime.cached_sources.get(provider_id).cloned();
-        let ttl = config.preferences.sources_ttl_secs.map(Duration::from_secs).unwrap_or(self.sources_ttl);
+        let ttl = self.sources_ttl_for(provider_id);
         if !force && !config.is_sources_cache_stale(provider_id, ttl) {
             if let Some(sources) = cached.clone() {
                 return Ok(Discovery { sources, origin: Origin::Cache });
@@ -200,8 +244,10 @@ impl AuthManager {
             self.plex.discover_servers(&token).instrument(info_span!("discover", provider = %provider_id)).await;
         match result {
             Ok(servers) => {
-                let sources = self.build_sources(provider_id, servers).await;
-                self.save_sources(provider_id, &sources, cached.as_deref()).await?;
+                let (sources, history) = self.build_sources(provider_id, servers, cached.as_deref()).await;
+                let unchanged = cached.as_deref().is_some_and(|old| same_servers(old, &sources));
+                self.save_sources(provider_id, &sources, cached.as_deref(), history).await?;
+                self.adapt_ttl(provider_id, if unchanged { TtlChange::Unchanged } else { TtlChange::Changed });
                 Ok(Discovery { sources, origin: Origin::Fresh })
             }
             // A rejected token is news the user must hear; the cache stays as it is.
@@ -209,6 +255,7 @@ impl AuthManager {
             Err(e) => match cached {
                 Some(sources) => {
                     warn!(provider = %provider_id, "discovery failed, using cached servers: {e}");
+                    self.adapt_ttl(provider_id, TtlChange::Failed);
                     Ok(Discovery { sources, origin: Origin::StaleCache { error: e.to_string() } })
                 }
                 None => Err(e),
@@ -216,24 +263,38 @@ impl AuthManager {
         }
     }
 
-    async fn build_sources(&self, provider_id: &str, servers: Vec<PlexResource>) -> Vec<Source> {
-        let pinned = self.config.get().runtime.pinned_connections;
+    async fn build_sources(
+        &self,
+        provider_id: &str,
+        servers: Vec<PlexResource>,
+        previous: Option<&[Source]>,
+    ) -> (Vec<Source>, HashMap<String, ServerHistory>) {
+        let config = self.config.get();
+        let pinned = config.runtime.pinned_connections;
+        let histories = config.runtime.connection_history;
         let policy = self.policy();
         let policy = &policy;
         let jobs = servers.into_iter().map(|server| {
             let source_id = format!("{provider_id}_srv_{}", server.client_identifier);
             let pinned = pinned.get(&source_id).cloned();
+            let mut history = histories.get(&source_id).cloned().unwrap_or_default();
+            let last_good = previous
+                .unwrap_or_default()
+                .iter()
+                .find(|s| s.id == source_id && s.connection_info.is_online)
+                .and_then(|s| s.connection_info.primary_url.clone());
             async move {
                 let conns: Vec<Connection> = server.connections.iter().cloned().map(Into::into).collect();
-                let sel = connection::select(
-                    &self.http,
-                    &server.client_identifier,
-                    &conns,
-                    server.https_required,
-                    pinned.as_deref(),
-                    policy,
-                )
-                .await;
+                let target = Target {
+                    machine_id: &server.client_identifier,
+                    connections: &conns,
+                    https_required: server.https_required,
+                    pinned: pinned.as_deref(),
+                    last_good: last_good.as_deref(),
+                    history: &history,
+                };
+                let sel = connection::select_for(&self.http, &target, policy).await;
+                record_selection(&mut history, &sel.records);
                 let fallback = || {
                     static_order(&conns, pinned.as_deref())
                         .into_iter()
@@ -256,6 +317,7 @@ impl AuthManager {
                         probes: sel.records,
                         reason: Some(sel.reason),
                         https_required: server.https_required,
+                        pinned_failed: sel.pinned_failed,
                         extra: Default::default(),
                     },
                     enabled: true,
@@ -263,12 +325,14 @@ impl AuthManager {
                     library_count: 0,
                     extra: Default::default(),
                 };
-                (source, server.access_token.map(Token::new))
+                (source, server.access_token.map(Token::new), history)
             }
         });
         let built = futures::future::join_all(jobs).await;
         let mut sources = Vec::with_capacity(built.len());
-        for (source, token) in built {
+        let mut histories = HashMap::new();
+        for (source, token, history) in built {
+            histories.insert(source.id.clone(), history);
             if let Some(t) = token {
                 if let Err(e) = self.secrets.set(&token_key(&source.id), &t).await {
                     warn!(source = %source.id, "cannot keep the server's credential in the keyring: {e}");
@@ -276,10 +340,16 @@ impl AuthManager {
             }
             sources.push(source);
         }
-        sources
+        (sources, histories)
     }
 
-    async fn save_sources(&self, provider_id: &str, sources: &[Source], previous: Option<&[Source]>) -> Result<()> {
+    async fn save_sources(
+        &self,
+        provider_id: &str,
+        sources: &[Source],
+        previous: Option<&[Source]>,
+        histories: HashMap<String, ServerHistory>,
+    ) -> Result<()> {
         // Servers that left the account take their tokens with them.
         for old in previous.unwrap_or_default() {
             if !sources.iter().any(|s| s.id == old.id) {
@@ -301,6 +371,12 @@ impl AuthManager {
             })
             .collect();
         self.config.update(|c| {
+            for old in previous.unwrap_or_default() {
+                if !sources.iter().any(|s| s.id == old.id) {
+                    c.runtime.connection_history.remove(&old.id);
+                }
+            }
+            c.runtime.connection_history.extend(histories);
             c.runtime.cached_sources.insert(provider_id.to_string(), keep);
             c.runtime.sources_last_fetched.insert(provider_id.to_string(), Utc::now());
         })
@@ -352,7 +428,7 @@ impl AuthManager {
     pub async fn update_source_url(&self, source_id: &str, new_url: &str) -> Result<()> {
         let (pid, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
         let url = new_url.trim_end_matches('/');
-        if !source.connection_info.connections.iter().any(|c| c.uri == url) {
+        if !connection::is_candidate(&source.connection_info.connections, url) {
             return Err(Error::Invalid(format!("{url} is not one of {}'s connections", source.name)));
         }
         self.config.update(|c| {
@@ -372,7 +448,7 @@ impl AuthManager {
     pub async fn pin_connection(&self, source_id: &str, url: Option<&str>) -> Result<()> {
         let (_, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
         if let Some(u) = url {
-            if !source.connection_info.connections.iter().any(|c| c.uri == u) {
+            if !connection::is_candidate(&source.connection_info.connections, u) {
                 return Err(Error::Invalid(format!("{u} is not one of {}'s connections", source.name)));
             }
         }
@@ -389,26 +465,109 @@ impl AuthManager {
     /// Probes a source's known connections again and keeps the result.
     pub async fn reselect(&self, source_id: &str) -> Result<Source> {
         let (pid, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
-        let pinned = self.config.get().runtime.pinned_connections.get(source_id).cloned();
+        let config = self.config.get();
+        let pinned = config.runtime.pinned_connections.get(source_id).cloned();
+        let history = config.runtime.connection_history.get(source_id).cloned().unwrap_or_default();
         let ci = &source.connection_info;
-        let sel = connection::select(
-            &self.http,
-            source.machine_id(),
-            &ci.connections,
-            ci.https_required,
-            pinned.as_deref(),
-            &self.policy(),
-        )
-        .await;
+        let target = Target {
+            machine_id: source.machine_id(),
+            connections: &ci.connections,
+            https_required: ci.https_required,
+            pinned: pinned.as_deref(),
+            last_good: None,
+            history: &history,
+        };
+        let sel = connection::select_for(&self.http, &target, &self.policy()).await;
+        self.keep_selection(&pid, source_id, &sel, false)
+    }
+
+    /// Probes only the candidates ranked better than the one in use (and the
+    /// pin, if the user set one); moves to the best that answers, if any.
+    /// Never moves down: when none answers the source stays as it is.
+    pub async fn probe_better(&self, source_id: &str) -> Result<Option<Source>> {
+        let (pid, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
+        let config = self.config.get();
+        let pinned = config.runtime.pinned_connections.get(source_id).cloned();
+        let history = config.runtime.connection_history.get(source_id).cloned().unwrap_or_default();
+        let ci = &source.connection_info;
+        let all = connection::candidates(&ci.connections);
+        let current = ci.primary_url.as_deref().filter(|_| ci.is_online);
+        let current_tier = current.and_then(|u| all.iter().find(|c| c.uri == u)).map(|c| tier(c, pinned.as_deref()));
+        // Only plex.tv's own connections: a derived fallback is found again from them.
+        let better: Vec<Connection> = ci
+            .connections
+            .iter()
+            .filter(|c| current_tier.is_none_or(|t| tier(c, pinned.as_deref()) < t))
+            .cloned()
+            .collect();
+        if better.is_empty() {
+            return Ok(None);
+        }
+        let target = Target {
+            machine_id: source.machine_id(),
+            connections: &better,
+            https_required: ci.https_required,
+            pinned: pinned.as_deref(),
+            last_good: None,
+            history: &history,
+        };
+        let sel = connection::select_for(&self.http, &target, &self.policy()).await;
+        if sel.chosen.is_none() {
+            self.remember_probes(source_id, &sel.records);
+            return Ok(None);
+        }
+        self.keep_selection(&pid, source_id, &sel, true).map(Some)
+    }
+
+    fn remember_probes(&self, source_id: &str, records: &[ProbeRecord]) {
+        let r = self.config.update(|c| {
+            record_selection(c.runtime.connection_history.entry(source_id.to_string()).or_default(), records)
+        });
+        if let Err(e) = r {
+            warn!("cannot keep connection history: {e}");
+        }
+    }
+
+    /// A request on `url` failed to reach the server: it counts against that connection.
+    pub fn note_request_failure(&self, source_id: &str, url: &str) {
+        let r = self.config.update(|c| {
+            c.runtime
+                .connection_history
+                .entry(source_id.to_string())
+                .or_default()
+                .entry(url.to_string())
+                .or_default()
+                .record_failure()
+        });
+        if let Err(e) = r {
+            warn!("cannot keep connection history: {e}");
+        }
+    }
+
+    fn keep_selection(&self, pid: &str, source_id: &str, sel: &Selection, partial: bool) -> Result<Source> {
         let updated = self.config.update(|c| {
-            let s = c.runtime.cached_sources.get_mut(&pid)?.iter_mut().find(|s| s.id == source_id)?;
+            record_selection(c.runtime.connection_history.entry(source_id.to_string()).or_default(), &sel.records);
+            let s = c.runtime.cached_sources.get_mut(pid)?.iter_mut().find(|s| s.id == source_id)?;
             if let Some(url) = &sel.chosen {
                 s.connection_info.primary_url = Some(url.clone());
             }
-            s.connection_info.is_online = sel.chosen.is_some();
+            s.connection_info.is_online = sel.chosen.is_some() || (partial && s.connection_info.is_online);
             s.connection_info.last_check = Some(Utc::now());
-            s.connection_info.probes = sel.records.clone();
+            if partial {
+                // Keep the diagnostics of the candidates this probe did not cover.
+                for r in &sel.records {
+                    if let Some(old) = s.connection_info.probes.iter_mut().find(|o| o.uri == r.uri) {
+                        *old = r.clone();
+                    }
+                }
+                for p in &mut s.connection_info.probes {
+                    p.chosen = sel.chosen.as_deref() == Some(p.uri.as_str());
+                }
+            } else {
+                s.connection_info.probes = sel.records.clone();
+            }
             s.connection_info.reason = Some(sel.reason.clone());
+            s.connection_info.pinned_failed = sel.pinned_failed;
             Some(s.clone())
         })?;
         updated.ok_or_else(|| Error::UnknownProvider(source_id.into()))

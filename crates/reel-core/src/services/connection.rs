@@ -1,15 +1,21 @@
 //! Choosing how to reach a server: the design note's static order first, then
 //! live `/identity` probes of every candidate at once, taking the best-ranked
-//! one that answers as the right server, without waiting out dead ones.
+//! one that answers as the right server, without waiting out dead ones. The
+//! last good URL gets a head start (a warm start is one round trip), IPv6 is
+//! tried when IPv4 fails, and a local plex.direct name has a raw-address
+//! fallback for routers that will not resolve it.
 
 use crate::backends::plex::PlexServerClient;
 use crate::error::Error;
 use crate::http::HttpClient;
 use crate::models::{Connection, ConnectionClass, ProbeOutcome, ProbeRecord};
+use crate::services::connection_history::{LinkStats, ServerHistory};
+use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{FuturesUnordered, StreamExt};
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 use tracing::{debug, info_span, Instrument};
-use url::Url;
+use url::{Host, Url};
 
 #[derive(Debug, Clone)]
 pub struct ProbePolicy {
@@ -24,6 +30,10 @@ pub struct ProbePolicy {
     pub window_cap: Duration,
     /// Plain http is only ever used for local candidates; this can forbid even that.
     pub allow_insecure_local: bool,
+    /// How long the last good URL is probed alone before the others start,
+    /// when its history gives no better idea.
+    pub head_start: Duration,
+    pub head_start_max: Duration,
 }
 
 impl Default for ProbePolicy {
@@ -36,6 +46,8 @@ impl Default for ProbePolicy {
             window_factor: 0.1,
             window_cap: Duration::from_millis(250),
             allow_insecure_local: true,
+            head_start: Duration::from_millis(150),
+            head_start_max: Duration::from_millis(500),
         }
     }
 }
@@ -51,14 +63,79 @@ impl ProbePolicy {
     fn window(&self, first_answer: Duration) -> Duration {
         (self.window_base + first_answer.mul_f64(self.window_factor)).min(self.window_cap)
     }
+    /// Twice the URL's usual latency plus a little, so a warm start that still
+    /// works wins alone, and one that died costs the others little.
+    fn head_start(&self, stats: Option<&LinkStats>) -> Duration {
+        match stats.and_then(|s| s.latency_ms) {
+            Some(ms) => Duration::from_secs_f64(ms * 2.0 / 1000.0 + 0.02).min(self.head_start_max),
+            None => self.head_start,
+        }
+    }
+}
+
+/// Every candidate worth probing: plex.tv's connections, plus for each local
+/// https connection by DNS name (`*.plex.direct`) plain http to its raw
+/// address, since routers with DNS-rebinding protection refuse those names.
+pub fn candidates(conns: &[Connection]) -> Vec<Connection> {
+    let mut all = conns.to_vec();
+    for c in conns {
+        if let Some(f) = raw_address_fallback(c) {
+            if !all.iter().any(|o| o.uri == f.uri) {
+                all.push(f);
+            }
+        }
+    }
+    all
+}
+
+fn raw_address_fallback(c: &Connection) -> Option<Connection> {
+    if !c.local || c.relay || !c.is_https() {
+        return None;
+    }
+    let url = Url::parse(&c.uri).ok()?;
+    if !matches!(url.host(), Some(Host::Domain(_))) {
+        return None;
+    }
+    let ip: IpAddr = c.address.parse().ok()?;
+    let port = url.port_or_known_default().filter(|_| c.port == 0).unwrap_or(c.port);
+    let uri = match ip {
+        IpAddr::V4(v4) => format!("http://{v4}:{port}"),
+        IpAddr::V6(v6) => format!("http://[{v6}]:{port}"),
+    };
+    Some(Connection {
+        uri,
+        protocol: "http".into(),
+        address: c.address.clone(),
+        port,
+        local: true,
+        relay: false,
+        ipv6: ip.is_ipv6(),
+        fallback_for: Some(c.uri.clone()),
+    })
+}
+
+/// True when `url` is one of the server's own candidates: the only places its token may go.
+pub fn is_candidate(conns: &[Connection], url: &str) -> bool {
+    candidates(conns).iter().any(|c| c.uri == url)
 }
 
 /// The static order: a pinned URL first, then class (local direct, local,
-/// remote direct, relay), then https before http; plex.tv's order otherwise.
+/// remote direct, relay), then https before http, IPv4 before IPv6, plex.tv's
+/// own URLs before derived fallbacks; ties broken by history.
 pub fn static_order(conns: &[Connection], pinned: Option<&str>) -> Vec<Connection> {
-    let mut sorted = conns.to_vec();
-    sorted.sort_by_key(|c| (Some(c.uri.as_str()) != pinned, c.class(), !c.is_https()));
+    ranked(conns, pinned, &ServerHistory::new())
+}
+
+pub fn ranked(conns: &[Connection], pinned: Option<&str>, history: &ServerHistory) -> Vec<Connection> {
+    let mut sorted = candidates(conns);
+    sorted.sort_by_key(|c| (tier(c, pinned), LinkStats::order_key(history.get(&c.uri))));
     sorted
+}
+
+/// A candidate's place in the static order, without history: moving to a
+/// lower tier is an improvement, moving within one is not worth a switch.
+pub fn tier(c: &Connection, pinned: Option<&str>) -> (bool, ConnectionClass, bool, bool, bool) {
+    (Some(c.uri.as_str()) != pinned, c.class(), !c.is_https(), c.ipv6, c.fallback_for.is_some())
 }
 
 /// Why a candidate may not be used at all, if it may not.
@@ -77,12 +154,28 @@ pub fn not_allowed(c: &Connection, https_required: bool, policy: &ProbePolicy) -
     }
 }
 
+/// What a selection needs to know about one server.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub machine_id: &'a str,
+    pub connections: &'a [Connection],
+    pub https_required: bool,
+    pub pinned: Option<&'a str>,
+    /// The URL that worked last time: probed first, alone, for a moment.
+    pub last_good: Option<&'a str>,
+    pub history: &'a ServerHistory,
+}
+
 #[derive(Debug, Clone)]
 pub struct Selection {
     pub chosen: Option<String>,
     pub records: Vec<ProbeRecord>,
     pub reason: String,
     pub elapsed: Duration,
+    /// The last good URL answered within its head start; nothing else was probed.
+    pub warm: bool,
+    /// A pin was set and did not answer, so the choice is automatic.
+    pub pinned_failed: bool,
 }
 
 struct Probe {
@@ -102,10 +195,7 @@ async fn probe(http: HttpClient, rank: usize, url: Url, machine_id: String, time
     Probe { rank, outcome, latency: start.elapsed() }
 }
 
-/// Probes every allowed candidate at once and picks the best-ranked one that
-/// answers as `machine_id`. Once a direct candidate answers, better-ranked ones
-/// get only a short window; a relay is taken only when every direct candidate
-/// has failed; a pinned candidate is waited for until it answers or fails.
+/// [`select_for`] with no history and no warm start.
 pub async fn select(
     http: &HttpClient,
     machine_id: &str,
@@ -114,8 +204,22 @@ pub async fn select(
     pinned: Option<&str>,
     policy: &ProbePolicy,
 ) -> Selection {
+    let history = ServerHistory::new();
+    let target = Target { machine_id, connections: conns, https_required, pinned, last_good: None, history: &history };
+    select_for(http, &target, policy).await
+}
+
+/// Probes the allowed candidates and picks the best-ranked one that answers
+/// as the server. Once a direct candidate answers, better-ranked ones get only
+/// a short window; a relay is taken only when every direct candidate has
+/// failed; a pinned candidate is waited for until it answers or fails. An
+/// IPv6 candidate starts when no IPv4 one of its class or better is left that
+/// could answer. The
+/// last good URL, when there is one, is probed alone first and taken at once
+/// if it answers within its head start.
+pub async fn select_for(http: &HttpClient, target: &Target<'_>, policy: &ProbePolicy) -> Selection {
     let start = Instant::now();
-    let order = static_order(conns, pinned);
+    let order = ranked(target.connections, target.pinned, target.history);
     let mut records: Vec<ProbeRecord> = order
         .iter()
         .enumerate()
@@ -126,36 +230,86 @@ pub async fn select(
             outcome: ProbeOutcome::Skipped { why: "not probed".into() },
             latency_ms: None,
             chosen: false,
+            ipv6: c.ipv6,
+            fallback_for: c.fallback_for.clone(),
         })
         .collect();
-    let mut running = FuturesUnordered::new();
-    let mut pending: Vec<usize> = Vec::new();
+    let mut urls: Vec<Option<Url>> = vec![None; order.len()];
+    let mut waiting: Vec<usize> = Vec::new();
     for (rank, c) in order.iter().enumerate() {
-        if let Some(why) = not_allowed(c, https_required, policy) {
+        if let Some(why) = not_allowed(c, target.https_required, policy) {
             records[rank].outcome = ProbeOutcome::Skipped { why };
             continue;
         }
-        let Ok(url) = Url::parse(&c.uri) else {
-            records[rank].outcome = ProbeOutcome::Failed { why: "not a valid URL".into() };
-            continue;
-        };
-        pending.push(rank);
-        running.push(probe(http.clone(), rank, url, machine_id.to_string(), policy.timeout(c.class())));
+        match Url::parse(&c.uri) {
+            Ok(u) => {
+                urls[rank] = Some(u);
+                waiting.push(rank);
+            }
+            Err(_) => records[rank].outcome = ProbeOutcome::Failed { why: "not a valid URL".into() },
+        }
     }
     let is_relay = |rank: usize| order[rank].class() == ConnectionClass::Relay;
+    let is_v6_direct = |rank: usize| order[rank].ipv6 && !is_relay(rank);
     // The user's pin is waited for until it answers or fails; no window cuts it short.
-    let pinned_rank = pinned.and_then(|p| order.iter().position(|c| c.uri == p));
+    let pinned_rank = target.pinned.and_then(|p| order.iter().position(|c| c.uri == p));
+    // A warm start only when it does not go against the user's pin.
+    let warm_rank = target
+        .last_good
+        .filter(|u| target.pinned.is_none_or(|p| p == *u))
+        .and_then(|u| order.iter().position(|c| c.uri == u))
+        .filter(|r| waiting.contains(r));
+
+    let mut running: FuturesUnordered<BoxFuture<'static, Probe>> = FuturesUnordered::new();
+    let mut pending: Vec<usize> = Vec::new();
+    let launch = |rank: usize, pending: &mut Vec<usize>, running: &FuturesUnordered<BoxFuture<'static, Probe>>| {
+        if let Some(url) = urls[rank].clone() {
+            pending.push(rank);
+            let timeout = policy.timeout(order[rank].class());
+            running.push(probe(http.clone(), rank, url, target.machine_id.to_string(), timeout).boxed());
+        }
+    };
+    let mut head_start_over: Option<tokio::time::Instant> = None;
+    if let Some(w) = warm_rank {
+        waiting.retain(|&r| r != w);
+        launch(w, &mut pending, &running);
+        head_start_over = Some(tokio::time::Instant::now() + policy.head_start(target.history.get(&order[w].uri)));
+    }
 
     let mut answered: Vec<usize> = Vec::new();
     let mut deadline: Option<tokio::time::Instant> = None;
+    let mut others_launched = warm_rank.is_none();
     async {
         loop {
+            let warm_pending = warm_rank.is_some_and(|w| pending.contains(&w));
+            let head_start_running = warm_pending && head_start_over.is_some_and(|t| tokio::time::Instant::now() < t);
+            if !others_launched && warm_rank.is_some_and(|w| answered.contains(&w)) {
+                // Answered alone within its head start: one round trip, nothing else needed.
+                break;
+            }
+            if !head_start_running {
+                others_launched = true;
+                let v4: Vec<usize> = waiting.iter().copied().filter(|&r| !is_v6_direct(r)).collect();
+                for r in v4 {
+                    launch(r, &mut pending, &running);
+                }
+                waiting.retain(|&r| is_v6_direct(r));
+                // An IPv6 candidate starts once no IPv4 one of its class or better can still answer.
+                let v4_alive = |class: ConnectionClass| {
+                    pending.iter().chain(&answered).any(|&r| !order[r].ipv6 && order[r].class() <= class)
+                };
+                let due: Vec<usize> = waiting.iter().copied().filter(|&r| !v4_alive(order[r].class())).collect();
+                for r in due {
+                    waiting.retain(|&w| w != r);
+                    launch(r, &mut pending, &running);
+                }
+            }
             if let Some(&best) = answered.iter().min() {
-                if !pending.iter().any(|&p| p < best) {
+                if !pending.iter().any(|&p| p < best) && !head_start_running {
                     break;
                 }
                 let pin_pending = pinned_rank.is_some_and(|r| pending.contains(&r));
-                if !is_relay(best) && !pin_pending && deadline.is_none() {
+                if !is_relay(best) && !pin_pending && deadline.is_none() && !head_start_running {
                     let first = records[best].latency_ms.unwrap_or(0.0);
                     let window = policy.window(Duration::from_secs_f64(first / 1000.0));
                     deadline = Some(tokio::time::Instant::now() + window);
@@ -164,10 +318,16 @@ pub async fn select(
             if pending.is_empty() {
                 break;
             }
-            let sleep = async {
+            let window = async {
                 match deadline {
                     Some(d) => tokio::time::sleep_until(d).await,
                     None => std::future::pending().await,
+                }
+            };
+            let head = async {
+                match head_start_over {
+                    Some(t) if head_start_running => tokio::time::sleep_until(t).await,
+                    _ => std::future::pending().await,
                 }
             };
             tokio::select! {
@@ -181,30 +341,50 @@ pub async fn select(
                     }
                     rec.outcome = p.outcome;
                 }
-                _ = sleep => break,
+                _ = window => break,
+                _ = head => {}
             }
         }
     }
-    .instrument(info_span!("select_connection", server = %machine_id, candidates = order.len()))
+    .instrument(info_span!("select_connection", server = %target.machine_id, candidates = order.len()))
     .await;
 
+    let warm = !others_launched;
     for &rank in &pending {
         records[rank].outcome =
             ProbeOutcome::Skipped { why: "no answer before a working connection was chosen".into() };
     }
-    let chosen = answered.iter().min().copied();
+    for &rank in &waiting {
+        records[rank].outcome = ProbeOutcome::Skipped {
+            why: if warm {
+                "the last working connection answered at once".into()
+            } else {
+                "an IPv4 connection answered".into()
+            },
+        };
+    }
+    let chosen = if warm { warm_rank } else { answered.iter().min().copied() };
+    let pinned_failed = pinned_rank.is_some() && chosen != pinned_rank;
     let reason = match chosen {
         Some(rank) => {
             records[rank].chosen = true;
             let r = &records[rank];
             let mut why = format!("{} connection answered in {:.0} ms", r.class.label(), r.latency_ms.unwrap_or(0.0));
-            if Some(r.uri.as_str()) == pinned {
+            if let Some(f) = &r.fallback_for {
+                why.push_str(&format!(" (plain http to the address of {f})"));
+            }
+            if warm {
+                why.push_str("; it worked last time and answered at once");
+            } else if Some(r.uri.as_str()) == target.pinned {
                 why.push_str(" (your pinned connection)");
-            } else if pinned.is_some() {
+            } else if target.pinned.is_some() {
                 why.push_str("; your pinned connection did not answer, so Reel chose automatically");
             }
-            let better: Vec<String> =
-                records[..rank].iter().map(|b| format!("{} {}", b.class.label(), describe(&b.outcome))).collect();
+            let better: Vec<String> = records[..rank]
+                .iter()
+                .filter(|b| !warm || !matches!(b.outcome, ProbeOutcome::Skipped { .. }))
+                .map(|b| format!("{} {}", b.class.label(), describe(&b.outcome)))
+                .collect();
             if !better.is_empty() {
                 why.push_str(&format!("; better-ranked: {}", better.join(", ")));
             }
@@ -213,7 +393,14 @@ pub async fn select(
         None if records.is_empty() => "plex.tv lists no connections for this server".into(),
         None => "no connection answered".into(),
     };
-    Selection { chosen: chosen.map(|r| records[r].uri.clone()), records, reason, elapsed: start.elapsed() }
+    Selection {
+        chosen: chosen.map(|r| records[r].uri.clone()),
+        records,
+        reason,
+        elapsed: start.elapsed(),
+        warm,
+        pinned_failed,
+    }
 }
 
 pub fn describe(o: &ProbeOutcome) -> String {

@@ -4,7 +4,7 @@
 //! aside and rebuilt, never a reason not to start.
 
 use crate::error::{Error, Result};
-use crate::models::{MediaItem, Page, Section};
+use crate::models::{MediaItem, Page, Section, ServerAction};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS section_sync (
     generation INTEGER NOT NULL, synced_at TEXT NOT NULL, PRIMARY KEY (source_id, section_key));
 CREATE TABLE IF NOT EXISTS server_state (
     source_id TEXT PRIMARY KEY, offline_since TEXT, last_seen TEXT);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, coalesce_key TEXT,
+    json TEXT NOT NULL, queued_at TEXT NOT NULL);
 ";
 
 fn db_err(e: rusqlite::Error) -> Error {
@@ -304,10 +307,45 @@ impl LibraryCache {
         .map(|o| o.and_then(|t| DateTime::parse_from_rfc3339(&t).ok().map(|t| t.with_timezone(&Utc))))
     }
 
+    /// Keeps an action for a server until it can be delivered; a newer
+    /// action with the same coalescing key replaces the older one.
+    pub fn queue_action(&self, source_id: &str, action: &ServerAction) -> Result<i64> {
+        let json = serde_json::to_string(action).map_err(|e| Error::Invalid(e.to_string()))?;
+        let key = action.coalesce_key();
+        self.with(|c| {
+            let tx = c.transaction()?;
+            if let Some(k) = &key {
+                tx.execute("DELETE FROM outbox WHERE source_id = ?1 AND coalesce_key = ?2", params![source_id, k])?;
+            }
+            tx.execute(
+                "INSERT INTO outbox (source_id, coalesce_key, json, queued_at) VALUES (?1, ?2, ?3, ?4)",
+                params![source_id, key, json, Utc::now().to_rfc3339()],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            Ok(id)
+        })
+    }
+
+    /// A server's waiting actions, oldest first. One this Reel cannot read
+    /// (written by a newer one) stays in the table and is not returned.
+    pub fn queued_actions(&self, source_id: &str) -> Result<Vec<(i64, ServerAction)>> {
+        let rows = self.with(|c| {
+            let mut st = c.prepare("SELECT id, json FROM outbox WHERE source_id = ?1 ORDER BY id")?;
+            let rows = st.query_map([source_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok(rows.into_iter().filter_map(|(id, j)| serde_json::from_str(&j).ok().map(|a| (id, a))).collect())
+    }
+
+    pub fn remove_action(&self, id: i64) -> Result<()> {
+        self.with(|c| c.execute("DELETE FROM outbox WHERE id = ?1", [id]).map(|_| ()))
+    }
+
     /// Everything about a server goes (its account was removed).
     pub fn forget_source(&self, source_id: &str) -> Result<()> {
         self.with(|c| {
-            for table in ["sections", "items", "section_sync", "server_state"] {
+            for table in ["sections", "items", "section_sync", "server_state", "outbox"] {
                 c.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
             }
             Ok(())

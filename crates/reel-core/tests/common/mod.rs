@@ -13,7 +13,7 @@ use reel_core::services::secrets::SecretStore;
 use std::sync::Arc;
 
 pub fn conn(local: bool, relay: bool, protocol: Protocol, behaviour: Behaviour) -> ConnectionSpec {
-    ConnectionSpec { local, relay, protocol, ipv6: false, behaviour }
+    ConnectionSpec { local, relay, protocol, ipv6: false, behaviour, ..Default::default() }
 }
 
 pub fn server(name: &str, owned: bool, connections: Vec<ConnectionSpec>) -> ServerSpec {
@@ -84,4 +84,26 @@ pub fn manager_at(fp: &FakePlex, config: &std::path::Path, policy: ProbePolicy) 
     let http = http_for(fp);
     let plex = PlexAuth::with_urls(http.clone(), &fp.info().plex_tv_url, &fp.info().auth_url).expect("plex auth");
     AuthManager::new(Arc::new(store), SecretStore::new(), http, plex).with_policy(policy)
+}
+
+/// A server's connections as plex.tv lists them (what Reel's discovery sees).
+pub fn connections_of(info: &fake_plex::ServerInfo) -> Vec<reel_core::models::Connection> {
+    info.connections
+        .iter()
+        .map(|c| reel_core::models::Connection {
+            uri: c.uri.clone(),
+            protocol: c.protocol.scheme().into(),
+            address: c.address.clone(),
+            port: c.port,
+            local: c.local,
+            relay: c.relay,
+            ipv6: c.ipv6,
+            fallback_for: None,
+        })
+        .collect()
+}
+
+/// True when this machine has an IPv6 loopback to test with.
+pub fn ipv6_loopback() -> bool {
+    std::net::TcpListener::bind("[::1]:0").is_ok()
 }

@@ -3,7 +3,7 @@
 use super::types::{Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer};
 use crate::error::{Error, Result};
 use crate::http::{check_status, host_of, parse_json, read_limited, HttpClient};
-use crate::models::{MediaItem, Page, Section};
+use crate::models::{MediaItem, Page, Section, ServerAction};
 use crate::token::Token;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -132,6 +132,34 @@ impl PlexServerClient {
             return Err(Error::BadResponse { host: host_of(&url), reason: "expected an image".into() });
         }
         Ok(body)
+    }
+
+    /// Tells the server about a watch-state change or a playback position.
+    pub async fn perform(&self, action: &ServerAction) -> Result<()> {
+        const LIBRARY: &str = "com.plexapp.plugins.library";
+        let path = match action {
+            ServerAction::Scrobble { rating_key } => {
+                format!("/:/scrobble?key={}&identifier={LIBRARY}", urlencode(rating_key))
+            }
+            ServerAction::Unscrobble { rating_key } => {
+                format!("/:/unscrobble?key={}&identifier={LIBRARY}", urlencode(rating_key))
+            }
+            ServerAction::Timeline { rating_key, state, time_ms, duration_ms } => format!(
+                "/:/timeline?ratingKey={}&key=%2Flibrary%2Fmetadata%2F{}&state={}&time={time_ms}&duration={duration_ms}",
+                urlencode(rating_key),
+                urlencode(rating_key),
+                urlencode(state)
+            ),
+        };
+        let url = self.url(&path)?;
+        let resp = self
+            .http
+            .send(self.http.request(Method::GET, &url, Some(&self.token), API_TIMEOUT), &url)
+            .instrument(info_span!("pms_action", host = %host_of(&url), path = %url.path()))
+            .await?;
+        let status = resp.status();
+        let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
+        check_status(status, &url, &body)
     }
 
     pub async fn on_deck(&self) -> Result<Vec<MediaItem>> {

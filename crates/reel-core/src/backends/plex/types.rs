@@ -102,6 +102,7 @@ impl From<WireConnection> for Connection {
             local: w.local,
             relay: w.relay,
             ipv6: w.ipv6,
+            fallback_for: None,
         }
     }
 }
