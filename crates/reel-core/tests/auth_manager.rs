@@ -307,3 +307,26 @@ async fn preferences_set_the_cache_lifetime_and_insecure_local_connections() {
     assert!(text.contains("[preferences]") && text.contains("allow_insecure_local = false"), "{text}");
     h.manager.remove_provider(&id).await.unwrap();
 }
+
+#[tokio::test]
+async fn the_server_list_lifetime_grows_while_nothing_changes_and_shrinks_on_network_changes() {
+    let h = Harness::start(home_topology()).await;
+    let id = signed_in(&h).await;
+    h.manager
+        .config()
+        .update(|c| {
+            c.preferences.sources_ttl_min_secs = Some(120);
+            c.preferences.sources_ttl_max_secs = Some(900);
+        })
+        .unwrap();
+    assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(300), "starts at the design note's 5 minutes");
+    h.manager.discover(&id, true).await.unwrap();
+    assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(300), "first answer: something new");
+    h.manager.discover(&id, true).await.unwrap();
+    assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(600), "same answer: ask half as often");
+    h.manager.discover(&id, true).await.unwrap();
+    assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(900), "never beyond the user's longest");
+    h.manager.note_network_change();
+    assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(120), "a new network: the shortest");
+    h.manager.remove_provider(&id).await.unwrap();
+}

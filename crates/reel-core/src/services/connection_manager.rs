@@ -158,6 +158,12 @@ impl ConnectionManager {
                         self.auth.note_request_failure(source_id, &used);
                         Some(used)
                     }
+                    // A refusal can mean the address now belongs to another server (a new DHCP lease).
+                    Err(Error::Unauthorized) if self.is_another_server(&source, &used).await => {
+                        warn!(source = %source_id, url = %used, "another server answers at this address now");
+                        self.auth.note_request_failure(source_id, &used);
+                        Some(used)
+                    }
                     Ok(v) => {
                         self.flush_soon(source_id);
                         return Ok(v);
@@ -175,6 +181,14 @@ impl ConnectionManager {
             self.flush_soon(source_id);
         }
         r
+    }
+
+    async fn is_another_server(&self, source: &Source, url: &str) -> bool {
+        let Ok(base) = url::Url::parse(url) else { return false };
+        match PlexServerClient::identity_at(self.auth.http(), &base, Duration::from_secs(5)).await {
+            Ok(id) => id.machine_identifier != source.machine_id(),
+            Err(e) => e.is_offline(),
+        }
     }
 
     /// Picks a new connection after `failed` stopped answering. Requests that

@@ -1,0 +1,265 @@
+//! Mid-session connection changes against fake-plex: a connection that dies
+//! and comes back, many requests failing at once, a server that another one
+//! replaced at the same address, actions queued while unreachable, a pin that
+//! fails, and the background re-optimiser woken by a network change. Asserts
+//! choices and the order of events and requests, not timings (the figures are
+//! in `cargo bench -p reel-core --bench connection_choice`). Needs the real
+//! keyring: run inside `scripts/with-keyring.sh`.
+
+mod common;
+use common::*;
+use fake_plex::topology::{Behaviour, Protocol};
+use reel_core::models::{ConnectionClass, ServerAction};
+use reel_core::services::connection_manager::{
+    ConnectionEvent, ConnectionManager, Delivery, ManagerPolicy, SwitchCause,
+};
+use reel_core::services::library_cache::LibraryCache;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+struct Session {
+    h: Harness,
+    source_id: String,
+    cm: Arc<ConnectionManager>,
+    events: broadcast::Receiver<ConnectionEvent>,
+}
+
+fn two_ways(local: Behaviour) -> fake_plex::topology::Topology {
+    topology(vec![server(
+        "Den",
+        true,
+        vec![conn(true, false, Protocol::Http, local), conn(false, false, Protocol::Https, Behaviour::Delay(15))],
+    )])
+}
+
+async fn session(t: fake_plex::topology::Topology, policy: ManagerPolicy, cache: Arc<LibraryCache>) -> Session {
+    let h = Harness::start(t).await;
+    let pid = h.manager.add_plex_account(&h.account_token()).await.unwrap().id().to_string();
+    let sources = h.manager.discover(&pid, true).await.unwrap().sources;
+    let source_id = sources[0].id.clone();
+    let cm = ConnectionManager::new(h.manager.clone(), cache, policy);
+    let events = cm.subscribe();
+    Session { h, source_id, cm, events }
+}
+
+impl Session {
+    fn uri(&self, i: usize) -> String {
+        self.h.fp.info().servers[0].connections[i].uri.clone()
+    }
+    fn primary(&self) -> Option<String> {
+        self.h.manager.source(&self.source_id).unwrap().connection_info.primary_url
+    }
+    fn events(&mut self) -> Vec<ConnectionEvent> {
+        let mut v = Vec::new();
+        while let Ok(e) = self.events.try_recv() {
+            v.push(e);
+        }
+        v
+    }
+    async fn next_event(&mut self) -> ConnectionEvent {
+        // A bound so a broken build fails instead of hanging; not a timing assertion.
+        tokio::time::timeout(Duration::from_secs(20), self.events.recv()).await.expect("an event").unwrap()
+    }
+    /// (listener, path) of every request after `from`.
+    fn requests(&self) -> Vec<(String, String)> {
+        self.h.fp.requests().into_iter().map(|r| (r.listener, r.path)).collect()
+    }
+    /// fake-plex re-opens a port that had refused in its own task: wait for it.
+    async fn listening(&self, i: usize) {
+        let port = self.h.fp.info().servers[0].connections[i].port;
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("port {port} never listened again");
+    }
+    async fn sections(&self) -> reel_core::Result<usize> {
+        self.cm.call(&self.source_id, |c| async move { c.sections().await.map(|s| s.len()) }).await
+    }
+    async fn done(self) {
+        let pid = self.h.manager.providers().await[0].id().to_string();
+        self.h.manager.remove_provider(&pid).await.unwrap();
+    }
+}
+
+fn no_cache() -> Arc<LibraryCache> {
+    Arc::new(LibraryCache::in_memory().unwrap())
+}
+
+#[tokio::test]
+async fn a_connection_that_dies_mid_session_fails_over_and_moves_back_when_it_returns() {
+    let mut s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
+    assert_eq!(s.primary(), Some(s.uri(0)));
+    assert_eq!(s.sections().await.unwrap(), 3);
+
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
+    s.h.fp.clear_requests();
+    assert_eq!(s.sections().await.unwrap(), 3, "answered through the other connection");
+    assert_eq!(s.primary(), Some(s.uri(1)), "the new URL is kept in config.toml");
+    let on_remote: Vec<_> = s.requests().into_iter().filter(|(l, _)| l == "Den#1").map(|(_, p)| p).collect();
+    assert_eq!(on_remote, vec!["/identity".to_string(), "/library/sections".to_string()], "probe, then retry once");
+    match &s.events()[..] {
+        [ConnectionEvent::Switched { from, to, class, cause, .. }] => {
+            assert_eq!(from.as_deref(), Some(s.uri(0).as_str()));
+            assert_eq!(to, &s.uri(1));
+            assert_eq!(*class, ConnectionClass::RemoteDirect);
+            assert_eq!(*cause, SwitchCause::Failover);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.cm.could_do_better(&s.source_id));
+
+    // Still dead: re-probing finds nothing better and stays where it works.
+    assert!(!s.cm.reoptimise(&s.source_id).await.unwrap());
+    assert_eq!(s.primary(), Some(s.uri(1)));
+
+    // Back: moves up, and tells the UI why.
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Ok);
+    s.listening(0).await;
+    assert!(s.cm.reoptimise(&s.source_id).await.unwrap());
+    assert_eq!(s.primary(), Some(s.uri(0)));
+    assert!(matches!(&s.events()[..], [ConnectionEvent::Switched { cause: SwitchCause::BetterAnswered, .. }]));
+
+    // On the best connection there is nothing to re-probe: never moves down, never probes remote.
+    s.h.fp.clear_requests();
+    assert!(!s.cm.could_do_better(&s.source_id));
+    assert!(!s.cm.reoptimise(&s.source_id).await.unwrap());
+    assert!(s.requests().iter().all(|(l, _)| l != "Den#1"), "{:?}", s.requests());
+    let text = std::fs::read_to_string(s.h.config_path()).unwrap();
+    assert!(text.contains("[runtime.connection_history."), "history kept: {text}");
+    s.done().await;
+}
+
+#[tokio::test]
+async fn requests_failing_together_share_one_selection() {
+    let s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
+    s.h.fp.clear_requests();
+    let all = futures::future::join_all((0..6).map(|_| s.sections())).await;
+    assert!(all.iter().all(|r| r.as_ref().is_ok_and(|n| *n == 3)), "{all:?}");
+    let probes = s.requests().iter().filter(|(l, p)| l == "Den#1" && p == "/identity").count();
+    assert_eq!(probes, 1, "one selection for six failed requests: {:?}", s.requests());
+    s.done().await;
+}
+
+#[tokio::test]
+async fn another_server_at_the_same_address_counts_as_the_connection_failing() {
+    let s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
+    // The LAN address now answers as a different server, refusing our token.
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::WrongIdentity);
+    assert_eq!(s.sections().await.unwrap(), 3);
+    assert_eq!(s.primary(), Some(s.uri(1)));
+    s.done().await;
+}
+
+#[tokio::test]
+async fn everything_unreachable_is_an_error_in_words_and_the_last_url_is_kept() {
+    let mut s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
+    s.h.fp.set_behaviour("Den", Some(1), Behaviour::Refuse);
+    let e = s.sections().await.unwrap_err();
+    assert!(e.to_string().starts_with("No working connection to Den"), "{e}");
+    assert!(matches!(&s.events()[..], [ConnectionEvent::Lost { .. }]));
+    assert_eq!(s.primary(), Some(s.uri(0)), "nothing better to remember");
+    s.done().await;
+}
+
+#[tokio::test]
+async fn actions_wait_in_the_outbox_on_disk_and_go_out_in_order_when_the_server_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("library.sqlite3");
+    let cache = Arc::new(LibraryCache::open(&db).unwrap().0);
+    // No pause between selections: the server comes back right after the last one failed.
+    let policy = ManagerPolicy { min_reselect_interval: Duration::ZERO, ..ManagerPolicy::default() };
+    let mut s = session(two_ways(Behaviour::Ok), policy, cache).await;
+    let machine = s.h.fp.info().servers[0].machine_identifier.clone();
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
+    s.h.fp.set_behaviour("Den", Some(1), Behaviour::Refuse);
+
+    let timeline = |t| ServerAction::Timeline {
+        rating_key: "1001".into(),
+        state: "paused".into(),
+        time_ms: t,
+        duration_ms: 7_200_000,
+    };
+    let scrobble = ServerAction::Scrobble { rating_key: "1002".into() };
+    assert_eq!(s.cm.send_action(&s.source_id, scrobble.clone()).await.unwrap(), Delivery::Queued);
+    assert_eq!(s.cm.send_action(&s.source_id, timeline(60_000)).await.unwrap(), Delivery::Queued);
+    assert_eq!(s.cm.send_action(&s.source_id, timeline(120_000)).await.unwrap(), Delivery::Queued);
+    // Kept on disk, so quitting Reel now would not lose them; positions coalesce.
+    let reopened = LibraryCache::open(&db).unwrap().0;
+    let queued: Vec<_> = reopened.queued_actions(&s.source_id).unwrap().into_iter().map(|(_, a)| a).collect();
+    assert_eq!(queued, vec![scrobble, timeline(120_000)]);
+    assert_eq!(s.h.fp.watch_state(&machine, 1002), Some((0, 0)), "nothing reached the server");
+
+    s.h.fp.set_behaviour("Den", Some(1), Behaviour::Ok);
+    s.listening(1).await;
+    s.h.fp.clear_requests();
+    assert_eq!(s.sections().await.unwrap(), 3);
+    loop {
+        if let ConnectionEvent::Delivered { count, .. } = s.next_event().await {
+            assert_eq!(count, 2);
+            break;
+        }
+    }
+    assert_eq!(s.cm.queued(&s.source_id), 0);
+    assert_eq!(s.h.fp.watch_state(&machine, 1002).map(|w| w.0), Some(1), "scrobbled once");
+    assert_eq!(s.h.fp.watch_state(&machine, 1001).map(|w| w.1), Some(120_000), "latest position only");
+    let sent: Vec<String> = s.requests().into_iter().filter(|(_, p)| p.starts_with("/:/")).map(|(_, p)| p).collect();
+    assert_eq!(sent, vec!["/:/scrobble".to_string(), "/:/timeline".to_string()], "in the order they were made");
+
+    // Reachable: sent at once.
+    let again = ServerAction::Unscrobble { rating_key: "1002".into() };
+    assert_eq!(s.cm.send_action(&s.source_id, again).await.unwrap(), Delivery::Sent);
+    assert_eq!(s.h.fp.watch_state(&machine, 1002).map(|w| w.0), Some(0));
+    s.done().await;
+}
+
+#[tokio::test]
+async fn a_failing_pin_is_reported_and_used_again_once_it_answers() {
+    let mut s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
+    s.h.manager.pin_connection(&s.source_id, Some(&s.uri(1))).await.unwrap();
+    s.h.manager.reselect(&s.source_id).await.unwrap();
+    assert_eq!(s.primary(), Some(s.uri(1)), "the pin wins over local");
+
+    s.h.fp.set_behaviour("Den", Some(1), Behaviour::Refuse);
+    assert_eq!(s.sections().await.unwrap(), 3);
+    assert_eq!(s.primary(), Some(s.uri(0)));
+    let events = s.events();
+    assert!(
+        events.iter().any(|e| matches!(e, ConnectionEvent::PinnedFailed { pinned, using, .. }
+            if pinned == &s.uri(1) && using.as_deref() == Some(s.uri(0).as_str()))),
+        "{events:?}"
+    );
+    assert!(s.h.manager.source(&s.source_id).unwrap().connection_info.pinned_failed);
+    assert!(s.cm.could_do_better(&s.source_id), "the pin is better-ranked than anything");
+
+    s.h.fp.set_behaviour("Den", Some(1), Behaviour::Ok);
+    s.listening(1).await;
+    assert!(s.cm.reoptimise(&s.source_id).await.unwrap());
+    assert_eq!(s.primary(), Some(s.uri(1)));
+    assert!(!s.h.manager.source(&s.source_id).unwrap().connection_info.pinned_failed);
+    s.done().await;
+}
+
+#[tokio::test]
+async fn the_reoptimiser_moves_up_at_once_when_the_network_changes() {
+    // Local hangs at discovery, so remote is chosen.
+    let policy = ManagerPolicy { reoptimise_first: Duration::from_secs(3600), ..ManagerPolicy::default() };
+    let mut s = session(two_ways(Behaviour::Refuse), policy, no_cache()).await;
+    assert_eq!(s.primary(), Some(s.uri(1)));
+    let task = s.cm.spawn_reoptimiser();
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Ok);
+    s.listening(0).await;
+    // With an hour's backoff only the network change can explain a move.
+    s.cm.network_changed();
+    match s.next_event().await {
+        ConnectionEvent::Switched { to, cause: SwitchCause::BetterAnswered, .. } => assert_eq!(to, s.uri(0)),
+        other => panic!("{other:?}"),
+    }
+    task.abort();
+    s.done().await;
+}
