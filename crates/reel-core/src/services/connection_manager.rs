@@ -155,13 +155,11 @@ impl ConnectionManager {
                 match op(client).await {
                     Err(e) if e.is_offline() => {
                         warn!(source = %source_id, url = %used, "connection stopped answering: {e}");
-                        self.auth.note_request_failure(source_id, &used);
                         Some(used)
                     }
                     // A refusal can mean the address now belongs to another server (a new DHCP lease).
                     Err(Error::Unauthorized) if self.is_another_server(&source, &used).await => {
                         warn!(source = %source_id, url = %used, "another server answers at this address now");
-                        self.auth.note_request_failure(source_id, &used);
                         Some(used)
                     }
                     Ok(v) => {
@@ -174,8 +172,12 @@ impl ConnectionManager {
             Err(Error::NoConnection { .. }) => None,
             Err(e) => return Err(e),
         };
-        let source = self.failover(source_id, first.as_deref(), started).await?;
-        let client = self.auth.server_client(&source).await?;
+        let source = self.failover(source_id, first.as_deref(), started).await;
+        // Counted after the new connection is found: writing settings is not on the way to the answer.
+        if let Some(failed) = &first {
+            self.auth.note_request_failure(source_id, failed);
+        }
+        let client = self.auth.server_client(&source?).await?;
         let r = op(client).await;
         if r.is_ok() {
             self.flush_soon(source_id);

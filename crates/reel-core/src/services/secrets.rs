@@ -4,6 +4,8 @@
 
 use crate::error::{Error, Result};
 use crate::token::Token;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 pub const SERVICE: &str = "dev.arsfeld.Reel";
 /// Where Reel before 0.3 kept tokens, for migration.
@@ -12,6 +14,10 @@ pub const LEGACY_SERVICE: &str = "reel";
 #[derive(Debug, Clone)]
 pub struct SecretStore {
     service: String,
+    /// Secrets this process already read or wrote: a keyring lookup is a
+    /// D-Bus round trip, too slow for every request to a server. Only found
+    /// secrets are kept, so one another process adds is still seen.
+    known: Arc<Mutex<HashMap<String, Token>>>,
 }
 
 impl Default for SecretStore {
@@ -30,7 +36,7 @@ fn map_err(e: keyring::Error) -> Error {
 
 impl SecretStore {
     pub fn new() -> Self {
-        Self { service: SERVICE.into() }
+        Self { service: SERVICE.into(), known: Arc::default() }
     }
 
     pub fn key(provider_id: &str, field: &str) -> String {
@@ -61,13 +67,27 @@ impl SecretStore {
         Ok(r.map(Token::new))
     }
 
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, Token>> {
+        self.known.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub async fn get(&self, account: &str) -> Result<Option<Token>> {
-        Self::get_in(&self.service, account).await
+        if let Some(t) = self.known().get(account) {
+            return Ok(Some(t.clone()));
+        }
+        let found = Self::get_in(&self.service, account).await?;
+        if let Some(t) = &found {
+            self.known().insert(account.to_string(), t.clone());
+        }
+        Ok(found)
     }
 
     pub async fn set(&self, account: &str, secret: &Token) -> Result<()> {
         let s = secret.expose().to_string();
-        Self::run(self.service.clone(), account.into(), move |e| e.set_password(&s)).await
+        self.known().remove(account);
+        Self::run(self.service.clone(), account.into(), move |e| e.set_password(&s)).await?;
+        self.known().insert(account.to_string(), secret.clone());
+        Ok(())
     }
 
     pub async fn delete_in(service: &str, account: &str) -> Result<()> {
@@ -79,6 +99,7 @@ impl SecretStore {
     }
 
     pub async fn delete(&self, account: &str) -> Result<()> {
+        self.known().remove(account);
         Self::delete_in(&self.service, account).await
     }
 }
