@@ -11,11 +11,12 @@ use crate::ui::item_page::{ItemMsg, ItemOutput, ItemPage};
 use crate::ui::library_view::{LibraryMsg, LibraryOutput, LibraryView};
 use crate::ui::preferences::{PreferencesDialog, PrefsMsg, PrefsOutput};
 use crate::ui::server_page::{ServerMsg, ServerOutput, ServerPage};
-use crate::ui::sidebar::{ServerEntry, Sidebar, SidebarMsg, SidebarOutput};
+use crate::ui::sidebar::{class_name, ServerEntry, Sidebar, SidebarMsg, SidebarOutput};
 use crate::ui::sign_in_dialog::{SignInDialog, SignInMsg, SignInOutput};
 use chrono::{DateTime, Local};
 use reel_core::models::{AuthProvider, MediaItem, Section, Source};
 use reel_core::services::auth_manager::{Discovery, Origin};
+use reel_core::services::connection_manager::{ConnectionEvent, SwitchCause};
 use reel_core::services::library_sync::sync_sections;
 use reel_core::Token;
 use relm4::adw::prelude::*;
@@ -81,6 +82,8 @@ pub enum AppMsg {
     ShowPreferences,
     PreferencesChanged,
     Toast(String),
+    Connection(ConnectionEvent),
+    NetworkChanged { available: bool },
 }
 
 fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
@@ -116,6 +119,7 @@ impl SimpleComponent for App {
         let item_page = ItemPage::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
             ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
             ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+            ItemOutput::Toast(t) => AppMsg::Toast(t),
         });
 
         let server_page = ServerPage::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
@@ -278,6 +282,13 @@ impl SimpleComponent for App {
         for n in model.core.notices.clone() {
             model.toast(&n);
         }
+        {
+            let s = sender.input_sender().clone();
+            model.core.on_connection_event(move |e| s.emit(AppMsg::Connection(e)));
+            let s = sender.clone();
+            gio::NetworkMonitor::default()
+                .connect_network_changed(move |_, available| s.input(AppMsg::NetworkChanged { available }));
+        }
         model.start(&sender);
         ComponentParts { model, widgets: () }
     }
@@ -433,6 +444,14 @@ impl SimpleComponent for App {
             }
             AppMsg::PreferencesChanged => self.show_sidebar(),
             AppMsg::Toast(t) => self.toast(&t),
+            AppMsg::Connection(e) => self.connection_event(e),
+            AppMsg::NetworkChanged { available } => {
+                // Better connections get re-probed at once; offline servers get another try.
+                self.core.connections.network_changed();
+                if available {
+                    sender.input(AppMsg::Reconnect);
+                }
+            }
         }
     }
 }
@@ -567,11 +586,11 @@ impl App {
         self.core.spawn(
             async move {
                 let source = if reprobe { core.manager.reselect(&source.id).await.unwrap_or(source) } else { source };
-                let r = async {
-                    let client = core.manager.server_client(&source).await?;
-                    sync_sections(&client, &core.cache, &source.id).await
-                }
-                .await;
+                let (cache, id) = (&core.cache, &source.id);
+                let r =
+                    core.connections.call(id, |client| async move { sync_sections(&client, cache, id).await }).await;
+                // The call may have moved the server to another connection.
+                let source = core.manager.source(&source.id).unwrap_or(source);
                 (source, r)
             },
             move |(source, r): (Source, reel_core::Result<Vec<Section>>)| {
@@ -580,6 +599,46 @@ impl App {
                 s.input(AppMsg::ServerChecked { source, result: r.map_err(Failure::from) });
             },
         );
+    }
+
+    fn connection_event(&mut self, e: ConnectionEvent) {
+        let name_of = |app: &Self, id: &str| app.servers.get(id).map(|e| e.source.name.clone()).unwrap_or_default();
+        match e {
+            ConnectionEvent::Switched { source_id, class, from_class, cause, .. } => {
+                if let (Some(source), Some(entry)) =
+                    (self.core.manager.source(&source_id), self.servers.get_mut(&source_id))
+                {
+                    entry.source = source;
+                }
+                if cause == SwitchCause::Failover {
+                    let name = name_of(self, &source_id);
+                    let text = match from_class {
+                        Some(from) => i18n_f(
+                            "The {} connection to {} stopped answering; Reel switched to {}",
+                            &[&class_name(from).to_lowercase(), &name, &class_name(class).to_lowercase()],
+                        ),
+                        None => i18n_f("Reconnected to {} ({})", &[&name, &class_name(class).to_lowercase()]),
+                    };
+                    self.toast(&text);
+                }
+                self.mark(&source_id, None);
+                self.server_page.emit(ServerMsg::Refreshed);
+            }
+            ConnectionEvent::Lost { source_id, error } => {
+                self.mark(&source_id, Some(Failure { message: error, offline: true }));
+            }
+            ConnectionEvent::PinnedFailed { source_id, .. } => {
+                let name = name_of(self, &source_id);
+                self.toast(&i18n_f(
+                    "The connection you chose for {} does not answer; Reel uses another until it does",
+                    &[&name],
+                ));
+            }
+            ConnectionEvent::Delivered { source_id, count } => {
+                let name = name_of(self, &source_id);
+                self.toast(&i18n_f("Sent {} saved changes to {}", &[&count.to_string(), &name]));
+            }
+        }
     }
 
     /// Records whether a server answered, and keeps the banner in step.

@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use reel_core::config::LoadNotice;
 use reel_core::services::auth_manager::AuthManager;
+use reel_core::services::connection_manager::{ConnectionEvent, ConnectionManager, ManagerPolicy};
 use reel_core::services::library_cache::LibraryCache;
 use reel_core::services::posters::PosterCache;
 use std::future::Future;
@@ -13,6 +14,8 @@ use std::sync::Arc;
 pub struct CoreHandle {
     runtime: Arc<tokio::runtime::Runtime>,
     pub manager: Arc<AuthManager>,
+    /// Every request to a server goes through here, so a dead connection is replaced mid-session.
+    pub connections: Arc<ConnectionManager>,
     pub cache: Arc<LibraryCache>,
     pub posters: PosterCache,
     /// Said once, at start, to the user (a damaged settings file, say).
@@ -57,10 +60,18 @@ impl CoreHandle {
                 LibraryCache::in_memory().context("cannot create even an in-memory library cache")?
             }
         };
+        let manager = Arc::new(manager);
+        let cache = Arc::new(cache);
+        let connections = ConnectionManager::new(manager.clone(), cache.clone(), ManagerPolicy::default());
+        {
+            let _guard = runtime.enter();
+            connections.spawn_reoptimiser();
+        }
         Ok(Self {
             runtime: Arc::new(runtime),
-            manager: Arc::new(manager),
-            cache: Arc::new(cache),
+            manager,
+            connections,
+            cache,
             posters: PosterCache::new(reel_core::services::posters::default_dir()),
             notices,
         })
@@ -73,8 +84,26 @@ impl CoreHandle {
         if let Some(b) = self.posters.cached(&source.id, thumb, POSTER_W, POSTER_H) {
             return Some(b);
         }
-        let client = self.manager.server_client(source).await.ok()?;
-        self.posters.get(&client, &source.id, thumb, POSTER_W, POSTER_H).await.ok()
+        let posters = &self.posters;
+        self.connections
+            .call(&source.id, |client| async move { posters.get(&client, &source.id, thumb, POSTER_W, POSTER_H).await })
+            .await
+            .ok()
+    }
+
+    /// Hands every connection change (failover, moving up, lost, pin failed,
+    /// queued actions sent) to `f`, for as long as the app runs.
+    pub fn on_connection_event(&self, f: impl Fn(ConnectionEvent) + Send + 'static) {
+        let mut rx = self.connections.subscribe();
+        self.runtime.spawn(async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) => f(e),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => break,
+                }
+            }
+        });
     }
 
     /// Runs `work` on the core runtime and hands its result to `done` (which

@@ -3,7 +3,7 @@
 //! screen is read through the accessibility tree (AT-SPI), as a screen reader
 //! would; screenshots of each step go to test-artifacts/.
 
-use fake_plex::topology::Topology;
+use fake_plex::topology::{Behaviour, Topology};
 use fake_plex::{FakePlex, Options};
 use reel_core::backends::plex::PlexServerClient;
 use reel_core::http::{ClientIdentity, HttpClient};
@@ -138,7 +138,7 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         ("REEL_EXTRA_CA_FILE".to_string(), ca.display().to_string()),
     ];
     // What a person would expect to find: the first show, its first season's first episode.
-    let (show, episode) = rt.block_on(async {
+    let (show, episode, episode_key) = rt.block_on(async {
         let http = HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(fp.ca_pem().as_bytes())).unwrap();
         let living = &info.servers[0];
         let c =
@@ -146,8 +146,10 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         let show = c.items("2", 0, 1).await.unwrap().items.remove(0);
         let season = c.children(&show.rating_key).await.unwrap().remove(0);
         let episode = c.children(&season.rating_key).await.unwrap().remove(0);
-        (show.title, episode.title)
+        assert!(!episode.watched(), "the journey below starts from an unwatched episode");
+        (show.title, episode.title, episode.rating_key.parse::<u64>().unwrap())
     });
+    let living_id = info.servers[0].machine_identifier.clone();
 
     let x = Xvfb::start();
     {
@@ -175,6 +177,13 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         click(&x, &format!("1. {episode}"));
         expect_on_screen(&[&episode, &show]);
         screenshot(&x, "app-05-episode.png");
+        // Watched and back: each reaches the server.
+        click(&x, "Mark as Watched");
+        expect_on_screen(&["Mark as Unwatched"]);
+        assert_eq!(fp.watch_state(&living_id, episode_key).map(|w| w.0), Some(1));
+        click(&x, "Mark as Unwatched");
+        expect_on_screen(&["Mark as Watched"]);
+        assert_eq!(fp.watch_state(&living_id, episode_key).map(|w| w.0), Some(0));
 
         // The server page: every connection, the one in use; pin the remote one, then back to automatic.
         let local = info.servers[0].connections[0].uri.clone();
@@ -194,6 +203,13 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         expect_on_screen(&["!Music on Living Room", "Movies on Living Room"]);
         screenshot(&x, "app-07-preferences.png");
         key(&x, "Escape");
+
+        // Mid-session the LAN connection dies: the next request fails over to remote and the sidebar says so.
+        expect_on_screen(&["Living Room, Local · "]);
+        fp.set_behaviour("Living Room", Some(0), Behaviour::Refuse);
+        click(&x, "Movies on Living Room");
+        expect_on_screen(&["Living Room, Remote · ", "Library items"]);
+        screenshot(&x, "app-08-failover-to-remote.png");
     }
 
     // plex.tv and every server gone: the same items, from the library cache, and a banner.
@@ -205,12 +221,27 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         click(&x, &show);
         click(&x, "1. Season 1");
         expect_on_screen(&[&format!("1. {episode}"), "offline since"]);
-        screenshot(&x, "app-08-offline-from-cache.png");
+        screenshot(&x, "app-09-offline-from-cache.png");
+        // Marked watched while offline: shown at once, kept for the server.
+        click(&x, &format!("1. {episode}"));
+        click(&x, "Mark as Watched");
+        expect_on_screen(&["Mark as Unwatched", "offline since"]);
 
-        // The servers come back (same ports, same tokens): the banner goes by itself.
+        // The servers come back (same ports, same tokens): the banner goes by itself,
+        // and the change made offline reaches the server.
         let back = rt.block_on(FakePlex::start_with(topology, with_ca(&opts, &ca))).unwrap();
-        expect_on_screen(&["!offline since", &format!("1. {episode}")]);
-        screenshot(&x, "app-09-back-online.png");
+        assert_eq!(back.watch_state(&living_id, episode_key).map(|w| w.0), Some(0), "a fresh server");
+        expect_on_screen(&["!offline since", &episode]);
+        screenshot(&x, "app-10-back-online.png");
+        let mut delivered = false;
+        for _ in 0..60 {
+            if back.watch_state(&living_id, episode_key).map(|w| w.0) == Some(1) {
+                delivered = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        assert!(delivered, "the watched state queued offline was sent once the server was back");
         drop(back);
     }
     // No GLib/GTK/Adwaita criticals from the app. One is known and not ours:

@@ -5,7 +5,8 @@
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::{gettext, i18n_f};
 use crate::ui::poster::{placeholder_icon, texture};
-use reel_core::models::{MediaItem, Source};
+use reel_core::models::{MediaItem, ServerAction, Source};
+use reel_core::services::connection_manager::Delivery;
 use reel_core::services::library_sync::sync_children;
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -27,6 +28,7 @@ struct Ui {
     children_title: gtk::Label,
     list: gtk::ListBox,
     note: gtk::Label,
+    watched: gtk::Button,
 }
 
 #[derive(Debug)]
@@ -36,12 +38,15 @@ pub enum ItemMsg {
     Synced { generation: u64, result: Result<Vec<MediaItem>, Failure> },
     Poster { generation: u64, bytes: Vec<u8> },
     Activated(i32),
+    ToggleWatched,
+    WatchedSaved { rating_key: String, watched: bool, result: Result<Delivery, String> },
 }
 
 #[derive(Debug)]
 pub enum ItemOutput {
     Open { source: Source, item: MediaItem },
     Reached { source_id: String, result: Result<(), Failure> },
+    Toast(String),
 }
 
 pub fn duration(ms: i64) -> String {
@@ -115,6 +120,14 @@ impl SimpleComponent for ItemPage {
         text.append(&title);
         text.append(&meta);
         text.append(&summary);
+        let watched = gtk::Button::with_label(&gettext("Mark as Watched"));
+        watched.set_halign(gtk::Align::Start);
+        watched.set_margin_top(8);
+        {
+            let s = sender.clone();
+            watched.connect_clicked(move |_| s.input(ItemMsg::ToggleWatched));
+        }
+        text.append(&watched);
         header.append(&text);
         page.append(&header);
         let children_title = gtk::Label::new(None);
@@ -140,7 +153,7 @@ impl SimpleComponent for ItemPage {
             current: None,
             children: Vec::new(),
             generation: 0,
-            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note },
+            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note, watched },
         };
         ComponentParts { model, widgets: () }
     }
@@ -184,6 +197,47 @@ impl SimpleComponent for ItemPage {
                 }
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
+            ItemMsg::ToggleWatched => {
+                let Some((source, item)) = self.current.clone() else { return };
+                let watched = !item.watched();
+                let action = if watched {
+                    ServerAction::Scrobble { rating_key: item.rating_key.clone() }
+                } else {
+                    ServerAction::Unscrobble { rating_key: item.rating_key.clone() }
+                };
+                self.ui.watched.set_sensitive(false);
+                let (core, s, rating_key) = (self.core.clone(), sender.clone(), item.rating_key.clone());
+                self.core.spawn(
+                    async move { core.connections.send_action(&source.id, action).await.map_err(|e| e.to_string()) },
+                    move |result| s.input(ItemMsg::WatchedSaved { rating_key, watched, result }),
+                );
+            }
+            ItemMsg::WatchedSaved { rating_key, watched, result } => {
+                self.ui.watched.set_sensitive(true);
+                let Some((source, item)) = self.current.as_mut().filter(|(_, i)| i.rating_key == rating_key) else {
+                    return;
+                };
+                match result {
+                    Ok(delivery) => {
+                        // Shown (and cached) at once; a queued change is the user's intent, not lost.
+                        item.view_count = i64::from(watched);
+                        item.view_offset_ms = 0;
+                        let _ = self.core.cache.update_item(&source.id, item);
+                        if delivery == Delivery::Queued {
+                            let _ = sender.output(ItemOutput::Toast(i18n_f(
+                                "{} cannot be reached; the change is saved and will be sent when it can",
+                                &[&source.name],
+                            )));
+                        }
+                        let item = item.clone();
+                        self.show_header(&item);
+                    }
+                    Err(e) => {
+                        let _ =
+                            sender.output(ItemOutput::Toast(i18n_f("Could not change the watched state: {}", &[&e])));
+                    }
+                }
+            }
             ItemMsg::Activated(i) => {
                 let (Some((source, _)), Some(child)) =
                     (self.current.as_ref(), usize::try_from(i).ok().and_then(|i| self.children.get(i)))
@@ -213,7 +267,7 @@ impl ItemPage {
             meta.push(duration(d));
         }
         if item.watched() {
-            meta.push("Watched".into());
+            meta.push(gettext("Watched"));
         } else if item.view_offset_ms > 0 {
             meta.push(i18n_f(
                 "{} left",
@@ -222,6 +276,12 @@ impl ItemPage {
         }
         self.ui.meta.set_text(&meta.join(" · "));
         self.ui.summary.set_text(item.summary.as_deref().unwrap_or(""));
+        self.ui.watched.set_visible(item.kind.can_be_watched());
+        self.ui.watched.set_label(&if item.watched() {
+            gettext("Mark as Unwatched")
+        } else {
+            gettext("Mark as Watched")
+        });
         self.ui.poster.set_paintable(None::<&relm4::gtk::gdk::Texture>);
         self.ui.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
     }
@@ -280,8 +340,9 @@ impl ItemPage {
         let (core, src, key, s) = (self.core.clone(), source.clone(), item.rating_key.clone(), sender.clone());
         self.core.spawn(
             async move {
-                let client = core.manager.server_client(&src).await?;
-                sync_children(&client, &core.cache, &src.id, &key).await
+                let cache = &core.cache;
+                let (id, key) = (&src.id, &key);
+                core.connections.call(id, |client| async move { sync_children(&client, cache, id, key).await }).await
             },
             move |r| s.input(ItemMsg::Synced { generation, result: r.map_err(Failure::from) }),
         );

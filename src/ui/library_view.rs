@@ -353,11 +353,15 @@ impl LibraryView {
         let (s, s2) = (sender.clone(), sender.clone());
         self.core.spawn(
             async move {
-                let client = core.manager.server_client(&source).await?;
-                sync_section(&client, &core.cache, &source.id, &section.key, PAGE_SIZE, |done, total| {
-                    s.input(LibraryMsg::Progress { generation, done, total })
-                })
-                .await
+                let (cache, id, key, s) = (&core.cache, &source.id, &section.key, &s);
+                // A sync cut off by a dying connection starts over on the new one: it is idempotent.
+                let sync = |client| async move {
+                    sync_section(&client, cache, id, key, PAGE_SIZE, |done, total| {
+                        s.input(LibraryMsg::Progress { generation, done, total })
+                    })
+                    .await
+                };
+                core.connections.call(id, sync).await
             },
             move |r| s2.input(LibraryMsg::Synced { generation, result: r.map_err(Failure::from) }),
         );

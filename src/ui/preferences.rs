@@ -1,4 +1,4 @@
-//! Preferences: how long the server list counts as fresh, insecure local
+//! Preferences: how long the server list counts as fresh (and the bounds it adapts within), insecure local
 //! connections, and which libraries show in the sidebar. Saved at once.
 
 use crate::core_handle::CoreHandle;
@@ -17,9 +17,17 @@ pub struct PreferencesDialog {
 #[derive(Debug)]
 pub enum PrefsMsg {
     Show(Vec<(Source, Vec<Section>)>),
-    Ttl(u64),
+    Ttl(TtlBound, u64),
     Insecure(bool),
     Visible { id: String, visible: bool },
+}
+
+/// Which of the server list's lifetimes a spin button sets.
+#[derive(Debug, Clone, Copy)]
+pub enum TtlBound {
+    Start,
+    Min,
+    Max,
 }
 
 #[derive(Debug)]
@@ -43,22 +51,45 @@ impl SimpleComponent for PreferencesDialog {
         let prefs = core.manager.config().get().preferences;
         let general =
             adw::PreferencesPage::builder().title(gettext("General")).icon_name("preferences-system-symbolic").build();
-        let servers = adw::PreferencesGroup::builder().title(gettext("Servers")).build();
-        let ttl_row = adw::ActionRow::builder()
-            .title(gettext("Refresh the Server List After"))
-            .subtitle(gettext("Minutes before Reel asks plex.tv again which servers you have"))
+        let servers = adw::PreferencesGroup::builder()
+            .title(gettext("Servers"))
+            .description(gettext(
+                "Reel asks plex.tv less often while nothing changes and sooner after failures, within these bounds.",
+            ))
             .build();
-        let ttl = gtk::SpinButton::with_range(1.0, 240.0, 1.0);
-        ttl.set_valign(gtk::Align::Center);
-        ttl.set_value((core.manager.sources_ttl().as_secs() / 60).max(1) as f64);
-        ttl.update_property(&[gtk::accessible::Property::Label("Minutes before the server list is refreshed")]);
-        ttl_row.add_suffix(&ttl);
-        ttl_row.set_activatable_widget(Some(&ttl));
-        {
+        let (min, start, max) = prefs.sources_ttl_bounds();
+        let rows = [
+            (
+                TtlBound::Start,
+                gettext("Refresh the Server List After"),
+                gettext("Minutes before Reel first asks plex.tv again which servers you have"),
+                start,
+            ),
+            (
+                TtlBound::Min,
+                gettext("Refresh at Most Every"),
+                gettext("After failures or a network change Reel asks sooner, but not more often than this"),
+                min,
+            ),
+            (
+                TtlBound::Max,
+                gettext("Refresh at Least Every"),
+                gettext("While nothing changes Reel asks less often, but never less than this"),
+                max,
+            ),
+        ];
+        for (bound, title, subtitle, secs) in rows {
+            let row = adw::ActionRow::builder().title(title.as_str()).subtitle(subtitle.as_str()).build();
+            let spin = gtk::SpinButton::with_range(1.0, 1440.0, 1.0);
+            spin.set_valign(gtk::Align::Center);
+            spin.set_value((secs / 60).max(1) as f64);
+            spin.update_property(&[gtk::accessible::Property::Label(&format!("{title} (minutes)"))]);
+            row.add_suffix(&spin);
+            row.set_activatable_widget(Some(&spin));
             let s = sender.clone();
-            ttl.connect_value_changed(move |b| s.input(PrefsMsg::Ttl(b.value() as u64 * 60)));
+            spin.connect_value_changed(move |b| s.input(PrefsMsg::Ttl(bound, b.value() as u64 * 60)));
+            servers.add(&row);
         }
-        servers.add(&ttl_row);
         let insecure_row = adw::ActionRow::builder()
             .title(gettext("Allow Insecure Local Connections"))
             .subtitle(gettext("Plain http to servers on your own network. Never used for remote connections."))
@@ -91,7 +122,14 @@ impl SimpleComponent for PreferencesDialog {
                 self.window.present();
                 return;
             }
-            PrefsMsg::Ttl(secs) => self.core.manager.config().update(|c| c.preferences.sources_ttl_secs = Some(secs)),
+            PrefsMsg::Ttl(bound, secs) => self.core.manager.config().update(|c| {
+                let p = &mut c.preferences;
+                match bound {
+                    TtlBound::Start => p.sources_ttl_secs = Some(secs),
+                    TtlBound::Min => p.sources_ttl_min_secs = Some(secs),
+                    TtlBound::Max => p.sources_ttl_max_secs = Some(secs),
+                }
+            }),
             PrefsMsg::Insecure(on) => {
                 self.core.manager.config().update(|c| c.preferences.allow_insecure_local = Some(on))
             }

@@ -3,8 +3,9 @@
 
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::{gettext, i18n_f};
+use crate::ui::sidebar::class_name;
 use reel_core::models::{ProbeOutcome, Source};
-use reel_core::services::connection::describe;
+use reel_core::services::connection::{candidates, describe};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
@@ -30,6 +31,8 @@ pub enum ServerMsg {
     Pin(Option<String>),
     Probe,
     Updated(Result<Source, Failure>),
+    /// The core moved the server to another connection: show what is in use now.
+    Refreshed,
 }
 
 #[derive(Debug)]
@@ -118,6 +121,13 @@ impl SimpleComponent for ServerPage {
                     s.input(ServerMsg::Updated(r.map_err(Failure::from)))
                 });
             }
+            ServerMsg::Refreshed => {
+                let Some(id) = self.source.as_ref().map(|s| s.id.clone()) else { return };
+                if let Some(source) = self.core.manager.source(&id) {
+                    self.render(&source, &sender);
+                    self.source = Some(source);
+                }
+            }
             ServerMsg::Updated(r) => {
                 self.ui.busy.stop();
                 match r {
@@ -126,9 +136,9 @@ impl SimpleComponent for ServerPage {
                             self.core.manager.config().get().runtime.pinned_connections.get(&source.id).cloned();
                         if let Some(p) = &self.pinned {
                             if source.connection_info.primary_url.as_deref() != Some(p.as_str()) {
-                                let _ = sender.output(ServerOutput::Toast(format!(
-                                    "Your pinned connection to {} did not answer; Reel chose another until it does.",
-                                    source.name
+                                let _ = sender.output(ServerOutput::Toast(i18n_f(
+                                    "The connection you chose for {} does not answer; Reel uses another until it does",
+                                    &[&source.name],
                                 )));
                             }
                         }
@@ -157,8 +167,14 @@ impl ServerPage {
         self.ui.summary.set_title(&source.name);
         let state = if ci.is_online { gettext("Online") } else { gettext("Offline") };
         let url = ci.primary_url.as_deref().unwrap_or("no address");
-        let why = ci.reason.as_deref().unwrap_or("");
-        self.ui.summary.set_description(Some(&i18n_f("{} · using {}\n{}", &[&state, url, why])));
+        let mut why = ci.reason.clone().unwrap_or_default();
+        if ci.pinned_failed {
+            why = format!(
+                "{}\n{why}",
+                gettext("Your pinned connection does not answer; Reel will go back to it once it does.")
+            );
+        }
+        self.ui.summary.set_description(Some(&i18n_f("{} · using {}\n{}", &[&state, url, &why])));
 
         self.ui.auto.set_subtitle(if self.pinned.is_none() {
             "In use: Reel picks the best connection that works"
@@ -167,13 +183,19 @@ impl ServerPage {
         });
         self.ui.group.add(&self.ui.auto);
         let probes = &ci.probes;
-        for conn in &ci.connections {
+        for conn in &candidates(&ci.connections) {
             let probe = probes.iter().find(|p| p.uri == conn.uri);
             let row = adw::ActionRow::builder()
                 .title(gtk::glib::markup_escape_text(&conn.uri).as_str())
                 .activatable(true)
                 .build();
-            let mut parts = vec![conn.class().label().to_string()];
+            let mut parts = vec![class_name(conn.class()).to_lowercase()];
+            if conn.ipv6 {
+                parts.push("IPv6".into());
+            }
+            if let Some(of) = &conn.fallback_for {
+                parts.push(i18n_f("plain http to the address of {}", &[of]));
+            }
             match probe {
                 Some(p) => {
                     parts.push(describe(&p.outcome));
@@ -181,16 +203,16 @@ impl ServerPage {
                         parts.push(format!("{ms:.0} ms"));
                     }
                 }
-                None => parts.push("not tested yet".into()),
+                None => parts.push(gettext("not tested yet")),
             }
             let chosen = ci.primary_url.as_deref() == Some(conn.uri.as_str());
             let pinned = self.pinned.as_deref() == Some(conn.uri.as_str());
             if chosen {
-                parts.push("in use".into());
+                parts.push(gettext("in use"));
                 row.add_suffix(&gtk::Image::from_icon_name("object-select-symbolic"));
             }
             if pinned {
-                parts.push("pinned".into());
+                parts.push(gettext("pinned"));
                 row.add_prefix(&gtk::Image::from_icon_name("view-pin-symbolic"));
             }
             let subtitle = parts.join(" · ");

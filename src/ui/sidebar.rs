@@ -54,6 +54,15 @@ pub enum SidebarOutput {
     ServerSelected { source_id: String },
 }
 
+/// The connection class in the user's words.
+pub fn class_name(class: ConnectionClass) -> String {
+    match class {
+        ConnectionClass::LocalDirect | ConnectionClass::Local => gettext("Local"),
+        ConnectionClass::RemoteDirect => gettext("Remote"),
+        ConnectionClass::Relay => gettext("Relay"),
+    }
+}
+
 /// "remote · 42 ms", "relay", "offline".
 pub fn connection_summary(entry: &ServerEntry) -> String {
     if let Some(since) = entry.offline_since {
@@ -61,22 +70,18 @@ pub fn connection_summary(entry: &ServerEntry) -> String {
     }
     let ci = &entry.source.connection_info;
     if !ci.is_online {
-        return "Offline".into();
+        return gettext("Offline");
     }
     let chosen = ci.probes.iter().find(|p| p.chosen);
     match chosen {
         Some(p) => {
-            let class = match p.class {
-                ConnectionClass::LocalDirect | ConnectionClass::Local => &gettext("Local"),
-                ConnectionClass::RemoteDirect => &gettext("Remote"),
-                ConnectionClass::Relay => &gettext("Relay"),
-            };
+            let class = class_name(p.class);
             match p.latency_ms {
                 Some(ms) => format!("{class} · {ms:.0} ms"),
-                None => class.into(),
+                None => class,
             }
         }
-        None => "Online".into(),
+        None => gettext("Online"),
     }
 }
 

@@ -38,7 +38,7 @@ impl Error {
     /// True when the failure is about reaching a host, not about what it said:
     /// cached data should be used and the user told they are offline.
     pub fn is_offline(&self) -> bool {
-        matches!(self, Error::Offline { .. })
+        matches!(self, Error::Offline { .. } | Error::NoConnection { .. })
     }
 }
 

@@ -48,6 +48,10 @@ impl ItemKind {
             Self::Other => return None,
         })
     }
+    /// Things one watches to the end, so they can be marked watched or not.
+    pub fn can_be_watched(self) -> bool {
+        matches!(self, Self::Movie | Self::Episode)
+    }
     pub fn has_children(self) -> bool {
         matches!(self, Self::Show | Self::Season | Self::Artist | Self::Album)
     }

@@ -32,26 +32,17 @@ pub enum ConnectionEvent {
     Switched {
         source_id: String,
         from: Option<String>,
+        from_class: Option<ConnectionClass>,
         to: String,
         class: ConnectionClass,
         cause: SwitchCause,
     },
     /// No connection of the server answers.
-    Lost {
-        source_id: String,
-        error: String,
-    },
+    Lost { source_id: String, error: String },
     /// The user's pinned connection did not answer; Reel chose automatically.
-    PinnedFailed {
-        source_id: String,
-        pinned: String,
-        using: Option<String>,
-    },
+    PinnedFailed { source_id: String, pinned: String, using: Option<String> },
     /// Actions that had waited in the outbox reached the server.
-    Delivered {
-        source_id: String,
-        count: usize,
-    },
+    Delivered { source_id: String, count: usize },
 }
 
 /// What became of an action.
@@ -232,12 +223,11 @@ impl ConnectionManager {
             let from = b.primary_url.clone().filter(|_| b.is_online);
             if a.primary_url != from || cause == SwitchCause::Failover {
                 if let Some(to) = a.primary_url.clone() {
-                    let class = candidates(&a.connections)
-                        .iter()
-                        .find(|c| c.uri == to)
-                        .map(|c| c.class())
-                        .unwrap_or(ConnectionClass::RemoteDirect);
-                    self.emit(ConnectionEvent::Switched { source_id: id.clone(), from, to, class, cause });
+                    let all = candidates(&a.connections);
+                    let class_of = |u: &str| all.iter().find(|c| c.uri == u).map(|c| c.class());
+                    let class = class_of(&to).unwrap_or(ConnectionClass::RemoteDirect);
+                    let from_class = from.as_deref().and_then(class_of);
+                    self.emit(ConnectionEvent::Switched { source_id: id.clone(), from, from_class, to, class, cause });
                 }
             }
         } else if b.is_online || cause == SwitchCause::Failover {

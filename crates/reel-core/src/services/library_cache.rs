@@ -307,6 +307,18 @@ impl LibraryCache {
         .map(|o| o.and_then(|t| DateTime::parse_from_rfc3339(&t).ok().map(|t| t.with_timezone(&Utc))))
     }
 
+    /// Replaces what is known of one item (its watched state changed, say), wherever it is listed.
+    pub fn update_item(&self, source_id: &str, item: &MediaItem) -> Result<bool> {
+        let json = serde_json::to_string(item).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.with(|c| {
+            c.execute(
+                "UPDATE items SET json = ?3 WHERE source_id = ?1 AND rating_key = ?2",
+                params![source_id, item.rating_key, json],
+            )
+        })
+        .map(|n| n > 0)
+    }
+
     /// Keeps an action for a server until it can be delivered; a newer
     /// action with the same coalescing key replaces the older one.
     pub fn queue_action(&self, source_id: &str, action: &ServerAction) -> Result<i64> {
