@@ -7,6 +7,7 @@
 use crate::build_info;
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::{gettext, i18n_f};
+use crate::ui::home_page::{HomeMsg, HomeOutput, HomePage};
 use crate::ui::item_page::{ItemMsg, ItemOutput, ItemPage};
 use crate::ui::library_view::{LibraryMsg, LibraryOutput, LibraryView};
 use crate::ui::preferences::{PreferencesDialog, PrefsMsg, PrefsOutput};
@@ -35,6 +36,7 @@ pub struct App {
     sidebar: Controller<Sidebar>,
     library: Controller<LibraryView>,
     item_page: Controller<ItemPage>,
+    home: Controller<HomePage>,
     server_page: Controller<ServerPage>,
     preferences: Controller<PreferencesDialog>,
     history: Vec<Nav>,
@@ -43,6 +45,7 @@ pub struct App {
 
 #[derive(Debug, Clone)]
 pub enum Nav {
+    Home,
     Server { source: Source },
     Library { source: Source, section: Section },
     Item { source: Source, item: MediaItem },
@@ -55,6 +58,10 @@ struct Ui {
     content_title: adw::WindowTitle,
     content_stack: gtk::Stack,
     back: gtk::Button,
+    leaflet: adw::Leaflet,
+    side_header: adw::HeaderBar,
+    side_box: gtk::Box,
+    content_box: gtk::Box,
     banner: gtk::Revealer,
     banner_label: gtk::Label,
     menu_button: gtk::MenuButton,
@@ -65,15 +72,29 @@ pub enum AppMsg {
     ShowSignIn,
     TokenObtained(Token),
     AccountAdded(Result<AuthProvider, String>),
-    Discovered { provider_id: String, result: Result<Discovery, String> },
-    ServerChecked { source: Source, result: Result<Vec<Section>, Failure> },
-    Reached { source_id: String, result: Result<(), Failure> },
+    Discovered {
+        provider_id: String,
+        result: Result<Discovery, String>,
+    },
+    ServerChecked {
+        source: Source,
+        result: Result<Vec<Section>, Failure>,
+    },
+    Reached {
+        source_id: String,
+        result: Result<(), Failure>,
+    },
     SourceChanged(Source),
     Refresh,
     Reconnect,
     Open(Nav),
-    OpenLibrary { source_id: String, section: Section },
-    OpenServer { source_id: String },
+    OpenLibrary {
+        source_id: String,
+        section: Section,
+    },
+    OpenServer {
+        source_id: String,
+    },
     Back,
     Search,
     ConfirmSignOut,
@@ -83,7 +104,11 @@ pub enum AppMsg {
     PreferencesChanged,
     Toast(String),
     Connection(ConnectionEvent),
-    NetworkChanged { available: bool },
+    /// The leaflet folded or unfolded, or moved between sidebar and content.
+    LayoutChanged,
+    NetworkChanged {
+        available: bool,
+    },
 }
 
 fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
@@ -109,6 +134,7 @@ impl SimpleComponent for App {
             },
         );
         let sidebar = Sidebar::builder().launch(()).forward(sender.input_sender(), |o| match o {
+            SidebarOutput::HomeSelected => AppMsg::Open(Nav::Home),
             SidebarOutput::LibrarySelected { source_id, section } => AppMsg::OpenLibrary { source_id, section },
             SidebarOutput::ServerSelected { source_id } => AppMsg::OpenServer { source_id },
         });
@@ -122,6 +148,10 @@ impl SimpleComponent for App {
             ItemOutput::Toast(t) => AppMsg::Toast(t),
         });
 
+        let home = HomePage::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
+            HomeOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+            HomeOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+        });
         let server_page = ServerPage::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
             ServerOutput::Changed(source) => AppMsg::SourceChanged(source),
             ServerOutput::Toast(t) => AppMsg::Toast(t),
@@ -225,6 +255,7 @@ impl SimpleComponent for App {
         let content_stack = gtk::Stack::new();
         content_stack.set_vexpand(true);
         content_stack.add_named(&choose, Some("choose"));
+        content_stack.add_named(home.widget(), Some("home"));
         content_stack.add_named(library.widget(), Some("library"));
         content_stack.add_named(item_page.widget(), Some("item"));
         content_stack.add_named(server_page.widget(), Some("server"));
@@ -234,11 +265,20 @@ impl SimpleComponent for App {
         content_box.append(&banner);
         content_box.append(&content_stack);
 
+        // Narrow windows fold the sidebar away; Back (and a swipe) brings it back.
         let leaflet = adw::Leaflet::new();
+        leaflet.set_can_navigate_back(true);
         leaflet.append(&side_box);
-        leaflet.append(&gtk::Separator::new(gtk::Orientation::Vertical));
+        let separator = leaflet.append(&gtk::Separator::new(gtk::Orientation::Vertical));
+        separator.set_navigatable(false);
         leaflet.append(&content_box);
         leaflet.set_visible_child(&content_box);
+        {
+            let s = sender.clone();
+            leaflet.connect_folded_notify(move |_| s.input(AppMsg::LayoutChanged));
+            let s = sender.clone();
+            leaflet.connect_visible_child_notify(move |_| s.input(AppMsg::LayoutChanged));
+        }
 
         let stack = gtk::Stack::new();
         stack.add_named(&welcome_box, Some("welcome"));
@@ -264,6 +304,7 @@ impl SimpleComponent for App {
             sidebar,
             library,
             item_page,
+            home,
             server_page,
             preferences,
             history: Vec::new(),
@@ -274,6 +315,10 @@ impl SimpleComponent for App {
                 content_title,
                 content_stack,
                 back,
+                leaflet,
+                side_header,
+                side_box,
+                content_box,
                 banner,
                 banner_label,
                 menu_button,
@@ -309,6 +354,9 @@ impl SimpleComponent for App {
             AppMsg::AccountAdded(Ok(p)) => {
                 self.toast(&i18n_f("Signed in as {}", &[&p.display_name()]));
                 self.show_browse();
+                if self.history.is_empty() {
+                    self.open(Nav::Home);
+                }
                 self.discover(&sender, p.id().to_string(), true);
             }
             AppMsg::AccountAdded(Err(e)) => self.toast(&e),
@@ -325,6 +373,9 @@ impl SimpleComponent for App {
                         self.add_server(&sender, source);
                     }
                     self.show_sidebar();
+                    if matches!(self.history.last(), Some(Nav::Home)) {
+                        self.show(Nav::Home);
+                    }
                 }
                 Err(e) => self.toast(&e),
             },
@@ -394,8 +445,11 @@ impl SimpleComponent for App {
                     if let Some(nav) = self.history.last().cloned() {
                         self.show(nav);
                     }
+                } else if self.ui.leaflet.is_folded() {
+                    self.ui.leaflet.set_visible_child(&self.ui.side_box);
                 }
             }
+            AppMsg::LayoutChanged => self.update_back(),
             AppMsg::Search => {
                 if matches!(self.history.last(), Some(Nav::Library { .. })) {
                     self.library.emit(LibraryMsg::ToggleSearch);
@@ -406,7 +460,7 @@ impl SimpleComponent for App {
                 self.servers.retain(|_, e| e.source.auth_provider_id.as_deref() != Some(id.as_str()));
                 self.history.clear();
                 self.ui.content_stack.set_visible_child_name("choose");
-                self.ui.back.set_visible(false);
+                self.update_back();
                 self.show_sidebar();
                 self.update_banner();
                 if self.provider_ids().is_empty() {
@@ -553,6 +607,9 @@ impl App {
                 sender.input(AppMsg::OpenLibrary { source_id, section });
             }
             return;
+        }
+        if self.history.is_empty() {
+            self.open(Nav::Home);
         }
         for id in ids {
             self.discover(sender, id, false);
@@ -705,16 +762,36 @@ impl App {
 
     /// Shows `nav`; a library or server starts a new history, items stack up.
     fn open(&mut self, nav: Nav) {
-        if matches!(nav, Nav::Library { .. } | Nav::Server { .. }) {
+        if matches!(nav, Nav::Home | Nav::Library { .. } | Nav::Server { .. }) {
             self.history.clear();
         }
         self.history.push(nav.clone());
         self.show(nav);
     }
 
+    /// Back is there when there is somewhere to go back to: an earlier page,
+    /// or the folded-away sidebar.
+    fn update_back(&self) {
+        let folded = self.ui.leaflet.is_folded();
+        let on_content = self.ui.leaflet.visible_child().as_ref() == Some(self.ui.content_box.upcast_ref());
+        self.ui.back.set_visible(self.history.len() > 1 || (folded && on_content));
+        // Folded, the sidebar is a page of its own and needs the window's close button.
+        self.ui.side_header.set_show_end_title_buttons(folded);
+    }
+
     fn show(&self, nav: Nav) {
-        self.ui.back.set_visible(self.history.len() > 1);
+        if self.ui.leaflet.is_folded() {
+            self.ui.leaflet.set_visible_child(&self.ui.content_box);
+        }
+        self.update_back();
         match nav {
+            Nav::Home => {
+                self.ui.content_title.set_title(&gettext("Home"));
+                self.ui.content_title.set_subtitle("");
+                self.ui.content_stack.set_visible_child_name("home");
+                let sources: Vec<Source> = self.servers.values().map(|e| e.source.clone()).collect();
+                self.home.emit(HomeMsg::Show(sources));
+            }
             Nav::Server { source } => {
                 self.ui.content_title.set_title(&source.name);
                 self.ui.content_title.set_subtitle("Connections");

@@ -101,6 +101,14 @@ fn key(x: &Xvfb, keys: &str) {
     assert!(ok.is_ok_and(|s| s.success()), "xdotool key {keys}");
 }
 
+fn resize(x: &Xvfb, w: u32, h: u32) {
+    let ok = Command::new("xdotool")
+        .args(["search", "--name", "^Reel$", "windowsize", "%@", &w.to_string(), &h.to_string()])
+        .env("DISPLAY", &x.display)
+        .status();
+    assert!(ok.is_ok_and(|s| s.success()), "xdotool windowsize");
+}
+
 fn screenshot(x: &Xvfb, name: &str) {
     let path = artifacts().join(name);
     let ok = Command::new("import").args(["-display", &x.display, "-window", "root"]).arg(&path).status();
@@ -165,7 +173,9 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         // The person signs in at plex.tv in their browser; fake-plex's admin call stands in for that.
         assert!(fp.approve_pin(&pins[0].1));
         expect_on_screen(&["Living Room", "Friend's Server", "Movies on Living Room", "TV Shows on Friend's Server"]);
-        screenshot(&x, "app-03-signed-in.png");
+        // Home: what is being watched and what is new, from every server's hubs.
+        expect_on_screen(&["Continue Watching", "On Deck", "Recently Added Movies", "part-way through"]);
+        screenshot(&x, "app-03-signed-in-home.png");
 
         click(&x, "Movies on Living Room");
         expect_on_screen(&["Library items", "The "]);
@@ -210,6 +220,14 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         click(&x, "Movies on Living Room");
         expect_on_screen(&["Living Room, Remote · ", "Library items"]);
         screenshot(&x, "app-08-failover-to-remote.png");
+
+        // A narrow window folds the sidebar away: Back shows it again, a library opens the content.
+        expect_on_screen(&["!Back"]);
+        resize(&x, 460, 700);
+        click(&x, "Back");
+        click(&x, "TV Shows on Living Room");
+        expect_on_screen(&["Back", &show]);
+        screenshot(&x, "app-08b-narrow-window.png");
     }
 
     // plex.tv and every server gone: the same items, from the library cache, and a banner.

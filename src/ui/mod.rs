@@ -1,3 +1,4 @@
+pub mod home_page;
 pub mod item_page;
 pub mod library_view;
 pub mod poster;

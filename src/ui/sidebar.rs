@@ -37,6 +37,7 @@ struct Row {
 
 /// One row as it should be.
 enum Spec {
+    Home,
     Header { name: String, summary: String },
     Library { source_id: String, section: Section, server: String },
     Note { text: String },
@@ -50,6 +51,7 @@ pub enum SidebarMsg {
 
 #[derive(Debug)]
 pub enum SidebarOutput {
+    HomeSelected,
     LibrarySelected { source_id: String, section: Section },
     ServerSelected { source_id: String },
 }
@@ -114,7 +116,9 @@ impl SimpleComponent for Sidebar {
             }
             SidebarMsg::Activated(i) => {
                 let Some(row) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) else { return };
-                if let Some((source_id, section)) = row.target.clone() {
+                if row.key == "home" {
+                    let _ = sender.output(SidebarOutput::HomeSelected);
+                } else if let Some((source_id, section)) = row.target.clone() {
                     let _ = sender.output(SidebarOutput::LibrarySelected { source_id, section });
                 }
             }
@@ -125,6 +129,9 @@ impl SimpleComponent for Sidebar {
 impl Sidebar {
     fn specs(&self, servers: &[ServerEntry]) -> Vec<(String, Spec)> {
         let mut out = Vec::new();
+        if !servers.is_empty() {
+            out.push(("home".to_string(), Spec::Home));
+        }
         for entry in servers {
             let id = &entry.source.id;
             let summary = match &entry.sections {
@@ -196,6 +203,16 @@ impl Sidebar {
 
 fn build(key: String, spec: &Spec) -> Row {
     let mut row = match spec {
+        Spec::Home => {
+            let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+            b.append(&gtk::Image::from_icon_name("go-home-symbolic"));
+            let l = gtk::Label::new(Some(&gettext("Home")));
+            l.set_xalign(0.0);
+            b.append(&l);
+            let widget = gtk::ListBoxRow::builder().child(&b).build();
+            widget.update_property(&[gtk::accessible::Property::Label(&gettext("Home"))]);
+            Row { key, widget, primary: l, secondary: None, target: None, button: None }
+        }
         Spec::Header { .. } => {
             let b = gtk::Box::new(gtk::Orientation::Vertical, 2);
             b.set_margin_top(12);
@@ -272,5 +289,6 @@ fn update(row: &mut Row, spec: &Spec) {
             row.target = Some((source_id.clone(), section.clone()));
         }
         Spec::Note { text } => set(&row.primary, text),
+        Spec::Home => {}
     }
 }

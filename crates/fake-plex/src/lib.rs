@@ -162,12 +162,14 @@ impl FakePlex {
                 });
                 listeners.push((servers.len(), index, addr, listener));
             }
+            let generated = library::Library::generate(&spec.library);
+            let watch = library::initial_watch(&spec.library, &generated);
             servers.push(Arc::new(ServerState {
                 spec: spec.clone(),
                 machine_id,
                 access_token: spec.access_token.clone().unwrap_or_else(state::random_token),
-                library: library::Library::generate(&spec.library),
-                watch: Mutex::new(HashMap::new()),
+                library: generated,
+                watch: Mutex::new(watch),
                 connections: conns,
             }));
         }

@@ -329,6 +329,26 @@ impl Library {
     }
 }
 
+/// Watch state to start with (`LibrarySpec::watching`): rating key → (views, offset ms).
+pub fn initial_watch(spec: &LibrarySpec, lib: &Library) -> std::collections::HashMap<u64, (u32, u64)> {
+    let mut watch = std::collections::HashMap::new();
+    if spec.watching == 0 {
+        return watch;
+    }
+    let movies = lib.items.iter().filter(|i| i.kind == Kind::Movie).take(spec.watching);
+    for m in movies {
+        watch.insert(m.rating_key, (0, m.duration_ms / 3));
+    }
+    let last_show = lib.sections.iter().filter(|s| s.kind == Kind::Show).flat_map(|s| s.roots.iter()).last();
+    if let Some(&show) = last_show {
+        let first_episode = lib.items[show].children.first().and_then(|&se| lib.items[se].children.first());
+        if let Some(&ep) = first_episode {
+            watch.insert(lib.items[ep].rating_key, (1, 0));
+        }
+    }
+    watch
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,6 +364,7 @@ mod tests {
             albums_per_artist: 2,
             tracks_per_album: 5,
             seed: 1,
+            watching: 0,
         };
         let lib = Library::generate(&spec);
         assert_eq!(lib.sections.len(), 3);

@@ -253,11 +253,25 @@ async fn children(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderM
 }
 
 /// Items in progress, then each started show's next unwatched episode.
+/// Part-way through, then next up: what Plex's Continue Watching merges.
 fn continue_items(p: &Pms) -> Vec<usize> {
     let lib = &p.server.library;
     let watch = p.server.watch.lock().map(|w| w.clone()).unwrap_or_default();
     let mut out: Vec<usize> =
         (0..lib.items.len()).filter(|&i| watch.get(&lib.items[i].rating_key).is_some_and(|w| w.1 > 0)).collect();
+    for next in next_up(p) {
+        if !out.contains(&next) {
+            out.push(next);
+        }
+    }
+    out
+}
+
+/// The next unwatched episode of every show someone has started: On Deck.
+fn next_up(p: &Pms) -> Vec<usize> {
+    let lib = &p.server.library;
+    let watch = p.server.watch.lock().map(|w| w.clone()).unwrap_or_default();
+    let mut out = Vec::new();
     for s in lib.sections.iter().filter(|s| s.kind == Kind::Show) {
         for &show in &s.roots {
             let eps: Vec<usize> =
@@ -309,6 +323,7 @@ async fn hubs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -
     };
     let list = vec![
         hub("home.continue", "Continue Watching", "mixed", continue_items(&p)),
+        hub("home.ondeck", "On Deck", "episode", next_up(&p)),
         hub("home.movies.recent", "Recently Added Movies", "movie", recent(&p, Kind::Movie, 12)),
         hub("home.television.recent", "Recently Added TV", "episode", recent(&p, Kind::Episode, 12)),
         hub("home.music.recent", "Recently Added Music", "album", recent(&p, Kind::Album, 12)),

@@ -99,6 +99,10 @@ pub struct LibrarySpec {
     /// Seed for generated titles, years and summaries.
     #[serde(default)]
     pub seed: u64,
+    /// Someone has been watching: this many movies are part-way through and
+    /// the last show's first episode is watched, so home hubs have something.
+    #[serde(default)]
+    pub watching: usize,
 }
 
 fn d_movies() -> usize {
@@ -134,6 +138,7 @@ impl Default for LibrarySpec {
             albums_per_artist: d_albums(),
             tracks_per_album: d_tracks(),
             seed: 0,
+            watching: 0,
         }
     }
 }
@@ -228,7 +233,7 @@ impl Topology {
     /// The demo account: one owned server reachable three ways and one shared
     /// server, so anyone can try the app without a Plex account.
     pub fn demo(items: Option<usize>) -> Self {
-        let library = items.map(LibrarySpec::sized).unwrap_or_default();
+        let library = LibrarySpec { watching: 2, ..items.map(LibrarySpec::sized).unwrap_or_default() };
         Topology {
             account: AccountSpec::default(),
             pin_lifetime_secs: default_pin_lifetime(),

@@ -134,3 +134,24 @@ fn offline_since_is_the_first_failure_and_clears_on_return() {
     assert_eq!(cache.set_online("s", true).unwrap(), None);
     assert!(cache.set_online("s", false).unwrap().unwrap() > first);
 }
+
+#[tokio::test]
+async fn home_hubs_are_kept_in_order_and_read_back_without_the_server() {
+    let mut den = server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
+    den.library.watching = 2;
+    let fp = fake_plex::FakePlex::start(topology(vec![den])).await.unwrap();
+    let info = fp.info().servers[0].clone();
+    let client =
+        PlexServerClient::new(http_for(&fp), &info.connections[0].uri, Token::new(info.access_token.clone())).unwrap();
+    let cache = LibraryCache::in_memory().unwrap();
+    let hubs = reel_core::services::library_sync::sync_hubs(&client, &cache, "den").await.unwrap();
+    let ids: Vec<&str> = hubs.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(&ids[..2], ["home.continue", "home.ondeck"], "{ids:?}");
+    assert!(ids[2..].iter().all(|id| id.ends_with(".recent")), "{ids:?}");
+    let resume: Vec<_> = hubs[0].items.iter().filter(|i| i.view_offset_ms > 0).collect();
+    assert_eq!(resume.len(), 2, "the two movies part-way through");
+    assert_eq!(hubs[1].items.len(), 1, "the next episode of the show being watched");
+    assert_eq!(hubs[1].items[0].kind, ItemKind::Episode);
+    drop(fp);
+    assert_eq!(cache.hubs("den").unwrap(), hubs, "the same, with the server gone");
+}

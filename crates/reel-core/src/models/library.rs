@@ -93,3 +93,24 @@ pub struct Page<T> {
     pub total: usize,
     pub items: Vec<T>,
 }
+
+/// A home-screen row: Continue Watching, On Deck, Recently Added…
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hub {
+    /// Plex's `hubIdentifier` (`home.continue`, `home.ondeck`, `home.movies.recent`…).
+    pub id: String,
+    pub title: String,
+    pub items: Vec<MediaItem>,
+}
+
+impl Hub {
+    /// Where the home view puts it: resuming first, then next up, then what is new; None for other hubs.
+    pub fn home_rank(&self) -> Option<u8> {
+        match self.id.as_str() {
+            "home.continue" => Some(0),
+            "home.ondeck" => Some(1),
+            id if id.ends_with(".recent") || id == "home.recentlyadded" => Some(2),
+            _ => None,
+        }
+    }
+}

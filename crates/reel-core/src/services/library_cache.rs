@@ -4,7 +4,7 @@
 //! aside and rebuilt, never a reason not to start.
 
 use crate::error::{Error, Result};
-use crate::models::{MediaItem, Page, Section, ServerAction};
+use crate::models::{Hub, MediaItem, Page, Section, ServerAction};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS section_sync (
     generation INTEGER NOT NULL, synced_at TEXT NOT NULL, PRIMARY KEY (source_id, section_key));
 CREATE TABLE IF NOT EXISTS server_state (
     source_id TEXT PRIMARY KEY, offline_since TEXT, last_seen TEXT);
+CREATE TABLE IF NOT EXISTS hubs (
+    source_id TEXT NOT NULL, position INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (source_id, position));
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, coalesce_key TEXT,
     json TEXT NOT NULL, queued_at TEXT NOT NULL);
@@ -307,6 +309,35 @@ impl LibraryCache {
         .map(|o| o.and_then(|t| DateTime::parse_from_rfc3339(&t).ok().map(|t| t.with_timezone(&Utc))))
     }
 
+    /// A server's home hubs, replacing what was kept before.
+    pub fn put_hubs(&self, source_id: &str, hubs: &[Hub]) -> Result<()> {
+        let rows: Vec<String> = hubs
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute("DELETE FROM hubs WHERE source_id = ?1", [source_id])?;
+            for (i, json) in rows.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO hubs (source_id, position, json) VALUES (?1, ?2, ?3)",
+                    params![source_id, i as i64, json],
+                )?;
+            }
+            tx.commit()
+        })
+    }
+
+    pub fn hubs(&self, source_id: &str) -> Result<Vec<Hub>> {
+        let rows = self.with(|c| {
+            let mut st = c.prepare("SELECT json FROM hubs WHERE source_id = ?1 ORDER BY position")?;
+            let rows = st.query_map([source_id], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok(rows.iter().filter_map(|j| serde_json::from_str(j).ok()).collect())
+    }
+
     /// Replaces what is known of one item (its watched state changed, say), wherever it is listed.
     pub fn update_item(&self, source_id: &str, item: &MediaItem) -> Result<bool> {
         let json = serde_json::to_string(item).map_err(|e| Error::Invalid(e.to_string()))?;
@@ -357,7 +388,7 @@ impl LibraryCache {
     /// Everything about a server goes (its account was removed).
     pub fn forget_source(&self, source_id: &str) -> Result<()> {
         self.with(|c| {
-            for table in ["sections", "items", "section_sync", "server_state", "outbox"] {
+            for table in ["sections", "items", "section_sync", "server_state", "outbox", "hubs"] {
                 c.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
             }
             Ok(())

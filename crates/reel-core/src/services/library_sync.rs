@@ -3,7 +3,7 @@
 
 use crate::backends::plex::PlexServerClient;
 use crate::error::Result;
-use crate::models::Section;
+use crate::models::{Hub, Section};
 use crate::services::library_cache::LibraryCache;
 use tracing::{info_span, Instrument};
 
@@ -14,6 +14,14 @@ pub async fn sync_sections(client: &PlexServerClient, cache: &LibraryCache, sour
     let sections = client.sections().await?;
     cache.put_sections(source_id, &sections)?;
     Ok(sections)
+}
+
+/// Fetches a server's home hubs (those the home view shows) and stores them.
+pub async fn sync_hubs(client: &PlexServerClient, cache: &LibraryCache, source_id: &str) -> Result<Vec<Hub>> {
+    let mut hubs: Vec<Hub> = client.hubs().await?.into_iter().filter(|h| h.home_rank().is_some()).collect();
+    hubs.sort_by_key(|h| h.home_rank());
+    cache.put_hubs(source_id, &hubs)?;
+    Ok(hubs)
 }
 
 /// Fetches a whole section page by page; `progress(done, total)` after each

@@ -33,6 +33,7 @@ pub fn server(name: &str, owned: bool, connections: Vec<ConnectionSpec>) -> Serv
             albums_per_artist: 1,
             tracks_per_album: 3,
             seed: 3,
+            watching: 0,
         },
         connections,
     }

@@ -1,6 +1,7 @@
 //! Plex's JSON as sent on the wire. Lenient on purpose: real servers send ids
 //! as strings or numbers and booleans as true/1/"1", and fields come and go.
 
+pub use crate::models::Hub;
 use crate::models::{Connection, ItemKind, MediaItem, Section};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -256,14 +257,6 @@ pub struct WireHub {
     pub kind: String,
     #[serde(rename = "Metadata", default)]
     pub metadata: Vec<WireItem>,
-}
-
-/// A home-screen row: Continue Watching, Recently Added…
-#[derive(Debug, Clone, serde::Serialize, Deserialize, PartialEq)]
-pub struct Hub {
-    pub id: String,
-    pub title: String,
-    pub items: Vec<MediaItem>,
 }
 
 impl From<WireHub> for Hub {
