@@ -131,6 +131,7 @@ impl SimpleComponent for App {
             sender.input_sender(),
             |o| match o {
                 SignInOutput::SignedIn(t) => AppMsg::TokenObtained(t),
+                SignInOutput::ServerAdded(p) => AppMsg::AccountAdded(Ok(p)),
             },
         );
         let sidebar = Sidebar::builder().launch(()).forward(sender.input_sender(), |o| match o {
@@ -141,6 +142,7 @@ impl SimpleComponent for App {
         let library = LibraryView::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
             LibraryOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
             LibraryOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+            LibraryOutput::Toast(t) => AppMsg::Toast(t),
         });
         let item_page = ItemPage::builder().launch(core.clone()).forward(sender.input_sender(), |o| match o {
             ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),

@@ -279,3 +279,92 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
     }
     drop(rt);
 }
+
+fn type_text(x: &Xvfb, text: &str) {
+    let ok = Command::new("xdotool").args(["type", "--delay", "2", text]).env("DISPLAY", &x.display).status();
+    assert!(ok.is_ok_and(|s| s.success()), "xdotool type");
+}
+
+/// No GLib/GTK/Adwaita criticals from the app except GTK 4.8's AT-SPI one
+/// (a NULL object path when a tree walk meets widgets being added).
+fn assert_no_criticals(log: &str) {
+    let text = std::fs::read_to_string(artifacts().join(log)).unwrap_or_default();
+    let ours: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.contains("CRITICAL")
+                && !l.contains("g_variant_is_object_path")
+                && !l.contains("g_variant_new_object_path")
+        })
+        .collect();
+    assert!(ours.is_empty(), "{log} has criticals:\n{}", ours.join("\n"));
+}
+
+#[test]
+fn sign_in_by_server_address_then_odd_data_a_500_and_a_hang() {
+    use fake_plex::topology::{ConnectionSpec, LibrarySpec, ServerSpec};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let attic = ServerSpec {
+        name: "Attic".into(),
+        machine_identifier: None,
+        owned: true,
+        https_required: false,
+        access_token: None,
+        provides: "server".into(),
+        library: LibrarySpec { movies: 12, shows: 1, artists: 0, odd: true, ..LibrarySpec::default() },
+        connections: vec![ConnectionSpec { local: true, ..Default::default() }],
+    };
+    let topology = Topology { account: Default::default(), servers: vec![attic], pin_lifetime_secs: 900 };
+    let fp = rt.block_on(FakePlex::start(topology)).unwrap();
+    let info = fp.info().clone();
+    // No plex.tv at all: the person has only the server's address and a token.
+    fp.set_behaviour("plextv", None, Behaviour::Refuse);
+    let env = vec![("REEL_PLEX_TV_URL".to_string(), info.plex_tv_url.clone())];
+    let home = tempfile::tempdir().unwrap();
+    let url = info.servers[0].connections[0].uri.clone();
+    // Named as the server calls itself.
+    let host = "Attic";
+
+    let x = Xvfb::start();
+    let _reel = launch(&x, &env, home.path(), "app-20.log");
+    expect_on_screen(&["Welcome to Reel"]);
+    click(&x, "Sign in to Plex");
+    click(&x, "Use a Server Address Instead");
+    click(&x, "Server address, like http://192.168.1.10:32400");
+    type_text(&x, &url);
+    click(&x, "Plex token");
+    type_text(&x, "wrong-token");
+    click(&x, "Connect to this server");
+    expect_on_screen(&["did not accept this token"]);
+    screenshot(&x, "app-20-server-address-wrong-token.png");
+    click(&x, "Plex token");
+    key(&x, "ctrl+a");
+    type_text(&x, &info.servers[0].access_token);
+    click(&x, "Connect to this server");
+    expect_on_screen(&[&format!("Movies on {host}"), &format!("Empty Shelf on {host}")]);
+    screenshot(&x, "app-21-signed-in-by-address.png");
+
+    // Very long titles in several scripts, no year, no poster: the grid shows them all.
+    click(&x, &format!("Movies on {host}"));
+    expect_on_screen(&["Library items", "長いタイトル"]);
+    screenshot(&x, "app-22-odd-titles.png");
+    click(&x, &format!("Empty Shelf on {host}"));
+    expect_on_screen(&["This library is empty."]);
+
+    // The server answers 500: what was saved stays on screen, and the user is told what failed.
+    fp.set_behaviour("Attic", Some(0), Behaviour::Error500);
+    click(&x, &format!("Movies on {host}"));
+    expect_on_screen(&["Could not update Movies", "HTTP 500", "Library items"]);
+    screenshot(&x, "app-23-server-error-500.png");
+
+    // The server hangs: the window keeps working (Preferences opens) while it waits.
+    fp.set_behaviour("Attic", Some(0), Behaviour::Hang);
+    click(&x, &format!("TV Shows on {host}"));
+    key(&x, "ctrl+comma");
+    expect_on_screen(&["Refresh the Server List After"]);
+    screenshot(&x, "app-24-responsive-while-server-hangs.png");
+    key(&x, "Escape");
+    drop(_reel);
+    assert_no_criticals("app-20.log");
+    drop(rt);
+}

@@ -3,7 +3,7 @@
 //! in the background with visible progress; posters load lazily.
 
 use crate::core_handle::{CoreHandle, Failure};
-use crate::i18n::gettext;
+use crate::i18n::{gettext, i18n_f};
 use crate::ui::poster::{placeholder_icon, texture};
 use reel_core::models::{MediaItem, Page, Section, Source};
 use reel_core::services::library_sync::{sync_section, PAGE_SIZE};
@@ -148,6 +148,7 @@ pub enum LibraryMsg {
 pub enum LibraryOutput {
     Open { source: Source, item: MediaItem },
     Reached { source_id: String, result: Result<(), Failure> },
+    Toast(String),
 }
 
 impl SimpleComponent for LibraryView {
@@ -276,7 +277,7 @@ impl SimpleComponent for LibraryView {
                     Ok(0) => {
                         self.grid.clear();
                         self.ui.status.set_icon_name(Some("folder-symbolic"));
-                        self.ui.status.set_title("Nothing Here Yet");
+                        self.ui.status.set_title(&gettext("Nothing Here Yet"));
                         self.ui.status.set_description(Some(gettext("This library is empty.").as_str()));
                         self.ui.stack.set_visible_child_name("status");
                     }
@@ -287,9 +288,17 @@ impl SimpleComponent for LibraryView {
                         } else {
                             "dialog-warning-symbolic"
                         }));
-                        self.ui.status.set_title("This library is not available");
+                        self.ui.status.set_title(&gettext("This library is not available"));
                         self.ui.status.set_description(Some(&f.message));
                         self.ui.stack.set_visible_child_name("status");
+                    }
+                    // Offline is the banner's news; anything else the user hears here.
+                    Err(f) if !f.offline => {
+                        let title = self.current.borrow().as_ref().map(|(_, s)| s.title.clone()).unwrap_or_default();
+                        let _ = sender.output(LibraryOutput::Toast(i18n_f(
+                            "Could not update {}: {}. Showing what Reel saved.",
+                            &[&title, &f.message],
+                        )));
                     }
                     Err(_) => {}
                 }

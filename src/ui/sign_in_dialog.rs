@@ -1,9 +1,11 @@
 //! The sign-in dialog: Plex's PIN flow. Shows the code, opens plex.tv in the
 //! browser, polls until the account is linked; Cancel really stops polling.
+//! Or, for people without plex.tv access, one server's address and token.
 
 use crate::core_handle::CoreHandle;
 use crate::i18n::gettext;
 use reel_core::backends::plex::SignInPin;
+use reel_core::models::AuthProvider;
 use reel_core::Token;
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -22,6 +24,12 @@ struct Ui {
     stack: gtk::Stack,
     code: gtk::Label,
     error: adw::StatusPage,
+    switch: gtk::Button,
+    address: adw::EntryRow,
+    token: adw::PasswordEntryRow,
+    connect: gtk::Button,
+    server_error: gtk::Label,
+    server_spinner: gtk::Spinner,
 }
 
 #[derive(Debug)]
@@ -32,11 +40,17 @@ pub enum SignInMsg {
     OpenBrowser,
     CopyCode,
     Cancel,
+    /// Between the PIN flow and the server address form.
+    SwitchMethod,
+    ConnectServer,
+    ServerAdded(Result<AuthProvider, String>),
 }
 
 #[derive(Debug)]
 pub enum SignInOutput {
     SignedIn(Token),
+    /// A server added by address and token (already stored).
+    ServerAdded(AuthProvider),
 }
 
 fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
@@ -101,11 +115,11 @@ impl SimpleComponent for SignInDialog {
         code.set_wrap_mode(gtk::pango::WrapMode::Char);
         labelled(&code, &gettext("Sign-in code"));
         waiting.append(&code);
-        let copy = gtk::Button::with_label("Copy Code");
+        let copy = gtk::Button::with_label(&gettext("Copy Code"));
         copy.set_halign(gtk::Align::Center);
         labelled(&copy, &gettext("Copy the sign-in code"));
         waiting.append(&copy);
-        let open = gtk::Button::with_label("Open Sign-in Page");
+        let open = gtk::Button::with_label(&gettext("Open Sign-in Page"));
         open.add_css_class("suggested-action");
         open.add_css_class("pill");
         open.set_halign(gtk::Align::Center);
@@ -130,7 +144,7 @@ impl SimpleComponent for SignInDialog {
             .icon_name("dialog-warning-symbolic")
             .title(gettext("Sign-in did not finish"))
             .build();
-        let retry = gtk::Button::with_label("Try Again");
+        let retry = gtk::Button::with_label(&gettext("Try Again"));
         retry.add_css_class("pill");
         retry.add_css_class("suggested-action");
         retry.set_halign(gtk::Align::Center);
@@ -142,9 +156,66 @@ impl SimpleComponent for SignInDialog {
             retry.connect_clicked(move |_| s.input(SignInMsg::Start));
         }
 
+        // A server by address and token.
+        let server = gtk::Box::new(gtk::Orientation::Vertical, 12);
+        server.set_valign(gtk::Align::Center);
+        server.set_margin_start(24);
+        server.set_margin_end(24);
+        let hint = gtk::Label::new(Some(
+            gettext("Connect to one server directly. Its token is kept in your keyring and sent only to this address.")
+                .as_str(),
+        ));
+        hint.set_wrap(true);
+        hint.set_justify(gtk::Justification::Center);
+        server.append(&hint);
+        let form = gtk::ListBox::new();
+        form.add_css_class("boxed-list");
+        form.set_selection_mode(gtk::SelectionMode::None);
+        let address = adw::EntryRow::builder().title(gettext("Server Address")).build();
+        address.set_text("");
+        labelled(&address, &gettext("Server address, like http://192.168.1.10:32400"));
+        let token = adw::PasswordEntryRow::builder().title(gettext("Token")).build();
+        labelled(&token, &gettext("Plex token"));
+        form.append(&address);
+        form.append(&token);
+        server.append(&form);
+        let server_error = gtk::Label::new(None);
+        server_error.set_wrap(true);
+        server_error.add_css_class("error");
+        server_error.set_visible(false);
+        server_error.set_accessible_role(gtk::AccessibleRole::Alert);
+        server.append(&server_error);
+        let connect_row = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+        connect_row.set_halign(gtk::Align::Center);
+        let server_spinner = gtk::Spinner::new();
+        connect_row.append(&server_spinner);
+        let connect = gtk::Button::with_label(&gettext("Connect"));
+        connect.add_css_class("suggested-action");
+        connect.add_css_class("pill");
+        labelled(&connect, &gettext("Connect to this server"));
+        connect_row.append(&connect);
+        server.append(&connect_row);
+        stack.add_named(&server, Some("server"));
+        {
+            let s = sender.clone();
+            connect.connect_clicked(move |_| s.input(SignInMsg::ConnectServer));
+            let s = sender.clone();
+            token.connect_entry_activated(move |_| s.input(SignInMsg::ConnectServer));
+        }
+
+        let switch = gtk::Button::with_label(&gettext("Use a Server Address Instead"));
+        switch.add_css_class("flat");
+        switch.set_halign(gtk::Align::Center);
+        switch.set_margin_bottom(12);
+        {
+            let s = sender.clone();
+            switch.connect_clicked(move |_| s.input(SignInMsg::SwitchMethod));
+        }
+
         let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
         content.append(&header);
         content.append(&stack);
+        content.append(&switch);
         root.set_content(Some(&content));
         {
             let s = sender.clone();
@@ -154,7 +225,23 @@ impl SimpleComponent for SignInDialog {
             });
         }
 
-        let model = SignInDialog { core, pin: None, work: None, ui: Ui { window: root.clone(), stack, code, error } };
+        let model = SignInDialog {
+            core,
+            pin: None,
+            work: None,
+            ui: Ui {
+                window: root.clone(),
+                stack,
+                code,
+                error,
+                switch,
+                address,
+                token,
+                connect,
+                server_error,
+                server_spinner,
+            },
+        };
         ComponentParts { model, widgets: () }
     }
 
@@ -162,6 +249,7 @@ impl SimpleComponent for SignInDialog {
         match msg {
             SignInMsg::Start => {
                 self.stop();
+                self.ui.switch.set_label(&gettext("Use a Server Address Instead"));
                 self.ui.stack.set_visible_child_name("starting");
                 let auth = self.core.manager.plex_auth().clone();
                 let s = sender.clone();
@@ -208,11 +296,60 @@ impl SimpleComponent for SignInDialog {
                 self.stop();
                 self.close_window();
             }
+            SignInMsg::SwitchMethod => {
+                if self.ui.stack.visible_child_name().as_deref() == Some("server") {
+                    sender.input(SignInMsg::Start);
+                } else {
+                    // No plex.tv polling behind the form.
+                    self.stop();
+                    self.ui.server_error.set_visible(false);
+                    self.ui.switch.set_label(&gettext("Sign In with plex.tv Instead"));
+                    self.ui.stack.set_visible_child_name("server");
+                    self.ui.address.grab_focus();
+                }
+            }
+            SignInMsg::ConnectServer => {
+                let url = self.ui.address.text().to_string();
+                let token = self.ui.token.text().to_string();
+                if url.trim().is_empty() || token.trim().is_empty() {
+                    self.show_server_error(&gettext("Enter the server's address and a token."));
+                    return;
+                }
+                self.ui.server_error.set_visible(false);
+                self.ui.connect.set_sensitive(false);
+                self.ui.server_spinner.start();
+                let (core, s) = (self.core.clone(), sender.clone());
+                let token = Token::new(token.trim().to_string());
+                self.work = Some(self.core.spawn(
+                    async move {
+                        core.manager.add_server_token(&url, &token).await.map(|(p, _)| p).map_err(|e| e.to_string())
+                    },
+                    move |r| s.input(SignInMsg::ServerAdded(r)),
+                ));
+            }
+            SignInMsg::ServerAdded(r) => {
+                self.work = None;
+                self.ui.connect.set_sensitive(true);
+                self.ui.server_spinner.stop();
+                match r {
+                    Ok(provider) => {
+                        self.ui.token.set_text("");
+                        let _ = sender.output(SignInOutput::ServerAdded(provider));
+                        self.close_window();
+                    }
+                    Err(e) => self.show_server_error(&e),
+                }
+            }
         }
     }
 }
 
 impl SignInDialog {
+    fn show_server_error(&self, text: &str) {
+        self.ui.server_error.set_text(text);
+        self.ui.server_error.set_visible(true);
+    }
+
     fn stop(&mut self) {
         if let Some(w) = self.work.take() {
             w.abort();

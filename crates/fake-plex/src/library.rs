@@ -64,6 +64,8 @@ pub struct Item {
     pub added_at: i64,
     pub duration_ms: u64,
     pub summary: String,
+    /// Served without a poster (`LibrarySpec::odd`).
+    pub no_thumb: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -115,10 +117,21 @@ impl Library {
         if spec.movies > 0 {
             let mut roots = Vec::with_capacity(spec.movies);
             for n in 0..spec.movies {
-                let t = title(&mut rng, n);
-                roots.push(lib.push(&mut rng, Kind::Movie, t, 1, 0, None));
+                let mut t = title(&mut rng, n);
+                if spec.odd && n % 4 == 1 {
+                    t = format!("{t} — Ünïcødé 長いタイトル عنوان طويل 🎬 ").repeat(60);
+                }
+                let i = lib.push(&mut rng, Kind::Movie, t, 1, 0, None);
+                if spec.odd && n % 3 == 2 {
+                    lib.items[i].year = 0;
+                    lib.items[i].no_thumb = true;
+                }
+                roots.push(i);
             }
             lib.add_section(1, Kind::Movie, "Movies", roots);
+        }
+        if spec.odd {
+            lib.add_section(4, Kind::Movie, "Empty Shelf", Vec::new());
         }
         if spec.shows > 0 {
             let mut roots = Vec::new();
@@ -196,6 +209,7 @@ impl Library {
                 _ => 0,
             },
             summary: format!("A generated {} for testing Reel.", kind.name()),
+            no_thumb: false,
         });
         if let Some(p) = parent {
             self.items[p].children.push(i);
@@ -255,8 +269,12 @@ impl Library {
         m.insert("title".into(), json!(it.title));
         m.insert("summary".into(), json!(it.summary));
         m.insert("index".into(), json!(it.index));
-        m.insert("year".into(), json!(it.year));
-        m.insert("thumb".into(), json!(format!("/library/metadata/{rk}/thumb/{}", it.added_at)));
+        if it.year > 0 {
+            m.insert("year".into(), json!(it.year));
+        }
+        if !it.no_thumb {
+            m.insert("thumb".into(), json!(format!("/library/metadata/{rk}/thumb/{}", it.added_at)));
+        }
         m.insert("art".into(), json!(format!("/library/metadata/{rk}/art/{}", it.added_at)));
         m.insert("addedAt".into(), json!(it.added_at));
         m.insert("updatedAt".into(), json!(it.added_at));
@@ -365,6 +383,7 @@ mod tests {
             tracks_per_album: 5,
             seed: 1,
             watching: 0,
+            odd: false,
         };
         let lib = Library::generate(&spec);
         assert_eq!(lib.sections.len(), 3);

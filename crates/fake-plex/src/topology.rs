@@ -103,6 +103,10 @@ pub struct LibrarySpec {
     /// the last show's first episode is watched, so home hubs have something.
     #[serde(default)]
     pub watching: usize,
+    /// Awkward data a real library has: very long titles in many scripts,
+    /// movies without a year or a poster, and an empty extra library.
+    #[serde(default)]
+    pub odd: bool,
 }
 
 fn d_movies() -> usize {
@@ -139,6 +143,7 @@ impl Default for LibrarySpec {
             tracks_per_album: d_tracks(),
             seed: 0,
             watching: 0,
+            odd: false,
         }
     }
 }

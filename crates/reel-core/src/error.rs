@@ -6,6 +6,8 @@ use std::path::PathBuf;
 pub enum Error {
     #[error("Plex rejected the sign-in (the token is no longer valid). Please sign in again.")]
     Unauthorized,
+    #[error("{host} did not accept this token. Check it and try again.")]
+    TokenRejected { host: String },
     #[error("Cannot reach {host}: {reason}")]
     Offline { host: String, reason: String },
     #[error("{host} answered with an error (HTTP {status}){}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]

@@ -330,3 +330,43 @@ async fn the_server_list_lifetime_grows_while_nothing_changes_and_shrinks_on_net
     assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(120), "a new network: the shortest");
     h.manager.remove_provider(&id).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_server_can_be_added_by_address_and_token_without_plex_tv() {
+    let h = Harness::start(home_topology()).await;
+    let basement = h.fp.info().servers[0].clone();
+    let url = basement.connections[0].uri.clone();
+    let token = Token::new(basement.access_token.clone());
+    // plex.tv is not needed at all.
+    h.fp.set_behaviour("plextv", None, Behaviour::Refuse);
+
+    let wrong = h.manager.add_server_token(&url, &Token::new("not-the-token")).await.unwrap_err();
+    assert!(matches!(wrong, reel_core::Error::TokenRejected { .. }), "{wrong:?}");
+    let not_a_server = h.manager.add_server_token("ftp://example", &token).await.unwrap_err();
+    assert!(not_a_server.to_string().contains("not a server address"), "{not_a_server}");
+    assert!(h.manager.providers().await.is_empty(), "nothing recorded after failures");
+
+    let (provider, source) = h.manager.add_server_token(&format!("{url}/"), &token).await.unwrap();
+    assert!(matches!(&provider, AuthProvider::PlexServerToken { .. }));
+    assert_eq!(source.machine_id(), basement.machine_identifier);
+    assert_eq!(source.name, "Basement", "the server's own name");
+    assert_eq!(source.connection_info.primary_url.as_deref(), Some(url.as_str()));
+    let stored = SecretStore::get_in(SERVICE, &format!("{}_token", provider.id())).await.unwrap();
+    assert_eq!(stored.as_ref().map(Token::expose), Some(basement.access_token.as_str()));
+    let text = std::fs::read_to_string(h.config_path()).unwrap();
+    assert!(!text.contains(&basement.access_token), "no token in config.toml");
+
+    // Browsing and refreshing work through that address only.
+    let d = h.manager.discover(provider.id(), true).await.unwrap();
+    assert_eq!(d.sources.len(), 1);
+    let client = h.manager.server_client(&d.sources[0]).await.unwrap();
+    assert_eq!(client.sections().await.unwrap().len(), 3);
+    let elsewhere: Vec<_> =
+        h.fp.requests()
+            .into_iter()
+            .filter(|r| r.token.as_deref() == Some(basement.access_token.as_str()) && r.listener != "Basement#0")
+            .collect();
+    assert!(elsewhere.is_empty(), "the token went only to the address given: {elsewhere:?}");
+    h.manager.remove_provider(provider.id()).await.unwrap();
+    assert_eq!(SecretStore::get_in(SERVICE, &format!("{}_token", provider.id())).await.unwrap(), None);
+}

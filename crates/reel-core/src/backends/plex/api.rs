@@ -1,6 +1,6 @@
 //! A Plex Media Server at one chosen URL, with that server's own token.
 
-use super::types::{Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer};
+use super::types::{Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer, ServerRoot};
 use crate::error::{Error, Result};
 use crate::http::{check_status, host_of, parse_json, read_limited, HttpClient};
 use crate::models::{MediaItem, Page, Section, ServerAction};
@@ -61,6 +61,12 @@ impl PlexServerClient {
 
     pub async fn identity(&self) -> Result<Identity> {
         Self::identity_at(&self.http, &self.base, API_TIMEOUT).await
+    }
+
+    /// The server's own name (`GET /`, which needs a valid token).
+    pub async fn friendly_name(&self) -> Result<Option<String>> {
+        let root: ServerRoot = self.get("/").await?;
+        Ok(root.friendly_name.filter(|n| !n.trim().is_empty()))
     }
 
     pub async fn sections(&self) -> Result<Vec<Section>> {

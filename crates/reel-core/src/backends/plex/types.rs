@@ -146,6 +146,14 @@ pub struct Identity {
     pub version: Option<String>,
 }
 
+/// `GET /` on a server: what it calls itself.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerRoot {
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub friendly_name: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct SectionsContainer {
     #[serde(rename = "Directory", default)]
