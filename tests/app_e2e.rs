@@ -368,3 +368,27 @@ fn sign_in_by_server_address_then_odd_data_a_500_and_a_hang() {
     assert_no_criticals("app-20.log");
     drop(rt);
 }
+
+#[test]
+fn a_second_launch_brings_the_running_window_forward() {
+    let home = tempfile::tempdir().unwrap();
+    let x = Xvfb::start();
+    // Nothing to reach: the welcome page is enough to tell the instances apart.
+    let env = vec![("REEL_PLEX_TV_URL".to_string(), "http://127.0.0.1:9".to_string())];
+    let _first = launch(&x, &env, home.path(), "app-30.log");
+    expect_on_screen(&["Welcome to Reel"]);
+    let mut second = launch(&x, &env, home.path(), "app-31.log");
+    let mut exited = None;
+    for _ in 0..100 {
+        if let Some(status) = second.0.try_wait().unwrap() {
+            exited = Some(status);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(exited.is_some_and(|s| s.success()), "the second launch hands over and exits: {exited:?}");
+    let tree = expect_on_screen(&["Welcome to Reel"]);
+    let frames = tree.iter().filter(|(role, name)| role == "frame" && name == "Reel").count();
+    assert_eq!(frames, 1, "one window, one instance: {tree:?}");
+    assert_no_criticals("app-30.log");
+}
