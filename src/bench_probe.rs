@@ -1,6 +1,7 @@
 //! Measurement hook for `cargo bench --bench grid_50k`: only active when
 //! `REEL_BENCH_OPEN=source_id:section_key` is set. Prints, on stdout:
-//! `reel-bench first_frame_ms=… rss_kb=… items=…` once the grid is painted,
+//! `reel-bench first_frame_ms=… open_to_frame_ms=… rss_kb=… items=…` once the grid is painted
+//! (from process start, and from the library being asked to open),
 //! then scrolls the grid one half-page per frame (at most 600 frames) and prints
 //! `reel-bench scroll_frames=… max_frame_ms=…`, and quits.
 
@@ -12,11 +13,18 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 static STARTED: OnceLock<Instant> = OnceLock::new();
+/// When the library was asked to open (the part that scales with its size).
+static OPENED: OnceLock<Instant> = OnceLock::new();
 /// Ten seconds of scrolling at 60 frames a second.
 const SCROLL_FRAMES: u32 = 600;
 
 pub fn mark_start() {
     STARTED.get_or_init(Instant::now);
+}
+
+/// The library view was asked to show a library.
+pub fn mark_open() {
+    OPENED.get_or_init(Instant::now);
 }
 
 pub fn target() -> Option<(String, String)> {
@@ -43,27 +51,35 @@ pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: 
     let first = Rc::new(Cell::new(true));
     let last = Rc::new(Cell::new(0i64));
     let worst = Rc::new(Cell::new(0i64));
+    let durations = Rc::new(std::cell::RefCell::new(Vec::<i64>::new()));
     let frames = Rc::new(Cell::new(0u32));
     let adj = scroller.vadjustment();
     grid.add_tick_callback(move |widget, clock| {
         let now = clock.frame_time();
         if first.replace(false) {
+            let opened = OPENED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or(f64::NAN);
             println!(
-                "reel-bench first_frame_ms={:.1} rss_kb={} items={items}",
+                "reel-bench first_frame_ms={:.1} open_to_frame_ms={opened:.1} rss_kb={} items={items}",
                 started.elapsed().as_secs_f64() * 1000.0,
                 rss_kb()
             );
             last.set(now);
             return gtk::glib::ControlFlow::Continue;
         }
-        worst.set(worst.get().max(now - last.replace(now)));
+        let took = now - last.replace(now);
+        worst.set(worst.get().max(took));
+        durations.borrow_mut().push(took);
         frames.set(frames.get() + 1);
         let next = adj.value() + adj.page_size() / 2.0;
         if next + adj.page_size() >= adj.upper() || frames.get() >= SCROLL_FRAMES {
+            let mut d = durations.borrow().clone();
+            d.sort_unstable();
+            let p95 = d.get(d.len() * 95 / 100).copied().unwrap_or(0);
             println!(
-                "reel-bench scroll_frames={} max_frame_ms={:.1} rss_kb={}",
+                "reel-bench scroll_frames={} max_frame_ms={:.1} p95_frame_ms={:.1} rss_kb={}",
                 frames.get(),
                 worst.get() as f64 / 1000.0,
+                p95 as f64 / 1000.0,
                 rss_kb()
             );
             if let Some(app) =

@@ -18,6 +18,7 @@ pub struct CoreHandle {
     pub connections: Arc<ConnectionManager>,
     pub cache: Arc<LibraryCache>,
     pub posters: PosterCache,
+    poster_slots: Arc<tokio::sync::Semaphore>,
     /// Said once, at start, to the user (a damaged settings file, say).
     pub notices: Vec<String>,
 }
@@ -73,6 +74,7 @@ impl CoreHandle {
             connections,
             cache,
             posters: PosterCache::new(reel_core::services::posters::default_dir()),
+            poster_slots: Arc::new(tokio::sync::Semaphore::new(6)),
             notices,
         })
     }
@@ -84,11 +86,27 @@ impl CoreHandle {
         if let Some(b) = self.posters.cached(&source.id, thumb, POSTER_W, POSTER_H) {
             return Some(b);
         }
+        // A few fetches at a time: a fast scroll must not queue hundreds of requests ahead of what is on screen.
+        let _slot = self.poster_slots.acquire().await.ok()?;
+        if let Some(b) = self.posters.cached(&source.id, thumb, POSTER_W, POSTER_H) {
+            return Some(b);
+        }
         let posters = &self.posters;
         self.connections
             .call(&source.id, |client| async move { posters.get(&client, &source.id, thumb, POSTER_W, POSTER_H).await })
             .await
             .ok()
+    }
+
+    /// [`poster`](Self::poster), decoded into a texture on the worker thread
+    /// (GdkTexture is immutable and may cross threads) so the UI thread only paints.
+    pub async fn poster_texture(
+        &self,
+        source: &reel_core::models::Source,
+        thumb: &str,
+    ) -> Option<relm4::gtk::gdk::Texture> {
+        let bytes = self.poster(source, thumb).await?;
+        tokio::task::spawn_blocking(move || crate::ui::poster::texture(&bytes)).await.ok().flatten()
     }
 
     /// Hands every connection change (failover, moving up, lost, pin failed,

@@ -214,14 +214,17 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         screenshot(&x, "app-07-preferences.png");
         key(&x, "Escape");
 
-        // Mid-session the LAN connection dies: the next request fails over to remote and the sidebar says so.
+        // Mid-session the LAN connection dies: the next request (a show's seasons) fails over to
+        // remote, is answered there, and a toast and the sidebar say so.
         expect_on_screen(&["Living Room, Local · "]);
         fp.set_behaviour("Living Room", Some(0), Behaviour::Refuse);
-        click(&x, "Movies on Living Room");
-        expect_on_screen(&["Living Room, Remote · ", "Library items"]);
+        click(&x, "TV Shows on Living Room");
+        click(&x, &show);
+        expect_on_screen(&["connection to Living Room stopped answering", "Living Room, Remote · ", "Season 1"]);
         screenshot(&x, "app-08-failover-to-remote.png");
 
         // A narrow window folds the sidebar away: Back shows it again, a library opens the content.
+        click(&x, "Movies on Living Room");
         expect_on_screen(&["!Back"]);
         resize(&x, 460, 700);
         click(&x, "Back");

@@ -4,9 +4,9 @@
 
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::{gettext, i18n_f};
-use crate::ui::poster::{placeholder_icon, texture};
+use crate::ui::poster::placeholder_icon;
 use reel_core::models::{MediaItem, Page, Section, Source};
-use reel_core::services::library_sync::{sync_section, PAGE_SIZE};
+use reel_core::services::library_sync::{mark_section_current, section_is_current, sync_section, PAGE_SIZE};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gdk, glib};
 use relm4::typed_view::grid::{RelmGridItem, TypedGridView};
@@ -14,13 +14,24 @@ use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use tokio::task::AbortHandle;
 
-type PosterRequest = Rc<dyn Fn(&str, &str)>;
+/// Why a sync did not produce a count: the server was asked and failed, or
+/// it was not asked because the cache is current (with its item count).
+enum SyncStop {
+    Asked(reel_core::Error),
+    Skipped(usize),
+}
+use SyncStop::{Asked, Skipped};
+
+/// Starts loading one poster; aborting the handle drops the request.
+type PosterRequest = Rc<dyn Fn(&str, &str) -> Option<AbortHandle>>;
 
 pub struct PosterItem {
     pub item: MediaItem,
     texture: Option<gdk::Texture>,
-    requested: bool,
+    /// The poster on its way, while the item is on screen.
+    pending: Option<AbortHandle>,
     picture: Option<glib::WeakRef<gtk::Picture>>,
     request: PosterRequest,
 }
@@ -93,19 +104,21 @@ impl RelmGridItem for PosterItem {
             watched
         ))]);
         self.picture = Some(w.picture.downgrade());
-        if self.texture.is_none() && !self.requested {
+        if self.texture.is_none() && self.pending.is_none() {
             if let Some(thumb) = self.item.thumb.clone() {
-                self.requested = true;
-                (self.request)(&self.item.rating_key, &thumb);
+                self.pending = (self.request)(&self.item.rating_key, &thumb);
             }
         }
     }
 
     fn unbind(&mut self, w: &mut PosterWidgets, _: &mut gtk::Box) {
         // Only posters on screen stay decoded; the disk cache brings the rest back fast.
+        // Scrolled past before its poster came: nobody will see it, so stop fetching it.
+        if let Some(p) = self.pending.take() {
+            p.abort();
+        }
         self.picture = None;
         self.texture = None;
-        self.requested = false;
         w.picture.set_paintable(None::<&gdk::Texture>);
     }
 }
@@ -133,11 +146,32 @@ struct Ui {
 
 #[derive(Debug)]
 pub enum LibraryMsg {
-    Show { source: Source, section: Section },
-    Loaded { generation: u64, page: Page<MediaItem> },
-    Progress { generation: u64, done: usize, total: usize },
-    Synced { generation: u64, result: Result<usize, Failure> },
-    Poster { key: String, bytes: Vec<u8> },
+    Show {
+        source: Source,
+        section: Section,
+    },
+    Loaded {
+        generation: u64,
+        page: Page<MediaItem>,
+    },
+    Progress {
+        generation: u64,
+        done: usize,
+        total: usize,
+    },
+    Synced {
+        generation: u64,
+        result: Result<usize, Failure>,
+    },
+    /// The cache already holds the server's current version (`total` items).
+    Current {
+        generation: u64,
+        total: usize,
+    },
+    Poster {
+        key: String,
+        texture: gdk::Texture,
+    },
     Activated(u32),
     ToggleSearch,
     Query(String),
@@ -168,13 +202,14 @@ impl SimpleComponent for LibraryView {
         let request: PosterRequest = {
             let (core, current, sender) = (core.clone(), current.clone(), sender.clone());
             Rc::new(move |key: &str, thumb: &str| {
-                let Some((source, _)) = current.borrow().clone() else { return };
+                let (source, _) = current.borrow().clone()?;
                 let (core2, key, thumb, s) = (core.clone(), key.to_string(), thumb.to_string(), sender.clone());
-                core.spawn(async move { core2.poster(&source, &thumb).await }, move |bytes| {
-                    if let Some(bytes) = bytes {
-                        s.input(LibraryMsg::Poster { key, bytes });
+                // Decoded on a worker thread: the main loop only paints.
+                Some(core.spawn(async move { core2.poster_texture(&source, &thumb).await }, move |t| {
+                    if let Some(texture) = t {
+                        s.input(LibraryMsg::Poster { key, texture });
                     }
-                });
+                }))
             })
         };
 
@@ -247,6 +282,7 @@ impl SimpleComponent for LibraryView {
         let generation = *self.generation.borrow();
         match msg {
             LibraryMsg::Show { source, section } => {
+                crate::bench_probe::mark_open();
                 let same =
                     self.current.borrow().as_ref().is_some_and(|(s, sec)| s.id == source.id && sec.key == section.key);
                 if !same {
@@ -258,11 +294,11 @@ impl SimpleComponent for LibraryView {
                 *self.generation.borrow_mut() += 1;
                 *self.current.borrow_mut() = Some((source.clone(), section.clone()));
                 self.load_from_cache(&sender);
-                self.sync(&sender, source, section);
+                self.sync(&sender, source, section, false);
             }
             LibraryMsg::Refresh => {
                 if let Some((source, section)) = self.current.borrow().clone() {
-                    self.sync(&sender, source, section);
+                    self.sync(&sender, source, section, true);
                 }
             }
             LibraryMsg::Loaded { generation: g, page } if g == generation => self.fill(page),
@@ -274,13 +310,7 @@ impl SimpleComponent for LibraryView {
                 self.ui.progress_revealer.set_reveal_child(false);
                 let source_id = self.current.borrow().as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
                 match &result {
-                    Ok(0) => {
-                        self.grid.clear();
-                        self.ui.status.set_icon_name(Some("folder-symbolic"));
-                        self.ui.status.set_title(&gettext("Nothing Here Yet"));
-                        self.ui.status.set_description(Some(gettext("This library is empty.").as_str()));
-                        self.ui.stack.set_visible_child_name("status");
-                    }
+                    Ok(0) => self.show_empty(),
                     Ok(_) => self.load_from_cache(&sender),
                     Err(f) if self.grid.is_empty() => {
                         self.ui.status.set_icon_name(Some(if f.offline {
@@ -304,16 +334,25 @@ impl SimpleComponent for LibraryView {
                 }
                 let _ = sender.output(LibraryOutput::Reached { source_id, result: result.map(|_| ()) });
             }
-            LibraryMsg::Loaded { .. } | LibraryMsg::Progress { .. } | LibraryMsg::Synced { .. } => {}
-            LibraryMsg::Poster { key, bytes } => {
-                let Some(tex) = texture(&bytes) else { return };
+            LibraryMsg::Current { generation: g, total } if g == generation => {
+                self.ui.progress_revealer.set_reveal_child(false);
+                if total == 0 {
+                    self.show_empty();
+                }
+            }
+            LibraryMsg::Loaded { .. }
+            | LibraryMsg::Progress { .. }
+            | LibraryMsg::Synced { .. }
+            | LibraryMsg::Current { .. } => {}
+            LibraryMsg::Poster { key, texture } => {
                 if let Some(&pos) = self.positions.get(&key) {
                     if let Some(it) = self.grid.get(pos) {
                         let mut it = it.borrow_mut();
+                        it.pending = None;
                         // Scrolled away meanwhile: not kept.
                         if let Some(p) = it.picture.as_ref().and_then(|w| w.upgrade()) {
-                            p.set_paintable(Some(&tex));
-                            it.texture = Some(tex);
+                            p.set_paintable(Some(&texture));
+                            it.texture = Some(texture);
                         }
                     }
                 }
@@ -356,12 +395,18 @@ impl LibraryView {
         );
     }
 
-    fn sync(&self, sender: &ComponentSender<Self>, source: Source, section: Section) {
+    /// Brings the cached section up to date; `force` (F5) fetches even when it looks current.
+    fn sync(&self, sender: &ComponentSender<Self>, source: Source, section: Section, force: bool) {
         let generation = *self.generation.borrow();
         let core = self.core.clone();
         let (s, s2) = (sender.clone(), sender.clone());
         self.core.spawn(
             async move {
+                // The server's copy has not changed since the cache was made: nothing to fetch.
+                if section_is_current(&core.cache, &source.id, &section) && !force {
+                    let total = core.cache.section_synced(&source.id, &section.key).ok().flatten();
+                    return Err(Skipped(total.map_or(0, |(_, n)| n)));
+                }
                 let (cache, id, key, s) = (&core.cache, &source.id, &section.key, &s);
                 // A sync cut off by a dying connection starts over on the new one: it is idempotent.
                 let sync = |client| async move {
@@ -370,10 +415,25 @@ impl LibraryView {
                     })
                     .await
                 };
-                core.connections.call(id, sync).await
+                let n = core.connections.call(id, sync).await.map_err(Asked)?;
+                mark_section_current(cache, id, &section).map_err(Asked)?;
+                Ok(n)
             },
-            move |r| s2.input(LibraryMsg::Synced { generation, result: r.map_err(Failure::from) }),
+            move |r| match r {
+                Ok(n) => s2.input(LibraryMsg::Synced { generation, result: Ok(n) }),
+                Err(Asked(e)) => s2.input(LibraryMsg::Synced { generation, result: Err(Failure::from(e)) }),
+                // Not asked, so no news about the server either way.
+                Err(Skipped(total)) => s2.input(LibraryMsg::Current { generation, total }),
+            },
         );
+    }
+
+    fn show_empty(&mut self) {
+        self.grid.clear();
+        self.ui.status.set_icon_name(Some("folder-symbolic"));
+        self.ui.status.set_title(&gettext("Nothing Here Yet"));
+        self.ui.status.set_description(Some(gettext("This library is empty.").as_str()));
+        self.ui.stack.set_visible_child_name("status");
     }
 
     fn fill(&mut self, page: Page<MediaItem>) {
@@ -397,7 +457,7 @@ impl LibraryView {
         let items: Vec<PosterItem> = page
             .items
             .into_iter()
-            .map(|item| PosterItem { texture: None, requested: false, picture: None, request: request.clone(), item })
+            .map(|item| PosterItem { texture: None, pending: None, picture: None, request: request.clone(), item })
             .collect();
         for (i, it) in items.iter().enumerate() {
             self.positions.insert(it.item.rating_key.clone(), i as u32);

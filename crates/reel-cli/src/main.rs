@@ -26,11 +26,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Sign in to plex.tv, with a token or (without one) by PIN in the browser.
+    /// Sign in to plex.tv, with a token or (without one) by PIN in the browser;
+    /// or, with --server, to one server by its address and a token.
     Login {
-        /// A plex.tv account token (read from REEL_TOKEN when not given).
+        /// A plex.tv account token, or the server's with --server (read from REEL_TOKEN when not given).
         #[arg(long, env = "REEL_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// One server's address (like http://192.168.1.10:32400), without plex.tv; needs --token.
+        #[arg(long)]
+        server: Option<String>,
     },
     /// Sign out: removes the account, its servers and their tokens.
     Logout {
@@ -99,7 +103,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     match cli.command {
-        Command::Login { token } => login(&manager, token, cli.json).await,
+        Command::Login { token, server } => login(&manager, token, server, cli.json).await,
         Command::Logout { account } => logout(&manager, account).await,
         Command::Accounts => accounts(&manager, cli.json).await,
         Command::Servers { refresh } => servers(&manager, refresh, cli.json).await,
@@ -116,7 +120,17 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
-async fn login(m: &AuthManager, token: Option<String>, json: bool) -> Result<()> {
+async fn login(m: &AuthManager, token: Option<String>, server: Option<String>, json: bool) -> Result<()> {
+    if let Some(url) = server {
+        let Some(t) = token else { bail!("--server needs --token (or REEL_TOKEN)") };
+        let (provider, source) = m.add_server_token(&url, &Token::new(t.trim())).await?;
+        return if json {
+            print_json(&provider)
+        } else {
+            println!("Added {} ({}) at {url}", source.name, provider.id());
+            Ok(())
+        };
+    }
     let token = match token {
         Some(t) => Token::new(t.trim()),
         None => {

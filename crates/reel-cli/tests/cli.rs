@@ -192,3 +192,23 @@ async fn a_rejected_token_is_reported_in_words() {
     assert!(err.contains("sign in again"), "{err}");
     assert!(!err.contains("wrong-token-123"), "not even a bad token is echoed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_to_one_server_by_address_and_token() {
+    let fp = FakePlex::start(topology()).await.unwrap();
+    fp.set_behaviour("plextv", None, Behaviour::Refuse);
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    let server = &fp.info().servers[0];
+    // The remote https connection (the local one hangs).
+    let url = server.connections[1].uri.clone();
+    let out = cli.run(&["login", "--server", &url, "--token", "wrong"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did not accept this token"));
+    let (stdout, stderr) = cli.ok(&["login", "--server", &url, "--token", &server.access_token]);
+    assert!(stdout.contains("Added Basement"), "{stdout}");
+    assert!(!stderr.contains(&server.access_token) && !config_text(&cli.config).contains(&server.access_token));
+    let (stdout, _) = cli.ok(&["libraries"]);
+    assert!(stdout.contains("Movies"), "{stdout}");
+    cli.ok(&["logout"]);
+}

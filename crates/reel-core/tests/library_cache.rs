@@ -155,3 +155,54 @@ async fn home_hubs_are_kept_in_order_and_read_back_without_the_server() {
     drop(fp);
     assert_eq!(cache.hubs("den").unwrap(), hubs, "the same, with the server gone");
 }
+
+#[tokio::test]
+async fn a_section_synced_from_the_servers_current_version_needs_no_download() {
+    use reel_core::services::library_sync::{mark_section_current, section_is_current};
+    let fp = fake_plex::FakePlex::start(topology(vec![server(
+        "Den",
+        true,
+        vec![conn(true, false, Protocol::Http, Behaviour::Ok)],
+    )]))
+    .await
+    .unwrap();
+    let info = fp.info().servers[0].clone();
+    let client =
+        PlexServerClient::new(http_for(&fp), &info.connections[0].uri, Token::new(info.access_token.clone())).unwrap();
+    let cache = LibraryCache::in_memory().unwrap();
+    let sections = sync_sections(&client, &cache, "den").await.unwrap();
+    let movies = sections.iter().find(|s| s.kind == "movie").unwrap().clone();
+    assert!(movies.version.is_some(), "the server's update marks make a version");
+    assert_eq!(cache.sections("den").unwrap(), sections, "kept with the version");
+    assert!(!section_is_current(&cache, "den", &movies), "never synced");
+    sync_section(&client, &cache, "den", &movies.key, 7, |_, _| {}).await.unwrap();
+    mark_section_current(&cache, "den", &movies).unwrap();
+    assert!(section_is_current(&cache, "den", &movies));
+    let changed = reel_core::models::Section { version: Some("changed".into()), ..movies.clone() };
+    assert!(!section_is_current(&cache, "den", &changed), "the server's copy changed");
+    cache.begin_section_sync("den", &movies.key).unwrap();
+    assert!(!section_is_current(&cache, "den", &movies), "a sync under way is no version at all");
+}
+
+#[test]
+fn a_cache_from_before_section_versions_opens_and_gains_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.sqlite3");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE sections (source_id TEXT NOT NULL, key TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
+                 uuid TEXT, position INTEGER NOT NULL, PRIMARY KEY (source_id, key));
+             INSERT INTO sections VALUES ('den', '1', 'Movies', 'movie', NULL, 0);
+             CREATE TABLE section_sync (source_id TEXT NOT NULL, section_key TEXT NOT NULL, total INTEGER NOT NULL,
+                 generation INTEGER NOT NULL, synced_at TEXT NOT NULL, PRIMARY KEY (source_id, section_key));",
+        )
+        .unwrap();
+    }
+    let (cache, notice) = LibraryCache::open(&path).unwrap();
+    assert!(notice.is_none(), "not treated as damaged: {notice:?}");
+    let sections = cache.sections("den").unwrap();
+    assert_eq!(sections.len(), 1);
+    assert_eq!(sections[0].title, "Movies");
+    assert_eq!(sections[0].version, None);
+}

@@ -7,6 +7,10 @@ pub struct Section {
     pub title: String,
     pub kind: String,
     pub uuid: Option<String>,
+    /// Changes whenever the server's copy changes (its update, scan and
+    /// content-change marks): a cached copy made from the same version is current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]

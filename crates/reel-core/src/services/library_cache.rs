@@ -41,6 +41,20 @@ CREATE TABLE IF NOT EXISTS outbox (
     json TEXT NOT NULL, queued_at TEXT NOT NULL);
 ";
 
+/// Columns added after the first release, for caches made before them.
+fn migrate(conn: &Connection) -> Result<()> {
+    for (table, column) in [("sections", "version"), ("section_sync", "version")] {
+        let has: bool = conn
+            .prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"))
+            .and_then(|mut st| st.exists([]))
+            .map_err(db_err)?;
+        if !has {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT")).map_err(db_err)?;
+        }
+    }
+    Ok(())
+}
+
 fn db_err(e: rusqlite::Error) -> Error {
     Error::Invalid(format!("library cache: {e}"))
 }
@@ -81,6 +95,7 @@ impl LibraryCache {
     fn try_open(path: &Path) -> Result<Self> {
         let conn = Connection::open(path).map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
+        migrate(&conn)?;
         // Touch every table so a damaged file fails here, not later.
         conn.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0)).map_err(db_err)?;
         Ok(Self { conn: Mutex::new(conn), path: Some(path.to_path_buf()) })
@@ -89,6 +104,7 @@ impl LibraryCache {
     pub fn in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
+        migrate(&conn)?;
         Ok(Self { conn: Mutex::new(conn), path: None })
     }
 
@@ -107,8 +123,9 @@ impl LibraryCache {
             tx.execute("DELETE FROM sections WHERE source_id = ?1", [source_id])?;
             for (i, s) in sections.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO sections (source_id, key, title, kind, uuid, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![source_id, s.key, s.title, s.kind, s.uuid, i as i64],
+                    "INSERT INTO sections (source_id, key, title, kind, uuid, position, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![source_id, s.key, s.title, s.kind, s.uuid, i as i64, s.version],
                 )?;
             }
             tx.commit()
@@ -117,10 +134,11 @@ impl LibraryCache {
 
     pub fn sections(&self, source_id: &str) -> Result<Vec<Section>> {
         self.with(|c| {
-            let mut st =
-                c.prepare("SELECT key, title, kind, uuid FROM sections WHERE source_id = ?1 ORDER BY position")?;
+            let mut st = c.prepare(
+                "SELECT key, title, kind, uuid, version FROM sections WHERE source_id = ?1 ORDER BY position",
+            )?;
             let rows = st.query_map([source_id], |r| {
-                Ok(Section { key: r.get(0)?, title: r.get(1)?, kind: r.get(2)?, uuid: r.get(3)? })
+                Ok(Section { key: r.get(0)?, title: r.get(1)?, kind: r.get(2)?, uuid: r.get(3)?, version: r.get(4)? })
             })?;
             rows.collect()
         })
@@ -137,6 +155,11 @@ impl LibraryCache {
                     |r| r.get(0),
                 )
                 .optional()?;
+            // Mid-sync the cache is a mix of old and new: no longer any one version.
+            c.execute(
+                "UPDATE section_sync SET version = NULL WHERE source_id = ?1 AND section_key = ?2",
+                [source_id, section_key],
+            )?;
             Ok(g.unwrap_or(0) + 1)
         })
     }
@@ -307,6 +330,30 @@ impl LibraryCache {
             })
         })
         .map(|o| o.and_then(|t| DateTime::parse_from_rfc3339(&t).ok().map(|t| t.with_timezone(&Utc))))
+    }
+
+    /// Notes that the cached items of a section were made from this version of it.
+    pub fn set_section_synced_version(&self, source_id: &str, section_key: &str, version: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE section_sync SET version = ?3 WHERE source_id = ?1 AND section_key = ?2",
+                params![source_id, section_key, version],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// The version of the section its cached items were last fully synced from.
+    pub fn section_synced_version(&self, source_id: &str, section_key: &str) -> Result<Option<String>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT version FROM section_sync WHERE source_id = ?1 AND section_key = ?2",
+                params![source_id, section_key],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+        })
     }
 
     /// A server's home hubs, replacing what was kept before.

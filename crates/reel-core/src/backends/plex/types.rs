@@ -170,11 +170,22 @@ pub struct WireSection {
     pub kind: String,
     #[serde(default, deserialize_with = "lenient_opt_string")]
     pub uuid: Option<String>,
+    #[serde(default, rename = "updatedAt", deserialize_with = "lenient_i64")]
+    pub updated_at: Option<i64>,
+    #[serde(default, rename = "scannedAt", deserialize_with = "lenient_i64")]
+    pub scanned_at: Option<i64>,
+    #[serde(default, rename = "contentChangedAt", deserialize_with = "lenient_i64")]
+    pub content_changed_at: Option<i64>,
 }
 
 impl From<WireSection> for Section {
     fn from(w: WireSection) -> Self {
-        Section { key: w.key, title: w.title, kind: w.kind, uuid: w.uuid }
+        let marks = [w.updated_at, w.scanned_at, w.content_changed_at];
+        let version = marks
+            .iter()
+            .any(Option::is_some)
+            .then(|| marks.map(|m| m.map(|v| v.to_string()).unwrap_or_default()).join(":"));
+        Section { key: w.key, title: w.title, kind: w.kind, uuid: w.uuid, version }
     }
 }
 
