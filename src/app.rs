@@ -201,6 +201,7 @@ impl SimpleComponent for App {
         side_header.set_title_widget(Some(&adw::WindowTitle::new("Reel", "")));
         let menu = gio::Menu::new();
         menu.append(Some(gettext("Refresh").as_str()), Some("win.refresh"));
+        menu.append(Some(gettext("Add Account or Server…").as_str()), Some("win.add-account"));
         menu.append(Some(gettext("Preferences").as_str()), Some("win.preferences"));
         menu.append(Some(gettext("Sign Out…").as_str()), Some("win.sign-out"));
         menu.append(Some(gettext("Keyboard Shortcuts").as_str()), Some("win.show-help-overlay"));
@@ -467,8 +468,10 @@ impl SimpleComponent for App {
                 self.update_banner();
                 if self.provider_ids().is_empty() {
                     self.ui.stack.set_visible_child_name("welcome");
+                } else {
+                    self.open(Nav::Home);
                 }
-                self.toast("Signed out");
+                self.toast(&gettext("Signed out"));
             }
             AppMsg::SignedOut(Err(e)) => self.toast(&e),
             AppMsg::About => {
@@ -520,6 +523,7 @@ fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App
         window.add_action(&action);
     };
     add("refresh", || AppMsg::Refresh);
+    add("add-account", || AppMsg::ShowSignIn);
     add("sign-out", || AppMsg::ConfirmSignOut);
     add("about", || AppMsg::About);
     add("preferences", || AppMsg::ShowPreferences);
@@ -815,24 +819,40 @@ impl App {
         }
     }
 
+    /// Asks before forgetting an account; with several, which one.
     fn confirm_sign_out(&self, sender: &ComponentSender<Self>) {
-        let providers = self.core.manager.config().get().runtime.auth_providers;
-        let Some((id, provider)) = providers.into_iter().next() else { return };
-        let dialog = adw::MessageDialog::new(
-            Some(&self.ui.window),
-            Some(&i18n_f("Sign out of {}?", &[&provider.display_name()])),
-            Some(gettext("Reel will forget this account, its servers and what it saved of their libraries. Nothing on the servers changes.").as_str()),
-        );
-        dialog.add_responses(&[("cancel", &gettext("Cancel")), ("sign-out", "Sign Out")]);
-        dialog.set_response_appearance("sign-out", adw::ResponseAppearance::Destructive);
+        let providers: Vec<AuthProvider> =
+            self.core.manager.config().get().runtime.auth_providers.into_values().collect();
+        let (heading, body) = match providers.as_slice() {
+            [] => return,
+            [one] => (
+                i18n_f("Sign out of {}?", &[&one.display_name()]),
+                gettext("Reel will forget this account, its servers and what it saved of their libraries. Nothing on the servers changes."),
+            ),
+            _ => (
+                gettext("Sign out of which account?"),
+                gettext("Reel will forget that account, its servers and what it saved of their libraries. Nothing on the servers changes."),
+            ),
+        };
+        let dialog = adw::MessageDialog::new(Some(&self.ui.window), Some(&heading), Some(&body));
+        dialog.add_response("cancel", &gettext("Cancel"));
+        for (i, p) in providers.iter().enumerate() {
+            let label =
+                if providers.len() == 1 { gettext("Sign Out") } else { i18n_f("Sign Out {}", &[&p.display_name()]) };
+            let id = format!("sign-out-{i}");
+            dialog.add_response(&id, &label);
+            dialog.set_response_appearance(&id, adw::ResponseAppearance::Destructive);
+        }
         dialog.set_default_response(Some("cancel"));
         dialog.set_close_response("cancel");
         let (core, s) = (self.core.clone(), sender.clone());
         dialog.connect_response(None, move |_, response| {
-            if response != "sign-out" {
+            let Some(p) =
+                response.strip_prefix("sign-out-").and_then(|i| i.parse::<usize>().ok()).and_then(|i| providers.get(i))
+            else {
                 return;
-            }
-            let (core2, id2, s2) = (core.clone(), id.clone(), s.clone());
+            };
+            let (core2, id2, s2) = (core.clone(), p.id().to_string(), s.clone());
             core.spawn(
                 async move {
                     let sources = core2.manager.cached_sources(&id2);

@@ -221,7 +221,8 @@ impl ConnectionManager {
         let id = after.id.clone();
         if a.is_online {
             let from = b.primary_url.clone().filter(|_| b.is_online);
-            if a.primary_url != from || cause == SwitchCause::Failover {
+            // The same URL again (it was a blip) is no switch worth telling.
+            if a.primary_url != from {
                 if let Some(to) = a.primary_url.clone() {
                     let all = candidates(&a.connections);
                     let class_of = |u: &str| all.iter().find(|c| c.uri == u).map(|c| c.class());
