@@ -291,6 +291,14 @@ impl SimpleComponent for App {
         root.set_content(Some(&toasts));
 
         install_actions(&root, &sender);
+        {
+            let scale = core.poster_scale.clone();
+            let store = move |w: &adw::ApplicationWindow| {
+                scale.store(w.scale_factor().max(1) as u32, std::sync::atomic::Ordering::Relaxed)
+            };
+            store(&root);
+            root.connect_scale_factor_notify(store);
+        }
         install_shortcuts(&root);
         {
             let s = sender.clone();

@@ -19,6 +19,8 @@ pub struct CoreHandle {
     pub cache: Arc<LibraryCache>,
     pub posters: PosterCache,
     poster_slots: Arc<tokio::sync::Semaphore>,
+    /// The window's scale factor (2 on HiDPI), for the poster size to ask for.
+    pub poster_scale: Arc<std::sync::atomic::AtomicU32>,
     /// Said once, at start, to the user (a damaged settings file, say).
     pub notices: Vec<String>,
 }
@@ -75,6 +77,7 @@ impl CoreHandle {
             cache,
             posters: PosterCache::new(reel_core::services::posters::default_dir()),
             poster_slots: Arc::new(tokio::sync::Semaphore::new(6)),
+            poster_scale: Arc::new(std::sync::atomic::AtomicU32::new(1)),
             notices,
         })
     }
@@ -83,17 +86,20 @@ impl CoreHandle {
     /// None when neither has it (the UI then shows a placeholder).
     pub async fn poster(&self, source: &reel_core::models::Source, thumb: &str) -> Option<Vec<u8>> {
         use crate::ui::poster::{POSTER_H, POSTER_W};
-        if let Some(b) = self.posters.cached(&source.id, thumb, POSTER_W, POSTER_H) {
+        // As many pixels as the screen shows: twice as many on a HiDPI display, no more.
+        let scale = self.poster_scale.load(std::sync::atomic::Ordering::Relaxed).clamp(1, 4);
+        let (w, h) = (POSTER_W * scale, POSTER_H * scale);
+        if let Some(b) = self.posters.cached(&source.id, thumb, w, h) {
             return Some(b);
         }
         // A few fetches at a time: a fast scroll must not queue hundreds of requests ahead of what is on screen.
         let _slot = self.poster_slots.acquire().await.ok()?;
-        if let Some(b) = self.posters.cached(&source.id, thumb, POSTER_W, POSTER_H) {
+        if let Some(b) = self.posters.cached(&source.id, thumb, w, h) {
             return Some(b);
         }
         let posters = &self.posters;
         self.connections
-            .call(&source.id, |client| async move { posters.get(&client, &source.id, thumb, POSTER_W, POSTER_H).await })
+            .call(&source.id, |client| async move { posters.get(&client, &source.id, thumb, w, h).await })
             .await
             .ok()
     }

@@ -265,20 +265,8 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         assert!(delivered, "the watched state queued offline was sent once the server was back");
         drop(back);
     }
-    // No GLib/GTK/Adwaita criticals from the app. One is known and not ours:
-    // GTK 4.8's AT-SPI bridge answering a tree walk while widgets are being
-    // added (a NULL object path in g_variant_new_object_path).
     for log in ["app-01.log", "app-02.log"] {
-        let text = std::fs::read_to_string(artifacts().join(log)).unwrap_or_default();
-        let ours: Vec<&str> = text
-            .lines()
-            .filter(|l| {
-                l.contains("CRITICAL")
-                    && !l.contains("g_variant_is_object_path")
-                    && !l.contains("g_variant_new_object_path")
-            })
-            .collect();
-        assert!(ours.is_empty(), "{log} has criticals:\n{}", ours.join("\n"));
+        assert_no_criticals(log);
     }
     drop(rt);
 }

@@ -6,6 +6,10 @@
 //!
 //! `cargo bench -p reel-core --bench connection_choice` (add `-- --quick` to skip plexapi).
 
+// The same fake-plex → reel-core conversions the tests use.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use fake_plex::topology::{Behaviour, ConnectionSpec, LibrarySpec, Protocol, ServerSpec, Topology};
 use fake_plex::FakePlex;
 use reel_core::backends::plex::PlexServerClient;
@@ -63,21 +67,7 @@ fn http(fp: &FakePlex) -> HttpClient {
 
 fn connections(fp: &FakePlex) -> (String, Vec<Connection>) {
     let s = &fp.info().servers[0];
-    let conns = s
-        .connections
-        .iter()
-        .map(|c| Connection {
-            uri: c.uri.clone(),
-            protocol: c.protocol.scheme().into(),
-            address: c.address.clone(),
-            port: c.port,
-            local: c.local,
-            relay: c.relay,
-            ipv6: c.ipv6,
-            fallback_for: None,
-        })
-        .collect();
-    (s.machine_identifier.clone(), conns)
+    (s.machine_identifier.clone(), common::connections_of(s))
 }
 
 /// The design note's way: try each in static order; the first that answers wins.
@@ -136,23 +126,7 @@ fn main() {
         "scenario", "chosen", "reel", "static", "floor", "target", "reel/floor", "static/reel", "plexapi/reel"
     );
     for sc in scenarios() {
-        let spec = ServerSpec {
-            name: "Bench".into(),
-            machine_identifier: None,
-            owned: true,
-            https_required: false,
-            access_token: None,
-            provides: "server".into(),
-            library: LibrarySpec { movies: 1, shows: 0, artists: 0, ..LibrarySpec::default() },
-            connections: sc.conns,
-        };
-        let fp = rt
-            .block_on(FakePlex::start(Topology {
-                account: Default::default(),
-                servers: vec![spec],
-                pin_lifetime_secs: 900,
-            }))
-            .expect("fake-plex");
+        let fp = rt.block_on(FakePlex::start(bench_topology(sc.conns))).expect("fake-plex");
         let (machine, conns) = connections(&fp);
         let mut reel = Vec::new();
         let mut stat = Vec::new();

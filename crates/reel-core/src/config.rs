@@ -180,6 +180,14 @@ impl ConfigStore {
         &self.path
     }
 
+    /// Reads the settings as last read or written, without copying them all.
+    pub fn read<T>(&self, f: impl FnOnce(&Config) -> T) -> T {
+        match self.current.lock() {
+            Ok(c) => f(&c),
+            Err(poisoned) => f(&poisoned.into_inner()),
+        }
+    }
+
     /// A copy of the settings as last read or written.
     pub fn get(&self) -> Config {
         self.current.lock().map(|c| c.clone()).unwrap_or_default()

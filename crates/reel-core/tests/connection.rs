@@ -25,20 +25,7 @@ async fn probe(
     s.https_required = https_required;
     let fp = FakePlex::start(topology(vec![s])).await.unwrap();
     let info = fp.info().servers[0].clone();
-    let conns: Vec<Connection> = info
-        .connections
-        .iter()
-        .map(|c| Connection {
-            uri: c.uri.clone(),
-            protocol: c.protocol.scheme().into(),
-            address: c.address.clone(),
-            port: c.port,
-            local: c.local,
-            relay: c.relay,
-            ipv6: c.ipv6,
-            fallback_for: None,
-        })
-        .collect();
+    let conns: Vec<Connection> = connections_of(&info);
     let pinned = pinned.map(|i| conns[i].uri.clone());
     let sel =
         select(&http_for(&fp), &info.machine_identifier, &conns, https_required, pinned.as_deref(), &policy).await;

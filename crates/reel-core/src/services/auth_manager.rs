@@ -511,8 +511,15 @@ impl AuthManager {
             .find_map(|(pid, list)| list.iter().find(|s| s.id == source_id).map(|s| (pid.clone(), s.clone())))
     }
 
+    /// A source as config.toml has it now (re-read, so changes by reel-cli show).
     pub fn source(&self, source_id: &str) -> Option<Source> {
         self.find_source(source_id).map(|(_, s)| s)
+    }
+
+    /// A source as this process last read or wrote it: no file read, for the
+    /// request path (every poster asks).
+    pub fn current_source(&self, source_id: &str) -> Option<Source> {
+        self.config.read(|c| c.all_sources().find(|s| s.id == source_id).cloned())
     }
 
     /// Every cached source of every account.

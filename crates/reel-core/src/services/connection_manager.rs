@@ -127,7 +127,7 @@ impl ConnectionManager {
     }
 
     fn source(&self, source_id: &str) -> Result<Source> {
-        self.auth.source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))
+        self.auth.current_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))
     }
 
     /// Runs an idempotent request against the server. If the connection in
@@ -334,7 +334,7 @@ impl ConnectionManager {
         let Ok(s) = self.source(source_id) else { return false };
         let ci = &s.connection_info;
         let Some(current) = ci.primary_url.as_deref().filter(|_| ci.is_online) else { return false };
-        let pinned = self.auth.config().get().runtime.pinned_connections.get(source_id).cloned();
+        let pinned = self.auth.config().read(|c| c.runtime.pinned_connections.get(source_id).cloned());
         let order = ranked(&ci.connections, pinned.as_deref(), &Default::default());
         let Some(cur) = order.iter().find(|c| c.uri == current) else { return false };
         let t = tier(cur, pinned.as_deref());
