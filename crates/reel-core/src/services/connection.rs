@@ -97,7 +97,7 @@ fn raw_address_fallback(c: &Connection) -> Option<Connection> {
         return None;
     }
     let ip: IpAddr = c.address.parse().ok()?;
-    let port = url.port_or_known_default().filter(|_| c.port == 0).unwrap_or(c.port);
+    let port = if c.port != 0 { c.port } else { url.port_or_known_default()? };
     let uri = match ip {
         IpAddr::V4(v4) => format!("http://{v4}:{port}"),
         IpAddr::V6(v6) => format!("http://[{v6}]:{port}"),
@@ -305,11 +305,11 @@ pub async fn select_for(http: &HttpClient, target: &Target<'_>, policy: &ProbePo
                 }
             }
             if let Some(&best) = answered.iter().min() {
-                if !pending.iter().any(|&p| p < best) && !head_start_running {
+                if !pending.iter().any(|&p| p < best) {
                     break;
                 }
                 let pin_pending = pinned_rank.is_some_and(|r| pending.contains(&r));
-                if !is_relay(best) && !pin_pending && deadline.is_none() && !head_start_running {
+                if !is_relay(best) && !pin_pending && deadline.is_none() {
                     let first = records[best].latency_ms.unwrap_or(0.0);
                     let window = policy.window(Duration::from_secs_f64(first / 1000.0));
                     deadline = Some(tokio::time::Instant::now() + window);
