@@ -75,9 +75,13 @@ fn launch(x: &Xvfb, fp_env: &[(String, String)], config_home: &Path, log: &str) 
 /// Waits until every name is in reel's accessibility tree (or, written
 /// `!name`, is not); returns the tree.
 fn expect_on_screen(names: &[&str]) -> Vec<(String, String)> {
+    expect_on_screen_within(40, names)
+}
+
+fn expect_on_screen_within(secs: u32, names: &[&str]) -> Vec<(String, String)> {
     let out = Command::new("/usr/bin/python3")
         .arg(repo().join("tests/python/atspi_find.py"))
-        .args(["reel", "40"])
+        .args(["reel", &secs.to_string()])
         .args(names)
         .output()
         .expect("python3 with pyatspi");
@@ -222,6 +226,10 @@ fn sign_in_browse_to_an_episode_then_offline_from_cache_then_back() {
         click(&x, &show);
         expect_on_screen(&["connection to Living Room stopped answering", "Living Room, Remote · ", "Season 1"]);
         screenshot(&x, "app-08-failover-to-remote.png");
+        // The LAN comes back: the background re-probe (15 s, then doubling) moves up by itself.
+        fp.set_behaviour("Living Room", Some(0), Behaviour::Ok);
+        expect_on_screen_within(90, &["Living Room, Local · "]);
+        screenshot(&x, "app-08a-back-on-local.png");
 
         // A narrow window folds the sidebar away: Back shows it again, a library opens the content.
         click(&x, "Movies on Living Room");
