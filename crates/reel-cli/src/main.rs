@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use reel_core::models::{ProbeRecord, Source};
 use reel_core::services::auth_manager::{AuthManager, Origin};
 use reel_core::services::connection::describe;
+use reel_core::services::connection_history::LinkStats;
 use reel_core::Token;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -196,11 +197,24 @@ async fn all_sources(m: &AuthManager, refresh: bool) -> Result<Vec<Source>> {
     Ok(out)
 }
 
-fn line(r: &ProbeRecord) -> String {
+fn line(r: &ProbeRecord, history: Option<&LinkStats>) -> String {
     let latency = r.latency_ms.map(|l| format!("{l:.0} ms")).unwrap_or_else(|| "-".into());
+    let mut notes = Vec::new();
+    if r.ipv6 {
+        notes.push("IPv6".to_string());
+    }
+    if let Some(of) = &r.fallback_for {
+        notes.push(format!("plain http to the address of {of}"));
+    }
+    if let Some(h) = history {
+        let avg = h.latency_ms.map(|ms| format!(", usually {ms:.0} ms")).unwrap_or_default();
+        notes.push(format!("history: {} ok, {} failed{avg}", h.ok, h.failed));
+    }
+    let notes = if notes.is_empty() { String::new() } else { format!(" [{}]", notes.join("; ")) };
     format!(
-        "  {} {:<15} {:<40} {:<8} {}",
+        "  {} #{:<2} {:<15} {:<40} {:<8} {}{notes}",
         if r.chosen { "*" } else { " " },
+        r.rank,
         r.class.label(),
         r.uri,
         latency,
@@ -225,8 +239,9 @@ async fn servers(m: &AuthManager, refresh: bool, json: bool) -> Result<()> {
         if let Some(r) = &ci.reason {
             println!("  why: {r}");
         }
+        let history = m.config().get().runtime.connection_history.get(&s.id).cloned().unwrap_or_default();
         for r in &ci.probes {
-            println!("{}", line(r));
+            println!("{}", line(r, history.get(&r.uri)));
         }
     }
     Ok(())

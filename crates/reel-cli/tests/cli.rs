@@ -99,6 +99,8 @@ async fn sign_in_list_browse_and_sign_out() {
         out.contains("Basement (owned)") && out.contains("remote") && out.contains("relay") && out.contains(" ms"),
         "{out}"
     );
+    // Each candidate with its rank and what the history says of it.
+    assert!(out.contains("#0 ") && out.contains("history: 1 ok, 0 failed, usually"), "{out}");
 
     let (out, err) = cli.ok(&["libraries", "--json"]);
     logs += &err;
