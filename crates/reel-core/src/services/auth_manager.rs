@@ -632,22 +632,6 @@ impl AuthManager {
         }
     }
 
-    /// A request on `url` failed to reach the server: it counts against that connection.
-    pub fn note_request_failure(&self, source_id: &str, url: &str) {
-        let r = self.config.update(|c| {
-            c.runtime
-                .connection_history
-                .entry(source_id.to_string())
-                .or_default()
-                .entry(url.to_string())
-                .or_default()
-                .record_failure()
-        });
-        if let Err(e) = r {
-            warn!("cannot keep connection history: {e}");
-        }
-    }
-
     fn keep_selection(&self, pid: &str, source_id: &str, sel: &Selection, partial: bool) -> Result<Source> {
         let updated = self.config.update(|c| {
             record_selection(c.runtime.connection_history.entry(source_id.to_string()).or_default(), &sel.records);

@@ -163,12 +163,11 @@ impl ConnectionManager {
             Err(Error::NoConnection { .. }) => None,
             Err(e) => return Err(e),
         };
-        let source = self.failover(source_id, first.as_deref(), started).await;
-        // Counted after the new connection is found: writing settings is not on the way to the answer.
-        if let Some(failed) = &first {
-            self.auth.note_request_failure(source_id, failed);
-        }
-        let client = self.auth.server_client(&source?).await?;
+        // The failed URL's history is updated by the selection's own probe of it; a
+        // request that shares a recent selection writes nothing (offline, every
+        // poster would otherwise rewrite config.toml).
+        let source = self.failover(source_id, first.as_deref(), started).await?;
+        let client = self.auth.server_client(&source).await?;
         let r = op(client).await;
         if r.is_ok() {
             self.flush_soon(source_id);
@@ -255,17 +254,11 @@ impl ConnectionManager {
             return Ok(Delivery::Queued);
         }
         let failure: Error = match self.auth.server_client(&source).await {
-            Ok(client) => {
-                let used = url_of(&client);
-                match client.perform(&action).await {
-                    Ok(()) => return Ok(Delivery::Sent),
-                    Err(e) if e.is_offline() => {
-                        self.auth.note_request_failure(source_id, &used);
-                        e
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
+            Ok(client) => match client.perform(&action).await {
+                Ok(()) => return Ok(Delivery::Sent),
+                Err(e) if e.is_offline() => e,
+                Err(e) => return Err(e),
+            },
             Err(e @ Error::NoConnection { .. }) => e,
             Err(e) => return Err(e),
         };
