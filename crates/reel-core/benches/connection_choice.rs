@@ -185,7 +185,8 @@ fn main() {
         drop(fp);
     }
     warm_start(&rt, &policy);
-    failover(&rt);
+    failover(&rt, false);
+    failover(&rt, true);
 }
 
 fn bench_topology(conns: Vec<ConnectionSpec>) -> Topology {
@@ -262,8 +263,10 @@ fn warm_start(rt: &tokio::runtime::Runtime, policy: &ProbePolicy) {
 /// request goes through ConnectionManager, which re-selects and retries on
 /// remote. Target: the preference window + the new URL's RTT, where the RTT
 /// floor is a fresh `/identity` plus the same request on remote (what any
-/// client must pay to verify the new server and ask again).
-fn failover(rt: &tokio::runtime::Runtime) {
+/// client must pay to verify the new server and ask again). With `standby`,
+/// the app's background task had verified remote beforehand (and keeps a
+/// pooled connection to it), so the request goes straight there.
+fn failover(rt: &tokio::runtime::Runtime, standby: bool) {
     use reel_core::backends::plex::PlexAuth;
     use reel_core::config::ConfigStore;
     use reel_core::services::auth_manager::AuthManager;
@@ -272,7 +275,7 @@ fn failover(rt: &tokio::runtime::Runtime) {
     use reel_core::services::secrets::SecretStore;
     use std::sync::Arc;
 
-    let name = "failover: local dies, remote 40 ms";
+    let name = if standby { "failover to the verified standby" } else { "failover: local dies, remote 40 ms" };
     let probe = rt.block_on(SecretStore::new().set("bench_probe_token", &reel_core::Token::new("x")));
     if let Err(e) = probe {
         println!("{name:<40} skipped: needs the system keyring (run inside scripts/with-keyring.sh): {e}");
@@ -304,6 +307,11 @@ fn failover(rt: &tokio::runtime::Runtime) {
             cm.call(&id, |c| async move { c.sections().await }).await
         };
         rt.block_on(sections(cm.clone(), source.id.clone())).expect("first request on local");
+        if standby {
+            // What the app's background task does every 30 s.
+            let found = rt.block_on(cm.maintain_standby(&source.id));
+            assert_eq!(found.as_deref(), Some(fp.info().servers[0].connections[1].uri.as_str()), "standby");
+        }
         fp.set_behaviour("Bench", Some(0), Behaviour::Refuse);
         std::thread::sleep(Duration::from_millis(50));
         let start = Instant::now();

@@ -134,6 +134,42 @@ async fn a_connection_that_dies_mid_session_fails_over_and_moves_back_when_it_re
 }
 
 #[tokio::test]
+async fn with_a_verified_standby_failover_needs_no_probe_round() {
+    let policy = ManagerPolicy { min_reselect_interval: Duration::ZERO, ..ManagerPolicy::default() };
+    let mut s = session(two_ways(Behaviour::Ok), policy, no_cache()).await;
+    assert_eq!(s.cm.maintain_standby(&s.source_id).await, Some(s.uri(1)), "remote is the standby");
+    assert_eq!(s.primary(), Some(s.uri(0)), "finding a standby changes nothing");
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
+    s.h.fp.clear_requests();
+    assert_eq!(s.sections().await.unwrap(), 3);
+    assert_eq!(s.primary(), Some(s.uri(1)));
+    let all: Vec<_> = s.requests();
+    assert_eq!(all, vec![("Den#1".to_string(), "/library/sections".to_string())], "straight to the standby");
+    assert!(matches!(&s.events()[..], [ConnectionEvent::Switched { cause: SwitchCause::Failover, .. }]));
+
+    // Used once: the next failure (remote dies too) needs a real selection, which finds local back.
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Ok);
+    s.listening(0).await;
+    s.h.fp.set_behaviour("Den", Some(1), Behaviour::Refuse);
+    assert_eq!(s.sections().await.unwrap(), 3);
+    assert_eq!(s.primary(), Some(s.uri(0)));
+    s.done().await;
+}
+
+#[tokio::test]
+async fn a_stale_standby_is_not_trusted_with_a_request() {
+    let policy = ManagerPolicy { standby_fresh: Duration::ZERO, ..ManagerPolicy::default() };
+    let s = session(two_ways(Behaviour::Ok), policy, no_cache()).await;
+    assert_eq!(s.cm.maintain_standby(&s.source_id).await, Some(s.uri(1)));
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
+    s.h.fp.clear_requests();
+    assert_eq!(s.sections().await.unwrap(), 3);
+    let on_remote: Vec<_> = s.requests().into_iter().filter(|(l, _)| l == "Den#1").map(|(_, p)| p).collect();
+    assert_eq!(on_remote, vec!["/identity".to_string(), "/library/sections".to_string()], "verified first");
+    s.done().await;
+}
+
+#[tokio::test]
 async fn requests_failing_together_share_one_selection() {
     let s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
     s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);

@@ -623,6 +623,28 @@ impl AuthManager {
         self.keep_selection(&pid, source_id, &sel, true).map(Some)
     }
 
+    /// Probes every candidate but the one in use and returns the best that
+    /// answers as the server: the standby to fail over to without a selection.
+    /// Nothing is changed but the connections' history.
+    pub async fn probe_standby(&self, source_id: &str) -> Result<Option<String>> {
+        let (_, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
+        let ci = &source.connection_info;
+        let Some(current) = ci.primary_url.as_deref().filter(|_| ci.is_online) else { return Ok(None) };
+        let history = self.config.read(|c| c.runtime.connection_history.get(source_id).cloned().unwrap_or_default());
+        let others: Vec<Connection> = ci.connections.iter().filter(|c| c.uri != current).cloned().collect();
+        let target = Target {
+            machine_id: source.machine_id(),
+            connections: &others,
+            https_required: ci.https_required,
+            pinned: None,
+            last_good: None,
+            history: &history,
+        };
+        let sel = connection::select_for(&self.http, &target, &self.policy()).await;
+        self.remember_probes(source_id, &sel.records);
+        Ok(sel.chosen.filter(|u| u != current))
+    }
+
     fn remember_probes(&self, source_id: &str, records: &[ProbeRecord]) {
         let r = self.config.update(|c| {
             record_selection(c.runtime.connection_history.entry(source_id.to_string()).or_default(), records)

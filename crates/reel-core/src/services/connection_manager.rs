@@ -1,7 +1,8 @@
-//! Keeps every server reachable while Reel runs: when the connection in use
-//! stops answering, the next request re-selects (one selection at a time per
-//! server, rate-limited) and an idempotent request is retried once on the new
-//! URL; actions that change the server (watched, position) wait in the outbox
+//! Keeps every server reachable while Reel runs: each server's second-best
+//! connection is kept verified as a standby; when the connection in use stops
+//! answering, the next request moves to the standby (or, without a fresh one,
+//! re-selects: one selection at a time per server, rate-limited) and an
+//! idempotent request is retried once on the new URL; actions that change the server (watched, position) wait in the outbox
 //! until a connection works; and while a better-ranked connection might work
 //! again, it is re-probed on a backoff and at once when the network changes.
 
@@ -60,6 +61,10 @@ pub struct ManagerPolicy {
     /// Re-probing better connections: first after this, doubling up to `reoptimise_max`.
     pub reoptimise_first: Duration,
     pub reoptimise_max: Duration,
+    /// A standby verified longer ago than this is not trusted with a request.
+    pub standby_fresh: Duration,
+    /// How often the background task re-verifies each server's standby.
+    pub standby_every: Duration,
 }
 
 impl Default for ManagerPolicy {
@@ -68,6 +73,8 @@ impl Default for ManagerPolicy {
             min_reselect_interval: Duration::from_secs(2),
             reoptimise_first: Duration::from_secs(15),
             reoptimise_max: Duration::from_secs(600),
+            standby_fresh: Duration::from_secs(90),
+            standby_every: Duration::from_secs(30),
         }
     }
 }
@@ -88,6 +95,8 @@ pub struct ConnectionManager {
     cache: Arc<LibraryCache>,
     policy: ManagerPolicy,
     links: Mutex<HashMap<String, Arc<Link>>>,
+    /// Per server, the second-best connection and when it last answered as the server.
+    standbys: Mutex<HashMap<String, (String, Instant)>>,
     events: broadcast::Sender<ConnectionEvent>,
     network_changed: Notify,
 }
@@ -103,6 +112,7 @@ impl ConnectionManager {
             cache,
             policy,
             links: Mutex::new(HashMap::new()),
+            standbys: Mutex::new(HashMap::new()),
             events: broadcast::channel(64).0,
             network_changed: Notify::new(),
         })
@@ -197,6 +207,16 @@ impl ConnectionManager {
             return if usable { Ok(s) } else { Err(self.no_connection(&s)) };
         }
         let before = self.source(source_id)?;
+        // A standby that answered as this server moments ago takes over at once: no probe round.
+        if let Some(url) = self.fresh_standby(source_id, failed) {
+            self.auth.update_source_url(source_id, &url).await?;
+            *last = Some(LastSelection { at: Instant::now() });
+            drop(last);
+            let after = self.source(source_id)?;
+            info!(source = %source_id, url = %url, "failed over to the standby connection");
+            self.report_selection(&before, &after, SwitchCause::Failover);
+            return Ok(after);
+        }
         let after = self.auth.reselect(source_id).instrument(info_span!("failover", source = %source_id)).await?;
         *last = Some(LastSelection { at: Instant::now() });
         drop(last);
@@ -206,6 +226,34 @@ impl ConnectionManager {
         } else {
             Err(self.no_connection(&after))
         }
+    }
+
+    /// The standby, if it was verified recently and is not the URL that just failed; used once.
+    fn fresh_standby(&self, source_id: &str, failed: Option<&str>) -> Option<String> {
+        let mut standbys = self.standbys.lock().unwrap_or_else(|p| p.into_inner());
+        let (url, verified) = standbys.remove(source_id)?;
+        (verified.elapsed() < self.policy.standby_fresh && Some(url.as_str()) != failed).then_some(url)
+    }
+
+    /// Finds (or re-verifies) the server's second-best working connection, so
+    /// a failure of the one in use can move there without a selection; the
+    /// verification also keeps a pooled connection to it warm.
+    pub async fn maintain_standby(&self, source_id: &str) -> Option<String> {
+        let found = self.auth.probe_standby(source_id).await.unwrap_or_else(|e| {
+            warn!(source = %source_id, "checking the standby connection failed: {e}");
+            None
+        });
+        let mut standbys = self.standbys.lock().unwrap_or_else(|p| p.into_inner());
+        match &found {
+            Some(url) => standbys.insert(source_id.to_string(), (url.clone(), Instant::now())),
+            None => standbys.remove(source_id),
+        };
+        found
+    }
+
+    fn standby_age(&self, source_id: &str) -> Option<Duration> {
+        let standbys = self.standbys.lock().unwrap_or_else(|p| p.into_inner());
+        standbys.get(source_id).map(|(_, at)| at.elapsed())
     }
 
     fn no_connection(&self, s: &Source) -> Error {
@@ -373,6 +421,10 @@ impl ConnectionManager {
             loop {
                 let now = tokio::time::Instant::now();
                 for s in me.auth.all_sources() {
+                    let online = s.connection_info.is_online;
+                    if online && me.standby_age(&s.id).is_none_or(|age| age >= me.policy.standby_every) {
+                        me.maintain_standby(&s.id).await;
+                    }
                     if !me.could_do_better(&s.id) {
                         backoff.remove(&s.id);
                         continue;
@@ -391,14 +443,13 @@ impl ConnectionManager {
                     backoff.insert(s.id.clone(), (next, tokio::time::Instant::now() + next));
                 }
                 urgent = false;
-                let next_due = backoff.values().map(|(_, due)| *due).min();
-                let sleep = async {
-                    match next_due {
-                        Some(d) => tokio::time::sleep_until(d).await,
-                        // Nothing to improve now; look again now and then.
-                        None => tokio::time::sleep(me.policy.reoptimise_first).await,
-                    }
-                };
+                // Standbys are re-verified on their own rhythm; better connections on their backoff.
+                let now = tokio::time::Instant::now();
+                let standby_due = now + me.policy.standby_every;
+                // With nothing on a backoff, look again soon in case a server now could do better.
+                let idle = now + me.policy.reoptimise_first;
+                let next_due = backoff.values().map(|(_, due)| *due).min().unwrap_or(idle).min(standby_due);
+                let sleep = tokio::time::sleep_until(next_due);
                 tokio::select! {
                     _ = sleep => {}
                     _ = me.network_changed.notified() => {
