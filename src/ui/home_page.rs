@@ -3,7 +3,7 @@
 
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::{gettext, i18n_f};
-use crate::ui::poster::{placeholder_icon, texture};
+use crate::ui::poster::{placeholder_icon, poster_slot, texture, PosterSlot};
 use reel_core::models::{Hub, MediaItem, Source};
 use reel_core::services::library_sync::sync_hubs;
 use relm4::adw::prelude::*;
@@ -219,19 +219,8 @@ impl HomePage {
 
     fn card(&mut self, source: &Source, item: &MediaItem, sender: &ComponentSender<Self>) -> gtk::Button {
         let v = gtk::Box::new(gtk::Orientation::Vertical, 4);
-        let overlay = gtk::Overlay::new();
-        let frame = gtk::Frame::new(None);
-        frame.set_size_request(CARD_W, CARD_H);
-        let icon = gtk::Image::from_icon_name(placeholder_icon(item.kind));
-        icon.set_pixel_size(48);
-        icon.add_css_class("dim-label");
-        frame.set_child(Some(&icon));
-        overlay.set_child(Some(&frame));
-        let picture = gtk::Picture::new();
-        picture.set_can_shrink(true);
-        picture.set_content_fit(gtk::ContentFit::Cover);
-        picture.set_size_request(CARD_W, CARD_H);
-        overlay.add_overlay(&picture);
+        let PosterSlot { overlay, picture, placeholder } = poster_slot(CARD_W, CARD_H, 48);
+        placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
         if item.view_offset_ms > 0 {
             let progress = gtk::ProgressBar::new();
             let total = item.duration_ms.unwrap_or(0).max(1) as f64;

@@ -4,7 +4,7 @@
 
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::{gettext, i18n_f};
-use crate::ui::poster::{placeholder_icon, texture};
+use crate::ui::poster::{placeholder_icon, poster_slot, texture, PosterSlot};
 use reel_core::models::{MediaItem, ServerAction, Source};
 use reel_core::services::connection_manager::Delivery;
 use reel_core::services::library_sync::sync_children;
@@ -87,19 +87,7 @@ impl SimpleComponent for ItemPage {
         page.set_margin_start(18);
         page.set_margin_end(18);
         let header = gtk::Box::new(gtk::Orientation::Horizontal, 24);
-        let overlay = gtk::Overlay::new();
-        let frame = gtk::Frame::new(None);
-        frame.set_size_request(200, 300);
-        let placeholder = gtk::Image::new();
-        placeholder.set_pixel_size(64);
-        placeholder.add_css_class("dim-label");
-        frame.set_child(Some(&placeholder));
-        overlay.set_child(Some(&frame));
-        let poster = gtk::Picture::new();
-        poster.set_can_shrink(true);
-        poster.set_content_fit(gtk::ContentFit::Cover);
-        poster.set_size_request(200, 300);
-        overlay.add_overlay(&poster);
+        let PosterSlot { overlay, picture: poster, placeholder } = poster_slot(200, 300, 64);
         overlay.set_valign(gtk::Align::Start);
         header.append(&overlay);
         let text = gtk::Box::new(gtk::Orientation::Vertical, 8);

@@ -4,7 +4,7 @@
 
 use crate::core_handle::{CoreHandle, Failure};
 use crate::i18n::{gettext, i18n_f};
-use crate::ui::poster::placeholder_icon;
+use crate::ui::poster::{placeholder_icon, poster_slot, PosterSlot};
 use reel_core::models::{MediaItem, Page, Section, Source};
 use reel_core::services::library_sync::{mark_section_current, section_is_current, sync_section, PAGE_SIZE};
 use relm4::adw::prelude::*;
@@ -54,19 +54,7 @@ impl RelmGridItem for PosterItem {
         root.set_margin_end(6);
         root.set_margin_top(6);
         root.set_margin_bottom(6);
-        let overlay = gtk::Overlay::new();
-        let frame = gtk::Frame::new(None);
-        frame.set_size_request(150, 225);
-        let placeholder = gtk::Image::new();
-        placeholder.set_pixel_size(48);
-        placeholder.add_css_class("dim-label");
-        frame.set_child(Some(&placeholder));
-        overlay.set_child(Some(&frame));
-        let picture = gtk::Picture::new();
-        picture.set_can_shrink(true);
-        picture.set_content_fit(gtk::ContentFit::Cover);
-        picture.set_size_request(150, 225);
-        overlay.add_overlay(&picture);
+        let PosterSlot { overlay, picture, placeholder } = poster_slot(150, 225, 48);
         let watched = gtk::Image::from_icon_name("object-select-symbolic");
         watched.set_halign(gtk::Align::End);
         watched.set_valign(gtk::Align::Start);

@@ -22,6 +22,28 @@ pub fn placeholder_icon(kind: reel_core::models::ItemKind) -> &'static str {
     }
 }
 
-pub fn set_picture(picture: &gtk::Picture, tex: Option<&gdk::Texture>) {
-    picture.set_paintable(tex);
+/// A poster slot: a framed placeholder icon until the picture on top of it gets
+/// a texture. More can be overlaid (a watched mark, a progress bar).
+pub struct PosterSlot {
+    pub overlay: gtk::Overlay,
+    pub picture: gtk::Picture,
+    pub placeholder: gtk::Image,
+}
+
+pub fn poster_slot(width: i32, height: i32, icon_size: i32) -> PosterSlot {
+    use gtk::prelude::*;
+    let overlay = gtk::Overlay::new();
+    let frame = gtk::Frame::new(None);
+    frame.set_size_request(width, height);
+    let placeholder = gtk::Image::new();
+    placeholder.set_pixel_size(icon_size);
+    placeholder.add_css_class("dim-label");
+    frame.set_child(Some(&placeholder));
+    overlay.set_child(Some(&frame));
+    let picture = gtk::Picture::new();
+    picture.set_can_shrink(true);
+    picture.set_content_fit(gtk::ContentFit::Cover);
+    picture.set_size_request(width, height);
+    overlay.add_overlay(&picture);
+    PosterSlot { overlay, picture, placeholder }
 }

@@ -146,6 +146,11 @@ async fn with_a_verified_standby_failover_needs_no_probe_round() {
     let all: Vec<_> = s.requests();
     assert_eq!(all, vec![("Den#1".to_string(), "/library/sections".to_string())], "straight to the standby");
     assert!(matches!(&s.events()[..], [ConnectionEvent::Switched { cause: SwitchCause::Failover, .. }]));
+    let ci = s.h.manager.source(&s.source_id).unwrap().connection_info;
+    let chosen: Vec<_> = ci.probes.iter().filter(|p| p.chosen).collect();
+    assert_eq!(chosen.len(), 1, "the diagnostics name the connection in use");
+    assert_eq!(chosen[0].uri, s.uri(1));
+    assert!(chosen[0].latency_ms.is_some(), "with the standby check's latency");
 
     // Used once: the next failure (remote dies too) needs a real selection, which finds local back.
     s.h.fp.set_behaviour("Den", Some(0), Behaviour::Ok);

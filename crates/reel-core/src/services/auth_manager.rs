@@ -530,22 +530,47 @@ impl AuthManager {
     /// Moves a source to another of its own connections. A URL plex.tv did not
     /// list for that server is refused: its token must not go anywhere else.
     pub async fn update_source_url(&self, source_id: &str, new_url: &str) -> Result<()> {
+        self.switch_source(source_id, new_url, None).await.map(|_| ())
+    }
+
+    /// Moves a source to `new_url` (one of its own candidates), marking it
+    /// the chosen one in the diagnostics; `verified` is the probe that just
+    /// found it answering as the server, kept as its record.
+    pub async fn switch_source(
+        &self,
+        source_id: &str,
+        new_url: &str,
+        verified: Option<&ProbeRecord>,
+    ) -> Result<Source> {
         let (pid, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
         let url = new_url.trim_end_matches('/');
         if !connection::is_candidate(&source.connection_info.connections, url) {
             return Err(Error::Invalid(format!("{url} is not one of {}'s connections", source.name)));
         }
-        self.config.update(|c| {
-            if let Some(s) =
-                c.runtime.cached_sources.get_mut(&pid).and_then(|l| l.iter_mut().find(|s| s.id == source_id))
-            {
-                s.connection_info.primary_url = Some(url.to_string());
-                s.connection_info.is_online = true;
-                s.connection_info.last_check = Some(Utc::now());
+        let updated = self.config.update(|c| {
+            let s = c.runtime.cached_sources.get_mut(&pid)?.iter_mut().find(|s| s.id == source_id)?;
+            let ci = &mut s.connection_info;
+            ci.primary_url = Some(url.to_string());
+            ci.is_online = true;
+            ci.last_check = Some(Utc::now());
+            if let Some(r) = verified.filter(|r| r.uri == url) {
+                ci.reason = Some(format!(
+                    "the {} connection (verified {:.0} ms) took over when the one in use stopped answering",
+                    r.class.label(),
+                    r.latency_ms.unwrap_or(0.0)
+                ));
+                match ci.probes.iter_mut().find(|p| p.uri == url) {
+                    Some(p) => *p = r.clone(),
+                    None => ci.probes.push(r.clone()),
+                }
             }
+            for p in &mut ci.probes {
+                p.chosen = p.uri == url;
+            }
+            Some(s.clone())
         })?;
         info!(source = %source_id, url = %url, "source URL updated");
-        Ok(())
+        updated.ok_or_else(|| Error::UnknownProvider(source_id.into()))
     }
 
     /// Pins one of a source's connections (tried first from now on), or `None` for automatic.
@@ -626,7 +651,7 @@ impl AuthManager {
     /// Probes every candidate but the one in use and returns the best that
     /// answers as the server: the standby to fail over to without a selection.
     /// Nothing is changed but the connections' history.
-    pub async fn probe_standby(&self, source_id: &str) -> Result<Option<String>> {
+    pub async fn probe_standby(&self, source_id: &str) -> Result<Option<ProbeRecord>> {
         let (_, source) = self.find_source(source_id).ok_or_else(|| Error::UnknownProvider(source_id.into()))?;
         let ci = &source.connection_info;
         let Some(current) = ci.primary_url.as_deref().filter(|_| ci.is_online) else { return Ok(None) };
@@ -642,7 +667,7 @@ impl AuthManager {
         };
         let sel = connection::select_for(&self.http, &target, &self.policy()).await;
         self.remember_probes(source_id, &sel.records);
-        Ok(sel.chosen.filter(|u| u != current))
+        Ok(sel.records.into_iter().find(|r| r.chosen && r.uri != current).map(|r| ProbeRecord { chosen: false, ..r }))
     }
 
     fn remember_probes(&self, source_id: &str, records: &[ProbeRecord]) {

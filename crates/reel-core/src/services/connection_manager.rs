@@ -8,7 +8,7 @@
 
 use crate::backends::plex::PlexServerClient;
 use crate::error::{Error, Result};
-use crate::models::{ConnectionClass, ServerAction, Source};
+use crate::models::{ConnectionClass, ProbeRecord, ServerAction, Source};
 use crate::services::auth_manager::AuthManager;
 use crate::services::connection::{candidates, ranked, tier};
 use crate::services::library_cache::LibraryCache;
@@ -96,7 +96,7 @@ pub struct ConnectionManager {
     policy: ManagerPolicy,
     links: Mutex<HashMap<String, Arc<Link>>>,
     /// Per server, the second-best connection and when it last answered as the server.
-    standbys: Mutex<HashMap<String, (String, Instant)>>,
+    standbys: Mutex<HashMap<String, (ProbeRecord, Instant)>>,
     events: broadcast::Sender<ConnectionEvent>,
     network_changed: Notify,
 }
@@ -208,12 +208,11 @@ impl ConnectionManager {
         }
         let before = self.source(source_id)?;
         // A standby that answered as this server moments ago takes over at once: no probe round.
-        if let Some(url) = self.fresh_standby(source_id, failed) {
-            self.auth.update_source_url(source_id, &url).await?;
+        if let Some(standby) = self.fresh_standby(source_id, failed) {
+            let after = self.auth.switch_source(source_id, &standby.uri, Some(&standby)).await?;
             *last = Some(LastSelection { at: Instant::now() });
             drop(last);
-            let after = self.source(source_id)?;
-            info!(source = %source_id, url = %url, "failed over to the standby connection");
+            info!(source = %source_id, url = %standby.uri, "failed over to the standby connection");
             self.report_selection(&before, &after, SwitchCause::Failover);
             return Ok(after);
         }
@@ -229,10 +228,10 @@ impl ConnectionManager {
     }
 
     /// The standby, if it was verified recently and is not the URL that just failed; used once.
-    fn fresh_standby(&self, source_id: &str, failed: Option<&str>) -> Option<String> {
+    fn fresh_standby(&self, source_id: &str, failed: Option<&str>) -> Option<ProbeRecord> {
         let mut standbys = self.standbys.lock().unwrap_or_else(|p| p.into_inner());
-        let (url, verified) = standbys.remove(source_id)?;
-        (verified.elapsed() < self.policy.standby_fresh && Some(url.as_str()) != failed).then_some(url)
+        let (record, verified) = standbys.remove(source_id)?;
+        (verified.elapsed() < self.policy.standby_fresh && Some(record.uri.as_str()) != failed).then_some(record)
     }
 
     /// Finds (or re-verifies) the server's second-best working connection, so
@@ -244,11 +243,12 @@ impl ConnectionManager {
             None
         });
         let mut standbys = self.standbys.lock().unwrap_or_else(|p| p.into_inner());
-        match &found {
-            Some(url) => standbys.insert(source_id.to_string(), (url.clone(), Instant::now())),
+        let url = found.as_ref().map(|r| r.uri.clone());
+        match found {
+            Some(record) => standbys.insert(source_id.to_string(), (record, Instant::now())),
             None => standbys.remove(source_id),
         };
-        found
+        url
     }
 
     fn standby_age(&self, source_id: &str) -> Option<Duration> {
