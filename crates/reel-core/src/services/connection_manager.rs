@@ -141,8 +141,8 @@ impl ConnectionManager {
     }
 
     /// Runs an idempotent request against the server. If the connection in
-    /// use does not answer, a new one is selected and the request is retried
-    /// once there.
+    /// use does not answer, the server moves to its fresh standby or a newly
+    /// selected connection, and the request is retried once there.
     pub async fn call<T, F, Fut>(self: &Arc<Self>, source_id: &str, op: F) -> Result<T>
     where
         F: Fn(PlexServerClient) -> Fut,
@@ -193,9 +193,10 @@ impl ConnectionManager {
         }
     }
 
-    /// Picks a new connection after `failed` stopped answering. Requests that
-    /// fail together share one selection; one started after the last selection
-    /// waits `min_reselect_interval` before probing again.
+    /// Picks a new connection after `failed` stopped answering: the standby if
+    /// it was verified moments ago, else a selection. Requests that fail
+    /// together share one; one started after the last waits
+    /// `min_reselect_interval` before probing again.
     async fn failover(self: &Arc<Self>, source_id: &str, failed: Option<&str>, started: Instant) -> Result<Source> {
         let link = self.link(source_id);
         let mut last = link.select.lock().await;
