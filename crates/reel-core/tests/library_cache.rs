@@ -29,18 +29,20 @@ fn item(key: &str, title: &str) -> MediaItem {
     }
 }
 
-#[tokio::test]
-async fn a_synced_library_reads_back_in_order_without_the_server() {
-    let fp = fake_plex::FakePlex::start(topology(vec![server(
-        "Den",
-        true,
-        vec![conn(true, false, Protocol::Http, Behaviour::Ok)],
-    )]))
-    .await
-    .unwrap();
+/// One server, "Den", reachable on loopback, and a client for it with its own token.
+async fn den(watching: usize) -> (fake_plex::FakePlex, PlexServerClient) {
+    let mut spec = server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
+    spec.library.watching = watching;
+    let fp = fake_plex::FakePlex::start(topology(vec![spec])).await.unwrap();
     let info = fp.info().servers[0].clone();
     let client =
         PlexServerClient::new(http_for(&fp), &info.connections[0].uri, Token::new(info.access_token.clone())).unwrap();
+    (fp, client)
+}
+
+#[tokio::test]
+async fn a_synced_library_reads_back_in_order_without_the_server() {
+    let (fp, client) = den(0).await;
     let dir = tempfile::tempdir().unwrap();
     let (cache, notice) = LibraryCache::open(dir.path().join("library.sqlite3")).unwrap();
     assert!(notice.is_none());
@@ -137,12 +139,7 @@ fn offline_since_is_the_first_failure_and_clears_on_return() {
 
 #[tokio::test]
 async fn home_hubs_are_kept_in_order_and_read_back_without_the_server() {
-    let mut den = server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
-    den.library.watching = 2;
-    let fp = fake_plex::FakePlex::start(topology(vec![den])).await.unwrap();
-    let info = fp.info().servers[0].clone();
-    let client =
-        PlexServerClient::new(http_for(&fp), &info.connections[0].uri, Token::new(info.access_token.clone())).unwrap();
+    let (fp, client) = den(2).await;
     let cache = LibraryCache::in_memory().unwrap();
     let hubs = reel_core::services::library_sync::sync_hubs(&client, &cache, "den").await.unwrap();
     let ids: Vec<&str> = hubs.iter().map(|h| h.id.as_str()).collect();
@@ -159,16 +156,7 @@ async fn home_hubs_are_kept_in_order_and_read_back_without_the_server() {
 #[tokio::test]
 async fn a_section_synced_from_the_servers_current_version_needs_no_download() {
     use reel_core::services::library_sync::{mark_section_current, section_is_current};
-    let fp = fake_plex::FakePlex::start(topology(vec![server(
-        "Den",
-        true,
-        vec![conn(true, false, Protocol::Http, Behaviour::Ok)],
-    )]))
-    .await
-    .unwrap();
-    let info = fp.info().servers[0].clone();
-    let client =
-        PlexServerClient::new(http_for(&fp), &info.connections[0].uri, Token::new(info.access_token.clone())).unwrap();
+    let (_fp, client) = den(0).await;
     let cache = LibraryCache::in_memory().unwrap();
     let sections = sync_sections(&client, &cache, "den").await.unwrap();
     let movies = sections.iter().find(|s| s.kind == "movie").unwrap().clone();
