@@ -7,18 +7,10 @@
 
 use fake_plex::topology::{Behaviour, ConnectionSpec, LibrarySpec, Protocol, ServerSpec, Topology};
 use fake_plex::FakePlex;
-use reel_core::backends::plex::PlexAuth;
-use reel_core::config::ConfigStore;
-use reel_core::http::{ClientIdentity, HttpClient};
-use reel_core::services::auth_manager::AuthManager;
-use reel_core::services::library_cache::LibraryCache;
-use reel_core::services::library_sync::{mark_section_current, sync_section, sync_sections, PAGE_SIZE};
-use reel_core::services::secrets::SecretStore;
-use reel_core::Token;
+use reel_core::{Core, CoreOptions, Token};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::Instant;
 
 struct Figures {
@@ -55,24 +47,26 @@ fn run(items: usize, display: &str) -> Figures {
     let home = tempfile::tempdir().expect("tempdir");
     let (config_home, data_home) = (home.path().join("config"), home.path().join("data"));
     let (source_id, sync_ms) = rt.block_on(async {
-        let (store, _) = ConfigStore::load(config_home.join("reel/config.toml")).expect("config");
-        let http = HttpClient::with_extra_ca(ClientIdentity::new("bench"), Some(fp.ca_pem().as_bytes())).expect("http");
-        let plex = PlexAuth::with_urls(http.clone(), &info.plex_tv_url, &info.auth_url).expect("plex");
-        let m = AuthManager::new(Arc::new(store), SecretStore::new(), http, plex);
-        let p = m
-            .add_plex_account(&Token::new(info.account_token.clone()))
+        // The same core the app opens, at the paths the app will read.
+        let core = Core::open(CoreOptions {
+            library_path: Some(data_home.join("reel/library.sqlite3")),
+            poster_dir: home.path().join("cache/reel/posters"),
+            plex_tv: Some((info.plex_tv_url.clone(), info.auth_url.clone())),
+            extra_ca_pem: Some(fp.ca_pem().into_bytes()),
+            background: false,
+            ..CoreOptions::with_config(config_home.join("reel/config.toml"))
+        })
+        .expect("core");
+        let p = core
+            .sign_in_with_token(Token::new(info.account_token.clone()))
             .await
             .expect("sign in (is a Secret Service running?)");
-        let source = m.discover(p.id(), true).await.expect("discover").sources.remove(0);
-        let (cache, _) = LibraryCache::open(data_home.join("reel/library.sqlite3")).expect("cache");
-        let client = m.server_client(&source).await.expect("client");
-        let sections = sync_sections(&client, &cache, &source.id).await.expect("sections");
+        let source = core.discover(p.id(), true).await.expect("discover").sources.remove(0);
+        let sections = core.fetch_sections(&source.id).await.expect("sections");
+        let movies = sections.iter().find(|s| s.key == "1").expect("a movies section");
         let start = Instant::now();
-        sync_section(&client, &cache, &source.id, "1", PAGE_SIZE, |_, _| {}).await.expect("sync");
-        // As the app does after its own sync: opening it again needs no download.
-        if let Some(movies) = sections.iter().find(|s| s.key == "1") {
-            mark_section_current(&cache, &source.id, movies).expect("version");
-        }
+        // As the app does: afterwards, opening it again needs no download.
+        core.sync_section(&source.id, movies, true, |_, _| {}).await.expect("sync");
         (source.id, start.elapsed().as_secs_f64() * 1000.0)
     });
 

@@ -8,7 +8,7 @@ what=${1:-test}
 packages=(pkg-config libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils)
 if [ "$what" = test ]; then
   packages+=(xvfb xauth xdotool dbus dbus-x11 gnome-keyring at-spi2-core python3-pyatspi imagemagick
-             meson ninja-build appstream libglib2.0-bin python3-pip)
+             meson ninja-build appstream libglib2.0-bin python3-venv)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -25,7 +25,17 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: Rust (cargo) is needed; install it with rustup (https://rustup.rs) and run this again." >&2
   exit 1
 fi
-if [ "$what" = test ] && ! python3 -c "import plexapi" 2>/dev/null; then
-  echo "setup: installing python-plexapi (the independent check of fake-plex)" >&2
-  python3 -m pip install --quiet --user plexapi 2>/dev/null || python3 -m pip install --quiet plexapi || python3 -m pip install --quiet --break-system-packages plexapi
+if [ "$what" = test ]; then
+  # The tests' own Python (python-plexapi, the independent check of fake-plex):
+  # a venv of Debian's python3 in a cache folder, so neither the python3 on PATH
+  # (maybe pyenv's) nor the HOME the tests run under (a throwaway one) matters.
+  # scripts/test-env.sh tells the tests where it is.
+  venv="$(bash "$(dirname "$0")/test-env.sh" venv)"
+  if ! "$venv/bin/python" -c "import plexapi" 2>/dev/null; then
+    echo "setup: making the tests' Python environment in $venv" >&2
+    rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "plexapi==4.18.3"
+  fi
 fi

@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-trap 'kill ${xvfb:-} ${app:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${app:-} ${xvfb:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+# The project's own cargo target folder: a release build there is reused from
+# run to run (a temporary one meant a cold release build every time).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 prefix="$work/prefix"
 meson setup "$work/build" --prefix "$prefix" >/dev/null
 meson compile -C "$work/build"
@@ -23,9 +26,12 @@ grep -q "^Comment\[de\]=" "$prefix/share/applications/dev.arsfeld.Reel.desktop" 
 got=$(TEXTDOMAINDIR="$prefix/share/locale" LANGUAGE=de LANG=C.UTF-8 gettext -d reel "Sign in to Plex")
 [ "$got" = "Bei Plex anmelden" ] || { echo "test-install: catalog says '$got'" >&2; exit 1; }
 # The installed app itself speaks German (its LOCALEDIR points into the prefix).
-exec 3< <(Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>/dev/null)
-read -r display <&3
-xvfb=$(pgrep -n Xvfb)
+# Our own Xvfb, known by its pid (not found by name: other tests run theirs).
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>/dev/null &
+xvfb=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+display=$(head -n1 "$work/display")
+[ -n "$display" ] || { echo "test-install: Xvfb did not start" >&2; exit 1; }
 XDG_CONFIG_HOME="$work/config" DISPLAY=":$display" LANGUAGE=de LANG=C.UTF-8 "$prefix/bin/reel" >/dev/null 2>&1 &
 app=$!
 /usr/bin/python3 tests/python/atspi_find.py reel 30 "Willkommen bei Reel" "Bei Plex anmelden" >/dev/null

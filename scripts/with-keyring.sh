@@ -7,8 +7,9 @@ if [ -z "${REEL_IN_KEYRING_SESSION:-}" ]; then
   export REEL_IN_KEYRING_SESSION=1
   exec dbus-run-session -- "$0" "$@"
 fi
-# The toolchain stays where it is, whatever HOME becomes.
+# The toolchain and the tests' Python venv stay where they are, whatever HOME becomes.
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+[ -n "${REEL_TEST_PYTHON:-}" ] || source "$(dirname "$0")/test-env.sh"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/home/.local/share" XDG_CONFIG_HOME="$scratch/home/.config" XDG_CACHE_HOME="$scratch/home/.cache"

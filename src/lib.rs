@@ -1,69 +1,18 @@
-//! Reel, the GNOME app: relm4 components on top of reel-core.
+//! Reel, the GNOME app: relm4 components on top of reel-core's facade.
 // relm4 messages carry whole sources and items once through a channel; boxing
 // them would only add noise.
 #![allow(clippy::large_enum_variant)]
 
-pub mod app;
+pub mod application;
+#[cfg(feature = "bench")]
 pub mod bench_probe;
 pub mod build_info;
-pub mod core_handle;
+pub mod dialogs;
 pub mod i18n;
-pub mod ui;
+pub mod pages;
+pub mod runtime;
+pub mod widgets;
+pub mod window;
+pub mod words;
 
-/// Starts the app; returns when its last window closes.
-pub fn run() -> std::process::ExitCode {
-    bench_probe::mark_start();
-    i18n::init();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,reel=info,reel_core=info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    use relm4::gtk::prelude::*;
-    let gapp = relm4::adw::Application::builder().application_id(build_info::APP_ID).build();
-    // Reel is already running: bring its window forward rather than open the
-    // settings, keyring and cache a second time. (Registering here in the
-    // first instance would start it before relm4 can build its window.)
-    if already_running() && gapp.register(None::<&relm4::gtk::gio::Cancellable>).is_ok() && gapp.is_remote() {
-        gapp.activate();
-        return std::process::ExitCode::SUCCESS;
-    }
-    gapp.connect_activate(|a| {
-        if let Some(w) = a.active_window() {
-            w.present();
-        }
-    });
-    let core = match core_handle::CoreHandle::start() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("reel: {e:#}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    let app = relm4::RelmApp::from_app(gapp);
-    app.run::<app::App>(core);
-    std::process::ExitCode::SUCCESS
-}
-
-/// Whether another Reel owns the app's name on the session bus.
-fn already_running() -> bool {
-    use relm4::gtk::prelude::*;
-    use relm4::gtk::{gio, glib};
-    let Ok(bus) = gio::bus_get_sync(gio::BusType::Session, None::<&gio::Cancellable>) else { return false };
-    bus.call_sync(
-        Some("org.freedesktop.DBus"),
-        "/org/freedesktop/DBus",
-        "org.freedesktop.DBus",
-        "NameHasOwner",
-        Some(&(build_info::APP_ID,).to_variant()),
-        Some(glib::VariantTy::new("(b)").expect("valid type")),
-        gio::DBusCallFlags::NONE,
-        1000,
-        None::<&gio::Cancellable>,
-    )
-    .ok()
-    .and_then(|v| v.get::<(bool,)>())
-    .is_some_and(|(owned,)| owned)
-}
+pub use application::run;

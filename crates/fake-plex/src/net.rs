@@ -175,6 +175,8 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
             unreachable!()
         }
         Behaviour::Error500 => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response(),
+        Behaviour::LibraryError500 if path == "/identity" => next.run(req).await,
+        Behaviour::LibraryError500 => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response(),
         Behaviour::WrongIdentity => {
             if path == "/identity" || path == "/" {
                 let json = wants_json(req.headers());

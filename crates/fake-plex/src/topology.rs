@@ -211,6 +211,9 @@ pub enum Behaviour {
     Refuse,
     /// HTTP 500 to everything.
     Error500,
+    /// Says who it is (`/identity`), then HTTP 500 to everything else: a
+    /// server whose library database is broken.
+    LibraryError500,
     /// Answer as a different server (another machineIdentifier), 401 to tokens.
     WrongIdentity,
     /// 200 with a body that is not valid JSON/XML.

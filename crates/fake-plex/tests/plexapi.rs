@@ -21,7 +21,7 @@ fn python_plexapi_lists_resources_connects_and_browses() {
     std::fs::write(&info_file, &line).unwrap();
 
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/plexapi_check.py");
-    let out = Command::new("python3").arg(&script).arg(&info_file).output().expect("python3 runs");
+    let out = Command::new(test_python()).arg(&script).arg(&info_file).output().expect("python3 runs");
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
@@ -47,4 +47,13 @@ fn tempfile_dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("plexapi-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// The tests' own Python with python-plexapi (a venv made by `scripts/setup.sh test`;
+/// `scripts/with-keyring.sh` says where), never whichever python3 is on PATH.
+fn test_python() -> std::path::PathBuf {
+    match std::env::var_os("REEL_TEST_PYTHON") {
+        Some(p) => p.into(),
+        None => panic!("REEL_TEST_PYTHON is not set: run this through scripts/test.sh or scripts/with-keyring.sh"),
+    }
 }

@@ -1,16 +1,14 @@
-//! reel-cli: Reel's core from a terminal. Same AuthManager, config.toml and
-//! keyring as the app, so what one does the other sees.
+//! reel-cli: Reel's core from a terminal. The same facade, config.toml,
+//! keyring and library cache as the app, so what one does the other sees,
+//! and signing out or pinning means the same in both.
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use reel_core::models::{ProbeRecord, Source};
-use reel_core::services::auth_manager::{AuthManager, Origin};
-use reel_core::services::connection::describe;
-use reel_core::services::connection_history::LinkStats;
-use reel_core::Token;
+use reel_core::services::connections::history::LinkStats;
+use reel_core::services::connections::rank::{describe, describe_reason};
+use reel_core::{Core, CoreOptions, Origin, Token};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "reel-cli", version, about = "Reel's Plex core from a terminal")]
@@ -37,7 +35,7 @@ enum Command {
         #[arg(long)]
         server: Option<String>,
     },
-    /// Sign out: removes the account, its servers and their tokens.
+    /// Sign out: removes the account, its servers, their tokens and what Reel saved of them.
     Logout {
         /// Account id (default: the only account).
         account: Option<String>,
@@ -91,28 +89,32 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let path = cli.config.clone().unwrap_or_else(reel_core::config::default_path);
-    let (manager, notice) = AuthManager::open(&path)?;
-    if let Some(n) = notice {
+    let mut options = match cli.config.clone() {
+        Some(path) => CoreOptions::with_config(path),
+        None => CoreOptions::standard(),
+    };
+    // One command, then gone: no background upkeep of connections.
+    options.background = false;
+    let core = Core::open(options)?;
+    for n in core.notices() {
         eprintln!("reel-cli: {n}");
     }
-    let manager = Arc::new(manager);
-    if !manager.config().get().runtime.legacy_backends.is_empty() {
-        let report = manager.migrate_legacy_backends().await?;
+    if core.legacy_pending() {
+        let report = core.migrate_legacy().await?;
         for (b, why) in report.deferred.iter().chain(&report.dropped) {
             eprintln!("reel-cli: could not bring over old account {b}: {why}");
         }
     }
     match cli.command {
-        Command::Login { token, server } => login(&manager, token, server, cli.json).await,
-        Command::Logout { account } => logout(&manager, account).await,
-        Command::Accounts => accounts(&manager, cli.json).await,
-        Command::Servers { refresh } => servers(&manager, refresh, cli.json).await,
-        Command::Libraries => libraries(&manager, cli.json).await,
+        Command::Login { token, server } => login(&core, token, server, cli.json).await,
+        Command::Logout { account } => logout(&core, account).await,
+        Command::Accounts => accounts(&core, cli.json),
+        Command::Servers { refresh } => servers(&core, refresh, cli.json).await,
+        Command::Libraries => libraries(&core, cli.json).await,
         Command::Items { section, server, offset, limit } => {
-            items(&manager, &section, server, offset, limit, cli.json).await
+            items(&core, &section, server, offset, limit, cli.json).await
         }
-        Command::Pin { server, url, auto } => pin(&manager, &server, url, auto).await,
+        Command::Pin { server, url, auto } => pin(&core, &server, url, auto).await,
     }
 }
 
@@ -121,26 +123,25 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
-async fn login(m: &AuthManager, token: Option<String>, server: Option<String>, json: bool) -> Result<()> {
-    if let Some(url) = server {
-        let Some(t) = token else { bail!("--server needs --token (or REEL_TOKEN)") };
-        let (provider, source) = m.add_server_token(&url, &Token::new(t.trim())).await?;
-        return if json {
-            print_json(&provider)
-        } else {
-            println!("Added {} ({}) at {url}", source.name, provider.id());
-            Ok(())
-        };
-    }
-    let token = match token {
-        Some(t) => Token::new(t.trim()),
-        None => {
-            let pin = m.plex_auth().create_pin().await?;
-            eprintln!("Open this page and sign in to Plex:\n  {}\n(code {})\nWaiting…", pin.auth_url, pin.code);
-            m.plex_auth().wait_for_pin(&pin, Duration::from_secs(1)).await?
+async fn login(core: &Core, token: Option<String>, server: Option<String>, json: bool) -> Result<()> {
+    let provider = match (server, token) {
+        (Some(url), Some(t)) => {
+            let provider = core.sign_in_to_server(&url, Token::new(t.trim())).await?;
+            if !json {
+                println!("Added {} ({}) at {url}", provider.display_name(), provider.id());
+                return Ok(());
+            }
+            provider
+        }
+        (Some(_), None) => bail!("--server needs --token (or REEL_TOKEN)"),
+        (None, Some(t)) => core.sign_in_with_token(Token::new(t.trim())).await?,
+        (None, None) => {
+            core.sign_in_with_pin(|pin| {
+                eprintln!("Open this page and sign in to Plex:\n  {}\n(code {})\nWaiting…", pin.auth_url, pin.code)
+            })
+            .await?
         }
     };
-    let provider = m.add_plex_account(&token).await?;
     if json {
         print_json(&provider)
     } else {
@@ -149,8 +150,8 @@ async fn login(m: &AuthManager, token: Option<String>, server: Option<String>, j
     }
 }
 
-async fn logout(m: &AuthManager, account: Option<String>) -> Result<()> {
-    let providers = m.providers().await;
+async fn logout(core: &Core, account: Option<String>) -> Result<()> {
+    let providers = core.accounts();
     let id = match account {
         Some(a) => a,
         None => match providers.as_slice() {
@@ -161,13 +162,13 @@ async fn logout(m: &AuthManager, account: Option<String>) -> Result<()> {
             }
         },
     };
-    m.remove_provider(&id).await?;
+    core.sign_out(&id).await?;
     println!("Signed out {id}");
     Ok(())
 }
 
-async fn accounts(m: &AuthManager, json: bool) -> Result<()> {
-    let providers = m.providers().await;
+fn accounts(core: &Core, json: bool) -> Result<()> {
+    let providers = core.accounts();
     if json {
         return print_json(&providers);
     }
@@ -181,14 +182,14 @@ async fn accounts(m: &AuthManager, json: bool) -> Result<()> {
 }
 
 /// Every account's servers: cached while fresh, rediscovered otherwise.
-async fn all_sources(m: &AuthManager, refresh: bool) -> Result<Vec<Source>> {
-    let providers = m.providers().await;
-    if providers.is_empty() {
+async fn all_sources(core: &Core, refresh: bool) -> Result<Vec<Source>> {
+    let found = core.discover_all(refresh).await;
+    if found.is_empty() {
         bail!("not signed in; run `reel-cli login` first");
     }
     let mut out = Vec::new();
-    for p in providers {
-        let d = m.discover(p.id(), refresh).await.with_context(|| format!("servers of {}", p.display_name()))?;
+    for (p, d) in found {
+        let d = d.with_context(|| format!("servers of {}", p.display_name()))?;
         if let Origin::StaleCache { error } = &d.origin {
             eprintln!("reel-cli: showing saved servers; {error}");
         }
@@ -196,7 +197,6 @@ async fn all_sources(m: &AuthManager, refresh: bool) -> Result<Vec<Source>> {
     }
     Ok(out)
 }
-
 fn line(r: &ProbeRecord, history: Option<&LinkStats>) -> String {
     let latency = r.latency_ms.map(|l| format!("{l:.0} ms")).unwrap_or_else(|| "-".into());
     let mut notes = Vec::new();
@@ -222,8 +222,8 @@ fn line(r: &ProbeRecord, history: Option<&LinkStats>) -> String {
     )
 }
 
-async fn servers(m: &AuthManager, refresh: bool, json: bool) -> Result<()> {
-    let sources = all_sources(m, refresh).await?;
+async fn servers(core: &Core, refresh: bool, json: bool) -> Result<()> {
+    let sources = all_sources(core, refresh).await?;
     if json {
         return print_json(&sources);
     }
@@ -237,9 +237,9 @@ async fn servers(m: &AuthManager, refresh: bool, json: bool) -> Result<()> {
             if ci.is_online { "online" } else { "offline" }
         );
         if let Some(r) = &ci.reason {
-            println!("  why: {r}");
+            println!("  why: {}", describe_reason(r, &ci.probes));
         }
-        let history = m.config().get().runtime.connection_history.get(&s.id).cloned().unwrap_or_default();
+        let history = core.connection_history(&s.id);
         for r in &ci.probes {
             println!("{}", line(r, history.get(&r.uri)));
         }
@@ -252,23 +252,24 @@ struct ServerSections {
     server: String,
     source_id: String,
     sections: Vec<reel_core::models::Section>,
+    /// Why the server could not be asked; the sections are then what Reel saved.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
 
-async fn libraries(m: &AuthManager, json: bool) -> Result<()> {
+/// A server's libraries from the server, else (it cannot be reached) as saved.
+async fn sections_of(core: &Core, s: &Source) -> ServerSections {
+    let (sections, error) = match core.fetch_sections(&s.id).await {
+        Ok(sections) => (sections, None),
+        Err(e) => (core.saved_sections(&s.id).await.unwrap_or_default(), Some(e.to_string())),
+    };
+    ServerSections { server: s.name.clone(), source_id: s.id.clone(), sections, error }
+}
+
+async fn libraries(core: &Core, json: bool) -> Result<()> {
     let mut out = Vec::new();
-    for s in all_sources(m, false).await? {
-        let r = async { m.server_client(&s).await?.sections().await }.await;
-        out.push(match r {
-            Ok(sections) => ServerSections { server: s.name.clone(), source_id: s.id.clone(), sections, error: None },
-            Err(e) => ServerSections {
-                server: s.name.clone(),
-                source_id: s.id.clone(),
-                sections: vec![],
-                error: Some(e.to_string()),
-            },
-        });
+    for s in all_sources(core, false).await? {
+        out.push(sections_of(core, &s).await);
     }
     if json {
         return print_json(&out);
@@ -276,13 +277,14 @@ async fn libraries(m: &AuthManager, json: bool) -> Result<()> {
     for s in &out {
         println!("{}", s.server);
         if let Some(e) = &s.error {
-            println!("  (unavailable: {e})");
+            let saved = if s.sections.is_empty() { "" } else { "; showing what Reel saved" };
+            println!("  (unavailable: {e}{saved})");
         }
         for sec in &s.sections {
             println!("  {:<6} {:<8} {}", sec.key, sec.kind, sec.title);
         }
     }
-    if out.iter().all(|s| s.error.is_some()) && !out.is_empty() {
+    if out.iter().all(|s| s.error.is_some() && s.sections.is_empty()) && !out.is_empty() {
         bail!("no server could be reached");
     }
     Ok(())
@@ -293,14 +295,14 @@ fn matches_server(s: &Source, wanted: &str) -> bool {
 }
 
 async fn items(
-    m: &AuthManager,
+    core: &Core,
     section: &str,
     server: Option<String>,
     offset: usize,
     limit: Option<usize>,
     json: bool,
 ) -> Result<()> {
-    let sources = all_sources(m, false).await?;
+    let sources = all_sources(core, false).await?;
     let candidates: Vec<&Source> =
         sources.iter().filter(|s| server.as_deref().is_none_or(|w| matches_server(s, w))).collect();
     if candidates.is_empty() {
@@ -308,24 +310,25 @@ async fn items(
     }
     let mut last_err = None;
     for s in candidates {
-        let client = m.server_client(s).await?;
-        let sections = match client.sections().await {
-            Ok(x) => x,
-            Err(e) => {
+        let found = sections_of(core, s).await;
+        if !found.sections.iter().any(|x| x.key == section) {
+            if let Some(e) = found.error {
                 last_err = Some(e);
-                continue;
             }
-        };
-        if !sections.iter().any(|x| x.key == section) {
             continue;
         }
-        let items = match limit {
-            Some(n) => client.items(section, offset, n).await?.items,
-            None if offset == 0 => client.all_items(section, 200).await?,
-            None => {
-                let total = client.items(section, 0, 0).await?.total;
-                client.items(section, offset, total.saturating_sub(offset)).await?.items
+        let items = match (found.error, core.fetch_items(&s.id, section, offset, limit).await) {
+            (None, Ok(items)) => items,
+            // Offline: what Reel saved of it.
+            (_, Err(e)) if e.is_offline() => {
+                eprintln!("reel-cli: {e}; showing what Reel saved");
+                core.saved_items(&s.id, section, offset, limit.unwrap_or(usize::MAX)).await?.items
             }
+            (Some(e), _) => {
+                eprintln!("reel-cli: {e}; showing what Reel saved");
+                core.saved_items(&s.id, section, offset, limit.unwrap_or(usize::MAX)).await?.items
+            }
+            (None, Err(e)) => return Err(e.into()),
         };
         if json {
             return print_json(&items);
@@ -337,23 +340,22 @@ async fn items(
         return Ok(());
     }
     match last_err {
-        Some(e) => Err(e.into()),
+        Some(e) => bail!(e),
         None => bail!("no library section {section}"),
     }
 }
 
-async fn pin(m: &AuthManager, server: &str, url: Option<String>, auto: bool) -> Result<()> {
-    let s = m
-        .all_sources()
+async fn pin(core: &Core, server: &str, url: Option<String>, auto: bool) -> Result<()> {
+    let s = core
+        .servers()
         .into_iter()
         .find(|s| matches_server(s, server))
         .with_context(|| format!("no server named {server}"))?;
-    match (url, auto) {
-        (Some(u), false) => m.pin_connection(&s.id, Some(&u)).await?,
-        (None, true) => m.pin_connection(&s.id, None).await?,
+    let updated = match (url, auto) {
+        (Some(u), false) => core.pin(&s.id, Some(&u)).await?,
+        (None, true) => core.pin(&s.id, None).await?,
         _ => bail!("give a URL to pin, or --auto"),
-    }
-    let updated = m.reselect(&s.id).await?;
+    };
     println!("{} now uses {}", updated.name, updated.connection_info.primary_url.as_deref().unwrap_or("no address"));
     Ok(())
 }

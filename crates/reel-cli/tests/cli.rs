@@ -47,6 +47,9 @@ impl Cli<'_> {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel-cli"));
         cmd.args(args)
             .env("REEL_CONFIG", &self.config)
+            // The library cache and posters next to the settings, one set per test.
+            .env("XDG_DATA_HOME", self.config.with_file_name("data"))
+            .env("XDG_CACHE_HOME", self.config.with_file_name("cache"))
             .env("REEL_PLEX_TV_URL", &self.fp.info().plex_tv_url)
             .env("REEL_PLEX_AUTH_URL", &self.fp.info().auth_url)
             .env("REEL_EXTRA_CA_FILE", self.fp.info().ca_file.as_deref().unwrap())
@@ -72,6 +75,7 @@ fn config_text(p: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_list_browse_and_sign_out() {
+    let _turn = keyring_turn();
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -148,6 +152,7 @@ async fn sign_in_list_browse_and_sign_out() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_keyring_sign_in_fails_clearly_and_stores_nothing() {
+    let _turn = keyring_turn();
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -167,6 +172,7 @@ async fn without_a_keyring_sign_in_fails_clearly_and_stores_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_damaged_config_is_kept_and_explained() {
+    let _turn = keyring_turn();
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -185,6 +191,7 @@ async fn a_damaged_config_is_kept_and_explained() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rejected_token_is_reported_in_words() {
+    let _turn = keyring_turn();
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -197,6 +204,7 @@ async fn a_rejected_token_is_reported_in_words() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_to_one_server_by_address_and_token() {
+    let _turn = keyring_turn();
     let fp = FakePlex::start(topology()).await.unwrap();
     fp.set_behaviour("plextv", None, Behaviour::Refuse);
     let dir = tempfile::tempdir().unwrap();
@@ -213,4 +221,82 @@ async fn login_to_one_server_by_address_and_token() {
     let (stdout, _) = cli.ok(&["libraries"]);
     assert!(stdout.contains("Movies"), "{stdout}");
     cli.ok(&["logout"]);
+}
+
+/// What reel-cli saved of an account's servers goes with the account (the app
+/// does the same: both sign out through the core).
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_forgets_what_was_saved_of_the_servers() {
+    let _turn = keyring_turn();
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    cli.ok(&["login", "--token", &fp.info().account_token]);
+    let (out, _) = cli.ok(&["servers", "--json"]);
+    let servers: Value = serde_json::from_str(&out).unwrap();
+    let source_id = servers[0]["id"].as_str().unwrap().to_string();
+    cli.ok(&["libraries"]);
+    let db = dir.path().join("data/reel/library.sqlite3");
+    let saved = |id: &str| {
+        let (cache, _) = reel_core::services::library::LibraryCache::open(&db).unwrap();
+        cache.sections(id).unwrap().len()
+    };
+    assert!(saved(&source_id) > 0, "libraries were saved for offline use");
+    cli.ok(&["logout"]);
+    assert_eq!(saved(&source_id), 0, "signing out forgets them");
+    assert!(!config_text(&cli.config).contains(&source_id), "and the server leaves the settings");
+}
+
+/// When no connection of a server answers `/identity` as that server (another
+/// server answers, a redirect, garbage, nothing, an error), its token goes
+/// nowhere: the saved libraries are shown and the user is told the server
+/// cannot be reached, not to sign in again.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_token_goes_to_an_address_that_is_not_the_server() {
+    let _turn = keyring_turn();
+    let mut t = topology();
+    t.servers[0].connections = vec![
+        ConnectionSpec {
+            local: true,
+            protocol: Protocol::Http,
+            behaviour: Behaviour::WrongIdentity,
+            ..Default::default()
+        },
+        ConnectionSpec { protocol: Protocol::Https, behaviour: Behaviour::Redirect, ..Default::default() },
+        ConnectionSpec { protocol: Protocol::Https, behaviour: Behaviour::Malformed, ..Default::default() },
+        ConnectionSpec { protocol: Protocol::Https, behaviour: Behaviour::Error500, ..Default::default() },
+        ConnectionSpec { relay: true, protocol: Protocol::Https, behaviour: Behaviour::Refuse, ..Default::default() },
+    ];
+    let fp = FakePlex::start(t).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    cli.ok(&["login", "--token", &fp.info().account_token]);
+    let (out, _) = cli.ok(&["servers", "--json"]);
+    let servers: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(servers[0]["connection_info"]["is_online"], false);
+
+    let libraries = cli.run(&["libraries"], &[]);
+    let items = cli.run(&["items", "1"], &[]);
+    for out in [&libraries, &items] {
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!text.contains("sign in again"), "the token is fine, the address is not the server: {text}");
+        assert!(text.contains("answers as that server"), "{text}");
+    }
+    let server_token = &fp.info().servers[0].access_token;
+    let leaked: Vec<_> = fp
+        .requests()
+        .into_iter()
+        .filter(|r| r.listener != "plextv" && r.token.is_some())
+        .map(|r| format!("{} {}", r.listener, r.path))
+        .collect();
+    assert!(leaked.is_empty(), "a token went to an unverified address: {leaked:?}");
+    assert!(fp.requests().iter().any(|r| r.listener.starts_with("Basement#") && r.path == "/identity"), "probed");
+    assert!(!fp.requests().iter().any(|r| r.token.as_deref() == Some(server_token.as_str())));
+}
+
+/// The tests here share the real keyring (the same account's entries), so
+/// they take turns; other test binaries run meanwhile.
+fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
+    static KEYRING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    KEYRING.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -15,7 +15,8 @@ use fake_plex::FakePlex;
 use reel_core::backends::plex::PlexServerClient;
 use reel_core::http::{ClientIdentity, HttpClient};
 use reel_core::models::{Connection, ConnectionClass};
-use reel_core::services::connection::{not_allowed, select, static_order, ProbePolicy};
+use reel_core::services::connections::rank::{not_allowed, static_order};
+use reel_core::services::connections::select::{select, ProbePolicy};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 7;
@@ -108,8 +109,12 @@ fn plexapi(fp: &FakePlex) -> Option<(f64, String)> {
     let file = dir.join("info.json");
     std::fs::write(&file, serde_json::to_string(fp.info()).ok()?).ok()?;
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/plexapi_connect_time.py");
-    let out =
-        std::process::Command::new("python3").arg(script).arg(&file).arg(&fp.info().servers[0].name).output().ok()?;
+    let out = std::process::Command::new(std::env::var_os("REEL_TEST_PYTHON")?)
+        .arg(script)
+        .arg(&file)
+        .arg(&fp.info().servers[0].name)
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut parts = text.split_whitespace();
     let secs: f64 = parts.next()?.parse().ok()?;
@@ -209,8 +214,8 @@ fn bench_topology(conns: Vec<ConnectionSpec>) -> Topology {
 /// Warm start: the URL that worked last time (remote; local hangs) still works.
 /// Target: one round trip, ≤ 1.2 × its RTT + 5 ms; compared with a cold choice.
 fn warm_start(rt: &tokio::runtime::Runtime, policy: &ProbePolicy) {
-    use reel_core::services::connection::{select_for, Target};
-    use reel_core::services::connection_history::ServerHistory;
+    use reel_core::services::connections::history::ServerHistory;
+    use reel_core::services::connections::select::{select_for, Target};
     let fp = rt
         .block_on(FakePlex::start(bench_topology(vec![
             c(true, false, Protocol::Http, Behaviour::Hang),
@@ -270,8 +275,8 @@ fn failover(rt: &tokio::runtime::Runtime, standby: bool) {
     use reel_core::backends::plex::PlexAuth;
     use reel_core::config::ConfigStore;
     use reel_core::services::auth_manager::AuthManager;
-    use reel_core::services::connection_manager::{ConnectionManager, ManagerPolicy};
-    use reel_core::services::library_cache::LibraryCache;
+    use reel_core::services::connections::{ConnectionManager, ManagerPolicy};
+    use reel_core::services::library::LibraryCache;
     use reel_core::services::secrets::SecretStore;
     use std::sync::Arc;
 
@@ -317,7 +322,7 @@ fn failover(rt: &tokio::runtime::Runtime, standby: bool) {
         let start = Instant::now();
         rt.block_on(sections(cm.clone(), source.id.clone())).expect("answered after failover");
         took.push(start.elapsed().as_secs_f64() * 1000.0);
-        let now = auth.source(&source.id).expect("source").connection_info;
+        let now = auth.store().source(&source.id).expect("source").connection_info;
         assert_eq!(now.primary_url.as_deref(), Some(fp.info().servers[0].connections[1].uri.as_str()));
         let remote = now.probes.iter().find(|p| p.chosen).and_then(|p| p.latency_ms).unwrap_or(0.0);
         window.push(5.0 + 0.1 * remote);

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::models::{AuthProvider, Source};
-use crate::services::connection_history::ServerHistory;
+use crate::services::connections::history::ServerHistory;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
     #[error("Plex rejected the sign-in (the token is no longer valid). Please sign in again.")]
     Unauthorized,
@@ -10,6 +10,8 @@ pub enum Error {
     TokenRejected { host: String },
     #[error("Cannot reach {host}: {reason}")]
     Offline { host: String, reason: String },
+    #[error("{host} did not answer in time")]
+    Timeout { host: String },
     #[error("{host} answered with an error (HTTP {status}){}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
     Http { host: String, status: u16, message: Option<String> },
     #[error("{host} sent an answer Reel cannot read: {reason}")]
@@ -26,10 +28,14 @@ pub enum Error {
     Keyring(String),
     #[error("Cannot save settings to {path}: {reason}")]
     ConfigWrite { path: PathBuf, reason: String },
-    #[error("No account or server with id {0}")]
+    #[error("No account with id {0}")]
     UnknownProvider(String),
-    #[error("No working connection to {server}: {detail}")]
-    NoConnection { server: String, detail: String },
+    #[error("No server with id {0}")]
+    UnknownSource(String),
+    #[error("{url} is not one of {server}'s connections")]
+    NotACandidate { server: String, url: String },
+    #[error("No connection to {server} answers as that server")]
+    NoConnection { server: String },
     #[error("Not signed in: no token stored for {0}")]
     NoToken(String),
     #[error("{0}")]
@@ -40,8 +46,42 @@ impl Error {
     /// True when the failure is about reaching a host, not about what it said:
     /// cached data should be used and the user told they are offline.
     pub fn is_offline(&self) -> bool {
-        matches!(self, Error::Offline { .. } | Error::NoConnection { .. })
+        matches!(self, Error::Offline { .. } | Error::Timeout { .. } | Error::NoConnection { .. })
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Something the user should hear about that is not a failure of what they
+/// asked: Reel started anyway.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// config.toml could not be read as settings; it was kept under `kept_as`
+    /// and Reel started with fresh settings.
+    SettingsDamaged { kept_as: std::path::PathBuf, reason: String },
+    /// The library cache was damaged; it was kept under `kept_as` and will be
+    /// downloaded again.
+    LibraryCacheReset { kept_as: std::path::PathBuf, reason: String },
+    /// The library cache cannot be opened at all; browsing needs the network.
+    LibraryCacheUnavailable { reason: String },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::SettingsDamaged { kept_as, reason } => write!(
+                f,
+                "Reel's settings file was damaged ({reason}). It was kept as {} and Reel started with fresh settings; your accounts may need to be added again.",
+                kept_as.display()
+            ),
+            Notice::LibraryCacheReset { kept_as, reason } => write!(
+                f,
+                "The saved library data was damaged ({reason}); it was kept as {} and will be downloaded again.",
+                kept_as.display()
+            ),
+            Notice::LibraryCacheUnavailable { reason } => {
+                write!(f, "Saved library data is not available ({reason}); browsing needs the network.")
+            }
+        }
+    }
+}

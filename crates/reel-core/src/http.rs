@@ -168,9 +168,10 @@ pub fn host_of(url: &Url) -> String {
 }
 
 pub fn transport_error(url: &Url, e: &reqwest::Error) -> Error {
-    let reason = if e.is_timeout() {
-        "no answer in time".to_string()
-    } else if e.is_connect() {
+    if e.is_timeout() {
+        return Error::Timeout { host: host_of(url) };
+    }
+    let reason = if e.is_connect() {
         let mut src: Option<&dyn std::error::Error> = Some(e);
         let mut last = e.to_string();
         while let Some(s) = src {
@@ -209,7 +210,7 @@ pub async fn read_limited(mut resp: Response, url: &Url, limit: usize) -> Result
             Ok(None) => return Ok(body),
             Err(e) => {
                 return Err(if e.is_timeout() {
-                    Error::Offline { host: host_of(url), reason: "the answer stopped arriving in time".into() }
+                    Error::Timeout { host: host_of(url) }
                 } else {
                     Error::BadResponse { host: host_of(url), reason: "the answer was cut off".into() }
                 })

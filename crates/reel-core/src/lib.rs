@@ -1,15 +1,21 @@
 //! Reel's core: everything that is not UI. Plex sign-in and discovery,
-//! connection choice, persistence (config, keyring). No GTK here, so it builds
-//! and tests fast.
+//! connection choice, persistence (config, keyring, library cache). No GTK
+//! here, so it builds and tests fast. The app and reel-cli use it through
+//! one facade, [`Core`].
 
 pub mod backends;
 pub mod config;
 pub mod error;
+mod facade;
 pub mod http;
 pub mod models;
 pub mod paths;
 pub mod services;
 pub mod token;
 
-pub use error::{Error, Result};
+pub use error::{Error, Notice, Result};
+pub use facade::{Core, CoreOptions, PinCode, SectionSync};
+pub use services::auth_manager::{Discovery, Origin};
+pub use services::connections::{ConnectionEvent, Delivery, SwitchCause};
+pub use services::legacy::MigrationReport;
 pub use token::Token;

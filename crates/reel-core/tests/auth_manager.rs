@@ -7,7 +7,7 @@ use common::*;
 use fake_plex::topology::{Behaviour, Protocol};
 use reel_core::models::AuthProvider;
 use reel_core::services::auth_manager::{token_key, Origin};
-use reel_core::services::connection::ProbePolicy;
+use reel_core::services::connections::ProbePolicy;
 use reel_core::services::secrets::{SecretStore, LEGACY_SERVICE, SERVICE};
 use reel_core::{Error, Token};
 use std::time::Duration;
@@ -33,7 +33,7 @@ async fn signed_in(h: &Harness) -> String {
 
 #[tokio::test]
 async fn adding_an_account_puts_the_token_in_the_keyring_and_nowhere_else() {
-    let h = Harness::start(home_topology()).await;
+    let h = Harness::start_keyring(home_topology()).await;
     let id = signed_in(&h).await;
     assert!(id.starts_with("plex_"));
     let stored = SecretStore::get_in(SERVICE, &format!("{id}_token")).await.unwrap();
@@ -56,10 +56,10 @@ async fn a_rejected_token_adds_nothing() {
 
 #[tokio::test]
 async fn discovery_picks_connections_stores_server_tokens_and_caches() {
-    let h = Harness::start(home_topology()).await;
+    let h = Harness::start_keyring(home_topology()).await;
     let id = signed_in(&h).await;
     let d = h.manager.discover(&id, false).await.unwrap();
-    assert_eq!(d.origin, Origin::Fresh);
+    assert!(matches!(d.origin, Origin::Fresh));
     assert_eq!(d.sources.len(), 2);
     let info = h.fp.info().clone();
     let basement = d.sources.iter().find(|s| s.name == "Basement").unwrap();
@@ -73,7 +73,7 @@ async fn discovery_picks_connections_stores_server_tokens_and_caches() {
     // (fake-plex's shared server rejects the account token).
     let friend_token = SecretStore::get_in(SERVICE, &token_key(&friend.id)).await.unwrap().unwrap();
     assert_eq!(friend_token.expose(), info.servers[1].access_token);
-    let client = h.manager.server_client(friend).await.unwrap();
+    let client = server_client(&h.manager, friend).await;
     let sections = client.sections().await.unwrap();
     assert!(sections.iter().any(|s| s.title == "Movies"));
     let page = client.items(&sections[0].key, 0, 10).await.unwrap();
@@ -97,7 +97,7 @@ async fn stale_cache_is_used_when_plex_tv_is_unreachable() {
     h.fp.set_behaviour("plextv", None, Behaviour::Refuse);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let d = h.manager.discover(&id, true).await.unwrap();
-    assert!(matches!(&d.origin, Origin::StaleCache { error } if error.contains("Cannot reach")), "{:?}", d.origin);
+    assert!(matches!(&d.origin, Origin::StaleCache { error } if error.is_offline()), "{:?}", d.origin);
     assert_eq!(d.sources, first);
     h.manager.remove_provider(&id).await.unwrap();
 }
@@ -146,19 +146,28 @@ async fn a_server_that_went_offline_gets_the_static_first_url_and_is_marked_offl
 }
 
 #[tokio::test]
-async fn update_source_url_accepts_only_the_servers_own_connections() {
+async fn switching_accepts_only_the_servers_own_connections() {
     let h = Harness::start(home_topology()).await;
     let id = signed_in(&h).await;
     let d = h.manager.discover(&id, true).await.unwrap();
     let basement = d.sources.iter().find(|s| s.name == "Basement").unwrap();
     let remote = h.fp.info().servers[0].connections[1].uri.clone();
-    h.manager.update_source_url(&basement.id, &remote).await.unwrap();
-    assert_eq!(h.manager.source(&basement.id).unwrap().connection_info.primary_url.as_deref(), Some(remote.as_str()));
-    let e = h.manager.update_source_url(&basement.id, &h.fp.info().sink_url).await.unwrap_err();
-    assert!(matches!(e, Error::Invalid(_)), "{e:?}");
+    let probe = |uri: &str| {
+        let mut r = basement.connection_info.probes[0].clone();
+        r.uri = uri.to_string();
+        r
+    };
+    h.manager.store().switch(&basement.id, &remote, &probe(&remote)).unwrap();
+    assert_eq!(
+        h.manager.store().source(&basement.id).unwrap().connection_info.primary_url.as_deref(),
+        Some(remote.as_str())
+    );
+    let sink = h.fp.info().sink_url.clone();
+    let e = h.manager.store().switch(&basement.id, &sink, &probe(&sink)).unwrap_err();
+    assert!(matches!(e, Error::NotACandidate { .. }), "{e:?}");
 
     // A pin survives rediscovery and is chosen.
-    h.manager.pin_connection(&basement.id, Some(&remote)).await.unwrap();
+    h.manager.store().pin(&basement.id, Some(&remote)).unwrap();
     let d = h.manager.discover(&id, true).await.unwrap();
     let b = d.sources.iter().find(|s| s.name == "Basement").unwrap();
     assert_eq!(b.connection_info.primary_url.as_deref(), Some(remote.as_str()));
@@ -180,7 +189,7 @@ async fn background_refresh_runs_once_at_a_time_and_updates_the_cache() {
 
 #[tokio::test]
 async fn removing_an_account_removes_its_secrets_and_settings() {
-    let h = Harness::start(home_topology()).await;
+    let h = Harness::start_keyring(home_topology()).await;
     let id = signed_in(&h).await;
     let sources = h.manager.discover(&id, true).await.unwrap().sources;
     h.manager.remove_provider(&id).await.unwrap();
@@ -199,7 +208,7 @@ async fn removing_an_account_removes_its_secrets_and_settings() {
 
 #[tokio::test]
 async fn legacy_tokens_are_migrated_from_both_old_keyring_places_and_the_config_file() {
-    let h = Harness::start(home_topology()).await;
+    let h = Harness::start_keyring(home_topology()).await;
     let token = h.account_token();
     let old_a = format!("plex_legacy_{}", uuid::Uuid::new_v4().simple());
     let old_b = format!("plex_legacy_{}", uuid::Uuid::new_v4().simple());
@@ -222,7 +231,7 @@ async fn legacy_tokens_are_migrated_from_both_old_keyring_places_and_the_config_
     )
     .unwrap();
     let m = manager_at(&h.fp, &h.config_path(), ProbePolicy::default());
-    let report = m.migrate_legacy_backends().await.unwrap();
+    let report = reel_core::services::legacy::migrate(&m).await.unwrap();
     assert_eq!(report.migrated.len(), 3, "{report:?}"); // a, b and the config file's token
     assert_eq!(report.dropped.len(), 1, "{report:?}");
     assert!(report.deferred.is_empty());
@@ -239,14 +248,14 @@ async fn legacy_tokens_are_migrated_from_both_old_keyring_places_and_the_config_
 
 #[tokio::test]
 async fn migration_waits_when_plex_tv_is_unreachable() {
-    let h = Harness::start(home_topology()).await;
+    let h = Harness::start_keyring(home_topology()).await;
     let old = format!("plex_legacy_{}", uuid::Uuid::new_v4().simple());
     SecretStore::new().set(&old, &h.account_token()).await.unwrap();
     std::fs::write(h.config_path(), format!("[runtime]\nlegacy_backends = [\"{old}\"]\n")).unwrap();
     h.fp.set_behaviour("plextv", None, Behaviour::Refuse);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let m = manager_at(&h.fp, &h.config_path(), ProbePolicy::default());
-    let report = m.migrate_legacy_backends().await.unwrap();
+    let report = reel_core::services::legacy::migrate(&m).await.unwrap();
     assert_eq!(report.deferred.len(), 1);
     assert_eq!(m.config().get().runtime.legacy_backends, vec![old.clone()], "kept for next time");
     assert!(SecretStore::get_in(SERVICE, &old).await.unwrap().is_some(), "token not lost");
@@ -259,7 +268,7 @@ async fn browsing_a_server_pages_children_and_hubs() {
     let id = signed_in(&h).await;
     let sources = h.manager.discover(&id, true).await.unwrap().sources;
     let basement = sources.iter().find(|s| s.name == "Basement").unwrap();
-    let c = h.manager.server_client(basement).await.unwrap();
+    let c = server_client(&h.manager, basement).await;
     let sections = c.sections().await.unwrap();
     let movies = sections.iter().find(|s| s.kind == "movie").unwrap();
     let all = c.all_items(&movies.key, 7).await.unwrap();
@@ -333,7 +342,7 @@ async fn the_server_list_lifetime_grows_while_nothing_changes_and_shrinks_on_net
 
 #[tokio::test]
 async fn a_server_can_be_added_by_address_and_token_without_plex_tv() {
-    let h = Harness::start(home_topology()).await;
+    let h = Harness::start_keyring(home_topology()).await;
     let basement = h.fp.info().servers[0].clone();
     let url = basement.connections[0].uri.clone();
     let token = Token::new(basement.access_token.clone());
@@ -359,7 +368,7 @@ async fn a_server_can_be_added_by_address_and_token_without_plex_tv() {
     // Browsing and refreshing work through that address only.
     let d = h.manager.discover(provider.id(), true).await.unwrap();
     assert_eq!(d.sources.len(), 1);
-    let client = h.manager.server_client(&d.sources[0]).await.unwrap();
+    let client = server_client(&h.manager, &d.sources[0]).await;
     assert_eq!(client.sections().await.unwrap().len(), 3);
     let elsewhere: Vec<_> =
         h.fp.requests()

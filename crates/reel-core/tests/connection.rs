@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use fake_plex::topology::{Behaviour, Protocol};
 use fake_plex::FakePlex;
-use reel_core::models::{Connection, ProbeOutcome};
-use reel_core::services::connection::{select, ProbePolicy, Selection};
+use reel_core::models::{Choice, Connection, ConnectionClass, ProbeOutcome, Reason};
+use reel_core::services::connections::select::{select, ProbePolicy, Selection};
 use std::time::Duration;
 
 struct Probed {
@@ -76,7 +76,11 @@ async fn local_hangs_remote_40ms_relay_10ms_picks_remote_without_waiting_for_loc
     assert!(!p.record(2).chosen);
     // Generous bound (the local timeout is 30 s): proves the window, not a speed.
     assert!(p.sel.elapsed < Duration::from_secs(15), "{:?}", p.sel.elapsed);
-    assert!(p.sel.reason.contains("remote"), "{}", p.sel.reason);
+    assert!(
+        matches!(p.sel.reason, Reason::Answered { class: ConnectionClass::RemoteDirect, how: Choice::Best, .. }),
+        "{:?}",
+        p.sel.reason
+    );
 }
 
 #[tokio::test]
@@ -186,13 +190,13 @@ async fn a_pinned_connection_is_preferred_and_automatic_takes_over_when_it_fails
     ];
     let p = probe(both_ok, false, Some(1), patient()).await;
     assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(1).as_str()), "{:#?}", p.sel);
-    assert!(p.sel.reason.contains("pinned"), "{}", p.sel.reason);
+    assert!(matches!(p.sel.reason, Reason::Answered { how: Choice::Pinned, .. }), "{:?}", p.sel.reason);
 
     let pinned_dead =
         vec![conn(true, false, Protocol::Http, Behaviour::Ok), conn(false, false, Protocol::Https, Behaviour::Refuse)];
     let p = probe(pinned_dead, false, Some(1), ProbePolicy::default()).await;
     assert_eq!(p.sel.chosen.as_deref(), Some(p.uri(0).as_str()));
-    assert!(p.sel.reason.contains("pinned connection did not answer"), "{}", p.sel.reason);
+    assert!(matches!(p.sel.reason, Reason::Answered { how: Choice::PinnedFailed, .. }), "{:?}", p.sel.reason);
 }
 
 #[tokio::test]
@@ -208,5 +212,5 @@ async fn nothing_answers_means_no_choice() {
     )
     .await;
     assert_eq!(p.sel.chosen, None);
-    assert_eq!(p.sel.reason, "no connection answered");
+    assert_eq!(p.sel.reason, Reason::NoneAnswered);
 }

@@ -3,17 +3,15 @@
 //! replaced at the same address, actions queued while unreachable, a pin that
 //! fails, and the background re-optimiser woken by a network change. Asserts
 //! choices and the order of events and requests, not timings (the figures are
-//! in `cargo bench -p reel-core --bench connection_choice`). Needs the real
-//! keyring: run inside `scripts/with-keyring.sh`.
+//! in `cargo bench -p reel-core --bench connection_choice`). Secrets in
+//! memory: these tests are about connections, not the keyring.
 
 mod common;
 use common::*;
 use fake_plex::topology::{Behaviour, Protocol};
 use reel_core::models::{ConnectionClass, ServerAction};
-use reel_core::services::connection_manager::{
-    ConnectionEvent, ConnectionManager, Delivery, ManagerPolicy, SwitchCause,
-};
-use reel_core::services::library_cache::LibraryCache;
+use reel_core::services::connections::{ConnectionEvent, ConnectionManager, Delivery, ManagerPolicy, SwitchCause};
+use reel_core::services::library::LibraryCache;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -48,7 +46,7 @@ impl Session {
         self.h.fp.info().servers[0].connections[i].uri.clone()
     }
     fn primary(&self) -> Option<String> {
-        self.h.manager.source(&self.source_id).unwrap().connection_info.primary_url
+        self.h.manager.store().source(&self.source_id).unwrap().connection_info.primary_url
     }
     fn events(&mut self) -> Vec<ConnectionEvent> {
         let mut v = Vec::new();
@@ -146,7 +144,7 @@ async fn with_a_verified_standby_failover_needs_no_probe_round() {
     let all: Vec<_> = s.requests();
     assert_eq!(all, vec![("Den#1".to_string(), "/library/sections".to_string())], "straight to the standby");
     assert!(matches!(&s.events()[..], [ConnectionEvent::Switched { cause: SwitchCause::Failover, .. }]));
-    let ci = s.h.manager.source(&s.source_id).unwrap().connection_info;
+    let ci = s.h.manager.store().source(&s.source_id).unwrap().connection_info;
     let chosen: Vec<_> = ci.probes.iter().filter(|p| p.chosen).collect();
     assert_eq!(chosen.len(), 1, "the diagnostics name the connection in use");
     assert_eq!(chosen[0].uri, s.uri(1));
@@ -202,7 +200,7 @@ async fn everything_unreachable_is_an_error_in_words_and_the_last_url_is_kept() 
     s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
     s.h.fp.set_behaviour("Den", Some(1), Behaviour::Refuse);
     let e = s.sections().await.unwrap_err();
-    assert!(e.to_string().starts_with("No working connection to Den"), "{e}");
+    assert!(matches!(&e, reel_core::Error::NoConnection { server } if server == "Den"), "{e}");
     assert!(matches!(&s.events()[..], [ConnectionEvent::Lost { .. }]));
     assert_eq!(s.primary(), Some(s.uri(0)), "nothing better to remember");
     s.done().await;
@@ -262,8 +260,8 @@ async fn actions_wait_in_the_outbox_on_disk_and_go_out_in_order_when_the_server_
 #[tokio::test]
 async fn a_failing_pin_is_reported_and_used_again_once_it_answers() {
     let mut s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
-    s.h.manager.pin_connection(&s.source_id, Some(&s.uri(1))).await.unwrap();
-    s.h.manager.reselect(&s.source_id).await.unwrap();
+    s.h.manager.store().pin(&s.source_id, Some(&s.uri(1))).unwrap();
+    s.h.manager.prober().reselect(&s.source_id).await.unwrap();
     assert_eq!(s.primary(), Some(s.uri(1)), "the pin wins over local");
 
     s.h.fp.set_behaviour("Den", Some(1), Behaviour::Refuse);
@@ -275,14 +273,14 @@ async fn a_failing_pin_is_reported_and_used_again_once_it_answers() {
             if pinned == &s.uri(1) && using.as_deref() == Some(s.uri(0).as_str()))),
         "{events:?}"
     );
-    assert!(s.h.manager.source(&s.source_id).unwrap().connection_info.pinned_failed);
+    assert!(s.h.manager.store().source(&s.source_id).unwrap().connection_info.pinned_failed);
     assert!(s.cm.could_do_better(&s.source_id), "the pin is better-ranked than anything");
 
     s.h.fp.set_behaviour("Den", Some(1), Behaviour::Ok);
     s.listening(1).await;
     assert!(s.cm.reoptimise(&s.source_id).await.unwrap());
     assert_eq!(s.primary(), Some(s.uri(1)));
-    assert!(!s.h.manager.source(&s.source_id).unwrap().connection_info.pinned_failed);
+    assert!(!s.h.manager.store().source(&s.source_id).unwrap().connection_info.pinned_failed);
     s.done().await;
 }
 
@@ -302,5 +300,44 @@ async fn the_reoptimiser_moves_up_at_once_when_the_network_changes() {
         other => panic!("{other:?}"),
     }
     task.abort();
+    s.done().await;
+}
+
+/// A new session (another process, or the app started again) trusts no
+/// address it saved: the first request with a token goes only to an address
+/// that has just answered `/identity` as the server.
+#[tokio::test]
+async fn a_saved_address_is_verified_before_it_gets_a_token() {
+    let s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
+    let saved = s.primary().expect("a saved address");
+    // Another Reel process: same settings, secrets and server, nothing verified yet.
+    let another_process = || {
+        let policy = reel_core::services::connections::ProbePolicy::default();
+        let m = manager_with(&s.h.fp, &s.h.config_path(), policy, s.h.manager.secrets().clone());
+        ConnectionManager::new(Arc::new(m), no_cache(), ManagerPolicy::default())
+    };
+    let later = another_process();
+    s.h.fp.clear_requests();
+    let n = later.call(&s.source_id, |c| async move { c.sections().await.map(|x| x.len()) }).await.unwrap();
+    assert_eq!(n, 3);
+    let reqs = s.h.fp.requests();
+    let first_with_token = reqs.iter().position(|r| r.token.is_some()).expect("a request with the token");
+    let listener = &reqs[first_with_token].listener;
+    assert!(
+        reqs[..first_with_token].iter().any(|r| &r.listener == listener && r.path == "/identity" && r.token.is_none()),
+        "the address was asked who it is, without the token, before the token went there: {reqs:?}"
+    );
+    assert_eq!(s.primary().as_deref(), Some(saved.as_str()));
+
+    // Now the saved address belongs to another server, and the other one is down:
+    // the token goes nowhere, and the failure says the server cannot be reached.
+    let again = another_process();
+    s.h.fp.set_behaviour("Den", Some(0), Behaviour::WrongIdentity);
+    s.h.fp.set_behaviour("Den", Some(1), Behaviour::Error500);
+    s.h.fp.clear_requests();
+    let e = again.call(&s.source_id, |c| async move { c.sections().await.map(|x| x.len()) }).await.unwrap_err();
+    assert!(matches!(e, reel_core::Error::NoConnection { .. }), "not 'sign in again': {e:?}");
+    let with_token: Vec<_> = s.h.fp.requests().into_iter().filter(|r| r.token.is_some()).collect();
+    assert!(with_token.is_empty(), "no token to an unverified address: {with_token:?}");
     s.done().await;
 }

@@ -3,7 +3,7 @@
 
 use reel_core::backends::plex::types::{Envelope, ItemsContainer, PlexResource, SectionsContainer};
 use reel_core::models::{Connection, ConnectionClass, ItemKind, MediaItem};
-use reel_core::services::connection::static_order;
+use reel_core::services::connections::rank::static_order;
 use serde_json::Value;
 use std::path::PathBuf;
 

@@ -5,8 +5,8 @@ mod common;
 use common::*;
 use fake_plex::topology::{Behaviour, Protocol};
 use reel_core::models::{ItemKind, MediaItem};
-use reel_core::services::library_cache::LibraryCache;
-use reel_core::services::library_sync::{sync_children, sync_section, sync_sections};
+use reel_core::services::library::sync::{sync_children, sync_section, sync_sections};
+use reel_core::services::library::LibraryCache;
 use reel_core::{backends::plex::PlexServerClient, Token};
 
 fn item(key: &str, title: &str) -> MediaItem {
@@ -117,7 +117,7 @@ fn a_damaged_cache_is_kept_aside_and_rebuilt() {
     std::fs::write(&path, b"this is not a database, just some bytes that happen to be here").unwrap();
     let (cache, notice) = LibraryCache::open(&path).unwrap();
     let notice = notice.expect("told");
-    assert!(notice.contains("damaged"), "{notice}");
+    assert!(matches!(&notice, reel_core::Notice::LibraryCacheReset { kept_as, .. } if kept_as.exists()), "{notice}");
     cache.put_sections("s", &[]).unwrap();
     let kept: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -141,7 +141,7 @@ fn offline_since_is_the_first_failure_and_clears_on_return() {
 async fn home_hubs_are_kept_in_order_and_read_back_without_the_server() {
     let (fp, client) = den(2).await;
     let cache = LibraryCache::in_memory().unwrap();
-    let hubs = reel_core::services::library_sync::sync_hubs(&client, &cache, "den").await.unwrap();
+    let hubs = reel_core::services::library::sync::sync_hubs(&client, &cache, "den").await.unwrap();
     let ids: Vec<&str> = hubs.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(&ids[..2], ["home.continue", "home.ondeck"], "{ids:?}");
     assert!(ids[2..].iter().all(|id| id.ends_with(".recent")), "{ids:?}");
@@ -155,7 +155,7 @@ async fn home_hubs_are_kept_in_order_and_read_back_without_the_server() {
 
 #[tokio::test]
 async fn a_section_synced_from_the_servers_current_version_needs_no_download() {
-    use reel_core::services::library_sync::{mark_section_current, section_is_current};
+    use reel_core::services::library::sync::{mark_section_current, section_is_current};
     let (_fp, client) = den(0).await;
     let cache = LibraryCache::in_memory().unwrap();
     let sections = sync_sections(&client, &cache, "den").await.unwrap();

@@ -102,3 +102,51 @@ pub struct ProbeRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_for: Option<String>,
 }
+
+/// Why a server is reached the way it is, for the server page and `reel-cli
+/// servers` to put into words (the better-ranked candidates' fate is in the
+/// probe records).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Reason {
+    /// The best-ranked connection that answered as the server.
+    Answered {
+        class: ConnectionClass,
+        latency_ms: f64,
+        #[serde(default)]
+        how: Choice,
+        /// Plain http to the raw address of this (plex.direct) URL.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fallback_for: Option<String>,
+    },
+    /// The verified standby took over when the connection in use stopped answering.
+    StandbyTookOver { class: ConnectionClass, latency_ms: f64 },
+    /// The address the user entered when adding the server.
+    EnteredAddress,
+    /// plex.tv lists no connections for the server.
+    NoConnections,
+    /// No connection answered as the server.
+    NoneAnswered,
+}
+
+/// How the answering connection came to be chosen.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    /// The best-ranked one that answered.
+    #[default]
+    Best,
+    /// It worked last time and answered at once; nothing else was probed.
+    Warm,
+    /// The user pinned it.
+    Pinned,
+    /// The user's pin did not answer, so Reel chose automatically.
+    PinnedFailed,
+}
+
+/// Reads a reason as this Reel writes it; anything else (Reel 0.4 wrote an
+/// English sentence) is dropped: the next probe gives a new one.
+pub fn lenient_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Reason>, D::Error> {
+    let v: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+}

@@ -8,6 +8,6 @@ mod source;
 
 pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
-pub use connection::{Connection, ConnectionClass, ProbeOutcome, ProbeRecord};
+pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
 pub use library::{Hub, ItemKind, MediaItem, Page, Section};
 pub use source::{ConnectionInfo, Source, SourceType};

@@ -1,4 +1,4 @@
-use super::connection::{Connection, ProbeRecord};
+use super::connection::{Connection, ProbeRecord, Reason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +44,9 @@ pub struct ConnectionInfo {
     /// The last selection, candidate by candidate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<ProbeRecord>,
-    /// Why `primary_url` was chosen, in words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    /// Why `primary_url` was chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::connection::lenient_reason")]
+    pub reason: Option<Reason>,
     /// The server demands https (plex.tv's `httpsRequired`).
     #[serde(default)]
     pub https_required: bool,

@@ -1,8 +1,12 @@
+//! The core's services, grouped by what they own: accounts
+//! ([`auth_manager`], [`secrets`], [`legacy`]), servers ([`servers`]: the
+//! source store, discovery's probing, the server list's lifetime),
+//! [`connections`] (ranking, selection, history, failover, standby,
+//! re-optimiser, outbox) and the [`library`] (cache, sync, posters).
+
 pub mod auth_manager;
-pub mod connection;
-pub mod connection_history;
-pub mod connection_manager;
-pub mod library_cache;
-pub mod library_sync;
-pub mod posters;
+pub mod connections;
+pub mod legacy;
+pub mod library;
 pub mod secrets;
+pub mod servers;

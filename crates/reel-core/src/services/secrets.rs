@@ -14,10 +14,22 @@ pub const LEGACY_SERVICE: &str = "reel";
 #[derive(Debug, Clone)]
 pub struct SecretStore {
     service: String,
+    backend: Backend,
     /// Secrets this process already read or wrote: a keyring lookup is a
     /// D-Bus round trip, too slow for every request to a server. Only found
     /// secrets are kept, so one another process adds is still seen.
     known: Arc<Mutex<HashMap<String, Token>>>,
+}
+
+/// Where secrets go.
+#[derive(Debug, Clone)]
+enum Backend {
+    /// The system keyring (Secret Service): the only place Reel itself uses.
+    Keyring,
+    /// This process's memory, gone when it ends: for tests that are not
+    /// about the keyring, so they need no Secret Service and can run side by
+    /// side. Nothing in Reel chooses it; only code that builds its own core does.
+    Memory(Arc<Mutex<HashMap<(String, String), Token>>>),
 }
 
 impl Default for SecretStore {
@@ -36,7 +48,12 @@ fn map_err(e: keyring::Error) -> Error {
 
 impl SecretStore {
     pub fn new() -> Self {
-        Self { service: SERVICE.into(), known: Arc::default() }
+        Self { service: SERVICE.into(), backend: Backend::Keyring, known: Arc::default() }
+    }
+
+    /// Secrets kept only in this process's memory (see [`Backend::Memory`]).
+    pub fn in_memory() -> Self {
+        Self { service: SERVICE.into(), backend: Backend::Memory(Arc::default()), known: Arc::default() }
     }
 
     pub fn key(provider_id: &str, field: &str) -> String {
@@ -71,11 +88,44 @@ impl SecretStore {
         self.known.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn memory(&self) -> Option<std::sync::MutexGuard<'_, HashMap<(String, String), Token>>> {
+        match &self.backend {
+            Backend::Keyring => None,
+            Backend::Memory(m) => Some(m.lock().unwrap_or_else(|p| p.into_inner())),
+        }
+    }
+
+    /// A secret under another service (where older Reels kept tokens).
+    pub async fn get_from(&self, service: &str, account: &str) -> Result<Option<Token>> {
+        if let Some(m) = self.memory() {
+            return Ok(m.get(&(service.to_string(), account.to_string())).cloned());
+        }
+        Self::get_in(service, account).await
+    }
+
+    pub async fn delete_from(&self, service: &str, account: &str) -> Result<()> {
+        if let Some(mut m) = self.memory() {
+            m.remove(&(service.to_string(), account.to_string()));
+            return Ok(());
+        }
+        Self::delete_in(service, account).await
+    }
+
+    /// Stores a secret under another service (tests of the migration from older Reels).
+    pub async fn set_in(&self, service: &str, account: &str, secret: &Token) -> Result<()> {
+        if let Some(mut m) = self.memory() {
+            m.insert((service.to_string(), account.to_string()), secret.clone());
+            return Ok(());
+        }
+        let s = secret.expose().to_string();
+        Self::run(service.into(), account.into(), move |e| e.set_password(&s)).await
+    }
+
     pub async fn get(&self, account: &str) -> Result<Option<Token>> {
         if let Some(t) = self.known().get(account) {
             return Ok(Some(t.clone()));
         }
-        let found = Self::get_in(&self.service, account).await?;
+        let found = self.get_from(&self.service, account).await?;
         if let Some(t) = &found {
             self.known().insert(account.to_string(), t.clone());
         }
@@ -83,9 +133,8 @@ impl SecretStore {
     }
 
     pub async fn set(&self, account: &str, secret: &Token) -> Result<()> {
-        let s = secret.expose().to_string();
         self.known().remove(account);
-        Self::run(self.service.clone(), account.into(), move |e| e.set_password(&s)).await?;
+        self.set_in(&self.service, account, secret).await?;
         self.known().insert(account.to_string(), secret.clone());
         Ok(())
     }
@@ -100,6 +149,6 @@ impl SecretStore {
 
     pub async fn delete(&self, account: &str) -> Result<()> {
         self.known().remove(account);
-        Self::delete_in(&self.service, account).await
+        self.delete_from(&self.service, account).await
     }
 }

@@ -8,7 +8,7 @@ use reel_core::backends::plex::PlexAuth;
 use reel_core::config::ConfigStore;
 use reel_core::http::{ClientIdentity, HttpClient};
 use reel_core::services::auth_manager::AuthManager;
-use reel_core::services::connection::ProbePolicy;
+use reel_core::services::connections::ProbePolicy;
 use reel_core::services::secrets::SecretStore;
 use std::sync::Arc;
 
@@ -53,18 +53,39 @@ pub struct Harness {
     pub fp: FakePlex,
     pub dir: tempfile::TempDir,
     pub manager: Arc<AuthManager>,
+    /// Held by tests that use the real keyring: its entries are shared, so
+    /// those tests take turns while the others run side by side.
+    _keyring: Option<std::sync::MutexGuard<'static, ()>>,
+}
+
+static KEYRING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Waits for this test binary's turn at the real keyring.
+pub fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
+    KEYRING.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Harness {
+    /// Secrets in memory: for tests that are not about the keyring.
     pub async fn start(t: Topology) -> Self {
         Self::start_with(t, ProbePolicy::default()).await
     }
 
     pub async fn start_with(t: Topology, policy: ProbePolicy) -> Self {
+        Self::start_full(t, policy, None).await
+    }
+
+    /// Secrets in the real Secret Service (run under scripts/with-keyring.sh).
+    pub async fn start_keyring(t: Topology) -> Self {
+        Self::start_full(t, ProbePolicy::default(), Some(keyring_turn())).await
+    }
+
+    async fn start_full(t: Topology, policy: ProbePolicy, keyring: Option<std::sync::MutexGuard<'static, ()>>) -> Self {
         let fp = FakePlex::start(t).await.expect("fake-plex starts");
         let dir = tempfile::tempdir().expect("tempdir");
-        let manager = Arc::new(manager_at(&fp, &dir.path().join("config.toml"), policy));
-        Harness { fp, dir, manager }
+        let secrets = if keyring.is_some() { SecretStore::new() } else { SecretStore::in_memory() };
+        let manager = Arc::new(manager_with(&fp, &dir.path().join("config.toml"), policy, secrets));
+        Harness { fp, dir, manager, _keyring: keyring }
     }
 
     pub fn config_path(&self) -> std::path::PathBuf {
@@ -80,12 +101,17 @@ impl Harness {
     }
 }
 
+/// A manager with its secrets in the real keyring.
 pub fn manager_at(fp: &FakePlex, config: &std::path::Path, policy: ProbePolicy) -> AuthManager {
+    manager_with(fp, config, policy, SecretStore::new())
+}
+
+pub fn manager_with(fp: &FakePlex, config: &std::path::Path, policy: ProbePolicy, secrets: SecretStore) -> AuthManager {
     let (store, notice) = ConfigStore::load(config).expect("config loads");
     assert!(notice.is_none());
     let http = http_for(fp);
     let plex = PlexAuth::with_urls(http.clone(), &fp.info().plex_tv_url, &fp.info().auth_url).expect("plex auth");
-    AuthManager::new(Arc::new(store), SecretStore::new(), http, plex).with_policy(policy)
+    AuthManager::new(Arc::new(store), secrets, http, plex).with_policy(policy)
 }
 
 /// A server's connections as plex.tv lists them (what Reel's discovery sees).
@@ -108,4 +134,16 @@ pub fn connections_of(info: &fake_plex::ServerInfo) -> Vec<reel_core::models::Co
 /// True when this machine has an IPv6 loopback to test with.
 pub fn ipv6_loopback() -> bool {
     std::net::TcpListener::bind("[::1]:0").is_ok()
+}
+
+/// A client with the server's token at its current address, bypassing the
+/// connection manager's verification (these tests check discovery and
+/// keyring layout, not the request path; `failover.rs` checks that).
+pub async fn server_client(
+    m: &AuthManager,
+    s: &reel_core::models::Source,
+) -> reel_core::backends::plex::PlexServerClient {
+    let url = s.connection_info.primary_url.as_deref().expect("an address");
+    let token = m.source_token(s).await.expect("a token");
+    reel_core::backends::plex::PlexServerClient::new(m.http().clone(), url, token).expect("client")
 }

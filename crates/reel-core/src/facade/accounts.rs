@@ -1,0 +1,78 @@
+//! Accounts: signing in (PIN, token, one server by address) and out, and
+//! what older Reels left behind. A token goes in here and never comes out.
+
+use super::Core;
+use crate::error::Result;
+use crate::models::AuthProvider;
+use crate::services::legacy::{self, MigrationReport};
+use crate::token::Token;
+use std::time::Duration;
+use tracing::warn;
+
+/// What the user needs to link Reel to their account: the code, and the
+/// page where they sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinCode {
+    pub code: String,
+    pub auth_url: String,
+}
+
+impl Core {
+    /// Every account, as this process knows them (no I/O).
+    pub fn accounts(&self) -> Vec<AuthProvider> {
+        self.auth.config().read(|c| c.runtime.auth_providers.values().cloned().collect())
+    }
+
+    /// The whole PIN sign-in: asks plex.tv for a code, hands it to `show`
+    /// (to show the user), waits until they sign in in the browser, checks
+    /// the token with plex.tv and keeps it in the keyring. Cancel by dropping
+    /// the future (aborting its task): nothing is polled after that.
+    pub async fn sign_in_with_pin(&self, show: impl FnOnce(PinCode) + Send) -> Result<AuthProvider> {
+        let plex = self.auth.plex_auth();
+        let pin = plex.create_pin().await?;
+        show(PinCode { code: pin.code.clone(), auth_url: pin.auth_url.clone() });
+        let token = plex.wait_for_pin(&pin, Duration::from_secs(1)).await?;
+        self.auth.add_plex_account(&token).await
+    }
+
+    /// Signs in a plex.tv account by its token (reel-cli, scripts).
+    pub async fn sign_in_with_token(&self, token: Token) -> Result<AuthProvider> {
+        self.auth.add_plex_account(&token).await
+    }
+
+    /// Signs in to one server by its address and a token, without plex.tv;
+    /// the token only ever goes to that address.
+    pub async fn sign_in_to_server(&self, url: &str, token: Token) -> Result<AuthProvider> {
+        self.auth.add_server_token(url, &token).await.map(|(p, _)| p)
+    }
+
+    /// Forgets an account: its tokens leave the keyring; its entries, pins
+    /// and connection history leave the settings; what Reel saved of its
+    /// servers (libraries, home, queued changes, posters) leaves the caches.
+    /// Nothing on the servers changes.
+    pub async fn sign_out(&self, provider_id: &str) -> Result<()> {
+        let sources = self.auth.remove_provider(provider_id).await?;
+        let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+        let posters = self.posters.clone();
+        self.blocking(move |library| {
+            for id in &ids {
+                library.forget_source(id)?;
+                if let Err(e) = posters.forget_source(id) {
+                    warn!(source = %id, "cannot remove saved posters: {e}");
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// True when an older Reel's account waits to be brought over.
+    pub fn legacy_pending(&self) -> bool {
+        legacy::pending(&self.auth)
+    }
+
+    /// Brings accounts of older Reels into today's keyring layout.
+    pub async fn migrate_legacy(&self) -> Result<MigrationReport> {
+        legacy::migrate(&self.auth).await
+    }
+}

@@ -1,0 +1,185 @@
+//! Libraries: what Reel saved (read off the caller's thread, instantly, also
+//! offline) and bringing it up to date from the servers through the
+//! connection manager (failover included).
+
+use super::Core;
+use crate::error::Result;
+use crate::models::{Hub, MediaItem, Page, Section, ServerAction, Source};
+use crate::services::connections::Delivery;
+use crate::services::library::sync;
+use chrono::{DateTime, Utc};
+
+/// What bringing a section up to date did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionSync {
+    /// Fetched this many items.
+    Fetched(usize),
+    /// The saved copy was made from the server's current version: nothing
+    /// was fetched (and the server was not asked, so this says nothing of
+    /// whether it answers). Holds how many items are saved.
+    AlreadyCurrent(usize),
+}
+
+impl Core {
+    /// A server's libraries as saved.
+    pub async fn saved_sections(&self, source_id: &str) -> Result<Vec<Section>> {
+        let id = source_id.to_string();
+        self.blocking(move |l| l.sections(&id)).await
+    }
+
+    /// Asks a server for its libraries (re-probing its connections first
+    /// with `reprobe`) and saves them; the answer also says whether it is
+    /// reachable. Returns the server as it is afterwards (the request may
+    /// have moved it to another connection).
+    pub async fn check_server(&self, source_id: &str, reprobe: bool) -> (Option<Source>, Result<Vec<Section>>) {
+        if reprobe {
+            let _ = self.auth.prober().reselect(source_id).await;
+        }
+        let r = self.fetch_sections(source_id).await;
+        (self.server(source_id), r)
+    }
+
+    /// A server's libraries from the server, saved as they come.
+    pub async fn fetch_sections(&self, source_id: &str) -> Result<Vec<Section>> {
+        let library = &self.library;
+        self.connections.call(source_id, |c| async move { sync::sync_sections(&c, library, source_id).await }).await
+    }
+
+    /// A section's saved items, `limit` from `offset`.
+    pub async fn saved_items(
+        &self,
+        source_id: &str,
+        section_key: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Page<MediaItem>> {
+        let (id, key) = (source_id.to_string(), section_key.to_string());
+        self.blocking(move |l| l.items(&id, &key, offset, limit)).await
+    }
+
+    /// Brings a saved section up to date, page by page (`progress(done,
+    /// total)` after each); nothing is fetched when the saved copy is of the
+    /// server's current version, unless `force`. A sync cut off by a dying
+    /// connection starts over on the new one: it is idempotent.
+    pub async fn sync_section(
+        &self,
+        source_id: &str,
+        section: &Section,
+        force: bool,
+        progress: impl Fn(usize, usize) + Send + Sync,
+    ) -> Result<SectionSync> {
+        let (id, s) = (source_id.to_string(), section.clone());
+        let current = self
+            .blocking(move |l| {
+                Ok(sync::section_is_current(l, &id, &s)
+                    .then(|| l.section_synced(&id, &s.key).ok().flatten().map_or(0, |(_, n)| n)))
+            })
+            .await?;
+        if let (Some(n), false) = (current, force) {
+            return Ok(SectionSync::AlreadyCurrent(n));
+        }
+        let (library, key, progress) = (&self.library, &section.key, &progress);
+        let fetch = |client| async move {
+            sync::sync_section(&client, library, source_id, key, sync::PAGE_SIZE, progress).await
+        };
+        let n = self.connections.call(source_id, fetch).await?;
+        let (id, s) = (source_id.to_string(), section.clone());
+        self.blocking(move |l| sync::mark_section_current(l, &id, &s)).await?;
+        Ok(SectionSync::Fetched(n))
+    }
+
+    /// A section's items straight from the server (reel-cli): `limit` from
+    /// `offset`, or all of them page by page.
+    pub async fn fetch_items(
+        &self,
+        source_id: &str,
+        section_key: &str,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<Vec<MediaItem>> {
+        self.connections
+            .call(source_id, |client| async move {
+                match limit {
+                    Some(n) => Ok(client.items(section_key, offset, n).await?.items),
+                    None if offset == 0 => client.all_items(section_key, sync::PAGE_SIZE).await,
+                    None => {
+                        let total = client.items(section_key, 0, 0).await?.total;
+                        Ok(client.items(section_key, offset, total.saturating_sub(offset)).await?.items)
+                    }
+                }
+            })
+            .await
+    }
+
+    /// An item's saved children (seasons, episodes, albums, tracks).
+    pub async fn saved_children(&self, source_id: &str, parent_key: &str) -> Result<Vec<MediaItem>> {
+        let (id, key) = (source_id.to_string(), parent_key.to_string());
+        self.blocking(move |l| l.children(&id, &key)).await
+    }
+
+    /// An item's children from the server, saved as they come.
+    pub async fn fetch_children(&self, source_id: &str, parent_key: &str) -> Result<Vec<MediaItem>> {
+        let library = &self.library;
+        self.connections
+            .call(source_id, |c| async move { sync::sync_children(&c, library, source_id, parent_key).await })
+            .await
+    }
+
+    /// A server's home hubs as saved.
+    pub async fn saved_hubs(&self, source_id: &str) -> Result<Vec<Hub>> {
+        let id = source_id.to_string();
+        self.blocking(move |l| l.hubs(&id)).await
+    }
+
+    /// A server's home hubs from the server, saved as they come.
+    pub async fn fetch_hubs(&self, source_id: &str) -> Result<Vec<Hub>> {
+        let library = &self.library;
+        self.connections.call(source_id, |c| async move { sync::sync_hubs(&c, library, source_id).await }).await
+    }
+
+    /// Marks an item watched or not. Saved at once; sent now, or kept in the
+    /// outbox until the server answers (a queued change is the user's intent,
+    /// not lost). Returns the item as it is now.
+    pub async fn set_watched(&self, source_id: &str, item: &MediaItem, watched: bool) -> Result<(MediaItem, Delivery)> {
+        let rating_key = item.rating_key.clone();
+        let action =
+            if watched { ServerAction::Scrobble { rating_key } } else { ServerAction::Unscrobble { rating_key } };
+        let delivery = self.connections.send_action(source_id, action).await?;
+        let mut updated = item.clone();
+        updated.view_count = i64::from(watched);
+        updated.view_offset_ms = 0;
+        let (id, it) = (source_id.to_string(), updated.clone());
+        self.blocking(move |l| l.update_item(&id, &it)).await?;
+        Ok((updated, delivery))
+    }
+
+    /// How many changes wait in the outbox for a server.
+    pub async fn queued_changes(&self, source_id: &str) -> usize {
+        let id = source_id.to_string();
+        self.blocking(move |l| Ok(l.queued_actions(&id)?.len())).await.unwrap_or(0)
+    }
+
+    /// Notes whether a server answered; returns since when it is offline.
+    pub async fn set_online(&self, source_id: &str, online: bool) -> Option<DateTime<Utc>> {
+        let id = source_id.to_string();
+        self.blocking(move |l| l.set_online(&id, online)).await.ok().flatten()
+    }
+
+    /// A poster at `width`×`height` pixels: from disk, else fetched from its
+    /// server and kept; `None` when neither has it.
+    pub async fn poster(&self, source_id: &str, thumb: &str, width: u32, height: u32) -> Option<Vec<u8>> {
+        let cached = |p: &crate::services::library::PosterCache| p.cached(source_id, thumb, width, height);
+        if let Some(b) = cached(&self.posters) {
+            return Some(b);
+        }
+        let _slot = self.poster_slots.acquire().await.ok()?;
+        if let Some(b) = cached(&self.posters) {
+            return Some(b);
+        }
+        let posters = &self.posters;
+        self.connections
+            .call(source_id, |client| async move { posters.get(&client, source_id, thumb, width, height).await })
+            .await
+            .ok()
+    }
+}

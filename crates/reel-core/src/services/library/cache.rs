@@ -1,0 +1,379 @@
+//! The library cache: sections, items and children of every server, in SQLite
+//! under `$XDG_DATA_HOME/reel/`. It is what lets Reel start instantly and keep
+//! browsing with no network. A damaged database is only a cache: it is kept
+//! aside and rebuilt, never a reason not to start.
+
+use crate::error::{Error, Notice, Result};
+use crate::models::{Hub, MediaItem, Page, Section};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub struct LibraryCache {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS sections (
+    source_id TEXT NOT NULL, key TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
+    uuid TEXT, position INTEGER NOT NULL, PRIMARY KEY (source_id, key));
+CREATE TABLE IF NOT EXISTS items (
+    source_id TEXT NOT NULL, rating_key TEXT NOT NULL,
+    section_key TEXT, section_pos INTEGER,
+    parent_key TEXT, child_pos INTEGER,
+    generation INTEGER NOT NULL DEFAULT 0,
+    json TEXT NOT NULL, PRIMARY KEY (source_id, rating_key));
+CREATE INDEX IF NOT EXISTS items_by_section ON items (source_id, section_key, section_pos);
+CREATE INDEX IF NOT EXISTS items_by_parent ON items (source_id, parent_key, child_pos);
+CREATE TABLE IF NOT EXISTS section_sync (
+    source_id TEXT NOT NULL, section_key TEXT NOT NULL, total INTEGER NOT NULL,
+    generation INTEGER NOT NULL, synced_at TEXT NOT NULL, PRIMARY KEY (source_id, section_key));
+CREATE TABLE IF NOT EXISTS server_state (
+    source_id TEXT PRIMARY KEY, offline_since TEXT, last_seen TEXT);
+CREATE TABLE IF NOT EXISTS hubs (
+    source_id TEXT NOT NULL, position INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (source_id, position));
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, coalesce_key TEXT,
+    json TEXT NOT NULL, queued_at TEXT NOT NULL);
+";
+
+/// Columns added after the first release, for caches made before them.
+fn migrate(conn: &Connection) -> Result<()> {
+    for (table, column) in [("sections", "version"), ("section_sync", "version")] {
+        let has: bool = conn
+            .prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"))
+            .and_then(|mut st| st.exists([]))
+            .map_err(db_err)?;
+        if !has {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT")).map_err(db_err)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn db_err(e: rusqlite::Error) -> Error {
+    Error::Invalid(format!("library cache: {e}"))
+}
+
+pub fn default_path() -> PathBuf {
+    crate::paths::data_dir().join("library.sqlite3")
+}
+
+impl LibraryCache {
+    /// Opens (or creates) the cache. If the file is not a usable database it is
+    /// renamed aside and a fresh one is made; the notice says so.
+    pub fn open(path: impl AsRef<Path>) -> Result<(Self, Option<Notice>)> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Invalid(format!("library cache folder: {e}")))?;
+        }
+        match Self::try_open(&path) {
+            Ok(c) => Ok((c, None)),
+            Err(first) => {
+                let kept = path.with_extension(format!("sqlite3.damaged-{}", Utc::now().format("%Y%m%dT%H%M%S")));
+                std::fs::rename(&path, &kept)
+                    .map_err(|e| Error::Invalid(format!("library cache: {first}; cannot move it aside: {e}")))?;
+                for ext in ["sqlite3-wal", "sqlite3-shm"] {
+                    let _ = std::fs::remove_file(path.with_extension(ext));
+                }
+                let c = Self::try_open(&path)?;
+                Ok((c, Some(Notice::LibraryCacheReset { kept_as: kept, reason: first.to_string() })))
+            }
+        }
+    }
+
+    fn try_open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path).map_err(db_err)?;
+        conn.execute_batch(SCHEMA).map_err(db_err)?;
+        migrate(&conn)?;
+        // Touch every table so a damaged file fails here, not later.
+        conn.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0)).map_err(db_err)?;
+        Ok(Self { conn: Mutex::new(conn), path: Some(path.to_path_buf()) })
+    }
+
+    pub fn in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory().map_err(db_err)?;
+        conn.execute_batch(SCHEMA).map_err(db_err)?;
+        migrate(&conn)?;
+        Ok(Self { conn: Mutex::new(conn), path: None })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let mut c = self.conn.lock().map_err(|_| Error::Invalid("library cache lock poisoned".into()))?;
+        f(&mut c).map_err(db_err)
+    }
+
+    pub fn put_sections(&self, source_id: &str, sections: &[Section]) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute("DELETE FROM sections WHERE source_id = ?1", [source_id])?;
+            for (i, s) in sections.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO sections (source_id, key, title, kind, uuid, position, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![source_id, s.key, s.title, s.kind, s.uuid, i as i64, s.version],
+                )?;
+            }
+            tx.commit()
+        })
+    }
+
+    pub fn sections(&self, source_id: &str) -> Result<Vec<Section>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT key, title, kind, uuid, version FROM sections WHERE source_id = ?1 ORDER BY position",
+            )?;
+            let rows = st.query_map([source_id], |r| {
+                Ok(Section { key: r.get(0)?, title: r.get(1)?, kind: r.get(2)?, uuid: r.get(3)?, version: r.get(4)? })
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// Starts a full sync of a section; items not seen again by
+    /// [`finish_section_sync`](Self::finish_section_sync) are removed then.
+    pub fn begin_section_sync(&self, source_id: &str, section_key: &str) -> Result<i64> {
+        self.with(|c| {
+            let g: Option<i64> = c
+                .query_row(
+                    "SELECT generation FROM section_sync WHERE source_id = ?1 AND section_key = ?2",
+                    [source_id, section_key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // Mid-sync the cache is a mix of old and new: no longer any one version.
+            c.execute(
+                "UPDATE section_sync SET version = NULL WHERE source_id = ?1 AND section_key = ?2",
+                [source_id, section_key],
+            )?;
+            Ok(g.unwrap_or(0) + 1)
+        })
+    }
+
+    /// Stores one page of a section's listing, in order from `offset`.
+    pub fn put_section_page(
+        &self,
+        source_id: &str,
+        section_key: &str,
+        offset: usize,
+        items: &[MediaItem],
+        generation: i64,
+    ) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            {
+                let mut st = tx.prepare_cached(
+                    "INSERT INTO items (source_id, rating_key, section_key, section_pos, generation, json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (source_id, rating_key) DO UPDATE SET
+                        section_key = excluded.section_key, section_pos = excluded.section_pos,
+                        generation = excluded.generation, json = excluded.json",
+                )?;
+                for (i, item) in items.iter().enumerate() {
+                    let json = serde_json::to_string(item)
+                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                    st.execute(params![
+                        source_id,
+                        item.rating_key,
+                        section_key,
+                        (offset + i) as i64,
+                        generation,
+                        json
+                    ])?;
+                }
+            }
+            tx.commit()
+        })
+    }
+
+    pub fn finish_section_sync(&self, source_id: &str, section_key: &str, total: usize, generation: i64) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE items SET section_key = NULL, section_pos = NULL
+                 WHERE source_id = ?1 AND section_key = ?2 AND generation < ?3",
+                params![source_id, section_key, generation],
+            )?;
+            tx.execute(
+                "DELETE FROM items WHERE source_id = ?1 AND section_key IS NULL AND parent_key IS NULL",
+                [source_id],
+            )?;
+            tx.execute(
+                "INSERT INTO section_sync (source_id, section_key, total, generation, synced_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (source_id, section_key) DO UPDATE SET total = excluded.total,
+                    generation = excluded.generation, synced_at = excluded.synced_at",
+                params![source_id, section_key, total as i64, generation, Utc::now().to_rfc3339()],
+            )?;
+            tx.commit()
+        })
+    }
+
+    /// When a section was last fully synced, and how many items it had then.
+    pub fn section_synced(&self, source_id: &str, section_key: &str) -> Result<Option<(DateTime<Utc>, usize)>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT synced_at, total FROM section_sync WHERE source_id = ?1 AND section_key = ?2",
+                [source_id, section_key],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()
+        })
+        .map(|o| {
+            o.and_then(|(t, n)| {
+                DateTime::parse_from_rfc3339(&t).ok().map(|t| (t.with_timezone(&Utc), n.max(0) as usize))
+            })
+        })
+    }
+
+    pub fn items(&self, source_id: &str, section_key: &str, offset: usize, limit: usize) -> Result<Page<MediaItem>> {
+        self.with(|c| {
+            let total: i64 = c.query_row(
+                "SELECT count(*) FROM items WHERE source_id = ?1 AND section_key = ?2",
+                [source_id, section_key],
+                |r| r.get(0),
+            )?;
+            let mut st = c.prepare_cached(
+                "SELECT json FROM items WHERE source_id = ?1 AND section_key = ?2 ORDER BY section_pos LIMIT ?3 OFFSET ?4",
+            )?;
+            let items = st
+                .query_map(params![source_id, section_key, limit as i64, offset as i64], |r| r.get::<_, String>(0))?
+                .filter_map(|j| j.ok().and_then(|j| serde_json::from_str(&j).ok()))
+                .collect();
+            Ok(Page { offset, total: total.max(0) as usize, items })
+        })
+    }
+
+    pub fn put_children(&self, source_id: &str, parent_key: &str, children: &[MediaItem]) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE items SET parent_key = NULL, child_pos = NULL WHERE source_id = ?1 AND parent_key = ?2",
+                [source_id, parent_key],
+            )?;
+            {
+                let mut st = tx.prepare_cached(
+                    "INSERT INTO items (source_id, rating_key, parent_key, child_pos, json) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (source_id, rating_key) DO UPDATE SET
+                        parent_key = excluded.parent_key, child_pos = excluded.child_pos, json = excluded.json",
+                )?;
+                for (i, item) in children.iter().enumerate() {
+                    let json = serde_json::to_string(item)
+                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                    st.execute(params![source_id, item.rating_key, parent_key, i as i64, json])?;
+                }
+            }
+            tx.execute(
+                "DELETE FROM items WHERE source_id = ?1 AND section_key IS NULL AND parent_key IS NULL",
+                [source_id],
+            )?;
+            tx.commit()
+        })
+    }
+
+    pub fn children(&self, source_id: &str, parent_key: &str) -> Result<Vec<MediaItem>> {
+        self.with(|c| {
+            let mut st =
+                c.prepare_cached("SELECT json FROM items WHERE source_id = ?1 AND parent_key = ?2 ORDER BY child_pos")?;
+            let v = st
+                .query_map([source_id, parent_key], |r| r.get::<_, String>(0))?
+                .filter_map(|j| j.ok().and_then(|j| serde_json::from_str(&j).ok()))
+                .collect();
+            Ok(v)
+        })
+    }
+
+    pub fn item(&self, source_id: &str, rating_key: &str) -> Result<Option<MediaItem>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT json FROM items WHERE source_id = ?1 AND rating_key = ?2",
+                [source_id, rating_key],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+        })
+        .map(|o| o.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Notes that the cached items of a section were made from this version of it.
+    pub fn set_section_synced_version(&self, source_id: &str, section_key: &str, version: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE section_sync SET version = ?3 WHERE source_id = ?1 AND section_key = ?2",
+                params![source_id, section_key, version],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// The version of the section its cached items were last fully synced from.
+    pub fn section_synced_version(&self, source_id: &str, section_key: &str) -> Result<Option<String>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT version FROM section_sync WHERE source_id = ?1 AND section_key = ?2",
+                params![source_id, section_key],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+        })
+    }
+
+    /// A server's home hubs, replacing what was kept before.
+    pub fn put_hubs(&self, source_id: &str, hubs: &[Hub]) -> Result<()> {
+        let rows: Vec<String> = hubs
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute("DELETE FROM hubs WHERE source_id = ?1", [source_id])?;
+            for (i, json) in rows.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO hubs (source_id, position, json) VALUES (?1, ?2, ?3)",
+                    params![source_id, i as i64, json],
+                )?;
+            }
+            tx.commit()
+        })
+    }
+
+    pub fn hubs(&self, source_id: &str) -> Result<Vec<Hub>> {
+        let rows = self.with(|c| {
+            let mut st = c.prepare("SELECT json FROM hubs WHERE source_id = ?1 ORDER BY position")?;
+            let rows = st.query_map([source_id], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok(rows.iter().filter_map(|j| serde_json::from_str(j).ok()).collect())
+    }
+
+    /// Replaces what is known of one item (its watched state changed, say), wherever it is listed.
+    pub fn update_item(&self, source_id: &str, item: &MediaItem) -> Result<bool> {
+        let json = serde_json::to_string(item).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.with(|c| {
+            c.execute(
+                "UPDATE items SET json = ?3 WHERE source_id = ?1 AND rating_key = ?2",
+                params![source_id, item.rating_key, json],
+            )
+        })
+        .map(|n| n > 0)
+    }
+
+    /// Everything about a server goes (its account was removed).
+    pub fn forget_source(&self, source_id: &str) -> Result<()> {
+        self.with(|c| {
+            for table in ["sections", "items", "section_sync", "server_state", "outbox", "hubs"] {
+                c.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
+            }
+            Ok(())
+        })
+    }
+}

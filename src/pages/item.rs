@@ -1,0 +1,331 @@
+//! One item: a movie, a show (its seasons), a season (its episodes), an
+//! episode, an artist (albums), an album (tracks), a track. From the library
+//! cache first, then refreshed from the server.
+
+use crate::i18n::{gettext, i18n_f};
+use crate::runtime::{CoreHandle, Failure};
+use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSlot};
+use reel_core::models::{MediaItem, Source};
+use reel_core::Delivery;
+use relm4::adw::prelude::*;
+use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
+
+pub struct ItemPage {
+    core: CoreHandle,
+    current: Option<(Source, MediaItem)>,
+    children: Vec<MediaItem>,
+    generation: u64,
+    ui: Ui,
+}
+
+struct Ui {
+    poster: gtk::Picture,
+    placeholder: gtk::Image,
+    title: gtk::Label,
+    meta: gtk::Label,
+    summary: gtk::Label,
+    children_title: gtk::Label,
+    list: gtk::ListBox,
+    note: gtk::Label,
+    watched: gtk::Button,
+}
+
+#[derive(Debug)]
+pub enum ItemMsg {
+    Show { source: Source, item: MediaItem },
+    Children { generation: u64, items: Vec<MediaItem> },
+    Synced { generation: u64, result: Result<Vec<MediaItem>, Failure> },
+    Poster { generation: u64, bytes: Vec<u8> },
+    Activated(i32),
+    ToggleWatched,
+    WatchedSaved { rating_key: String, result: Result<(MediaItem, Delivery), Failure> },
+}
+
+#[derive(Debug)]
+pub enum ItemOutput {
+    Open { source: Source, item: MediaItem },
+    Reached { source_id: String, result: Result<(), Failure> },
+    Toast(String),
+}
+
+pub fn duration(ms: i64) -> String {
+    let mins = ms / 60_000;
+    if mins >= 60 {
+        i18n_f("{} h {} min", &[&(mins / 60).to_string(), &(mins % 60).to_string()])
+    } else {
+        i18n_f("{} min", &[&mins.to_string()])
+    }
+}
+
+fn children_heading(item: &MediaItem) -> String {
+    use reel_core::models::ItemKind::*;
+    match item.kind {
+        Show => gettext("Seasons"),
+        Season => gettext("Episodes"),
+        Artist => gettext("Albums"),
+        Album => gettext("Tracks"),
+        _ => String::new(),
+    }
+}
+
+impl SimpleComponent for ItemPage {
+    type Init = CoreHandle;
+    type Input = ItemMsg;
+    type Output = ItemOutput;
+    type Root = gtk::ScrolledWindow;
+    type Widgets = ();
+
+    fn init_root() -> Self::Root {
+        gtk::ScrolledWindow::builder().vexpand(true).hscrollbar_policy(gtk::PolicyType::Never).build()
+    }
+
+    fn init(core: CoreHandle, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let page = gtk::Box::new(gtk::Orientation::Vertical, 24);
+        page.set_margin_top(24);
+        page.set_margin_bottom(24);
+        page.set_margin_start(18);
+        page.set_margin_end(18);
+        let header = gtk::Box::new(gtk::Orientation::Horizontal, 24);
+        let PosterSlot { overlay, picture: poster, placeholder } = poster_slot(200, 300, 64);
+        overlay.set_valign(gtk::Align::Start);
+        header.append(&overlay);
+        let text = gtk::Box::new(gtk::Orientation::Vertical, 8);
+        text.set_hexpand(true);
+        let title = gtk::Label::new(None);
+        title.add_css_class("title-1");
+        title.set_wrap(true);
+        title.set_xalign(0.0);
+        title.set_selectable(true);
+        let meta = gtk::Label::new(None);
+        meta.add_css_class("dim-label");
+        meta.set_xalign(0.0);
+        meta.set_wrap(true);
+        let summary = gtk::Label::new(None);
+        summary.set_wrap(true);
+        summary.set_xalign(0.0);
+        summary.set_selectable(true);
+        text.append(&title);
+        text.append(&meta);
+        text.append(&summary);
+        let watched = gtk::Button::with_label(&gettext("Mark as Watched"));
+        watched.set_halign(gtk::Align::Start);
+        watched.set_margin_top(8);
+        {
+            let s = sender.clone();
+            watched.connect_clicked(move |_| s.input(ItemMsg::ToggleWatched));
+        }
+        text.append(&watched);
+        header.append(&text);
+        page.append(&header);
+        let children_title = gtk::Label::new(None);
+        children_title.add_css_class("title-4");
+        children_title.set_xalign(0.0);
+        page.append(&children_title);
+        let list = gtk::ListBox::new();
+        list.add_css_class("boxed-list");
+        list.set_selection_mode(gtk::SelectionMode::None);
+        {
+            let s = sender.clone();
+            list.connect_row_activated(move |_, row| s.input(ItemMsg::Activated(row.index())));
+        }
+        page.append(&list);
+        let note = gtk::Label::new(None);
+        note.add_css_class("dim-label");
+        note.set_wrap(true);
+        page.append(&note);
+        let clamp = adw::Clamp::builder().maximum_size(900).child(&page).build();
+        root.set_child(Some(&clamp));
+        let model = ItemPage {
+            core,
+            current: None,
+            children: Vec::new(),
+            generation: 0,
+            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note, watched },
+        };
+        ComponentParts { model, widgets: () }
+    }
+
+    fn update(&mut self, msg: ItemMsg, sender: ComponentSender<Self>) {
+        match msg {
+            ItemMsg::Show { source, item } => {
+                self.generation += 1;
+                self.show_header(&item);
+                self.set_children(Vec::new());
+                self.ui.note.set_text("");
+                self.ui.children_title.set_text(&children_heading(&item));
+                self.ui.children_title.set_visible(item.kind.has_children());
+                self.load(&sender, &source, &item);
+                self.current = Some((source, item));
+            }
+            ItemMsg::Children { generation, items } if generation == self.generation => {
+                if !items.is_empty() {
+                    self.set_children(items);
+                }
+            }
+            ItemMsg::Synced { generation, result } if generation == self.generation => {
+                let source_id = self.current.as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
+                match &result {
+                    Ok(items) => {
+                        self.set_children(items.clone());
+                        if items.is_empty() {
+                            self.ui.note.set_text(&gettext("Nothing in here yet."));
+                        }
+                    }
+                    Err(f) if self.children.is_empty() => {
+                        self.ui.note.set_text(&i18n_f("Could not load this: {}", &[&f.message()]))
+                    }
+                    Err(_) => {}
+                }
+                let _ = sender.output(ItemOutput::Reached { source_id, result: result.map(|_| ()) });
+            }
+            ItemMsg::Poster { generation, bytes } if generation == self.generation => {
+                if let Some(t) = texture(&bytes) {
+                    self.ui.poster.set_paintable(Some(&t));
+                }
+            }
+            ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
+            ItemMsg::ToggleWatched => {
+                let Some((source, item)) = self.current.clone() else { return };
+                let watched = !item.watched();
+                self.ui.watched.set_sensitive(false);
+                let (s, rating_key) = (sender.clone(), item.rating_key.clone());
+                self.core.run(
+                    |core| async move { core.set_watched(&source.id, &item, watched).await.map_err(Failure::from) },
+                    move |result| s.input(ItemMsg::WatchedSaved { rating_key, result }),
+                );
+            }
+            ItemMsg::WatchedSaved { rating_key, result } => {
+                self.ui.watched.set_sensitive(true);
+                let Some((source, item)) = self.current.as_mut().filter(|(_, i)| i.rating_key == rating_key) else {
+                    return;
+                };
+                match result {
+                    Ok((updated, delivery)) => {
+                        // Shown (and saved) at once; a queued change is the user's intent, not lost.
+                        *item = updated;
+                        if delivery == Delivery::Queued {
+                            let _ = sender.output(ItemOutput::Toast(i18n_f(
+                                "{} cannot be reached; the change is saved and will be sent when it can",
+                                &[&source.name],
+                            )));
+                        }
+                        let item = item.clone();
+                        self.show_header(&item);
+                    }
+                    Err(e) => {
+                        let _ = sender.output(ItemOutput::Toast(i18n_f(
+                            "Could not change the watched state: {}",
+                            &[&e.message()],
+                        )));
+                    }
+                }
+            }
+            ItemMsg::Activated(i) => {
+                let (Some((source, _)), Some(child)) =
+                    (self.current.as_ref(), usize::try_from(i).ok().and_then(|i| self.children.get(i)))
+                else {
+                    return;
+                };
+                let _ = sender.output(ItemOutput::Open { source: source.clone(), item: child.clone() });
+            }
+        }
+    }
+}
+
+impl ItemPage {
+    fn show_header(&self, item: &MediaItem) {
+        self.ui.title.set_text(&item.title);
+        let mut meta = Vec::new();
+        if let Some(g) = &item.grandparent_title {
+            meta.push(g.clone());
+        }
+        if let Some(p) = &item.parent_title {
+            meta.push(p.clone());
+        }
+        if let Some(y) = item.year {
+            meta.push(y.to_string());
+        }
+        if let Some(d) = item.duration_ms.filter(|d| *d > 0) {
+            meta.push(duration(d));
+        }
+        if item.watched() {
+            meta.push(gettext("Watched"));
+        } else if item.view_offset_ms > 0 {
+            meta.push(i18n_f(
+                "{} left",
+                &[&duration(item.duration_ms.unwrap_or(0).saturating_sub(item.view_offset_ms))],
+            ));
+        }
+        self.ui.meta.set_text(&meta.join(" · "));
+        self.ui.summary.set_text(item.summary.as_deref().unwrap_or(""));
+        self.ui.watched.set_visible(item.kind.can_be_watched());
+        self.ui.watched.set_label(&if item.watched() {
+            gettext("Mark as Unwatched")
+        } else {
+            gettext("Mark as Watched")
+        });
+        self.ui.poster.set_paintable(None::<&relm4::gtk::gdk::Texture>);
+        self.ui.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
+    }
+
+    fn set_children(&mut self, items: Vec<MediaItem>) {
+        // The cache and the server usually agree: leave the rows (and focus) alone then.
+        if items == self.children && (items.is_empty() || self.ui.list.row_at_index(0).is_some()) {
+            return;
+        }
+        while let Some(row) = self.ui.list.row_at_index(0) {
+            self.ui.list.remove(&row);
+        }
+        for c in &items {
+            let row = adw::ActionRow::new();
+            let title = match c.index {
+                Some(i) if i > 0 => format!("{i}. {}", c.title),
+                _ => c.title.clone(),
+            };
+            row.set_title(&relm4::gtk::glib::markup_escape_text(&title));
+            row.update_property(&[gtk::accessible::Property::Label(&title)]);
+            let mut sub = Vec::new();
+            if let Some(d) = c.duration_ms.filter(|d| *d > 0) {
+                sub.push(duration(d));
+            }
+            if let Some(n) = c.leaf_count {
+                sub.push(i18n_f("{} items", &[&n.to_string()]));
+            }
+            if c.watched() {
+                sub.push(gettext("Watched"));
+            }
+            row.set_subtitle(&sub.join(" · "));
+            row.set_activatable(true);
+            row.add_suffix(&gtk::Image::from_icon_name("go-next-symbolic"));
+            self.ui.list.append(&row);
+        }
+        self.ui.list.set_visible(!items.is_empty());
+        self.children = items;
+    }
+
+    fn load(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {
+        let generation = self.generation;
+        if let Some(thumb) = item.thumb.clone() {
+            let (core, src, s) = (self.core.clone(), source.clone(), sender.clone());
+            self.core.spawn(async move { core.poster(&src.id, &thumb).await }, move |b| {
+                if let Some(bytes) = b {
+                    s.input(ItemMsg::Poster { generation, bytes });
+                }
+            });
+        }
+        if !item.kind.has_children() {
+            return;
+        }
+        // Saved first (at once, also offline), then the server's answer.
+        let (id, key, s) = (source.id.clone(), item.rating_key.clone(), sender.clone());
+        self.core.run(
+            |core| async move {
+                if let Ok(items) = core.saved_children(&id, &key).await {
+                    s.input(ItemMsg::Children { generation, items });
+                }
+                (s, core.fetch_children(&id, &key).await)
+            },
+            move |(s, r)| s.input(ItemMsg::Synced { generation, result: r.map_err(Failure::from) }),
+        );
+    }
+}

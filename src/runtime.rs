@@ -1,0 +1,147 @@
+//! The app's one tokio runtime and the core facade it runs. UI components
+//! never touch the network, SQLite or files: they ask the [`Core`] through
+//! [`CoreHandle::run`] and get the answer back as a message.
+
+use anyhow::{Context, Result};
+use reel_core::{ConnectionEvent, Core, CoreOptions};
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct CoreHandle {
+    runtime: Arc<tokio::runtime::Runtime>,
+    core: Arc<Core>,
+    /// The window's scale factor (2 on HiDPI), for the poster size to ask for.
+    poster_scale: Arc<AtomicU32>,
+}
+
+/// A failure as the UI needs it: the core's typed error (put into words by
+/// [`crate::words`]), and whether it means "cannot reach the server" (show
+/// the cache and the offline banner).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub error: reel_core::Error,
+    pub offline: bool,
+}
+
+impl Failure {
+    /// The failure in the user's language.
+    pub fn message(&self) -> String {
+        crate::words::error(&self.error)
+    }
+}
+
+impl From<reel_core::Error> for Failure {
+    fn from(e: reel_core::Error) -> Self {
+        Failure { offline: e.is_offline(), error: e }
+    }
+}
+
+impl CoreHandle {
+    pub fn start() -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("reel-core")
+            .enable_all()
+            .build()
+            .context("cannot start the background runtime")?;
+        let core = {
+            let _guard = runtime.enter();
+            Core::open(CoreOptions::standard()).context("cannot open Reel's settings")?
+        };
+        Ok(Self { runtime: Arc::new(runtime), core: Arc::new(core), poster_scale: Arc::new(AtomicU32::new(1)) })
+    }
+
+    /// What the user should be told since start (a damaged file kept aside, say), in words.
+    pub fn notices(&self) -> Vec<String> {
+        self.core.notices().iter().map(crate::words::notice).collect()
+    }
+
+    /// Every account, as the core knows them (memory only: fine on the GTK thread).
+    pub fn accounts(&self) -> Vec<reel_core::models::AuthProvider> {
+        self.core.accounts()
+    }
+
+    /// Every known server (memory only).
+    pub fn servers(&self) -> Vec<reel_core::models::Source> {
+        self.core.servers()
+    }
+
+    /// One server as the core knows it now (memory only).
+    pub fn server(&self, source_id: &str) -> Option<reel_core::models::Source> {
+        self.core.server(source_id)
+    }
+
+    pub fn pinned(&self, source_id: &str) -> Option<String> {
+        self.core.pinned(source_id)
+    }
+
+    pub fn preferences(&self) -> reel_core::config::Preferences {
+        self.core.preferences()
+    }
+
+    pub fn library_visibility(&self) -> std::collections::BTreeMap<String, bool> {
+        self.core.library_visibility()
+    }
+
+    pub fn network_changed(&self) {
+        self.core.network_changed();
+    }
+
+    pub fn set_poster_scale(&self, scale: i32) {
+        self.poster_scale.store(scale.max(1) as u32, Ordering::Relaxed);
+    }
+
+    /// A poster, asked at the size shown × the scale factor, decoded into a
+    /// texture on a worker thread (GdkTexture is immutable and may cross
+    /// threads) so the UI thread only paints. None: show a placeholder.
+    pub async fn poster_texture(&self, source_id: &str, thumb: &str) -> Option<relm4::gtk::gdk::Texture> {
+        let bytes = self.poster(source_id, thumb).await?;
+        tokio::task::spawn_blocking(move || crate::widgets::poster::texture(&bytes)).await.ok().flatten()
+    }
+
+    /// A poster's bytes at the size shown × the scale factor.
+    pub async fn poster(&self, source_id: &str, thumb: &str) -> Option<Vec<u8>> {
+        use crate::widgets::poster::{POSTER_H, POSTER_W};
+        // As many pixels as the screen shows: twice as many on a HiDPI display, no more.
+        let scale = self.poster_scale.load(Ordering::Relaxed).clamp(1, 4);
+        self.core.poster(source_id, thumb, POSTER_W * scale, POSTER_H * scale).await
+    }
+
+    /// Hands every connection change (failover, moving up, lost, pin failed,
+    /// queued actions sent) to `f`, for as long as the app runs.
+    pub fn on_connection_event(&self, f: impl Fn(ConnectionEvent) + Send + 'static) {
+        let mut rx = self.core.subscribe();
+        self.runtime.spawn(async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) => f(e),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => break,
+                }
+            }
+        });
+    }
+
+    /// Asks the core: runs `work` with it on the core runtime and hands the
+    /// result to `done` (which typically sends a message to a component).
+    pub fn run<T, F, Fut>(&self, work: F, done: impl FnOnce(T) + Send + 'static) -> tokio::task::AbortHandle
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<Core>) -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        let fut = work(self.core.clone());
+        self.runtime.spawn(async move { done(fut.await) }).abort_handle()
+    }
+
+    /// Runs `work` on the core runtime and hands its result to `done`.
+    pub fn spawn<T, F>(&self, work: F, done: impl FnOnce(T) + Send + 'static) -> tokio::task::AbortHandle
+    where
+        T: Send + 'static,
+        F: Future<Output = T> + Send + 'static,
+    {
+        self.runtime.spawn(async move { done(work.await) }).abort_handle()
+    }
+}

@@ -1,0 +1,349 @@
+//! The main window: a welcome page when no account is configured; otherwise
+//! servers and libraries in the sidebar and the chosen library, show, season
+//! or item in the content area. Everything shows from what Reel saved at
+//! once and refreshes in the background; a banner says which server is
+//! offline and since when, and goes away by itself when it answers again.
+//!
+//! Here: the messages and their dispatch. The widgets are built in
+//! [`layout`], the way back is [`navigation`], the servers shown are
+//! [`servers`], reaching them is [`reachability`], showing a place is
+//! [`content`], the actions are [`actions`], signing out is [`sign_out`].
+
+pub mod actions;
+mod content;
+mod layout;
+pub mod navigation;
+mod reachability;
+pub mod servers;
+mod sign_out;
+
+use crate::build_info;
+use crate::dialogs::preferences::{PreferencesDialog, PrefsMsg, PrefsOutput};
+use crate::dialogs::sign_in::{SignInDialog, SignInMsg, SignInOutput};
+use crate::i18n::{gettext, i18n_f};
+use crate::pages::home::{HomeOutput, HomePage};
+use crate::pages::item::{ItemOutput, ItemPage};
+use crate::pages::library::{LibraryMsg, LibraryOutput, LibraryView};
+use crate::pages::server::{ServerOutput, ServerPage};
+use crate::runtime::{CoreHandle, Failure};
+use crate::widgets::sidebar::{Sidebar, SidebarOutput};
+use chrono::{DateTime, Local};
+use navigation::{ContentPage, History, Nav, TopPage};
+use reel_core::models::{AuthProvider, Section, Source};
+use reel_core::{ConnectionEvent, Discovery};
+use relm4::adw::prelude::*;
+use relm4::gtk::{gio, glib};
+use relm4::{adw, gtk, Component, ComponentController, ComponentParts, ComponentSender, Controller, SimpleComponent};
+use servers::ServerRegistry;
+use std::time::Duration;
+
+/// How often an offline server is asked again.
+const RECONNECT_EVERY: Duration = Duration::from_secs(10);
+
+pub struct App {
+    core: CoreHandle,
+    servers: ServerRegistry,
+    sign_in: Controller<SignInDialog>,
+    sidebar: Controller<Sidebar>,
+    library: Controller<LibraryView>,
+    item_page: Controller<crate::pages::item::ItemPage>,
+    home: Controller<HomePage>,
+    server_page: Controller<ServerPage>,
+    preferences: Controller<PreferencesDialog>,
+    history: History,
+    ui: layout::Ui,
+}
+
+#[derive(Debug)]
+pub enum AppMsg {
+    ShowSignIn,
+    AccountAdded(AuthProvider),
+    Discovered {
+        provider_id: String,
+        result: Result<Discovery, Failure>,
+    },
+    /// A server's libraries as saved, before it answers.
+    SavedSections {
+        source_id: String,
+        sections: Vec<Section>,
+    },
+    ServerChecked {
+        source: Source,
+        result: Result<Vec<Section>, Failure>,
+    },
+    Reached {
+        source_id: String,
+        result: Result<(), Failure>,
+    },
+    /// Since when a server is offline, as remembered across restarts.
+    OfflineSince {
+        source_id: String,
+        since: DateTime<Local>,
+    },
+    SourceChanged(Source),
+    Refresh,
+    Reconnect,
+    Open(Nav),
+    OpenLibrary {
+        source_id: String,
+        section: Section,
+    },
+    OpenServer {
+        source_id: String,
+    },
+    Back,
+    Search,
+    ConfirmSignOut,
+    /// The account with this id was signed out, or why not.
+    SignedOut(Result<String, Failure>),
+    About,
+    ShowPreferences,
+    PreferencesChanged,
+    Toast(String),
+    Connection(ConnectionEvent),
+    /// The leaflet folded or unfolded, or moved between sidebar and content.
+    LayoutChanged,
+    NetworkChanged {
+        available: bool,
+    },
+}
+
+impl SimpleComponent for App {
+    type Init = CoreHandle;
+    type Input = AppMsg;
+    type Output = ();
+    type Root = adw::ApplicationWindow;
+    type Widgets = ();
+
+    fn init_root() -> Self::Root {
+        adw::ApplicationWindow::builder().title("Reel").default_width(1100).default_height(720).build()
+    }
+
+    fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let input = sender.input_sender();
+        let sign_in = SignInDialog::builder()
+            .transient_for(&root)
+            .launch(core.clone())
+            .forward(input, |SignInOutput::SignedIn(p)| AppMsg::AccountAdded(p));
+        let sidebar = Sidebar::builder().launch(()).forward(input, |o| match o {
+            SidebarOutput::HomeSelected => AppMsg::Open(Nav::Home),
+            SidebarOutput::LibrarySelected { source_id, section } => AppMsg::OpenLibrary { source_id, section },
+            SidebarOutput::ServerSelected { source_id } => AppMsg::OpenServer { source_id },
+        });
+        let library = LibraryView::builder().launch(core.clone()).forward(input, |o| match o {
+            LibraryOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+            LibraryOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+            LibraryOutput::Toast(t) => AppMsg::Toast(t),
+        });
+        let item_page = ItemPage::builder().launch(core.clone()).forward(input, |o| match o {
+            ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+            ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+            ItemOutput::Toast(t) => AppMsg::Toast(t),
+        });
+        let home = HomePage::builder().launch(core.clone()).forward(input, |o| match o {
+            HomeOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+            HomeOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+        });
+        let server_page = ServerPage::builder().launch(core.clone()).forward(input, |o| match o {
+            ServerOutput::Changed(source) => AppMsg::SourceChanged(source),
+            ServerOutput::Toast(t) => AppMsg::Toast(t),
+        });
+        let preferences =
+            PreferencesDialog::builder().transient_for(&root).launch(core.clone()).forward(input, |o| match o {
+                PrefsOutput::Changed => AppMsg::PreferencesChanged,
+                PrefsOutput::Failed(e) => AppMsg::Toast(e),
+            });
+
+        let ui = layout::build(
+            &root,
+            &sender,
+            layout::Parts {
+                sidebar: sidebar.widget().clone().upcast(),
+                home: home.widget().clone().upcast(),
+                library: library.widget().clone().upcast(),
+                item: item_page.widget().clone().upcast(),
+                server: server_page.widget().clone().upcast(),
+            },
+        );
+        actions::install(&root, &sender);
+        {
+            let c = core.clone();
+            let keep_scale = move |w: &adw::ApplicationWindow| c.set_poster_scale(w.scale_factor());
+            keep_scale(&root);
+            root.connect_scale_factor_notify(keep_scale);
+        }
+        {
+            let s = sender.clone();
+            glib::timeout_add_local(RECONNECT_EVERY, move || {
+                s.input(AppMsg::Reconnect);
+                glib::ControlFlow::Continue
+            });
+        }
+        let mut model = App {
+            core,
+            servers: ServerRegistry::default(),
+            sign_in,
+            sidebar,
+            library,
+            item_page,
+            home,
+            server_page,
+            preferences,
+            history: History::default(),
+            ui,
+        };
+        for n in model.core.notices() {
+            model.toast(&n);
+        }
+        {
+            let s = sender.input_sender().clone();
+            model.core.on_connection_event(move |e| s.emit(AppMsg::Connection(e)));
+            let s = sender.clone();
+            gio::NetworkMonitor::default()
+                .connect_network_changed(move |_, available| s.input(AppMsg::NetworkChanged { available }));
+        }
+        model.start(&sender);
+        ComponentParts { model, widgets: () }
+    }
+
+    fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>) {
+        match msg {
+            AppMsg::ShowSignIn => {
+                self.sign_in.emit(SignInMsg::Start);
+                self.sign_in.widget().present();
+            }
+            AppMsg::AccountAdded(p) => {
+                self.toast(&i18n_f("Signed in as {}", &[&p.display_name()]));
+                self.show_top(TopPage::Browse);
+                if self.history.is_empty() {
+                    self.open(Nav::Home);
+                }
+                self.discover(&sender, p.id().to_string(), true);
+            }
+            AppMsg::Discovered { provider_id, result } => self.discovered(&sender, &provider_id, result),
+            AppMsg::SavedSections { source_id, sections } => {
+                if self.servers.saved_sections(&source_id, sections) {
+                    self.show_sidebar();
+                }
+            }
+            AppMsg::ServerChecked { source, result } => {
+                if let Some(complaint) = self.servers.checked(source, result) {
+                    self.toast(&complaint);
+                }
+                self.show_sidebar();
+            }
+            AppMsg::Reached { source_id, result } => self.mark(&sender, &source_id, result.err()),
+            AppMsg::OfflineSince { source_id, since } => {
+                if self.servers.offline_since(&source_id, since) {
+                    self.update_banner();
+                    self.show_sidebar();
+                }
+            }
+            AppMsg::SourceChanged(source) => {
+                self.servers.update_source(source.clone());
+                self.show_sidebar();
+                self.check_server(&sender, source, false);
+            }
+            AppMsg::Refresh => {
+                for p in self.core.accounts() {
+                    self.discover(&sender, p.id().to_string(), true);
+                }
+                match self.history.current() {
+                    Some(Nav::Library { .. }) => self.library.emit(LibraryMsg::Refresh),
+                    Some(nav) => self.show(nav.clone()),
+                    None => {}
+                }
+            }
+            AppMsg::Reconnect => {
+                for source in self.servers.offline_sources() {
+                    self.check_server(&sender, source, true);
+                }
+            }
+            AppMsg::Open(nav) => self.open(nav),
+            // The sidebar knows servers by id; the full source is ours.
+            AppMsg::OpenLibrary { source_id, section } => {
+                if let Some(source) = self.servers.source(&source_id) {
+                    self.open(Nav::Library { source, section });
+                }
+            }
+            AppMsg::OpenServer { source_id } => {
+                if let Some(source) = self.servers.source(&source_id) {
+                    self.open(Nav::Server { source });
+                }
+            }
+            AppMsg::Back => self.back(),
+            AppMsg::LayoutChanged => self.update_back(),
+            AppMsg::Search => {
+                if matches!(self.history.current(), Some(Nav::Library { .. })) {
+                    self.library.emit(LibraryMsg::ToggleSearch);
+                }
+            }
+            AppMsg::ConfirmSignOut => sign_out::confirm(&self.ui.window, &self.core, &sender),
+            AppMsg::SignedOut(Ok(id)) => self.signed_out(&id),
+            AppMsg::SignedOut(Err(f)) => self.toast(&f.message()),
+            AppMsg::About => self.about(),
+            AppMsg::ShowPreferences => {
+                let servers = self
+                    .servers
+                    .entries()
+                    .into_iter()
+                    .map(|e| {
+                        let sections = match e.sections {
+                            Some(Ok(s)) => s,
+                            _ => Vec::new(),
+                        };
+                        (e.source, sections)
+                    })
+                    .collect();
+                self.preferences.emit(PrefsMsg::Show(servers));
+            }
+            AppMsg::PreferencesChanged => self.show_sidebar(),
+            AppMsg::Toast(t) => self.toast(&t),
+            AppMsg::Connection(e) => self.connection_event(&sender, e),
+            AppMsg::NetworkChanged { available } => {
+                // Better connections get re-probed at once; offline servers get another try.
+                self.core.network_changed();
+                if available {
+                    sender.input(AppMsg::Reconnect);
+                }
+            }
+        }
+    }
+}
+
+impl App {
+    fn toast(&self, text: &str) {
+        if !text.is_empty() {
+            self.ui.toasts.add_toast(adw::Toast::new(text));
+        }
+    }
+
+    fn signed_out(&mut self, provider_id: &str) {
+        self.servers.remove_provider(provider_id);
+        self.history.clear();
+        self.ui.content_stack.set_visible_child_name(ContentPage::Choose.name());
+        self.update_back();
+        self.show_sidebar();
+        self.update_banner();
+        if self.core.accounts().is_empty() {
+            self.show_top(TopPage::Welcome);
+        } else {
+            self.open(Nav::Home);
+        }
+        self.toast(&gettext("Signed out"));
+    }
+
+    fn about(&self) {
+        adw::AboutWindow::builder()
+            .transient_for(&self.ui.window)
+            .application_name("Reel")
+            .application_icon(build_info::APP_ID)
+            .version(build_info::VERSION)
+            .developer_name(gettext("The Reel developers"))
+            .license_type(gtk::License::Gpl30)
+            .website("https://github.com/arsfeld/reel")
+            .issue_url("https://github.com/arsfeld/reel/issues")
+            .build()
+            .present();
+    }
+}

@@ -1,0 +1,208 @@
+//! Reaching the servers: saved servers and libraries at once, then each
+//! account's servers discovered and each server asked in the background;
+//! what the connection manager reports (failover, lost, back) in toasts, the
+//! sidebar and the offline banner.
+
+use super::navigation::{Nav, TopPage};
+use super::servers::Reachability;
+use super::{App, AppMsg};
+use crate::i18n::i18n_f;
+use crate::pages::library::LibraryMsg;
+use crate::pages::server::ServerMsg;
+use crate::runtime::Failure;
+use crate::widgets::sidebar::SidebarMsg;
+use crate::words::{self, class_name};
+use chrono::{DateTime, Local};
+use reel_core::models::{Section, Source};
+use reel_core::{ConnectionEvent, Discovery, Origin, SwitchCause};
+use relm4::{ComponentController, ComponentSender};
+
+impl App {
+    /// Saved servers and libraries at once; then a refresh in the background.
+    pub(super) fn start(&mut self, sender: &ComponentSender<Self>) {
+        let accounts = self.core.accounts();
+        if accounts.is_empty() {
+            self.show_top(TopPage::Welcome);
+            return;
+        }
+        self.show_top(TopPage::Browse);
+        let s = sender.clone();
+        self.core.run(
+            |core| async move {
+                match core.legacy_pending() {
+                    true => core.migrate_legacy().await.ok(),
+                    false => None,
+                }
+            },
+            move |report| {
+                for (b, why) in report.iter().flat_map(|r| r.deferred.iter().chain(&r.dropped)) {
+                    s.input(AppMsg::Toast(i18n_f("Could not bring over the old account {}: {}", &[b, why])));
+                }
+            },
+        );
+        for source in self.core.servers() {
+            self.add_server(sender, source);
+        }
+        self.show_sidebar();
+        #[cfg(feature = "bench")]
+        if let Some((source_id, key)) = crate::bench_probe::target() {
+            let s = sender.clone();
+            self.core.run(
+                |core| async move { (core.saved_sections(&source_id).await, source_id) },
+                move |(sections, source_id)| {
+                    if let Some(section) = sections.ok().and_then(|s| s.into_iter().find(|s| s.key == key)) {
+                        s.input(AppMsg::OpenLibrary { source_id, section });
+                    }
+                },
+            );
+            return;
+        }
+        if self.history.is_empty() {
+            self.open(Nav::Home);
+        }
+        for p in accounts {
+            self.discover(sender, p.id().to_string(), false);
+        }
+    }
+
+    pub(super) fn discover(&self, sender: &ComponentSender<Self>, provider_id: String, force: bool) {
+        let s = sender.clone();
+        let id = provider_id.clone();
+        self.core.run(
+            |core| async move { core.discover(&id, force).await.map_err(Failure::from) },
+            move |result| s.input(AppMsg::Discovered { provider_id, result }),
+        );
+    }
+
+    pub(super) fn discovered(
+        &mut self,
+        sender: &ComponentSender<Self>,
+        provider_id: &str,
+        result: Result<Discovery, Failure>,
+    ) {
+        match result {
+            Ok(d) => {
+                if let Origin::StaleCache { error } = &d.origin {
+                    self.toast(&i18n_f("Showing saved servers: {}", &[&words::error(error)]));
+                }
+                let keep: Vec<String> = d.sources.iter().map(|s| s.id.clone()).collect();
+                self.servers.retain_of_provider(provider_id, &keep);
+                for source in d.sources {
+                    self.add_server(sender, source);
+                }
+                self.show_sidebar();
+                if matches!(self.history.current(), Some(Nav::Home)) {
+                    self.show(Nav::Home);
+                }
+            }
+            Err(f) => self.toast(&f.message()),
+        }
+    }
+
+    fn add_server(&mut self, sender: &ComponentSender<Self>, source: Source) {
+        self.servers.upsert(source.clone());
+        self.check_server(sender, source, false);
+    }
+
+    /// Shows a server's saved libraries, then asks the server (re-probing
+    /// its connections first when it was offline); the answer also says
+    /// whether it is reachable.
+    pub(super) fn check_server(&self, sender: &ComponentSender<Self>, source: Source, reprobe: bool) {
+        let s = sender.clone();
+        self.core.run(
+            |core| async move {
+                if let Ok(saved) = core.saved_sections(&source.id).await {
+                    if !saved.is_empty() {
+                        s.input(AppMsg::SavedSections { source_id: source.id.clone(), sections: saved });
+                    }
+                }
+                let (now, r) = core.check_server(&source.id, reprobe).await;
+                // The request may have moved the server to another connection.
+                (s, now.unwrap_or(source), r)
+            },
+            move |(s, source, r): (ComponentSender<App>, Source, reel_core::Result<Vec<Section>>)| {
+                let failure = r.as_ref().err().cloned().map(Failure::from);
+                s.input(AppMsg::Reached { source_id: source.id.clone(), result: failure.map_or(Ok(()), Err) });
+                s.input(AppMsg::ServerChecked { source, result: r.map_err(Failure::from) });
+            },
+        );
+    }
+
+    pub(super) fn connection_event(&mut self, sender: &ComponentSender<Self>, e: ConnectionEvent) {
+        match e {
+            ConnectionEvent::Switched { source_id, class, from_class, cause, .. } => {
+                if let Some(source) = self.core.server(&source_id) {
+                    self.servers.update_source(source);
+                }
+                if cause == SwitchCause::Failover {
+                    let name = self.servers.name(&source_id);
+                    let text = match from_class {
+                        Some(from) => i18n_f(
+                            "The {} connection to {} stopped answering; Reel switched to {}",
+                            &[&class_name(from).to_lowercase(), &name, &class_name(class).to_lowercase()],
+                        ),
+                        None => i18n_f("Reconnected to {} ({})", &[&name, &class_name(class).to_lowercase()]),
+                    };
+                    self.toast(&text);
+                }
+                self.mark(sender, &source_id, None);
+                self.server_page.emit(ServerMsg::Refreshed);
+            }
+            ConnectionEvent::Lost { source_id, error } => self.mark(sender, &source_id, Some(Failure::from(error))),
+            ConnectionEvent::PinnedFailed { source_id, .. } => {
+                self.toast(&i18n_f(
+                    "The connection you chose for {} does not answer; Reel uses another until it does",
+                    &[&self.servers.name(&source_id)],
+                ));
+            }
+            ConnectionEvent::Delivered { source_id, count } => {
+                let name = self.servers.name(&source_id);
+                self.toast(&i18n_f("Sent {} saved changes to {}", &[&count.to_string(), &name]));
+            }
+        }
+    }
+
+    /// Records whether a server answered, and keeps the banner in step.
+    pub(super) fn mark(&mut self, sender: &ComponentSender<Self>, source_id: &str, failure: Option<Failure>) {
+        let offline = failure.as_ref().is_some_and(|f| f.offline);
+        if let Reachability::CameBack { name } = self.servers.mark(source_id, offline, Local::now()) {
+            // Back: refresh what is on screen from it.
+            self.toast(&i18n_f("{} is back online", &[&name]));
+            match self.history.current().cloned() {
+                Some(Nav::Library { source, .. }) if source.id == source_id => self.library.emit(LibraryMsg::Refresh),
+                Some(nav @ Nav::Item { .. }) => self.show(nav),
+                _ => {}
+            }
+        }
+        // Remembered across restarts ("offline since"); the answer corrects the time shown.
+        let (s, id) = (sender.clone(), source_id.to_string());
+        self.core.run(
+            |core| async move { core.set_online(&id, !offline).await.map(|t| (id, t)) },
+            move |since| {
+                if let Some((source_id, since)) = since {
+                    s.input(AppMsg::OfflineSince { source_id, since: DateTime::<Local>::from(since) });
+                }
+            },
+        );
+        self.update_banner();
+        self.show_sidebar();
+    }
+
+    pub(super) fn update_banner(&self) {
+        match self.servers.banner() {
+            None => {
+                self.ui.banner.set_reveal_child(false);
+                self.ui.banner_label.set_text("");
+            }
+            Some(text) => {
+                self.ui.banner_label.set_text(&text);
+                self.ui.banner.set_reveal_child(true);
+            }
+        }
+    }
+
+    pub(super) fn show_sidebar(&self) {
+        let visibility = self.core.library_visibility();
+        self.sidebar.emit(SidebarMsg::Show { servers: self.servers.entries(), visibility });
+    }
+}

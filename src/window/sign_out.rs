@@ -1,0 +1,86 @@
+//! Signing out: the window asks first (which account, when there are
+//! several), then the core forgets the account everywhere at once: keyring,
+//! settings and everything saved of its servers.
+
+use super::{App, AppMsg};
+use crate::i18n::{gettext, i18n_f};
+use crate::runtime::{CoreHandle, Failure};
+use reel_core::models::AuthProvider;
+use relm4::adw::prelude::*;
+use relm4::{adw, ComponentSender};
+
+/// The dialog's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Response {
+    Cancel,
+    /// Sign out of the account at this place in the list.
+    SignOut(usize),
+}
+
+impl Response {
+    pub fn id(self) -> String {
+        match self {
+            Response::Cancel => "cancel".into(),
+            Response::SignOut(i) => format!("sign-out-{i}"),
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Response> {
+        match id {
+            "cancel" => Some(Response::Cancel),
+            _ => id.strip_prefix("sign-out-")?.parse().ok().map(Response::SignOut),
+        }
+    }
+}
+
+/// Asks before forgetting an account; with several, which one.
+pub fn confirm(window: &adw::ApplicationWindow, core: &CoreHandle, sender: &ComponentSender<App>) {
+    let providers: Vec<AuthProvider> = core.accounts();
+    let (heading, body) = match providers.as_slice() {
+        [] => return,
+        [one] => (
+            i18n_f("Sign out of {}?", &[&one.display_name()]),
+            gettext("Reel will forget this account, its servers and what it saved of their libraries. Nothing on the servers changes."),
+        ),
+        _ => (
+            gettext("Sign out of which account?"),
+            gettext("Reel will forget that account, its servers and what it saved of their libraries. Nothing on the servers changes."),
+        ),
+    };
+    let dialog = adw::MessageDialog::new(Some(window), Some(&heading), Some(&body));
+    dialog.add_response(&Response::Cancel.id(), &gettext("Cancel"));
+    for (i, p) in providers.iter().enumerate() {
+        let label =
+            if providers.len() == 1 { gettext("Sign Out") } else { i18n_f("Sign Out {}", &[&p.display_name()]) };
+        let id = Response::SignOut(i).id();
+        dialog.add_response(&id, &label);
+        dialog.set_response_appearance(&id, adw::ResponseAppearance::Destructive);
+    }
+    dialog.set_default_response(Some(&Response::Cancel.id()));
+    dialog.set_close_response(&Response::Cancel.id());
+    let (core, s) = (core.clone(), sender.clone());
+    dialog.connect_response(None, move |_, response| {
+        let Some(Response::SignOut(i)) = Response::parse(response) else { return };
+        let Some(provider) = providers.get(i) else { return };
+        let (id, s) = (provider.id().to_string(), s.clone());
+        core.run(
+            |core| async move { core.sign_out(&id).await.map(|()| id).map_err(Failure::from) },
+            move |r| s.input(AppMsg::SignedOut(r)),
+        );
+    });
+    dialog.present();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Response;
+
+    #[test]
+    fn responses_read_back() {
+        for r in [Response::Cancel, Response::SignOut(0), Response::SignOut(12)] {
+            assert_eq!(Response::parse(&r.id()), Some(r));
+        }
+        assert_eq!(Response::parse("sign-out-x"), None);
+        assert_eq!(Response::parse("other"), None);
+    }
+}

@@ -1,0 +1,131 @@
+//! The core's typed answers in the user's language: errors, notices, why a
+//! connection was chosen, what a probe found. The one place the UI turns
+//! reel-core's words into sentences; the core itself never says anything to
+//! a person.
+
+use crate::i18n::{gettext, i18n_f};
+use reel_core::models::{Choice, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
+use reel_core::{Error, Notice};
+
+/// "Local", "Remote", "Relay".
+pub fn class_name(class: ConnectionClass) -> String {
+    match class {
+        ConnectionClass::LocalDirect | ConnectionClass::Local => gettext("Local"),
+        ConnectionClass::RemoteDirect => gettext("Remote"),
+        ConnectionClass::Relay => gettext("Relay"),
+    }
+}
+
+/// A failure of something the user asked for.
+pub fn error(e: &Error) -> String {
+    match e {
+        Error::Unauthorized => {
+            gettext("Plex rejected the sign-in (the token is no longer valid). Please sign in again.")
+        }
+        Error::TokenRejected { host } => i18n_f("{} did not accept this token. Check it and try again.", &[host]),
+        Error::Offline { host, reason } => i18n_f("Cannot reach {}: {}", &[host, reason]),
+        Error::Timeout { host } => i18n_f("{} did not answer in time", &[host]),
+        Error::Http { host, status, message } => match message {
+            Some(m) => i18n_f("{} answered with an error (HTTP {}): {}", &[host, &status.to_string(), m]),
+            None => i18n_f("{} answered with an error (HTTP {})", &[host, &status.to_string()]),
+        },
+        Error::BadResponse { host, reason } => i18n_f("{} sent an answer Reel cannot read: {}", &[host, reason]),
+        Error::TooLarge { host, limit } => {
+            i18n_f("{} sent more than {} bytes; Reel stopped reading", &[host, &limit.to_string()])
+        }
+        Error::Redirected { host, location } => {
+            i18n_f("{} tried to send Reel to another address ({}); Reel did not follow", &[host, location])
+        }
+        Error::PinExpired => gettext("The sign-in code has expired. Start again to get a new code."),
+        Error::KeyringUnavailable(why) => {
+            i18n_f("The system keyring is not available, so Reel cannot keep your sign-in safe: {}", &[why])
+        }
+        Error::Keyring(why) => i18n_f("The keyring refused: {}", &[why]),
+        Error::ConfigWrite { path, reason } => {
+            i18n_f("Cannot save settings to {}: {}", &[&path.display().to_string(), reason])
+        }
+        Error::UnknownProvider(id) => i18n_f("No account with id {}", &[id]),
+        Error::UnknownSource(id) => i18n_f("No server with id {}", &[id]),
+        Error::NotACandidate { server, url } => i18n_f("{} is not one of {}'s connections", &[url, server]),
+        Error::NoConnection { server } => i18n_f("No connection to {} answers as that server", &[server]),
+        Error::NoToken(id) => i18n_f("Not signed in: no token stored for {}", &[id]),
+        Error::Invalid(what) => what.clone(),
+    }
+}
+
+/// Something to tell the user at start.
+pub fn notice(n: &Notice) -> String {
+    match n {
+        Notice::SettingsDamaged { kept_as, reason } => i18n_f(
+            "Reel's settings file was damaged ({}). It was kept as {} and Reel started with fresh settings; your accounts may need to be added again.",
+            &[reason, &kept_as.display().to_string()],
+        ),
+        Notice::LibraryCacheReset { kept_as, reason } => i18n_f(
+            "The saved library data was damaged ({}); it was kept as {} and will be downloaded again.",
+            &[reason, &kept_as.display().to_string()],
+        ),
+        Notice::LibraryCacheUnavailable { reason } => {
+            i18n_f("Saved library data is not available ({}); browsing needs the network.", &[reason])
+        }
+    }
+}
+
+/// What one probe of a connection found.
+pub fn outcome(o: &ProbeOutcome) -> String {
+    match o {
+        ProbeOutcome::Ok => gettext("answered"),
+        ProbeOutcome::Skipped { why } => i18n_f("skipped ({})", &[why]),
+        ProbeOutcome::WrongServer { .. } => gettext("is a different server"),
+        ProbeOutcome::Failed { why } => i18n_f("failed ({})", &[why]),
+        ProbeOutcome::Timeout => gettext("timed out"),
+    }
+}
+
+/// Why a server is reached the way it is; `records` are its last probes.
+pub fn reason(r: &Reason, records: &[ProbeRecord]) -> String {
+    match r {
+        Reason::Answered { class, latency_ms, how, fallback_for } => {
+            let class = class_name(*class).to_lowercase();
+            let ms = format!("{latency_ms:.0}");
+            let mut why = match fallback_for {
+                Some(f) => {
+                    i18n_f("The {} connection answered in {} ms (plain http to the address of {})", &[&class, &ms, f])
+                }
+                None => i18n_f("The {} connection answered in {} ms", &[&class, &ms]),
+            };
+            let warm = *how == Choice::Warm;
+            let how = match how {
+                Choice::Warm => Some(gettext("It worked last time and answered at once.")),
+                Choice::Pinned => Some(gettext("It is your pinned connection.")),
+                Choice::PinnedFailed => {
+                    Some(gettext("Your pinned connection did not answer, so Reel chose automatically."))
+                }
+                Choice::Best => None,
+            };
+            why.push('.');
+            if let Some(h) = how {
+                why.push(' ');
+                why.push_str(&h);
+            }
+            let chosen = records.iter().position(|r| r.chosen).unwrap_or(0);
+            let better: Vec<String> = records[..chosen]
+                .iter()
+                // A warm start skips the others on purpose: those skips say nothing.
+                .filter(|b| !warm || !matches!(b.outcome, ProbeOutcome::Skipped { .. }))
+                .map(|b| format!("{} {}", class_name(b.class).to_lowercase(), outcome(&b.outcome)))
+                .collect();
+            if !better.is_empty() {
+                why.push(' ');
+                why.push_str(&i18n_f("Better-ranked: {}.", &[&better.join(", ")]));
+            }
+            why
+        }
+        Reason::StandbyTookOver { class, latency_ms } => i18n_f(
+            "The {} connection (verified {} ms) took over when the one in use stopped answering.",
+            &[&class_name(*class).to_lowercase(), &format!("{latency_ms:.0}")],
+        ),
+        Reason::EnteredAddress => gettext("The address you entered."),
+        Reason::NoConnections => gettext("plex.tv lists no connections for this server."),
+        Reason::NoneAnswered => gettext("No connection answered."),
+    }
+}
