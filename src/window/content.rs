@@ -57,22 +57,22 @@ impl App {
             Nav::Home => {
                 title.set_title(&gettext("Home"));
                 title.set_subtitle("");
-                self.home.emit(HomeMsg::Show(self.servers.sources()));
+                self.children.home.emit(HomeMsg::Show(self.servers.sources()));
             }
             Nav::Server { source } => {
                 title.set_title(&source.name);
                 title.set_subtitle(&gettext("Connections"));
-                self.server_page.emit(ServerMsg::Show(source));
+                self.children.server_page.emit(ServerMsg::Show(source));
             }
             Nav::Library { source, section } => {
                 title.set_title(&section.title);
                 title.set_subtitle(&source.name);
-                self.library.emit(LibraryMsg::Show { source, section });
+                self.children.library.emit(LibraryMsg::Show { source, section });
             }
             Nav::Item { source, item } => {
                 title.set_title(&item.title);
                 title.set_subtitle(&source.name);
-                self.item_page.emit(ItemMsg::Show { source, item });
+                self.children.item_page.emit(ItemMsg::Show { source, item });
             }
         }
     }

@@ -10,6 +10,7 @@
 //! [`content`], the actions are [`actions`], signing out is [`sign_out`].
 
 pub mod actions;
+mod children;
 mod content;
 mod layout;
 pub mod navigation;
@@ -18,22 +19,19 @@ pub mod servers;
 mod sign_out;
 
 use crate::build_info;
-use crate::dialogs::preferences::{PreferencesDialog, PrefsMsg, PrefsOutput};
-use crate::dialogs::sign_in::{SignInDialog, SignInMsg, SignInOutput};
+use crate::dialogs::preferences::PrefsMsg;
+use crate::dialogs::sign_in::SignInMsg;
 use crate::i18n::{gettext, i18n_f};
-use crate::pages::home::{HomeOutput, HomePage};
-use crate::pages::item::{ItemOutput, ItemPage};
-use crate::pages::library::{LibraryMsg, LibraryOutput, LibraryView};
-use crate::pages::server::{ServerOutput, ServerPage};
+use crate::pages::library::LibraryMsg;
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::sidebar::{Sidebar, SidebarOutput};
+use children::Children;
 use chrono::{DateTime, Local};
 use navigation::{ContentPage, History, Nav, TopPage};
 use reel_core::models::{AuthProvider, Section, Source};
 use reel_core::{ConnectionEvent, Discovery};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};
-use relm4::{adw, gtk, Component, ComponentController, ComponentParts, ComponentSender, Controller, SimpleComponent};
+use relm4::{adw, gtk, ComponentController, ComponentParts, ComponentSender, SimpleComponent};
 use servers::ServerRegistry;
 use std::time::Duration;
 
@@ -43,13 +41,7 @@ const RECONNECT_EVERY: Duration = Duration::from_secs(10);
 pub struct App {
     core: CoreHandle,
     servers: ServerRegistry,
-    sign_in: Controller<SignInDialog>,
-    sidebar: Controller<Sidebar>,
-    library: Controller<LibraryView>,
-    item_page: Controller<crate::pages::item::ItemPage>,
-    home: Controller<HomePage>,
-    server_page: Controller<ServerPage>,
-    preferences: Controller<PreferencesDialog>,
+    children: Children,
     history: History,
     ui: layout::Ui,
 }
@@ -120,51 +112,8 @@ impl SimpleComponent for App {
     }
 
     fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
-        let input = sender.input_sender();
-        let sign_in = SignInDialog::builder()
-            .transient_for(&root)
-            .launch(core.clone())
-            .forward(input, |SignInOutput::SignedIn(p)| AppMsg::AccountAdded(p));
-        let sidebar = Sidebar::builder().launch(()).forward(input, |o| match o {
-            SidebarOutput::HomeSelected => AppMsg::Open(Nav::Home),
-            SidebarOutput::LibrarySelected { source_id, section } => AppMsg::OpenLibrary { source_id, section },
-            SidebarOutput::ServerSelected { source_id } => AppMsg::OpenServer { source_id },
-        });
-        let library = LibraryView::builder().launch(core.clone()).forward(input, |o| match o {
-            LibraryOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
-            LibraryOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
-            LibraryOutput::Toast(t) => AppMsg::Toast(t),
-        });
-        let item_page = ItemPage::builder().launch(core.clone()).forward(input, |o| match o {
-            ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
-            ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
-            ItemOutput::Toast(t) => AppMsg::Toast(t),
-        });
-        let home = HomePage::builder().launch(core.clone()).forward(input, |o| match o {
-            HomeOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
-            HomeOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
-        });
-        let server_page = ServerPage::builder().launch(core.clone()).forward(input, |o| match o {
-            ServerOutput::Changed(source) => AppMsg::SourceChanged(source),
-            ServerOutput::Toast(t) => AppMsg::Toast(t),
-        });
-        let preferences =
-            PreferencesDialog::builder().transient_for(&root).launch(core.clone()).forward(input, |o| match o {
-                PrefsOutput::Changed => AppMsg::PreferencesChanged,
-                PrefsOutput::Failed(e) => AppMsg::Toast(e),
-            });
-
-        let ui = layout::build(
-            &root,
-            &sender,
-            layout::Parts {
-                sidebar: sidebar.widget().clone().upcast(),
-                home: home.widget().clone().upcast(),
-                library: library.widget().clone().upcast(),
-                item: item_page.widget().clone().upcast(),
-                server: server_page.widget().clone().upcast(),
-            },
-        );
+        let children = Children::launch(&root, &core, &sender);
+        let ui = layout::build(&root, &sender, children.parts());
         actions::install(&root, &sender);
         {
             let c = core.clone();
@@ -179,19 +128,7 @@ impl SimpleComponent for App {
                 glib::ControlFlow::Continue
             });
         }
-        let mut model = App {
-            core,
-            servers: ServerRegistry::default(),
-            sign_in,
-            sidebar,
-            library,
-            item_page,
-            home,
-            server_page,
-            preferences,
-            history: History::default(),
-            ui,
-        };
+        let mut model = App { core, servers: ServerRegistry::default(), children, history: History::default(), ui };
         for n in model.core.notices() {
             model.toast(&n);
         }
@@ -209,8 +146,8 @@ impl SimpleComponent for App {
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>) {
         match msg {
             AppMsg::ShowSignIn => {
-                self.sign_in.emit(SignInMsg::Start);
-                self.sign_in.widget().present();
+                self.children.sign_in.emit(SignInMsg::Start);
+                self.children.sign_in.widget().present();
             }
             AppMsg::AccountAdded(p) => {
                 self.toast(&i18n_f("Signed in as {}", &[&p.display_name()]));
@@ -249,7 +186,7 @@ impl SimpleComponent for App {
                     self.discover(&sender, p.id().to_string(), true);
                 }
                 match self.history.current() {
-                    Some(Nav::Library { .. }) => self.library.emit(LibraryMsg::Refresh),
+                    Some(Nav::Library { .. }) => self.children.library.emit(LibraryMsg::Refresh),
                     Some(nav) => self.show(nav.clone()),
                     None => {}
                 }
@@ -275,7 +212,7 @@ impl SimpleComponent for App {
             AppMsg::LayoutChanged => self.update_back(),
             AppMsg::Search => {
                 if matches!(self.history.current(), Some(Nav::Library { .. })) {
-                    self.library.emit(LibraryMsg::ToggleSearch);
+                    self.children.library.emit(LibraryMsg::ToggleSearch);
                 }
             }
             AppMsg::ConfirmSignOut => sign_out::confirm(&self.ui.window, &self.core, &sender),
@@ -295,7 +232,7 @@ impl SimpleComponent for App {
                         (e.source, sections)
                     })
                     .collect();
-                self.preferences.emit(PrefsMsg::Show(servers));
+                self.children.preferences.emit(PrefsMsg::Show(servers));
             }
             AppMsg::PreferencesChanged => self.show_sidebar(),
             AppMsg::Toast(t) => self.toast(&t),

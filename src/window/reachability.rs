@@ -146,7 +146,7 @@ impl App {
                     self.toast(&text);
                 }
                 self.mark(sender, &source_id, None);
-                self.server_page.emit(ServerMsg::Refreshed);
+                self.children.server_page.emit(ServerMsg::Refreshed);
             }
             ConnectionEvent::Lost { source_id, error } => self.mark(sender, &source_id, Some(Failure::from(error))),
             ConnectionEvent::PinnedFailed { source_id, .. } => {
@@ -169,7 +169,9 @@ impl App {
             // Back: refresh what is on screen from it.
             self.toast(&i18n_f("{} is back online", &[&name]));
             match self.history.current().cloned() {
-                Some(Nav::Library { source, .. }) if source.id == source_id => self.library.emit(LibraryMsg::Refresh),
+                Some(Nav::Library { source, .. }) if source.id == source_id => {
+                    self.children.library.emit(LibraryMsg::Refresh)
+                }
                 Some(nav @ Nav::Item { .. }) => self.show(nav),
                 _ => {}
             }
@@ -203,6 +205,6 @@ impl App {
 
     pub(super) fn show_sidebar(&self) {
         let visibility = self.core.library_visibility();
-        self.sidebar.emit(SidebarMsg::Show { servers: self.servers.entries(), visibility });
+        self.children.sidebar.emit(SidebarMsg::Show { servers: self.servers.entries(), visibility });
     }
 }

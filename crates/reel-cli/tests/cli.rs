@@ -75,7 +75,7 @@ fn config_text(p: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_list_browse_and_sign_out() {
-    let _turn = keyring_turn();
+    let _turn = keyring_turn().await;
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -152,7 +152,7 @@ async fn sign_in_list_browse_and_sign_out() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_keyring_sign_in_fails_clearly_and_stores_nothing() {
-    let _turn = keyring_turn();
+    let _turn = keyring_turn().await;
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -172,7 +172,7 @@ async fn without_a_keyring_sign_in_fails_clearly_and_stores_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_damaged_config_is_kept_and_explained() {
-    let _turn = keyring_turn();
+    let _turn = keyring_turn().await;
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -191,7 +191,7 @@ async fn a_damaged_config_is_kept_and_explained() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rejected_token_is_reported_in_words() {
-    let _turn = keyring_turn();
+    let _turn = keyring_turn().await;
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -204,7 +204,7 @@ async fn a_rejected_token_is_reported_in_words() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_to_one_server_by_address_and_token() {
-    let _turn = keyring_turn();
+    let _turn = keyring_turn().await;
     let fp = FakePlex::start(topology()).await.unwrap();
     fp.set_behaviour("plextv", None, Behaviour::Refuse);
     let dir = tempfile::tempdir().unwrap();
@@ -227,7 +227,7 @@ async fn login_to_one_server_by_address_and_token() {
 /// does the same: both sign out through the core).
 #[tokio::test(flavor = "multi_thread")]
 async fn logout_forgets_what_was_saved_of_the_servers() {
-    let _turn = keyring_turn();
+    let _turn = keyring_turn().await;
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
@@ -253,7 +253,7 @@ async fn logout_forgets_what_was_saved_of_the_servers() {
 /// cannot be reached, not to sign in again.
 #[tokio::test(flavor = "multi_thread")]
 async fn no_token_goes_to_an_address_that_is_not_the_server() {
-    let _turn = keyring_turn();
+    let _turn = keyring_turn().await;
     let mut t = topology();
     t.servers[0].connections = vec![
         ConnectionSpec {
@@ -296,7 +296,7 @@ async fn no_token_goes_to_an_address_that_is_not_the_server() {
 
 /// The tests here share the real keyring (the same account's entries), so
 /// they take turns; other test binaries run meanwhile.
-fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
-    static KEYRING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    KEYRING.lock().unwrap_or_else(|p| p.into_inner())
+async fn keyring_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    static KEYRING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    KEYRING.lock().await
 }

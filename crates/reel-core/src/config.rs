@@ -81,11 +81,12 @@ pub struct RuntimeConfig {
     /// Connections the user pinned, by source id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pinned_connections: BTreeMap<String, String>,
-    /// How each connection has done lately, by source id then URL.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Reel 0.4 kept how each connection has done here; read once and moved
+    /// to the state store (see `services::servers::state`), never written.
+    #[serde(default, skip_serializing)]
     pub connection_history: BTreeMap<String, ServerHistory>,
-    /// The adapted lifetime of each provider's server list, in seconds.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Reel 0.4 kept each account's adapted server-list lifetime here; moved likewise.
+    #[serde(default, skip_serializing)]
     pub sources_ttl_current: BTreeMap<String, u64>,
     #[serde(flatten)]
     pub extra: toml::Table,

@@ -19,6 +19,7 @@ use crate::services::auth_manager::AuthManager;
 use crate::services::connections::{ConnectionEvent, ConnectionManager, ManagerPolicy, ProbePolicy};
 use crate::services::library::{LibraryCache, PosterCache};
 use crate::services::secrets::SecretStore;
+use crate::services::servers::state::StateStore;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -97,8 +98,6 @@ impl Core {
             Some((base, auth_url)) => PlexAuth::with_urls(http.clone(), base, auth_url)?,
             None => PlexAuth::new(http.clone())?,
         };
-        let auth =
-            Arc::new(AuthManager::new(Arc::new(config), options.secrets, http, plex).with_policy(options.probe_policy));
         let library = match &options.library_path {
             Some(path) => match LibraryCache::open(path) {
                 Ok((cache, notice)) => {
@@ -113,6 +112,18 @@ impl Core {
             },
             None => LibraryCache::in_memory()?,
         };
+        // What is learnt about servers lives in the same database file as the
+        // library (shared with reel-cli); without one, in memory.
+        let state = match library.path() {
+            Some(path) => StateStore::open(path).unwrap_or_else(|e| {
+                tracing::warn!("connection state kept in memory only: {e}");
+                StateStore::in_memory()
+            }),
+            None => StateStore::in_memory(),
+        };
+        let auth = Arc::new(
+            AuthManager::open(Arc::new(config), state, options.secrets, http, plex).with_policy(options.probe_policy),
+        );
         let library = Arc::new(library);
         let connections = ConnectionManager::new(auth.clone(), library.clone(), options.manager_policy);
         if options.background {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 impl Core {
     /// Every known server of every account, as this process knows them (no I/O).
     pub fn servers(&self) -> Vec<Source> {
-        self.auth.config().read(|c| c.all_sources().cloned().collect())
+        self.auth.store().all_current()
     }
 
     /// One server as this process knows it (no I/O).

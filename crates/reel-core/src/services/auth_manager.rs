@@ -13,6 +13,7 @@ use crate::services::connections::select::ProbePolicy;
 use crate::services::secrets::SecretStore;
 use crate::services::servers::build::{build_sources, histories};
 use crate::services::servers::lifetime::{self, same_servers, TtlChange};
+use crate::services::servers::state::StateStore;
 use crate::services::servers::SourceStore;
 use crate::token::Token;
 use chrono::Utc;
@@ -65,9 +66,21 @@ pub fn token_key(id: &str) -> String {
 }
 
 impl AuthManager {
+    /// With what is learnt about servers kept in memory only (tests).
     pub fn new(config: Arc<ConfigStore>, secrets: SecretStore, http: HttpClient, plex: PlexAuth) -> Self {
+        Self::open(config, StateStore::in_memory(), secrets, http, plex)
+    }
+
+    /// Settings in `config`, what is learnt about servers in `state`.
+    pub fn open(
+        config: Arc<ConfigStore>,
+        state: StateStore,
+        secrets: SecretStore,
+        http: HttpClient,
+        plex: PlexAuth,
+    ) -> Self {
         let providers = config.get().runtime.auth_providers.into_iter().collect();
-        let store = Arc::new(SourceStore::new(config));
+        let store = Arc::new(SourceStore::new(config, state));
         Self {
             providers: Arc::new(RwLock::new(providers)),
             prober: Prober::new(http, store.clone(), ProbePolicy::default()),
@@ -90,14 +103,14 @@ impl AuthManager {
 
     /// A provider's server list lifetime as it has adapted (see [`lifetime`]).
     pub fn sources_ttl_for(&self, provider_id: &str) -> Duration {
-        lifetime::current(self.config(), provider_id)
+        lifetime::current(&self.store, provider_id)
     }
 
     /// The network changed (new Wi-Fi, VPN, cable): what was learnt about the
     /// old one says little, so server lists go stale soon.
     pub fn note_network_change(&self) {
         for provider_id in self.config().get().runtime.auth_providers.keys() {
-            lifetime::adapt(self.config(), provider_id, TtlChange::NetworkChanged);
+            lifetime::adapt(&self.store, provider_id, TtlChange::NetworkChanged);
         }
     }
 
@@ -253,7 +266,9 @@ impl AuthManager {
     /// `force` skips the freshness check.
     pub async fn discover(&self, provider_id: &str, force: bool) -> Result<Discovery> {
         let config = self.config().reload();
-        let cached = config.runtime.cached_sources.get(provider_id).cloned();
+        // The settings' sources with what was learnt about them.
+        let cached =
+            config.runtime.cached_sources.contains_key(provider_id).then(|| self.store.of_provider(provider_id));
         let ttl = self.sources_ttl_for(provider_id);
         if !force && !config.is_sources_cache_stale(provider_id, ttl) {
             if let Some(sources) = cached.clone() {
@@ -280,7 +295,7 @@ impl AuthManager {
                 let sources = self.keep_discovered(provider_id, servers, cached.as_deref()).await?;
                 let unchanged = cached.as_deref().is_some_and(|old| same_servers(old, &sources));
                 lifetime::adapt(
-                    self.config(),
+                    &self.store,
                     provider_id,
                     if unchanged { TtlChange::Unchanged } else { TtlChange::Changed },
                 );
@@ -291,7 +306,7 @@ impl AuthManager {
             Err(e) => match cached {
                 Some(sources) => {
                     warn!(provider = %provider_id, "discovery failed, using cached servers: {e}");
-                    lifetime::adapt(self.config(), provider_id, TtlChange::Failed);
+                    lifetime::adapt(&self.store, provider_id, TtlChange::Failed);
                     Ok(Discovery { sources, origin: Origin::StaleCache { error: e } })
                 }
                 None => Err(e),
@@ -308,10 +323,10 @@ impl AuthManager {
         servers: Vec<crate::backends::plex::types::PlexResource>,
         previous: Option<&[Source]>,
     ) -> Result<Vec<Source>> {
-        let config = self.config().get();
+        let pinned = self.config().read(|c| c.runtime.pinned_connections.clone());
         let policy = self.policy();
-        let (pinned, known) = (&config.runtime.pinned_connections, &config.runtime.connection_history);
-        let built = build_sources(self.http(), &policy, provider_id, servers, previous, pinned, known).await;
+        let history = |id: &str| self.store.history(id);
+        let built = build_sources(self.http(), &policy, provider_id, servers, previous, &pinned, &history).await;
         for b in &built {
             if let Some(t) = &b.token {
                 if let Err(e) = self.secrets.set(&token_key(&b.source.id), t).await {

@@ -1,5 +1,5 @@
 //! How each connection of each server has done lately: a moving latency and
-//! a success record, kept in config.toml so a restart remembers them. Used to
+//! a success record, kept in the state store so a restart remembers them. Used to
 //! order candidates inside one rank and to give the last good one a head start.
 
 use crate::models::{ProbeOutcome, ProbeRecord};

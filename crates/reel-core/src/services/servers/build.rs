@@ -28,12 +28,12 @@ pub async fn build_sources(
     servers: Vec<PlexResource>,
     previous: Option<&[Source]>,
     pinned: &BTreeMap<String, String>,
-    histories: &BTreeMap<String, ServerHistory>,
+    history_of: &(dyn Fn(&str) -> ServerHistory + Sync),
 ) -> Vec<Built> {
     let jobs = servers.into_iter().map(|server| {
         let source_id = format!("{provider_id}_srv_{}", server.client_identifier);
         let pinned = pinned.get(&source_id).cloned();
-        let mut history = histories.get(&source_id).cloned().unwrap_or_default();
+        let mut history = history_of(&source_id);
         let last_good = previous
             .unwrap_or_default()
             .iter()

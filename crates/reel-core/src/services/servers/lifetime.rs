@@ -2,7 +2,7 @@
 //! while refreshes bring no change, shorter after failures and network
 //! changes, always within the user's bounds (Preferences).
 
-use crate::config::ConfigStore;
+use super::SourceStore;
 use crate::models::Source;
 use std::time::Duration;
 use tracing::{debug, warn};
@@ -24,29 +24,23 @@ pub fn same_servers(old: &[Source], new: &[Source]) -> bool {
 }
 
 /// A provider's server list lifetime as it has adapted.
-pub fn current(config: &ConfigStore, provider_id: &str) -> Duration {
-    config.read(|c| {
-        let (min, start, max) = c.preferences.sources_ttl_bounds();
-        let current = c.runtime.sources_ttl_current.get(provider_id).copied().unwrap_or(start);
-        Duration::from_secs(current.clamp(min, max))
-    })
+pub fn current(store: &SourceStore, provider_id: &str) -> Duration {
+    let (min, start, max) = store.config().read(|c| c.preferences.sources_ttl_bounds());
+    let current = store.state().lifetime(provider_id).unwrap_or(start);
+    Duration::from_secs(current.clamp(min, max))
 }
 
-pub fn adapt(config: &ConfigStore, provider_id: &str, change: TtlChange) {
-    let r = config.update(|c| {
-        let (min, start, max) = c.preferences.sources_ttl_bounds();
-        let current = c.runtime.sources_ttl_current.get(provider_id).copied().unwrap_or(start).clamp(min, max);
-        let next = match change {
-            TtlChange::Unchanged => current.saturating_mul(2).clamp(min, max),
-            TtlChange::Changed => start,
-            TtlChange::Failed => (current / 2).clamp(min, max),
-            TtlChange::NetworkChanged => min,
-        };
-        c.runtime.sources_ttl_current.insert(provider_id.to_string(), next);
-        next
-    });
-    match r {
-        Ok(secs) => debug!(provider = %provider_id, ?change, secs, "server list lifetime"),
+pub fn adapt(store: &SourceStore, provider_id: &str, change: TtlChange) {
+    let (min, start, max) = store.config().read(|c| c.preferences.sources_ttl_bounds());
+    let current = store.state().lifetime(provider_id).unwrap_or(start).clamp(min, max);
+    let next = match change {
+        TtlChange::Unchanged => current.saturating_mul(2).clamp(min, max),
+        TtlChange::Changed => start,
+        TtlChange::Failed => (current / 2).clamp(min, max),
+        TtlChange::NetworkChanged => min,
+    };
+    match store.state().set_lifetime(provider_id, next) {
+        Ok(()) => debug!(provider = %provider_id, ?change, secs = next, "server list lifetime"),
         Err(e) => warn!("cannot keep the server list lifetime: {e}"),
     }
 }

@@ -1,0 +1,142 @@
+//! Settings apart from state: config.toml keeps what the user chose (accounts,
+//! servers with the chosen URL, pins, preferences); what Reel learns while it
+//! runs (online or not, probe records, history, adapted lifetimes) lives in
+//! the state store. A config.toml of Reel 0.4, which mixed both, moves its
+//! state out once, losing nothing.
+
+mod common;
+use common::*;
+use fake_plex::topology::{Behaviour, Protocol};
+use reel_core::config::ConfigStore;
+use reel_core::services::auth_manager::AuthManager;
+use reel_core::services::secrets::SecretStore;
+use reel_core::services::servers::state::StateStore;
+use std::sync::Arc;
+
+const REEL_04: &str = r#"
+future_top_level = "kept"
+
+[preferences]
+sources_ttl_secs = 120
+
+[runtime]
+client_identifier = "c1"
+
+[runtime.auth_providers.plex_abc]
+type = "PlexAccount"
+id = "plex_abc"
+username = "alice"
+email = "alice@example.invalid"
+
+[[runtime.cached_sources.plex_abc]]
+id = "plex_abc_srv_m1"
+name = "Basement"
+auth_provider_id = "plex_abc"
+a_field_from_the_future = "still here"
+
+[runtime.cached_sources.plex_abc.source_type.PlexServer]
+machine_id = "m1"
+owned = true
+
+[runtime.cached_sources.plex_abc.connection_info]
+primary_url = "https://10.0.0.2:32400"
+is_online = true
+last_check = "2026-11-01T10:00:00Z"
+reason = "local connection answered in 3 ms"
+
+[[runtime.cached_sources.plex_abc.connection_info.connections]]
+uri = "https://10.0.0.2:32400"
+local = true
+
+[[runtime.cached_sources.plex_abc.connection_info.probes]]
+uri = "https://10.0.0.2:32400"
+class = "local_direct"
+rank = 0
+result = "ok"
+latency_ms = 3.0
+chosen = true
+
+[runtime.pinned_connections]
+plex_abc_srv_m1 = "https://10.0.0.2:32400"
+
+[runtime.connection_history.plex_abc_srv_m1."https://10.0.0.2:32400"]
+latency_ms = 3.5
+ok = 7
+failed = 1
+
+[runtime.sources_ttl_current]
+plex_abc = 960
+"#;
+
+fn manager(config: &std::path::Path, state: &std::path::Path) -> AuthManager {
+    let (store, _) = ConfigStore::load(config).expect("loads");
+    let http = reel_core::http::HttpClient::new(reel_core::http::ClientIdentity::new("t")).expect("http");
+    let plex = reel_core::backends::plex::PlexAuth::with_urls(http.clone(), "http://127.0.0.1:9", "http://127.0.0.1:9")
+        .expect("plex");
+    AuthManager::open(Arc::new(store), StateStore::open(state).expect("state"), SecretStore::in_memory(), http, plex)
+}
+
+#[test]
+fn a_reel_04_config_moves_its_state_out_once_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, state) = (dir.path().join("config.toml"), dir.path().join("library.sqlite3"));
+    std::fs::write(&config, REEL_04).unwrap();
+    let m = manager(&config, &state);
+
+    let text = std::fs::read_to_string(&config).unwrap();
+    for gone in ["connection_history", "sources_ttl_current", "probes", "latency_ms", "last_check", "is_online = true"]
+    {
+        assert!(!text.contains(gone), "{gone} left config.toml:\n{text}");
+    }
+    for kept in [
+        "future_top_level",
+        "a_field_from_the_future",
+        "alice",
+        "sources_ttl_secs = 120",
+        "primary_url = \"https://10.0.0.2:32400\"",
+        "[runtime.pinned_connections]",
+    ] {
+        assert!(text.contains(kept), "{kept} was lost:\n{text}");
+    }
+    // The state is where the store reads it from.
+    let s = m.store().current("plex_abc_srv_m1").unwrap();
+    assert!(s.connection_info.is_online);
+    assert_eq!(s.connection_info.probes.len(), 1);
+    let h = m.store().history("plex_abc_srv_m1");
+    assert_eq!(h["https://10.0.0.2:32400"].ok, 7);
+    assert_eq!(m.sources_ttl_for("plex_abc").as_secs(), 960);
+    drop(m);
+
+    // And across a restart, from the state store's file.
+    let again = manager(&config, &state);
+    assert_eq!(again.store().history("plex_abc_srv_m1")["https://10.0.0.2:32400"].failed, 1);
+    assert_eq!(again.store().current("plex_abc_srv_m1").unwrap().connection_info.probes.len(), 1);
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text, "moved once: the second start writes nothing");
+}
+
+/// Probing again and choosing the same connection, or a failed probe of
+/// another, is learning, not a choice: config.toml is not rewritten.
+#[tokio::test]
+async fn a_probe_that_changes_no_choice_does_not_touch_config_toml() {
+    let t = topology(vec![server(
+        "Den",
+        true,
+        vec![conn(true, false, Protocol::Http, Behaviour::Ok), conn(false, false, Protocol::Https, Behaviour::Refuse)],
+    )]);
+    let h = Harness::start(t).await;
+    let pid = h.manager.add_plex_account(&h.account_token()).await.unwrap().id().to_string();
+    let source = h.manager.discover(&pid, true).await.unwrap().sources.remove(0);
+    let before = std::fs::read(h.config_path()).unwrap();
+    let modified = std::fs::metadata(h.config_path()).unwrap().modified().unwrap();
+    for _ in 0..3 {
+        let s = h.manager.prober().reselect(&source.id).await.unwrap();
+        assert!(s.connection_info.is_online);
+        assert!(h.manager.prober().probe_standby(&source.id).await.unwrap().is_none(), "the other one is down");
+    }
+    assert_eq!(std::fs::read(h.config_path()).unwrap(), before);
+    assert_eq!(std::fs::metadata(h.config_path()).unwrap().modified().unwrap(), modified);
+    // What was learnt is kept all the same.
+    let history = h.manager.store().history(&source.id);
+    assert!(history.values().any(|l| l.ok >= 4), "{history:?}");
+    assert!(history.values().any(|l| l.failed >= 1), "{history:?}");
+}

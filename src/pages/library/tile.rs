@@ -1,0 +1,100 @@
+//! One tile of the library grid: poster, title, year, watched mark. Bound
+//! and unbound as it scrolls into and out of view; its poster is fetched
+//! only while it is on screen.
+
+use crate::i18n::i18n_f;
+use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSlot};
+use reel_core::models::MediaItem;
+use relm4::gtk::prelude::*;
+use relm4::gtk::{self, gdk, glib};
+use relm4::typed_view::grid::RelmGridItem;
+use std::rc::Rc;
+use tokio::task::AbortHandle;
+
+/// Starts loading one poster; aborting the handle drops the request.
+pub type PosterRequest = Rc<dyn Fn(&str, &str) -> Option<AbortHandle>>;
+
+pub struct PosterItem {
+    pub item: MediaItem,
+    pub(super) texture: Option<gdk::Texture>,
+    /// The poster on its way, while the item is on screen.
+    pub(super) pending: Option<AbortHandle>,
+    pub(super) picture: Option<glib::WeakRef<gtk::Picture>>,
+    pub(super) request: PosterRequest,
+}
+
+pub struct PosterWidgets {
+    picture: gtk::Picture,
+    placeholder: gtk::Image,
+    title: gtk::Label,
+    subtitle: gtk::Label,
+    watched: gtk::Image,
+}
+
+impl RelmGridItem for PosterItem {
+    type Root = gtk::Box;
+    type Widgets = PosterWidgets;
+
+    fn setup(_: &gtk::ListItem) -> (gtk::Box, PosterWidgets) {
+        let root = gtk::Box::new(gtk::Orientation::Vertical, 4);
+        root.set_margin_start(6);
+        root.set_margin_end(6);
+        root.set_margin_top(6);
+        root.set_margin_bottom(6);
+        let PosterSlot { overlay, picture, placeholder } = poster_slot(150, 225, 48);
+        let watched = gtk::Image::from_icon_name("object-select-symbolic");
+        watched.set_halign(gtk::Align::End);
+        watched.set_valign(gtk::Align::Start);
+        watched.set_margin_top(6);
+        watched.set_margin_end(6);
+        watched.add_css_class("osd");
+        overlay.add_overlay(&watched);
+        root.append(&overlay);
+        let title = gtk::Label::new(None);
+        title.set_ellipsize(gtk::pango::EllipsizeMode::End);
+        title.set_max_width_chars(18);
+        title.set_xalign(0.0);
+        let subtitle = gtk::Label::new(None);
+        subtitle.set_xalign(0.0);
+        subtitle.add_css_class("dim-label");
+        subtitle.add_css_class("caption");
+        root.append(&title);
+        root.append(&subtitle);
+        (root, PosterWidgets { picture, placeholder, title, subtitle, watched })
+    }
+
+    fn bind(&mut self, w: &mut PosterWidgets, root: &mut gtk::Box) {
+        w.title.set_text(&self.item.title);
+        w.title.set_tooltip_text(Some(&self.item.title));
+        let sub = self.item.year.map(|y| y.to_string()).unwrap_or_default();
+        w.subtitle.set_text(&sub);
+        w.watched.set_visible(self.item.watched());
+        w.placeholder.set_icon_name(Some(placeholder_icon(self.item.kind)));
+        w.picture.set_paintable(self.texture.as_ref());
+        let mut name = self.item.title.clone();
+        if !sub.is_empty() {
+            name = format!("{name}, {sub}");
+        }
+        if self.item.watched() {
+            name = i18n_f("{}, watched", &[&name]);
+        }
+        root.update_property(&[gtk::accessible::Property::Label(&name)]);
+        self.picture = Some(w.picture.downgrade());
+        if self.texture.is_none() && self.pending.is_none() {
+            if let Some(thumb) = self.item.thumb.clone() {
+                self.pending = (self.request)(&self.item.rating_key, &thumb);
+            }
+        }
+    }
+
+    fn unbind(&mut self, w: &mut PosterWidgets, _: &mut gtk::Box) {
+        // Only posters on screen stay decoded; the disk cache brings the rest back fast.
+        // Scrolled past before its poster came: nobody will see it, so stop fetching it.
+        if let Some(p) = self.pending.take() {
+            p.abort();
+        }
+        self.picture = None;
+        self.texture = None;
+        w.picture.set_paintable(None::<&gdk::Texture>);
+    }
+}
