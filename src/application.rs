@@ -6,7 +6,12 @@ use crate::{build_info, i18n, runtime, window};
 /// Starts the app; returns when its last window closes.
 pub fn run() -> std::process::ExitCode {
     #[cfg(feature = "bench")]
-    crate::bench_probe::mark_start();
+    {
+        crate::bench_probe::mark_start();
+        if crate::bench_probe::floor_requested() {
+            return crate::bench_probe::run_floor();
+        }
+    }
     i18n::init();
     tracing_subscriber::fmt()
         .with_env_filter(

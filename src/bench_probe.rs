@@ -6,7 +6,7 @@
 //! `reel-bench scroll_frames=… max_frame_ms=…`, and quits.
 
 use relm4::gtk;
-use relm4::gtk::prelude::*;
+use relm4::adw::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -15,8 +15,41 @@ use std::time::Instant;
 static STARTED: OnceLock<Instant> = OnceLock::new();
 /// When the library was asked to open (the part that scales with its size).
 static OPENED: OnceLock<Instant> = OnceLock::new();
-/// Ten seconds of scrolling at 60 frames a second.
-const SCROLL_FRAMES: u32 = 600;
+/// How many frames to scroll after the first: `REEL_BENCH_SCROLL_FRAMES`,
+/// by default ten seconds at 60 frames a second; 0 quits at the first frame.
+fn scroll_frames() -> u32 {
+    std::env::var("REEL_BENCH_SCROLL_FRAMES").ok().and_then(|v| v.parse().ok()).unwrap_or(600)
+}
+
+fn quit(widget: &impl IsA<gtk::Widget>) {
+    if let Some(app) = widget.root().and_then(|r| r.downcast::<gtk::Window>().ok()).and_then(|w| w.application()) {
+        app.quit();
+    }
+}
+
+/// The floor the start-up benchmark compares against (`REEL_BENCH_FLOOR`):
+/// the same binary showing an empty libadwaita window; prints its first frame.
+pub fn floor_requested() -> bool {
+    std::env::var_os("REEL_BENCH_FLOOR").is_some()
+}
+
+pub fn run_floor() -> std::process::ExitCode {
+    use relm4::adw;
+    let app = adw::Application::builder().application_id("dev.arsfeld.Reel.BenchFloor").build();
+    app.connect_activate(|app| {
+        let window = adw::ApplicationWindow::builder().application(app).default_width(1100).default_height(720).build();
+        window.set_content(Some(&adw::StatusPage::new()));
+        let started = *STARTED.get_or_init(Instant::now);
+        window.add_tick_callback(move |w, _| {
+            println!("reel-bench first_frame_ms={:.1} rss_kb={}", started.elapsed().as_secs_f64() * 1000.0, rss_kb());
+            quit(w);
+            gtk::glib::ControlFlow::Break
+        });
+        window.present();
+    });
+    app.run_with_args::<&str>(&[]);
+    std::process::ExitCode::SUCCESS
+}
 
 pub fn mark_start() {
     STARTED.get_or_init(Instant::now);
@@ -63,6 +96,10 @@ pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: 
                 started.elapsed().as_secs_f64() * 1000.0,
                 rss_kb()
             );
+            if scroll_frames() == 0 {
+                quit(widget);
+                return gtk::glib::ControlFlow::Break;
+            }
             last.set(now);
             return gtk::glib::ControlFlow::Continue;
         }
@@ -71,7 +108,7 @@ pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: 
         durations.borrow_mut().push(took);
         frames.set(frames.get() + 1);
         let next = adj.value() + adj.page_size() / 2.0;
-        if next + adj.page_size() >= adj.upper() || frames.get() >= SCROLL_FRAMES {
+        if next + adj.page_size() >= adj.upper() || frames.get() >= scroll_frames() {
             let mut d = durations.borrow().clone();
             d.sort_unstable();
             let p95 = d.get(d.len() * 95 / 100).copied().unwrap_or(0);
@@ -82,11 +119,7 @@ pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: 
                 p95 as f64 / 1000.0,
                 rss_kb()
             );
-            if let Some(app) =
-                widget.root().and_then(|r| r.downcast::<gtk::Window>().ok()).and_then(|w| w.application())
-            {
-                app.quit();
-            }
+            quit(widget);
             return gtk::glib::ControlFlow::Break;
         }
         adj.set_value(next);

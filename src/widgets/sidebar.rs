@@ -3,7 +3,8 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::words::class_name;
-use reel_core::models::{Section, Source};
+use reel_core::config::visibility_key;
+use reel_core::models::{Section, SectionKind, Source};
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 
@@ -20,13 +21,26 @@ pub struct ServerEntry {
 pub struct Sidebar {
     list: gtk::ListBox,
     sender: ComponentSender<Sidebar>,
-    /// The rows on screen, in order, by key ("h:{source}", "l:{source}:{section}", "n:{source}").
+    /// The rows on screen, in order.
     rows: Vec<Row>,
     hidden: std::collections::BTreeMap<String, bool>,
 }
 
+/// Which row: rows are updated in place by it, never rebuilt.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum RowKey {
+    Home,
+    Server(String),
+    Library {
+        source_id: String,
+        section_key: String,
+    },
+    /// Why a server's libraries cannot be shown.
+    Note(String),
+}
+
 struct Row {
-    key: String,
+    key: RowKey,
     widget: gtk::ListBoxRow,
     primary: gtk::Label,
     secondary: Option<gtk::Label>,
@@ -108,7 +122,7 @@ impl SimpleComponent for Sidebar {
             }
             SidebarMsg::Activated(i) => {
                 let Some(row) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) else { return };
-                if row.key == "home" {
+                if row.key == RowKey::Home {
                     let _ = sender.output(SidebarOutput::HomeSelected);
                 } else if let Some((source_id, section)) = row.target.clone() {
                     let _ = sender.output(SidebarOutput::LibrarySelected { source_id, section });
@@ -119,10 +133,10 @@ impl SimpleComponent for Sidebar {
 }
 
 impl Sidebar {
-    fn specs(&self, servers: &[ServerEntry]) -> Vec<(String, Spec)> {
+    fn specs(&self, servers: &[ServerEntry]) -> Vec<(RowKey, Spec)> {
         let mut out = Vec::new();
         if !servers.is_empty() {
-            out.push(("home".to_string(), Spec::Home));
+            out.push((RowKey::Home, Spec::Home));
         }
         for entry in servers {
             let id = &entry.source.id;
@@ -131,17 +145,17 @@ impl Sidebar {
                 None => i18n_f("{} · Loading libraries…", &[&connection_summary(entry)]),
                 _ => connection_summary(entry),
             };
-            out.push((format!("h:{id}"), Spec::Header { name: entry.source.name.clone(), summary }));
+            out.push((RowKey::Server(id.clone()), Spec::Header { name: entry.source.name.clone(), summary }));
             match &entry.sections {
                 None => {}
-                Some(Err(e)) => out.push((format!("n:{id}"), Spec::Note { text: e.clone() })),
+                Some(Err(e)) => out.push((RowKey::Note(id.clone()), Spec::Note { text: e.clone() })),
                 Some(Ok(sections)) => {
                     for sec in sections {
-                        if !self.hidden.get(&format!("{id}:{}", sec.key)).copied().unwrap_or(true) {
+                        if !self.hidden.get(&visibility_key(id, &sec.key)).copied().unwrap_or(true) {
                             continue;
                         }
                         out.push((
-                            format!("l:{id}:{}", sec.key),
+                            RowKey::Library { source_id: id.clone(), section_key: sec.key.clone() },
                             Spec::Library {
                                 source_id: id.clone(),
                                 section: sec.clone(),
@@ -160,11 +174,11 @@ impl Sidebar {
     /// focus stays put and assistive technologies are not flooded.
     fn render(&mut self, servers: &[ServerEntry]) {
         let specs = self.specs(servers);
-        let wanted: std::collections::HashSet<&str> = specs.iter().map(|(k, _)| k.as_str()).collect();
+        let wanted: std::collections::HashSet<&RowKey> = specs.iter().map(|(k, _)| k).collect();
         let mut i = self.rows.len();
         while i > 0 {
             i -= 1;
-            if !wanted.contains(self.rows[i].key.as_str()) {
+            if !wanted.contains(&self.rows[i].key) {
                 let row = self.rows.remove(i);
                 self.list.remove(&row.widget);
             }
@@ -180,7 +194,7 @@ impl Sidebar {
                 update(&mut self.rows[pos], &spec);
             } else {
                 let row = build(key, &spec);
-                if let (Some(b), Some(id)) = (&row.button, row.key.strip_prefix("h:")) {
+                if let (Some(b), RowKey::Server(id)) = (&row.button, &row.key) {
                     let (s, id) = (self.sender.clone(), id.to_string());
                     b.connect_clicked(move |_| {
                         let _ = s.output(SidebarOutput::ServerSelected { source_id: id.clone() });
@@ -193,7 +207,7 @@ impl Sidebar {
     }
 }
 
-fn build(key: String, spec: &Spec) -> Row {
+fn build(key: RowKey, spec: &Spec) -> Row {
     let mut row = match spec {
         Spec::Home => {
             let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
@@ -229,11 +243,12 @@ fn build(key: String, spec: &Spec) -> Row {
             Row { key, widget, primary: name, secondary: Some(status), target: None, button: Some(button) }
         }
         Spec::Library { section, .. } => {
-            let icon = match section.kind.as_str() {
-                "movie" => "video-x-generic-symbolic",
-                "show" => "video-display-symbolic",
-                "artist" => "audio-x-generic-symbolic",
-                _ => "folder-symbolic",
+            let icon = match section.kind {
+                SectionKind::Movie => "video-x-generic-symbolic",
+                SectionKind::Show => "video-display-symbolic",
+                SectionKind::Music => "audio-x-generic-symbolic",
+                SectionKind::Photo => "image-x-generic-symbolic",
+                SectionKind::Other(_) => "folder-symbolic",
             };
             let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
             b.append(&gtk::Image::from_icon_name(icon));

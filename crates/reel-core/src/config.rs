@@ -60,6 +60,11 @@ impl Preferences {
     }
 }
 
+/// A library's key in `library_visibility`: `{source id}:{section key}`, as Reel 0.3 wrote it.
+pub fn visibility_key(source_id: &str, section_key: &str) -> String {
+    format!("{source_id}:{section_key}")
+}
+
 /// The design note's 5 minutes.
 pub const DEFAULT_SOURCES_TTL_SECS: u64 = 300;
 

@@ -5,12 +5,72 @@ use serde::{Deserialize, Serialize};
 pub struct Section {
     pub key: String,
     pub title: String,
-    pub kind: String,
+    pub kind: SectionKind,
     pub uuid: Option<String>,
     /// Changes whenever the server's copy changes (its update, scan and
     /// content-change marks): a cached copy made from the same version is current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+/// What a library section holds, as Plex's `type` says.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(from = "String", into = "String")]
+pub enum SectionKind {
+    Movie,
+    Show,
+    /// Plex calls music sections `artist`.
+    Music,
+    Photo,
+    /// A kind this Reel does not know, kept as the server said it.
+    Other(String),
+}
+
+impl SectionKind {
+    pub fn from_plex(s: &str) -> Self {
+        match s {
+            "movie" => Self::Movie,
+            "show" => Self::Show,
+            "artist" => Self::Music,
+            "photo" => Self::Photo,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    /// The word Plex uses.
+    pub fn as_plex(&self) -> &str {
+        match self {
+            Self::Movie => "movie",
+            Self::Show => "show",
+            Self::Music => "artist",
+            Self::Photo => "photo",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl From<String> for SectionKind {
+    fn from(s: String) -> Self {
+        Self::from_plex(&s)
+    }
+}
+
+impl From<SectionKind> for String {
+    fn from(k: SectionKind) -> Self {
+        k.as_plex().to_string()
+    }
+}
+
+impl std::fmt::Display for SectionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_plex())
+    }
+}
+
+impl PartialEq<&str> for SectionKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_plex() == *other
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]

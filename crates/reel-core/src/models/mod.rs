@@ -9,5 +9,5 @@ mod source;
 pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
-pub use library::{Hub, ItemKind, MediaItem, Page, Section};
+pub use library::{Hub, ItemKind, MediaItem, Page, Section, SectionKind};
 pub use source::{ConnectionInfo, Source, SourceType};

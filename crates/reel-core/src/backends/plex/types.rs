@@ -2,7 +2,7 @@
 //! as strings or numbers and booleans as true/1/"1", and fields come and go.
 
 pub use crate::models::Hub;
-use crate::models::{Connection, ItemKind, MediaItem, Section};
+use crate::models::{Connection, ItemKind, MediaItem, Section, SectionKind};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -185,7 +185,7 @@ impl From<WireSection> for Section {
             .iter()
             .any(Option::is_some)
             .then(|| marks.map(|m| m.map(|v| v.to_string()).unwrap_or_default()).join(":"));
-        Section { key: w.key, title: w.title, kind: w.kind, uuid: w.uuid, version }
+        Section { key: w.key, title: w.title, kind: SectionKind::from_plex(&w.kind), uuid: w.uuid, version }
     }
 }
 

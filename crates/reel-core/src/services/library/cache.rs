@@ -4,7 +4,7 @@
 //! aside and rebuilt, never a reason not to start.
 
 use crate::error::{Error, Notice, Result};
-use crate::models::{Hub, MediaItem, Page, Section};
+use crate::models::{Hub, MediaItem, Page, Section, SectionKind};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -119,7 +119,7 @@ impl LibraryCache {
                 tx.execute(
                     "INSERT INTO sections (source_id, key, title, kind, uuid, position, version)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![source_id, s.key, s.title, s.kind, s.uuid, i as i64, s.version],
+                    params![source_id, s.key, s.title, s.kind.as_plex(), s.uuid, i as i64, s.version],
                 )?;
             }
             tx.commit()
@@ -132,7 +132,13 @@ impl LibraryCache {
                 "SELECT key, title, kind, uuid, version FROM sections WHERE source_id = ?1 ORDER BY position",
             )?;
             let rows = st.query_map([source_id], |r| {
-                Ok(Section { key: r.get(0)?, title: r.get(1)?, kind: r.get(2)?, uuid: r.get(3)?, version: r.get(4)? })
+                Ok(Section {
+                    key: r.get(0)?,
+                    title: r.get(1)?,
+                    kind: SectionKind::from_plex(&r.get::<_, String>(2)?),
+                    uuid: r.get(3)?,
+                    version: r.get(4)?,
+                })
             })?;
             rows.collect()
         })

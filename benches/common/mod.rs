@@ -1,0 +1,147 @@
+//! What the app benchmarks share: an Xvfb of their own, a cached library
+//! made through the same core the app opens, and the real app (release)
+//! started against it, its `reel-bench` lines read back.
+// Each benchmark uses part of this.
+#![allow(dead_code)]
+
+use fake_plex::topology::{Behaviour, ConnectionSpec, LibrarySpec, Protocol, ServerSpec, Topology};
+use fake_plex::FakePlex;
+use reel_core::{Core, CoreOptions, Token};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+pub struct Xvfb {
+    child: Child,
+    pub display: String,
+}
+
+impl Xvfb {
+    pub fn start() -> Self {
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("display");
+        Xvfb { child, display: format!(":{}", line.trim()) }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A signed-in home with one server whose movie library of `items` is cached.
+pub struct CachedLibrary {
+    pub fp: Option<FakePlex>,
+    pub home: tempfile::TempDir,
+    pub source_id: String,
+    pub plex_tv_url: String,
+    pub auth_url: String,
+    pub ca_file: String,
+    /// How long fetching the library into the cache took.
+    pub sync_ms: f64,
+}
+
+pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibrary {
+    let topology = Topology {
+        account: Default::default(),
+        pin_lifetime_secs: 900,
+        servers: vec![ServerSpec {
+            name: "Bench".into(),
+            machine_identifier: None,
+            owned: true,
+            https_required: false,
+            access_token: None,
+            provides: "server".into(),
+            library: LibrarySpec { movies: items, shows: 0, artists: 0, ..LibrarySpec::default() },
+            connections: vec![ConnectionSpec {
+                local: true,
+                relay: false,
+                protocol: Protocol::Http,
+                ipv6: false,
+                behaviour: Behaviour::Ok,
+                ..Default::default()
+            }],
+        }],
+    };
+    let fp = rt.block_on(FakePlex::start(topology)).expect("fake-plex");
+    let info = fp.info().clone();
+    let home = tempfile::tempdir().expect("tempdir");
+    let (config_home, data_home) = (home.path().join("config"), home.path().join("data"));
+    let (source_id, sync_ms) = rt.block_on(async {
+        // The same core the app opens, at the paths the app will read.
+        let core = Core::open(CoreOptions {
+            library_path: Some(data_home.join("reel/library.sqlite3")),
+            poster_dir: home.path().join("cache/reel/posters"),
+            plex_tv: Some((info.plex_tv_url.clone(), info.auth_url.clone())),
+            extra_ca_pem: Some(fp.ca_pem().into_bytes()),
+            background: false,
+            ..CoreOptions::with_config(config_home.join("reel/config.toml"))
+        })
+        .expect("core");
+        let p = core
+            .sign_in_with_token(Token::new(info.account_token.clone()))
+            .await
+            .expect("sign in (is a Secret Service running?)");
+        let source = core.discover(p.id(), true).await.expect("discover").sources.remove(0);
+        let sections = core.fetch_sections(&source.id).await.expect("sections");
+        let movies = sections.iter().find(|s| s.key == "1").expect("a movies section");
+        let start = Instant::now();
+        // As the app does: afterwards, opening it again needs no download.
+        core.sync_section(&source.id, movies, true, |_, _| {}).await.expect("sync");
+        (source.id, start.elapsed().as_secs_f64() * 1000.0)
+    });
+    CachedLibrary {
+        plex_tv_url: info.plex_tv_url.clone(),
+        auth_url: info.auth_url.clone(),
+        ca_file: info.ca_file.clone().unwrap_or_default(),
+        fp: Some(fp),
+        home,
+        source_id,
+        sync_ms,
+    }
+}
+
+/// Starts the release app with `env` on `display` and collects every
+/// `reel-bench key=value` it prints (the largest value of each key).
+pub fn run_app(display: &str, home: &Path, env: &[(&str, String)]) -> HashMap<String, f64> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel"));
+    cmd.env("DISPLAY", display)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("reel starts");
+    let mut values = HashMap::new();
+    for line in BufReader::new(child.stdout.take().expect("stdout")).lines().map_while(Result::ok) {
+        for kv in line.strip_prefix("reel-bench ").unwrap_or("").split_whitespace() {
+            if let Some((k, v)) = kv.split_once('=') {
+                if let Ok(v) = v.parse::<f64>() {
+                    values.entry(k.to_string()).and_modify(|old: &mut f64| *old = old.max(v)).or_insert(v);
+                }
+            }
+        }
+    }
+    let _ = child.wait();
+    values
+}
+
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.retain(|x| x.is_finite());
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
