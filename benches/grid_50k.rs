@@ -25,7 +25,7 @@ fn run(items: usize, display: &str) -> Figures {
             ("REEL_PLEX_TV_URL", lib.plex_tv_url.clone()),
             ("REEL_PLEX_AUTH_URL", lib.auth_url.clone()),
             ("REEL_EXTRA_CA_FILE", lib.ca_file.clone()),
-            ("REEL_BENCH_OPEN", format!("{}:1", lib.source_id)),
+            ("REEL_BENCH", "1".to_string()),
         ],
     );
     Figures { items, sync_ms: lib.sync_ms, values }

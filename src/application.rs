@@ -34,6 +34,8 @@ pub fn run() -> std::process::ExitCode {
             w.present();
         }
     });
+    #[cfg(feature = "bench")]
+    crate::bench_probe::mark("gtk-app-built");
     let core = match runtime::CoreHandle::start() {
         Ok(c) => c,
         Err(e) => {
@@ -41,6 +43,8 @@ pub fn run() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    #[cfg(feature = "bench")]
+    crate::bench_probe::mark("core-open");
     let app = relm4::RelmApp::from_app(gapp);
     app.run::<window::App>(core);
     std::process::ExitCode::SUCCESS

@@ -1,12 +1,14 @@
-//! Measurement hook for `cargo bench --bench grid_50k`: only active when
-//! `REEL_BENCH_OPEN=source_id:section_key` is set. Prints, on stdout:
-//! `reel-bench first_frame_ms=… open_to_frame_ms=… rss_kb=… items=…` once the grid is painted
-//! (from process start, and from the library being asked to open),
-//! then scrolls the grid one half-page per frame (at most 600 frames) and prints
-//! `reel-bench scroll_frames=… max_frame_ms=…`, and quits.
+//! Measurement hook for the app benchmarks (`--features bench`); only active
+//! when `REEL_BENCH` is set. The app opens the library it had open last (the
+//! benchmark sets it up), and this prints, on stdout,
+//! `reel-bench first_frame_ms=… open_to_frame_ms=… rss_kb=… items=…` once the
+//! grid is painted (from process start, and from the library being asked to
+//! open); then, once every item is in the grid, scrolls it one half-page per
+//! frame (`REEL_BENCH_SCROLL_FRAMES`, default 600; 0 quits at the first
+//! frame) and prints `reel-bench scroll_frames=… max_frame_ms=…`, and quits.
 
-use relm4::gtk;
 use relm4::adw::prelude::*;
+use relm4::gtk;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -60,10 +62,17 @@ pub fn mark_open() {
     OPENED.get_or_init(Instant::now);
 }
 
-pub fn target() -> Option<(String, String)> {
-    let v = std::env::var("REEL_BENCH_OPEN").ok()?;
-    let (source, section) = v.rsplit_once(':')?;
-    Some((source.to_string(), section.to_string()))
+/// With `REEL_BENCH_MARKS` set, prints how long after start `what` happened
+/// (on stderr), to find where start-up time goes.
+pub fn mark(what: &str) {
+    if std::env::var_os("REEL_BENCH_MARKS").is_some() {
+        let started = *STARTED.get_or_init(Instant::now);
+        eprintln!("reel-mark {what} {:.1}", started.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
+pub fn active() -> bool {
+    std::env::var_os("REEL_BENCH").is_some()
 }
 
 fn rss_kb() -> u64 {
@@ -75,13 +84,40 @@ fn rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// Called once the grid holds the library's items.
-pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: u32) {
-    if target().is_none() {
+static FIRST_SEEN: OnceLock<()> = OnceLock::new();
+static SCROLLING: OnceLock<()> = OnceLock::new();
+
+/// Called whenever items were put in the grid; `complete` once all are there.
+pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: u32, complete: bool) {
+    if !active() {
         return;
     }
+    if FIRST_SEEN.set(()).is_ok() {
+        first_frame(grid, items);
+    }
+    if complete && scroll_frames() > 0 && SCROLLING.set(()).is_ok() {
+        scroll(grid, scroller);
+    }
+}
+
+/// Prints when the grid's first frame is painted; quits there without scrolling.
+fn first_frame(grid: &gtk::GridView, items: u32) {
     let started = *STARTED.get_or_init(Instant::now);
-    let first = Rc::new(Cell::new(true));
+    grid.add_tick_callback(move |widget, _| {
+        let opened = OPENED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or(f64::NAN);
+        println!(
+            "reel-bench first_frame_ms={:.1} open_to_frame_ms={opened:.1} rss_kb={} items={items}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            rss_kb()
+        );
+        if scroll_frames() == 0 {
+            quit(widget);
+        }
+        gtk::glib::ControlFlow::Break
+    });
+}
+
+fn scroll(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow) {
     let last = Rc::new(Cell::new(0i64));
     let worst = Rc::new(Cell::new(0i64));
     let durations = Rc::new(std::cell::RefCell::new(Vec::<i64>::new()));
@@ -89,17 +125,7 @@ pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: 
     let adj = scroller.vadjustment();
     grid.add_tick_callback(move |widget, clock| {
         let now = clock.frame_time();
-        if first.replace(false) {
-            let opened = OPENED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or(f64::NAN);
-            println!(
-                "reel-bench first_frame_ms={:.1} open_to_frame_ms={opened:.1} rss_kb={} items={items}",
-                started.elapsed().as_secs_f64() * 1000.0,
-                rss_kb()
-            );
-            if scroll_frames() == 0 {
-                quit(widget);
-                return gtk::glib::ControlFlow::Break;
-            }
+        if last.get() == 0 {
             last.set(now);
             return gtk::glib::ControlFlow::Continue;
         }

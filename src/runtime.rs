@@ -3,7 +3,7 @@
 //! [`CoreHandle::run`] and get the answer back as a message.
 
 use anyhow::{Context, Result};
-use reel_core::{ConnectionEvent, Core, CoreOptions};
+use reel_core::{ConnectionEvent, Core, CoreOptions, StartView};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -12,6 +12,8 @@ use std::sync::Arc;
 pub struct CoreHandle {
     runtime: Arc<tokio::runtime::Runtime>,
     core: Arc<Core>,
+    /// The library to show at start, read while GTK starts up.
+    start_view: Arc<std::sync::Mutex<Option<std::sync::mpsc::Receiver<Option<StartView>>>>>,
     /// The window's scale factor (2 on HiDPI), for the poster size to ask for.
     poster_scale: Arc<AtomicU32>,
 }
@@ -50,7 +52,28 @@ impl CoreHandle {
             let _guard = runtime.enter();
             Core::open(CoreOptions::standard()).context("cannot open Reel's settings")?
         };
-        Ok(Self { runtime: Arc::new(runtime), core: Arc::new(core), poster_scale: Arc::new(AtomicU32::new(1)) })
+        let core = Arc::new(core);
+        // Read the library to show at start now, while GTK starts: it is
+        // ready when the window is built, and shown in its first frame.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let c = core.clone();
+        runtime.spawn(async move {
+            let _ = tx.send(c.start_view().await);
+        });
+        Ok(Self {
+            runtime: Arc::new(runtime),
+            core,
+            start_view: Arc::new(std::sync::Mutex::new(Some(rx))),
+            poster_scale: Arc::new(AtomicU32::new(1)),
+        })
+    }
+
+    /// The library to open at start, if the last run had one open. Waits at
+    /// most `wait` for the read started with the core (it is memory handed
+    /// over, not I/O on this thread); only the first call gets it.
+    pub fn take_start_view(&self, wait: std::time::Duration) -> Option<StartView> {
+        let rx = self.start_view.lock().ok()?.take()?;
+        rx.recv_timeout(wait).ok().flatten()
     }
 
     /// What the user should be told since start (a damaged file kept aside, say), in words.
@@ -121,6 +144,29 @@ impl CoreHandle {
                     Err(_) => break,
                 }
             }
+        });
+    }
+
+    /// Hands every notice of the running core (the library cache found
+    /// damaged and started afresh, also by the check right after start) to `f`.
+    pub fn on_notice(&self, f: impl Fn(reel_core::Notice) + Send + Sync + 'static) {
+        let f = Arc::new(f);
+        let mut rx = self.core.subscribe_library_resets();
+        let g = f.clone();
+        self.runtime.spawn(async move {
+            loop {
+                match rx.recv().await {
+                    Ok(n) => g(n),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => break,
+                }
+            }
+        });
+        // The whole file is checked once, after start, off the UI thread; a
+        // damage found there is told through the subscription above.
+        let core = self.core.clone();
+        self.runtime.spawn(async move {
+            core.verify_library().await;
         });
     }
 

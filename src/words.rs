@@ -37,9 +37,10 @@ pub fn error(e: &Error) -> String {
             i18n_f("{} tried to send Reel to another address ({}); Reel did not follow", &[host, location])
         }
         Error::PinExpired => gettext("The sign-in code has expired. Start again to get a new code."),
-        Error::KeyringUnavailable(why) => {
-            i18n_f("The system keyring is not available, so Reel cannot keep your sign-in safe: {}", &[why])
-        }
+        Error::KeyringUnavailable(why) => i18n_f(
+            "The system keyring is not available, so Reel cannot keep your sign-in safe: {}. Saved libraries still show; start or unlock the keyring (GNOME Keyring, or another Secret Service) and refresh.",
+            &[why],
+        ),
         Error::Keyring(why) => i18n_f("The keyring refused: {}", &[why]),
         Error::ConfigWrite { path, reason } => {
             i18n_f("Cannot save settings to {}: {}", &[&path.display().to_string(), reason])
@@ -48,7 +49,10 @@ pub fn error(e: &Error) -> String {
         Error::UnknownSource(id) => i18n_f("No server with id {}", &[id]),
         Error::NotACandidate { server, url } => i18n_f("{} is not one of {}'s connections", &[url, server]),
         Error::NoConnection { server } => i18n_f("No connection to {} answers as that server", &[server]),
-        Error::NoToken(id) => i18n_f("Not signed in: no token stored for {}", &[id]),
+        Error::NoToken(id) => i18n_f(
+            "Reel no longer has the sign-in of {} (it is not in the keyring). Saved libraries still show; sign in again to refresh them.",
+            &[id],
+        ),
         Error::Invalid(what) => what.clone(),
     }
 }

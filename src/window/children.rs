@@ -2,7 +2,7 @@
 //! preferences dialogs, the sidebar and the pages. Their outputs become the
 //! window's messages here.
 
-use super::navigation::Nav;
+use super::navigation::{ContentPage, Nav};
 use super::{App, AppMsg};
 use crate::dialogs::preferences::{PreferencesDialog, PrefsOutput};
 use crate::dialogs::sign_in::{SignInDialog, SignInOutput};
@@ -12,65 +12,138 @@ use crate::pages::library::{LibraryOutput, LibraryView};
 use crate::pages::server::{ServerOutput, ServerPage};
 use crate::runtime::CoreHandle;
 use crate::widgets::sidebar::{Sidebar, SidebarOutput};
-use relm4::{adw, Component, ComponentController, ComponentSender, Controller};
+use reel_core::models::{MediaItem, Page, Section, Source};
+use relm4::gtk::prelude::*;
+use relm4::{adw, gtk, Component, ComponentController, ComponentSender, Controller};
+use std::cell::OnceCell;
 
 pub struct Children {
-    pub sign_in: Controller<SignInDialog>,
     pub sidebar: Controller<Sidebar>,
     pub library: Controller<LibraryView>,
-    pub item_page: Controller<ItemPage>,
-    pub home: Controller<HomePage>,
-    pub server_page: Controller<ServerPage>,
-    pub preferences: Controller<PreferencesDialog>,
+    /// Pages and dialogs are built when first asked for: nothing that is not
+    /// on screen is built before the window's first frame.
+    item_page: OnceCell<Controller<ItemPage>>,
+    home: OnceCell<Controller<HomePage>>,
+    server_page: OnceCell<Controller<ServerPage>>,
+    /// Where pages go once built.
+    content: OnceCell<gtk::Stack>,
+    sign_in: OnceCell<Controller<SignInDialog>>,
+    preferences: OnceCell<Controller<PreferencesDialog>>,
+    root: adw::ApplicationWindow,
+    core: CoreHandle,
+    sender: ComponentSender<App>,
 }
 
 impl Children {
-    pub fn launch(root: &adw::ApplicationWindow, core: &CoreHandle, sender: &ComponentSender<App>) -> Self {
+    /// `start`: the library to show in the first frame, with its first items.
+    pub fn launch(
+        root: &adw::ApplicationWindow,
+        core: &CoreHandle,
+        sender: &ComponentSender<App>,
+        start: Option<(Source, Section, Page<MediaItem>)>,
+    ) -> Self {
         let input = sender.input_sender();
-        let sign_in = SignInDialog::builder()
-            .transient_for(root)
-            .launch(core.clone())
-            .forward(input, |SignInOutput::SignedIn(p)| AppMsg::AccountAdded(p));
         let sidebar = Sidebar::builder().launch(()).forward(input, |o| match o {
             SidebarOutput::HomeSelected => AppMsg::Open(Nav::Home),
             SidebarOutput::LibrarySelected { source_id, section } => AppMsg::OpenLibrary { source_id, section },
             SidebarOutput::ServerSelected { source_id } => AppMsg::OpenServer { source_id },
         });
-        let library = LibraryView::builder().launch(core.clone()).forward(input, |o| match o {
+        let library = LibraryView::builder().launch((core.clone(), start)).forward(input, |o| match o {
             LibraryOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
             LibraryOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
             LibraryOutput::Toast(t) => AppMsg::Toast(t),
         });
-        let item_page = ItemPage::builder().launch(core.clone()).forward(input, |o| match o {
-            ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
-            ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
-            ItemOutput::Toast(t) => AppMsg::Toast(t),
-        });
-        let home = HomePage::builder().launch(core.clone()).forward(input, |o| match o {
-            HomeOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
-            HomeOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
-        });
-        let server_page = ServerPage::builder().launch(core.clone()).forward(input, |o| match o {
-            ServerOutput::Changed(source) => AppMsg::SourceChanged(source),
-            ServerOutput::Toast(t) => AppMsg::Toast(t),
-        });
-        let preferences =
-            PreferencesDialog::builder().transient_for(root).launch(core.clone()).forward(input, |o| match o {
-                PrefsOutput::Changed => AppMsg::PreferencesChanged,
-                PrefsOutput::Failed(e) => AppMsg::Toast(e),
-            });
-        Children { sign_in, sidebar, library, item_page, home, server_page, preferences }
+        Children {
+            sidebar,
+            library,
+            item_page: OnceCell::new(),
+            home: OnceCell::new(),
+            server_page: OnceCell::new(),
+            content: OnceCell::new(),
+            sign_in: OnceCell::new(),
+            preferences: OnceCell::new(),
+            root: root.clone(),
+            core: core.clone(),
+            sender: sender.clone(),
+        }
     }
 
-    /// The widgets to place in the window.
+    /// The content stack the pages go into, once the layout has made it.
+    pub fn attach(&self, content: &gtk::Stack) {
+        let _ = self.content.set(content.clone());
+    }
+
+    fn place(&self, widget: &impl IsA<gtk::Widget>, page: ContentPage) {
+        if let Some(stack) = self.content.get() {
+            stack.add_named(widget, Some(page.name()));
+        }
+    }
+
+    pub fn home(&self) -> &Controller<HomePage> {
+        self.home.get_or_init(|| {
+            let c = HomePage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
+                HomeOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+                HomeOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+            });
+            self.place(c.widget(), ContentPage::Home);
+            c
+        })
+    }
+
+    pub fn item_page(&self) -> &Controller<ItemPage> {
+        self.item_page.get_or_init(|| {
+            let c = ItemPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
+                ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+                ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+                ItemOutput::Toast(t) => AppMsg::Toast(t),
+            });
+            self.place(c.widget(), ContentPage::Item);
+            c
+        })
+    }
+
+    pub fn server_page(&self) -> &Controller<ServerPage> {
+        self.server_page.get_or_init(|| {
+            let c = ServerPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
+                ServerOutput::Changed(source) => AppMsg::SourceChanged(source),
+                ServerOutput::Toast(t) => AppMsg::Toast(t),
+            });
+            self.place(c.widget(), ContentPage::Server);
+            c
+        })
+    }
+
+    /// The server page, if it was ever shown.
+    pub fn server_page_if_built(&self) -> Option<&Controller<ServerPage>> {
+        self.server_page.get()
+    }
+
+    pub fn sign_in(&self) -> &Controller<SignInDialog> {
+        self.sign_in.get_or_init(|| {
+            SignInDialog::builder()
+                .transient_for(&self.root)
+                .launch(self.core.clone())
+                .forward(self.sender.input_sender(), |SignInOutput::SignedIn(p)| AppMsg::AccountAdded(p))
+        })
+    }
+
+    pub fn preferences(&self) -> &Controller<PreferencesDialog> {
+        self.preferences.get_or_init(|| {
+            PreferencesDialog::builder().transient_for(&self.root).launch(self.core.clone()).forward(
+                self.sender.input_sender(),
+                |o| match o {
+                    PrefsOutput::Changed => AppMsg::PreferencesChanged,
+                    PrefsOutput::Failed(e) => AppMsg::Toast(e),
+                },
+            )
+        })
+    }
+
+    /// The widgets the window places at once.
     pub fn parts(&self) -> super::layout::Parts {
-        use relm4::gtk::prelude::*;
         super::layout::Parts {
             sidebar: self.sidebar.widget().clone().upcast(),
-            home: self.home.widget().clone().upcast(),
             library: self.library.widget().clone().upcast(),
-            item: self.item_page.widget().clone().upcast(),
-            server: self.server_page.widget().clone().upcast(),
         }
     }
 }

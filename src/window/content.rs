@@ -24,6 +24,15 @@ impl App {
 
     /// Goes to `nav` and shows it.
     pub(super) fn open(&mut self, nav: Nav) {
+        // Remembered for the next start: the library, or Home.
+        let place = match &nav {
+            Nav::Home => Some(None),
+            Nav::Library { source, section } => Some(Some((source.id.clone(), section.key.clone()))),
+            Nav::Item { .. } | Nav::Server { .. } => None,
+        };
+        if let Some(place) = place {
+            self.core.run(|core| async move { core.remember_place(place).await }, |_| {});
+        }
         let nav = self.history.open(nav).clone();
         self.show(nav);
     }
@@ -51,18 +60,18 @@ impl App {
             self.ui.leaflet.set_visible_child(&self.ui.content_box);
         }
         self.update_back();
-        self.ui.content_stack.set_visible_child_name(nav.page().name());
+        let page = nav.page();
         let title = &self.ui.content_title;
         match nav {
             Nav::Home => {
                 title.set_title(&gettext("Home"));
                 title.set_subtitle("");
-                self.children.home.emit(HomeMsg::Show(self.servers.sources()));
+                self.children.home().emit(HomeMsg::Show(self.servers.sources()));
             }
             Nav::Server { source } => {
                 title.set_title(&source.name);
                 title.set_subtitle(&gettext("Connections"));
-                self.children.server_page.emit(ServerMsg::Show(source));
+                self.children.server_page().emit(ServerMsg::Show(source));
             }
             Nav::Library { source, section } => {
                 title.set_title(&section.title);
@@ -72,8 +81,10 @@ impl App {
             Nav::Item { source, item } => {
                 title.set_title(&item.title);
                 title.set_subtitle(&source.name);
-                self.children.item_page.emit(ItemMsg::Show { source, item });
+                self.children.item_page().emit(ItemMsg::Show { source, item });
             }
         }
+        // After the match: a page is built the first time it is shown.
+        self.ui.content_stack.set_visible_child_name(page.name());
     }
 }

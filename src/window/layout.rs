@@ -24,13 +24,10 @@ pub struct Ui {
     pub menu_button: gtk::MenuButton,
 }
 
-/// The widgets of the pages and the sidebar, to be placed.
+/// The widgets placed at once; other pages join the content stack when first shown.
 pub struct Parts {
     pub sidebar: gtk::Widget,
-    pub home: gtk::Widget,
     pub library: gtk::Widget,
-    pub item: gtk::Widget,
-    pub server: gtk::Widget,
 }
 
 pub fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
@@ -75,17 +72,25 @@ fn banner() -> (gtk::Revealer, gtk::Label) {
 
 pub fn build(root: &adw::ApplicationWindow, sender: &ComponentSender<App>, parts: Parts) -> Ui {
     // Run from the source tree (cargo run, scripts/run.sh), the app's own
-    // icons are not installed yet: look for them in the tree too.
+    // icons are not installed yet: look for them in the tree too. After the
+    // first frame: the theme rescans its folders (15 ms), and icons follow.
     let dev_icons = concat!(env!("CARGO_MANIFEST_DIR"), "/data/icons");
     if std::path::Path::new(dev_icons).is_dir() {
-        gtk::IconTheme::for_display(&WidgetExt::display(root)).add_search_path(dev_icons);
+        let display = WidgetExt::display(root);
+        relm4::gtk::glib::idle_add_local_once(move || gtk::IconTheme::for_display(&display).add_search_path(dev_icons));
     }
 
     // Sidebar pane.
     let side_header = adw::HeaderBar::new();
     side_header.set_show_end_title_buttons(false);
     side_header.set_title_widget(Some(&adw::WindowTitle::new("Reel", "")));
-    let menu_button = gtk::MenuButton::builder().icon_name("open-menu-symbolic").menu_model(&actions::menu()).build();
+    let menu_button = gtk::MenuButton::builder().icon_name("open-menu-symbolic").build();
+    // The menu's popover is built when it first opens, not before the first frame.
+    menu_button.set_create_popup_func(|b| {
+        if b.menu_model().is_none() {
+            b.set_menu_model(Some(&actions::menu()));
+        }
+    });
     labelled(&menu_button, &gettext("Main menu"));
     side_header.pack_end(&menu_button);
     let side_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
@@ -120,16 +125,8 @@ pub fn build(root: &adw::ApplicationWindow, sender: &ComponentSender<App>, parts
         .build();
     let content_stack = gtk::Stack::new();
     content_stack.set_vexpand(true);
-    for page in ContentPage::ALL {
-        let widget: &gtk::Widget = match page {
-            ContentPage::Choose => choose.upcast_ref(),
-            ContentPage::Home => &parts.home,
-            ContentPage::Library => &parts.library,
-            ContentPage::Item => &parts.item,
-            ContentPage::Server => &parts.server,
-        };
-        content_stack.add_named(widget, Some(page.name()));
-    }
+    content_stack.add_named(&choose, Some(ContentPage::Choose.name()));
+    content_stack.add_named(&parts.library, Some(ContentPage::Library.name()));
     let content_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
     content_box.set_hexpand(true);
     content_box.append(&content_header);

@@ -92,6 +92,8 @@ pub enum AppMsg {
     ShowPreferences,
     PreferencesChanged,
     Toast(String),
+    /// Something the core tells while running (a damaged cache started afresh).
+    Notice(reel_core::Notice),
     Connection(ConnectionEvent),
     /// The leaflet folded or unfolded, or moved between sidebar and content.
     LayoutChanged,
@@ -112,8 +114,19 @@ impl SimpleComponent for App {
     }
 
     fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
-        let children = Children::launch(&root, &core, &sender);
+        #[cfg(feature = "bench")]
+        crate::bench_probe::mark("window-init");
+        // Where the user left off: the library they had open, its first items
+        // read while GTK started, shown in the first frame (else Home).
+        let start = core
+            .take_start_view(Duration::from_millis(250))
+            .and_then(|v| core.server(&v.source_id).map(|source| (source, v.section, v.first)));
+        let start_nav = start
+            .as_ref()
+            .map(|(source, section, _)| Nav::Library { source: source.clone(), section: section.clone() });
+        let children = Children::launch(&root, &core, &sender, start);
         let ui = layout::build(&root, &sender, children.parts());
+        children.attach(&ui.content_stack);
         actions::install(&root, &sender);
         {
             let c = core.clone();
@@ -135,19 +148,26 @@ impl SimpleComponent for App {
         {
             let s = sender.input_sender().clone();
             model.core.on_connection_event(move |e| s.emit(AppMsg::Connection(e)));
+            let s = sender.input_sender().clone();
+            model.core.on_notice(move |n| s.emit(AppMsg::Notice(n)));
+            // The network monitor is not needed for the first frame.
             let s = sender.clone();
-            gio::NetworkMonitor::default()
-                .connect_network_changed(move |_, available| s.input(AppMsg::NetworkChanged { available }));
+            glib::idle_add_local_once(move || {
+                gio::NetworkMonitor::default()
+                    .connect_network_changed(move |_, available| s.input(AppMsg::NetworkChanged { available }));
+            });
         }
-        model.start(&sender);
+        model.start(&sender, start_nav);
+        #[cfg(feature = "bench")]
+        crate::bench_probe::mark("window-ready");
         ComponentParts { model, widgets: () }
     }
 
     fn update(&mut self, msg: Self::Input, sender: ComponentSender<Self>) {
         match msg {
             AppMsg::ShowSignIn => {
-                self.children.sign_in.emit(SignInMsg::Start);
-                self.children.sign_in.widget().present();
+                self.children.sign_in().emit(SignInMsg::Start);
+                self.children.sign_in().widget().present();
             }
             AppMsg::AccountAdded(p) => {
                 self.toast(&i18n_f("Signed in as {}", &[&p.display_name()]));
@@ -232,10 +252,17 @@ impl SimpleComponent for App {
                         (e.source, sections)
                     })
                     .collect();
-                self.children.preferences.emit(PrefsMsg::Show(servers));
+                self.children.preferences().emit(PrefsMsg::Show(servers));
             }
             AppMsg::PreferencesChanged => self.show_sidebar(),
             AppMsg::Toast(t) => self.toast(&t),
+            AppMsg::Notice(n) => {
+                self.toast(&crate::words::notice(&n));
+                // Rebuilt from the servers: what is on screen asks again.
+                if let Some(nav) = self.history.current().cloned() {
+                    self.show(nav);
+                }
+            }
             AppMsg::Connection(e) => self.connection_event(&sender, e),
             AppMsg::NetworkChanged { available } => {
                 // Better connections get re-probed at once; offline servers get another try.

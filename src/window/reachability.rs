@@ -19,7 +19,8 @@ use relm4::{ComponentController, ComponentSender};
 
 impl App {
     /// Saved servers and libraries at once; then a refresh in the background.
-    pub(super) fn start(&mut self, sender: &ComponentSender<Self>) {
+    /// `place`: where to start (the library shown in the first frame), else Home.
+    pub(super) fn start(&mut self, sender: &ComponentSender<Self>, place: Option<Nav>) {
         let accounts = self.core.accounts();
         if accounts.is_empty() {
             self.show_top(TopPage::Welcome);
@@ -44,21 +45,8 @@ impl App {
             self.add_server(sender, source);
         }
         self.show_sidebar();
-        #[cfg(feature = "bench")]
-        if let Some((source_id, key)) = crate::bench_probe::target() {
-            let s = sender.clone();
-            self.core.run(
-                |core| async move { (core.saved_sections(&source_id).await, source_id) },
-                move |(sections, source_id)| {
-                    if let Some(section) = sections.ok().and_then(|s| s.into_iter().find(|s| s.key == key)) {
-                        s.input(AppMsg::OpenLibrary { source_id, section });
-                    }
-                },
-            );
-            return;
-        }
         if self.history.is_empty() {
-            self.open(Nav::Home);
+            self.open(place.unwrap_or(Nav::Home));
         }
         for p in accounts {
             self.discover(sender, p.id().to_string(), false);
@@ -146,7 +134,9 @@ impl App {
                     self.toast(&text);
                 }
                 self.mark(sender, &source_id, None);
-                self.children.server_page.emit(ServerMsg::Refreshed);
+                if let Some(page) = self.children.server_page_if_built() {
+                    page.emit(ServerMsg::Refreshed);
+                }
             }
             ConnectionEvent::Lost { source_id, error } => self.mark(sender, &source_id, Some(Failure::from(error))),
             ConnectionEvent::PinnedFailed { source_id, .. } => {

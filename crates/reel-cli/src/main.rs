@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use reel_core::models::{ProbeRecord, Source};
 use reel_core::services::connections::history::LinkStats;
 use reel_core::services::connections::rank::{describe, describe_reason};
-use reel_core::{Core, CoreOptions, Origin, Token};
+use reel_core::{Core, CoreOptions, Error, Origin, Token};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -97,6 +97,9 @@ async fn run(cli: Cli) -> Result<()> {
     options.background = false;
     let core = Core::open(options)?;
     for n in core.notices() {
+        eprintln!("reel-cli: {n}");
+    }
+    if let Some(n) = core.verify_library().await {
         eprintln!("reel-cli: {n}");
     }
     if core.legacy_pending() {
@@ -191,7 +194,12 @@ async fn all_sources(core: &Core, refresh: bool) -> Result<Vec<Source>> {
     for (p, d) in found {
         let d = d.with_context(|| format!("servers of {}", p.display_name()))?;
         if let Origin::StaleCache { error } = &d.origin {
-            eprintln!("reel-cli: showing saved servers; {error}");
+            let fix = match error {
+                Error::NoToken(_) => " Sign in again: reel-cli login",
+                e if e.is_missing_secret() => " Start or unlock the keyring (a Secret Service, such as gnome-keyring).",
+                _ => "",
+            };
+            eprintln!("reel-cli: showing the saved servers of {}; {error}.{fix}", p.display_name());
         }
         out.extend(d.sources);
     }

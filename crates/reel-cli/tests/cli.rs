@@ -300,3 +300,42 @@ async fn keyring_turn() -> tokio::sync::MutexGuard<'static, ()> {
     static KEYRING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     KEYRING.lock().await
 }
+
+/// Without a Secret Service (or with the token gone from it), what needs no
+/// secret still works: the saved servers and libraries are listed, and the
+/// user is told which account is affected and how to fix it. Nothing is
+/// written anywhere else instead.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_the_keyring_the_saved_servers_and_libraries_still_show() {
+    let _turn = keyring_turn().await;
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    cli.ok(&["login", "--token", &fp.info().account_token]);
+    cli.ok(&["libraries"]);
+    let no_keyring = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")];
+    for args in [&["servers", "--refresh"][..], &["libraries"][..]] {
+        let out = cli.run(args, &no_keyring);
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{args:?} works from what was saved:\n{stderr}");
+        assert!(stdout.contains("Basement"), "{stdout}");
+        let said = format!("{stdout}{stderr}");
+        assert!(said.contains("keyring is not available"), "says what is wrong: {said}");
+    }
+    let out = cli.run(&["libraries"], &no_keyring);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Movies"), "the saved libraries");
+    let out = cli.run(&["servers", "--refresh"], &no_keyring);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("saved servers of demo") && stderr.contains("unlock the keyring"), "{stderr}");
+
+    // The token gone from the keyring: the account to sign in again is named.
+    let accounts: Value = serde_json::from_str(&cli.ok(&["accounts", "--json"]).0).unwrap();
+    let key = reel_core::services::auth_manager::token_key(accounts[0]["id"].as_str().unwrap());
+    reel_core::services::secrets::SecretStore::new().delete(&key).await.unwrap();
+    let out = cli.run(&["servers", "--refresh"], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("sign-in of demo") && stderr.contains("reel-cli login"), "{stderr}");
+    let text = config_text(&cli.config);
+    assert!(!text.contains(&fp.info().account_token));
+}

@@ -36,7 +36,7 @@ pub enum Error {
     NotACandidate { server: String, url: String },
     #[error("No connection to {server} answers as that server")]
     NoConnection { server: String },
-    #[error("Not signed in: no token stored for {0}")]
+    #[error("Reel no longer has the sign-in of {0} (it is not in the keyring); sign in again")]
     NoToken(String),
     #[error("{0}")]
     Invalid(String),
@@ -45,6 +45,12 @@ pub enum Error {
 impl Error {
     /// True when the failure is about reaching a host, not about what it said:
     /// cached data should be used and the user told they are offline.
+    /// True when a secret could not be had: no keyring, or the token gone
+    /// from it. What needs no secret (the caches) still works.
+    pub fn is_missing_secret(&self) -> bool {
+        matches!(self, Error::KeyringUnavailable(_) | Error::Keyring(_) | Error::NoToken(_))
+    }
+
     pub fn is_offline(&self) -> bool {
         matches!(self, Error::Offline { .. } | Error::Timeout { .. } | Error::NoConnection { .. })
     }

@@ -14,7 +14,7 @@ pub mod services;
 pub mod token;
 
 pub use error::{Error, Notice, Result};
-pub use facade::{Core, CoreOptions, PinCode, SectionSync};
+pub use facade::{Core, CoreOptions, PinCode, SectionSync, StartView, FIRST_PAGE};
 pub use services::auth_manager::{Discovery, Origin};
 pub use services::connections::{ConnectionEvent, Delivery, SwitchCause};
 pub use services::legacy::MigrationReport;

@@ -194,3 +194,89 @@ fn a_cache_from_before_section_versions_opens_and_gains_them() {
     assert_eq!(sections[0].title, "Movies");
     assert_eq!(sections[0].version, None);
 }
+
+/// A library cache with a few thousand items.
+fn filled(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("library.sqlite3");
+    let (cache, _) = LibraryCache::open(&path).unwrap();
+    let items: Vec<MediaItem> =
+        (0..3000).map(|i| item(&i.to_string(), &format!("Title {i} {}", "x".repeat(200)))).collect();
+    let g = cache.begin_section_sync("s", "1").unwrap();
+    cache.put_section_page("s", "1", 0, &items, g).unwrap();
+    cache.finish_section_sync("s", "1", items.len(), g).unwrap();
+    drop(cache);
+    // Everything in the main file, no WAL left.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    path
+}
+
+/// Random bytes written into the middle of the file: 4 KB inside pages, or
+/// (`whole_pages`) 64 KB of whole pages, headers included, as a bad stretch
+/// of disk would.
+fn damage_the_middle(path: &std::path::Path, whole_pages: bool) {
+    let mut bytes = std::fs::read(path).unwrap();
+    assert!(bytes.len() > 256 * 1024, "a file with something in its middle");
+    let (mid, len) = if whole_pages { ((bytes.len() / 2) & !4095, 65536) } else { (bytes.len() / 2 + 1000, 4096) };
+    let mut x: u32 = 0x9e37_79b9;
+    for b in &mut bytes[mid..mid + len] {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    // In place, as the disk would: the open file stays the same file.
+    use std::io::{Seek, Write};
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.seek(std::io::SeekFrom::Start(mid as u64)).unwrap();
+    f.write_all(&bytes[mid..mid + len]).unwrap();
+}
+
+fn kept_aside(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with("library.sqlite3.damaged-")
+        })
+        .count()
+}
+
+#[test]
+fn damage_in_the_middle_of_the_file_is_found_kept_aside_and_started_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = filled(dir.path());
+    damage_the_middle(&path, false);
+    let (cache, notice) = LibraryCache::open(&path).unwrap();
+    assert!(notice.is_none(), "a plain open does not see it (that was the bug)");
+    let mut resets = cache.subscribe_resets();
+    let notice = cache.verify().expect("the whole-file check finds it");
+    assert!(matches!(&notice, reel_core::Notice::LibraryCacheReset { kept_as, .. } if kept_as.exists()), "{notice}");
+    assert_eq!(resets.try_recv().ok(), Some(notice), "and says so to whoever listens");
+    assert_eq!(kept_aside(dir.path()), 1, "kept, never deleted");
+    // Afresh: works, empty, to be filled from the servers again.
+    assert_eq!(cache.items("s", "1", 0, 10).unwrap().total, 0);
+    cache.put_sections("s", &[]).unwrap();
+    assert!(cache.verify().is_none(), "the fresh file is sound");
+}
+
+#[test]
+fn damage_met_while_running_is_handled_the_same_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = filled(dir.path());
+    let (cache, _) = LibraryCache::open(&path).unwrap();
+    let mut resets = cache.subscribe_resets();
+    damage_the_middle(&path, true);
+    // Another writer (reel-cli, say) makes this connection read pages from disk again.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("INSERT INTO server_state (source_id, offline_since) VALUES ('x', NULL)", [])
+        .unwrap();
+    // Reading the whole section reaches the damaged page.
+    let r = cache.items("s", "1", 0, usize::MAX);
+    assert!(r.is_err(), "damaged pages are not read as items");
+    assert!(matches!(resets.try_recv(), Ok(reel_core::Notice::LibraryCacheReset { .. })));
+    assert_eq!(kept_aside(dir.path()), 1);
+    assert_eq!(cache.items("s", "1", 0, 10).unwrap().total, 0, "afresh");
+}

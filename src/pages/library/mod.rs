@@ -7,13 +7,17 @@ use crate::runtime::{CoreHandle, Failure};
 use reel_core::models::{MediaItem, Page, Section, Source};
 use reel_core::SectionSync;
 use relm4::adw::prelude::*;
-use relm4::gtk::gdk;
+use relm4::gtk::{gdk, glib};
 use relm4::typed_view::grid::TypedGridView;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use tile::{PosterItem, PosterRequest};
+
+/// Columns before the grid knows its width: what a default window shows.
+const INITIAL_COLUMNS: u32 = 5;
+const MAX_COLUMNS: u32 = 12;
 
 mod tile;
 
@@ -42,9 +46,14 @@ struct Ui {
 
 #[derive(Debug)]
 pub enum LibraryMsg {
+    /// Show a library: its first items, then the rest once they are painted.
     Show {
         source: Source,
         section: Section,
+    },
+    /// Read the rest of the library (after the first items were painted).
+    LoadRest {
+        generation: u64,
     },
     Loaded {
         generation: u64,
@@ -82,7 +91,8 @@ pub enum LibraryOutput {
 }
 
 impl SimpleComponent for LibraryView {
-    type Init = CoreHandle;
+    /// The core, and the library to show at once (read while GTK started), if any.
+    type Init = (CoreHandle, Option<(Source, Section, Page<MediaItem>)>);
     type Input = LibraryMsg;
     type Output = LibraryOutput;
     type Root = gtk::Box;
@@ -92,7 +102,7 @@ impl SimpleComponent for LibraryView {
         gtk::Box::new(gtk::Orientation::Vertical, 0)
     }
 
-    fn init(core: CoreHandle, root: gtk::Box, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+    fn init((core, start): Self::Init, root: gtk::Box, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         let current: Rc<RefCell<Option<(Source, Section)>>> = Rc::new(RefCell::new(None));
         let generation = Rc::new(RefCell::new(0u64));
         let request: PosterRequest = {
@@ -111,7 +121,11 @@ impl SimpleComponent for LibraryView {
 
         let mut grid: TypedGridView<PosterItem, gtk::NoSelection> = TypedGridView::new();
         grid.view.set_single_click_activate(true);
-        grid.view.set_max_columns(12);
+        // GTK 4.8's grid keeps max-columns × 30 tiles alive around what is
+        // shown, so columns that cannot fit the width only cost widgets (12
+        // allowed columns made 360 tiles at once: 140 ms before the first
+        // frame). Allow as many as fit; the width is followed below.
+        grid.view.set_max_columns(INITIAL_COLUMNS);
         grid.view.update_property(&[gtk::accessible::Property::Label(&gettext("Library items"))]);
         {
             let s = sender.clone();
@@ -148,6 +162,21 @@ impl SimpleComponent for LibraryView {
             .vexpand(true)
             .hscrollbar_policy(gtk::PolicyType::Never)
             .build();
+        {
+            let view = grid.view.clone();
+            scroller.hadjustment().connect_page_size_notify(move |adj| {
+                let width = adj.page_size();
+                if width <= 0.0 {
+                    return;
+                }
+                let columns = ((width / tile::TILE_WIDTH as f64).floor() as u32).clamp(1, MAX_COLUMNS);
+                if view.max_columns() != columns {
+                    // Not while the grid is being allocated: after it.
+                    let view = view.clone();
+                    glib::idle_add_local_once(move || view.set_max_columns(columns));
+                }
+            });
+        }
         let status = adw::StatusPage::builder().vexpand(true).build();
         let spinner = gtk::Spinner::new();
         spinner.start();
@@ -161,7 +190,7 @@ impl SimpleComponent for LibraryView {
         stack.add_named(&spinner, Some("loading"));
         root.append(&stack);
 
-        let model = LibraryView {
+        let mut model = LibraryView {
             core,
             grid,
             positions: HashMap::new(),
@@ -171,6 +200,15 @@ impl SimpleComponent for LibraryView {
             request,
             ui: Ui { stack, status, progress, progress_revealer, search_bar, search, scroller },
         };
+        // In the window's first frame; the Show that follows brings the rest.
+        if let Some((source, section, first)) = start {
+            #[cfg(feature = "bench")]
+            crate::bench_probe::mark_open();
+            *model.current.borrow_mut() = Some((source, section));
+            model.fill(first);
+            #[cfg(feature = "bench")]
+            crate::bench_probe::grid_filled(&model.grid.view, &model.ui.scroller, model.grid.len(), false);
+        }
         ComponentParts { model, widgets: () }
     }
 
@@ -179,7 +217,10 @@ impl SimpleComponent for LibraryView {
         match msg {
             LibraryMsg::Show { source, section } => {
                 #[cfg(feature = "bench")]
-                crate::bench_probe::mark_open();
+                {
+                    crate::bench_probe::mark_open();
+                    crate::bench_probe::mark("library-open");
+                }
                 let same =
                     self.current.borrow().as_ref().is_some_and(|(s, sec)| s.id == source.id && sec.key == section.key);
                 if !same {
@@ -190,7 +231,7 @@ impl SimpleComponent for LibraryView {
                 }
                 *self.generation.borrow_mut() += 1;
                 *self.current.borrow_mut() = Some((source.clone(), section.clone()));
-                self.load_from_cache(&sender);
+                self.load_from_cache(&sender, reel_core::FIRST_PAGE);
                 self.sync(&sender, source, section, false);
             }
             LibraryMsg::Refresh => {
@@ -198,7 +239,8 @@ impl SimpleComponent for LibraryView {
                     self.sync(&sender, source, section, true);
                 }
             }
-            LibraryMsg::Loaded { generation: g, page } if g == generation => self.fill(page),
+            LibraryMsg::Loaded { generation: g, page } if g == generation => self.loaded(&sender, g, page),
+            LibraryMsg::LoadRest { generation: g } if g == generation => self.load_from_cache(&sender, usize::MAX),
             LibraryMsg::Progress { generation: g, done, total } if g == generation => {
                 self.ui.progress_revealer.set_reveal_child(true);
                 self.ui.progress.set_fraction(if total == 0 { 1.0 } else { done as f64 / total as f64 });
@@ -208,7 +250,7 @@ impl SimpleComponent for LibraryView {
                 let source_id = self.current.borrow().as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
                 match &result {
                     Ok(0) => self.show_empty(),
-                    Ok(_) => self.load_from_cache(&sender),
+                    Ok(_) => self.load_from_cache(&sender, usize::MAX),
                     Err(f) if self.grid.is_empty() => {
                         self.ui.status.set_icon_name(Some(if f.offline {
                             "network-offline-symbolic"
@@ -238,6 +280,7 @@ impl SimpleComponent for LibraryView {
                 }
             }
             LibraryMsg::Loaded { .. }
+            | LibraryMsg::LoadRest { .. }
             | LibraryMsg::Progress { .. }
             | LibraryMsg::Synced { .. }
             | LibraryMsg::Current { .. } => {}
@@ -277,12 +320,13 @@ impl SimpleComponent for LibraryView {
 }
 
 impl LibraryView {
-    fn load_from_cache(&self, sender: &ComponentSender<Self>) {
+    /// Reads the first `limit` saved items of the library shown.
+    fn load_from_cache(&self, sender: &ComponentSender<Self>, limit: usize) {
         let Some((source, section)) = self.current.borrow().clone() else { return };
         let generation = *self.generation.borrow();
         let s = sender.clone();
         self.core.run(
-            |core| async move { core.saved_items(&source.id, &section.key, 0, usize::MAX).await },
+            |core| async move { core.saved_items(&source.id, &section.key, 0, limit).await },
             move |r| {
                 if let Ok(page) = r {
                     s.input(LibraryMsg::Loaded { generation, page });
@@ -317,6 +361,22 @@ impl LibraryView {
         self.ui.stack.set_visible_child_name("status");
     }
 
+    /// Shows saved items; when they are only the first of more, the rest is
+    /// read once they are painted (a low-priority idle runs after the frame).
+    fn loaded(&mut self, sender: &ComponentSender<Self>, generation: u64, page: Page<MediaItem>) {
+        let more = page.items.len() < page.total;
+        self.fill(page);
+        #[cfg(feature = "bench")]
+        crate::bench_probe::grid_filled(&self.grid.view, &self.ui.scroller, self.grid.len(), !more);
+        if more {
+            let s = sender.clone();
+            glib::idle_add_local_full(glib::Priority::LOW, move || {
+                s.input(LibraryMsg::LoadRest { generation });
+                glib::ControlFlow::Break
+            });
+        }
+    }
+
     fn fill(&mut self, page: Page<MediaItem>) {
         if page.items.is_empty() {
             // Nothing cached (yet): the sync's answer decides what to show.
@@ -332,20 +392,35 @@ impl LibraryView {
             self.ui.stack.set_visible_child_name("grid");
             return;
         }
-        self.grid.clear();
-        self.positions.clear();
+        // The first items are already shown: only the rest is added, so
+        // nothing on screen is built again.
+        let shown = self.grid.len() as usize;
+        let prefix = shown > 0
+            && shown < page.items.len()
+            && page.items[..shown]
+                .iter()
+                .enumerate()
+                .all(|(i, it)| self.grid.get(i as u32).is_some_and(|g| g.borrow().item == *it));
+        let mut all = page.items;
+        let rest = if prefix {
+            all.split_off(shown)
+        } else {
+            self.grid.clear();
+            self.positions.clear();
+            all
+        };
+        let start = self.grid.len();
         let request = self.request.clone();
-        let items: Vec<PosterItem> = page
-            .items
+        let items: Vec<PosterItem> = rest
             .into_iter()
             .map(|item| PosterItem { texture: None, pending: None, picture: None, request: request.clone(), item })
             .collect();
         for (i, it) in items.iter().enumerate() {
-            self.positions.insert(it.item.rating_key.clone(), i as u32);
+            self.positions.insert(it.item.rating_key.clone(), start + i as u32);
         }
-        self.grid.extend_from_iter(items);
         self.ui.stack.set_visible_child_name("grid");
+        self.grid.extend_from_iter(items);
         #[cfg(feature = "bench")]
-        crate::bench_probe::grid_filled(&self.grid.view, &self.ui.scroller, self.grid.len());
+        crate::bench_probe::mark("grid-filled");
     }
 }

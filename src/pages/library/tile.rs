@@ -12,6 +12,11 @@ use std::rc::Rc;
 use tokio::task::AbortHandle;
 
 /// Starts loading one poster; aborting the handle drops the request.
+/// A tile's width: the poster and its margins.
+pub const TILE_WIDTH: i32 = POSTER_SLOT_W + 2 * MARGIN;
+const POSTER_SLOT_W: i32 = 150;
+const MARGIN: i32 = 6;
+
 pub type PosterRequest = Rc<dyn Fn(&str, &str) -> Option<AbortHandle>>;
 
 pub struct PosterItem {
@@ -37,11 +42,11 @@ impl RelmGridItem for PosterItem {
 
     fn setup(_: &gtk::ListItem) -> (gtk::Box, PosterWidgets) {
         let root = gtk::Box::new(gtk::Orientation::Vertical, 4);
-        root.set_margin_start(6);
-        root.set_margin_end(6);
-        root.set_margin_top(6);
-        root.set_margin_bottom(6);
-        let PosterSlot { overlay, picture, placeholder } = poster_slot(150, 225, 48);
+        root.set_margin_start(MARGIN);
+        root.set_margin_end(MARGIN);
+        root.set_margin_top(MARGIN);
+        root.set_margin_bottom(MARGIN);
+        let PosterSlot { overlay, picture, placeholder } = poster_slot(POSTER_SLOT_W, POSTER_SLOT_W * 3 / 2, 48);
         let watched = gtk::Image::from_icon_name("object-select-symbolic");
         watched.set_halign(gtk::Align::End);
         watched.set_valign(gtk::Align::Start);

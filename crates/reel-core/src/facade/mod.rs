@@ -9,7 +9,7 @@ mod library;
 mod servers;
 
 pub use accounts::PinCode;
-pub use library::SectionSync;
+pub use library::{SectionSync, StartView, FIRST_PAGE};
 
 use crate::backends::plex::PlexAuth;
 use crate::config::{ConfigStore, LoadNotice};
@@ -112,10 +112,11 @@ impl Core {
             },
             None => LibraryCache::in_memory()?,
         };
-        // What is learnt about servers lives in the same database file as the
-        // library (shared with reel-cli); without one, in memory.
+        // What is learnt about servers lives in a database next to the
+        // library's (shared with reel-cli; a damaged library cache set aside
+        // leaves it alone); without a library file, in memory.
         let state = match library.path() {
-            Some(path) => StateStore::open(path).unwrap_or_else(|e| {
+            Some(path) => StateStore::open(&path.with_file_name("state.sqlite3")).unwrap_or_else(|e| {
                 tracing::warn!("connection state kept in memory only: {e}");
                 StateStore::in_memory()
             }),
@@ -144,6 +145,18 @@ impl Core {
     /// What the user should be told since opening (a damaged file kept aside, say).
     pub fn notices(&self) -> &[Notice] {
         &self.notices
+    }
+
+    /// Checks the whole library cache file (off the caller's thread); a
+    /// damaged one is kept aside and started afresh, and the notice says so.
+    pub async fn verify_library(&self) -> Option<Notice> {
+        let library = self.library.clone();
+        tokio::task::spawn_blocking(move || library.verify()).await.ok().flatten()
+    }
+
+    /// The library cache found damaged while Reel runs (kept aside, started afresh).
+    pub fn subscribe_library_resets(&self) -> tokio::sync::broadcast::Receiver<Notice> {
+        self.library.subscribe_resets()
     }
 
     /// Every connection change (failover, moving up, lost, pin failed,

@@ -248,7 +248,13 @@ impl AuthManager {
     }
 
     pub async fn account_token(&self, provider_id: &str) -> Result<Token> {
-        self.secrets.get(&token_key(provider_id)).await?.ok_or_else(|| Error::NoToken(provider_id.into()))
+        match self.secrets.get(&token_key(provider_id)).await? {
+            Some(t) => Ok(t),
+            // Named as the user knows the account.
+            None => Err(Error::NoToken(
+                self.provider(provider_id).await.map(|p| p.display_name()).unwrap_or_else(|| provider_id.into()),
+            )),
+        }
     }
 
     /// Sources of a provider as cached in config.toml, instantly, no network.
@@ -287,7 +293,19 @@ impl AuthManager {
             }
             Some(AuthProvider::PlexAccount { .. }) => {}
         }
-        let token = self.account_token(provider_id).await?;
+        let token = match self.account_token(provider_id).await {
+            Ok(t) => t,
+            // No secret (no keyring, or the token gone from it) needs no
+            // secret to show what was saved: the saved servers, and why
+            // they were not refreshed. The token is never looked for elsewhere.
+            Err(e) if e.is_missing_secret() => {
+                return match cached {
+                    Some(sources) => Ok(Discovery { sources, origin: Origin::StaleCache { error: e } }),
+                    None => Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        };
         let result =
             self.plex.discover_servers(&token).instrument(info_span!("discover", provider = %provider_id)).await;
         match result {

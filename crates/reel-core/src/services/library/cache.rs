@@ -13,6 +13,9 @@ use std::sync::Mutex;
 pub struct LibraryCache {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
+    /// Told when the file was found damaged while Reel ran, kept aside and
+    /// started afresh (the user hears it; the servers fill it again).
+    resets: tokio::sync::broadcast::Sender<Notice>,
 }
 
 const SCHEMA: &str = "
@@ -59,6 +62,35 @@ pub(super) fn db_err(e: rusqlite::Error) -> Error {
     Error::Invalid(format!("library cache: {e}"))
 }
 
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
+}
+
+fn open_conn(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(db_err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
+    conn.execute_batch(SCHEMA).map_err(db_err)?;
+    migrate(&conn)?;
+    // Touch the biggest table so a file that is not a database fails here;
+    // damage further in is found by `verify`.
+    conn.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0)).map_err(db_err)?;
+    Ok(conn)
+}
+
+/// Renames a damaged cache (with its journal) to `….damaged-<time>`, never deleting it.
+fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let stamp = Utc::now().format("%Y%m%dT%H%M%S%.3f");
+    let kept = path.with_extension(format!("sqlite3.damaged-{stamp}"));
+    std::fs::rename(path, &kept)?;
+    for ext in ["sqlite3-wal", "sqlite3-shm"] {
+        let side = path.with_extension(ext);
+        if side.exists() {
+            let _ = std::fs::rename(&side, kept.with_extension(format!("{ext}.damaged-{stamp}")));
+        }
+    }
+    Ok(kept)
+}
+
 pub fn default_path() -> PathBuf {
     crate::paths::data_dir().join("library.sqlite3")
 }
@@ -71,35 +103,78 @@ impl LibraryCache {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::Invalid(format!("library cache folder: {e}")))?;
         }
-        match Self::try_open(&path) {
-            Ok(c) => Ok((c, None)),
+        let resets = tokio::sync::broadcast::channel(4).0;
+        match open_conn(&path) {
+            Ok(conn) => Ok((Self { conn: Mutex::new(conn), path: Some(path), resets }, None)),
             Err(first) => {
-                let kept = path.with_extension(format!("sqlite3.damaged-{}", Utc::now().format("%Y%m%dT%H%M%S")));
-                std::fs::rename(&path, &kept)
+                let kept = move_aside(&path)
                     .map_err(|e| Error::Invalid(format!("library cache: {first}; cannot move it aside: {e}")))?;
-                for ext in ["sqlite3-wal", "sqlite3-shm"] {
-                    let _ = std::fs::remove_file(path.with_extension(ext));
-                }
-                let c = Self::try_open(&path)?;
-                Ok((c, Some(Notice::LibraryCacheReset { kept_as: kept, reason: first.to_string() })))
+                let conn = open_conn(&path)?;
+                let notice = Notice::LibraryCacheReset { kept_as: kept, reason: first.to_string() };
+                Ok((Self { conn: Mutex::new(conn), path: Some(path), resets }, Some(notice)))
             }
         }
-    }
-
-    fn try_open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path).map_err(db_err)?;
-        conn.execute_batch(SCHEMA).map_err(db_err)?;
-        migrate(&conn)?;
-        // Touch every table so a damaged file fails here, not later.
-        conn.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0)).map_err(db_err)?;
-        Ok(Self { conn: Mutex::new(conn), path: Some(path.to_path_buf()) })
     }
 
     pub fn in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
         migrate(&conn)?;
-        Ok(Self { conn: Mutex::new(conn), path: None })
+        Ok(Self { conn: Mutex::new(conn), path: None, resets: tokio::sync::broadcast::channel(4).0 })
+    }
+
+    /// Hears about the cache being found damaged while Reel runs.
+    pub fn subscribe_resets(&self) -> tokio::sync::broadcast::Receiver<Notice> {
+        self.resets.subscribe()
+    }
+
+    /// Checks every page of the file (`PRAGMA quick_check`) on a connection
+    /// of its own, so requests go on meanwhile; a damaged file is kept aside
+    /// and started afresh. Returns what the user is to be told. Run it once
+    /// after opening, off the UI thread (it reads the whole file).
+    pub fn verify(&self) -> Option<Notice> {
+        let path = self.path.as_ref()?;
+        let problem = match Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) {
+            Ok(c) => match c.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
+                Ok(first) if first == "ok" => None,
+                Ok(first) => Some(first),
+                Err(e) => Some(e.to_string()),
+            },
+            Err(e) => Some(e.to_string()),
+        };
+        let problem = problem?;
+        let mut c = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        self.reset(&mut c, &problem)
+    }
+
+    /// Keeps the damaged file aside and starts afresh: what was saved is
+    /// only a cache, and the servers fill it again.
+    fn reset(&self, conn: &mut Connection, why: &str) -> Option<Notice> {
+        let path = self.path.as_ref()?;
+        // Close the damaged file before moving it.
+        let Ok(placeholder) = Connection::open_in_memory() else { return None };
+        drop(std::mem::replace(conn, placeholder));
+        let notice = match move_aside(path) {
+            Ok(kept) => Notice::LibraryCacheReset { kept_as: kept, reason: why.to_string() },
+            Err(e) => {
+                tracing::warn!("the damaged library cache cannot be moved aside: {e}");
+                return None;
+            }
+        };
+        match open_conn(path) {
+            Ok(fresh) => *conn = fresh,
+            Err(e) => {
+                tracing::warn!("no fresh library cache ({e}); keeping one in memory");
+                if let Ok(mem) = Connection::open_in_memory() {
+                    let _ = mem.execute_batch(SCHEMA);
+                    let _ = migrate(&mem);
+                    *conn = mem;
+                }
+            }
+        }
+        tracing::warn!("{notice}");
+        let _ = self.resets.send(notice.clone());
+        Some(notice)
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -108,7 +183,15 @@ impl LibraryCache {
 
     pub(super) fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
         let mut c = self.conn.lock().map_err(|_| Error::Invalid("library cache lock poisoned".into()))?;
-        f(&mut c).map_err(db_err)
+        match f(&mut c) {
+            Ok(v) => Ok(v),
+            // Found damaged while running: kept aside, started afresh, the user told.
+            Err(e) if is_damage(&e) => {
+                self.reset(&mut c, &e.to_string());
+                Err(db_err(e))
+            }
+            Err(e) => Err(db_err(e)),
+        }
     }
 
     pub fn put_sections(&self, source_id: &str, sections: &[Section]) -> Result<()> {
@@ -249,10 +332,12 @@ impl LibraryCache {
             let mut st = c.prepare_cached(
                 "SELECT json FROM items WHERE source_id = ?1 AND section_key = ?2 ORDER BY section_pos LIMIT ?3 OFFSET ?4",
             )?;
-            let items = st
+            // A row that cannot be read is an error (a damaged file is then
+            // found and set aside); one a newer Reel wrote is only skipped.
+            let rows = st
                 .query_map(params![source_id, section_key, limit as i64, offset as i64], |r| r.get::<_, String>(0))?
-                .filter_map(|j| j.ok().and_then(|j| serde_json::from_str(&j).ok()))
-                .collect();
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            let items = rows.iter().filter_map(|j| serde_json::from_str(j).ok()).collect();
             Ok(Page { offset, total: total.max(0) as usize, items })
         })
     }
@@ -288,11 +373,10 @@ impl LibraryCache {
         self.with(|c| {
             let mut st =
                 c.prepare_cached("SELECT json FROM items WHERE source_id = ?1 AND parent_key = ?2 ORDER BY child_pos")?;
-            let v = st
+            let rows = st
                 .query_map([source_id, parent_key], |r| r.get::<_, String>(0))?
-                .filter_map(|j| j.ok().and_then(|j| serde_json::from_str(&j).ok()))
-                .collect();
-            Ok(v)
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows.iter().filter_map(|j| serde_json::from_str(j).ok()).collect())
         })
     }
 

@@ -65,6 +65,7 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS connection_state (source_id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS connection_history (source_id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS list_lifetime (provider_id TEXT PRIMARY KEY, secs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS ui_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ";
 
 pub struct StateStore {
@@ -143,6 +144,25 @@ impl StateStore {
                 params![provider_id, secs],
             )
             .map(|_| ())
+        })
+    }
+
+    /// A small value the app keeps between runs (where the user was, say).
+    pub fn value(&self, key: &str) -> Option<String> {
+        self.with(|c| c.query_row("SELECT value FROM ui_state WHERE key = ?1", [key], |r| r.get(0)).optional())
+            .ok()
+            .flatten()
+    }
+
+    pub fn set_value(&self, key: &str, value: Option<&str>) -> Result<()> {
+        self.with(|c| match value {
+            Some(v) => c
+                .execute(
+                    "INSERT INTO ui_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![key, v],
+                )
+                .map(|_| ()),
+            None => c.execute("DELETE FROM ui_state WHERE key = ?1", [key]).map(|_| ()),
         })
     }
 
