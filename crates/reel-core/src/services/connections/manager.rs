@@ -193,6 +193,22 @@ impl ConnectionManager {
         r
     }
 
+    /// True when the address in use answers `/identity` as this server (it is
+    /// then verified for this session).
+    async fn verify_in_use(&self, s: &Source) -> bool {
+        let Some(url) = s.connection_info.primary_url.as_deref() else { return false };
+        let Ok(base) = url::Url::parse(url) else { return false };
+        let class = candidates(&s.connection_info.connections).into_iter().find(|c| c.uri == url).map(|c| c.class());
+        let timeout = self.auth.policy().timeout(class.unwrap_or(ConnectionClass::RemoteDirect));
+        match PlexServerClient::identity_at(self.auth.http(), &base, timeout).await {
+            Ok(id) if id.machine_identifier == s.machine_id() => {
+                self.auth.store().verified().confirm(&s.id, url);
+                true
+            }
+            _ => false,
+        }
+    }
+
     async fn is_another_server(&self, source: &Source, url: &str) -> bool {
         let Ok(base) = url::Url::parse(url) else { return false };
         match PlexServerClient::identity_at(self.auth.http(), &base, Duration::from_secs(5)).await {
@@ -221,6 +237,13 @@ impl ConnectionManager {
             return if usable { Ok(s) } else { Err(self.no_connection(&s)) };
         }
         let before = self.source(source_id)?;
+        // Not failed, only not verified in this session (Reel just started,
+        // or reel-cli runs): the address in use is asked who it is, alone,
+        // first; a warm start is one round trip.
+        if failed.is_none() && self.verify_in_use(&before).await {
+            *last = Some(LastSelection { at: Instant::now() });
+            return Ok(before);
+        }
         // A standby that answered as this server moments ago takes over at once: no probe round.
         if let Some(standby) = self.fresh_standby(source_id, failed) {
             let after = self.auth.store().switch(source_id, &standby.uri, &standby)?;

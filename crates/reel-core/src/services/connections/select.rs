@@ -62,7 +62,8 @@ impl ProbePolicy {
         }
         p
     }
-    fn timeout(&self, class: ConnectionClass) -> Duration {
+    /// How long a probe of this class of connection may take.
+    pub fn timeout(&self, class: ConnectionClass) -> Duration {
         match class {
             ConnectionClass::LocalDirect | ConnectionClass::Local => self.timeout_local,
             ConnectionClass::RemoteDirect => self.timeout_remote,
