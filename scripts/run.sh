@@ -21,7 +21,9 @@ demo_home="${XDG_DATA_HOME:-$HOME/.local/share}/reel-demo"
 mkdir -p "$demo_home"
 info="$demo_home/fake-plex.json"
 # Fixed ports, so the demo's cached server addresses stay valid from run to run.
-"$target/debug/fake-plex" --port-base "${REEL_DEMO_PORT:-32500}" --ca-file "$demo_home/ca.pem" > "$info" &
+# Movies and episodes play a clip made here once with GStreamer.
+"$target/debug/fake-plex" --port-base "${REEL_DEMO_PORT:-32500}" --ca-file "$demo_home/ca.pem" \
+  --media-dir "$demo_home/media" > "$info" &
 fp=$!
 trap 'kill $fp 2>/dev/null || true' EXIT
 for _ in $(seq 50); do [ -s "$info" ] && break; sleep 0.1; done

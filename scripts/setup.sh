@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what Reel needs on Debian 12 that is not there yet: the GTK 4 /
-# libadwaita build stack, and for tests Xvfb, D-Bus, gnome-keyring, AT-SPI and
+# libadwaita build stack, GStreamer (build and playback; gst-launch-1.0 makes
+# the demo's and the tests' clips), and for tests Xvfb, D-Bus, gnome-keyring, AT-SPI and
 # python-plexapi. Safe to run again; installs only what is missing.
 # Usage: scripts/setup.sh [app|test]
 set -euo pipefail
 what=${1:-test}
-packages=(pkg-config libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils)
+packages=(pkg-config libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils
+          libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+          gstreamer1.0-plugins-bad gstreamer1.0-gl gstreamer1.0-libav gstreamer1.0-tools)
 if [ "$what" = test ]; then
   packages+=(xvfb xauth xdotool dbus dbus-x11 gnome-keyring at-spi2-core python3-pyatspi imagemagick
-             meson ninja-build appstream libglib2.0-bin python3-venv)
+             meson ninja-build appstream libglib2.0-bin python3-venv playerctl)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,7 @@ pub mod build_info;
 pub mod dialogs;
 pub mod i18n;
 pub mod pages;
+pub mod player;
 pub mod runtime;
 pub mod widgets;
 pub mod window;

@@ -53,6 +53,7 @@ pub fn error(e: &Error) -> String {
             "Reel no longer has the sign-in of {} (it is not in the keyring). Saved libraries still show; sign in again to refresh them.",
             &[id],
         ),
+        Error::NothingToPlay { server, title } => i18n_f("{} has no file to play for {}", &[server, title]),
         Error::Invalid(what) => what.clone(),
     }
 }

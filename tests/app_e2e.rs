@@ -67,6 +67,8 @@ fn launch(x: &Xvfb, fp_env: &[(String, String)], config_home: &Path, log: &str) 
         .env("GDK_BACKEND", "x11")
         .env("NO_AT_BRIDGE", "0")
         .env("RUST_LOG", "debug,zbus=warn,hyper=warn,reqwest=warn,rustls=warn")
+        // No sound card here: the audio is decoded and timed, then dropped.
+        .env("REEL_AUDIO_SINK", "fakesink sync=true")
         .stdout(Stdio::null())
         .stderr(log);
     for (k, v) in fp_env {
@@ -158,9 +160,16 @@ struct Demo {
 
 impl Demo {
     fn start() -> Self {
+        Self::start_with(|_, _| {})
+    }
+
+    /// As [`start`](Self::start), with the topology changed first (`home`
+    /// is the scenario's own folder).
+    fn start_with(change: impl FnOnce(&mut Topology, &Path)) -> Self {
         let rt = tokio::runtime::Runtime::new().unwrap();
-        let (topology, opts) = stable_demo();
+        let (mut topology, opts) = stable_demo();
         let home = tempfile::tempdir().unwrap();
+        change(&mut topology, home.path());
         // Kept across fake-plex restarts, as the demo's is: the servers that come back are the same.
         let ca = home.path().join("ca.pem");
         let fp = rt.block_on(FakePlex::start_with(topology.clone(), with_ca(&opts, &ca))).unwrap();
@@ -517,4 +526,108 @@ fn a_second_launch_brings_the_running_window_forward() {
 fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
     static KEYRING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     KEYRING.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Seconds shown as elapsed by the player ("Elapsed 0:07").
+fn elapsed(tree: &[(String, String)]) -> Option<u64> {
+    tree.iter().find_map(|(_, n)| {
+        let t = n.strip_prefix("Elapsed ")?;
+        let (m, s) = t.rsplit_once(':')?;
+        let m: u64 = m.split(':').try_fold(0, |acc, p| p.parse::<u64>().ok().map(|v| acc * 60 + v))?;
+        Some(m * 60 + s.parse::<u64>().ok()?)
+    })
+}
+
+/// How many pixels differ between the middle of two screenshots (the video).
+fn video_pixels_changed(a: &str, b: &str) -> u64 {
+    let crop = |name: &str| {
+        let out = artifacts().join(format!("crop-{name}"));
+        let ok = Command::new("convert")
+            .arg(artifacts().join(name))
+            .args(["-crop", "1090x480+5+110", "+repage"])
+            .arg(&out)
+            .status();
+        assert!(ok.is_ok_and(|s| s.success()), "convert -crop");
+        out
+    };
+    let out = Command::new("compare").args(["-metric", "AE"]).arg(crop(a)).arg(crop(b)).arg("null:").output().unwrap();
+    String::from_utf8_lossy(&out.stderr).split_whitespace().next().and_then(|n| n.parse::<f64>().ok()).unwrap_or(0.0)
+        as u64
+}
+
+#[test]
+fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
+    let _turn = keyring_turn();
+    let d = Demo::start_with(|t, home| {
+        let dir = home.join("media");
+        std::fs::create_dir_all(&dir).unwrap();
+        let clip = fake_plex::media::make_clip(&dir, 20, &["eng", "deu"]).expect("gst-launch-1.0 makes a clip");
+        for s in &mut t.servers {
+            s.library.media = Some(clip.clone());
+        }
+    })
+    .signed_in();
+    let x = &d.x;
+    let reel = d.launch("app-07.log");
+    d.open_first_season();
+    click(x, &format!("1. {}", d.episode));
+    expect_on_screen(&[&d.episode, "Play"]);
+    d.fp().clear_requests();
+    click(x, "Play");
+    // Playing, played as it is: the pause button and how it plays are shown.
+    let first = expect_on_screen(&["Pause", "Direct Play", "Elapsed"]);
+    screenshot(x, "app-07-playing-a.png");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    screenshot(x, "app-07-playing-b.png");
+    let later = expect_on_screen(&["Pause", "Elapsed"]);
+    let (t0, t1) = (elapsed(&first).unwrap(), elapsed(&later).unwrap());
+    assert!(t1 > t0, "the position moves with the clock: {t0} s then {t1} s");
+    let changed = video_pixels_changed("app-07-playing-a.png", "app-07-playing-b.png");
+    assert!(changed > 500, "the picture moves: {changed} pixels changed");
+
+    // Paused with Space: the server hears it.
+    key(x, "space");
+    expect_on_screen(&["Play", "!Pause"]);
+    screenshot(x, "app-07-paused.png");
+    let timelines = |fp: &FakePlex| -> Vec<(String, u64, Option<String>)> {
+        fp.requests()
+            .into_iter()
+            .filter(|r| r.path == "/:/timeline")
+            .map(|r| {
+                let get = |k: &str| {
+                    r.query.split('&').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap_or("").to_string()
+                };
+                (get("state"), get("time").parse().unwrap_or(0), r.session.clone())
+            })
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !timelines(d.fp()).iter().any(|(s, _, _)| s == "paused") {
+        assert!(std::time::Instant::now() < deadline, "a paused timeline: {:?}", timelines(d.fp()));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // Then on again, and forward twice by 10 s: to the end of the 20 s clip.
+    key(x, "space");
+    expect_on_screen(&["Pause"]);
+    key(x, "Right");
+    key(x, "Right");
+    // At the end the player closes and the episode is watched, here and on the server.
+    expect_on_screen_within(60, &["Mark as Unwatched", "!Pause"]);
+    screenshot(x, "app-07-after-playing.png");
+    assert!(d.fp().watch_state(&d.living_id(), d.episode_key).is_some_and(|w| w.0 >= 1), "watched on the server");
+    let t = timelines(d.fp());
+    let states: Vec<&str> = t.iter().map(|(s, _, _)| s.as_str()).collect();
+    assert!(states.first() == Some(&"buffering") || states.first() == Some(&"playing"), "{states:?}");
+    assert_eq!(states.last(), Some(&"stopped"), "{states:?}");
+    let paused_at = t.iter().position(|(s, _, _)| s == "paused").unwrap();
+    assert!(states[paused_at + 1..].contains(&"playing"), "{states:?}");
+    assert!(t.windows(2).all(|w| w[0].1 <= w[1].1), "times only grow: {t:?}");
+    let session = t[0].2.clone().expect("a playback session id");
+    assert!(t.iter().all(|(_, _, s)| s.as_ref() == Some(&session)), "one session: {t:?}");
+    // The token went in a header, never in a URL the player could log.
+    let parts: Vec<_> = d.fp().requests().into_iter().filter(|r| r.path.starts_with("/library/parts/")).collect();
+    assert!(!parts.is_empty(), "the file was fetched");
+    assert!(parts.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")), "{parts:?}");
+    drop(reel);
+    assert_no_criticals("app-07.log");
 }

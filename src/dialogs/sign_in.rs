@@ -52,9 +52,7 @@ pub enum SignInOutput {
     SignedIn(AuthProvider),
 }
 
-fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
-    widget.update_property(&[gtk::accessible::Property::Label(label)]);
-}
+use crate::widgets::labelled;
 
 impl SimpleComponent for SignInDialog {
     type Init = CoreHandle;

@@ -5,6 +5,7 @@ use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSlot};
 use reel_core::models::{Hub, MediaItem, Source};
+use reel_core::SourceId;
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ pub struct HomePage {
     core: CoreHandle,
     sources: Vec<Source>,
     /// Each server's hubs as last received, in server order.
-    hubs: Vec<(String, Vec<Hub>)>,
+    hubs: Vec<(SourceId, Vec<Hub>)>,
     /// What is on screen, so an unchanged refresh leaves the widgets alone.
     rendered: Vec<Row>,
     generation: u64,
@@ -30,7 +31,7 @@ struct Ui {
     rows_box: gtk::Box,
     rows: Vec<gtk::Widget>,
     /// Where each poster goes once it arrives, by (source id, thumb).
-    pictures: HashMap<(String, String), Vec<gtk::Picture>>,
+    pictures: HashMap<(SourceId, String), Vec<gtk::Picture>>,
 }
 
 /// One row on screen: a hub id and title, and its cards.
@@ -44,15 +45,15 @@ struct Row {
 #[derive(Debug)]
 pub enum HomeMsg {
     Show(Vec<Source>),
-    Hubs { generation: u64, source_id: String, hubs: Vec<Hub> },
-    Synced { generation: u64, source_id: String, result: Result<(), Failure> },
-    Poster { generation: u64, key: (String, String), bytes: Vec<u8> },
+    Hubs { generation: u64, source_id: SourceId, hubs: Vec<Hub> },
+    Synced { generation: u64, source_id: SourceId, result: Result<(), Failure> },
+    Poster { generation: u64, key: (SourceId, String), bytes: Vec<u8> },
 }
 
 #[derive(Debug)]
 pub enum HomeOutput {
     Open { source: Source, item: MediaItem },
-    Reached { source_id: String, result: Result<(), Failure> },
+    Reached { source_id: SourceId, result: Result<(), Failure> },
 }
 
 impl SimpleComponent for HomePage {

@@ -7,6 +7,7 @@ use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSlot};
 use reel_core::models::{MediaItem, Source};
 use reel_core::Delivery;
+use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
@@ -28,6 +29,7 @@ struct Ui {
     list: gtk::ListBox,
     note: gtk::Label,
     watched: gtk::Button,
+    play: gtk::Button,
 }
 
 #[derive(Debug)]
@@ -37,15 +39,17 @@ pub enum ItemMsg {
     Synced { generation: u64, result: Result<Vec<MediaItem>, Failure> },
     Poster { generation: u64, bytes: Vec<u8> },
     Activated(i32),
+    Play,
     ToggleWatched,
-    WatchedSaved { rating_key: String, result: Result<(MediaItem, Delivery), Failure> },
+    WatchedSaved { rating_key: ItemKey, result: Result<(MediaItem, Delivery), Failure> },
 }
 
 #[derive(Debug)]
 pub enum ItemOutput {
     Open { source: Source, item: MediaItem },
-    Reached { source_id: String, result: Result<(), Failure> },
+    Reached { source_id: SourceId, result: Result<(), Failure> },
     Toast(String),
+    Play { source: Source, item: MediaItem },
 }
 
 pub fn duration(ms: i64) -> String {
@@ -107,14 +111,33 @@ impl SimpleComponent for ItemPage {
         text.append(&title);
         text.append(&meta);
         text.append(&summary);
+        let play = gtk::Button::builder()
+            .child(
+                &adw::ButtonContent::builder()
+                    .icon_name("media-playback-start-symbolic")
+                    .label(gettext("Play"))
+                    .build(),
+            )
+            .build();
+        play.add_css_class("pill");
+        play.add_css_class("suggested-action");
+        crate::widgets::labelled(&play, &gettext("Play"));
+        {
+            let s = sender.clone();
+            play.connect_clicked(move |_| s.input(ItemMsg::Play));
+        }
         let watched = gtk::Button::with_label(&gettext("Mark as Watched"));
-        watched.set_halign(gtk::Align::Start);
-        watched.set_margin_top(8);
+        watched.add_css_class("pill");
         {
             let s = sender.clone();
             watched.connect_clicked(move |_| s.input(ItemMsg::ToggleWatched));
         }
-        text.append(&watched);
+        let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+        buttons.set_halign(gtk::Align::Start);
+        buttons.set_margin_top(8);
+        buttons.append(&play);
+        buttons.append(&watched);
+        text.append(&buttons);
         header.append(&text);
         page.append(&header);
         let children_title = gtk::Label::new(None);
@@ -140,7 +163,7 @@ impl SimpleComponent for ItemPage {
             current: None,
             children: Vec::new(),
             generation: 0,
-            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note, watched },
+            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note, watched, play },
         };
         ComponentParts { model, widgets: () }
     }
@@ -184,6 +207,11 @@ impl SimpleComponent for ItemPage {
                 }
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
+            ItemMsg::Play => {
+                if let Some((source, item)) = self.current.clone() {
+                    let _ = sender.output(ItemOutput::Play { source, item });
+                }
+            }
             ItemMsg::ToggleWatched => {
                 let Some((source, item)) = self.current.clone() else { return };
                 let watched = !item.watched();
@@ -259,6 +287,15 @@ impl ItemPage {
         self.ui.meta.set_text(&meta.join(" · "));
         self.ui.summary.set_text(item.summary.as_deref().unwrap_or(""));
         self.ui.watched.set_visible(item.kind.can_be_watched());
+        self.ui.play.set_visible(item.kind.can_be_watched());
+        if item.view_offset_ms > 0 && !item.watched() {
+            self.ui.play.set_tooltip_text(Some(&i18n_f(
+                "Resume from {}",
+                &[&crate::pages::player::keys::clock(item.view_offset_ms as u64)],
+            )));
+        } else {
+            self.ui.play.set_tooltip_text(None);
+        }
         self.ui.watched.set_label(&if item.watched() {
             gettext("Mark as Unwatched")
         } else {

@@ -1,6 +1,8 @@
-//! The content pane's pages: Home, a library's grid, an item, a server's connections.
+//! The pages: Home, a library's grid, an item, a server's connections, and
+//! the player, which takes the whole window.
 
 pub mod home;
 pub mod item;
 pub mod library;
+pub mod player;
 pub mod server;

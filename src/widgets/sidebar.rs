@@ -5,6 +5,7 @@ use crate::i18n::{gettext, i18n_f};
 use crate::words::class_name;
 use reel_core::config::visibility_key;
 use reel_core::models::{Section, SectionKind, Source};
+use reel_core::{SectionKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 
@@ -30,13 +31,13 @@ pub struct Sidebar {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum RowKey {
     Home,
-    Server(String),
+    Server(SourceId),
     Library {
-        source_id: String,
-        section_key: String,
+        source_id: SourceId,
+        section_key: SectionKey,
     },
     /// Why a server's libraries cannot be shown.
-    Note(String),
+    Note(SourceId),
 }
 
 struct Row {
@@ -45,7 +46,7 @@ struct Row {
     primary: gtk::Label,
     secondary: Option<gtk::Label>,
     /// For library rows: what activating it opens.
-    target: Option<(String, Section)>,
+    target: Option<(SourceId, Section)>,
     /// For server rows: the button that opens the server's connections.
     button: Option<gtk::Button>,
 }
@@ -54,7 +55,7 @@ struct Row {
 enum Spec {
     Home,
     Header { name: String, summary: String },
-    Library { source_id: String, section: Section, server: String },
+    Library { source_id: SourceId, section: Section, server: String },
     Note { text: String },
 }
 
@@ -67,8 +68,8 @@ pub enum SidebarMsg {
 #[derive(Debug)]
 pub enum SidebarOutput {
     HomeSelected,
-    LibrarySelected { source_id: String, section: Section },
-    ServerSelected { source_id: String },
+    LibrarySelected { source_id: SourceId, section: Section },
+    ServerSelected { source_id: SourceId },
 }
 
 /// "remote · 42 ms", "relay", "offline".
@@ -195,7 +196,7 @@ impl Sidebar {
             } else {
                 let row = build(key, &spec);
                 if let (Some(b), RowKey::Server(id)) = (&row.button, &row.key) {
-                    let (s, id) = (self.sender.clone(), id.to_string());
+                    let (s, id) = (self.sender.clone(), id.clone());
                     b.connect_clicked(move |_| {
                         let _ = s.output(SidebarOutput::ServerSelected { source_id: id.clone() });
                     });

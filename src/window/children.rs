@@ -9,6 +9,7 @@ use crate::dialogs::sign_in::{SignInDialog, SignInOutput};
 use crate::pages::home::{HomeOutput, HomePage};
 use crate::pages::item::{ItemOutput, ItemPage};
 use crate::pages::library::{LibraryOutput, LibraryView};
+use crate::pages::player::{PlayerOutput, PlayerPage};
 use crate::pages::server::{ServerOutput, ServerPage};
 use crate::runtime::CoreHandle;
 use crate::widgets::sidebar::{Sidebar, SidebarOutput};
@@ -25,6 +26,9 @@ pub struct Children {
     item_page: OnceCell<Controller<ItemPage>>,
     home: OnceCell<Controller<HomePage>>,
     server_page: OnceCell<Controller<ServerPage>>,
+    player: OnceCell<Controller<PlayerPage>>,
+    /// Where the player goes once built (the window's top stack).
+    top: OnceCell<gtk::Stack>,
     /// Where pages go once built.
     content: OnceCell<gtk::Stack>,
     sign_in: OnceCell<Controller<SignInDialog>>,
@@ -59,6 +63,8 @@ impl Children {
             item_page: OnceCell::new(),
             home: OnceCell::new(),
             server_page: OnceCell::new(),
+            player: OnceCell::new(),
+            top: OnceCell::new(),
             content: OnceCell::new(),
             sign_in: OnceCell::new(),
             preferences: OnceCell::new(),
@@ -69,8 +75,26 @@ impl Children {
     }
 
     /// The content stack the pages go into, once the layout has made it.
-    pub fn attach(&self, content: &gtk::Stack) {
+    pub fn attach(&self, content: &gtk::Stack, top: &gtk::Stack) {
         let _ = self.content.set(content.clone());
+        let _ = self.top.set(top.clone());
+    }
+
+    /// The player, built (and GStreamer started) the first time something plays.
+    pub fn player(&self) -> &Controller<PlayerPage> {
+        self.player.get_or_init(|| {
+            let c = PlayerPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
+                PlayerOutput::Leave => AppMsg::PlayerLeft,
+                PlayerOutput::Toast(t) => AppMsg::Toast(t),
+                PlayerOutput::ItemChanged { source_id, item } => AppMsg::ItemChanged { source_id, item },
+                PlayerOutput::Title(t) => AppMsg::PlayerTitle(t),
+                PlayerOutput::Fullscreen(f) => AppMsg::Fullscreen(f),
+            });
+            if let Some(top) = self.top.get() {
+                top.add_named(c.widget(), Some(super::navigation::TopPage::Player.name()));
+            }
+            c
+        })
     }
 
     fn place(&self, widget: &impl IsA<gtk::Widget>, page: ContentPage) {
@@ -96,6 +120,7 @@ impl Children {
                 ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
                 ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
                 ItemOutput::Toast(t) => AppMsg::Toast(t),
+                ItemOutput::Play { source, item } => AppMsg::Play { source, item },
             });
             self.place(c.widget(), ContentPage::Item);
             c

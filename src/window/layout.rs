@@ -30,9 +30,7 @@ pub struct Parts {
     pub library: gtk::Widget,
 }
 
-pub fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
-    widget.update_property(&[gtk::accessible::Property::Label(label)]);
-}
+pub use crate::widgets::labelled;
 
 fn welcome(sender: &ComponentSender<App>) -> gtk::Box {
     let page = adw::StatusPage::builder()

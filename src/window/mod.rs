@@ -14,6 +14,7 @@ mod children;
 mod content;
 mod layout;
 pub mod navigation;
+mod playback;
 mod reachability;
 pub mod servers;
 mod sign_out;
@@ -27,8 +28,9 @@ use crate::runtime::{CoreHandle, Failure};
 use children::Children;
 use chrono::{DateTime, Local};
 use navigation::{ContentPage, History, Nav, TopPage};
-use reel_core::models::{AuthProvider, Section, Source};
+use reel_core::models::{AuthProvider, MediaItem, Section, Source};
 use reel_core::{ConnectionEvent, Discovery};
+use reel_core::{ProviderId, SourceId};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};
 use relm4::{adw, gtk, ComponentController, ComponentParts, ComponentSender, SimpleComponent};
@@ -51,12 +53,12 @@ pub enum AppMsg {
     ShowSignIn,
     AccountAdded(AuthProvider),
     Discovered {
-        provider_id: String,
+        provider_id: ProviderId,
         result: Result<Discovery, Failure>,
     },
     /// A server's libraries as saved, before it answers.
     SavedSections {
-        source_id: String,
+        source_id: SourceId,
         sections: Vec<Section>,
     },
     ServerChecked {
@@ -64,12 +66,12 @@ pub enum AppMsg {
         result: Result<Vec<Section>, Failure>,
     },
     Reached {
-        source_id: String,
+        source_id: SourceId,
         result: Result<(), Failure>,
     },
     /// Since when a server is offline, as remembered across restarts.
     OfflineSince {
-        source_id: String,
+        source_id: SourceId,
         since: DateTime<Local>,
     },
     SourceChanged(Source),
@@ -77,11 +79,11 @@ pub enum AppMsg {
     Reconnect,
     Open(Nav),
     OpenLibrary {
-        source_id: String,
+        source_id: SourceId,
         section: Section,
     },
     OpenServer {
-        source_id: String,
+        source_id: SourceId,
     },
     Back,
     Search,
@@ -100,6 +102,24 @@ pub enum AppMsg {
     NetworkChanged {
         available: bool,
     },
+    /// Play an item (asks where to start when it is part-watched).
+    Play {
+        source: Source,
+        item: MediaItem,
+    },
+    PlayFrom {
+        source: Source,
+        item: MediaItem,
+        start_ms: u64,
+    },
+    PlayerLeft,
+    /// An item as it is now, after playing.
+    ItemChanged {
+        source_id: SourceId,
+        item: MediaItem,
+    },
+    PlayerTitle(Option<String>),
+    Fullscreen(bool),
 }
 
 impl SimpleComponent for App {
@@ -126,7 +146,7 @@ impl SimpleComponent for App {
             .map(|(source, section, _)| Nav::Library { source: source.clone(), section: section.clone() });
         let children = Children::launch(&root, &core, &sender, start);
         let ui = layout::build(&root, &sender, children.parts());
-        children.attach(&ui.content_stack);
+        children.attach(&ui.content_stack, &ui.stack);
         actions::install(&root, &sender);
         {
             let c = core.clone();
@@ -175,7 +195,7 @@ impl SimpleComponent for App {
                 if self.history.is_empty() {
                     self.open(Nav::Home);
                 }
-                self.discover(&sender, p.id().to_string(), true);
+                self.discover(&sender, p.id().clone(), true);
             }
             AppMsg::Discovered { provider_id, result } => self.discovered(&sender, &provider_id, result),
             AppMsg::SavedSections { source_id, sections } => {
@@ -203,7 +223,7 @@ impl SimpleComponent for App {
             }
             AppMsg::Refresh => {
                 for p in self.core.accounts() {
-                    self.discover(&sender, p.id().to_string(), true);
+                    self.discover(&sender, p.id().clone(), true);
                 }
                 match self.history.current() {
                     Some(Nav::Library { .. }) => self.children.library.emit(LibraryMsg::Refresh),
@@ -228,7 +248,21 @@ impl SimpleComponent for App {
                     self.open(Nav::Server { source });
                 }
             }
+            AppMsg::Back if self.player_shown() => {
+                // Fullscreen first goes back to the window, then out of the player.
+                if self.ui.window.is_fullscreen() {
+                    self.ui.window.unfullscreen();
+                } else {
+                    self.children.player().emit(crate::pages::player::PlayerMsg::Leave);
+                }
+            }
             AppMsg::Back => self.back(),
+            AppMsg::Play { source, item } => self.play(&sender, source, item),
+            AppMsg::PlayFrom { source, item, start_ms } => self.play_from(source, item, start_ms),
+            AppMsg::PlayerLeft => self.player_left(),
+            AppMsg::ItemChanged { source_id, item } => self.item_changed(&source_id, item),
+            AppMsg::PlayerTitle(t) => self.player_title(t),
+            AppMsg::Fullscreen(full) => self.set_fullscreen(full),
             AppMsg::LayoutChanged => self.update_back(),
             AppMsg::Search => {
                 if matches!(self.history.current(), Some(Nav::Library { .. })) {

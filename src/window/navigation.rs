@@ -45,6 +45,8 @@ pub enum TopPage {
     /// No account yet.
     Welcome,
     Browse,
+    /// The player, over the whole window.
+    Player,
 }
 
 impl TopPage {
@@ -52,6 +54,7 @@ impl TopPage {
         match self {
             TopPage::Welcome => "welcome",
             TopPage::Browse => "browse",
+            TopPage::Player => "player",
         }
     }
 }
@@ -115,6 +118,17 @@ impl History {
     pub fn clear(&mut self) {
         self.stack.clear();
     }
+
+    /// An item changed (played, marked): every place that shows it shows it as it is now.
+    pub fn update_item(&mut self, source_id: &str, changed: &MediaItem) {
+        for nav in &mut self.stack {
+            if let Nav::Item { source, item } = nav {
+                if source.id == source_id && item.rating_key == changed.rating_key {
+                    *item = changed.clone();
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +185,19 @@ pub(crate) mod tests {
         h.open(Nav::Item { source: source("s"), item: item("3") });
         assert_eq!(h.open(Nav::Server { source: source("s") }).page(), ContentPage::Server);
         assert!(!h.can_go_back(), "a server page starts a new history");
+    }
+
+    #[test]
+    fn a_played_item_is_shown_as_it_is_now() {
+        let mut h = History::default();
+        h.open(Nav::Home);
+        h.open(Nav::Item { source: source("s"), item: item("1") });
+        let mut played = item("1");
+        played.view_offset_ms = 42_000;
+        h.update_item("other", &played);
+        assert!(matches!(h.current(), Some(Nav::Item { item, .. }) if item.view_offset_ms == 0), "another server's");
+        h.update_item("s", &played);
+        assert!(matches!(h.current(), Some(Nav::Item { item, .. }) if item.view_offset_ms == 42_000));
     }
 
     #[test]

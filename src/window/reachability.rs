@@ -15,6 +15,7 @@ use crate::words::{self, class_name};
 use chrono::{DateTime, Local};
 use reel_core::models::{Section, Source};
 use reel_core::{ConnectionEvent, Discovery, Origin, SwitchCause};
+use reel_core::{ProviderId, SourceId};
 use relm4::{ComponentController, ComponentSender};
 
 impl App {
@@ -49,11 +50,11 @@ impl App {
             self.open(place.unwrap_or(Nav::Home));
         }
         for p in accounts {
-            self.discover(sender, p.id().to_string(), false);
+            self.discover(sender, p.id().clone(), false);
         }
     }
 
-    pub(super) fn discover(&self, sender: &ComponentSender<Self>, provider_id: String, force: bool) {
+    pub(super) fn discover(&self, sender: &ComponentSender<Self>, provider_id: ProviderId, force: bool) {
         let s = sender.clone();
         let id = provider_id.clone();
         self.core.run(
@@ -73,7 +74,7 @@ impl App {
                 if let Origin::StaleCache { error } = &d.origin {
                     self.toast(&i18n_f("Showing saved servers: {}", &[&words::error(error)]));
                 }
-                let keep: Vec<String> = d.sources.iter().map(|s| s.id.clone()).collect();
+                let keep: Vec<SourceId> = d.sources.iter().map(|s| s.id.clone()).collect();
                 self.servers.retain_of_provider(provider_id, &keep);
                 for source in d.sources {
                     self.add_server(sender, source);
@@ -172,7 +173,10 @@ impl App {
             |core| async move { core.set_online(&id, !offline).await.map(|t| (id, t)) },
             move |since| {
                 if let Some((source_id, since)) = since {
-                    s.input(AppMsg::OfflineSince { source_id, since: DateTime::<Local>::from(since) });
+                    s.input(AppMsg::OfflineSince {
+                        source_id: source_id.into(),
+                        since: DateTime::<Local>::from(since),
+                    });
                 }
             },
         );

@@ -7,11 +7,12 @@ use crate::runtime::Failure;
 use crate::widgets::sidebar::ServerEntry;
 use chrono::{DateTime, Local};
 use reel_core::models::{Section, Source};
+use reel_core::SourceId;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
 pub struct ServerRegistry {
-    entries: BTreeMap<String, ServerEntry>,
+    entries: BTreeMap<SourceId, ServerEntry>,
 }
 
 /// What marking a server did.
@@ -66,7 +67,7 @@ impl ServerRegistry {
     }
 
     /// After an account's servers were discovered: those it no longer has go.
-    pub fn retain_of_provider(&mut self, provider_id: &str, keep: &[String]) {
+    pub fn retain_of_provider(&mut self, provider_id: &str, keep: &[SourceId]) {
         self.entries.retain(|id, e| e.source.auth_provider_id.as_deref() != Some(provider_id) || keep.contains(id));
     }
 

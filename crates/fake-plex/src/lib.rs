@@ -5,6 +5,7 @@
 
 pub mod image;
 pub mod library;
+pub mod media;
 mod net;
 pub mod plextv;
 pub mod pms;

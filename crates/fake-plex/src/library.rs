@@ -1,6 +1,7 @@
 //! Generated libraries: movies, shows → seasons → episodes, artists → albums →
 //! tracks, deterministic for a seed, rendered in the shapes real servers send.
 
+use crate::media::MediaSpec;
 use crate::topology::LibrarySpec;
 use serde_json::{json, Map, Value};
 
@@ -82,6 +83,8 @@ pub struct Section {
 pub struct Library {
     pub sections: Vec<Section>,
     pub items: Vec<Item>,
+    /// What movies and episodes play, when the server has real media.
+    pub media: Option<MediaSpec>,
 }
 
 const FIRST_KEY: u64 = 1000;
@@ -111,7 +114,7 @@ const NOUN: &[&str] = &[
 
 impl Library {
     pub fn generate(spec: &LibrarySpec) -> Self {
-        let mut lib = Library::default();
+        let mut lib = Library { media: spec.media.clone(), ..Library::default() };
         let mut rng = Rng(spec.seed.wrapping_mul(2_654_435_761).wrapping_add(0x9E37_79B9_7F4A_7C15) | 1);
         let title = |rng: &mut Rng, n: usize| format!("The {} {} {}", rng.pick(ADJ), rng.pick(NOUN), n + 1);
         if spec.movies > 0 {
@@ -203,6 +206,8 @@ impl Library {
             children: Vec::new(),
             added_at: 1_700_000_000 + i as i64 * 60,
             duration_ms: match kind {
+                // With real media, an item is as long as its file.
+                Kind::Movie | Kind::Episode if self.media.is_some() => self.media.as_ref().map_or(0, |m| m.duration_ms),
                 Kind::Movie => 5_400_000 + (rng.next() % 3_600_000),
                 Kind::Episode => 1_500_000 + (rng.next() % 1_800_000),
                 Kind::Track => 150_000 + (rng.next() % 200_000),
@@ -314,27 +319,36 @@ impl Library {
                 m.insert("viewOffset".into(), json!(watch.1));
             }
             let part = rk * 10;
-            let (container, media) = if it.kind == Kind::Track {
-                ("mp3", json!({"audioCodec": "mp3", "audioChannels": 2}))
-            } else {
-                (
-                    "mkv",
-                    json!({"videoCodec": "h264", "audioCodec": "aac", "videoResolution": "1080", "width": 1920, "height": 1080}),
-                )
+            let media = match (&self.media, it.kind) {
+                (Some(spec), Kind::Movie | Kind::Episode) => real_media(spec, part, it.added_at),
+                _ => {
+                    let (container, media) = if it.kind == Kind::Track {
+                        ("mp3", json!({"audioCodec": "mp3", "audioChannels": 2}))
+                    } else {
+                        (
+                            "mkv",
+                            json!({"videoCodec": "h264", "audioCodec": "aac", "videoResolution": "1080", "width": 1920, "height": 1080}),
+                        )
+                    };
+                    let mut media = media;
+                    if let Value::Object(mo) = &mut media {
+                        mo.insert("container".into(), json!(container));
+                        mo.insert(
+                            "Part".into(),
+                            json!([{
+                                "id": part, "key": format!("/library/parts/{part}/{}/file.{container}", it.added_at),
+                                "duration": it.duration_ms, "file": format!("/media/{}.{container}", it.title),
+                                "size": 1_000_000 + rk, "container": container,
+                            }]),
+                        );
+                    }
+                    media
+                }
             };
             let mut media = media;
             if let Value::Object(mo) = &mut media {
                 mo.insert("id".into(), json!(rk * 10 + 1));
                 mo.insert("duration".into(), json!(it.duration_ms));
-                mo.insert("container".into(), json!(container));
-                mo.insert(
-                    "Part".into(),
-                    json!([{
-                        "id": part, "key": format!("/library/parts/{part}/{}/file.{container}", it.added_at),
-                        "duration": it.duration_ms, "file": format!("/media/{}.{container}", it.title),
-                        "size": 1_000_000 + rk, "container": container,
-                    }]),
-                );
             }
             m.insert("Media".into(), json!([media]));
         } else {
@@ -345,6 +359,52 @@ impl Library {
         }
         Value::Object(m)
     }
+}
+
+/// A movie's or episode's `Media` when the server has a real file: what
+/// the file holds, one part, and a stream per track.
+fn real_media(spec: &MediaSpec, part: u64, ts: i64) -> Value {
+    let video = spec.claim_video_codec.clone().unwrap_or_else(|| spec.video_codec.clone());
+    let size = std::fs::metadata(&spec.file).map(|m| m.len()).unwrap_or(0);
+    let mut streams =
+        vec![json!({"id": part * 10, "streamType": 1, "codec": video, "index": 0, "displayTitle": "360p (VP8)"})];
+    for (i, lang) in spec.audio_languages.iter().enumerate() {
+        streams.push(json!({
+            "id": part * 10 + 1 + i as u64, "streamType": 2, "codec": spec.audio_codec, "index": i + 1,
+            "languageCode": lang, "selected": i == 0,
+            "displayTitle": format!("{} ({})", language_name(lang), spec.audio_codec.to_uppercase()),
+        }));
+    }
+    json!({
+        "container": spec.container, "videoCodec": video, "audioCodec": spec.audio_codec,
+        "videoResolution": "sd", "width": 320, "height": 180,
+        "Part": [{
+            "id": part, "key": format!("/library/parts/{part}/{ts}/file.{}", spec.container),
+            "duration": spec.duration_ms, "file": format!("/media/clip.{}", spec.container),
+            "size": size, "container": spec.container, "Stream": streams,
+        }],
+    })
+}
+
+fn language_name(code: &str) -> &str {
+    match code {
+        "eng" => "English",
+        "deu" | "ger" => "Deutsch",
+        "fra" | "fre" => "Français",
+        other => other,
+    }
+}
+
+/// Intro and credits markers of a movie or episode (`includeMarkers=1`):
+/// an intro from 2 s to 6 s, the final credits over the last tenth.
+pub fn markers_json(duration_ms: u64) -> Value {
+    if duration_ms < 10_000 {
+        return json!([]);
+    }
+    json!([
+        {"id": 1, "type": "intro", "startTimeOffset": 2_000, "endTimeOffset": 6_000},
+        {"id": 2, "type": "credits", "startTimeOffset": duration_ms - duration_ms / 10, "endTimeOffset": duration_ms, "final": true},
+    ])
 }
 
 /// Watch state to start with (`LibrarySpec::watching`): rating key → (views, offset ms).
@@ -383,7 +443,7 @@ mod tests {
             tracks_per_album: 5,
             seed: 1,
             watching: 0,
-            odd: false,
+            ..LibrarySpec::default()
         };
         let lib = Library::generate(&spec);
         assert_eq!(lib.sections.len(), 3);

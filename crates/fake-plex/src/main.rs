@@ -20,6 +20,13 @@ struct Args {
     /// Write the https CA certificate here (PEM).
     #[arg(long)]
     ca_file: Option<PathBuf>,
+    /// Make a playable clip in this folder (with gst-launch-1.0, once) and
+    /// let every movie and episode play it.
+    #[arg(long)]
+    media_dir: Option<PathBuf>,
+    /// The clip's length in seconds.
+    #[arg(long, default_value_t = 60)]
+    media_seconds: u32,
 }
 
 #[tokio::main]
@@ -36,6 +43,13 @@ async fn main() -> anyhow::Result<()> {
     if let (Some(n), Some(_)) = (args.items, &args.topology) {
         for s in &mut topology.servers {
             s.library = fake_plex::topology::LibrarySpec::sized(n);
+        }
+    }
+    if let Some(dir) = &args.media_dir {
+        std::fs::create_dir_all(dir)?;
+        let clip = fake_plex::media::make_clip(dir, args.media_seconds, &["eng", "deu"])?;
+        for s in &mut topology.servers {
+            s.library.media = Some(clip.clone());
         }
     }
     let fp = FakePlex::start_with(topology, Options { port_base: args.port_base, ca_file: args.ca_file }).await?;

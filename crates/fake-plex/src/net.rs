@@ -159,6 +159,8 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
         token: token_of(headers, &query),
         accept: headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_string),
         client_identifier: headers.get("x-plex-client-identifier").and_then(|v| v.to_str().ok()).map(str::to_string),
+        session: headers.get("x-plex-session-identifier").and_then(|v| v.to_str().ok()).map(str::to_string),
+        range: headers.get(header::RANGE).and_then(|v| v.to_str().ok()).map(str::to_string),
     });
     if path.starts_with("/admin") || path.starts_with("/auth") {
         return next.run(req).await;

@@ -60,6 +60,9 @@ pub fn router(pms: Pms) -> Router {
         .route("/:/scrobble", get(scrobble).put(scrobble))
         .route("/:/unscrobble", get(unscrobble).put(unscrobble))
         .route("/photo/:/transcode", get(transcode))
+        .route("/library/parts/{id}/{ts}/{file}", get(part_file))
+        .route("/library/parts/{id}", axum::routing::put(choose_streams))
+        .route("/:/prefs", get(prefs))
         .with_state(pms)
 }
 
@@ -233,10 +236,98 @@ async fn metadata(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderM
     let Some(c) = authorize(&p, &headers, &q) else {
         return unauthorized();
     };
-    match item_index(&p, &id) {
-        Some(i) => container(&p, c.json, vec![i], json!({})),
-        None => not_found(),
+    let Some(i) = item_index(&p, &id) else {
+        return not_found();
+    };
+    let lib = &p.server.library;
+    let mut md = lib.item_json(i, p.server.watch_of(lib.items[i].rating_key));
+    let it = &lib.items[i];
+    let wants_markers = query_param(q.as_deref().unwrap_or(""), "includeMarkers").as_deref() == Some("1");
+    if wants_markers && matches!(it.kind, Kind::Movie | Kind::Episode) && lib.media.is_some() {
+        if let Value::Object(m) = &mut md {
+            m.insert("Marker".into(), crate::library::markers_json(it.duration_ms));
+        }
     }
+    render(
+        c.json,
+        json!({"MediaContainer": {"size": 1, "allowSync": true, "identifier": "com.plexapp.plugins.library", "Metadata": [md]}}),
+    )
+}
+
+/// A part's file, with byte ranges as players ask (seeking, probing the end).
+async fn part_file(
+    State(p): State<Pms>,
+    Path((id, _ts, _file)): Path<(u64, String, String)>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
+    }
+    let lib = &p.server.library;
+    let Some(spec) = &lib.media else { return not_found() };
+    let is_part = lib.items.iter().any(|it| it.rating_key * 10 == id && matches!(it.kind, Kind::Movie | Kind::Episode));
+    if !is_part {
+        return not_found();
+    }
+    let Ok(body) = tokio::fs::read(&spec.file).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "media file missing").into_response();
+    };
+    let mime = match spec.container.as_str() {
+        "webm" => "video/webm",
+        "ogg" => "video/ogg",
+        _ => "video/x-matroska",
+    };
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    match crate::media::byte_range(range, body.len()) {
+        Ok(None) => ([(header::CONTENT_TYPE, mime), (header::ACCEPT_RANGES, "bytes")], body).into_response(),
+        Ok(Some((start, end))) => (
+            StatusCode::PARTIAL_CONTENT,
+            [
+                (header::CONTENT_TYPE, mime.to_string()),
+                (header::ACCEPT_RANGES, "bytes".to_string()),
+                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{}", body.len())),
+            ],
+            body[start..=end].to_vec(),
+        )
+            .into_response(),
+        Err(crate::media::Unsatisfiable) => {
+            (StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{}", body.len()))])
+                .into_response()
+        }
+    }
+}
+
+/// `PUT /library/parts/{id}?audioStreamID=&subtitleStreamID=`: accepted
+/// for a known part; tests read the choice from the recorded requests.
+async fn choose_streams(
+    State(p): State<Pms>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
+    }
+    if !p.server.library.items.iter().any(|it| it.rating_key * 10 == id) {
+        return not_found();
+    }
+    StatusCode::OK.into_response()
+}
+
+/// The server's settings that clients read: the watched threshold.
+async fn prefs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
+    };
+    let threshold = p.server.spec.library.played_threshold;
+    render(
+        c.json,
+        json!({"MediaContainer": {"size": 1, "Setting": [
+            {"id": "LibraryVideoPlayedThreshold", "label": "Video played threshold", "type": "int",
+             "default": 90, "value": threshold, "hidden": false, "advanced": true, "group": "library"}
+        ]}}),
+    )
 }
 
 async fn children(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {

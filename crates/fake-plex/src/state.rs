@@ -20,6 +20,12 @@ pub struct RecordedRequest {
     pub token: Option<String>,
     pub accept: Option<String>,
     pub client_identifier: Option<String>,
+    /// `X-Plex-Session-Identifier`: which playback a timeline is about.
+    #[serde(default)]
+    pub session: Option<String>,
+    /// `Range`: what part of a media file was asked for.
+    #[serde(default)]
+    pub range: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -107,6 +107,16 @@ pub struct LibrarySpec {
     /// movies without a year or a poster, and an empty extra library.
     #[serde(default)]
     pub odd: bool,
+    /// A real media file every movie and episode plays (see [`crate::media`]).
+    #[serde(default)]
+    pub media: Option<crate::media::MediaSpec>,
+    /// The server's `LibraryVideoPlayedThreshold` in percent (Plex: 90).
+    #[serde(default = "d_threshold")]
+    pub played_threshold: u32,
+}
+
+fn d_threshold() -> u32 {
+    90
 }
 
 fn d_movies() -> usize {
@@ -144,6 +154,8 @@ impl Default for LibrarySpec {
             seed: 0,
             watching: 0,
             odd: false,
+            media: None,
+            played_threshold: d_threshold(),
         }
     }
 }

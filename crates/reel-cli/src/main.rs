@@ -161,7 +161,10 @@ async fn logout(core: &Core, account: Option<String>) -> Result<()> {
             [only] => only.id().to_string(),
             [] => bail!("not signed in"),
             _ => {
-                bail!("several accounts; name one: {}", providers.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "))
+                bail!(
+                    "several accounts; name one: {}",
+                    providers.iter().map(|p| p.id().as_str()).collect::<Vec<_>>().join(", ")
+                )
             }
         },
     };
@@ -258,7 +261,7 @@ async fn servers(core: &Core, refresh: bool, json: bool) -> Result<()> {
 #[derive(serde::Serialize)]
 struct ServerSections {
     server: String,
-    source_id: String,
+    source_id: reel_core::SourceId,
     sections: Vec<reel_core::models::Section>,
     /// Why the server could not be asked; the sections are then what Reel saved.
     #[serde(skip_serializing_if = "Option::is_none")]

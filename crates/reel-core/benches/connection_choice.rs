@@ -311,7 +311,7 @@ fn failover(rt: &tokio::runtime::Runtime, standby: bool) {
         let sections = |cm: Arc<ConnectionManager>, id: String| async move {
             cm.call(&id, |c| async move { c.sections().await }).await
         };
-        rt.block_on(sections(cm.clone(), source.id.clone())).expect("first request on local");
+        rt.block_on(sections(cm.clone(), source.id.to_string())).expect("first request on local");
         if standby {
             // What the app's background task does every 30 s.
             let found = rt.block_on(cm.maintain_standby(&source.id));
@@ -320,7 +320,7 @@ fn failover(rt: &tokio::runtime::Runtime, standby: bool) {
         fp.set_behaviour("Bench", Some(0), Behaviour::Refuse);
         std::thread::sleep(Duration::from_millis(50));
         let start = Instant::now();
-        rt.block_on(sections(cm.clone(), source.id.clone())).expect("answered after failover");
+        rt.block_on(sections(cm.clone(), source.id.to_string())).expect("answered after failover");
         took.push(start.elapsed().as_secs_f64() * 1000.0);
         let now = auth.store().source(&source.id).expect("source").connection_info;
         assert_eq!(now.primary_url.as_deref(), Some(fp.info().servers[0].connections[1].uri.as_str()));

@@ -38,6 +38,8 @@ pub enum Error {
     NoConnection { server: String },
     #[error("Reel no longer has the sign-in of {0} (it is not in the keyring); sign in again")]
     NoToken(String),
+    #[error("{server} has no file to play for {title}")]
+    NothingToPlay { server: String, title: String },
     #[error("{0}")]
     Invalid(String),
 }

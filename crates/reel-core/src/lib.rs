@@ -8,13 +8,15 @@ pub mod config;
 pub mod error;
 mod facade;
 pub mod http;
+pub mod ids;
 pub mod models;
 pub mod paths;
 pub mod services;
 pub mod token;
 
 pub use error::{Error, Notice, Result};
-pub use facade::{Core, CoreOptions, PinCode, SectionSync, StartView, FIRST_PAGE};
+pub use facade::{Core, CoreOptions, MediaLocation, PinCode, PlaybackPlan, SectionSync, StartView, FIRST_PAGE};
+pub use ids::{ItemKey, ProviderId, SectionKey, SourceId};
 pub use services::auth_manager::{Discovery, Origin};
 pub use services::connections::{ConnectionEvent, Delivery, SwitchCause};
 pub use services::legacy::MigrationReport;

@@ -6,6 +6,7 @@ use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
 use reel_core::models::{MediaItem, Page, Section, Source};
 use reel_core::SectionSync;
+use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gdk, glib};
 use relm4::typed_view::grid::TypedGridView;
@@ -24,7 +25,7 @@ mod tile;
 pub struct LibraryView {
     core: CoreHandle,
     grid: TypedGridView<PosterItem, gtk::NoSelection>,
-    positions: HashMap<String, u32>,
+    positions: HashMap<ItemKey, u32>,
     current: Rc<RefCell<Option<(Source, Section)>>>,
     query: Rc<RefCell<String>>,
     generation: Rc<RefCell<u64>>,
@@ -74,10 +75,12 @@ pub enum LibraryMsg {
         total: usize,
     },
     Poster {
-        key: String,
+        key: ItemKey,
         texture: gdk::Texture,
     },
     Activated(u32),
+    /// An item of the library changed (played, marked watched).
+    ItemChanged(MediaItem),
     ToggleSearch,
     Query(String),
     Refresh,
@@ -86,7 +89,7 @@ pub enum LibraryMsg {
 #[derive(Debug)]
 pub enum LibraryOutput {
     Open { source: Source, item: MediaItem },
-    Reached { source_id: String, result: Result<(), Failure> },
+    Reached { source_id: SourceId, result: Result<(), Failure> },
     Toast(String),
 }
 
@@ -113,7 +116,7 @@ impl SimpleComponent for LibraryView {
                 // Decoded on a worker thread: the main loop only paints.
                 Some(core.spawn(async move { core2.poster_texture(&source.id, &thumb).await }, move |t| {
                     if let Some(texture) = t {
-                        s.input(LibraryMsg::Poster { key, texture });
+                        s.input(LibraryMsg::Poster { key: key.into(), texture });
                     }
                 }))
             })
@@ -295,6 +298,12 @@ impl SimpleComponent for LibraryView {
                             it.texture = Some(texture);
                         }
                     }
+                }
+            }
+            LibraryMsg::ItemChanged(item) => {
+                // What opening the tile shows next (the progress after playing).
+                if let Some(it) = self.positions.get(&item.rating_key).and_then(|&pos| self.grid.get(pos)) {
+                    it.borrow_mut().item = item;
                 }
             }
             LibraryMsg::Activated(pos) => {

@@ -52,7 +52,7 @@ impl Core {
     /// Nothing on the servers changes.
     pub async fn sign_out(&self, provider_id: &str) -> Result<()> {
         let sources = self.auth.remove_provider(provider_id).await?;
-        let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+        let ids: Vec<String> = sources.iter().map(|s| s.id.to_string()).collect();
         let posters = self.posters.clone();
         self.blocking(move |library| {
             for id in &ids {

@@ -4,6 +4,7 @@
 
 use super::Core;
 use crate::error::Result;
+use crate::ids::{SectionKey, SourceId};
 use crate::models::{Hub, MediaItem, Page, Section, ServerAction, Source};
 use crate::services::connections::Delivery;
 use crate::services::library::sync;
@@ -19,7 +20,7 @@ pub const FIRST_PAGE: usize = 24;
 /// A library to show at start, with its first items already read.
 #[derive(Debug, Clone)]
 pub struct StartView {
-    pub source_id: String,
+    pub source_id: SourceId,
     pub section: Section,
     pub first: Page<MediaItem>,
 }
@@ -40,7 +41,7 @@ pub enum SectionSync {
 impl Core {
     /// Remembers the library the user has open, to open it at the next start
     /// (`None`: Home).
-    pub async fn remember_place(&self, place: Option<(String, String)>) -> Result<()> {
+    pub async fn remember_place(&self, place: Option<(SourceId, SectionKey)>) -> Result<()> {
         let auth = self.auth.clone();
         let value = place.map(|(source, section)| serde_json::json!([source, section]).to_string());
         tokio::task::spawn_blocking(move || auth.store().state().set_value(LAST_PLACE, value.as_deref()))
@@ -53,7 +54,7 @@ impl Core {
     pub async fn start_view(&self) -> Option<StartView> {
         let auth = self.auth.clone();
         let place = tokio::task::spawn_blocking(move || auth.store().state().value(LAST_PLACE)).await.ok()??;
-        let (source_id, key): (String, String) = serde_json::from_str(&place).ok()?;
+        let (source_id, key): (SourceId, SectionKey) = serde_json::from_str(&place).ok()?;
         self.server(&source_id)?;
         let section = self.saved_sections(&source_id).await.ok()?.into_iter().find(|s| s.key == key)?;
         let first = self.saved_items(&source_id, &key, 0, FIRST_PAGE).await.ok()?;
@@ -180,7 +181,7 @@ impl Core {
     /// outbox until the server answers (a queued change is the user's intent,
     /// not lost). Returns the item as it is now.
     pub async fn set_watched(&self, source_id: &str, item: &MediaItem, watched: bool) -> Result<(MediaItem, Delivery)> {
-        let rating_key = item.rating_key.clone();
+        let rating_key = item.rating_key.to_string();
         let action =
             if watched { ServerAction::Scrobble { rating_key } } else { ServerAction::Unscrobble { rating_key } };
         let delivery = self.connections.send_action(source_id, action).await?;

@@ -6,10 +6,12 @@
 
 mod accounts;
 mod library;
+mod playback;
 mod servers;
 
 pub use accounts::PinCode;
 pub use library::{SectionSync, StartView, FIRST_PAGE};
+pub use playback::{MediaLocation, PlaybackPlan};
 
 use crate::backends::plex::PlexAuth;
 use crate::config::{ConfigStore, LoadNotice};

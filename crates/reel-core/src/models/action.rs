@@ -10,8 +10,17 @@ pub enum ServerAction {
     Scrobble { rating_key: String },
     /// Mark as unwatched (`/:/unscrobble`).
     Unscrobble { rating_key: String },
-    /// Playback position (`/:/timeline`).
-    Timeline { rating_key: String, state: String, time_ms: u64, duration_ms: u64 },
+    /// Playback position (`/:/timeline`). `session`: the player's
+    /// `X-Plex-Session-Identifier`, so the server tells one playback from
+    /// another (absent in outboxes written before playback existed).
+    Timeline {
+        rating_key: String,
+        state: String,
+        time_ms: u64,
+        duration_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<String>,
+    },
 }
 
 impl ServerAction {

@@ -1,3 +1,4 @@
+use crate::ids::ProviderId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum AuthProvider {
     /// A plex.tv account, which can see many servers.
     PlexAccount {
-        id: String,
+        id: ProviderId,
         username: String,
         email: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,11 +18,11 @@ pub enum AuthProvider {
         token_expiry: Option<DateTime<Utc>>,
     },
     /// One server reached by URL and token, for people without plex.tv access.
-    PlexServerToken { id: String, name: String, url: String },
+    PlexServerToken { id: ProviderId, name: String, url: String },
 }
 
 impl AuthProvider {
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &ProviderId {
         match self {
             Self::PlexAccount { id, .. } | Self::PlexServerToken { id, .. } => id,
         }

@@ -1,9 +1,10 @@
+use crate::ids::{ItemKey, SectionKey};
 use serde::{Deserialize, Serialize};
 
 /// A library section on a server (Movies, TV Shows, Music…).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Section {
-    pub key: String,
+    pub key: SectionKey,
     pub title: String,
     pub kind: SectionKind,
     pub uuid: Option<String>,
@@ -124,7 +125,7 @@ impl ItemKind {
 /// One movie, show, season, episode, artist, album or track.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MediaItem {
-    pub rating_key: String,
+    pub rating_key: ItemKey,
     pub kind: ItemKind,
     pub title: String,
     pub year: Option<i32>,

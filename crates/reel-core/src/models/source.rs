@@ -1,14 +1,15 @@
 use super::connection::{Connection, ProbeRecord, Reason};
+use crate::ids::{ProviderId, SourceId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A server Reel can browse.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Source {
-    pub id: String,
+    pub id: SourceId,
     pub name: String,
     pub source_type: SourceType,
-    pub auth_provider_id: Option<String>,
+    pub auth_provider_id: Option<ProviderId>,
     pub connection_info: ConnectionInfo,
     #[serde(default = "yes")]
     pub enabled: bool,

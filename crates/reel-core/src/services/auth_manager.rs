@@ -155,7 +155,7 @@ impl AuthManager {
         let id = format!("plex_{stable}");
         self.secrets.set(&token_key(&id), token).await?;
         let provider = AuthProvider::PlexAccount {
-            id: id.clone(),
+            id: id.as_str().into(),
             username: user.username.clone(),
             email: user.email.clone(),
             refresh_token: None,
@@ -217,10 +217,10 @@ impl AuthManager {
             fallback_for: None,
         };
         let source = Source {
-            id: format!("{id}_srv_{}", identity.machine_identifier),
+            id: format!("{id}_srv_{}", identity.machine_identifier).into(),
             name: name.clone(),
             source_type: SourceType::PlexServer { machine_id: identity.machine_identifier.clone(), owned: true },
-            auth_provider_id: Some(id.clone()),
+            auth_provider_id: Some(id.as_str().into()),
             connection_info: ConnectionInfo {
                 primary_url: Some(url.to_string()),
                 is_online: true,
@@ -234,7 +234,7 @@ impl AuthManager {
             library_count: 0,
             extra: Default::default(),
         };
-        let provider = AuthProvider::PlexServerToken { id: id.clone(), name, url: url.to_string() };
+        let provider = AuthProvider::PlexServerToken { id: id.as_str().into(), name, url: url.to_string() };
         let (p, src) = (provider.clone(), source.clone());
         self.config().update(|c| {
             c.runtime.auth_providers.insert(id.clone(), p);
@@ -392,7 +392,7 @@ impl AuthManager {
         }
         match &source.auth_provider_id {
             Some(pid) => self.account_token(pid).await,
-            None => Err(Error::NoToken(source.id.clone())),
+            None => Err(Error::NoToken(source.name.clone())),
         }
     }
 

@@ -34,7 +34,7 @@ pub fn server(name: &str, owned: bool, connections: Vec<ConnectionSpec>) -> Serv
             tracks_per_album: 3,
             seed: 3,
             watching: 0,
-            odd: false,
+            ..LibrarySpec::default()
         },
         connections,
     }

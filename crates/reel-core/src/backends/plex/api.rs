@@ -1,9 +1,13 @@
 //! A Plex Media Server at one chosen URL, with that server's own token.
 
-use super::types::{Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer, ServerRoot};
+use super::types::{
+    Envelope, Hub, HubsContainer, Identity, ItemsContainer, PlayableContainer, PrefsContainer, SectionsContainer,
+    ServerRoot,
+};
 use crate::error::{Error, Result};
 use crate::http::{check_status, host_of, parse_json, read_limited, HttpClient};
-use crate::models::{MediaItem, Page, Section, ServerAction};
+use crate::models::{MediaItem, Page, Playable, Section, ServerAction};
+use crate::services::playback::TranscodeRequest;
 use crate::token::Token;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -104,6 +108,72 @@ impl PlexServerClient {
         Ok(c.metadata.into_iter().next().map(Into::into))
     }
 
+    /// The item with its media, parts, streams and markers: what playing it needs.
+    pub async fn playable(&self, rating_key: &str) -> Result<Option<Playable>> {
+        let path = format!("/library/metadata/{}?includeMarkers=1", urlencode(rating_key));
+        let c: PlayableContainer = self.get(&path).await?;
+        Ok(c.metadata.into_iter().next().map(Into::into))
+    }
+
+    /// How far into a video it counts as watched, as a fraction (the
+    /// server's `LibraryVideoPlayedThreshold`, in percent; 90 when unsaid).
+    pub async fn played_threshold(&self) -> Result<f64> {
+        let c: PrefsContainer = self.get("/:/prefs").await?;
+        let percent = c
+            .settings
+            .iter()
+            .find(|s| s.id == "LibraryVideoPlayedThreshold")
+            .and_then(|s| s.value.as_f64().or_else(|| s.value.as_str().and_then(|v| v.parse().ok())))
+            .filter(|p| (1.0..=100.0).contains(p))
+            .unwrap_or(90.0);
+        Ok(percent / 100.0)
+    }
+
+    /// Saves the audio or subtitle choice for a part on the server
+    /// (`PUT /library/parts/{id}`; subtitle 0 = none), so every Plex app
+    /// starts with it next time.
+    pub async fn choose_stream(&self, part_id: i64, audio: Option<i64>, subtitle: Option<i64>) -> Result<()> {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(a) = audio {
+            query.append_pair("audioStreamID", &a.to_string());
+        }
+        if let Some(s) = subtitle {
+            query.append_pair("subtitleStreamID", &s.to_string());
+        }
+        query.append_pair("allParts", "1");
+        let url = self.url(&format!("/library/parts/{part_id}?{}", query.finish()))?;
+        let resp = self
+            .http
+            .send(self.http.request(Method::PUT, &url, Some(&self.token), API_TIMEOUT), &url)
+            .instrument(info_span!("pms_stream_choice", host = %host_of(&url), path = %url.path()))
+            .await?;
+        let status = resp.status();
+        let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
+        check_status(status, &url, &body)
+    }
+
+    /// Where to fetch `path` (a part's key) on this connection, and the
+    /// token to send with it as a header (never in the URL, so no URL a
+    /// player logs carries it).
+    pub fn media_location(&self, path: &str) -> Result<(Url, Token)> {
+        Ok((self.url(path)?, self.token.clone()))
+    }
+
+    /// Asks the universal transcoder whether it will make the stream (a
+    /// refusal is an HTTP error in words).
+    pub async fn transcode_decision(&self, request: &TranscodeRequest) -> Result<()> {
+        let _: serde_json::Value = self.get(&request.decision_path()).await?;
+        Ok(())
+    }
+
+    pub async fn stop_transcode(&self, request: &TranscodeRequest) -> Result<()> {
+        let url = self.url(&request.stop_path())?;
+        let resp = self.http.send(self.http.request(Method::GET, &url, Some(&self.token), API_TIMEOUT), &url).await?;
+        let status = resp.status();
+        let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
+        check_status(status, &url, &body)
+    }
+
     /// Seasons of a show, episodes of a season, albums of an artist, tracks of an album.
     pub async fn children(&self, rating_key: &str) -> Result<Vec<MediaItem>> {
         let c: ItemsContainer = self.get(&format!("/library/metadata/{}/children", urlencode(rating_key))).await?;
@@ -150,7 +220,7 @@ impl PlexServerClient {
             ServerAction::Unscrobble { rating_key } => {
                 format!("/:/unscrobble?key={}&identifier={LIBRARY}", urlencode(rating_key))
             }
-            ServerAction::Timeline { rating_key, state, time_ms, duration_ms } => format!(
+            ServerAction::Timeline { rating_key, state, time_ms, duration_ms, .. } => format!(
                 "/:/timeline?ratingKey={}&key=%2Flibrary%2Fmetadata%2F{}&state={}&time={time_ms}&duration={duration_ms}",
                 urlencode(rating_key),
                 urlencode(rating_key),
@@ -158,9 +228,13 @@ impl PlexServerClient {
             ),
         };
         let url = self.url(&path)?;
+        let mut request = self.http.request(Method::GET, &url, Some(&self.token), API_TIMEOUT);
+        if let ServerAction::Timeline { session: Some(session), .. } = action {
+            request = request.header("X-Plex-Session-Identifier", session);
+        }
         let resp = self
             .http
-            .send(self.http.request(Method::GET, &url, Some(&self.token), API_TIMEOUT), &url)
+            .send(request, &url)
             .instrument(info_span!("pms_action", host = %host_of(&url), path = %url.path()))
             .await?;
         let status = resp.status();

@@ -9,6 +9,7 @@
 use super::rank::candidates;
 use crate::backends::plex::PlexServerClient;
 use crate::error::{Error, Result};
+use crate::ids::SourceId;
 use crate::models::{ConnectionClass, ProbeRecord, Source};
 use crate::services::auth_manager::AuthManager;
 use crate::services::library::cache::LibraryCache;
@@ -31,7 +32,7 @@ pub enum SwitchCause {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnectionEvent {
     Switched {
-        source_id: String,
+        source_id: SourceId,
         from: Option<String>,
         from_class: Option<ConnectionClass>,
         to: String,
@@ -39,11 +40,11 @@ pub enum ConnectionEvent {
         cause: SwitchCause,
     },
     /// No connection of the server answers.
-    Lost { source_id: String, error: Error },
+    Lost { source_id: SourceId, error: Error },
     /// The user's pinned connection did not answer; Reel chose automatically.
-    PinnedFailed { source_id: String, pinned: String, using: Option<String> },
+    PinnedFailed { source_id: SourceId, pinned: String, using: Option<String> },
     /// Actions that had waited in the outbox reached the server.
-    Delivered { source_id: String, count: usize },
+    Delivered { source_id: SourceId, count: usize },
 }
 
 #[derive(Debug, Clone)]

@@ -91,7 +91,7 @@ impl ConnectionManager {
             }
         }
         if delivered > 0 {
-            self.emit(ConnectionEvent::Delivered { source_id: source_id.to_string(), count: delivered });
+            self.emit(ConnectionEvent::Delivered { source_id: source_id.into(), count: delivered });
         }
         delivered
     }

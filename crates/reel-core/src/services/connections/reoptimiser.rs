@@ -74,12 +74,12 @@ impl ConnectionManager {
                         me.maintain_standby(&s.id).await;
                     }
                     if !me.could_do_better(&s.id) {
-                        backoff.remove(&s.id);
+                        backoff.remove(s.id.as_str());
                         continue;
                     }
                     let first = me.policy.reoptimise_first;
                     let (wait, due) =
-                        *backoff.entry(s.id.clone()).or_insert((first, if urgent { now } else { now + first }));
+                        *backoff.entry(s.id.to_string()).or_insert((first, if urgent { now } else { now + first }));
                     if due > now {
                         continue;
                     }
@@ -88,7 +88,7 @@ impl ConnectionManager {
                         false
                     });
                     let next = if moved { first } else { (wait * 2).min(me.policy.reoptimise_max) };
-                    backoff.insert(s.id.clone(), (next, tokio::time::Instant::now() + next));
+                    backoff.insert(s.id.to_string(), (next, tokio::time::Instant::now() + next));
                 }
                 urgent = false;
                 // Standbys are re-verified on their own rhythm; better connections on their backoff.

@@ -60,13 +60,13 @@ pub async fn build_sources(
                     .map(|c| c.uri)
             };
             let source = Source {
-                id: source_id.clone(),
+                id: source_id.as_str().into(),
                 name: server.name.clone(),
                 source_type: SourceType::PlexServer {
                     machine_id: server.client_identifier.clone(),
                     owned: server.owned,
                 },
-                auth_provider_id: Some(provider_id.to_string()),
+                auth_provider_id: Some(provider_id.into()),
                 connection_info: ConnectionInfo {
                     primary_url: sel.chosen.clone().or_else(fallback),
                     is_online: sel.chosen.is_some(),
@@ -91,5 +91,5 @@ pub async fn build_sources(
 
 /// Histories by source id, for the source store.
 pub fn histories(built: &[Built]) -> HashMap<String, ServerHistory> {
-    built.iter().map(|b| (b.source.id.clone(), b.history.clone())).collect()
+    built.iter().map(|b| (b.source.id.to_string(), b.history.clone())).collect()
 }

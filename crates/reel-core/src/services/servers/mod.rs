@@ -88,17 +88,17 @@ impl SourceStore {
     /// A source from the settings with what was learnt about it.
     fn with_state(&self, mut s: Source, reread: bool) -> Source {
         let mut states = self.states.lock().unwrap_or_else(|p| p.into_inner());
-        if reread || !states.contains_key(&s.id) {
+        if reread || !states.contains_key(s.id.as_str()) {
             match self.state.connection(&s.id) {
                 Some(st) => {
-                    states.insert(s.id.clone(), st);
+                    states.insert(s.id.to_string(), st);
                 }
                 None => {
-                    states.remove(&s.id);
+                    states.remove(s.id.as_str());
                 }
             }
         }
-        if let Some(st) = states.get(&s.id) {
+        if let Some(st) = states.get(s.id.as_str()) {
             st.apply(&mut s.connection_info);
         }
         s
@@ -341,13 +341,13 @@ impl SourceStore {
             c.runtime.cached_sources.remove(provider_id);
             c.runtime.sources_last_fetched.remove(provider_id);
             for s in &sources {
-                c.runtime.pinned_connections.remove(&s.id);
+                c.runtime.pinned_connections.remove(s.id.as_str());
             }
         })?;
         self.state.forget_provider(provider_id)?;
         for s in &sources {
             self.state.forget_source(&s.id)?;
-            self.states.lock().unwrap_or_else(|p| p.into_inner()).remove(&s.id);
+            self.states.lock().unwrap_or_else(|p| p.into_inner()).remove(s.id.as_str());
             self.verified.forget(&s.id);
         }
         Ok(sources)

@@ -1,0 +1,212 @@
+//! Playing a movie or episode: what to fetch and how (direct play or the
+//! server's transcoder), where (only a connection verified this session),
+//! and what the server hears of it (timelines, the watched mark, the
+//! stream choice), with the library cache kept in step.
+
+use super::Core;
+use crate::error::{Error, Result};
+use crate::ids::SourceId;
+use crate::models::{MediaItem, Playable, ServerAction};
+use crate::services::connections::Delivery;
+use crate::services::playback::{Capabilities, Decision, TranscodeReason, TranscodeRequest};
+use crate::token::Token;
+use std::fmt;
+use url::Url;
+
+/// Where the player fetches the media, and the token it sends with every
+/// request as the `X-Plex-Token` header. The URL itself holds no secret, so
+/// a player's log of it leaks nothing; `Debug` shows 4 characters of the token.
+#[derive(Clone)]
+pub struct MediaLocation {
+    pub url: Url,
+    pub token: Token,
+}
+
+impl fmt::Debug for MediaLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MediaLocation").field("url", &self.url.as_str()).field("token", &self.token).finish()
+    }
+}
+
+/// Everything the player needs to start.
+#[derive(Debug, Clone)]
+pub struct PlaybackPlan {
+    pub source_id: SourceId,
+    pub playable: Playable,
+    pub decision: Decision,
+    pub location: MediaLocation,
+    /// This playback's `X-Plex-Session-Identifier`.
+    pub session: String,
+    /// The fraction past which it counts as watched.
+    pub threshold: f64,
+    /// For a transcode: the session the server runs (stopped at the end).
+    pub transcode: Option<TranscodeRequest>,
+}
+
+impl PlaybackPlan {
+    /// Where a transcoded stream starts (the server begins at the offset
+    /// asked; the player counts from there).
+    pub fn stream_offset_ms(&self) -> u64 {
+        self.transcode.as_ref().map_or(0, |t| t.offset_ms)
+    }
+}
+
+impl Core {
+    /// Gets an item ready to play from `offset_ms`: its media and markers,
+    /// the server's watched threshold, and where to fetch it: the part as
+    /// it is when `caps` can decode it, else the server's transcoder.
+    #[tracing::instrument(skip(self, caps), fields(source = %source_id))]
+    pub async fn prepare_playback(
+        &self,
+        source_id: &str,
+        rating_key: &str,
+        caps: &dyn Capabilities,
+        offset_ms: u64,
+    ) -> Result<PlaybackPlan> {
+        let (playable, threshold) = self
+            .connections
+            .call(source_id, |c| async move {
+                let playable = c.playable(rating_key).await?;
+                // A server that will not say keeps Plex's default.
+                let threshold = c.played_threshold().await.unwrap_or(0.9);
+                Ok((playable, threshold))
+            })
+            .await?;
+        let nothing = || Error::NothingToPlay { server: self.server_name(source_id), title: rating_key.to_string() };
+        let playable = playable.ok_or_else(nothing)?;
+        let nothing =
+            || Error::NothingToPlay { server: self.server_name(source_id), title: playable.item.title.clone() };
+        let selected_subtitle = playable
+            .first_part()
+            .and_then(|(_, _, p)| {
+                p.streams.iter().find(|s| s.kind == crate::models::StreamKind::Subtitle && s.selected)
+            })
+            .map(|s| s.id);
+        let decision = crate::services::playback::decision::decide(&playable, caps, selected_subtitle);
+        let session = uuid::Uuid::new_v4().to_string();
+        let transcode = match &decision {
+            Decision::DirectPlay => None,
+            Decision::Transcode(reason) => {
+                let (media_index, _, _) = playable.first_part().ok_or_else(nothing)?;
+                Some(TranscodeRequest {
+                    rating_key: rating_key.to_string(),
+                    media_index,
+                    part_index: 0,
+                    offset_ms,
+                    session: session.clone(),
+                    burn_subtitles: *reason == TranscodeReason::ImageSubtitle,
+                    subtitle_stream: selected_subtitle,
+                })
+            }
+        };
+        let mut plan = PlaybackPlan {
+            source_id: source_id.into(),
+            location: MediaLocation { url: Url::parse("about:blank").expect("static URL"), token: Token::new("") },
+            playable,
+            decision,
+            session,
+            threshold,
+            transcode,
+        };
+        plan.location = self.media_location(&plan).await?;
+        Ok(plan)
+    }
+
+    /// Where to fetch the plan's media now: on the connection in use, or,
+    /// when that stopped answering (a stream that died mid-way), on the one
+    /// the failover picks. A transcode asks the server for its decision first.
+    pub async fn media_location(&self, plan: &PlaybackPlan) -> Result<MediaLocation> {
+        let part_key = match plan.playable.first_part() {
+            Some((_, _, part)) => part.key.clone(),
+            None => {
+                return Err(Error::NothingToPlay {
+                    server: self.server_name(&plan.source_id),
+                    title: plan.playable.item.title.clone(),
+                })
+            }
+        };
+        let transcode = plan.transcode.clone();
+        let (url, token) = self
+            .connections
+            .call(&plan.source_id, |c| {
+                let (part_key, transcode) = (part_key.clone(), transcode.clone());
+                async move {
+                    match transcode {
+                        // The identity answer proves this connection still
+                        // reaches the server before the player is sent to it.
+                        None => c.identity().await.and_then(|_| c.media_location(&part_key)),
+                        Some(t) => {
+                            c.transcode_decision(&t).await?;
+                            c.media_location(&t.start_path())
+                        }
+                    }
+                }
+            })
+            .await?;
+        Ok(MediaLocation { url, token })
+    }
+
+    /// Tells the server what the player did (timelines, the watched mark)
+    /// and keeps the library cache in step, so progress bars, Continue
+    /// Watching and the watched mark change at once. Unreachable, the
+    /// actions wait in the outbox, in order. Returns the item as it is now.
+    pub async fn report_playback(
+        &self,
+        source_id: &str,
+        item: &MediaItem,
+        actions: Vec<ServerAction>,
+    ) -> Result<(MediaItem, Delivery)> {
+        let mut updated = item.clone();
+        let mut delivery = Delivery::Sent;
+        for action in actions {
+            match &action {
+                ServerAction::Timeline { time_ms, duration_ms, .. } => {
+                    // Near the end, Plex forgets the position: it was watched.
+                    let near_end = *duration_ms > 0 && *time_ms * 100 >= *duration_ms * 98;
+                    updated.view_offset_ms = if near_end { 0 } else { *time_ms as i64 };
+                }
+                ServerAction::Scrobble { .. } => {
+                    updated.view_count = updated.view_count.max(1);
+                    updated.view_offset_ms = 0;
+                }
+                ServerAction::Unscrobble { .. } => updated.view_count = 0,
+            }
+            if self.connections.send_action(source_id, action).await? == Delivery::Queued {
+                delivery = Delivery::Queued;
+            }
+        }
+        if &updated != item {
+            let (id, it) = (source_id.to_string(), updated.clone());
+            self.blocking(move |l| l.update_item(&id, &it)).await?;
+        }
+        Ok((updated, delivery))
+    }
+
+    fn server_name(&self, source_id: &str) -> String {
+        self.server(source_id).map_or_else(|| source_id.to_string(), |s| s.name)
+    }
+
+    /// Ends a transcode session on the server, if the plan had one.
+    pub async fn stop_transcode(&self, plan: &PlaybackPlan) {
+        let Some(t) = plan.transcode.clone() else { return };
+        let r = self.connections.call(&plan.source_id, |c| {
+            let t = t.clone();
+            async move { c.stop_transcode(&t).await }
+        });
+        if let Err(e) = r.await {
+            tracing::warn!("transcode session not stopped: {e}");
+        }
+    }
+
+    /// Saves the audio and subtitle choice (`Some(0)`: subtitles off) for the
+    /// part on the server, for every Plex app's next playback of it.
+    pub async fn choose_streams(
+        &self,
+        source_id: &str,
+        part_id: i64,
+        audio: Option<i64>,
+        subtitle: Option<i64>,
+    ) -> Result<()> {
+        self.connections.call(source_id, |c| async move { c.choose_stream(part_id, audio, subtitle).await }).await
+    }
+}

@@ -1,0 +1,119 @@
+//! What a movie or episode is made of, as far as playing it goes: its media
+//! versions, their parts and streams, and the intro/credits markers.
+
+use super::MediaItem;
+use serde::{Deserialize, Serialize};
+
+/// An item ready to be played: the metadata the player needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Playable {
+    pub item: MediaItem,
+    pub media: Vec<MediaVersion>,
+    pub markers: Vec<Marker>,
+}
+
+/// One encoding of the item (Plex's `Media`): a 4K and a 1080p copy are two.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaVersion {
+    pub id: i64,
+    pub container: Option<String>,
+    pub video_codec: Option<String>,
+    pub audio_codec: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub parts: Vec<MediaPart>,
+}
+
+/// One file of a version (Plex's `Part`); most versions have one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaPart {
+    pub id: i64,
+    /// The server path of the file (`/library/parts/{id}/{ts}/file.mkv`).
+    pub key: String,
+    pub container: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub streams: Vec<MediaStream>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StreamKind {
+    Video,
+    Audio,
+    Subtitle,
+    Other,
+}
+
+impl StreamKind {
+    pub fn from_plex(n: i64) -> Self {
+        match n {
+            1 => Self::Video,
+            2 => Self::Audio,
+            3 => Self::Subtitle,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// A track inside a part (Plex's `Stream`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaStream {
+    pub id: i64,
+    pub kind: StreamKind,
+    pub codec: Option<String>,
+    pub language_code: Option<String>,
+    /// The server's own label ("English (AAC Stereo)").
+    pub title: Option<String>,
+    pub selected: bool,
+    /// Index among the file's own streams; None for a sidecar file.
+    pub index: Option<i64>,
+    /// A subtitle in its own file on the server (`/library/streams/{id}`).
+    pub key: Option<String>,
+}
+
+impl MediaStream {
+    /// Subtitles drawn as pictures (PGS, VobSub): a transcode burns them in.
+    pub fn is_image_subtitle(&self) -> bool {
+        self.kind == StreamKind::Subtitle
+            && matches!(
+                self.codec.as_deref(),
+                Some("pgs" | "vobsub" | "dvd_subtitle" | "hdmv_pgs_subtitle" | "dvb_subtitle")
+            )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MarkerKind {
+    Intro,
+    Credits,
+    Other,
+}
+
+/// A stretch of the item the server recognised (Plex's `Marker`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Marker {
+    pub kind: MarkerKind,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// The last credits: what comes after is nothing worth waiting for.
+    pub is_final: bool,
+}
+
+impl Playable {
+    /// The first version and its first part: what a plain Play plays.
+    pub fn first_part(&self) -> Option<(usize, &MediaVersion, &MediaPart)> {
+        self.media.iter().enumerate().find_map(|(i, m)| m.parts.first().map(|p| (i, m, p)))
+    }
+
+    /// The marker (intro or credits) that `position_ms` is in, if any.
+    pub fn marker_at(&self, position_ms: i64) -> Option<&Marker> {
+        self.markers
+            .iter()
+            .filter(|m| m.kind != MarkerKind::Other)
+            .find(|m| (m.start_ms..m.end_ms).contains(&position_ms))
+    }
+
+    pub fn duration_ms(&self) -> Option<i64> {
+        self.item.duration_ms.or_else(|| self.media.first().and_then(|m| m.duration_ms))
+    }
+}

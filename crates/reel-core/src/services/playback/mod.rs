@@ -1,0 +1,12 @@
+//! Playback's core side: whether to play a part as it is or have the server
+//! transcode it ([`decision`], [`transcode`]), and what the server hears
+//! of a playback ([`session`]: timelines and the watched mark). The engine
+//! that decodes lives in the app.
+
+pub mod decision;
+pub mod session;
+pub mod transcode;
+
+pub use decision::{Capabilities, Decision, Format, TranscodeReason};
+pub use session::{PlayState, Reporter};
+pub use transcode::TranscodeRequest;

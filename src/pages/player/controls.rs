@@ -1,0 +1,194 @@
+//! The player's widgets: the video, a header and a control bar over it that
+//! hide with the pointer, a spinner while buffering, and a page for errors.
+
+use super::PlayerMsg;
+use crate::i18n::gettext;
+use crate::widgets::labelled;
+use relm4::adw::prelude::*;
+use relm4::{adw, gtk, ComponentSender};
+
+pub struct Ui {
+    pub root: gtk::Overlay,
+    pub picture: gtk::Picture,
+    pub title: adw::WindowTitle,
+    pub top: gtk::Revealer,
+    pub bottom: gtk::Revealer,
+    pub play: gtk::Button,
+    pub elapsed: gtk::Label,
+    pub remaining: gtk::Label,
+    pub scale: gtk::Scale,
+    pub volume: gtk::ScaleButton,
+    pub spinner: gtk::Spinner,
+    pub error: adw::StatusPage,
+    pub transcode: gtk::Button,
+}
+
+const CSS: &str = ".reel-player { background-color: black; } .reel-player-bar { padding: 6px 12px; }";
+
+fn icon_button(icon: &str, label: &str) -> gtk::Button {
+    let b = gtk::Button::from_icon_name(icon);
+    b.set_tooltip_text(Some(label));
+    labelled(&b, label);
+    b.add_css_class("flat");
+    b
+}
+
+pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -> Ui {
+    let provider = gtk::CssProvider::new();
+    provider.load_from_data(CSS);
+    gtk::style_context_add_provider_for_display(
+        &WidgetExt::display(root),
+        &provider,
+        gtk::STYLE_PROVIDER_PRIORITY_APPLICATION,
+    );
+    root.add_css_class("reel-player");
+    root.set_focusable(true);
+    root.set_hexpand(true);
+    root.set_vexpand(true);
+
+    let picture = gtk::Picture::new();
+    picture.set_hexpand(true);
+    picture.set_vexpand(true);
+    labelled(&picture, &gettext("Video"));
+    root.set_child(Some(&picture));
+
+    // Header: back, what plays (and how), window buttons.
+    let title = adw::WindowTitle::new("", "");
+    let header = adw::HeaderBar::new();
+    header.set_title_widget(Some(&title));
+    header.add_css_class("osd");
+    let back = icon_button("go-previous-symbolic", &gettext("Back"));
+    header.pack_start(&back);
+    let s = sender.clone();
+    back.connect_clicked(move |_| s.input(PlayerMsg::Leave));
+    let top = gtk::Revealer::builder()
+        .transition_type(gtk::RevealerTransitionType::Crossfade)
+        .valign(gtk::Align::Start)
+        .reveal_child(true)
+        .child(&header)
+        .build();
+    root.add_overlay(&top);
+
+    // Control bar.
+    let bar = gtk::Box::new(gtk::Orientation::Horizontal, 6);
+    bar.add_css_class("osd");
+    bar.add_css_class("toolbar");
+    bar.add_css_class("reel-player-bar");
+    bar.set_margin_start(12);
+    bar.set_margin_end(12);
+    bar.set_margin_bottom(12);
+    let play = icon_button("media-playback-pause-symbolic", &gettext("Pause"));
+    let s = sender.clone();
+    play.connect_clicked(move |_| s.input(PlayerMsg::TogglePlay));
+    let elapsed = gtk::Label::new(Some(&super::keys::clock(0)));
+    elapsed.add_css_class("numeric");
+    labelled(&elapsed, &gettext("Elapsed"));
+    let scale = gtk::Scale::with_range(gtk::Orientation::Horizontal, 0.0, 1.0, 1.0);
+    scale.set_hexpand(true);
+    scale.set_draw_value(false);
+    labelled(&scale, &gettext("Position"));
+    let s = sender.clone();
+    scale.connect_change_value(move |_, _, value| {
+        s.input(PlayerMsg::SeekTo(value.max(0.0) as u64));
+        relm4::gtk::glib::Propagation::Proceed
+    });
+    let remaining = gtk::Label::new(Some(&format!("-{}", super::keys::clock(0))));
+    remaining.add_css_class("numeric");
+    labelled(&remaining, &gettext("Remaining"));
+    let volume = gtk::ScaleButton::new(
+        0.0,
+        1.0,
+        0.05,
+        &[
+            "audio-volume-muted-symbolic",
+            "audio-volume-high-symbolic",
+            "audio-volume-low-symbolic",
+            "audio-volume-medium-symbolic",
+        ],
+    );
+    volume.set_value(1.0);
+    labelled(&volume, &gettext("Volume"));
+    let s = sender.clone();
+    volume.connect_value_changed(move |_, v| s.input(PlayerMsg::Volume(v)));
+    let fullscreen = icon_button("view-fullscreen-symbolic", &gettext("Fullscreen"));
+    let s = sender.clone();
+    fullscreen.connect_clicked(move |_| s.input(PlayerMsg::ToggleFullscreen));
+    for w in [play.upcast_ref::<gtk::Widget>(), elapsed.upcast_ref(), scale.upcast_ref(), remaining.upcast_ref()] {
+        bar.append(w);
+    }
+    bar.append(&volume);
+    bar.append(&fullscreen);
+    let bottom = gtk::Revealer::builder()
+        .transition_type(gtk::RevealerTransitionType::Crossfade)
+        .valign(gtk::Align::End)
+        .reveal_child(true)
+        .child(&bar)
+        .build();
+    root.add_overlay(&bottom);
+
+    let spinner = gtk::Spinner::new();
+    spinner.set_size_request(48, 48);
+    spinner.set_halign(gtk::Align::Center);
+    spinner.set_valign(gtk::Align::Center);
+    labelled(&spinner, &gettext("Loading"));
+    root.add_overlay(&spinner);
+
+    let transcode = gtk::Button::with_label(&gettext("Play Converted by the Server"));
+    transcode.add_css_class("pill");
+    transcode.add_css_class("suggested-action");
+    transcode.set_halign(gtk::Align::Center);
+    transcode.set_visible(false);
+    let s = sender.clone();
+    transcode.connect_clicked(move |_| s.input(PlayerMsg::PlayTranscoded));
+    let error = adw::StatusPage::builder().icon_name("dialog-warning-symbolic").child(&transcode).build();
+    error.add_css_class("osd");
+    error.set_visible(false);
+    root.add_overlay(&error);
+
+    // The pointer shows the controls; a double click is fullscreen.
+    let motion = gtk::EventControllerMotion::new();
+    let s = sender.clone();
+    motion.connect_motion(move |_, x, y| s.input(PlayerMsg::PointerMoved(x, y)));
+    root.add_controller(motion);
+    let click = gtk::GestureClick::new();
+    let s = sender.clone();
+    click.connect_pressed(move |_, n, _, _| {
+        if n == 2 {
+            s.input(PlayerMsg::ToggleFullscreen);
+        }
+    });
+    picture.add_controller(click);
+
+    // The player's keys, while it has the focus (see keys.rs).
+    let shortcuts = gtk::ShortcutController::new();
+    shortcuts.set_scope(gtk::ShortcutScope::Local);
+    shortcuts.set_propagation_phase(gtk::PropagationPhase::Capture);
+    for key in super::keys::PlayerKey::ALL {
+        for accel in key.accels() {
+            let Some(trigger) = gtk::ShortcutTrigger::parse_string(accel) else { continue };
+            let s = sender.clone();
+            let action = gtk::CallbackAction::new(move |_, _| {
+                s.input(key.message());
+                relm4::gtk::glib::Propagation::Stop
+            });
+            shortcuts.add_shortcut(gtk::Shortcut::new(Some(trigger), Some(action)));
+        }
+    }
+    root.add_controller(shortcuts);
+
+    Ui {
+        root: root.clone(),
+        picture,
+        title,
+        top,
+        bottom,
+        play,
+        elapsed,
+        remaining,
+        scale,
+        volume,
+        spinner,
+        error,
+        transcode,
+    }
+}

@@ -1,0 +1,291 @@
+//! GStreamer's `playbin` with the video drawn by `gtk4paintablesink` (built
+//! in, registered at start), inside `glsinkbin` when GTK draws with GL.
+//! The token goes as a request header of the HTTP source, never in the URI,
+//! and the source follows no redirect (a redirect would carry the header to
+//! another host).
+
+use super::{Engine, EngineError, EngineEvent, EngineState};
+use anyhow::{Context, Result};
+use gst::prelude::*;
+use reel_core::MediaLocation;
+use relm4::gtk::{gdk, glib};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// Registers the GTK 4 sink with GStreamer, once per process.
+pub fn init() -> Result<()> {
+    static INIT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    INIT.get_or_init(|| {
+        gst::init().map_err(|e| e.to_string())?;
+        gstgtk4::plugin_register_static().map_err(|e| e.to_string())
+    })
+    .clone()
+    .map_err(|e| anyhow::anyhow!("GStreamer could not start: {e}"))
+}
+
+pub struct GstEngine {
+    playbin: gst::Element,
+    paintable: gdk::Paintable,
+    inner: Rc<Inner>,
+    /// The handler that gives the HTTP source this load's token.
+    source_setup: RefCell<Option<glib::SignalHandlerId>>,
+    _bus: gst::bus::BusWatchGuard,
+}
+
+struct Inner {
+    /// Where to go once the media is open (a resume or a reload).
+    start_at: Cell<Option<u64>>,
+    /// What the user wants: playing, or paused. Buffering pauses underneath.
+    wants_playing: Cell<bool>,
+    buffering: Cell<bool>,
+    rate: Cell<f64>,
+    /// What a missing-plugin message named, for the error that follows it.
+    missing: RefCell<Option<String>>,
+    emit: Box<dyn Fn(EngineEvent)>,
+}
+
+impl GstEngine {
+    /// An engine whose events go to `emit`, on the GTK main thread.
+    pub fn new(emit: impl Fn(EngineEvent) + 'static) -> Result<Self> {
+        init()?;
+        let playbin = gst::ElementFactory::make("playbin").build().context("GStreamer's playbin is missing")?;
+        let gtksink = gst::ElementFactory::make("gtk4paintablesink").build().context("the GTK 4 video sink")?;
+        let paintable = gtksink.property::<gdk::Paintable>("paintable");
+        // With a GL context GTK can take the frames as GL textures: upload
+        // and convert on the GPU. Without, convert on the CPU.
+        let video_sink: gst::Element = if paintable.property::<Option<gdk::GLContext>>("gl-context").is_some() {
+            gst::ElementFactory::make("glsinkbin").property("sink", &gtksink).build().context("glsinkbin")?
+        } else {
+            let bin = gst::Bin::default();
+            let convert = gst::ElementFactory::make("videoconvert").build().context("videoconvert")?;
+            bin.add_many([&convert, &gtksink])?;
+            convert.link(&gtksink)?;
+            let pad = convert.static_pad("sink").context("videoconvert has no sink pad")?;
+            bin.add_pad(&gst::GhostPad::with_target(&pad)?)?;
+            bin.upcast()
+        };
+        playbin.set_property("video-sink", &video_sink);
+        // Headless machines (tests, CI) have no sound card: a sink can be named.
+        if let Ok(desc) = std::env::var("REEL_AUDIO_SINK") {
+            let sink = gst::parse::bin_from_description(&desc, true).context("REEL_AUDIO_SINK")?;
+            playbin.set_property("audio-sink", &sink);
+        }
+        let inner = Rc::new(Inner {
+            start_at: Cell::new(None),
+            wants_playing: Cell::new(true),
+            buffering: Cell::new(false),
+            rate: Cell::new(1.0),
+            missing: RefCell::new(None),
+            emit: Box::new(emit),
+        });
+        let bus = playbin.bus().context("playbin has no bus")?;
+        let (weak_bin, watch_inner) = (playbin.downgrade(), inner.clone());
+        let guard = bus
+            .add_watch_local(move |_, msg| {
+                if let Some(bin) = weak_bin.upgrade() {
+                    on_message(&bin, &watch_inner, msg);
+                }
+                glib::ControlFlow::Continue
+            })
+            .context("watching playbin's bus")?;
+        Ok(Self { playbin, paintable, inner, source_setup: RefCell::new(None), _bus: guard })
+    }
+
+    fn set_source_headers(&self, token: &reel_core::Token) {
+        // `source-setup` is emitted on a streaming thread; it gets its own copy.
+        let token = token.expose().to_string();
+        let user_agent = format!("Reel/{}", crate::build_info::VERSION);
+        let id = self.playbin.connect("source-setup", false, move |values| {
+            let source = values.get(1).and_then(|v| v.get::<gst::Element>().ok())?;
+            if source.find_property("extra-headers").is_some() {
+                let headers = gst::Structure::builder("extra-headers").field("X-Plex-Token", token.as_str()).build();
+                source.set_property("extra-headers", headers);
+            }
+            if source.find_property("automatic-redirect").is_some() {
+                source.set_property("automatic-redirect", false);
+            }
+            if source.find_property("user-agent").is_some() {
+                source.set_property("user-agent", user_agent.as_str());
+            }
+            None
+        });
+        // One handler at a time: the previous load's token is let go.
+        if let Some(old) = self.source_setup.replace(Some(id)) {
+            self.playbin.disconnect(old);
+        }
+    }
+}
+
+impl Inner {
+    fn emit(&self, e: EngineEvent) {
+        (self.emit)(e)
+    }
+}
+
+fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
+    use gst::MessageView;
+    match msg.view() {
+        MessageView::Eos(_) => inner.emit(EngineEvent::Ended),
+        MessageView::Error(err) => {
+            let e = err.error();
+            let text = e.message().to_string();
+            let missing = inner.missing.borrow_mut().take();
+            let kind = if let Some(name) = missing {
+                EngineError::MissingCodec(name)
+            } else if e.matches(gst::StreamError::CodecNotFound) || e.matches(gst::CoreError::MissingPlugin) {
+                EngineError::MissingCodec(text)
+            } else if e.is::<gst::ResourceError>() {
+                EngineError::Network(text)
+            } else if e.is::<gst::StreamError>() {
+                EngineError::Decode(text)
+            } else {
+                EngineError::Other(text)
+            };
+            // The debug string can hold the URI; the URI holds no token.
+            tracing::warn!("playback failed: {kind:?} ({:?})", err.debug());
+            let _ = bin.set_state(gst::State::Null);
+            inner.emit(EngineEvent::Error(kind));
+            inner.emit(EngineEvent::State(EngineState::Stopped));
+        }
+        MessageView::Element(el) => {
+            if let Some(s) = el.structure().filter(|s| s.name() == "missing-plugin") {
+                let name = s.get::<String>("name").ok().or_else(|| s.get::<String>("detail").ok());
+                *inner.missing.borrow_mut() = name;
+            }
+        }
+        MessageView::Buffering(b) => {
+            let percent = b.percent();
+            inner.emit(EngineEvent::Buffering(percent));
+            // Pause while the buffer fills; go on when it is full and the
+            // user still wants to watch.
+            if percent < 100 && !inner.buffering.get() {
+                inner.buffering.set(true);
+                let _ = bin.set_state(gst::State::Paused);
+            } else if percent >= 100 && inner.buffering.get() {
+                inner.buffering.set(false);
+                if inner.wants_playing.get() {
+                    let _ = bin.set_state(gst::State::Playing);
+                }
+            }
+        }
+        MessageView::AsyncDone(_) => {
+            if let Some(at) = inner.start_at.take() {
+                let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT;
+                if bin.seek_simple(flags, gst::ClockTime::from_mseconds(at)).is_err() {
+                    tracing::warn!("could not start at {at} ms");
+                }
+                if inner.wants_playing.get() && !inner.buffering.get() {
+                    let _ = bin.set_state(gst::State::Playing);
+                }
+            }
+        }
+        MessageView::DurationChanged(_) => {
+            if let Some(d) = bin.query_duration::<gst::ClockTime>() {
+                inner.emit(EngineEvent::DurationKnown(d.mseconds()));
+            }
+        }
+        MessageView::StateChanged(sc) if sc.src() == Some(bin.upcast_ref()) => {
+            let state = match sc.current() {
+                gst::State::Playing => EngineState::Playing,
+                gst::State::Paused if inner.start_at.get().is_some() => EngineState::Loading,
+                gst::State::Paused => EngineState::Paused,
+                gst::State::Ready | gst::State::Null => EngineState::Stopped,
+                _ => return,
+            };
+            if sc.current() == gst::State::Paused && sc.old() == gst::State::Ready {
+                if let Some(d) = bin.query_duration::<gst::ClockTime>() {
+                    inner.emit(EngineEvent::DurationKnown(d.mseconds()));
+                }
+            }
+            inner.emit(EngineEvent::State(state));
+        }
+        _ => {}
+    }
+}
+
+impl Engine for GstEngine {
+    fn paintable(&self) -> gdk::Paintable {
+        self.paintable.clone()
+    }
+
+    fn load(&self, location: &MediaLocation, start_ms: u64) {
+        let _ = self.playbin.set_state(gst::State::Null);
+        self.set_source_headers(&location.token);
+        *self.inner.missing.borrow_mut() = None;
+        self.inner.buffering.set(false);
+        self.inner.wants_playing.set(true);
+        self.inner.start_at.set(Some(start_ms));
+        self.playbin.set_property("uri", location.url.as_str());
+        (self.inner.emit)(EngineEvent::State(EngineState::Loading));
+        // Paused first: once open (async-done) it seeks to the start and plays.
+        if self.playbin.set_state(gst::State::Paused).is_err() {
+            (self.inner.emit)(EngineEvent::Error(EngineError::Other("the player could not open the media".into())));
+        }
+    }
+
+    fn play(&self) {
+        self.inner.wants_playing.set(true);
+        if !self.inner.buffering.get() {
+            let _ = self.playbin.set_state(gst::State::Playing);
+        }
+    }
+
+    fn pause(&self) {
+        self.inner.wants_playing.set(false);
+        let _ = self.playbin.set_state(gst::State::Paused);
+    }
+
+    fn stop(&self) {
+        self.inner.wants_playing.set(false);
+        self.inner.start_at.set(None);
+        let _ = self.playbin.set_state(gst::State::Null);
+        if let Some(old) = self.source_setup.take() {
+            self.playbin.disconnect(old);
+        }
+    }
+
+    fn seek(&self, position_ms: u64) {
+        let rate = self.inner.rate.get();
+        let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT | gst::SeekFlags::SNAP_NEAREST;
+        let at = gst::ClockTime::from_mseconds(position_ms);
+        if rate == 1.0 {
+            let _ = self.playbin.seek_simple(flags, at);
+        } else {
+            let _ = self.playbin.seek(rate, flags, gst::SeekType::Set, at, gst::SeekType::None, gst::ClockTime::NONE);
+        }
+    }
+
+    fn position_ms(&self) -> Option<u64> {
+        self.playbin.query_position::<gst::ClockTime>().map(|t| t.mseconds())
+    }
+
+    fn duration_ms(&self) -> Option<u64> {
+        self.playbin.query_duration::<gst::ClockTime>().map(|t| t.mseconds())
+    }
+
+    fn set_volume(&self, volume: f64) {
+        // The slider is cubic (as loudness is heard); playbin's volume is linear.
+        let linear = volume.clamp(0.0, 1.0).powi(3);
+        self.playbin.set_property("volume", linear);
+    }
+
+    fn set_muted(&self, muted: bool) {
+        self.playbin.set_property("mute", muted);
+    }
+
+    fn set_rate(&self, rate: f64) {
+        let rate = rate.clamp(0.5, 2.0);
+        self.inner.rate.set(rate);
+        if let Some(pos) = self.position_ms() {
+            let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE;
+            let at = gst::ClockTime::from_mseconds(pos);
+            let _ = self.playbin.seek(rate, flags, gst::SeekType::Set, at, gst::SeekType::None, gst::ClockTime::NONE);
+        }
+    }
+}
+
+impl Drop for GstEngine {
+    fn drop(&mut self) {
+        let _ = self.playbin.set_state(gst::State::Null);
+    }
+}

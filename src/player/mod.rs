@@ -1,0 +1,64 @@
+//! The playback engine behind a small trait: the player page drives an
+//! [`Engine`] and hears [`EngineEvent`]s; [`gst_engine`] is the GStreamer
+//! one (`playbin`, video into `gtk4paintablesink`). Another engine could be
+//! added without touching the page.
+
+pub mod capabilities;
+pub mod gst_engine;
+
+use reel_core::MediaLocation;
+use relm4::gtk::gdk;
+
+/// Where the engine is, as the page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineState {
+    /// Opening: nothing shown yet.
+    Loading,
+    Playing,
+    Paused,
+    Stopped,
+}
+
+/// Why playback failed, typed so the page can put it into words and decide
+/// what to do (try another connection, offer the transcoder).
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineError {
+    /// Fetching the media failed (connection refused, reset, HTTP error).
+    Network(String),
+    /// A codec or format with no decoder here (named as GStreamer names it).
+    MissingCodec(String),
+    /// The file could not be decoded (truncated, corrupt).
+    Decode(String),
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineEvent {
+    State(EngineState),
+    /// Filling the buffer: 0–100; 100 when done.
+    Buffering(i32),
+    DurationKnown(u64),
+    /// The end was reached.
+    Ended,
+    Error(EngineError),
+}
+
+/// What the player page asks of an engine. Positions in milliseconds.
+pub trait Engine {
+    /// What shows the video; stays the same for the engine's life.
+    fn paintable(&self) -> gdk::Paintable;
+    /// Opens `location` and starts playing from `start_ms`.
+    fn load(&self, location: &MediaLocation, start_ms: u64);
+    fn play(&self);
+    fn pause(&self);
+    /// Stops and lets go of the media (and the connection).
+    fn stop(&self);
+    fn seek(&self, position_ms: u64);
+    fn position_ms(&self) -> Option<u64>;
+    fn duration_ms(&self) -> Option<u64>;
+    /// 0.0–1.0, as the volume button shows it (cubic, as people hear it).
+    fn set_volume(&self, volume: f64);
+    fn set_muted(&self, muted: bool);
+    /// Playback speed, 0.5–2.0.
+    fn set_rate(&self, rate: f64);
+}

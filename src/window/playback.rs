@@ -1,0 +1,98 @@
+//! Playing from the window: the resume question, the player over the whole
+//! window (title, fullscreen, suspend held by the player), and what changed
+//! shown on the pages when the player is left.
+
+use super::navigation::{Nav, TopPage};
+use super::{App, AppMsg};
+use crate::i18n::{gettext, i18n_f};
+use crate::pages::player::keys::clock;
+use crate::pages::player::PlayerMsg;
+use reel_core::models::{MediaItem, Source};
+use relm4::adw::prelude::*;
+use relm4::{adw, ComponentController, ComponentSender};
+
+/// What the resume question's buttons mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resume {
+    FromOffset,
+    FromStart,
+}
+
+impl Resume {
+    fn id(self) -> &'static str {
+        match self {
+            Resume::FromOffset => "resume",
+            Resume::FromStart => "start",
+        }
+    }
+}
+
+impl App {
+    /// Plays `item`; part-watched, asks first where to start.
+    pub(super) fn play(&mut self, sender: &ComponentSender<Self>, source: Source, item: MediaItem) {
+        let offset = item.view_offset_ms.max(0) as u64;
+        if offset == 0 || item.watched() {
+            return self.play_from(source, item, 0);
+        }
+        let dialog = adw::MessageDialog::builder()
+            .transient_for(&self.ui.window)
+            .modal(true)
+            .heading(item.title.clone())
+            .build();
+        dialog.add_response(Resume::FromStart.id(), &gettext("Start from the Beginning"));
+        dialog.add_response(Resume::FromOffset.id(), &i18n_f("Resume from {}", &[&clock(offset)]));
+        dialog.set_response_appearance(Resume::FromOffset.id(), adw::ResponseAppearance::Suggested);
+        dialog.set_default_response(Some(Resume::FromOffset.id()));
+        dialog.set_close_response(Resume::FromStart.id());
+        let s = sender.clone();
+        dialog.connect_response(None, move |d, response| {
+            let start_ms = if response == Resume::FromOffset.id() { offset } else { 0 };
+            s.input(AppMsg::PlayFrom { source: source.clone(), item: item.clone(), start_ms });
+            d.close();
+        });
+        dialog.present();
+    }
+
+    pub(super) fn play_from(&mut self, source: Source, item: MediaItem, start_ms: u64) {
+        self.children.player().emit(PlayerMsg::Play { source, item, start_ms });
+        self.show_top(TopPage::Player);
+    }
+
+    /// Back in the window: the pages show the item as it is now.
+    pub(super) fn player_left(&mut self) {
+        if self.ui.window.is_fullscreen() {
+            self.ui.window.unfullscreen();
+        }
+        self.ui.window.set_title(Some("Reel"));
+        self.show_top(TopPage::Browse);
+        if let Some(nav) = self.history.current().cloned() {
+            self.show(nav);
+        }
+    }
+
+    pub(super) fn item_changed(&mut self, source_id: &str, item: MediaItem) {
+        self.history.update_item(source_id, &item);
+        if let Some(Nav::Library { source, .. }) = self.history.current() {
+            if source.id == source_id {
+                self.children.library.emit(crate::pages::library::LibraryMsg::ItemChanged(item));
+            }
+        }
+    }
+
+    pub(super) fn player_shown(&self) -> bool {
+        self.ui.stack.visible_child_name().as_deref() == Some(TopPage::Player.name())
+    }
+
+    pub(super) fn player_title(&self, title: Option<String>) {
+        let title = title.map_or_else(|| "Reel".to_string(), |t| i18n_f("{} – Reel", &[&t]));
+        self.ui.window.set_title(Some(&title));
+    }
+
+    pub(super) fn set_fullscreen(&self, full: bool) {
+        if full {
+            self.ui.window.fullscreen();
+        } else {
+            self.ui.window.unfullscreen();
+        }
+    }
+}
