@@ -60,6 +60,11 @@ impl CoreHandle {
         runtime.spawn(async move {
             let _ = tx.send(c.start_view().await);
         });
+        // The GTK thread runs inside the runtime's context for good, so that
+        // libraries which spawn on tokio from it (zbus, for MPRIS) work. Never
+        // left: the handle is leaked with it, and nothing here blocks on it.
+        let handle: &'static tokio::runtime::Handle = Box::leak(Box::new(runtime.handle().clone()));
+        std::mem::forget(handle.enter());
         Ok(Self {
             runtime: Arc::new(runtime),
             core,

@@ -528,6 +528,30 @@ fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
     KEYRING.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// `playerctl -p Reel …` (MPRIS over the test's session bus): its output.
+fn playerctl(args: &[&str]) -> String {
+    let out = Command::new("playerctl").args(["-p", "Reel"]).args(args).output().expect("playerctl (scripts/setup.sh)");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Waits until `playerctl <what>` answers `value`.
+fn wait_for_mpris(what: &str, value: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let got = playerctl(&[what]);
+        if got == value {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "MPRIS {what}: {got:?}, not {value:?}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// The position MPRIS reports, in seconds.
+fn mpris_position() -> f64 {
+    playerctl(&["position"]).parse().unwrap_or(-1.0)
+}
+
 /// Seconds shown as elapsed by the player ("Elapsed 0:07").
 fn elapsed(tree: &[(String, String)]) -> Option<u64> {
     tree.iter().find_map(|(_, n)| {
@@ -574,20 +598,28 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     expect_on_screen(&[&d.episode, "Play"]);
     d.fp().clear_requests();
     click(x, "Play");
-    // Playing, played as it is: the pause button and how it plays are shown.
+    // Playing, played as it is: the pause button and how it plays are shown,
+    // and the shell's media controls (MPRIS, read with playerctl) say so.
     let first = expect_on_screen(&["Pause", "Direct Play", "Elapsed"]);
+    wait_for_mpris("status", "Playing");
+    assert_eq!(playerctl(&["metadata", "title"]), d.episode);
+    assert_eq!(playerctl(&["metadata", "artist"]), d.show, "the show, as the artist");
+    let p0 = mpris_position();
     screenshot(x, "app-07-playing-a.png");
     std::thread::sleep(std::time::Duration::from_millis(1500));
     screenshot(x, "app-07-playing-b.png");
+    let p1 = mpris_position();
+    assert!(p1 > p0 + 0.5, "the position moves with the clock: {p0} s then {p1} s");
     let later = expect_on_screen(&["Pause", "Elapsed"]);
     let (t0, t1) = (elapsed(&first).unwrap(), elapsed(&later).unwrap());
-    assert!(t1 > t0, "the position moves with the clock: {t0} s then {t1} s");
+    assert!(t1 > t0, "and on screen: {t0} s then {t1} s");
     let changed = video_pixels_changed("app-07-playing-a.png", "app-07-playing-b.png");
     assert!(changed > 500, "the picture moves: {changed} pixels changed");
 
-    // Paused with Space: the server hears it.
+    // Paused with Space: the shell and the server hear it.
     key(x, "space");
-    expect_on_screen(&["Play", "!Pause"]);
+    expect_on_screen(&["!Pause"]);
+    wait_for_mpris("status", "Paused");
     screenshot(x, "app-07-paused.png");
     let timelines = |fp: &FakePlex| -> Vec<(String, u64, Option<String>)> {
         fp.requests()
@@ -606,13 +638,22 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
         assert!(std::time::Instant::now() < deadline, "a paused timeline: {:?}", timelines(d.fp()));
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    // Then on again, and forward twice by 10 s: to the end of the 20 s clip.
-    key(x, "space");
+    // On again from the media controls; forward 10 s with the arrow key.
+    playerctl(&["play"]);
+    wait_for_mpris("status", "Playing");
     expect_on_screen(&["Pause"]);
+    let before = mpris_position();
     key(x, "Right");
-    key(x, "Right");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while mpris_position() < before + 9.0 {
+        assert!(std::time::Instant::now() < deadline, "→ moves 10 s on: from {before} s, at {} s", mpris_position());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // A seek from the media controls, to just before the end of the 20 s clip.
+    playerctl(&["position", "17"]);
     // At the end the player closes and the episode is watched, here and on the server.
     expect_on_screen_within(60, &["Mark as Unwatched", "!Pause"]);
+    wait_for_mpris("status", "Stopped");
     screenshot(x, "app-07-after-playing.png");
     assert!(d.fp().watch_state(&d.living_id(), d.episode_key).is_some_and(|w| w.0 >= 1), "watched on the server");
     let t = timelines(d.fp());
@@ -621,7 +662,12 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     assert_eq!(states.last(), Some(&"stopped"), "{states:?}");
     let paused_at = t.iter().position(|(s, _, _)| s == "paused").unwrap();
     assert!(states[paused_at + 1..].contains(&"playing"), "{states:?}");
-    assert!(t.windows(2).all(|w| w[0].1 <= w[1].1), "times only grow: {t:?}");
+    // No "stopped" before the end (opening is not stopping), and no pause
+    // the user did not make (a seek landing or buffering is not one).
+    assert_eq!(states.iter().filter(|s| **s == "stopped").count(), 1, "{t:?}");
+    assert_eq!(states.iter().filter(|s| **s == "paused").count(), 1, "paused once, by Space: {t:?}");
+    assert!(t[paused_at].1 >= 1000, "paused after playing a while: {t:?}");
+    assert_eq!(t.last().map(|l| l.1), Some(20_000), "stopped at the end: {t:?}");
     let session = t[0].2.clone().expect("a playback session id");
     assert!(t.iter().all(|(_, _, s)| s.as_ref() == Some(&session)), "one session: {t:?}");
     // The token went in a header, never in a URL the player could log.

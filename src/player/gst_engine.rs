@@ -171,7 +171,8 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
         MessageView::AsyncDone(_) => {
             if let Some(at) = inner.start_at.take() {
                 let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT;
-                if bin.seek_simple(flags, gst::ClockTime::from_mseconds(at)).is_err() {
+                // From the start nothing needs seeking (and nothing pauses).
+                if at > 0 && bin.seek_simple(flags, gst::ClockTime::from_mseconds(at)).is_err() {
                     tracing::warn!("could not start at {at} ms");
                 }
                 if inner.wants_playing.get() && !inner.buffering.get() {
@@ -185,11 +186,13 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
             }
         }
         MessageView::StateChanged(sc) if sc.src() == Some(bin.upcast_ref()) => {
+            // Only what the user would call a change: opening, playing, paused
+            // by them. A pause underneath (buffering, a seek landing) is not;
+            // stopping is told by whoever stops (`stop`, the end, an error).
             let state = match sc.current() {
                 gst::State::Playing => EngineState::Playing,
                 gst::State::Paused if inner.start_at.get().is_some() => EngineState::Loading,
-                gst::State::Paused => EngineState::Paused,
-                gst::State::Ready | gst::State::Null => EngineState::Stopped,
+                gst::State::Paused if !inner.wants_playing.get() => EngineState::Paused,
                 _ => return,
             };
             if sc.current() == gst::State::Paused && sc.old() == gst::State::Ready {
@@ -245,6 +248,8 @@ impl Engine for GstEngine {
     }
 
     fn seek(&self, position_ms: u64) {
+        // A flushing seek empties the buffer; its own messages say how it fills.
+        self.inner.buffering.set(false);
         let rate = self.inner.rate.get();
         let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT | gst::SeekFlags::SNAP_NEAREST;
         let at = gst::ClockTime::from_mseconds(position_ms);

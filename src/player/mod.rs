@@ -5,6 +5,7 @@
 
 pub mod capabilities;
 pub mod gst_engine;
+pub mod mpris;
 
 use reel_core::MediaLocation;
 use relm4::gtk::gdk;

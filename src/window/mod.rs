@@ -7,12 +7,14 @@
 //! Here: the messages and their dispatch. The widgets are built in
 //! [`layout`], the way back is [`navigation`], the servers shown are
 //! [`servers`], reaching them is [`reachability`], showing a place is
-//! [`content`], the actions are [`actions`], signing out is [`sign_out`].
+//! [`content`], the actions are [`actions`], signing out is [`sign_out`],
+//! playing is [`playback`]; the messages are listed in [`messages`].
 
 pub mod actions;
 mod children;
 mod content;
 mod layout;
+mod messages;
 pub mod navigation;
 mod playback;
 mod reachability;
@@ -24,13 +26,10 @@ use crate::dialogs::preferences::PrefsMsg;
 use crate::dialogs::sign_in::SignInMsg;
 use crate::i18n::{gettext, i18n_f};
 use crate::pages::library::LibraryMsg;
-use crate::runtime::{CoreHandle, Failure};
+use crate::runtime::CoreHandle;
 use children::Children;
-use chrono::{DateTime, Local};
+pub use messages::AppMsg;
 use navigation::{ContentPage, History, Nav, TopPage};
-use reel_core::models::{AuthProvider, MediaItem, Section, Source};
-use reel_core::{ConnectionEvent, Discovery};
-use reel_core::{ProviderId, SourceId};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};
 use relm4::{adw, gtk, ComponentController, ComponentParts, ComponentSender, SimpleComponent};
@@ -46,80 +45,6 @@ pub struct App {
     children: Children,
     history: History,
     ui: layout::Ui,
-}
-
-#[derive(Debug)]
-pub enum AppMsg {
-    ShowSignIn,
-    AccountAdded(AuthProvider),
-    Discovered {
-        provider_id: ProviderId,
-        result: Result<Discovery, Failure>,
-    },
-    /// A server's libraries as saved, before it answers.
-    SavedSections {
-        source_id: SourceId,
-        sections: Vec<Section>,
-    },
-    ServerChecked {
-        source: Source,
-        result: Result<Vec<Section>, Failure>,
-    },
-    Reached {
-        source_id: SourceId,
-        result: Result<(), Failure>,
-    },
-    /// Since when a server is offline, as remembered across restarts.
-    OfflineSince {
-        source_id: SourceId,
-        since: DateTime<Local>,
-    },
-    SourceChanged(Source),
-    Refresh,
-    Reconnect,
-    Open(Nav),
-    OpenLibrary {
-        source_id: SourceId,
-        section: Section,
-    },
-    OpenServer {
-        source_id: SourceId,
-    },
-    Back,
-    Search,
-    ConfirmSignOut,
-    /// The account with this id was signed out, or why not.
-    SignedOut(Result<String, Failure>),
-    About,
-    ShowPreferences,
-    PreferencesChanged,
-    Toast(String),
-    /// Something the core tells while running (a damaged cache started afresh).
-    Notice(reel_core::Notice),
-    Connection(ConnectionEvent),
-    /// The leaflet folded or unfolded, or moved between sidebar and content.
-    LayoutChanged,
-    NetworkChanged {
-        available: bool,
-    },
-    /// Play an item (asks where to start when it is part-watched).
-    Play {
-        source: Source,
-        item: MediaItem,
-    },
-    PlayFrom {
-        source: Source,
-        item: MediaItem,
-        start_ms: u64,
-    },
-    PlayerLeft,
-    /// An item as it is now, after playing.
-    ItemChanged {
-        source_id: SourceId,
-        item: MediaItem,
-    },
-    PlayerTitle(Option<String>),
-    Fullscreen(bool),
 }
 
 impl SimpleComponent for App {

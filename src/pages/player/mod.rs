@@ -10,6 +10,7 @@ pub mod keys;
 use crate::i18n::{gettext, i18n_f};
 use crate::player::capabilities::GstCapabilities;
 use crate::player::gst_engine::GstEngine;
+use crate::player::mpris::{Mpris, MprisCommand, NowPlaying};
 use crate::player::{Engine, EngineError, EngineEvent, EngineState};
 use crate::runtime::{CoreHandle, Failure};
 use controls::Ui;
@@ -33,6 +34,8 @@ const RECOVER_TRIES: u32 = 2;
 pub struct PlayerPage {
     core: CoreHandle,
     engine: Option<Rc<dyn Engine>>,
+    /// The shell's media controls, started with the engine.
+    mpris: Option<Mpris>,
     playing: Option<Playing>,
     generation: u64,
     ui: Ui,
@@ -81,10 +84,22 @@ impl Capabilities for NothingDirect {
 
 #[derive(Debug)]
 pub enum PlayerMsg {
-    Play { source: Source, item: MediaItem, start_ms: u64 },
+    Play {
+        source: Source,
+        item: MediaItem,
+        start_ms: u64,
+    },
     PlayTranscoded,
-    Prepared { generation: u64, result: Result<PlaybackPlan, Failure>, start_ms: u64 },
-    Relocated { generation: u64, result: Result<MediaLocation, Failure>, at_ms: u64 },
+    Prepared {
+        generation: u64,
+        result: Result<PlaybackPlan, Failure>,
+        start_ms: u64,
+    },
+    Relocated {
+        generation: u64,
+        result: Result<MediaLocation, Failure>,
+        at_ms: u64,
+    },
     Engine(EngineEvent),
     Tick,
     TogglePlay,
@@ -96,7 +111,17 @@ pub enum PlayerMsg {
     ToggleFullscreen,
     PointerMoved(f64, f64),
     HideControls(u64),
-    Reported { generation: u64, result: Result<(MediaItem, Delivery), Failure> },
+    Reported {
+        generation: u64,
+        result: Result<(MediaItem, Delivery), Failure>,
+    },
+    /// The shell's media controls or a media key.
+    Mpris(MprisCommand),
+    /// The poster file for the media controls.
+    Art {
+        generation: u64,
+        file: Option<std::path::PathBuf>,
+    },
     Leave,
 }
 
@@ -111,6 +136,19 @@ pub enum PlayerOutput {
     },
     Title(Option<String>),
     Fullscreen(bool),
+}
+
+/// The size of the poster handed to the shell's media controls.
+const ART_SIZE: (u32, u32) = (300, 450);
+
+fn now_playing(p: &Playing, art: Option<std::path::PathBuf>) -> NowPlaying {
+    NowPlaying {
+        title: p.item.title.clone(),
+        show: p.item.grandparent_title.clone(),
+        length_ms: p.duration_ms,
+        art,
+        id: p.item.rating_key.to_string(),
+    }
 }
 
 fn what(item: &MediaItem) -> String {
@@ -161,6 +199,7 @@ impl SimpleComponent for PlayerPage {
         let model = PlayerPage {
             core,
             engine: None,
+            mpris: None,
             playing: None,
             generation: 0,
             ui,
@@ -225,6 +264,9 @@ impl SimpleComponent for PlayerPage {
                 if let Some(e) = &self.engine {
                     e.set_volume(self.volume);
                 }
+                if let Some(m) = &self.mpris {
+                    m.set_volume(self.volume);
+                }
             }
             PlayerMsg::VolumeBy(d) => {
                 // The button's own signal sets the engine.
@@ -274,6 +316,13 @@ impl SimpleComponent for PlayerPage {
                 self.finish(&sender);
                 let _ = sender.output(PlayerOutput::Leave);
             }
+            PlayerMsg::Mpris(c) => self.mpris_command(&sender, c),
+            PlayerMsg::Art { generation, file } if generation == self.generation => {
+                if let (Some(m), Some(p)) = (&self.mpris, &self.playing) {
+                    m.set_now_playing(Some(now_playing(p, file)));
+                }
+            }
+            PlayerMsg::Art { .. } => {}
         }
     }
 }
@@ -293,6 +342,8 @@ impl PlayerPage {
         self.ui.picture.set_paintable(Some(&engine.paintable()));
         engine.set_volume(self.volume);
         self.engine = Some(engine.clone());
+        let s = sender.input_sender().clone();
+        self.mpris = Some(Mpris::start(move |c| s.emit(PlayerMsg::Mpris(c))));
         Ok(engine)
     }
 
@@ -369,12 +420,23 @@ impl PlayerPage {
         if let Some(engine) = &self.engine {
             engine.load(&plan.location, engine_start);
         }
+        if let Some(m) = &self.mpris {
+            m.set_now_playing(Some(now_playing(p, None)));
+        }
+        if let Some(thumb) = p.item.thumb.clone() {
+            let (s, generation, id) = (sender.clone(), self.generation, p.source.id.clone());
+            self.core.run(
+                move |core| async move { core.poster_file(&id, &thumb, ART_SIZE.0, ART_SIZE.1).await },
+                move |file| s.input(PlayerMsg::Art { generation, file }),
+            );
+        }
         p.plan = Some(plan);
         self.inhibit_suspend(true);
         self.report(sender);
     }
 
     fn engine_event(&mut self, sender: &ComponentSender<Self>, e: EngineEvent) {
+        tracing::debug!(event = ?e, "player");
         let Some(p) = self.playing.as_mut() else { return };
         match e {
             EngineEvent::State(state) => {
@@ -384,6 +446,13 @@ impl PlayerPage {
                 }
                 let playing = state == EngineState::Playing;
                 let busy = state == EngineState::Loading || p.buffering;
+                if let Some(m) = &self.mpris {
+                    m.set_status(match state {
+                        EngineState::Playing => mpris_server::PlaybackStatus::Playing,
+                        EngineState::Stopped => mpris_server::PlaybackStatus::Stopped,
+                        EngineState::Paused | EngineState::Loading => mpris_server::PlaybackStatus::Paused,
+                    });
+                }
                 self.show_playing(playing);
                 self.ui.spinner.set_visible(busy);
                 self.inhibit_suspend(playing);
@@ -457,6 +526,9 @@ impl PlayerPage {
             let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
             p.position_ms = pos + offset;
         }
+        if let Some(m) = &self.mpris {
+            m.set_position(p.position_ms);
+        }
         if !self.ui.scale.has_css_class("dragging") {
             self.ui.scale.set_value(p.position_ms as f64);
         }
@@ -494,6 +566,9 @@ impl PlayerPage {
         p.position_ms = ms;
         self.ui.elapsed.set_text(&clock(ms));
         engine.seek(ms.saturating_sub(offset));
+        if let Some(m) = &self.mpris {
+            m.seeked(ms);
+        }
     }
 
     /// The play button as a pause button while playing.
@@ -552,9 +627,32 @@ impl PlayerPage {
         }
         self.inhibit_suspend(false);
         self.show_playing(false);
+        if let Some(m) = &self.mpris {
+            m.set_status(mpris_server::PlaybackStatus::Stopped);
+            m.set_now_playing(None);
+        }
         self.ui.spinner.set_visible(false);
         self.ui.root.set_cursor_from_name(None);
         let _ = sender.output(PlayerOutput::Title(None));
+    }
+
+    fn mpris_command(&mut self, sender: &ComponentSender<Self>, c: MprisCommand) {
+        let state = self.playing.as_ref().map(|p| p.state);
+        match c {
+            MprisCommand::PlayPause => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::Play if state == Some(EngineState::Paused) => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::Pause if state == Some(EngineState::Playing) => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::Play | MprisCommand::Pause => {}
+            MprisCommand::Stop if self.playing.is_some() => sender.input(PlayerMsg::Leave),
+            MprisCommand::Stop => {}
+            MprisCommand::SeekBy(ms) => sender.input(PlayerMsg::SeekBy(ms)),
+            MprisCommand::SeekTo(ms) => sender.input(PlayerMsg::SeekTo(ms)),
+            MprisCommand::Raise => {
+                if let Some(w) = self.window() {
+                    w.present();
+                }
+            }
+        }
     }
 
     fn inhibit_suspend(&mut self, on: bool) {

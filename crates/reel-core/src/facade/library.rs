@@ -205,6 +205,20 @@ impl Core {
         self.blocking(move |l| l.set_online(&id, online)).await.ok().flatten()
     }
 
+    /// A poster's file on disk (fetched first when it is not there yet), for
+    /// those who read images by path, such as the shell's media controls.
+    /// Holds no secret, unlike a server URL of the image would.
+    pub async fn poster_file(
+        &self,
+        source_id: &str,
+        thumb: &str,
+        width: u32,
+        height: u32,
+    ) -> Option<std::path::PathBuf> {
+        self.poster(source_id, thumb, width, height).await?;
+        Some(self.posters.path_of(source_id, thumb, width, height)).filter(|p| p.is_file())
+    }
+
     /// A poster at `width`×`height` pixels: from disk, else fetched from its
     /// server and kept; `None` when neither has it.
     pub async fn poster(&self, source_id: &str, thumb: &str, width: u32, height: u32) -> Option<Vec<u8>> {

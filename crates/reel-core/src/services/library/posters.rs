@@ -29,6 +29,11 @@ impl PosterCache {
         self.dir.join(safe).join(format!("{:016x}_{width}x{height}", h.finish()))
     }
 
+    /// Where a poster is kept on disk (whether or not it is there yet).
+    pub fn path_of(&self, source_id: &str, path: &str, width: u32, height: u32) -> PathBuf {
+        self.file(source_id, path, width, height)
+    }
+
     /// Only what is on disk (no network): for instant, offline display.
     pub fn cached(&self, source_id: &str, path: &str, width: u32, height: u32) -> Option<Vec<u8>> {
         std::fs::read(self.file(source_id, path, width, height)).ok()

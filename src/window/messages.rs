@@ -1,0 +1,82 @@
+//! Everything the window is told: by its children, the core's events, the
+//! actions, and itself (timers, the network monitor).
+
+use super::navigation::Nav;
+use crate::runtime::Failure;
+use chrono::{DateTime, Local};
+use reel_core::models::{AuthProvider, MediaItem, Section, Source};
+use reel_core::{ConnectionEvent, Discovery, ProviderId, SourceId};
+
+#[derive(Debug)]
+pub enum AppMsg {
+    ShowSignIn,
+    AccountAdded(AuthProvider),
+    Discovered {
+        provider_id: ProviderId,
+        result: Result<Discovery, Failure>,
+    },
+    /// A server's libraries as saved, before it answers.
+    SavedSections {
+        source_id: SourceId,
+        sections: Vec<Section>,
+    },
+    ServerChecked {
+        source: Source,
+        result: Result<Vec<Section>, Failure>,
+    },
+    Reached {
+        source_id: SourceId,
+        result: Result<(), Failure>,
+    },
+    /// Since when a server is offline, as remembered across restarts.
+    OfflineSince {
+        source_id: SourceId,
+        since: DateTime<Local>,
+    },
+    SourceChanged(Source),
+    Refresh,
+    Reconnect,
+    Open(Nav),
+    OpenLibrary {
+        source_id: SourceId,
+        section: Section,
+    },
+    OpenServer {
+        source_id: SourceId,
+    },
+    Back,
+    Search,
+    ConfirmSignOut,
+    /// The account with this id was signed out, or why not.
+    SignedOut(Result<String, Failure>),
+    About,
+    ShowPreferences,
+    PreferencesChanged,
+    Toast(String),
+    /// Something the core tells while running (a damaged cache started afresh).
+    Notice(reel_core::Notice),
+    Connection(ConnectionEvent),
+    /// The leaflet folded or unfolded, or moved between sidebar and content.
+    LayoutChanged,
+    NetworkChanged {
+        available: bool,
+    },
+    /// Play an item (asks where to start when it is part-watched).
+    Play {
+        source: Source,
+        item: MediaItem,
+    },
+    PlayFrom {
+        source: Source,
+        item: MediaItem,
+        start_ms: u64,
+    },
+    PlayerLeft,
+    /// An item as it is now, after playing.
+    ItemChanged {
+        source_id: SourceId,
+        item: MediaItem,
+    },
+    PlayerTitle(Option<String>),
+    Fullscreen(bool),
+}
