@@ -9,6 +9,8 @@ start=$(date +%s)
 bash scripts/setup.sh test
 source scripts/test-env.sh
 cargo build --workspace --all-targets --locked
+# The benchmarks build too (they need the measurement hook's feature).
+cargo check -p reel --benches --features bench --locked
 echo "test.sh: built in $(( $(date +%s) - start ))s" >&2
 # Tests run side by side; those that share the real keyring (or one AT-SPI
 # bus) take turns inside their test binary.

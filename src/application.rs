@@ -11,6 +11,9 @@ pub fn run() -> std::process::ExitCode {
         if crate::bench_probe::floor_requested() {
             return crate::bench_probe::run_floor();
         }
+        if crate::bench_probe::play_floor_requested() {
+            return crate::bench_probe::run_play_floor();
+        }
     }
     i18n::init();
     tracing_subscriber::fmt()

@@ -152,3 +152,118 @@ fn scroll(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow) {
         gtk::glib::ControlFlow::Continue
     });
 }
+
+/// `REEL_BENCH_PLAY=source_id|rating_key|start_ms`: what the window plays
+/// as soon as it is up (the playback benchmark).
+pub fn play_request() -> Option<(String, String, u64)> {
+    let v = std::env::var("REEL_BENCH_PLAY").ok()?;
+    let mut parts = v.split('|');
+    let (source, key) = (parts.next()?.to_string(), parts.next()?.to_string());
+    Some((source, key, parts.next().and_then(|s| s.parse().ok()).unwrap_or(0)))
+}
+
+thread_local! {
+    /// When Play was asked (or, for the floor, the pipeline set playing).
+    static PLAY_ASKED: Cell<Option<Instant>> = const { Cell::new(None) };
+    static SEEK_ASKED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Play was asked: the clock for `play_to_frame_ms` starts.
+pub fn play_asked() {
+    PLAY_ASKED.with(|c| c.set(Some(Instant::now())));
+}
+
+/// The process's CPU time so far (user + system), in milliseconds.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) are space-separated.
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+    let ticks: f64 = fields.get(11..13).map(|f| f.iter().filter_map(|v| v.parse::<f64>().ok()).sum()).unwrap_or(0.0);
+    ticks * 10.0
+}
+
+/// Watches the video: prints `play_to_frame_ms` at the first frame painted
+/// after Play, then seeks to `REEL_BENCH_SEEK_MS` (default 10 000) with
+/// `seek` and prints `seek_to_frame_ms`, then plays on for
+/// `REEL_BENCH_SOAK_SECS` (default 0) and prints `cpu_ms` and `rss_kb` for
+/// that stretch, and quits.
+pub fn watch_frames(picture: &gtk::Picture, paintable: &gtk::gdk::Paintable, seek: impl Fn(u64) + 'static) {
+    if !active() {
+        return;
+    }
+    let seek = Rc::new(seek);
+    let picture = picture.clone();
+    paintable.connect_invalidate_contents(move |_| {
+        let (play, seeking) = (PLAY_ASKED.with(|c| c.take()), SEEK_ASKED.with(|c| c.take()));
+        if play.is_none() && seeking.is_none() {
+            return;
+        }
+        let seek = seek.clone();
+        // Painted in the frame after the sink hands it over.
+        picture.add_tick_callback(move |w, _| {
+            if let Some(t) = play {
+                println!("reel-bench play_to_frame_ms={:.1}", t.elapsed().as_secs_f64() * 1000.0);
+                let seek = seek.clone();
+                gtk::glib::timeout_add_local_once(std::time::Duration::from_secs(1), move || {
+                    let to = std::env::var("REEL_BENCH_SEEK_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+                    SEEK_ASKED.with(|c| c.set(Some(Instant::now())));
+                    seek(to);
+                });
+            }
+            if let Some(t) = seeking {
+                println!("reel-bench seek_to_frame_ms={:.1}", t.elapsed().as_secs_f64() * 1000.0);
+                let soak: u64 = std::env::var("REEL_BENCH_SOAK_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+                let (cpu0, w) = (cpu_ms(), w.clone());
+                gtk::glib::timeout_add_local_once(std::time::Duration::from_secs(soak), move || {
+                    if soak > 0 {
+                        println!("reel-bench cpu_ms={:.0} rss_kb={} soak_s={soak}", cpu_ms() - cpu0, rss_kb());
+                    }
+                    quit(&w);
+                });
+            }
+            gtk::glib::ControlFlow::Break
+        });
+    });
+}
+
+/// `REEL_BENCH_PLAY_FLOOR=url` (with `REEL_BENCH_TOKEN`, `REEL_BENCH_START_MS`):
+/// the floor for playback: the same engine (playbin, the same sink) in a
+/// bare window opening the same URL, with no core and no player page.
+pub fn play_floor_requested() -> bool {
+    std::env::var_os("REEL_BENCH_PLAY_FLOOR").is_some()
+}
+
+pub fn run_play_floor() -> std::process::ExitCode {
+    use crate::player::Engine;
+    use relm4::adw;
+    let app = adw::Application::builder().application_id("dev.arsfeld.Reel.BenchPlayFloor").build();
+    app.connect_activate(|app| {
+        let window = adw::ApplicationWindow::builder().application(app).default_width(1100).default_height(720).build();
+        let picture = gtk::Picture::new();
+        window.set_content(Some(&picture));
+        window.present();
+        let engine = match crate::player::gst_engine::GstEngine::new(|_| {}) {
+            Ok(e) => Rc::new(e),
+            Err(e) => {
+                eprintln!("floor: {e:#}");
+                app.quit();
+                return;
+            }
+        };
+        picture.set_paintable(Some(&engine.paintable()));
+        let e = engine.clone();
+        watch_frames(&picture, &engine.paintable(), move |ms| e.seek(ms));
+        let url = std::env::var("REEL_BENCH_PLAY_FLOOR").unwrap_or_default();
+        let token = reel_core::Token::new(std::env::var("REEL_BENCH_TOKEN").unwrap_or_default());
+        let start: u64 = std::env::var("REEL_BENCH_START_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        let Ok(url) = url::Url::parse(&url) else { return };
+        play_asked();
+        engine.load(&reel_core::MediaLocation { url, token }, start);
+        // Kept for the window's life.
+        window.connect_destroy(move |_| {
+            engine.stop();
+        });
+    });
+    app.run_with_args::<&str>(&[]);
+    std::process::ExitCode::SUCCESS
+}

@@ -155,6 +155,10 @@ struct Demo {
     show: String,
     episode: String,
     episode_key: u64,
+    /// The episode after it (Up Next).
+    next_episode: String,
+    /// The first movie of the first server.
+    movie: String,
     x: Xvfb,
 }
 
@@ -186,13 +190,32 @@ impl Demo {
             let living = &info.servers[0];
             let c = PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone()))
                 .unwrap();
+            let movie = c.items("1", 0, 1).await.unwrap().items.remove(0).title;
             let show = c.items("2", 0, 1).await.unwrap().items.remove(0);
             let season = c.children(&show.rating_key).await.unwrap().remove(0);
-            let episode = c.children(&season.rating_key).await.unwrap().remove(0);
+            let mut episodes = c.children(&season.rating_key).await.unwrap().into_iter();
+            let episode = episodes.next().unwrap();
+            let next = episodes.next().unwrap();
             assert!(!episode.watched(), "the scenarios start from an unwatched episode");
-            (show.title, episode.title, episode.rating_key.parse::<u64>().unwrap())
+            (show.title, (episode.title, next.title, movie), episode.rating_key.parse::<u64>().unwrap())
         });
-        Demo { rt, topology, opts, ca, fp: Some(fp), info, home, env, show, episode, episode_key, x: Xvfb::start() }
+        let (episode, next_episode, movie) = episode;
+        Demo {
+            rt,
+            topology,
+            opts,
+            ca,
+            fp: Some(fp),
+            info,
+            home,
+            env,
+            show,
+            episode,
+            episode_key,
+            next_episode,
+            movie,
+            x: Xvfb::start(),
+        }
     }
 
     fn fp(&self) -> &FakePlex {
@@ -381,9 +404,14 @@ fn offline_from_what_was_saved_then_back_with_the_change_made_offline() {
 }
 
 fn activate_window_action(name: &str) {
+    activate_window_action_with(name, "[]");
+}
+
+/// A window action with a parameter, as GNOME Shell (or a menu) would send it.
+fn activate_window_action_with(name: &str, parameter: &str) {
     let out = Command::new("gdbus")
         .args(["call", "--session", "--dest", "dev.arsfeld.Reel", "--object-path", "/dev/arsfeld/Reel/window/1"])
-        .args(["--method", "org.gtk.Actions.Activate", name, "[]", "{}"])
+        .args(["--method", "org.gtk.Actions.Activate", name, parameter, "{}"])
         .output()
         .expect("gdbus");
     assert!(out.status.success(), "activate win.{name}: {}", String::from_utf8_lossy(&out.stderr));
@@ -538,7 +566,8 @@ fn playerctl(args: &[&str]) -> String {
 fn wait_for_mpris(what: &str, value: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        let got = playerctl(&[what]);
+        let args: Vec<&str> = what.split(' ').collect();
+        let got = playerctl(&args);
         if got == value {
             return;
         }
@@ -585,9 +614,14 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     let d = Demo::start_with(|t, home| {
         let dir = home.join("media");
         std::fs::create_dir_all(&dir).unwrap();
-        let clip = fake_plex::media::make_clip(&dir, 20, &["eng", "deu"]).expect("gst-launch-1.0 makes a clip");
+        let clip = fake_plex::media::make_clip(&dir, 30, &["eng", "deu"]).expect("gst-launch-1.0 makes a clip");
+        // Movies say they are in a codec no player has (H.266): the server's
+        // transcoder streams them (an HLS rendition).
+        let mut movie = fake_plex::media::with_hls(clip.clone(), &dir, 12).expect("an HLS rendition");
+        movie.claim_video_codec = Some("vvc".into());
         for s in &mut t.servers {
             s.library.media = Some(clip.clone());
+            s.library.movie_media = Some(movie.clone());
         }
     })
     .signed_in();
@@ -616,6 +650,17 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     let changed = video_pixels_changed("app-07-playing-a.png", "app-07-playing-b.png");
     assert!(changed > 500, "the picture moves: {changed} pixels changed");
 
+    // The intro (2–12 s, as the server marks it) can be skipped.
+    expect_on_screen(&["Skip Intro"]);
+    screenshot(x, "app-07-skip-intro.png");
+    click(x, "Skip Intro");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while mpris_position() < 12.0 {
+        assert!(std::time::Instant::now() < deadline, "skipped to the intro's end: at {} s", mpris_position());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    expect_on_screen(&["!Skip Intro"]);
+
     // Paused with Space: the shell and the server hear it.
     key(x, "space");
     expect_on_screen(&["!Pause"]);
@@ -641,6 +686,31 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     // On again from the media controls; forward 10 s with the arrow key.
     playerctl(&["play"]);
     wait_for_mpris("status", "Playing");
+
+    // The German audio and the English subtitles, through the window actions
+    // the player's menu uses: the choice is saved on the server for the part.
+    let part = d.episode_key * 10;
+    let (german, english_subs) = (part * 10 + 2, part * 10 + 5);
+    activate_window_action_with("audio-track", &format!("[<int64 {german}>]"));
+    activate_window_action_with("subtitle-track", &format!("[<int64 {english_subs}>]"));
+    let chosen = || -> Vec<String> {
+        d.fp()
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "PUT" && r.path == format!("/library/parts/{part}"))
+            .map(|r| r.query)
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while chosen().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "stream choices saved: {:?}", chosen());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let c = chosen();
+    assert!(c.iter().any(|q| q.contains(&format!("audioStreamID={german}"))), "{c:?}");
+    assert!(c.iter().any(|q| q.contains(&format!("subtitleStreamID={english_subs}"))), "{c:?}");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    screenshot(x, "app-07-subtitles.png");
     expect_on_screen(&["Pause"]);
     let before = mpris_position();
     key(x, "Right");
@@ -649,14 +719,25 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
         assert!(std::time::Instant::now() < deadline, "→ moves 10 s on: from {before} s, at {} s", mpris_position());
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    // A seek from the media controls, to just before the end of the 20 s clip.
-    playerctl(&["position", "17"]);
-    // At the end the player closes and the episode is watched, here and on the server.
+    // A seek from the media controls, to just before the end of the 30 s clip:
+    // the final credits (27–30 s), where the next episode is offered.
+    playerctl(&["position", "26"]);
+    expect_on_screen(&["Up Next", &d.next_episode, "Starts in"]);
+    screenshot(x, "app-07-up-next.png");
+    // At the end the next episode plays by itself.
+    wait_for_mpris("metadata title", &d.next_episode);
+    wait_for_mpris("status", "Playing");
+    // Escape leaves the player; the first episode is watched, here and on the server.
+    key(x, "Escape");
     expect_on_screen_within(60, &["Mark as Unwatched", "!Pause"]);
     wait_for_mpris("status", "Stopped");
     screenshot(x, "app-07-after-playing.png");
     assert!(d.fp().watch_state(&d.living_id(), d.episode_key).is_some_and(|w| w.0 >= 1), "watched on the server");
-    let t = timelines(d.fp());
+    // The first episode's playback (the next one has a session of its own).
+    let all = timelines(d.fp());
+    let first_session = all[0].2.clone();
+    let t: Vec<_> = all.iter().filter(|x| x.2 == first_session).cloned().collect();
+    assert!(all.iter().any(|x| x.2 != first_session), "the next episode reported too");
     let states: Vec<&str> = t.iter().map(|(s, _, _)| s.as_str()).collect();
     assert!(states.first() == Some(&"buffering") || states.first() == Some(&"playing"), "{states:?}");
     assert_eq!(states.last(), Some(&"stopped"), "{states:?}");
@@ -667,13 +748,43 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     assert_eq!(states.iter().filter(|s| **s == "stopped").count(), 1, "{t:?}");
     assert_eq!(states.iter().filter(|s| **s == "paused").count(), 1, "paused once, by Space: {t:?}");
     assert!(t[paused_at].1 >= 1000, "paused after playing a while: {t:?}");
-    assert_eq!(t.last().map(|l| l.1), Some(20_000), "stopped at the end: {t:?}");
+    assert_eq!(t.last().map(|l| l.1), Some(30_000), "stopped at the end: {t:?}");
     let session = t[0].2.clone().expect("a playback session id");
     assert!(t.iter().all(|(_, _, s)| s.as_ref() == Some(&session)), "one session: {t:?}");
     // The token went in a header, never in a URL the player could log.
-    let parts: Vec<_> = d.fp().requests().into_iter().filter(|r| r.path.starts_with("/library/parts/")).collect();
+    let parts: Vec<_> =
+        d.fp().requests().into_iter().filter(|r| r.method == "GET" && r.path.starts_with("/library/parts/")).collect();
     assert!(!parts.is_empty(), "the file was fetched");
     assert!(parts.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")), "{parts:?}");
+
+    // A movie in a codec this machine cannot decode goes through the
+    // server's transcoder, says so, plays, and the session ends with it.
+    click(x, "Movies on Living Room");
+    click(x, &d.movie);
+    expect_on_screen(&[&d.movie, "Play"]);
+    click(x, "Play");
+    // The demo has been watching it: where to start is asked.
+    expect_on_screen(&["Resume from 0:", "Start from the Beginning"]);
+    screenshot(x, "app-07-resume-question.png");
+    click(x, "Start from the Beginning");
+    expect_on_screen(&["Transcoding: this computer cannot decode vvc", "Pause"]);
+    wait_for_mpris("status", "Playing");
+    let p0 = mpris_position();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(mpris_position() > p0, "the transcoded stream plays");
+    screenshot(x, "app-07-transcoding.png");
+    key(x, "Escape");
+    wait_for_mpris("status", "Stopped");
+    let asked: Vec<_> = d
+        .fp()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/video/:/transcode/universal/"))
+        .map(|r| r.path)
+        .collect();
+    for step in ["decision", "start.m3u8", "stop"] {
+        assert!(asked.iter().any(|p| p.ends_with(step)), "{step} in {asked:?}");
+    }
     drop(reel);
     assert_no_criticals("app-07.log");
 }

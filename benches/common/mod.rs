@@ -109,7 +109,7 @@ pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibra
         ca_file: info.ca_file.clone().unwrap_or_default(),
         fp: Some(fp),
         home,
-        source_id,
+        source_id: source_id.to_string(),
         sync_ms,
     }
 }

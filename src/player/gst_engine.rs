@@ -278,6 +278,24 @@ impl Engine for GstEngine {
         self.playbin.set_property("mute", muted);
     }
 
+    fn set_audio_track(&self, index: u32) {
+        let n = self.playbin.property::<i32>("n-audio");
+        if (index as i32) < n {
+            self.playbin.set_property("current-audio", index as i32);
+        }
+    }
+
+    fn set_subtitle_track(&self, index: Option<u32>) {
+        match index {
+            Some(i) if (i as i32) < self.playbin.property::<i32>("n-text") => {
+                self.playbin.set_property("current-text", i as i32);
+                self.set_flag("text", true);
+            }
+            Some(_) => {}
+            None => self.set_flag("text", false),
+        }
+    }
+
     fn set_rate(&self, rate: f64) {
         let rate = rate.clamp(0.5, 2.0);
         self.inner.rate.set(rate);
@@ -285,6 +303,23 @@ impl Engine for GstEngine {
             let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE;
             let at = gst::ClockTime::from_mseconds(pos);
             let _ = self.playbin.seek(rate, flags, gst::SeekType::Set, at, gst::SeekType::None, gst::ClockTime::NONE);
+        }
+    }
+}
+
+impl GstEngine {
+    /// Turns one of playbin's `flags` (by nick) on or off.
+    fn set_flag(&self, nick: &str, on: bool) {
+        let value = self.playbin.property_value("flags");
+        let Some(class) = glib::FlagsClass::with_type(value.type_()) else { return };
+        let builder = class.builder_with_value(value);
+        let builder = match builder {
+            Some(b) if on => b.set_by_nick(nick),
+            Some(b) => b.unset_by_nick(nick),
+            None => return,
+        };
+        if let Some(v) = builder.build() {
+            self.playbin.set_property_from_value("flags", &v);
         }
     }
 }

@@ -62,4 +62,8 @@ pub trait Engine {
     fn set_muted(&self, muted: bool);
     /// Playback speed, 0.5–2.0.
     fn set_rate(&self, rate: f64);
+    /// The `index`-th audio track of the file.
+    fn set_audio_track(&self, index: u32);
+    /// The `index`-th subtitle track of the file; None: no subtitles.
+    fn set_subtitle_track(&self, index: Option<u32>);
 }

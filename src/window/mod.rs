@@ -104,7 +104,14 @@ impl SimpleComponent for App {
         }
         model.start(&sender, start_nav);
         #[cfg(feature = "bench")]
-        crate::bench_probe::mark("window-ready");
+        {
+            crate::bench_probe::mark("window-ready");
+            if let Some((source_id, key, start_ms)) = crate::bench_probe::play_request() {
+                if let Some(source) = model.core.server(&source_id) {
+                    sender.input(AppMsg::PlayFrom { source, item: playback::bench_item(&key), start_ms });
+                }
+            }
+        }
         ComponentParts { model, widgets: () }
     }
 

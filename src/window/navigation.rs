@@ -167,6 +167,8 @@ pub(crate) mod tests {
             parent_title: None,
             grandparent_title: None,
             added_at: None,
+            parent_key: None,
+            grandparent_key: None,
         }
     }
 

@@ -54,6 +54,8 @@ impl App {
     }
 
     pub(super) fn play_from(&mut self, source: Source, item: MediaItem, start_ms: u64) {
+        #[cfg(feature = "bench")]
+        crate::bench_probe::play_asked();
         self.children.player().emit(PlayerMsg::Play { source, item, start_ms });
         self.show_top(TopPage::Player);
     }
@@ -94,5 +96,30 @@ impl App {
         } else {
             self.ui.window.unfullscreen();
         }
+    }
+}
+
+/// The item the playback benchmark plays: only its key is known at start;
+/// the player reads the rest from the server, as it does for any item.
+#[cfg(feature = "bench")]
+pub(super) fn bench_item(key: &str) -> MediaItem {
+    MediaItem {
+        rating_key: key.into(),
+        kind: reel_core::models::ItemKind::Movie,
+        title: key.into(),
+        year: None,
+        index: None,
+        summary: None,
+        thumb: None,
+        duration_ms: None,
+        view_count: 0,
+        view_offset_ms: 0,
+        leaf_count: None,
+        viewed_leaf_count: None,
+        parent_title: None,
+        grandparent_title: None,
+        added_at: None,
+        parent_key: None,
+        grandparent_key: None,
     }
 }

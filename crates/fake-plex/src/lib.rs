@@ -172,6 +172,7 @@ impl FakePlex {
                 library: generated,
                 watch: Mutex::new(watch),
                 connections: conns,
+                transcodes: Mutex::new(Default::default()),
             }));
         }
 

@@ -85,6 +85,8 @@ pub struct Library {
     pub items: Vec<Item>,
     /// What movies and episodes play, when the server has real media.
     pub media: Option<MediaSpec>,
+    /// What movies play, when it differs.
+    pub movie_media: Option<MediaSpec>,
 }
 
 const FIRST_KEY: u64 = 1000;
@@ -114,7 +116,8 @@ const NOUN: &[&str] = &[
 
 impl Library {
     pub fn generate(spec: &LibrarySpec) -> Self {
-        let mut lib = Library { media: spec.media.clone(), ..Library::default() };
+        let mut lib =
+            Library { media: spec.media.clone(), movie_media: spec.movie_media.clone(), ..Library::default() };
         let mut rng = Rng(spec.seed.wrapping_mul(2_654_435_761).wrapping_add(0x9E37_79B9_7F4A_7C15) | 1);
         let title = |rng: &mut Rng, n: usize| format!("The {} {} {}", rng.pick(ADJ), rng.pick(NOUN), n + 1);
         if spec.movies > 0 {
@@ -222,6 +225,15 @@ impl Library {
         i
     }
 
+    /// The real file a movie or episode plays, if the server has one.
+    pub fn media_for(&self, kind: Kind) -> Option<&MediaSpec> {
+        match kind {
+            Kind::Movie => self.movie_media.as_ref().or(self.media.as_ref()),
+            Kind::Episode => self.media.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn item(&self, rating_key: u64) -> Option<&Item> {
         let i = rating_key.checked_sub(FIRST_KEY)? as usize;
         self.items.get(i)
@@ -319,8 +331,8 @@ impl Library {
                 m.insert("viewOffset".into(), json!(watch.1));
             }
             let part = rk * 10;
-            let media = match (&self.media, it.kind) {
-                (Some(spec), Kind::Movie | Kind::Episode) => real_media(spec, part, it.added_at),
+            let media = match self.media_for(it.kind) {
+                Some(spec) => real_media(spec, part, it.added_at),
                 _ => {
                     let (container, media) = if it.kind == Kind::Track {
                         ("mp3", json!({"audioCodec": "mp3", "audioChannels": 2}))
@@ -375,6 +387,13 @@ fn real_media(spec: &MediaSpec, part: u64, ts: i64) -> Value {
             "displayTitle": format!("{} ({})", language_name(lang), spec.audio_codec.to_uppercase()),
         }));
     }
+    let first_sub = spec.audio_languages.len() + 1;
+    for (i, lang) in spec.subtitle_languages.iter().enumerate() {
+        streams.push(json!({
+            "id": part * 10 + 5 + i as u64, "streamType": 3, "codec": "srt", "index": first_sub + i,
+            "languageCode": lang, "displayTitle": format!("{} (SRT)", language_name(lang)),
+        }));
+    }
     json!({
         "container": spec.container, "videoCodec": video, "audioCodec": spec.audio_codec,
         "videoResolution": "sd", "width": 320, "height": 180,
@@ -396,13 +415,13 @@ fn language_name(code: &str) -> &str {
 }
 
 /// Intro and credits markers of a movie or episode (`includeMarkers=1`):
-/// an intro from 2 s to 6 s, the final credits over the last tenth.
+/// an intro from 2 s over the next third, the final credits over the last tenth.
 pub fn markers_json(duration_ms: u64) -> Value {
     if duration_ms < 10_000 {
         return json!([]);
     }
     json!([
-        {"id": 1, "type": "intro", "startTimeOffset": 2_000, "endTimeOffset": 6_000},
+        {"id": 1, "type": "intro", "startTimeOffset": 2_000, "endTimeOffset": 2_000 + duration_ms / 3},
         {"id": 2, "type": "credits", "startTimeOffset": duration_ms - duration_ms / 10, "endTimeOffset": duration_ms, "final": true},
     ])
 }

@@ -19,6 +19,13 @@ pub struct MediaSpec {
     /// Each audio track's language (ISO 639-2), in the file's order.
     #[serde(default)]
     pub audio_languages: Vec<String>,
+    /// Each subtitle track's language, after the audio tracks.
+    #[serde(default)]
+    pub subtitle_languages: Vec<String>,
+    /// A folder with an HLS rendition of the file (`index.m3u8` and MPEG-TS
+    /// segments), what the universal transcoder streams.
+    #[serde(default)]
+    pub hls: Option<PathBuf>,
     /// Say the file is in a codec no player has (so a client must ask the
     /// transcoder), while serving the same bytes.
     #[serde(default)]
@@ -26,19 +33,28 @@ pub struct MediaSpec {
 }
 
 /// Makes a clip of `seconds` with a moving picture (so two screenshots
-/// differ) and one audio track per language (a different tone each), VP8
-/// and Vorbis in Matroska: decoded by GStreamer's good plugins.
+/// differ), one audio track per language (a different tone each) and an
+/// English subtitle track, VP8, Vorbis and text in Matroska: decoded by
+/// GStreamer's base and good plugins. 320×180.
 pub fn make_clip(dir: &Path, seconds: u32, languages: &[&str]) -> anyhow::Result<MediaSpec> {
-    let file = dir.join(format!("clip-{seconds}s-{}a.mkv", languages.len()));
+    make_clip_sized(dir, seconds, (320, 180), languages)
+}
+
+/// As [`make_clip`], at `width`×`height` (the benchmark's 1080p).
+pub fn make_clip_sized(dir: &Path, seconds: u32, (w, h): (u32, u32), languages: &[&str]) -> anyhow::Result<MediaSpec> {
+    let file = dir.join(format!("clip-{seconds}s-{w}x{h}-{}a-1s.mkv", languages.len()));
     if !file.exists() {
         let fps = 25;
         let tmp = dir.join(format!(".{}.part", file.file_name().and_then(|n| n.to_str()).unwrap_or("clip")));
+        let srt = dir.join(format!("clip-{seconds}s.srt"));
+        std::fs::write(&srt, subtitles(seconds))?;
         let mut pipeline = format!(
-            "videotestsrc pattern=ball num-buffers={} ! video/x-raw,width=320,height=180,framerate={fps}/1 \
-             ! videoconvert ! vp8enc deadline=1 cpu-used=8 \
-             ! matroskamux name=mux ! filesink location={}",
+            "videotestsrc pattern=ball num-buffers={} ! video/x-raw,width={w},height={h},framerate={fps}/1 \
+             ! videoconvert ! vp8enc deadline=1 cpu-used=8 threads=2 \
+             ! matroskamux name=mux ! filesink location={} filesrc location={} ! subparse ! mux.",
             seconds * fps,
-            tmp.display()
+            tmp.display(),
+            srt.display()
         );
         for (i, _) in languages.iter().enumerate() {
             pipeline.push_str(&format!(
@@ -65,8 +81,52 @@ pub fn make_clip(dir: &Path, seconds: u32, languages: &[&str]) -> anyhow::Result
         audio_codec: "vorbis".into(),
         duration_ms: u64::from(seconds) * 1000,
         audio_languages: languages.iter().map(|l| l.to_string()).collect(),
+        subtitle_languages: vec!["eng".into()],
+        hls: None,
         claim_video_codec: None,
     })
+}
+
+/// Adds an HLS rendition of `seconds` (MPEG-4 video and MP2 audio in
+/// MPEG-TS, made with libav's encoders) to `spec`: what fake-plex's
+/// transcoder serves. One segment, in a finished (VOD) playlist.
+pub fn with_hls(mut spec: MediaSpec, dir: &Path, seconds: u32) -> anyhow::Result<MediaSpec> {
+    let folder = dir.join(format!("hls-{seconds}s"));
+    if !folder.join("index.m3u8").exists() {
+        let tmp = dir.join(format!(".hls-{seconds}s.part"));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp)?;
+        let fps = 25;
+        let pipeline = format!(
+            "videotestsrc pattern=smpte num-buffers={} ! video/x-raw,width=320,height=180,framerate={fps}/1 \
+             ! videoconvert ! avenc_mpeg4 gop-size={} bitrate=600000 ! mpeg4videoparse ! mpegtsmux name=mux \
+             ! filesink location={}/seg00000.ts \
+             audiotestsrc num-buffers={} samplesperbuffer=1152 ! audio/x-raw,rate=44100,channels=2 ! audioconvert \
+             ! avenc_mp2 ! mpegaudioparse ! mux.",
+            seconds * fps,
+            fps * 2,
+            tmp.display(),
+            seconds as u64 * 44100 / 1152 + 1
+        );
+        let out = Command::new("gst-launch-1.0").arg("-q").args(shell_words(&pipeline)).output()?;
+        if !out.status.success() {
+            anyhow::bail!("making the HLS rendition failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let playlist = format!(
+            "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:{seconds}\n#EXT-X-MEDIA-SEQUENCE:0\n\
+             #EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:{seconds}.0,\nseg00000.ts\n#EXT-X-ENDLIST\n"
+        );
+        std::fs::write(tmp.join("index.m3u8"), playlist)?;
+        std::fs::rename(&tmp, &folder)?;
+    }
+    spec.hls = Some(folder);
+    Ok(spec)
+}
+
+/// One line every two seconds, numbered, so a screenshot shows which.
+fn subtitles(seconds: u32) -> String {
+    let t = |s: u32| format!("00:{:02}:{:02},000", s / 60, s % 60);
+    (0..seconds / 2).map(|i| format!("{}\n{} --> {}\nLine {}\n\n", i + 1, t(i * 2), t(i * 2 + 1), i + 1)).collect()
 }
 
 /// gst-launch's arguments: split on spaces outside double quotes.

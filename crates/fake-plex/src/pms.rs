@@ -63,6 +63,10 @@ pub fn router(pms: Pms) -> Router {
         .route("/library/parts/{id}/{ts}/{file}", get(part_file))
         .route("/library/parts/{id}", axum::routing::put(choose_streams))
         .route("/:/prefs", get(prefs))
+        .route("/video/:/transcode/universal/decision", get(transcode_decision))
+        .route("/video/:/transcode/universal/start.m3u8", get(transcode_start))
+        .route("/video/:/transcode/universal/session/{session}/base/{file}", get(transcode_segment))
+        .route("/video/:/transcode/universal/stop", get(transcode_stop))
         .with_state(pms)
 }
 
@@ -243,7 +247,7 @@ async fn metadata(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderM
     let mut md = lib.item_json(i, p.server.watch_of(lib.items[i].rating_key));
     let it = &lib.items[i];
     let wants_markers = query_param(q.as_deref().unwrap_or(""), "includeMarkers").as_deref() == Some("1");
-    if wants_markers && matches!(it.kind, Kind::Movie | Kind::Episode) && lib.media.is_some() {
+    if wants_markers && lib.media_for(it.kind).is_some() {
         if let Value::Object(m) = &mut md {
             m.insert("Marker".into(), crate::library::markers_json(it.duration_ms));
         }
@@ -265,11 +269,9 @@ async fn part_file(
         return unauthorized();
     }
     let lib = &p.server.library;
-    let Some(spec) = &lib.media else { return not_found() };
-    let is_part = lib.items.iter().any(|it| it.rating_key * 10 == id && matches!(it.kind, Kind::Movie | Kind::Episode));
-    if !is_part {
+    let Some(spec) = lib.items.iter().find(|it| it.rating_key * 10 == id).and_then(|it| lib.media_for(it.kind)) else {
         return not_found();
-    }
+    };
     let Ok(body) = tokio::fs::read(&spec.file).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "media file missing").into_response();
     };
@@ -311,6 +313,75 @@ async fn choose_streams(
     }
     if !p.server.library.items.iter().any(|it| it.rating_key * 10 == id) {
         return not_found();
+    }
+    StatusCode::OK.into_response()
+}
+
+/// The HLS rendition of the item a transcode request is about (`path=`).
+fn rendition(p: &Pms, q: &Option<String>) -> Option<std::path::PathBuf> {
+    let path = query_param(q.as_deref().unwrap_or(""), "path")?;
+    let key: u64 = path.strip_prefix("/library/metadata/")?.parse().ok()?;
+    let lib = &p.server.library;
+    lib.item(key).and_then(|it| lib.media_for(it.kind)).and_then(|m| m.hls.clone())
+}
+
+/// The universal transcoder's decision: it converts what it is asked to
+/// when the server has an HLS rendition; otherwise there is no transcoder.
+async fn transcode_decision(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let Some(c) = authorize(&p, &headers, &q) else {
+        return unauthorized();
+    };
+    if rendition(&p, &q).is_none() {
+        return not_found();
+    }
+    render(
+        c.json,
+        json!({"MediaContainer": {"size": 1, "generalDecisionCode": 1001,
+            "generalDecisionText": "Direct play not available; Conversion OK.",
+            "transcodeDecisionCode": 1001, "transcodeDecisionText": "Transcode OK."}}),
+    )
+}
+
+/// The HLS playlist of a new transcode session (`session=` in the query).
+async fn transcode_start(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
+    }
+    let Some(folder) = rendition(&p, &q) else { return not_found() };
+    let Some(session) = query_param(q.as_deref().unwrap_or(""), "session").filter(|s| !s.is_empty()) else {
+        return (StatusCode::BAD_REQUEST, "session is required").into_response();
+    };
+    let Ok(text) = tokio::fs::read_to_string(folder.join("index.m3u8")).await else { return not_found() };
+    if let Ok(mut t) = p.server.transcodes.lock() {
+        t.insert(session.clone(), folder);
+    }
+    // Segments are fetched relative to the playlist, by session.
+    let body: String = text
+        .lines()
+        .map(|l| if l.ends_with(".ts") { format!("session/{session}/base/{l}\n") } else { format!("{l}\n") })
+        .collect();
+    ([(header::CONTENT_TYPE, "application/vnd.apple.mpegurl")], body).into_response()
+}
+
+async fn transcode_segment(State(p): State<Pms>, Path((session, file)): Path<(String, String)>) -> Response {
+    let folder = p.server.transcodes.lock().ok().and_then(|t| t.get(&session).cloned());
+    let Some(folder) = folder.filter(|_| !file.contains('/') && file.ends_with(".ts")) else {
+        return not_found();
+    };
+    match tokio::fs::read(folder.join(&file)).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "video/mp2t")], bytes).into_response(),
+        Err(_) => not_found(),
+    }
+}
+
+async fn transcode_stop(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
+    }
+    if let Some(session) = query_param(q.as_deref().unwrap_or(""), "session") {
+        if let Ok(mut t) = p.server.transcodes.lock() {
+            t.remove(&session);
+        }
     }
     StatusCode::OK.into_response()
 }

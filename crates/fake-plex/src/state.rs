@@ -61,6 +61,10 @@ pub struct ServerState {
     /// ratingKey → (viewCount, viewOffset ms)
     pub watch: Mutex<HashMap<u64, (u32, u64)>>,
     pub connections: Vec<ConnState>,
+    /// Transcode sessions started and not stopped: their id lets a player
+    /// fetch the segments (players do not send headers for those).
+    /// Session id → the rendition it streams.
+    pub transcodes: Mutex<HashMap<String, std::path::PathBuf>>,
 }
 
 impl ServerState {

@@ -110,6 +110,10 @@ pub struct LibrarySpec {
     /// A real media file every movie and episode plays (see [`crate::media`]).
     #[serde(default)]
     pub media: Option<crate::media::MediaSpec>,
+    /// What movies play instead, when they should differ from episodes (say,
+    /// a codec no player has, so that movies go through the transcoder).
+    #[serde(default)]
+    pub movie_media: Option<crate::media::MediaSpec>,
     /// The server's `LibraryVideoPlayedThreshold` in percent (Plex: 90).
     #[serde(default = "d_threshold")]
     pub played_threshold: u32,
@@ -155,6 +159,7 @@ impl Default for LibrarySpec {
             watching: 0,
             odd: false,
             media: None,
+            movie_media: None,
             played_threshold: d_threshold(),
         }
     }

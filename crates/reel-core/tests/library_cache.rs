@@ -26,6 +26,8 @@ fn item(key: &str, title: &str) -> MediaItem {
         parent_title: None,
         grandparent_title: None,
         added_at: None,
+        parent_key: None,
+        grandparent_key: None,
     }
 }
 

@@ -25,12 +25,14 @@ impl Capabilities for Decodes {
 }
 const PLAYER: Decodes = Decodes(&["mkv", "vp8", "vorbis"]);
 
-/// One clip for the whole test binary: made once, read by every server.
+/// One clip for the whole test binary: made once, read by every server;
+/// with an HLS rendition for the transcoder.
 fn clip() -> MediaSpec {
     static CLIP: OnceLock<(tempfile::TempDir, MediaSpec)> = OnceLock::new();
     CLIP.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let spec = make_clip(dir.path(), 12, &["eng", "deu"]).expect("gst-launch-1.0 makes the clip");
+        let spec = fake_plex::media::with_hls(spec, dir.path(), 12).expect("an HLS rendition");
         (dir, spec)
     })
     .1
@@ -97,14 +99,13 @@ impl Session {
         for i in 0..2 {
             self.fp.set_behaviour("Den", Some(i), b.clone());
         }
-        if up {
-            for c in &self.fp.info().servers[0].connections {
-                for _ in 0..200 {
-                    if tokio::net::TcpStream::connect(("127.0.0.1", c.port)).await.is_ok() {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(10)).await;
+        // fake-plex opens and closes the ports in its own task: wait for it.
+        for c in &self.fp.info().servers[0].connections {
+            for _ in 0..200 {
+                if tokio::net::TcpStream::connect(("127.0.0.1", c.port)).await.is_ok() == up {
+                    break;
                 }
+                tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }
     }
@@ -267,6 +268,30 @@ async fn offline_the_timelines_and_the_watched_mark_wait_and_go_in_order_once() 
             })
             .collect();
     assert_eq!(sent, ["state=playing", "scrobble", "state=stopped"], "in order, none twice");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn up_next_is_the_next_episode_then_the_next_season() {
+    let s = session(two_ways(Behaviour::Ok)).await;
+    let (ep, season) = s.episode_and_season().await;
+    let episodes = s.core.fetch_children(&s.source_id, &season).await.unwrap();
+    let next = s.core.next_episode(&s.source_id, &ep).await.unwrap().expect("a next episode");
+    assert_eq!(next.rating_key, episodes[1].rating_key);
+    // The season's last episode: the next season's first.
+    let last = episodes.last().unwrap();
+    let show = last.grandparent_key.clone().expect("the show's key");
+    let seasons = s.core.fetch_children(&s.source_id, &show).await.unwrap();
+    let second = s.core.fetch_children(&s.source_id, &seasons[1].rating_key).await.unwrap();
+    let after = s.core.next_episode(&s.source_id, last).await.unwrap().expect("the next season");
+    assert_eq!(after.rating_key, second[0].rating_key);
+    // The show's very last episode: nothing; a movie: nothing.
+    let very_last = seasons.last().map(|x| x.rating_key.clone()).unwrap();
+    let final_ep = s.core.fetch_children(&s.source_id, &very_last).await.unwrap().pop().unwrap();
+    assert_eq!(s.core.next_episode(&s.source_id, &final_ep).await.unwrap(), None);
+    // Offline, from what was saved.
+    s.server_reachable(false).await;
+    let offline = s.core.next_episode(&s.source_id, &ep).await.unwrap();
+    assert_eq!(offline.map(|n| n.rating_key), Some(episodes[1].rating_key.clone()));
 }
 
 #[tokio::test(flavor = "multi_thread")]

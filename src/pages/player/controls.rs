@@ -21,9 +21,17 @@ pub struct Ui {
     pub spinner: gtk::Spinner,
     pub error: adw::StatusPage,
     pub transcode: gtk::Button,
+    /// Audio, subtitles and speed.
+    pub tracks: gtk::MenuButton,
+    /// Skip Intro / Skip Credits, while inside a marker.
+    pub skip: gtk::Button,
+    /// The next episode, in the final credits.
+    pub up_next: gtk::Box,
+    pub up_next_title: gtk::Label,
+    pub up_next_countdown: gtk::Label,
 }
 
-const CSS: &str = ".reel-player { background-color: black; } .reel-player-bar { padding: 6px 12px; }";
+const CSS: &str = ".reel-player { background-color: black; } .reel-player-bar { padding: 6px 12px; } .reel-up-next { background-color: rgba(0, 0, 0, 0.8); color: white; border-radius: 12px; padding: 12px; }";
 
 fn icon_button(icon: &str, label: &str) -> gtk::Button {
     let b = gtk::Button::from_icon_name(icon);
@@ -110,6 +118,10 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     labelled(&volume, &gettext("Volume"));
     let s = sender.clone();
     volume.connect_value_changed(move |_, v| s.input(PlayerMsg::Volume(v)));
+    let tracks = gtk::MenuButton::builder().icon_name("emblem-system-symbolic").build();
+    tracks.add_css_class("flat");
+    tracks.set_tooltip_text(Some(&gettext("Audio, Subtitles and Speed")));
+    labelled(&tracks, &gettext("Audio, Subtitles and Speed"));
     let fullscreen = icon_button("view-fullscreen-symbolic", &gettext("Fullscreen"));
     let s = sender.clone();
     fullscreen.connect_clicked(move |_| s.input(PlayerMsg::ToggleFullscreen));
@@ -117,6 +129,7 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
         bar.append(w);
     }
     bar.append(&volume);
+    bar.append(&tracks);
     bar.append(&fullscreen);
     let bottom = gtk::Revealer::builder()
         .transition_type(gtk::RevealerTransitionType::Crossfade)
@@ -125,6 +138,57 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
         .child(&bar)
         .build();
     root.add_overlay(&bottom);
+
+    // Over the control bar's right end, as other Plex players place it.
+    let skip = gtk::Button::with_label(&gettext("Skip Intro"));
+    skip.add_css_class("pill");
+    skip.add_css_class("osd");
+    skip.set_halign(gtk::Align::End);
+    skip.set_valign(gtk::Align::End);
+    skip.set_margin_end(24);
+    skip.set_margin_bottom(96);
+    skip.set_visible(false);
+    let s = sender.clone();
+    skip.connect_clicked(move |_| s.input(PlayerMsg::SkipMarker));
+    root.add_overlay(&skip);
+
+    let up_next = gtk::Box::new(gtk::Orientation::Vertical, 6);
+    up_next.add_css_class("reel-up-next");
+    up_next.set_halign(gtk::Align::End);
+    up_next.set_valign(gtk::Align::End);
+    up_next.set_margin_end(24);
+    up_next.set_margin_bottom(96);
+    up_next.set_visible(false);
+    let heading = gtk::Label::new(Some(&gettext("Up Next")));
+    heading.add_css_class("heading");
+    heading.set_xalign(0.0);
+    let up_next_title = gtk::Label::new(None);
+    up_next_title.set_xalign(0.0);
+    up_next_title.set_wrap(true);
+    up_next_title.set_max_width_chars(30);
+    let up_next_countdown = gtk::Label::new(None);
+    up_next_countdown.add_css_class("dim-label");
+    up_next_countdown.set_xalign(0.0);
+    let row = gtk::Box::new(gtk::Orientation::Horizontal, 6);
+    let play_now = gtk::Button::with_label(&gettext("Play Now"));
+    play_now.add_css_class("suggested-action");
+    let s = sender.clone();
+    play_now.connect_clicked(move |_| s.input(PlayerMsg::PlayNext));
+    let cancel = gtk::Button::with_label(&gettext("Cancel"));
+    labelled(&cancel, &gettext("Do not play the next episode"));
+    let s = sender.clone();
+    cancel.connect_clicked(move |_| s.input(PlayerMsg::CancelUpNext));
+    row.append(&play_now);
+    row.append(&cancel);
+    for w in [
+        heading.upcast_ref::<gtk::Widget>(),
+        up_next_title.upcast_ref(),
+        up_next_countdown.upcast_ref(),
+        row.upcast_ref(),
+    ] {
+        up_next.append(w);
+    }
+    root.add_overlay(&up_next);
 
     let spinner = gtk::Spinner::new();
     spinner.set_size_request(48, 48);
@@ -190,5 +254,10 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
         spinner,
         error,
         transcode,
+        tracks,
+        skip,
+        up_next,
+        up_next_title,
+        up_next_countdown,
     }
 }

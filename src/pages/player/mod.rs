@@ -6,6 +6,7 @@
 
 mod controls;
 pub mod keys;
+pub mod tracks;
 
 use crate::i18n::{gettext, i18n_f};
 use crate::player::capabilities::GstCapabilities;
@@ -15,19 +16,22 @@ use crate::player::{Engine, EngineError, EngineEvent, EngineState};
 use crate::runtime::{CoreHandle, Failure};
 use controls::Ui;
 use keys::clock;
-use reel_core::models::{MediaItem, ServerAction, Source};
+use reel_core::models::{MarkerKind, MediaItem, ServerAction, Source, StreamKind};
 use reel_core::services::playback::{Capabilities, Decision, Format, PlayState, Reporter, TranscodeReason};
 use reel_core::{Delivery, MediaLocation, PlaybackPlan, SourceId};
 use relm4::adw::prelude::*;
-use relm4::gtk::glib;
+use relm4::gtk::{gio, glib};
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
+use tracks::PlayerAction;
 
 /// Controls hide this long after the pointer last moved, while playing.
 const HIDE_AFTER: Duration = Duration::from_secs(3);
 /// How often the position on screen (and the reporter) is brought up to date.
 const TICK: Duration = Duration::from_millis(250);
+/// How long Up Next counts down before the next episode plays.
+const UP_NEXT_AFTER: Duration = Duration::from_secs(10);
 /// Tries at another connection before a network failure is shown.
 const RECOVER_TRIES: u32 = 2;
 
@@ -60,6 +64,13 @@ struct Playing {
     position_ms: u64,
     /// Network failures recovered from in a row.
     recoveries: u32,
+    /// The server's choice of audio and subtitle track, set once it plays.
+    initial_tracks: Option<(Option<u32>, Option<u32>)>,
+    /// What plays after this (an episode's next one), once known.
+    next: Option<MediaItem>,
+    /// Since when Up Next is shown; None: not (yet).
+    up_next_since: Option<Instant>,
+    up_next_cancelled: bool,
     _tick: TickGuard,
 }
 
@@ -117,6 +128,15 @@ pub enum PlayerMsg {
     },
     /// The shell's media controls or a media key.
     Mpris(MprisCommand),
+    /// One of the player's window actions (the menu, the skip button, D-Bus).
+    Action(PlayerAction, Option<glib::Variant>),
+    SkipMarker,
+    NextKnown {
+        generation: u64,
+        next: Option<MediaItem>,
+    },
+    PlayNext,
+    CancelUpNext,
     /// The poster file for the media controls.
     Art {
         generation: u64,
@@ -323,6 +343,21 @@ impl SimpleComponent for PlayerPage {
                 }
             }
             PlayerMsg::Art { .. } => {}
+            PlayerMsg::SkipMarker => self.action(&sender, PlayerAction::SkipMarker, None),
+            PlayerMsg::NextKnown { generation, next } if generation == self.generation => {
+                if let Some(p) = self.playing.as_mut() {
+                    p.next = next;
+                }
+            }
+            PlayerMsg::NextKnown { .. } => {}
+            PlayerMsg::PlayNext => self.play_next(&sender),
+            PlayerMsg::CancelUpNext => {
+                if let Some(p) = self.playing.as_mut() {
+                    p.up_next_cancelled = true;
+                }
+                self.ui.up_next.set_visible(false);
+            }
+            PlayerMsg::Action(a, v) => self.action(&sender, a, v),
         }
     }
 }
@@ -340,10 +375,18 @@ impl PlayerPage {
         let engine: Rc<dyn Engine> =
             Rc::new(GstEngine::new(move |e| s.emit(PlayerMsg::Engine(e))).map_err(|e| format!("{e:#}"))?);
         self.ui.picture.set_paintable(Some(&engine.paintable()));
+        #[cfg(feature = "bench")]
+        {
+            let s = sender.input_sender().clone();
+            crate::bench_probe::watch_frames(&self.ui.picture, &engine.paintable(), move |ms| {
+                s.emit(PlayerMsg::SeekTo(ms))
+            });
+        }
         engine.set_volume(self.volume);
         self.engine = Some(engine.clone());
         let s = sender.input_sender().clone();
         self.mpris = Some(Mpris::start(move |c| s.emit(PlayerMsg::Mpris(c))));
+        self.install_actions(sender);
         Ok(engine)
     }
 
@@ -384,6 +427,10 @@ impl PlayerPage {
             duration_ms: item.duration_ms.unwrap_or(0).max(0) as u64,
             position_ms: start_ms,
             recoveries: 0,
+            initial_tracks: None,
+            next: None,
+            up_next_since: None,
+            up_next_cancelled: false,
             _tick: TickGuard(Some(tick)),
         });
         self.show_controls(sender);
@@ -423,11 +470,24 @@ impl PlayerPage {
         if let Some(m) = &self.mpris {
             m.set_now_playing(Some(now_playing(p, None)));
         }
+        let part = plan.playable.first_part().map(|(_, _, part)| part);
+        self.ui.tracks.set_menu_model(Some(&tracks::menu(part)));
+        p.initial_tracks = part.map(|part| {
+            let pick = |kind| tracks::embedded(part, kind).iter().position(|s| s.selected).map(|i| i as u32);
+            (pick(StreamKind::Audio), pick(StreamKind::Subtitle))
+        });
         if let Some(thumb) = p.item.thumb.clone() {
             let (s, generation, id) = (sender.clone(), self.generation, p.source.id.clone());
             self.core.run(
                 move |core| async move { core.poster_file(&id, &thumb, ART_SIZE.0, ART_SIZE.1).await },
                 move |file| s.input(PlayerMsg::Art { generation, file }),
+            );
+        }
+        if p.item.kind == reel_core::models::ItemKind::Episode {
+            let (s, generation, id, item) = (sender.clone(), self.generation, p.source.id.clone(), p.item.clone());
+            self.core.run(
+                move |core| async move { core.next_episode(&id, &item).await.ok().flatten() },
+                move |next| s.input(PlayerMsg::NextKnown { generation, next }),
             );
         }
         p.plan = Some(plan);
@@ -443,6 +503,13 @@ impl PlayerPage {
                 p.state = state;
                 if state == EngineState::Playing {
                     p.recoveries = 0;
+                    if let (Some((audio, subtitle)), Some(engine)) = (p.initial_tracks.take(), &self.engine) {
+                        if let Some(a) = audio {
+                            engine.set_audio_track(a);
+                        }
+                        // The server's choice; none chosen there means none shown.
+                        engine.set_subtitle_track(subtitle);
+                    }
                 }
                 let playing = state == EngineState::Playing;
                 let busy = state == EngineState::Loading || p.buffering;
@@ -478,9 +545,14 @@ impl PlayerPage {
             EngineEvent::Ended => {
                 p.position_ms = p.duration_ms;
                 p.state = EngineState::Stopped;
+                let next = p.next.is_some() && !p.up_next_cancelled;
                 self.report(sender);
-                self.finish(sender);
-                let _ = sender.output(PlayerOutput::Leave);
+                if next {
+                    self.play_next(sender);
+                } else {
+                    self.finish(sender);
+                    let _ = sender.output(PlayerOutput::Leave);
+                }
             }
             EngineEvent::Error(EngineError::Network(why)) if p.recoveries < RECOVER_TRIES && p.plan.is_some() => {
                 // The connection may have died: ask the core where to go on
@@ -528,6 +600,42 @@ impl PlayerPage {
         }
         if let Some(m) = &self.mpris {
             m.set_position(p.position_ms);
+        }
+        let marker = p.plan.as_ref().and_then(|pl| pl.playable.marker_at(p.position_ms as i64));
+        let final_credits = marker.is_some_and(|m| m.kind == MarkerKind::Credits && m.is_final);
+        // Up Next in the final credits (or the last 10 s without markers).
+        let near_end = final_credits
+            || (p.duration_ms > 0
+                && p.duration_ms.saturating_sub(p.position_ms) <= 10_000
+                && p.plan.as_ref().is_some_and(|pl| pl.playable.markers.is_empty()));
+        let mut play_next = false;
+        match (&p.next, near_end && !p.up_next_cancelled) {
+            (Some(next), true) => {
+                let since = *p.up_next_since.get_or_insert_with(Instant::now);
+                let left = UP_NEXT_AFTER.saturating_sub(since.elapsed()).as_secs();
+                self.ui.up_next_title.set_text(&what(next));
+                self.ui.up_next_countdown.set_text(&i18n_f("Starts in {} s", &[&left.to_string()]));
+                self.ui.up_next.set_visible(true);
+                play_next = left == 0;
+            }
+            _ => {
+                p.up_next_since = None;
+                self.ui.up_next.set_visible(false);
+            }
+        }
+        if play_next {
+            sender.input(PlayerMsg::PlayNext);
+        }
+        let marker = marker.map(|m| m.kind).filter(|_| !self.ui.up_next.is_visible());
+        match marker {
+            Some(kind) => {
+                let label = if kind == MarkerKind::Credits { gettext("Skip Credits") } else { gettext("Skip Intro") };
+                if self.ui.skip.label().as_deref() != Some(label.as_str()) {
+                    self.ui.skip.set_label(&label);
+                }
+                self.ui.skip.set_visible(true);
+            }
+            None => self.ui.skip.set_visible(false),
         }
         if !self.ui.scale.has_css_class("dragging") {
             self.ui.scale.set_value(p.position_ms as f64);
@@ -634,6 +742,80 @@ impl PlayerPage {
         self.ui.spinner.set_visible(false);
         self.ui.root.set_cursor_from_name(None);
         let _ = sender.output(PlayerOutput::Title(None));
+    }
+
+    /// Plays what comes next (from its own resume point).
+    fn play_next(&mut self, sender: &ComponentSender<Self>) {
+        let Some((source, next)) = self.playing.as_ref().and_then(|p| Some((p.source.clone(), p.next.clone()?))) else {
+            return;
+        };
+        self.ui.up_next.set_visible(false);
+        let start = if next.watched() { 0 } else { next.view_offset_ms.max(0) as u64 };
+        self.start(sender, source, next, start, false);
+    }
+
+    /// The player's actions in the window's `win.` group.
+    fn install_actions(&self, sender: &ComponentSender<Self>) {
+        let Some(window) = self.window().and_then(|w| w.downcast::<gtk::ApplicationWindow>().ok()) else { return };
+        for a in PlayerAction::ALL {
+            let action = match a.initial_state() {
+                Some(state) => gio::SimpleAction::new_stateful(a.name(), a.parameter(), &state),
+                None => gio::SimpleAction::new(a.name(), a.parameter()),
+            };
+            let s = sender.input_sender().clone();
+            action.connect_activate(move |_, v| s.emit(PlayerMsg::Action(a, v.cloned())));
+            window.add_action(&action);
+        }
+    }
+
+    fn set_action_state(&self, a: PlayerAction, state: glib::Variant) {
+        let Some(window) = self.window().and_then(|w| w.downcast::<gtk::ApplicationWindow>().ok()) else { return };
+        if let Some(action) = window.lookup_action(a.name()).and_then(|x| x.downcast::<gio::SimpleAction>().ok()) {
+            action.set_state(&state);
+        }
+    }
+
+    fn action(&mut self, sender: &ComponentSender<Self>, a: PlayerAction, v: Option<glib::Variant>) {
+        let (Some(engine), Some(p)) = (self.engine.clone(), self.playing.as_ref()) else { return };
+        let Some(plan) = p.plan.as_ref() else { return };
+        let part = plan.playable.first_part().map(|(_, _, part)| part.clone());
+        match a {
+            PlayerAction::SkipMarker => {
+                if let Some(m) = plan.playable.marker_at(p.position_ms as i64) {
+                    let to = m.end_ms.max(0) as u64;
+                    self.seek(to.min(p.duration_ms.saturating_sub(1)));
+                }
+            }
+            PlayerAction::PlaybackSpeed => {
+                let Some(rate) = v.as_ref().and_then(|v| v.get::<f64>()) else { return };
+                engine.set_rate(rate);
+                self.set_action_state(a, rate.to_variant());
+            }
+            PlayerAction::AudioTrack | PlayerAction::SubtitleTrack => {
+                let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), part) else { return };
+                let kind = if a == PlayerAction::AudioTrack { StreamKind::Audio } else { StreamKind::Subtitle };
+                let index = tracks::embedded(&part, kind).iter().position(|s| s.id == id).map(|i| i as u32);
+                match (kind, index) {
+                    (StreamKind::Audio, Some(i)) => engine.set_audio_track(i),
+                    (StreamKind::Subtitle, i) if id == 0 || i.is_some() => engine.set_subtitle_track(i),
+                    _ => return,
+                }
+                self.set_action_state(a, id.to_variant());
+                // Saved on the server: every Plex app starts with it next time.
+                let (audio, subtitle) = if kind == StreamKind::Audio { (Some(id), None) } else { (None, Some(id)) };
+                let (s, source_id, part_id) = (sender.clone(), p.source.id.clone(), part.id);
+                self.core.run(
+                    move |core| async move { core.choose_streams(&source_id, part_id, audio, subtitle).await },
+                    move |r| {
+                        if let Err(e) = r {
+                            let text =
+                                i18n_f("The track choice was not saved on the server: {}", &[&crate::words::error(&e)]);
+                            s.output(PlayerOutput::Toast(text)).ok();
+                        }
+                    },
+                );
+            }
+        }
     }
 
     fn mpris_command(&mut self, sender: &ComponentSender<Self>, c: MprisCommand) {

@@ -182,6 +182,39 @@ impl Core {
         Ok((updated, delivery))
     }
 
+    /// What plays after an episode: the next one of its season, else the
+    /// first of the next season; None after the last (or for a movie).
+    /// From the server, or what was saved when it cannot be reached.
+    pub async fn next_episode(&self, source_id: &str, episode: &MediaItem) -> Result<Option<MediaItem>> {
+        if episode.kind != crate::models::ItemKind::Episode {
+            return Ok(None);
+        }
+        let Some(season) = episode.parent_key.clone() else { return Ok(None) };
+        let episodes = self.children_now(source_id, &season).await?;
+        let at = episodes.iter().position(|e| e.rating_key == episode.rating_key);
+        if let Some(next) = at.and_then(|i| episodes.get(i + 1)) {
+            return Ok(Some(next.clone()));
+        }
+        let Some(show) = episode.grandparent_key.clone() else { return Ok(None) };
+        let seasons = self.children_now(source_id, &show).await?;
+        let Some(i) = seasons.iter().position(|s| s.rating_key == season) else { return Ok(None) };
+        for later in &seasons[i + 1..] {
+            if let Some(first) = self.children_now(source_id, &later.rating_key).await?.into_iter().next() {
+                return Ok(Some(first));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Children from the server, else as saved (offline).
+    async fn children_now(&self, source_id: &str, key: &str) -> Result<Vec<MediaItem>> {
+        match self.fetch_children(source_id, key).await {
+            Ok(c) => Ok(c),
+            Err(e) if e.is_offline() => self.saved_children(source_id, key).await,
+            Err(e) => Err(e),
+        }
+    }
+
     fn server_name(&self, source_id: &str) -> String {
         self.server(source_id).map_or_else(|| source_id.to_string(), |s| s.name)
     }

@@ -140,6 +140,13 @@ pub struct MediaItem {
     pub parent_title: Option<String>,
     pub grandparent_title: Option<String>,
     pub added_at: Option<i64>,
+    /// The season of an episode, the album of a track (absent in caches
+    /// written before Reel knew them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_key: Option<ItemKey>,
+    /// The show of an episode, the artist of a track.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grandparent_key: Option<ItemKey>,
 }
 
 impl MediaItem {

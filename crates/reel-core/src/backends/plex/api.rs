@@ -133,15 +133,18 @@ impl PlexServerClient {
     /// (`PUT /library/parts/{id}`; subtitle 0 = none), so every Plex app
     /// starts with it next time.
     pub async fn choose_stream(&self, part_id: i64, audio: Option<i64>, subtitle: Option<i64>) -> Result<()> {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(a) = audio {
-            query.append_pair("audioStreamID", &a.to_string());
-        }
-        if let Some(s) = subtitle {
-            query.append_pair("subtitleStreamID", &s.to_string());
-        }
-        query.append_pair("allParts", "1");
-        let url = self.url(&format!("/library/parts/{part_id}?{}", query.finish()))?;
+        let query = {
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            if let Some(a) = audio {
+                q.append_pair("audioStreamID", &a.to_string());
+            }
+            if let Some(s) = subtitle {
+                q.append_pair("subtitleStreamID", &s.to_string());
+            }
+            q.append_pair("allParts", "1");
+            q.finish()
+        };
+        let url = self.url(&format!("/library/parts/{part_id}?{query}"))?;
         let resp = self
             .http
             .send(self.http.request(Method::PUT, &url, Some(&self.token), API_TIMEOUT), &url)

@@ -238,6 +238,10 @@ pub struct WireItem {
     pub grandparent_title: Option<String>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub added_at: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub parent_rating_key: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub grandparent_rating_key: Option<String>,
 }
 
 impl From<WireItem> for MediaItem {
@@ -258,6 +262,8 @@ impl From<WireItem> for MediaItem {
             parent_title: w.parent_title,
             grandparent_title: w.grandparent_title,
             added_at: w.added_at,
+            parent_key: w.parent_rating_key.map(Into::into),
+            grandparent_key: w.grandparent_rating_key.map(Into::into),
         }
     }
 }

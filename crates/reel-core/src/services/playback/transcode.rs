@@ -16,10 +16,10 @@ pub struct TranscodeRequest {
     pub subtitle_stream: Option<i64>,
 }
 
-/// What Reel's player takes in a transcode: H.264 or MPEG-2 video with AAC
-/// or MP3 audio in MPEG-TS over HLS (all decoded by GStreamer's base,
-/// good and libav plugins).
-const PROFILE_EXTRA: &str = "add-transcode-target(type=videoProfile&context=streaming&protocol=hls&container=mpegts&videoCodec=h264,mpeg2video&audioCodec=aac,mp3)";
+/// What Reel's player takes in a transcode: H.264, MPEG-4 or MPEG-2 video
+/// with AAC, MP3 or MP2 audio in MPEG-TS over HLS (all decoded by
+/// GStreamer's good, bad and libav plugins, which the setup installs).
+const PROFILE_EXTRA: &str = "add-transcode-target(type=videoProfile&context=streaming&protocol=hls&container=mpegts&videoCodec=h264,mpeg4,mpeg2video&audioCodec=aac,mp3,mp2)";
 
 impl TranscodeRequest {
     fn query(&self) -> String {

@@ -1,0 +1,190 @@
+//! Playback: the real app (release) in Xvfb playing a 1080p VP8/Vorbis clip
+//! from fake-plex on loopback, against GStreamer alone in the same run.
+//!
+//! - Play → first painted frame, from the start and resuming at 15 s, and a
+//!   seek → its first frame: Reel (the whole path: the core asks the server
+//!   for the item, its threshold and a verified connection, then the player
+//!   page opens it) against the floor of the same binary opening the same
+//!   URL with playbin and the same sink in a bare window
+//!   (`REEL_BENCH_PLAY_FLOOR`). Median of 5, alternating. Target ≤ 1.5×.
+//! - CPU time and memory while playing 30 s: Reel against
+//!   `gst-launch-1.0 playbin` of the same URL. Target ≤ 1.2×.
+//!
+//! `scripts/with-keyring.sh cargo bench --features bench --bench playback`
+
+mod common;
+use common::{median, run_app, Xvfb};
+use fake_plex::topology::{Behaviour, ConnectionSpec, LibrarySpec, Protocol, ServerSpec, Topology};
+use fake_plex::FakePlex;
+use reel_core::services::playback::{Capabilities, Format};
+use reel_core::{Core, CoreOptions, Token};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const RUNS: usize = 5;
+const SOAK_SECS: u64 = 30;
+
+/// The player in these runs decodes the clip's formats (checked by the app
+/// against GStreamer's registry in its own tests).
+struct Clip;
+impl Capabilities for Clip {
+    fn can_decode(&self, f: &Format) -> bool {
+        matches!(f.name(), "mkv" | "vp8" | "vorbis")
+    }
+}
+
+fn main() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let media_dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-media");
+    std::fs::create_dir_all(&media_dir).expect("media dir");
+    eprintln!("making a 1080p clip of {}s (once; kept in {})…", SOAK_SECS + 15, media_dir.display());
+    let clip = fake_plex::media::make_clip_sized(&media_dir, SOAK_SECS as u32 + 15, (1920, 1080), &["eng"])
+        .expect("gst-launch-1.0 makes the clip");
+    let topology = Topology {
+        account: Default::default(),
+        pin_lifetime_secs: 900,
+        servers: vec![ServerSpec {
+            name: "Bench".into(),
+            machine_identifier: None,
+            owned: true,
+            https_required: false,
+            access_token: None,
+            provides: "server".into(),
+            library: LibrarySpec { movies: 4, shows: 0, artists: 0, media: Some(clip), ..LibrarySpec::default() },
+            connections: vec![ConnectionSpec {
+                local: true,
+                protocol: Protocol::Http,
+                behaviour: Behaviour::Ok,
+                ..Default::default()
+            }],
+        }],
+    };
+    let fp = rt.block_on(FakePlex::start(topology)).expect("fake-plex");
+    let info = fp.info().clone();
+    let home = tempfile::tempdir().expect("home");
+    let (source_id, key, url, token) = rt.block_on(async {
+        let core = Core::open(CoreOptions {
+            library_path: Some(home.path().join("data/reel/library.sqlite3")),
+            poster_dir: home.path().join("cache/reel/posters"),
+            plex_tv: Some((info.plex_tv_url.clone(), info.auth_url.clone())),
+            extra_ca_pem: Some(fp.ca_pem().into_bytes()),
+            background: false,
+            ..CoreOptions::with_config(home.path().join("config/reel/config.toml"))
+        })
+        .expect("core");
+        let p = core.sign_in_with_token(Token::new(info.account_token.clone())).await.expect("sign in (keyring?)");
+        let source = core.discover(p.id(), true).await.expect("discover").sources.remove(0);
+        let movie = core.fetch_items(&source.id, "1", 0, Some(1)).await.expect("movies").remove(0);
+        let plan = core.prepare_playback(&source.id, &movie.rating_key, &Clip, 0).await.expect("plan");
+        (source.id.to_string(), movie.rating_key.to_string(), plan.location.url.to_string(), plan.location.token)
+    });
+    let x = Xvfb::start();
+    let base = [
+        ("REEL_PLEX_TV_URL", info.plex_tv_url.clone()),
+        ("REEL_PLEX_AUTH_URL", info.auth_url.clone()),
+        ("REEL_EXTRA_CA_FILE", info.ca_file.clone().unwrap_or_default()),
+        ("REEL_BENCH", "1".to_string()),
+        ("REEL_AUDIO_SINK", "fakesink sync=true".to_string()),
+    ];
+    let with = |extra: &[(&'static str, String)]| -> Vec<(&'static str, String)> {
+        base.iter().cloned().chain(extra.iter().cloned()).collect()
+    };
+    let app = |start: u64| with(&[("REEL_BENCH_PLAY", format!("{source_id}|{key}|{start}"))]);
+    let floor = |start: u64| {
+        with(&[
+            ("REEL_BENCH_PLAY_FLOOR", url.clone()),
+            ("REEL_BENCH_TOKEN", token.expose().to_string()),
+            ("REEL_BENCH_START_MS", start.to_string()),
+        ])
+    };
+    let runs = std::env::var("REEL_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(RUNS);
+    // One untimed run of each: neither pays alone for cold caches.
+    run_app(&x.display, home.path(), &floor(0));
+    run_app(&x.display, home.path(), &app(0));
+    let mut rows = Vec::new();
+    for (name, start) in [("play from the start", 0u64), ("resume at 15 s", 15_000)] {
+        let (mut a, mut f, mut sa, mut sf) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let v = run_app(&x.display, home.path(), &floor(start));
+            f.push(v.get("play_to_frame_ms").copied().unwrap_or(f64::NAN));
+            sf.push(v.get("seek_to_frame_ms").copied().unwrap_or(f64::NAN));
+            let v = run_app(&x.display, home.path(), &app(start));
+            a.push(v.get("play_to_frame_ms").copied().unwrap_or(f64::NAN));
+            sa.push(v.get("seek_to_frame_ms").copied().unwrap_or(f64::NAN));
+        }
+        rows.push((format!("Play → first frame, {name}"), median(a.clone()), median(f.clone()), a, f));
+        if start == 0 {
+            rows.push(("seek to 10 s → first frame".into(), median(sa.clone()), median(sf.clone()), sa, sf));
+        }
+    }
+    println!("Playback of a 1080p VP8/Vorbis clip over loopback, release builds in Xvfb, median of {runs} (ms)");
+    for (name, a, f, ar, fr) in &rows {
+        println!("  {name}: Reel {a:.1} vs GStreamer alone {f:.1} = {:.2}x (target ≤ 1.50x)", a / f);
+        println!("      runs Reel {ar:.0?}, floor {fr:.0?}");
+    }
+
+    // CPU and memory over 30 s of playing.
+    let soak = run_app(
+        &x.display,
+        home.path(),
+        &with(&[
+            ("REEL_BENCH_PLAY", format!("{source_id}|{key}|0")),
+            ("REEL_BENCH_SEEK_MS", "0".into()),
+            ("REEL_BENCH_SOAK_SECS", SOAK_SECS.to_string()),
+        ]),
+    );
+    let (reel_cpu, reel_rss) =
+        (soak.get("cpu_ms").copied().unwrap_or(f64::NAN), soak.get("rss_kb").copied().unwrap_or(f64::NAN));
+    let (gst_cpu, gst_rss) = gst_launch(&x.display, &url, &token);
+    println!("Playing for {SOAK_SECS} s (after the first seconds):");
+    println!(
+        "  CPU time: Reel {reel_cpu:.0} ms vs gst-launch-1.0 playbin {gst_cpu:.0} ms = {:.2}x (target ≤ 1.20x)",
+        reel_cpu / gst_cpu
+    );
+    println!(
+        "  memory (RSS at the end): Reel {:.0} MB vs gst-launch-1.0 {:.0} MB = {:.2}x (target ≤ 1.20x)",
+        reel_rss / 1024.0,
+        gst_rss / 1024.0,
+        reel_rss / gst_rss
+    );
+    println!(
+        "renderer: {}",
+        std::env::var("GSK_RENDERER").unwrap_or_else(|_| "GTK's default (GL, Mesa llvmpipe under Xvfb)".into())
+    );
+}
+
+/// `gst-launch-1.0 playbin` of the same URL (the token in the query, as
+/// gst-launch cannot send headers; loopback only) for the soak's length
+/// after the same 1 s + seek lead-in: CPU time (ms) and RSS (kB) at the end.
+fn gst_launch(display: &str, url: &str, token: &Token) -> (f64, f64) {
+    let uri = format!("{url}?X-Plex-Token={}", token.expose());
+    let mut child = Command::new("gst-launch-1.0")
+        .args(["-q", "playbin", &format!("uri={uri}"), "audio-sink=fakesink sync=true"])
+        .env("DISPLAY", display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("gst-launch-1.0");
+    // The same lead-in as Reel's soak: it starts counting after its first second.
+    std::thread::sleep(Duration::from_secs(1));
+    let (cpu0, _) = proc_usage(child.id());
+    std::thread::sleep(Duration::from_secs(SOAK_SECS));
+    let (cpu1, rss) = proc_usage(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    (cpu1 - cpu0, rss)
+}
+
+fn proc_usage(pid: u32) -> (f64, f64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+    let cpu: f64 =
+        fields.get(11..13).map(|f| f.iter().filter_map(|v| v.parse::<f64>().ok()).sum()).unwrap_or(0.0) * 10.0;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(f64::NAN);
+    (cpu, rss)
+}
