@@ -53,6 +53,7 @@ pub enum HomeMsg {
 #[derive(Debug)]
 pub enum HomeOutput {
     Open { source: Source, item: MediaItem },
+    Play { source: Source, item: MediaItem },
     Reached { source_id: SourceId, result: Result<(), Failure> },
 }
 
@@ -259,8 +260,15 @@ impl HomePage {
         button.set_tooltip_text(Some(&item.title));
         {
             let (s, source, item) = (sender.clone(), source.clone(), item.clone());
+            // Part-way through: a click goes on watching (asking where to start).
+            let resume = item.view_offset_ms > 0 && item.kind.can_be_watched() && !item.watched();
             button.connect_clicked(move |_| {
-                let _ = s.output(HomeOutput::Open { source: source.clone(), item: item.clone() });
+                let (source, item) = (source.clone(), item.clone());
+                let _ = s.output(if resume {
+                    HomeOutput::Play { source, item }
+                } else {
+                    HomeOutput::Open { source, item }
+                });
             });
         }
         if let Some(thumb) = item.thumb.clone() {

@@ -107,6 +107,7 @@ impl Children {
         self.home.get_or_init(|| {
             let c = HomePage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
                 HomeOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+                HomeOutput::Play { source, item } => AppMsg::Play { source, item },
                 HomeOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
             });
             self.place(c.widget(), ContentPage::Home);

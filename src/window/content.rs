@@ -81,6 +81,11 @@ impl App {
             Nav::Item { source, item } => {
                 title.set_title(&item.title);
                 title.set_subtitle(&source.name);
+                // Something to play: the player gets ready meanwhile, so Play
+                // does not wait for the video sink to be made.
+                if item.kind.can_be_watched() {
+                    self.children.player().emit(crate::pages::player::PlayerMsg::Prepare);
+                }
                 self.children.item_page().emit(ItemMsg::Show { source, item });
             }
         }

@@ -199,6 +199,14 @@ async fn timelines_go_in_order_and_the_item_counts_as_watched_past_the_threshold
     let duration = plan.playable.duration_ms().unwrap() as u64;
     assert_eq!(duration, 12_000, "the item is as long as its file");
     let mut r = Reporter::new(&ep.rating_key, duration, &plan.session, plan.threshold, false);
+    s.core.fetch_hubs(&s.source_id).await.unwrap();
+    let continuing = |hubs: Vec<reel_core::models::Hub>| -> Vec<(String, i64)> {
+        hubs.into_iter()
+            .filter(|h| h.id == "home.continue")
+            .flat_map(|h| h.items)
+            .map(|i| (i.rating_key.to_string(), i.view_offset_ms))
+            .collect()
+    };
     let mut item = ep.clone();
     let secs = Duration::from_secs;
     for (state, at, now) in [
@@ -216,10 +224,14 @@ async fn timelines_go_in_order_and_the_item_counts_as_watched_past_the_threshold
     assert!(!item.watched(), "not at the start, not at half");
     let cached = s.core.saved_children(&s.source_id, &season).await.unwrap();
     assert_eq!(cached.iter().find(|i| i.rating_key == ep.rating_key).unwrap().view_offset_ms, 6_000);
+    let home = continuing(s.core.saved_hubs(&s.source_id).await.unwrap());
+    assert!(home.contains(&(ep.rating_key.to_string(), 6_000)), "Continue Watching has it at once: {home:?}");
 
     let (item, _) =
         s.core.report_playback(&s.source_id, &item, r.update(PlayState::Playing, 9_700, secs(20))).await.unwrap();
     assert!(item.watched(), "past 80 %");
+    let home = continuing(s.core.saved_hubs(&s.source_id).await.unwrap());
+    assert!(!home.iter().any(|(k, _)| ep.rating_key == *k), "finished: gone from Continue Watching");
     let t = s.timelines();
     let states: Vec<_> = t.iter().map(|(st, time, _)| format!("{st}@{time}")).collect();
     assert_eq!(states, ["buffering@0", "playing@0", "paused@6000", "playing@6000", "playing@9700"]);

@@ -189,7 +189,7 @@ impl Core {
         updated.view_count = i64::from(watched);
         updated.view_offset_ms = 0;
         let (id, it) = (source_id.to_string(), updated.clone());
-        self.blocking(move |l| l.update_item(&id, &it)).await?;
+        self.blocking(move |l| l.record_progress(&id, &it)).await?;
         Ok((updated, delivery))
     }
 

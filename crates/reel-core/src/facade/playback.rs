@@ -63,13 +63,14 @@ impl Core {
         caps: &dyn Capabilities,
         offset_ms: u64,
     ) -> Result<PlaybackPlan> {
-        let (playable, threshold) = self
+        // The item and the threshold together; the connection that answered
+        // is the one the media comes from (verified by that very answer).
+        let (playable, threshold, client) = self
             .connections
             .call(source_id, |c| async move {
-                let playable = c.playable(rating_key).await?;
+                let (playable, threshold) = tokio::join!(c.playable(rating_key), c.played_threshold());
                 // A server that will not say keeps Plex's default.
-                let threshold = c.played_threshold().await.unwrap_or(0.9);
-                Ok((playable, threshold))
+                Ok((playable?, threshold.unwrap_or(0.9), c))
             })
             .await?;
         let nothing = || Error::NothingToPlay { server: self.server_name(source_id), title: rating_key.to_string() };
@@ -99,6 +100,10 @@ impl Core {
                 })
             }
         };
+        let direct = match (&transcode, playable.first_part()) {
+            (None, Some((_, _, part))) => Some(client.media_location(&part.key)?),
+            _ => None,
+        };
         let mut plan = PlaybackPlan {
             source_id: source_id.into(),
             location: MediaLocation { url: Url::parse("about:blank").expect("static URL"), token: Token::new("") },
@@ -108,7 +113,10 @@ impl Core {
             threshold,
             transcode,
         };
-        plan.location = self.media_location(&plan).await?;
+        plan.location = match direct {
+            Some((url, token)) => MediaLocation { url, token },
+            None => self.media_location(&plan).await?,
+        };
         Ok(plan)
     }
 
@@ -177,7 +185,7 @@ impl Core {
         }
         if &updated != item {
             let (id, it) = (source_id.to_string(), updated.clone());
-            self.blocking(move |l| l.update_item(&id, &it)).await?;
+            self.blocking(move |l| l.record_progress(&id, &it)).await?;
         }
         Ok((updated, delivery))
     }

@@ -4,7 +4,7 @@
 //! aside and rebuilt, never a reason not to start.
 
 use crate::error::{Error, Notice, Result};
-use crate::models::{Hub, MediaItem, Page, Section, SectionKind};
+use crate::models::{MediaItem, Page, Section, SectionKind};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -414,47 +414,6 @@ impl LibraryCache {
             .optional()
             .map(Option::flatten)
         })
-    }
-
-    /// A server's home hubs, replacing what was kept before.
-    pub fn put_hubs(&self, source_id: &str, hubs: &[Hub]) -> Result<()> {
-        let rows: Vec<String> = hubs
-            .iter()
-            .map(serde_json::to_string)
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| Error::Invalid(e.to_string()))?;
-        self.with(|c| {
-            let tx = c.transaction()?;
-            tx.execute("DELETE FROM hubs WHERE source_id = ?1", [source_id])?;
-            for (i, json) in rows.iter().enumerate() {
-                tx.execute(
-                    "INSERT INTO hubs (source_id, position, json) VALUES (?1, ?2, ?3)",
-                    params![source_id, i as i64, json],
-                )?;
-            }
-            tx.commit()
-        })
-    }
-
-    pub fn hubs(&self, source_id: &str) -> Result<Vec<Hub>> {
-        let rows = self.with(|c| {
-            let mut st = c.prepare("SELECT json FROM hubs WHERE source_id = ?1 ORDER BY position")?;
-            let rows = st.query_map([source_id], |r| r.get::<_, String>(0))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-        })?;
-        Ok(rows.iter().filter_map(|j| serde_json::from_str(j).ok()).collect())
-    }
-
-    /// Replaces what is known of one item (its watched state changed, say), wherever it is listed.
-    pub fn update_item(&self, source_id: &str, item: &MediaItem) -> Result<bool> {
-        let json = serde_json::to_string(item).map_err(|e| Error::Invalid(e.to_string()))?;
-        self.with(|c| {
-            c.execute(
-                "UPDATE items SET json = ?3 WHERE source_id = ?1 AND rating_key = ?2",
-                params![source_id, item.rating_key, json],
-            )
-        })
-        .map(|n| n > 0)
     }
 
     /// Everything about a server goes (its account was removed).

@@ -1,7 +1,9 @@
 //! The library: what Reel saved of every server's libraries (SQLite), how it
-//! is kept in step with the servers, and posters on disk.
+//! is kept in step with the servers, Home's hubs and items' progress, and
+//! posters on disk.
 
 pub mod cache;
+pub mod home;
 pub mod posters;
 pub mod state;
 pub mod sync;

@@ -1,0 +1,129 @@
+//! What the player is told from outside the page's own widgets: its window
+//! actions (tracks, speed, skip), the shell's media controls, and what it
+//! does to the session (suspend held off) and the controls' visibility.
+
+use super::*;
+
+impl PlayerPage {
+    /// The play button as a pause button while playing.
+    pub(super) fn show_playing(&self, playing: bool) {
+        let (icon, label) = if playing {
+            ("media-playback-pause-symbolic", gettext("Pause"))
+        } else {
+            ("media-playback-start-symbolic", gettext("Play"))
+        };
+        self.ui.play.set_icon_name(icon);
+        self.ui.play.set_tooltip_text(Some(&label));
+        crate::widgets::labelled(&self.ui.play, &label);
+    }
+
+    pub(super) fn show_controls(&mut self, sender: &ComponentSender<Self>) {
+        self.ui.top.set_reveal_child(true);
+        self.ui.bottom.set_reveal_child(true);
+        self.ui.root.set_cursor_from_name(None);
+        self.hide += 1;
+        let (s, n) = (sender.clone(), self.hide);
+        glib::timeout_add_local_once(HIDE_AFTER, move || s.input(PlayerMsg::HideControls(n)));
+    }
+
+    /// The player's actions in the window's `win.` group.
+    pub(super) fn install_actions(&self, sender: &ComponentSender<Self>) {
+        let Some(window) = self.window().and_then(|w| w.downcast::<gtk::ApplicationWindow>().ok()) else { return };
+        for a in PlayerAction::ALL {
+            let action = match a.initial_state() {
+                Some(state) => gio::SimpleAction::new_stateful(a.name(), a.parameter(), &state),
+                None => gio::SimpleAction::new(a.name(), a.parameter()),
+            };
+            let s = sender.input_sender().clone();
+            action.connect_activate(move |_, v| s.emit(PlayerMsg::Action(a, v.cloned())));
+            window.add_action(&action);
+        }
+    }
+
+    pub(super) fn set_action_state(&self, a: PlayerAction, state: glib::Variant) {
+        let Some(window) = self.window().and_then(|w| w.downcast::<gtk::ApplicationWindow>().ok()) else { return };
+        if let Some(action) = window.lookup_action(a.name()).and_then(|x| x.downcast::<gio::SimpleAction>().ok()) {
+            action.set_state(&state);
+        }
+    }
+
+    pub(super) fn action(&mut self, sender: &ComponentSender<Self>, a: PlayerAction, v: Option<glib::Variant>) {
+        let (Some(engine), Some(p)) = (self.engine.clone(), self.playing.as_ref()) else { return };
+        let Some(plan) = p.plan.as_ref() else { return };
+        let part = plan.playable.first_part().map(|(_, _, part)| part.clone());
+        match a {
+            PlayerAction::SkipMarker => {
+                if let Some(m) = plan.playable.marker_at(p.position_ms as i64) {
+                    let to = m.end_ms.max(0) as u64;
+                    self.seek(to.min(p.duration_ms.saturating_sub(1)));
+                }
+            }
+            PlayerAction::PlaybackSpeed => {
+                let Some(rate) = v.as_ref().and_then(|v| v.get::<f64>()) else { return };
+                engine.set_rate(rate);
+                self.set_action_state(a, rate.to_variant());
+            }
+            PlayerAction::AudioTrack | PlayerAction::SubtitleTrack => {
+                let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), part) else { return };
+                let kind = if a == PlayerAction::AudioTrack { StreamKind::Audio } else { StreamKind::Subtitle };
+                let index = tracks::embedded(&part, kind).iter().position(|s| s.id == id).map(|i| i as u32);
+                match (kind, index) {
+                    (StreamKind::Audio, Some(i)) => engine.set_audio_track(i),
+                    (StreamKind::Subtitle, i) if id == 0 || i.is_some() => engine.set_subtitle_track(i),
+                    _ => return,
+                }
+                self.set_action_state(a, id.to_variant());
+                // Saved on the server: every Plex app starts with it next time.
+                let (audio, subtitle) = if kind == StreamKind::Audio { (Some(id), None) } else { (None, Some(id)) };
+                let (s, source_id, part_id) = (sender.clone(), p.source.id.clone(), part.id);
+                self.core.run(
+                    move |core| async move { core.choose_streams(&source_id, part_id, audio, subtitle).await },
+                    move |r| {
+                        if let Err(e) = r {
+                            let text =
+                                i18n_f("The track choice was not saved on the server: {}", &[&crate::words::error(&e)]);
+                            s.output(PlayerOutput::Toast(text)).ok();
+                        }
+                    },
+                );
+            }
+        }
+    }
+
+    pub(super) fn mpris_command(&mut self, sender: &ComponentSender<Self>, c: MprisCommand) {
+        let state = self.playing.as_ref().map(|p| p.state);
+        match c {
+            MprisCommand::PlayPause => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::Play if state == Some(EngineState::Paused) => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::Pause if state == Some(EngineState::Playing) => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::Play | MprisCommand::Pause => {}
+            MprisCommand::Stop if self.playing.is_some() => sender.input(PlayerMsg::Leave),
+            MprisCommand::Stop => {}
+            MprisCommand::SeekBy(ms) => sender.input(PlayerMsg::SeekBy(ms)),
+            MprisCommand::SeekTo(ms) => sender.input(PlayerMsg::SeekTo(ms)),
+            MprisCommand::Raise => {
+                if let Some(w) = self.window() {
+                    w.present();
+                }
+            }
+        }
+    }
+
+    pub(super) fn inhibit_suspend(&mut self, on: bool) {
+        let app = relm4::main_application();
+        match (on, self.inhibit.take()) {
+            (true, None) => {
+                let reason = gettext("Playing a video");
+                let cookie = app.inhibit(
+                    self.window().as_ref(),
+                    gtk::ApplicationInhibitFlags::SUSPEND | gtk::ApplicationInhibitFlags::IDLE,
+                    Some(&reason),
+                );
+                self.inhibit = (cookie != 0).then_some(cookie);
+            }
+            (true, Some(cookie)) => self.inhibit = Some(cookie),
+            (false, Some(cookie)) => app.uninhibit(cookie),
+            (false, None) => {}
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! One playback's course: asking the core how to play, the engine's
+//! events, the position ticks and what the server hears, the end.
+
+use super::*;
+
+impl PlayerPage {
+    pub(super) fn start(
+        &mut self,
+        sender: &ComponentSender<Self>,
+        source: Source,
+        item: MediaItem,
+        start_ms: u64,
+        transcode: bool,
+    ) {
+        self.finish(sender);
+        self.generation += 1;
+        let generation = self.generation;
+        self.ui.title.set_title(&what(&item));
+        self.ui.title.set_subtitle("");
+        self.ui.error.set_visible(false);
+        self.ui.spinner.set_visible(true);
+        self.ui.spinner.start();
+        self.ui.scale.set_range(0.0, item.duration_ms.unwrap_or(0).max(1) as f64);
+        self.ui.scale.set_value(start_ms as f64);
+        let _ = sender.output(PlayerOutput::Title(Some(what(&item))));
+        let tick = {
+            let s = sender.clone();
+            glib::timeout_add_local(TICK, move || {
+                s.input(PlayerMsg::Tick);
+                glib::ControlFlow::Continue
+            })
+        };
+        self.playing = Some(Playing {
+            source: source.clone(),
+            item: item.clone(),
+            plan: None,
+            reporter: None,
+            clock: Instant::now(),
+            state: EngineState::Loading,
+            buffering: false,
+            duration_ms: item.duration_ms.unwrap_or(0).max(0) as u64,
+            position_ms: start_ms,
+            recoveries: 0,
+            initial_tracks: None,
+            next: None,
+            up_next_since: None,
+            up_next_cancelled: false,
+            _tick: TickGuard(Some(tick)),
+        });
+        self.show_controls(sender);
+        self.ui.root.grab_focus();
+        if let Err(e) = self.engine(sender) {
+            self.fail(&i18n_f("The player could not start: {}", &[&e]), false);
+            return;
+        }
+        let (s, id, key) = (sender.clone(), source.id.clone(), item.rating_key.clone());
+        self.core.run(
+            move |core| async move {
+                let caps: &dyn Capabilities = if transcode { &NothingDirect } else { &GstCapabilities };
+                core.prepare_playback(&id, &key, caps, start_ms).await.map_err(Failure::from)
+            },
+            move |result| s.input(PlayerMsg::Prepared { generation, result, start_ms }),
+        );
+    }
+
+    pub(super) fn prepared(
+        &mut self,
+        sender: &ComponentSender<Self>,
+        result: Result<PlaybackPlan, Failure>,
+        start_ms: u64,
+    ) {
+        let Some(p) = self.playing.as_mut() else { return };
+        let plan = match result {
+            Ok(plan) => plan,
+            Err(f) => return self.fail(&i18n_f("Cannot play this: {}", &[&f.message()]), false),
+        };
+        self.ui.title.set_subtitle(&how(&plan.decision));
+        if let Some(d) = plan.playable.duration_ms().filter(|d| *d > 0) {
+            p.duration_ms = d as u64;
+            self.ui.scale.set_range(0.0, d as f64);
+        }
+        p.reporter =
+            Some(Reporter::new(&p.item.rating_key, p.duration_ms, &plan.session, plan.threshold, p.item.watched()));
+        // A transcode starts where it was asked: the stream's zero is that point.
+        let engine_start = start_ms.saturating_sub(plan.stream_offset_ms());
+        if let Some(engine) = &self.engine {
+            engine.load(&plan.location, engine_start);
+        }
+        if let Some(m) = &self.mpris {
+            m.set_now_playing(Some(now_playing(p, None)));
+        }
+        let part = plan.playable.first_part().map(|(_, _, part)| part);
+        self.ui.tracks.set_menu_model(Some(&tracks::menu(part)));
+        p.initial_tracks = part.map(|part| {
+            let pick = |kind| tracks::embedded(part, kind).iter().position(|s| s.selected).map(|i| i as u32);
+            (pick(StreamKind::Audio), pick(StreamKind::Subtitle))
+        });
+        if let Some(thumb) = p.item.thumb.clone() {
+            let (s, generation, id) = (sender.clone(), self.generation, p.source.id.clone());
+            self.core.run(
+                move |core| async move { core.poster_file(&id, &thumb, ART_SIZE.0, ART_SIZE.1).await },
+                move |file| s.input(PlayerMsg::Art { generation, file }),
+            );
+        }
+        if p.item.kind == reel_core::models::ItemKind::Episode {
+            let (s, generation, id, item) = (sender.clone(), self.generation, p.source.id.clone(), p.item.clone());
+            self.core.run(
+                move |core| async move { core.next_episode(&id, &item).await.ok().flatten() },
+                move |next| s.input(PlayerMsg::NextKnown { generation, next }),
+            );
+        }
+        p.plan = Some(plan);
+        self.inhibit_suspend(true);
+        self.report(sender);
+    }
+
+    pub(super) fn engine_event(&mut self, sender: &ComponentSender<Self>, e: EngineEvent) {
+        tracing::debug!(event = ?e, "player");
+        let Some(p) = self.playing.as_mut() else { return };
+        match e {
+            EngineEvent::State(state) => {
+                p.state = state;
+                if state == EngineState::Playing {
+                    p.recoveries = 0;
+                    if let (Some((audio, subtitle)), Some(engine)) = (p.initial_tracks.take(), &self.engine) {
+                        if let Some(a) = audio {
+                            engine.set_audio_track(a);
+                        }
+                        // The server's choice; none chosen there means none shown.
+                        engine.set_subtitle_track(subtitle);
+                    }
+                }
+                let playing = state == EngineState::Playing;
+                let busy = state == EngineState::Loading || p.buffering;
+                if let Some(m) = &self.mpris {
+                    m.set_status(match state {
+                        EngineState::Playing => mpris_server::PlaybackStatus::Playing,
+                        EngineState::Stopped => mpris_server::PlaybackStatus::Stopped,
+                        EngineState::Paused | EngineState::Loading => mpris_server::PlaybackStatus::Paused,
+                    });
+                }
+                self.show_playing(playing);
+                self.ui.spinner.set_visible(busy);
+                self.inhibit_suspend(playing);
+                self.report(sender);
+                if !playing {
+                    self.show_controls(sender);
+                }
+            }
+            EngineEvent::Buffering(percent) => {
+                let buffering = percent < 100;
+                if buffering != p.buffering {
+                    p.buffering = buffering;
+                    self.ui.spinner.set_visible(buffering);
+                    self.report(sender);
+                }
+            }
+            EngineEvent::DurationKnown(ms) if ms > 0 => {
+                let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
+                p.duration_ms = p.duration_ms.max(ms + offset);
+                self.ui.scale.set_range(0.0, p.duration_ms as f64);
+            }
+            EngineEvent::DurationKnown(_) => {}
+            EngineEvent::Ended => {
+                p.position_ms = p.duration_ms;
+                p.state = EngineState::Stopped;
+                let next = p.next.is_some() && !p.up_next_cancelled;
+                self.report(sender);
+                if next {
+                    self.play_next(sender);
+                } else {
+                    self.finish(sender);
+                    let _ = sender.output(PlayerOutput::Leave);
+                }
+            }
+            EngineEvent::Error(EngineError::Network(why)) if p.recoveries < RECOVER_TRIES && p.plan.is_some() => {
+                // The connection may have died: ask the core where to go on
+                // (the failover's choice), from where it stopped.
+                tracing::info!("stream failed ({why}); trying another connection");
+                p.recoveries += 1;
+                let (plan, at, generation, s) = (p.plan.clone(), p.position_ms, self.generation, sender.clone());
+                self.ui.spinner.set_visible(true);
+                self.core.run(
+                    move |core| async move {
+                        match plan {
+                            Some(plan) => core.media_location(&plan).await.map_err(Failure::from),
+                            None => Err(Failure::from(reel_core::Error::Invalid(String::new()))),
+                        }
+                    },
+                    move |result| s.input(PlayerMsg::Relocated { generation, result, at_ms: at }),
+                );
+            }
+            EngineEvent::Error(e) => {
+                let direct = matches!(p.plan.as_ref().map(|pl| &pl.decision), Some(Decision::DirectPlay));
+                let text = match &e {
+                    EngineError::MissingCodec(name) => {
+                        i18n_f("This computer cannot decode {}. The server can convert it while it plays.", &[name])
+                    }
+                    EngineError::Network(why) => i18n_f("The media stopped arriving: {}", &[why]),
+                    EngineError::Decode(why) => i18n_f("The file could not be decoded (it may be damaged): {}", &[why]),
+                    EngineError::Other(why) => i18n_f("Playback failed: {}", &[why]),
+                };
+                let offer = direct && matches!(e, EngineError::MissingCodec(_) | EngineError::Decode(_));
+                p.state = EngineState::Stopped;
+                self.report(sender);
+                self.fail(&text, offer);
+            }
+        }
+    }
+
+    pub(super) fn tick(&mut self, sender: &ComponentSender<Self>) {
+        let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
+        if p.state == EngineState::Loading || p.plan.is_none() {
+            return;
+        }
+        if let Some(pos) = engine.position_ms() {
+            let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
+            p.position_ms = pos + offset;
+        }
+        if let Some(m) = &self.mpris {
+            m.set_position(p.position_ms);
+        }
+        let marker = p.plan.as_ref().and_then(|pl| pl.playable.marker_at(p.position_ms as i64));
+        let final_credits = marker.is_some_and(|m| m.kind == MarkerKind::Credits && m.is_final);
+        // Up Next in the final credits (or the last 10 s without markers).
+        let near_end = final_credits
+            || (p.duration_ms > 0
+                && p.duration_ms.saturating_sub(p.position_ms) <= 10_000
+                && p.plan.as_ref().is_some_and(|pl| pl.playable.markers.is_empty()));
+        let mut play_next = false;
+        match (&p.next, near_end && !p.up_next_cancelled) {
+            (Some(next), true) => {
+                let since = *p.up_next_since.get_or_insert_with(Instant::now);
+                let left = UP_NEXT_AFTER.saturating_sub(since.elapsed()).as_secs();
+                self.ui.up_next_title.set_text(&what(next));
+                self.ui.up_next_countdown.set_text(&i18n_f("Starts in {} s", &[&left.to_string()]));
+                self.ui.up_next.set_visible(true);
+                play_next = left == 0;
+            }
+            _ => {
+                p.up_next_since = None;
+                self.ui.up_next.set_visible(false);
+            }
+        }
+        if play_next {
+            sender.input(PlayerMsg::PlayNext);
+        }
+        let marker = marker.map(|m| m.kind).filter(|_| !self.ui.up_next.is_visible());
+        match marker {
+            Some(kind) => {
+                let label = if kind == MarkerKind::Credits { gettext("Skip Credits") } else { gettext("Skip Intro") };
+                if self.ui.skip.label().as_deref() != Some(label.as_str()) {
+                    self.ui.skip.set_label(&label);
+                }
+                self.ui.skip.set_visible(true);
+            }
+            None => self.ui.skip.set_visible(false),
+        }
+        if !self.ui.scale.has_css_class("dragging") {
+            self.ui.scale.set_value(p.position_ms as f64);
+        }
+        let now = clock(p.position_ms);
+        // Changed only when the second changes: fewer accessibility events.
+        if self.ui.elapsed.text() != now {
+            self.ui.elapsed.set_text(&now);
+            let left = p.duration_ms.saturating_sub(p.position_ms);
+            self.ui.remaining.set_text(&format!("-{}", clock(left)));
+            crate::widgets::labelled(&self.ui.elapsed, &i18n_f("Elapsed {}", &[&now]));
+        }
+        self.report(sender);
+    }
+
+    /// Sends what the reporter says is due (a change of state, 10 s of
+    /// playing, the threshold passed).
+    pub(super) fn report(&mut self, sender: &ComponentSender<Self>) {
+        let Some(p) = self.playing.as_mut() else { return };
+        let state = play_state(p);
+        let Some(reporter) = p.reporter.as_mut() else { return };
+        let actions: Vec<ServerAction> = reporter.update(state, p.position_ms, p.clock.elapsed());
+        if actions.is_empty() {
+            return;
+        }
+        let (s, generation, id, item) = (sender.clone(), self.generation, p.source.id.clone(), p.item.clone());
+        self.core.run(
+            move |core| async move { core.report_playback(&id, &item, actions).await.map_err(Failure::from) },
+            move |result| s.input(PlayerMsg::Reported { generation, result }),
+        );
+    }
+
+    pub(super) fn seek(&mut self, ms: u64) {
+        let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
+        let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
+        p.position_ms = ms;
+        self.ui.elapsed.set_text(&clock(ms));
+        engine.seek(ms.saturating_sub(offset));
+        if let Some(m) = &self.mpris {
+            m.seeked(ms);
+        }
+    }
+
+    pub(super) fn fail(&mut self, text: &str, offer_transcode: bool) {
+        if let Some(e) = &self.engine {
+            e.stop();
+        }
+        if let Some(p) = self.playing.as_mut() {
+            p.state = EngineState::Stopped;
+        }
+        self.show_playing(false);
+        self.ui.spinner.set_visible(false);
+        self.ui.error.set_title(&gettext("Cannot Play"));
+        self.ui.error.set_description(Some(&glib::markup_escape_text(text)));
+        self.ui.transcode.set_visible(offer_transcode);
+        self.ui.error.set_visible(true);
+        self.ui.top.set_reveal_child(true);
+        self.inhibit_suspend(false);
+    }
+
+    /// Ends the playback: the server hears it stopped, a transcode session
+    /// is ended, the engine lets go of the media.
+    pub(super) fn finish(&mut self, sender: &ComponentSender<Self>) {
+        if let Some(p) = self.playing.as_mut() {
+            p.state = EngineState::Stopped;
+            p.buffering = false;
+        }
+        self.report(sender);
+        if let Some(e) = &self.engine {
+            e.stop();
+        }
+        if let Some(plan) = self.playing.take().and_then(|p| p.plan) {
+            if plan.transcode.is_some() {
+                self.core.run(move |core| async move { core.stop_transcode(&plan).await }, |_| {});
+            }
+        }
+        self.inhibit_suspend(false);
+        self.show_playing(false);
+        if let Some(m) = &self.mpris {
+            m.set_status(mpris_server::PlaybackStatus::Stopped);
+            m.set_now_playing(None);
+        }
+        self.ui.spinner.set_visible(false);
+        self.ui.root.set_cursor_from_name(None);
+        let _ = sender.output(PlayerOutput::Title(None));
+    }
+
+    /// Plays what comes next (from its own resume point).
+    pub(super) fn play_next(&mut self, sender: &ComponentSender<Self>) {
+        let Some((source, next)) = self.playing.as_ref().and_then(|p| Some((p.source.clone(), p.next.clone()?))) else {
+            return;
+        };
+        self.ui.up_next.set_visible(false);
+        let start = if next.watched() { 0 } else { next.view_offset_ms.max(0) as u64 };
+        self.start(sender, source, next, start, false);
+    }
+}
