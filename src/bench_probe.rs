@@ -242,7 +242,7 @@ pub fn run_play_floor() -> std::process::ExitCode {
         let picture = gtk::Picture::new();
         window.set_content(Some(&picture));
         window.present();
-        let engine = match crate::player::gst_engine::GstEngine::new(|_| {}) {
+        let engine = match crate::player::gst_engine::GstEngine::new(|e| eprintln!("floor: {e:?}")) {
             Ok(e) => Rc::new(e),
             Err(e) => {
                 eprintln!("floor: {e:#}");

@@ -116,6 +116,12 @@ impl GstEngine {
     }
 }
 
+/// Whether a message comes from playbin's source element (uridecodebin
+/// names it `source`): what fetches the media.
+fn from_source(msg: &gst::Message) -> bool {
+    msg.src().is_some_and(|s| s.name() == "source")
+}
+
 impl Inner {
     fn emit(&self, e: EngineEvent) {
         (self.emit)(e)
@@ -134,7 +140,9 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
                 EngineError::MissingCodec(name)
             } else if e.matches(gst::StreamError::CodecNotFound) || e.matches(gst::CoreError::MissingPlugin) {
                 EngineError::MissingCodec(text)
-            } else if e.is::<gst::ResourceError>() {
+            } else if e.is::<gst::ResourceError>() || from_source(msg) {
+                // The HTTP source failing (refused, reset, TLS, an HTTP error)
+                // is the network's doing, not the file's.
                 EngineError::Network(text)
             } else if e.is::<gst::StreamError>() {
                 EngineError::Decode(text)
