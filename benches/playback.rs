@@ -15,8 +15,8 @@
 //! `scripts/with-keyring.sh cargo bench --features bench --bench playback`
 
 mod common;
-use common::{median, run_app, Xvfb};
-use fake_plex::topology::{Behaviour, ConnectionSpec, LibrarySpec, Protocol, ServerSpec, Topology};
+use common::{median, one_server, run_app, Xvfb};
+use fake_plex::topology::LibrarySpec;
 use fake_plex::FakePlex;
 use reel_core::services::playback::{Capabilities, Format};
 use reel_core::{Core, CoreOptions, Token};
@@ -42,25 +42,8 @@ fn main() {
     eprintln!("making a 1080p clip of {}s (once; kept in {})…", SOAK_SECS + 15, media_dir.display());
     let clip = fake_plex::media::make_clip_sized(&media_dir, SOAK_SECS as u32 + 15, (1920, 1080), &["eng"])
         .expect("gst-launch-1.0 makes the clip");
-    let topology = Topology {
-        account: Default::default(),
-        pin_lifetime_secs: 900,
-        servers: vec![ServerSpec {
-            name: "Bench".into(),
-            machine_identifier: None,
-            owned: true,
-            https_required: false,
-            access_token: None,
-            provides: "server".into(),
-            library: LibrarySpec { movies: 4, shows: 0, artists: 0, media: Some(clip), ..LibrarySpec::default() },
-            connections: vec![ConnectionSpec {
-                local: true,
-                protocol: Protocol::Http,
-                behaviour: Behaviour::Ok,
-                ..Default::default()
-            }],
-        }],
-    };
+    let topology =
+        one_server(LibrarySpec { movies: 4, shows: 0, artists: 0, media: Some(clip), ..LibrarySpec::default() });
     let fp = rt.block_on(FakePlex::start(topology)).expect("fake-plex");
     let info = fp.info().clone();
     let home = tempfile::tempdir().expect("home");

@@ -51,8 +51,9 @@ pub struct CachedLibrary {
     pub sync_ms: f64,
 }
 
-pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibrary {
-    let topology = Topology {
+/// One server, "Bench", with `library`, on one local http connection.
+pub fn one_server(library: LibrarySpec) -> Topology {
+    Topology {
         account: Default::default(),
         pin_lifetime_secs: 900,
         servers: vec![ServerSpec {
@@ -62,7 +63,7 @@ pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibra
             https_required: false,
             access_token: None,
             provides: "server".into(),
-            library: LibrarySpec { movies: items, shows: 0, artists: 0, ..LibrarySpec::default() },
+            library,
             connections: vec![ConnectionSpec {
                 local: true,
                 relay: false,
@@ -72,7 +73,11 @@ pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibra
                 ..Default::default()
             }],
         }],
-    };
+    }
+}
+
+pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibrary {
+    let topology = one_server(LibrarySpec { movies: items, shows: 0, artists: 0, ..LibrarySpec::default() });
     let fp = rt.block_on(FakePlex::start(topology)).expect("fake-plex");
     let info = fp.info().clone();
     let home = tempfile::tempdir().expect("tempdir");

@@ -103,23 +103,5 @@ impl App {
 /// the player reads the rest from the server, as it does for any item.
 #[cfg(feature = "bench")]
 pub(super) fn bench_item(key: &str) -> MediaItem {
-    MediaItem {
-        rating_key: key.into(),
-        kind: reel_core::models::ItemKind::Movie,
-        title: key.into(),
-        year: None,
-        index: None,
-        summary: None,
-        thumb: None,
-        duration_ms: None,
-        view_count: 0,
-        view_offset_ms: 0,
-        leaf_count: None,
-        viewed_leaf_count: None,
-        parent_title: None,
-        grandparent_title: None,
-        added_at: None,
-        parent_key: None,
-        grandparent_key: None,
-    }
+    MediaItem::new(key, reel_core::models::ItemKind::Movie, key)
 }

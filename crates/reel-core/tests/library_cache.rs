@@ -10,25 +10,7 @@ use reel_core::services::library::LibraryCache;
 use reel_core::{backends::plex::PlexServerClient, Token};
 
 fn item(key: &str, title: &str) -> MediaItem {
-    MediaItem {
-        rating_key: key.into(),
-        kind: ItemKind::Movie,
-        title: title.into(),
-        year: Some(2001),
-        index: None,
-        summary: None,
-        thumb: None,
-        duration_ms: None,
-        view_count: 0,
-        view_offset_ms: 0,
-        leaf_count: None,
-        viewed_leaf_count: None,
-        parent_title: None,
-        grandparent_title: None,
-        added_at: None,
-        parent_key: None,
-        grandparent_key: None,
-    }
+    MediaItem { year: Some(2001), ..MediaItem::new(key, ItemKind::Movie, title) }
 }
 
 /// One server, "Den", reachable on loopback, and a client for it with its own token.

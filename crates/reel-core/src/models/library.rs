@@ -150,6 +150,29 @@ pub struct MediaItem {
 }
 
 impl MediaItem {
+    /// An item known only by its key, kind and title (the rest unknown yet).
+    pub fn new(rating_key: impl Into<ItemKey>, kind: ItemKind, title: impl Into<String>) -> Self {
+        MediaItem {
+            rating_key: rating_key.into(),
+            kind,
+            title: title.into(),
+            year: None,
+            index: None,
+            summary: None,
+            thumb: None,
+            duration_ms: None,
+            view_count: 0,
+            view_offset_ms: 0,
+            leaf_count: None,
+            viewed_leaf_count: None,
+            parent_title: None,
+            grandparent_title: None,
+            added_at: None,
+            parent_key: None,
+            grandparent_key: None,
+        }
+    }
+
     pub fn watched(&self) -> bool {
         match (self.leaf_count, self.viewed_leaf_count) {
             (Some(all), Some(seen)) if all > 0 => seen >= all,
