@@ -252,7 +252,7 @@ pub fn run_play_floor() -> std::process::ExitCode {
         };
         picture.set_paintable(Some(&engine.paintable()));
         let e = engine.clone();
-        watch_frames(&picture, &engine.paintable(), move |ms| e.seek(ms));
+        watch_frames(&picture, &engine.paintable(), move |ms| e.seek(ms, true));
         let url = std::env::var("REEL_BENCH_PLAY_FLOOR").unwrap_or_default();
         let token = reel_core::Token::new(std::env::var("REEL_BENCH_TOKEN").unwrap_or_default());
         let start: u64 = std::env::var("REEL_BENCH_START_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);

@@ -634,25 +634,30 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     click(x, "Play");
     // Playing, played as it is: the pause button and how it plays are shown,
     // and the shell's media controls (MPRIS, read with playerctl) say so.
-    let first = expect_on_screen(&["Pause", "Direct Play", "Elapsed"]);
+    // (MPRIS first: reading the accessibility tree is slow, the clip is not.)
     wait_for_mpris("status", "Playing");
-    assert_eq!(playerctl(&["metadata", "title"]), d.episode);
-    assert_eq!(playerctl(&["metadata", "artist"]), d.show, "the show, as the artist");
     let p0 = mpris_position();
     screenshot(x, "app-07-playing-a.png");
     std::thread::sleep(std::time::Duration::from_millis(1500));
     screenshot(x, "app-07-playing-b.png");
     let p1 = mpris_position();
     assert!(p1 > p0 + 0.5, "the position moves with the clock: {p0} s then {p1} s");
-    let later = expect_on_screen(&["Pause", "Elapsed"]);
-    let (t0, t1) = (elapsed(&first).unwrap(), elapsed(&later).unwrap());
-    assert!(t1 > t0, "and on screen: {t0} s then {t1} s");
     let changed = video_pixels_changed("app-07-playing-a.png", "app-07-playing-b.png");
     assert!(changed > 500, "the picture moves: {changed} pixels changed");
 
-    // The intro (2–12 s, as the server marks it) can be skipped.
+    // Paused with Space: the shell and the server hear it (and from here on
+    // the test waits on nothing that runs out while it is slow).
+    key(x, "space");
+    wait_for_mpris("status", "Paused");
+    assert_eq!(playerctl(&["metadata", "title"]), d.episode);
+    assert_eq!(playerctl(&["metadata", "artist"]), d.show, "the show, as the artist");
+    let shown = expect_on_screen(&["!Pause", "Play", "Direct Play", "Elapsed"]);
+    assert!(elapsed(&shown).is_some_and(|t| t >= 1), "elapsed time on screen: {:?}", elapsed(&shown));
+    // Into the intro (2–12 s, as the server marks it) from the media
+    // controls, and skipped from the button.
+    playerctl(&["position", "5"]);
     expect_on_screen(&["Skip Intro"]);
-    screenshot(x, "app-07-skip-intro.png");
+    screenshot(x, "app-07-paused.png");
     click(x, "Skip Intro");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while mpris_position() < 12.0 {
@@ -660,12 +665,6 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     expect_on_screen(&["!Skip Intro"]);
-
-    // Paused with Space: the shell and the server hear it.
-    key(x, "space");
-    expect_on_screen(&["!Pause"]);
-    wait_for_mpris("status", "Paused");
-    screenshot(x, "app-07-paused.png");
     let timelines = |fp: &FakePlex| -> Vec<(String, u64, Option<String>)> {
         fp.requests()
             .into_iter()
@@ -683,10 +682,6 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
         assert!(std::time::Instant::now() < deadline, "a paused timeline: {:?}", timelines(d.fp()));
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    // On again from the media controls; forward 10 s with the arrow key.
-    playerctl(&["play"]);
-    wait_for_mpris("status", "Playing");
-
     // The German audio and the English subtitles, through the window actions
     // the player's menu uses: the choice is saved on the server for the part.
     let part = d.episode_key * 10;
@@ -711,7 +706,9 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     assert!(c.iter().any(|q| q.contains(&format!("subtitleStreamID={english_subs}"))), "{c:?}");
     std::thread::sleep(std::time::Duration::from_millis(1500));
     screenshot(x, "app-07-subtitles.png");
-    expect_on_screen(&["Pause"]);
+    // On again from the media controls; forward 10 s with the arrow key.
+    playerctl(&["play"]);
+    wait_for_mpris("status", "Playing");
     let before = mpris_position();
     key(x, "Right");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -746,7 +743,9 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     // No "stopped" before the end (opening is not stopping), and no pause
     // the user did not make (a seek landing or buffering is not one).
     assert_eq!(states.iter().filter(|s| **s == "stopped").count(), 1, "{t:?}");
-    assert_eq!(states.iter().filter(|s| **s == "paused").count(), 1, "paused once, by Space: {t:?}");
+    // (A seek while paused buffers and is paused again: that is told, rightly.)
+    let pauses = states.windows(2).filter(|w| w[0] == "playing" && w[1] == "paused").count();
+    assert_eq!(pauses, 1, "paused from playing once, by Space: {t:?}");
     assert!(t[paused_at].1 >= 1000, "paused after playing a while: {t:?}");
     assert_eq!(t.last().map(|l| l.1), Some(30_000), "stopped at the end: {t:?}");
     let session = t[0].2.clone().expect("a playback session id");

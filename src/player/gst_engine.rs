@@ -255,11 +255,15 @@ impl Engine for GstEngine {
         }
     }
 
-    fn seek(&self, position_ms: u64) {
+    fn seek(&self, position_ms: u64, exact: bool) {
         // A flushing seek empties the buffer; its own messages say how it fills.
         self.inner.buffering.set(false);
         let rate = self.inner.rate.get();
-        let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT | gst::SeekFlags::SNAP_NEAREST;
+        let flags = if exact {
+            gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE
+        } else {
+            gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT | gst::SeekFlags::SNAP_NEAREST
+        };
         let at = gst::ClockTime::from_mseconds(position_ms);
         if rate == 1.0 {
             let _ = self.playbin.seek_simple(flags, at);

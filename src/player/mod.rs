@@ -54,7 +54,10 @@ pub trait Engine {
     fn pause(&self);
     /// Stops and lets go of the media (and the connection).
     fn stop(&self);
-    fn seek(&self, position_ms: u64);
+    /// To `position_ms`: `exact` lands there (decoding from the keyframe
+    /// before); otherwise on the nearest keyframe, which is faster (scrubbing,
+    /// the arrow keys).
+    fn seek(&self, position_ms: u64, exact: bool);
     fn position_ms(&self) -> Option<u64>;
     fn duration_ms(&self) -> Option<u64>;
     /// 0.0–1.0, as the volume button shows it (cubic, as people hear it).

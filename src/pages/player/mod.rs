@@ -281,11 +281,12 @@ impl SimpleComponent for PlayerPage {
                 }
                 self.show_controls(&sender);
             }
-            PlayerMsg::SeekTo(ms) => self.seek(ms),
+            // A position asked for (the seek bar, the media controls): there.
+            PlayerMsg::SeekTo(ms) => self.seek(ms, true),
             PlayerMsg::SeekBy(delta) => {
                 let Some(p) = &self.playing else { return };
                 let to = (p.position_ms as i64 + delta).clamp(0, p.duration_ms.max(1) as i64 - 1);
-                self.seek(to as u64);
+                self.seek(to as u64, false);
                 self.show_controls(&sender);
             }
             PlayerMsg::Volume(v) => {

@@ -287,12 +287,12 @@ impl PlayerPage {
         );
     }
 
-    pub(super) fn seek(&mut self, ms: u64) {
+    pub(super) fn seek(&mut self, ms: u64, exact: bool) {
         let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
         let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
         p.position_ms = ms;
         self.ui.elapsed.set_text(&clock(ms));
-        engine.seek(ms.saturating_sub(offset));
+        engine.seek(ms.saturating_sub(offset), exact);
         if let Some(m) = &self.mpris {
             m.seeked(ms);
         }
