@@ -152,8 +152,8 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
             // The debug string can hold the URI; the URI holds no token.
             tracing::warn!("playback failed: {kind:?} ({:?})", err.debug());
             let _ = bin.set_state(gst::State::Null);
+            // Stopped or not is the page's call: it may go on elsewhere.
             inner.emit(EngineEvent::Error(kind));
-            inner.emit(EngineEvent::State(EngineState::Stopped));
         }
         MessageView::Element(el) => {
             if let Some(s) = el.structure().filter(|s| s.name() == "missing-plugin") {

@@ -26,6 +26,10 @@ pub struct MediaSpec {
     /// segments), what the universal transcoder streams.
     #[serde(default)]
     pub hls: Option<PathBuf>,
+    /// Send the file no faster than this (bytes a second), as a far server
+    /// would: a player then cannot have all of it before it plays.
+    #[serde(default)]
+    pub bytes_per_second: Option<u64>,
     /// Say the file is in a codec no player has (so a client must ask the
     /// transcoder), while serving the same bytes.
     #[serde(default)]
@@ -83,6 +87,7 @@ pub fn make_clip_sized(dir: &Path, seconds: u32, (w, h): (u32, u32), languages: 
         audio_languages: languages.iter().map(|l| l.to_string()).collect(),
         subtitle_languages: vec!["eng".into()],
         hls: None,
+        bytes_per_second: None,
         claim_video_codec: None,
     })
 }
@@ -150,6 +155,19 @@ fn shell_words(s: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// `body` as a stream of small chunks, `rate` bytes a second.
+pub fn throttled(body: Vec<u8>, rate: u64) -> axum::body::Body {
+    const CHUNK: usize = 4096;
+    let pause = std::time::Duration::from_secs_f64(CHUNK as f64 / rate.max(1) as f64);
+    let chunks: Vec<bytes::Bytes> = body.chunks(CHUNK).map(bytes::Bytes::copy_from_slice).collect();
+    let stream = futures::stream::unfold(chunks.into_iter(), move |mut rest| async move {
+        let next = rest.next()?;
+        tokio::time::sleep(pause).await;
+        Some((Ok::<_, std::io::Error>(next), rest))
+    });
+    axum::body::Body::from_stream(stream)
 }
 
 /// A range that asks for nothing the file has (answered with 416).

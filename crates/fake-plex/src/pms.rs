@@ -281,21 +281,35 @@ async fn part_file(
         _ => "video/x-matroska",
     };
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-    match crate::media::byte_range(range, body.len()) {
-        Ok(None) => ([(header::CONTENT_TYPE, mime), (header::ACCEPT_RANGES, "bytes")], body).into_response(),
+    let rate = spec.bytes_per_second;
+    let send = move |bytes: Vec<u8>| match rate {
+        Some(r) => crate::media::throttled(bytes, r),
+        None => axum::body::Body::from(bytes),
+    };
+    let len = body.len();
+    match crate::media::byte_range(range, len) {
+        Ok(None) => (
+            [
+                (header::CONTENT_TYPE, mime.to_string()),
+                (header::ACCEPT_RANGES, "bytes".to_string()),
+                (header::CONTENT_LENGTH, len.to_string()),
+            ],
+            send(body),
+        )
+            .into_response(),
         Ok(Some((start, end))) => (
             StatusCode::PARTIAL_CONTENT,
             [
                 (header::CONTENT_TYPE, mime.to_string()),
                 (header::ACCEPT_RANGES, "bytes".to_string()),
-                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{}", body.len())),
+                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
+                (header::CONTENT_LENGTH, (end + 1 - start).to_string()),
             ],
-            body[start..=end].to_vec(),
+            send(body[start..=end].to_vec()),
         )
             .into_response(),
         Err(crate::media::Unsatisfiable) => {
-            (StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{}", body.len()))])
-                .into_response()
+            (StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{len}"))]).into_response()
         }
     }
 }

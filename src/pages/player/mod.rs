@@ -255,6 +255,9 @@ impl SimpleComponent for PlayerPage {
             }
             PlayerMsg::Relocated { generation, result, at_ms } if generation == self.generation => match result {
                 Ok(location) => {
+                    if let Some(p) = self.playing.as_mut() {
+                        p.buffering = false;
+                    }
                     if let Some(engine) = &self.engine {
                         engine.load(&location, at_ms);
                     }

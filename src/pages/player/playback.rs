@@ -178,8 +178,11 @@ impl PlayerPage {
                 // (the failover's choice), from where it stopped.
                 tracing::info!("stream failed ({why}); trying another connection");
                 p.recoveries += 1;
+                // Meanwhile the server hears it is buffering, not that it stopped.
+                p.buffering = true;
                 let (plan, at, generation, s) = (p.plan.clone(), p.position_ms, self.generation, sender.clone());
                 self.ui.spinner.set_visible(true);
+                self.report(sender);
                 self.core.run(
                     move |core| async move {
                         match plan {
