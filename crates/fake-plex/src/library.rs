@@ -332,7 +332,7 @@ impl Library {
             }
             let part = rk * 10;
             let media = match self.media_for(it.kind) {
-                Some(spec) => real_media(spec, part, it.added_at),
+                Some(spec) => crate::media::real_media(spec, part, it.added_at),
                 _ => {
                     let (container, media) = if it.kind == Kind::Track {
                         ("mp3", json!({"audioCodec": "mp3", "audioChannels": 2}))
@@ -371,59 +371,6 @@ impl Library {
         }
         Value::Object(m)
     }
-}
-
-/// A movie's or episode's `Media` when the server has a real file: what
-/// the file holds, one part, and a stream per track.
-fn real_media(spec: &MediaSpec, part: u64, ts: i64) -> Value {
-    let video = spec.claim_video_codec.clone().unwrap_or_else(|| spec.video_codec.clone());
-    let size = std::fs::metadata(&spec.file).map(|m| m.len()).unwrap_or(0);
-    let mut streams =
-        vec![json!({"id": part * 10, "streamType": 1, "codec": video, "index": 0, "displayTitle": "360p (VP8)"})];
-    for (i, lang) in spec.audio_languages.iter().enumerate() {
-        streams.push(json!({
-            "id": part * 10 + 1 + i as u64, "streamType": 2, "codec": spec.audio_codec, "index": i + 1,
-            "languageCode": lang, "selected": i == 0,
-            "displayTitle": format!("{} ({})", language_name(lang), spec.audio_codec.to_uppercase()),
-        }));
-    }
-    let first_sub = spec.audio_languages.len() + 1;
-    for (i, lang) in spec.subtitle_languages.iter().enumerate() {
-        streams.push(json!({
-            "id": part * 10 + 5 + i as u64, "streamType": 3, "codec": "srt", "index": first_sub + i,
-            "languageCode": lang, "displayTitle": format!("{} (SRT)", language_name(lang)),
-        }));
-    }
-    json!({
-        "container": spec.container, "videoCodec": video, "audioCodec": spec.audio_codec,
-        "videoResolution": "sd", "width": 320, "height": 180,
-        "Part": [{
-            "id": part, "key": format!("/library/parts/{part}/{ts}/file.{}", spec.container),
-            "duration": spec.duration_ms, "file": format!("/media/clip.{}", spec.container),
-            "size": size, "container": spec.container, "Stream": streams,
-        }],
-    })
-}
-
-fn language_name(code: &str) -> &str {
-    match code {
-        "eng" => "English",
-        "deu" | "ger" => "Deutsch",
-        "fra" | "fre" => "Français",
-        other => other,
-    }
-}
-
-/// Intro and credits markers of a movie or episode (`includeMarkers=1`):
-/// an intro from 2 s over the next third, the final credits over the last tenth.
-pub fn markers_json(duration_ms: u64) -> Value {
-    if duration_ms < 10_000 {
-        return json!([]);
-    }
-    json!([
-        {"id": 1, "type": "intro", "startTimeOffset": 2_000, "endTimeOffset": 2_000 + duration_ms / 3},
-        {"id": 2, "type": "credits", "startTimeOffset": duration_ms - duration_ms / 10, "endTimeOffset": duration_ms, "final": true},
-    ])
 }
 
 /// Watch state to start with (`LibrarySpec::watching`): rating key → (views, offset ms).

@@ -12,6 +12,11 @@ use axum::Router;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+mod media_routes;
+use media_routes::{
+    choose_streams, part_file, prefs, transcode_decision, transcode_segment, transcode_start, transcode_stop,
+};
+
 #[derive(Clone)]
 pub struct Pms {
     pub server: Arc<ServerState>,
@@ -249,169 +254,12 @@ async fn metadata(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderM
     let wants_markers = query_param(q.as_deref().unwrap_or(""), "includeMarkers").as_deref() == Some("1");
     if wants_markers && lib.media_for(it.kind).is_some() {
         if let Value::Object(m) = &mut md {
-            m.insert("Marker".into(), crate::library::markers_json(it.duration_ms));
+            m.insert("Marker".into(), crate::media::markers_json(it.duration_ms));
         }
     }
     render(
         c.json,
         json!({"MediaContainer": {"size": 1, "allowSync": true, "identifier": "com.plexapp.plugins.library", "Metadata": [md]}}),
-    )
-}
-
-/// A part's file, with byte ranges as players ask (seeking, probing the end).
-async fn part_file(
-    State(p): State<Pms>,
-    Path((id, _ts, _file)): Path<(u64, String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if authorize(&p, &headers, &q).is_none() {
-        return unauthorized();
-    }
-    let lib = &p.server.library;
-    let Some(spec) = lib.items.iter().find(|it| it.rating_key * 10 == id).and_then(|it| lib.media_for(it.kind)) else {
-        return not_found();
-    };
-    let Ok(body) = tokio::fs::read(&spec.file).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "media file missing").into_response();
-    };
-    let mime = match spec.container.as_str() {
-        "webm" => "video/webm",
-        "ogg" => "video/ogg",
-        _ => "video/x-matroska",
-    };
-    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-    let rate = spec.bytes_per_second;
-    let send = move |bytes: Vec<u8>| match rate {
-        Some(r) => crate::media::throttled(bytes, r),
-        None => axum::body::Body::from(bytes),
-    };
-    let len = body.len();
-    match crate::media::byte_range(range, len) {
-        Ok(None) => (
-            [
-                (header::CONTENT_TYPE, mime.to_string()),
-                (header::ACCEPT_RANGES, "bytes".to_string()),
-                (header::CONTENT_LENGTH, len.to_string()),
-            ],
-            send(body),
-        )
-            .into_response(),
-        Ok(Some((start, end))) => (
-            StatusCode::PARTIAL_CONTENT,
-            [
-                (header::CONTENT_TYPE, mime.to_string()),
-                (header::ACCEPT_RANGES, "bytes".to_string()),
-                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
-                (header::CONTENT_LENGTH, (end + 1 - start).to_string()),
-            ],
-            send(body[start..=end].to_vec()),
-        )
-            .into_response(),
-        Err(crate::media::Unsatisfiable) => {
-            (StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{len}"))]).into_response()
-        }
-    }
-}
-
-/// `PUT /library/parts/{id}?audioStreamID=&subtitleStreamID=`: accepted
-/// for a known part; tests read the choice from the recorded requests.
-async fn choose_streams(
-    State(p): State<Pms>,
-    Path(id): Path<u64>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if authorize(&p, &headers, &q).is_none() {
-        return unauthorized();
-    }
-    if !p.server.library.items.iter().any(|it| it.rating_key * 10 == id) {
-        return not_found();
-    }
-    StatusCode::OK.into_response()
-}
-
-/// The HLS rendition of the item a transcode request is about (`path=`).
-fn rendition(p: &Pms, q: &Option<String>) -> Option<std::path::PathBuf> {
-    let path = query_param(q.as_deref().unwrap_or(""), "path")?;
-    let key: u64 = path.strip_prefix("/library/metadata/")?.parse().ok()?;
-    let lib = &p.server.library;
-    lib.item(key).and_then(|it| lib.media_for(it.kind)).and_then(|m| m.hls.clone())
-}
-
-/// The universal transcoder's decision: it converts what it is asked to
-/// when the server has an HLS rendition; otherwise there is no transcoder.
-async fn transcode_decision(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let Some(c) = authorize(&p, &headers, &q) else {
-        return unauthorized();
-    };
-    if rendition(&p, &q).is_none() {
-        return not_found();
-    }
-    render(
-        c.json,
-        json!({"MediaContainer": {"size": 1, "generalDecisionCode": 1001,
-            "generalDecisionText": "Direct play not available; Conversion OK.",
-            "transcodeDecisionCode": 1001, "transcodeDecisionText": "Transcode OK."}}),
-    )
-}
-
-/// The HLS playlist of a new transcode session (`session=` in the query).
-async fn transcode_start(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    if authorize(&p, &headers, &q).is_none() {
-        return unauthorized();
-    }
-    let Some(folder) = rendition(&p, &q) else { return not_found() };
-    let Some(session) = query_param(q.as_deref().unwrap_or(""), "session").filter(|s| !s.is_empty()) else {
-        return (StatusCode::BAD_REQUEST, "session is required").into_response();
-    };
-    let Ok(text) = tokio::fs::read_to_string(folder.join("index.m3u8")).await else { return not_found() };
-    if let Ok(mut t) = p.server.transcodes.lock() {
-        t.insert(session.clone(), folder);
-    }
-    // Segments are fetched relative to the playlist, by session.
-    let body: String = text
-        .lines()
-        .map(|l| if l.ends_with(".ts") { format!("session/{session}/base/{l}\n") } else { format!("{l}\n") })
-        .collect();
-    ([(header::CONTENT_TYPE, "application/vnd.apple.mpegurl")], body).into_response()
-}
-
-async fn transcode_segment(State(p): State<Pms>, Path((session, file)): Path<(String, String)>) -> Response {
-    let folder = p.server.transcodes.lock().ok().and_then(|t| t.get(&session).cloned());
-    let Some(folder) = folder.filter(|_| !file.contains('/') && file.ends_with(".ts")) else {
-        return not_found();
-    };
-    match tokio::fs::read(folder.join(&file)).await {
-        Ok(bytes) => ([(header::CONTENT_TYPE, "video/mp2t")], bytes).into_response(),
-        Err(_) => not_found(),
-    }
-}
-
-async fn transcode_stop(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    if authorize(&p, &headers, &q).is_none() {
-        return unauthorized();
-    }
-    if let Some(session) = query_param(q.as_deref().unwrap_or(""), "session") {
-        if let Ok(mut t) = p.server.transcodes.lock() {
-            t.remove(&session);
-        }
-    }
-    StatusCode::OK.into_response()
-}
-
-/// The server's settings that clients read: the watched threshold.
-async fn prefs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let Some(c) = authorize(&p, &headers, &q) else {
-        return unauthorized();
-    };
-    let threshold = p.server.spec.library.played_threshold;
-    render(
-        c.json,
-        json!({"MediaContainer": {"size": 1, "Setting": [
-            {"id": "LibraryVideoPlayedThreshold", "label": "Video played threshold", "type": "int",
-             "default": 90, "value": threshold, "hidden": false, "advanced": true, "group": "library"}
-        ]}}),
     )
 }
 

@@ -124,3 +124,27 @@ fn a_pinned_connection_goes_first() {
     let relay = conns.iter().find(|c| c.relay).expect("relay").uri.clone();
     assert_eq!(static_order(&conns, Some(&relay))[0].uri, relay);
 }
+
+/// A real server's episode with `includeMarkers`: what playing it needs
+/// (media, part, streams incl. a sidecar subtitle, intro and final credits).
+#[test]
+fn a_recorded_episode_parses_for_playback() {
+    use reel_core::backends::plex::playback_types::PlayableContainer;
+    use reel_core::models::{MarkerKind, Playable, StreamKind};
+    let env: Envelope<PlayableContainer> =
+        serde_json::from_value(response("get-media-meta-data-6.json")).expect("parses");
+    let p: Playable = env.media_container.metadata.into_iter().next().expect("an item").into();
+    assert_eq!(p.item.kind, ItemKind::Episode);
+    let (_, media, part) = p.first_part().expect("a part");
+    assert_eq!((media.container.as_deref(), media.video_codec.as_deref()), (Some("mkv"), Some("h264")));
+    assert!(part.key.starts_with("/library/parts/"), "{}", part.key);
+    let kinds: Vec<StreamKind> = part.streams.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, [StreamKind::Video, StreamKind::Audio, StreamKind::Subtitle, StreamKind::Subtitle]);
+    assert!(part.streams[2].is_image_subtitle(), "PGS");
+    assert!(part.streams[3].key.is_some(), "the SRT is a sidecar file");
+    assert!(part.streams[1].selected);
+    let credits = p.markers.iter().find(|m| m.kind == MarkerKind::Credits).expect("credits");
+    assert!(credits.is_final);
+    assert_eq!(p.marker_at(100_000).map(|m| m.kind), Some(MarkerKind::Intro));
+    assert_eq!(p.item.parent_key.as_deref(), Some("44546"));
+}

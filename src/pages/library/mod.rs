@@ -20,6 +20,7 @@ use tile::{PosterItem, PosterRequest};
 const INITIAL_COLUMNS: u32 = 5;
 const MAX_COLUMNS: u32 = 12;
 
+mod loading;
 mod tile;
 
 pub struct LibraryView {
@@ -325,111 +326,5 @@ impl SimpleComponent for LibraryView {
                 self.grid.notify_filter_changed(0);
             }
         }
-    }
-}
-
-impl LibraryView {
-    /// Reads the first `limit` saved items of the library shown.
-    fn load_from_cache(&self, sender: &ComponentSender<Self>, limit: usize) {
-        let Some((source, section)) = self.current.borrow().clone() else { return };
-        let generation = *self.generation.borrow();
-        let s = sender.clone();
-        self.core.run(
-            |core| async move { core.saved_items(&source.id, &section.key, 0, limit).await },
-            move |r| {
-                if let Ok(page) = r {
-                    s.input(LibraryMsg::Loaded { generation, page });
-                }
-            },
-        );
-    }
-
-    /// Brings the cached section up to date; `force` (F5) fetches even when it looks current.
-    fn sync(&self, sender: &ComponentSender<Self>, source: Source, section: Section, force: bool) {
-        let generation = *self.generation.borrow();
-        let (s, s2) = (sender.clone(), sender.clone());
-        self.core.run(
-            |core| async move {
-                let progress = move |done, total| s.input(LibraryMsg::Progress { generation, done, total });
-                core.sync_section(&source.id, &section, force, progress).await
-            },
-            move |r| match r {
-                Ok(SectionSync::Fetched(n)) => s2.input(LibraryMsg::Synced { generation, result: Ok(n) }),
-                // Not asked, so no news about the server either way.
-                Ok(SectionSync::AlreadyCurrent(total)) => s2.input(LibraryMsg::Current { generation, total }),
-                Err(e) => s2.input(LibraryMsg::Synced { generation, result: Err(Failure::from(e)) }),
-            },
-        );
-    }
-
-    fn show_empty(&mut self) {
-        self.grid.clear();
-        self.ui.status.set_icon_name(Some("folder-symbolic"));
-        self.ui.status.set_title(&gettext("Nothing Here Yet"));
-        self.ui.status.set_description(Some(gettext("This library is empty.").as_str()));
-        self.ui.stack.set_visible_child_name("status");
-    }
-
-    /// Shows saved items; when they are only the first of more, the rest is
-    /// read once they are painted (a low-priority idle runs after the frame).
-    fn loaded(&mut self, sender: &ComponentSender<Self>, generation: u64, page: Page<MediaItem>) {
-        let more = page.items.len() < page.total;
-        self.fill(page);
-        #[cfg(feature = "bench")]
-        crate::bench_probe::grid_filled(&self.grid.view, &self.ui.scroller, self.grid.len(), !more);
-        if more {
-            let s = sender.clone();
-            glib::idle_add_local_full(glib::Priority::LOW, move || {
-                s.input(LibraryMsg::LoadRest { generation });
-                glib::ControlFlow::Break
-            });
-        }
-    }
-
-    fn fill(&mut self, page: Page<MediaItem>) {
-        if page.items.is_empty() {
-            // Nothing cached (yet): the sync's answer decides what to show.
-            return;
-        }
-        let unchanged = self.grid.len() as usize == page.items.len()
-            && page
-                .items
-                .iter()
-                .enumerate()
-                .all(|(i, it)| self.grid.get(i as u32).is_some_and(|g| g.borrow().item == *it));
-        if unchanged {
-            self.ui.stack.set_visible_child_name("grid");
-            return;
-        }
-        // The first items are already shown: only the rest is added, so
-        // nothing on screen is built again.
-        let shown = self.grid.len() as usize;
-        let prefix = shown > 0
-            && shown < page.items.len()
-            && page.items[..shown]
-                .iter()
-                .enumerate()
-                .all(|(i, it)| self.grid.get(i as u32).is_some_and(|g| g.borrow().item == *it));
-        let mut all = page.items;
-        let rest = if prefix {
-            all.split_off(shown)
-        } else {
-            self.grid.clear();
-            self.positions.clear();
-            all
-        };
-        let start = self.grid.len();
-        let request = self.request.clone();
-        let items: Vec<PosterItem> = rest
-            .into_iter()
-            .map(|item| PosterItem { texture: None, pending: None, picture: None, request: request.clone(), item })
-            .collect();
-        for (i, it) in items.iter().enumerate() {
-            self.positions.insert(it.item.rating_key.clone(), start + i as u32);
-        }
-        self.ui.stack.set_visible_child_name("grid");
-        self.grid.extend_from_iter(items);
-        #[cfg(feature = "bench")]
-        crate::bench_probe::mark("grid-filled");
     }
 }

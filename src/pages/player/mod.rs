@@ -6,6 +6,7 @@
 
 mod commands;
 mod controls;
+mod describe;
 pub mod keys;
 mod playback;
 pub mod tracks;
@@ -17,6 +18,7 @@ use crate::player::mpris::{Mpris, MprisCommand, NowPlaying};
 use crate::player::{Engine, EngineError, EngineEvent, EngineState};
 use crate::runtime::{CoreHandle, Failure};
 use controls::Ui;
+use describe::{how, now_playing, play_state, what, ART_SIZE};
 use keys::clock;
 use reel_core::models::{MarkerKind, MediaItem, ServerAction, Source, StreamKind};
 use reel_core::services::playback::{Capabilities, Decision, Format, PlayState, Reporter, TranscodeReason};
@@ -160,51 +162,6 @@ pub enum PlayerOutput {
     },
     Title(Option<String>),
     Fullscreen(bool),
-}
-
-/// The size of the poster handed to the shell's media controls.
-const ART_SIZE: (u32, u32) = (300, 450);
-
-fn now_playing(p: &Playing, art: Option<std::path::PathBuf>) -> NowPlaying {
-    NowPlaying {
-        title: p.item.title.clone(),
-        show: p.item.grandparent_title.clone(),
-        length_ms: p.duration_ms,
-        art,
-        id: p.item.rating_key.to_string(),
-    }
-}
-
-fn what(item: &MediaItem) -> String {
-    match (&item.grandparent_title, item.kind) {
-        (Some(show), reel_core::models::ItemKind::Episode) => i18n_f("{} – {}", &[show, &item.title]),
-        _ => item.title.clone(),
-    }
-}
-
-/// How the item plays, in words: Direct Play, or Transcoding and why.
-fn how(decision: &Decision) -> String {
-    match decision {
-        Decision::DirectPlay => gettext("Direct Play"),
-        Decision::Transcode(TranscodeReason::ImageSubtitle) => {
-            gettext("Transcoding: the server draws the subtitles into the picture")
-        }
-        Decision::Transcode(TranscodeReason::Unsupported(formats)) if !formats.is_empty() => {
-            let names: Vec<&str> = formats.iter().map(Format::name).collect();
-            i18n_f("Transcoding: this computer cannot decode {}", &[&names.join(", ")])
-        }
-        Decision::Transcode(_) => gettext("Transcoding"),
-    }
-}
-
-fn play_state(p: &Playing) -> PlayState {
-    match p.state {
-        _ if p.buffering => PlayState::Buffering,
-        EngineState::Loading => PlayState::Buffering,
-        EngineState::Playing => PlayState::Playing,
-        EngineState::Paused => PlayState::Paused,
-        EngineState::Stopped => PlayState::Stopped,
-    }
 }
 
 impl SimpleComponent for PlayerPage {

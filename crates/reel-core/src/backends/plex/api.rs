@@ -1,9 +1,7 @@
 //! A Plex Media Server at one chosen URL, with that server's own token.
 
-use super::types::{
-    Envelope, Hub, HubsContainer, Identity, ItemsContainer, PlayableContainer, PrefsContainer, SectionsContainer,
-    ServerRoot,
-};
+use super::playback_types::{PlayableContainer, PrefsContainer};
+use super::types::{Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer, ServerRoot};
 use crate::error::{Error, Result};
 use crate::http::{check_status, host_of, parse_json, read_limited, HttpClient};
 use crate::models::{MediaItem, Page, Playable, Section, ServerAction};

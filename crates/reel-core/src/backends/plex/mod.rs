@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod playback_types;
 pub mod types;
 
 pub use api::PlexServerClient;

@@ -7,6 +7,7 @@ pub mod home;
 pub mod posters;
 pub mod state;
 pub mod sync;
+pub mod versions;
 
 pub use cache::LibraryCache;
 pub use posters::PosterCache;
