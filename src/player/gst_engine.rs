@@ -104,6 +104,12 @@ impl GstEngine {
             if source.find_property("automatic-redirect").is_some() {
                 source.set_property("automatic-redirect", false);
             }
+            // A server silent for 10 s is tried once more, then the page
+            // asks the failover (the default waits 15 s, three times over).
+            if source.find_property("timeout").is_some() && source.find_property("retries").is_some() {
+                source.set_property("timeout", 10u32);
+                source.set_property("retries", 1i32);
+            }
             if source.find_property("user-agent").is_some() {
                 source.set_property("user-agent", user_agent.as_str());
             }
@@ -136,7 +142,11 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
             let e = err.error();
             let text = e.message().to_string();
             let missing = inner.missing.borrow_mut().take();
-            let kind = if let Some(name) = missing {
+            // souphttpsrc names the status it got in the error's details.
+            let status = err.details().and_then(|d| d.get::<u32>("http-status-code").ok()).filter(|c| *c >= 400);
+            let kind = if let Some(code) = status {
+                EngineError::Http(u16::try_from(code).unwrap_or(u16::MAX))
+            } else if let Some(name) = missing {
                 EngineError::MissingCodec(name)
             } else if e.matches(gst::StreamError::CodecNotFound) || e.matches(gst::CoreError::MissingPlugin) {
                 EngineError::MissingCodec(text)

@@ -24,8 +24,10 @@ pub enum EngineState {
 /// what to do (try another connection, offer the transcoder).
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineError {
-    /// Fetching the media failed (connection refused, reset, HTTP error).
+    /// Fetching the media failed (connection refused, reset, timed out).
     Network(String),
+    /// The server answered with this HTTP status instead of the media.
+    Http(u16),
     /// A codec or format with no decoder here (named as GStreamer names it).
     MissingCodec(String),
     /// The file could not be decoded (truncated, corrupt).

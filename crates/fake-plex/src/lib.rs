@@ -173,6 +173,7 @@ impl FakePlex {
                 watch: Mutex::new(watch),
                 connections: conns,
                 transcodes: Mutex::new(Default::default()),
+                media_fault: Mutex::new(None),
             }));
         }
 
@@ -314,6 +315,13 @@ impl FakePlex {
 
     pub fn pin_polls(&self, id: u64) -> u64 {
         self.shared.pins.lock().ok().and_then(|p| p.get(&id).map(|p| p.polls)).unwrap_or(0)
+    }
+
+    /// Makes a server's part files fail from now on (`None`: serve them
+    /// again); its API and identity answer as before. False: no such server.
+    pub fn set_media_fault(&self, server_name: &str, fault: Option<media::MediaFault>) -> bool {
+        let Some(s) = self.shared.servers.iter().find(|s| s.spec.name == server_name) else { return false };
+        s.media_fault.lock().map(|mut f| *f = fault).is_ok()
     }
 
     /// Changes how a server's connection (or plex.tv, target "plextv") answers from now on.

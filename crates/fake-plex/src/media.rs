@@ -211,6 +211,42 @@ fn shell_words(s: &str) -> Vec<String> {
     out
 }
 
+/// How a server's part files go wrong, for tests of the player's errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaFault {
+    /// This HTTP status instead of the file.
+    Status(u16),
+    /// The file cut at half its length (as an interrupted copy leaves it),
+    /// served as if it were whole.
+    Truncated,
+    /// The first 64 KiB overwritten: nothing can tell what the file is.
+    Garbled,
+    /// The file up to this byte, then nothing more while the connection
+    /// stays open (asked for from further on, nothing at all): a server
+    /// that hangs mid-stream.
+    StallAfter(usize),
+}
+
+impl MediaFault {
+    /// The file as this fault serves it.
+    pub fn damage(self, mut body: Vec<u8>) -> Vec<u8> {
+        match self {
+            MediaFault::Truncated => body.truncate(body.len() / 2),
+            MediaFault::Garbled => body.iter_mut().take(64 * 1024).for_each(|b| *b = 0xA5),
+            MediaFault::Status(_) | MediaFault::StallAfter(_) => {}
+        }
+        body
+    }
+}
+
+/// The first `n` bytes of `body`, then a stream that never ends or sends.
+pub fn stalled(mut body: Vec<u8>, n: usize) -> axum::body::Body {
+    use futures::StreamExt;
+    body.truncate(n);
+    let first = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(body))]);
+    axum::body::Body::from_stream(first.chain(futures::stream::pending()))
+}
+
 /// `body` as a stream of small chunks, `rate` bytes a second.
 pub fn throttled(body: Vec<u8>, rate: u64) -> axum::body::Body {
     const CHUNK: usize = 4096;

@@ -65,6 +65,8 @@ pub struct ServerState {
     /// fetch the segments (players do not send headers for those).
     /// Session id → the rendition it streams.
     pub transcodes: Mutex<HashMap<String, std::path::PathBuf>>,
+    /// What goes wrong with the part files from now on (the API answers as usual).
+    pub media_fault: Mutex<Option<crate::media::MediaFault>>,
 }
 
 impl ServerState {

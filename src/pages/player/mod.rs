@@ -18,7 +18,9 @@ use crate::player::mpris::{Mpris, MprisCommand, NowPlaying};
 use crate::player::{Engine, EngineError, EngineEvent, EngineState};
 use crate::runtime::{CoreHandle, Failure};
 use controls::Ui;
-use describe::{how, now_playing, play_state, what, ART_SIZE};
+use describe::{
+    ended_early, ended_early_words, failure_words, how, now_playing, play_state, recoverable, what, ART_SIZE,
+};
 use keys::clock;
 use reel_core::models::{MarkerKind, MediaItem, ServerAction, Source, StreamKind};
 use reel_core::services::playback::{Capabilities, Decision, Format, PlayState, Reporter, TranscodeReason};
@@ -218,12 +220,17 @@ impl SimpleComponent for PlayerPage {
                     if let Some(engine) = &self.engine {
                         engine.load(&location, at_ms);
                     }
+                    let mut moved = false;
                     if let Some(plan) = self.playing.as_mut().and_then(|p| p.plan.as_mut()) {
+                        moved = plan.location.url.origin() != location.url.origin();
                         plan.location = location;
                     }
-                    let _ = sender.output(PlayerOutput::Toast(gettext("The connection changed; playback goes on")));
+                    // Told only when it is true: the same connection tried again is not news.
+                    if moved {
+                        let _ = sender.output(PlayerOutput::Toast(gettext("The connection changed; playback goes on")));
+                    }
                 }
-                Err(f) => self.fail(&f.message(), false),
+                Err(f) => self.fail(&sender, &f.message(), false),
             },
             PlayerMsg::Prepared { .. } | PlayerMsg::Relocated { .. } => {}
             PlayerMsg::Engine(e) => self.engine_event(&sender, e),
@@ -304,6 +311,8 @@ impl SimpleComponent for PlayerPage {
             },
             PlayerMsg::Leave => {
                 self.finish(&sender);
+                // What went wrong was said; it is not the next playback's page.
+                self.ui.error.set_visible(false);
                 let _ = sender.output(PlayerOutput::Leave);
             }
             PlayerMsg::Mpris(c) => self.mpris_command(&sender, c),

@@ -50,7 +50,7 @@ impl PlayerPage {
         self.show_controls(sender);
         self.ui.root.grab_focus();
         if let Err(e) = self.engine(sender) {
-            self.fail(&i18n_f("The player could not start: {}", &[&e]), false);
+            self.fail(sender, &i18n_f("The player could not start: {}", &[&e]), false);
             return;
         }
         let (s, id, key) = (sender.clone(), source.id.clone(), item.rating_key.clone());
@@ -72,7 +72,7 @@ impl PlayerPage {
         let Some(p) = self.playing.as_mut() else { return };
         let plan = match result {
             Ok(plan) => plan,
-            Err(f) => return self.fail(&i18n_f("Cannot play this: {}", &[&f.message()]), false),
+            Err(f) => return self.fail(sender, &i18n_f("Cannot play this: {}", &[&f.message()]), false),
         };
         self.ui.title.set_subtitle(&how(&plan.decision));
         if let Some(d) = plan.playable.duration_ms().filter(|d| *d > 0) {
@@ -162,6 +162,15 @@ impl PlayerPage {
             }
             EngineEvent::DurationKnown(_) => {}
             EngineEvent::Ended => {
+                let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
+                let at = self.engine.as_ref().and_then(|e| e.position_ms()).map_or(p.position_ms, |pos| pos + offset);
+                if ended_early(at, p.duration_ms) {
+                    // A file cut short (an interrupted copy): not watched,
+                    // and nothing plays next as if it had ended.
+                    p.position_ms = at;
+                    let text = ended_early_words(at, p.duration_ms);
+                    return self.fail(sender, &text, false);
+                }
                 p.position_ms = p.duration_ms;
                 p.state = EngineState::Stopped;
                 let next = p.next.is_some() && !p.up_next_cancelled;
@@ -173,10 +182,11 @@ impl PlayerPage {
                     let _ = sender.output(PlayerOutput::Leave);
                 }
             }
-            EngineEvent::Error(EngineError::Network(why)) if p.recoveries < RECOVER_TRIES && p.plan.is_some() => {
-                // The connection may have died: ask the core where to go on
-                // (the failover's choice), from where it stopped.
-                tracing::info!("stream failed ({why}); trying another connection");
+            EngineEvent::Error(e) if recoverable(&e) && p.recoveries < RECOVER_TRIES && p.plan.is_some() => {
+                // The connection may have died (or the server's answer was
+                // passing): ask the core where to go on (the failover's
+                // choice, its identity checked again), from where it stopped.
+                tracing::info!("stream failed ({e:?}); trying again where the failover says");
                 p.recoveries += 1;
                 // Meanwhile the server hears it is buffering, not that it stopped.
                 p.buffering = true;
@@ -195,18 +205,9 @@ impl PlayerPage {
             }
             EngineEvent::Error(e) => {
                 let direct = matches!(p.plan.as_ref().map(|pl| &pl.decision), Some(Decision::DirectPlay));
-                let text = match &e {
-                    EngineError::MissingCodec(name) => {
-                        i18n_f("This computer cannot decode {}. The server can convert it while it plays.", &[name])
-                    }
-                    EngineError::Network(why) => i18n_f("The media stopped arriving: {}", &[why]),
-                    EngineError::Decode(why) => i18n_f("The file could not be decoded (it may be damaged): {}", &[why]),
-                    EngineError::Other(why) => i18n_f("Playback failed: {}", &[why]),
-                };
+                let text = failure_words(&e, &p.source.name);
                 let offer = direct && matches!(e, EngineError::MissingCodec(_) | EngineError::Decode(_));
-                p.state = EngineState::Stopped;
-                self.report(sender);
-                self.fail(&text, offer);
+                self.fail(sender, &text, offer);
             }
         }
     }
@@ -301,13 +302,17 @@ impl PlayerPage {
         }
     }
 
-    pub(super) fn fail(&mut self, text: &str, offer_transcode: bool) {
+    /// Playback cannot go on: the server hears it stopped (where it
+    /// stopped), the page says why.
+    pub(super) fn fail(&mut self, sender: &ComponentSender<Self>, text: &str, offer_transcode: bool) {
         if let Some(e) = &self.engine {
             e.stop();
         }
         if let Some(p) = self.playing.as_mut() {
             p.state = EngineState::Stopped;
+            p.buffering = false;
         }
+        self.report(sender);
         self.show_playing(false);
         self.ui.spinner.set_visible(false);
         self.ui.error.set_title(&gettext("Cannot Play"));

@@ -3,6 +3,7 @@
 //! serving an HLS rendition by session.
 
 use super::{authorize, not_found, render, unauthorized, Pms};
+use crate::media::MediaFault;
 use crate::net::query_param;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -23,9 +24,18 @@ pub(super) async fn part_file(
     let Some(spec) = lib.items.iter().find(|it| it.rating_key * 10 == id).and_then(|it| lib.media_for(it.kind)) else {
         return not_found();
     };
-    let Ok(body) = tokio::fs::read(&spec.file).await else {
+    let Ok(mut body) = tokio::fs::read(&spec.file).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "media file missing").into_response();
     };
+    let fault = p.server.media_fault.lock().ok().and_then(|f| *f);
+    match fault {
+        Some(MediaFault::Status(code)) => {
+            return (StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "media fault")
+                .into_response()
+        }
+        Some(f) => body = f.damage(body),
+        None => {}
+    }
     let mime = match spec.container.as_str() {
         "webm" => "video/webm",
         "ogg" => "video/ogg",
@@ -33,9 +43,11 @@ pub(super) async fn part_file(
     };
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
     let rate = spec.bytes_per_second;
-    let send = move |bytes: Vec<u8>| match rate {
-        Some(r) => crate::media::throttled(bytes, r),
-        None => axum::body::Body::from(bytes),
+    // `from`: where in the file the bytes start.
+    let send = move |bytes: Vec<u8>, from: usize| match (fault, rate) {
+        (Some(MediaFault::StallAfter(n)), _) => crate::media::stalled(bytes, n.saturating_sub(from)),
+        (_, Some(r)) => crate::media::throttled(bytes, r),
+        _ => axum::body::Body::from(bytes),
     };
     let len = body.len();
     match crate::media::byte_range(range, len) {
@@ -45,7 +57,7 @@ pub(super) async fn part_file(
                 (header::ACCEPT_RANGES, "bytes".to_string()),
                 (header::CONTENT_LENGTH, len.to_string()),
             ],
-            send(body),
+            send(body, 0),
         )
             .into_response(),
         Ok(Some((start, end))) => (
@@ -56,7 +68,7 @@ pub(super) async fn part_file(
                 (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
                 (header::CONTENT_LENGTH, (end + 1 - start).to_string()),
             ],
-            send(body[start..=end].to_vec()),
+            send(body[start..=end].to_vec(), start),
         )
             .into_response(),
         Err(crate::media::Unsatisfiable) => {

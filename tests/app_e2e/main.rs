@@ -1,0 +1,304 @@
+//! The real `reel` binary in a real X server (Xvfb), driven against fake-plex
+//! over loopback, with the real keyring (scripts/with-keyring.sh). What is on
+//! screen is read through the accessibility tree (AT-SPI), as a screen reader
+//! would; screenshots of each step go to test-artifacts/.
+
+use fake_plex::topology::{Behaviour, Topology};
+use fake_plex::{FakePlex, Options};
+use reel_core::backends::plex::PlexServerClient;
+use reel_core::http::{ClientIdentity, HttpClient};
+use reel_core::Token;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+mod browsing;
+mod playback;
+
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Self {
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (scripts/setup.sh installs it)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("display number");
+        Xvfb { child, display: format!(":{}", line.trim()) }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reel(Child);
+impl Drop for Reel {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn artifacts() -> PathBuf {
+    let d = std::env::var_os("REEL_TEST_ARTIFACTS").map(PathBuf::from).unwrap_or_else(|| repo().join("test-artifacts"));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn launch(x: &Xvfb, fp_env: &[(String, String)], config_home: &Path, log: &str) -> Reel {
+    let log = std::fs::File::create(artifacts().join(log)).expect("log file");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel"));
+    // Settings, library cache and posters of this test alone.
+    cmd.env("DISPLAY", &x.display)
+        .env("XDG_CONFIG_HOME", config_home)
+        .env("XDG_DATA_HOME", config_home.join("data"))
+        .env("XDG_CACHE_HOME", config_home.join("cache"))
+        .env("GDK_BACKEND", "x11")
+        .env("NO_AT_BRIDGE", "0")
+        .env("RUST_LOG", "debug,zbus=warn,hyper=warn,reqwest=warn,rustls=warn")
+        // No sound card here: the audio is decoded and timed, then dropped.
+        .env("REEL_AUDIO_SINK", "fakesink sync=true")
+        .stdout(Stdio::null())
+        .stderr(log);
+    for (k, v) in fp_env {
+        cmd.env(k, v);
+    }
+    Reel(cmd.spawn().expect("reel starts"))
+}
+
+/// Waits until every name is in reel's accessibility tree (or, written
+/// `!name`, is not); returns the tree.
+fn expect_on_screen(names: &[&str]) -> Vec<(String, String)> {
+    expect_on_screen_within(40, names)
+}
+
+fn expect_on_screen_within(secs: u32, names: &[&str]) -> Vec<(String, String)> {
+    let out = Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/python/atspi_find.py"))
+        .args(["reel", &secs.to_string()])
+        .args(names)
+        .output()
+        .expect("python3 with pyatspi");
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    serde_json::from_slice(&out.stdout).expect("tree as JSON")
+}
+
+/// Clicks what the accessibility tree calls `name`, with the mouse.
+fn click(x: &Xvfb, name: &str) {
+    let out = Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/python/atspi_click.py"))
+        .args(["reel", "40", name])
+        .env("DISPLAY", &x.display)
+        .output()
+        .expect("python3 with pyatspi");
+    assert!(out.status.success(), "click {name}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn key(x: &Xvfb, keys: &str) {
+    let ok = Command::new("xdotool").args(["key", keys]).env("DISPLAY", &x.display).status();
+    assert!(ok.is_ok_and(|s| s.success()), "xdotool key {keys}");
+}
+
+fn resize(x: &Xvfb, w: u32, h: u32) {
+    let ok = Command::new("xdotool")
+        .args(["search", "--name", "^Reel$", "windowsize", "%@", &w.to_string(), &h.to_string()])
+        .env("DISPLAY", &x.display)
+        .status();
+    assert!(ok.is_ok_and(|s| s.success()), "xdotool windowsize");
+}
+
+fn screenshot(x: &Xvfb, name: &str) {
+    let path = artifacts().join(name);
+    let ok = Command::new("import").args(["-display", &x.display, "-window", "root"]).arg(&path).status();
+    assert!(ok.is_ok_and(|s| s.success()), "screenshot {name}");
+}
+
+/// The demo topology with fixed tokens and ports, so a second fake-plex is
+/// the same servers coming back.
+fn stable_demo() -> (Topology, Options) {
+    let mut t = Topology::demo(None);
+    t.account.token = Some("e2e-account-token-0001".into());
+    for (i, s) in t.servers.iter_mut().enumerate() {
+        s.access_token = Some(format!("e2e-server-token-000{i}"));
+    }
+    let base = 20000 + (std::process::id() % 20000) as u16;
+    (t, Options { port_base: Some(base), ca_file: None })
+}
+
+fn with_ca(opts: &Options, ca: &Path) -> Options {
+    Options { ca_file: Some(ca.to_path_buf()), ..opts.clone() }
+}
+
+/// The demo account on fake-plex (fixed tokens and ports, so it can be
+/// stopped and brought back as the same servers), a home of its own, the
+/// first show's first episode, and an Xvfb: what every scenario below starts from.
+struct Demo {
+    rt: tokio::runtime::Runtime,
+    topology: Topology,
+    opts: Options,
+    ca: PathBuf,
+    fp: Option<FakePlex>,
+    info: fake_plex::Info,
+    home: tempfile::TempDir,
+    env: Vec<(String, String)>,
+    show: String,
+    episode: String,
+    episode_key: u64,
+    /// The episode after it (Up Next).
+    next_episode: String,
+    /// The first movie of the first server.
+    movie: String,
+    x: Xvfb,
+}
+
+impl Demo {
+    fn start() -> Self {
+        Self::start_with(|_, _| {})
+    }
+
+    /// As [`start`](Self::start), with the topology changed first (`home`
+    /// is the scenario's own folder).
+    fn start_with(change: impl FnOnce(&mut Topology, &Path)) -> Self {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (mut topology, opts) = stable_demo();
+        let home = tempfile::tempdir().unwrap();
+        change(&mut topology, home.path());
+        // Kept across fake-plex restarts, as the demo's is: the servers that come back are the same.
+        let ca = home.path().join("ca.pem");
+        let fp = rt.block_on(FakePlex::start_with(topology.clone(), with_ca(&opts, &ca))).unwrap();
+        let info = fp.info().clone();
+        let env = vec![
+            ("REEL_PLEX_TV_URL".to_string(), info.plex_tv_url.clone()),
+            ("REEL_PLEX_AUTH_URL".to_string(), info.auth_url.clone()),
+            ("REEL_EXTRA_CA_FILE".to_string(), ca.display().to_string()),
+        ];
+        // What a person would expect to find: the first show, its first season's first episode.
+        let (show, episode, episode_key) = rt.block_on(async {
+            let http =
+                HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(fp.ca_pem().as_bytes())).unwrap();
+            let living = &info.servers[0];
+            let c = PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone()))
+                .unwrap();
+            let movie = c.items("1", 0, 1).await.unwrap().items.remove(0).title;
+            let show = c.items("2", 0, 1).await.unwrap().items.remove(0);
+            let season = c.children(&show.rating_key).await.unwrap().remove(0);
+            let mut episodes = c.children(&season.rating_key).await.unwrap().into_iter();
+            let episode = episodes.next().unwrap();
+            let next = episodes.next().unwrap();
+            assert!(!episode.watched(), "the scenarios start from an unwatched episode");
+            (show.title, (episode.title, next.title, movie), episode.rating_key.parse::<u64>().unwrap())
+        });
+        let (episode, next_episode, movie) = episode;
+        Demo {
+            rt,
+            topology,
+            opts,
+            ca,
+            fp: Some(fp),
+            info,
+            home,
+            env,
+            show,
+            episode,
+            episode_key,
+            next_episode,
+            movie,
+            x: Xvfb::start(),
+        }
+    }
+
+    fn fp(&self) -> &FakePlex {
+        self.fp.as_ref().expect("fake-plex is running")
+    }
+
+    fn living_id(&self) -> String {
+        self.info.servers[0].machine_identifier.clone()
+    }
+
+    /// Signed in already, as the sign-in dialog leaves it (that dialog has a
+    /// scenario of its own): the account's token in the keyring, the servers
+    /// discovered, at the paths the app reads.
+    fn signed_in(self) -> Self {
+        self.rt.block_on(async {
+            let config = self.home.path();
+            let core = reel_core::Core::open(reel_core::CoreOptions {
+                library_path: Some(config.join("data/reel/library.sqlite3")),
+                poster_dir: config.join("cache/reel/posters"),
+                plex_tv: Some((self.info.plex_tv_url.clone(), self.info.auth_url.clone())),
+                extra_ca_pem: Some(self.fp().ca_pem().into_bytes()),
+                background: false,
+                ..reel_core::CoreOptions::with_config(config.join("reel/config.toml"))
+            })
+            .unwrap();
+            let p = core.sign_in_with_token(Token::new(self.info.account_token.clone())).await.unwrap();
+            core.discover(p.id(), true).await.unwrap();
+        });
+        self
+    }
+
+    fn launch(&self, log: &str) -> Reel {
+        launch(&self.x, &self.env, self.home.path(), log)
+    }
+
+    /// Opens the first show's first season from the sidebar.
+    fn open_first_season(&self) {
+        click(&self.x, "TV Shows on Living Room");
+        click(&self.x, &self.show);
+        expect_on_screen(&["Season 1", "Season 2"]);
+        click(&self.x, "1. Season 1");
+    }
+}
+
+fn activate_window_action(name: &str) {
+    activate_window_action_with(name, "[]");
+}
+
+/// A window action with a parameter, as GNOME Shell (or a menu) would send it.
+fn activate_window_action_with(name: &str, parameter: &str) {
+    let out = Command::new("gdbus")
+        .args(["call", "--session", "--dest", "dev.arsfeld.Reel", "--object-path", "/dev/arsfeld/Reel/window/1"])
+        .args(["--method", "org.gtk.Actions.Activate", name, parameter, "{}"])
+        .output()
+        .expect("gdbus");
+    assert!(out.status.success(), "activate win.{name}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn type_text(x: &Xvfb, text: &str) {
+    let ok = Command::new("xdotool").args(["type", "--delay", "2", text]).env("DISPLAY", &x.display).status();
+    assert!(ok.is_ok_and(|s| s.success()), "xdotool type");
+}
+
+/// No GLib/GTK/Adwaita criticals from the app except GTK 4.8's AT-SPI one
+/// (a NULL object path when a tree walk meets widgets being added).
+fn assert_no_criticals(log: &str) {
+    let text = std::fs::read_to_string(artifacts().join(log)).unwrap_or_default();
+    let ours: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.contains("CRITICAL")
+                && !l.contains("g_variant_is_object_path")
+                && !l.contains("g_variant_new_object_path")
+        })
+        .collect();
+    assert!(ours.is_empty(), "{log} has criticals:\n{}", ours.join("\n"));
+}
+/// The tests here share the real keyring (the same account's entries), so
+/// they take turns; other test binaries run meanwhile.
+fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
+    static KEYRING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    KEYRING.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,0 +1,374 @@
+//! Playing: the player page checked from outside (MPRIS, screenshots,
+//! what fake-plex received), failover mid-stream, broken media.
+
+use super::*;
+/// `playerctl -p Reel …` (MPRIS over the test's session bus): its output.
+fn playerctl(args: &[&str]) -> String {
+    let out = Command::new("playerctl").args(["-p", "Reel"]).args(args).output().expect("playerctl (scripts/setup.sh)");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Waits until `playerctl <what>` answers `value`.
+fn wait_for_mpris(what: &str, value: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let args: Vec<&str> = what.split(' ').collect();
+        let got = playerctl(&args);
+        if got == value {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "MPRIS {what}: {got:?}, not {value:?}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// The position MPRIS reports, in seconds.
+fn mpris_position() -> f64 {
+    playerctl(&["position"]).parse().unwrap_or(-1.0)
+}
+
+/// Seconds shown as elapsed by the player ("Elapsed 0:07").
+fn elapsed(tree: &[(String, String)]) -> Option<u64> {
+    tree.iter().find_map(|(_, n)| {
+        let t = n.strip_prefix("Elapsed ")?;
+        let (m, s) = t.rsplit_once(':')?;
+        let m: u64 = m.split(':').try_fold(0, |acc, p| p.parse::<u64>().ok().map(|v| acc * 60 + v))?;
+        Some(m * 60 + s.parse::<u64>().ok()?)
+    })
+}
+
+/// How many pixels differ between the middle of two screenshots (the video).
+fn video_pixels_changed(a: &str, b: &str) -> u64 {
+    let crop = |name: &str| {
+        let out = artifacts().join(format!("crop-{name}"));
+        let ok = Command::new("convert")
+            .arg(artifacts().join(name))
+            .args(["-crop", "1090x480+5+110", "+repage"])
+            .arg(&out)
+            .status();
+        assert!(ok.is_ok_and(|s| s.success()), "convert -crop");
+        out
+    };
+    let out = Command::new("compare").args(["-metric", "AE"]).arg(crop(a)).arg(crop(b)).arg("null:").output().unwrap();
+    String::from_utf8_lossy(&out.stderr).split_whitespace().next().and_then(|n| n.parse::<f64>().ok()).unwrap_or(0.0)
+        as u64
+}
+
+#[test]
+fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
+    let _turn = keyring_turn();
+    let d = Demo::start_with(|t, home| {
+        let dir = home.join("media");
+        std::fs::create_dir_all(&dir).unwrap();
+        let clip = fake_plex::media::make_clip(&dir, 30, &["eng", "deu"]).expect("gst-launch-1.0 makes a clip");
+        // Movies say they are in a codec no player has (H.266): the server's
+        // transcoder streams them (an HLS rendition).
+        let mut movie = fake_plex::media::with_hls(clip.clone(), &dir, 12).expect("an HLS rendition");
+        movie.claim_video_codec = Some("vvc".into());
+        for s in &mut t.servers {
+            s.library.media = Some(clip.clone());
+            s.library.movie_media = Some(movie.clone());
+        }
+    })
+    .signed_in();
+    let x = &d.x;
+    let reel = d.launch("app-07.log");
+    d.open_first_season();
+    click(x, &format!("1. {}", d.episode));
+    expect_on_screen(&[&d.episode, "Play"]);
+    d.fp().clear_requests();
+    click(x, "Play");
+    // Playing, played as it is: the pause button and how it plays are shown,
+    // and the shell's media controls (MPRIS, read with playerctl) say so.
+    // (MPRIS first: reading the accessibility tree is slow, the clip is not.)
+    wait_for_mpris("status", "Playing");
+    let p0 = mpris_position();
+    screenshot(x, "app-07-playing-a.png");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    screenshot(x, "app-07-playing-b.png");
+    let p1 = mpris_position();
+    assert!(p1 > p0 + 0.5, "the position moves with the clock: {p0} s then {p1} s");
+    let changed = video_pixels_changed("app-07-playing-a.png", "app-07-playing-b.png");
+    assert!(changed > 500, "the picture moves: {changed} pixels changed");
+
+    // Paused with Space: the shell and the server hear it (and from here on
+    // the test waits on nothing that runs out while it is slow).
+    key(x, "space");
+    wait_for_mpris("status", "Paused");
+    assert_eq!(playerctl(&["metadata", "title"]), d.episode);
+    assert_eq!(playerctl(&["metadata", "artist"]), d.show, "the show, as the artist");
+    let shown = expect_on_screen(&["!Pause", "Play", "Direct Play", "Elapsed"]);
+    assert!(elapsed(&shown).is_some_and(|t| t >= 1), "elapsed time on screen: {:?}", elapsed(&shown));
+    // Into the intro (2–12 s, as the server marks it) from the media
+    // controls, and skipped from the button.
+    playerctl(&["position", "5"]);
+    expect_on_screen(&["Skip Intro"]);
+    screenshot(x, "app-07-paused.png");
+    click(x, "Skip Intro");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while mpris_position() < 12.0 {
+        assert!(std::time::Instant::now() < deadline, "skipped to the intro's end: at {} s", mpris_position());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    expect_on_screen(&["!Skip Intro"]);
+    let timelines = |fp: &FakePlex| -> Vec<(String, u64, Option<String>)> {
+        fp.requests()
+            .into_iter()
+            .filter(|r| r.path == "/:/timeline")
+            .map(|r| {
+                let get = |k: &str| {
+                    r.query.split('&').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap_or("").to_string()
+                };
+                (get("state"), get("time").parse().unwrap_or(0), r.session.clone())
+            })
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !timelines(d.fp()).iter().any(|(s, _, _)| s == "paused") {
+        assert!(std::time::Instant::now() < deadline, "a paused timeline: {:?}", timelines(d.fp()));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // The German audio and the English subtitles, through the window actions
+    // the player's menu uses: the choice is saved on the server for the part.
+    let part = d.episode_key * 10;
+    let (german, english_subs) = (part * 10 + 2, part * 10 + 5);
+    activate_window_action_with("audio-track", &format!("[<int64 {german}>]"));
+    activate_window_action_with("subtitle-track", &format!("[<int64 {english_subs}>]"));
+    let chosen = || -> Vec<String> {
+        d.fp()
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "PUT" && r.path == format!("/library/parts/{part}"))
+            .map(|r| r.query)
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while chosen().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "stream choices saved: {:?}", chosen());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let c = chosen();
+    assert!(c.iter().any(|q| q.contains(&format!("audioStreamID={german}"))), "{c:?}");
+    assert!(c.iter().any(|q| q.contains(&format!("subtitleStreamID={english_subs}"))), "{c:?}");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    screenshot(x, "app-07-subtitles.png");
+    // On again from the media controls; forward 10 s with the arrow key.
+    playerctl(&["play"]);
+    wait_for_mpris("status", "Playing");
+    let before = mpris_position();
+    key(x, "Right");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while mpris_position() < before + 9.0 {
+        assert!(std::time::Instant::now() < deadline, "→ moves 10 s on: from {before} s, at {} s", mpris_position());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // A seek from the media controls, to just before the end of the 30 s clip:
+    // the final credits (27–30 s), where the next episode is offered.
+    playerctl(&["position", "26"]);
+    expect_on_screen(&["Up Next", &d.next_episode, "Starts in"]);
+    screenshot(x, "app-07-up-next.png");
+    // At the end the next episode plays by itself.
+    wait_for_mpris("metadata title", &d.next_episode);
+    wait_for_mpris("status", "Playing");
+    // Escape leaves the player; the first episode is watched, here and on the server.
+    key(x, "Escape");
+    expect_on_screen_within(60, &["Mark as Unwatched", "!Pause"]);
+    wait_for_mpris("status", "Stopped");
+    screenshot(x, "app-07-after-playing.png");
+    assert!(d.fp().watch_state(&d.living_id(), d.episode_key).is_some_and(|w| w.0 >= 1), "watched on the server");
+    // The first episode's playback (the next one has a session of its own).
+    let all = timelines(d.fp());
+    let first_session = all[0].2.clone();
+    let t: Vec<_> = all.iter().filter(|x| x.2 == first_session).cloned().collect();
+    assert!(all.iter().any(|x| x.2 != first_session), "the next episode reported too");
+    let states: Vec<&str> = t.iter().map(|(s, _, _)| s.as_str()).collect();
+    assert!(states.first() == Some(&"buffering") || states.first() == Some(&"playing"), "{states:?}");
+    assert_eq!(states.last(), Some(&"stopped"), "{states:?}");
+    let paused_at = t.iter().position(|(s, _, _)| s == "paused").unwrap();
+    assert!(states[paused_at + 1..].contains(&"playing"), "{states:?}");
+    // No "stopped" before the end (opening is not stopping), and no pause
+    // the user did not make (a seek landing or buffering is not one).
+    assert_eq!(states.iter().filter(|s| **s == "stopped").count(), 1, "{t:?}");
+    // (A seek while paused buffers and is paused again: that is told, rightly.)
+    let pauses = states.windows(2).filter(|w| w[0] == "playing" && w[1] == "paused").count();
+    assert_eq!(pauses, 1, "paused from playing once, by Space: {t:?}");
+    assert!(t[paused_at].1 >= 1000, "paused after playing a while: {t:?}");
+    assert_eq!(t.last().map(|l| l.1), Some(30_000), "stopped at the end: {t:?}");
+    let session = t[0].2.clone().expect("a playback session id");
+    assert!(t.iter().all(|(_, _, s)| s.as_ref() == Some(&session)), "one session: {t:?}");
+    // The token went in a header, never in a URL the player could log.
+    let parts: Vec<_> =
+        d.fp().requests().into_iter().filter(|r| r.method == "GET" && r.path.starts_with("/library/parts/")).collect();
+    assert!(!parts.is_empty(), "the file was fetched");
+    assert!(parts.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")), "{parts:?}");
+
+    // A movie in a codec this machine cannot decode goes through the
+    // server's transcoder, says so, plays, and the session ends with it.
+    click(x, "Movies on Living Room");
+    click(x, &d.movie);
+    expect_on_screen(&[&d.movie, "Play"]);
+    click(x, "Play");
+    // The demo has been watching it: where to start is asked.
+    expect_on_screen(&["Resume from 0:", "Start from the Beginning"]);
+    screenshot(x, "app-07-resume-question.png");
+    click(x, "Start from the Beginning");
+    expect_on_screen(&["Transcoding: this computer cannot decode vvc", "Pause"]);
+    wait_for_mpris("status", "Playing");
+    let p0 = mpris_position();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(mpris_position() > p0, "the transcoded stream plays");
+    screenshot(x, "app-07-transcoding.png");
+    key(x, "Escape");
+    wait_for_mpris("status", "Stopped");
+    let asked: Vec<_> = d
+        .fp()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/video/:/transcode/universal/"))
+        .map(|r| r.path)
+        .collect();
+    for step in ["decision", "start.m3u8", "stop"] {
+        assert!(asked.iter().any(|p| p.ends_with(step)), "{step} in {asked:?}");
+    }
+    drop(reel);
+    assert_no_criticals("app-07.log");
+}
+
+/// The connection in use dies while an episode streams from a server that
+/// sends no faster than the video plays: playback goes on from the same
+/// place on the connection the failover picks, with a toast, not an error.
+#[test]
+fn the_connection_dies_mid_stream_and_playback_goes_on() {
+    let _turn = keyring_turn();
+    let d = Demo::start_with(|t, home| {
+        let dir = home.join("media");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut clip = fake_plex::media::make_clip(&dir, 30, &["eng"]).expect("gst-launch-1.0 makes a clip");
+        // About 1.5 times what the video needs: the player cannot have it all early.
+        let size = std::fs::metadata(&clip.file).unwrap().len();
+        clip.bytes_per_second = Some(size * 3 / 2 / 30);
+        let living = &mut t.servers[0];
+        living.library.media = Some(clip);
+        // A second way in on the local network, over plain http as local
+        // connections may be (GStreamer's HTTP source does not take
+        // fake-plex's test CA; real servers have public certificates).
+        living.connections[1].protocol = fake_plex::topology::Protocol::Http;
+        living.connections[1].local = true;
+    })
+    .signed_in();
+    let x = &d.x;
+    let reel = d.launch("app-08.log");
+    d.open_first_season();
+    click(x, &format!("1. {}", d.episode));
+    expect_on_screen(&[&d.episode, "Play"]);
+    click(x, "Play");
+    wait_for_mpris("status", "Playing");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while mpris_position() < 4.0 {
+        assert!(std::time::Instant::now() < deadline, "plays: at {} s", mpris_position());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    d.fp().clear_requests();
+    // The local connection stops answering (its open streams cut too).
+    assert!(d.fp().set_behaviour("Living Room", Some(0), Behaviour::Refuse));
+    let cut_at = mpris_position();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while mpris_position() < cut_at + 6.0 {
+        assert!(std::time::Instant::now() < deadline, "goes on after the cut at {cut_at} s: at {} s", mpris_position());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    screenshot(x, "app-08-after-failover.png");
+    // From the same place: the remote connection was asked for a range
+    // that starts well into the file, not for the file from its start.
+    let remote: Vec<_> = d
+        .fp()
+        .requests()
+        .into_iter()
+        .filter(|r| r.listener != "Living Room#0" && r.path.starts_with("/library/parts/"))
+        .collect();
+    assert!(!remote.is_empty(), "the media came from another connection");
+    let from = |r: &fake_plex::state::RecordedRequest| -> u64 {
+        r.range.as_deref().and_then(|v| v.strip_prefix("bytes=")?.split('-').next()?.parse().ok()).unwrap_or(0)
+    };
+    assert!(remote.iter().any(|r| from(r) > 0), "resumed by range: {remote:?}");
+    assert!(remote.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")));
+    activate_window_action("back");
+    wait_for_mpris("status", "Stopped");
+    drop(reel);
+    assert_no_criticals("app-08.log");
+}
+
+/// Part files failing in each way a server or a disk fails them: each ends
+/// in words on the player page, the window stays usable, the episode is not
+/// counted as watched, and it plays once the file is served again.
+#[test]
+fn broken_media_is_told_in_words_and_nothing_is_lost() {
+    use fake_plex::media::MediaFault;
+    let _turn = keyring_turn();
+    let d = Demo::start_with(|t, home| {
+        let dir = home.join("media");
+        std::fs::create_dir_all(&dir).unwrap();
+        let clip = fake_plex::media::make_clip(&dir, 12, &["eng"]).expect("gst-launch-1.0 makes a clip");
+        t.servers[0].library.media = Some(clip);
+    })
+    .signed_in();
+    let x = &d.x;
+    let reel = d.launch("app-09.log");
+    d.open_first_season();
+    click(x, &format!("1. {}", d.episode));
+    expect_on_screen(&[&d.episode, "Play", "Mark as Watched"]);
+    let clip_bytes = d.topology.servers[0].library.media.as_ref().map(|m| std::fs::metadata(&m.file).unwrap().len());
+    let cases = [
+        ("404", MediaFault::Status(404), "Living Room no longer has this file"),
+        ("500", MediaFault::Status(500), "Living Room failed while sending this file (error 500)"),
+        ("401", MediaFault::Status(401), "Living Room refused to send this file"),
+        ("garbled", MediaFault::Garbled, "The file could not be decoded"),
+        ("truncated", MediaFault::Truncated, "before its length of 0:12"),
+        // A few seconds of it, then nothing while the connection stays open.
+        (
+            "stalled",
+            MediaFault::StallAfter(clip_bytes.unwrap_or(0) as usize / 4),
+            "Living Room stopped sending this file",
+        ),
+    ];
+    for (name, fault, words) in cases {
+        assert!(d.fp().set_media_fault("Living Room", Some(fault)));
+        d.fp().clear_requests();
+        click(x, "Play");
+        if name == "stalled" {
+            // The file cut short was played part-way: where to start is asked.
+            expect_on_screen(&["Resume from 0:", "Start from the Beginning"]);
+            click(x, "Start from the Beginning");
+        }
+        // A server that stops sending is waited for (10 s, tried again once,
+        // then twice more after the failover has checked the server again).
+        expect_on_screen_within(120, &["Cannot Play", words]);
+        screenshot(x, &format!("app-09-{name}.png"));
+        // The server heard the playback stop, and never that it was watched.
+        let asked: Vec<_> = d.fp().requests().into_iter().map(|r| (r.path, r.query)).collect();
+        assert!(!asked.iter().any(|(p, _)| p == "/:/scrobble"), "{name}: {asked:?}");
+        assert!(
+            asked.iter().any(|(p, q)| p == "/:/timeline" && q.contains("state=stopped")) || name == "404",
+            "{name}: the server hears it stopped: {asked:?}"
+        );
+        key(x, "Escape");
+        expect_on_screen(&[&d.episode, "Play", "!Cannot Play"]);
+    }
+    // Not watched, here or on the server; the library is all there.
+    expect_on_screen(&["Mark as Watched", &d.show]);
+    assert_eq!(d.fp().watch_state(&d.living_id(), d.episode_key).map(|w| w.0), Some(0));
+    // Served again: it plays (from the start, when asked where the stalled
+    // one stopped).
+    assert!(d.fp().set_media_fault("Living Room", None));
+    let stopped_at = d.fp().watch_state(&d.living_id(), d.episode_key).map_or(0, |w| w.1);
+    click(x, "Play");
+    if stopped_at > 0 {
+        expect_on_screen(&["Start from the Beginning"]);
+        click(x, "Start from the Beginning");
+    }
+    wait_for_mpris("status", "Playing");
+    key(x, "Escape");
+    wait_for_mpris("status", "Stopped");
+    drop(reel);
+    assert_no_criticals("app-09.log");
+}
