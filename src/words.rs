@@ -48,7 +48,7 @@ pub fn error(e: &Error) -> String {
         Error::UnknownProvider(id) => i18n_f("No account with id {}", &[id]),
         Error::UnknownSource(id) => i18n_f("No server with id {}", &[id]),
         Error::NotACandidate { server, url } => i18n_f("{} is not one of {}'s connections", &[url, server]),
-        Error::NoConnection { server } => i18n_f("No connection to {} answers as that server", &[server]),
+        Error::NoConnection { server } => i18n_f("{} cannot be reached: none of its addresses answers as that server", &[server]),
         Error::NoToken(id) => i18n_f(
             "Reel no longer has the sign-in of {} (it is not in the keyring). Saved libraries still show; sign in again to refresh them.",
             &[id],

@@ -54,6 +54,19 @@ fn video_pixels_changed(a: &str, b: &str) -> u64 {
         as u64
 }
 
+/// The timelines fake-plex received, in order: (state, time ms, session).
+fn timelines(fp: &FakePlex) -> Vec<(String, u64, Option<String>)> {
+    fp.requests()
+        .into_iter()
+        .filter(|r| r.path == "/:/timeline")
+        .map(|r| {
+            let get =
+                |k: &str| r.query.split('&').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap_or("").to_string();
+            (get("state"), get("time").parse().unwrap_or(0), r.session.clone())
+        })
+        .collect()
+}
+
 #[test]
 fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     let _turn = keyring_turn();
@@ -111,18 +124,6 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     expect_on_screen(&["!Skip Intro"]);
-    let timelines = |fp: &FakePlex| -> Vec<(String, u64, Option<String>)> {
-        fp.requests()
-            .into_iter()
-            .filter(|r| r.path == "/:/timeline")
-            .map(|r| {
-                let get = |k: &str| {
-                    r.query.split('&').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap_or("").to_string()
-                };
-                (get("state"), get("time").parse().unwrap_or(0), r.session.clone())
-            })
-            .collect()
-    };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while !timelines(d.fp()).iter().any(|(s, _, _)| s == "paused") {
         assert!(std::time::Instant::now() < deadline, "a paused timeline: {:?}", timelines(d.fp()));
@@ -268,6 +269,7 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
         assert!(std::time::Instant::now() < deadline, "plays: at {} s", mpris_position());
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+    let session = timelines(d.fp()).first().and_then(|t| t.2.clone()).expect("the playback's session");
     d.fp().clear_requests();
     // The local connection stops answering (its open streams cut too).
     assert!(d.fp().set_behaviour("Living Room", Some(0), Behaviour::Refuse));
@@ -292,8 +294,37 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
     };
     assert!(remote.iter().any(|r| from(r) > 0), "resumed by range: {remote:?}");
     assert!(remote.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")));
+
+    // Then the server goes away entirely (every connection refused, the
+    // stream cut): the page says so in words, and what the server must
+    // hear waits in the outbox.
+    let gone_at = mpris_position();
+    assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Refuse));
+    expect_on_screen_within(90, &["Cannot Play", "Living Room"]);
+    screenshot(x, "app-08-server-gone.png");
     activate_window_action("back");
     wait_for_mpris("status", "Stopped");
+    d.fp().clear_requests();
+    // Back: the outbox goes out once the app sees the server again, in
+    // order, once; the server learns where playback stopped.
+    assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !timelines(d.fp()).iter().any(|t| t.0 == "stopped") {
+        assert!(std::time::Instant::now() < deadline, "the outbox drains: {:?}", timelines(d.fp()));
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let sent: Vec<_> = timelines(d.fp()).into_iter().filter(|t| t.2.as_ref() == Some(&session)).collect();
+    let stopped: Vec<_> = sent.iter().filter(|t| t.0 == "stopped").collect();
+    assert_eq!(stopped.len(), 1, "stopped told once: {sent:?}");
+    assert_eq!(sent.last().map(|t| t.0.as_str()), Some("stopped"), "in order: {sent:?}");
+    assert!(sent.windows(2).all(|w| w[0].1 <= w[1].1), "times in order: {sent:?}");
+    assert!(stopped[0].1 as f64 >= (gone_at - 1.0) * 1000.0, "stopped where it was ({gone_at} s): {sent:?}");
+    assert!(
+        d.fp().watch_state(&d.living_id(), d.episode_key).is_some_and(|w| w.1 >= stopped[0].1),
+        "the server keeps where it stopped: {:?}",
+        d.fp().watch_state(&d.living_id(), d.episode_key)
+    );
     drop(reel);
     assert_no_criticals("app-08.log");
 }

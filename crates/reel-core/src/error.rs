@@ -34,7 +34,7 @@ pub enum Error {
     UnknownSource(String),
     #[error("{url} is not one of {server}'s connections")]
     NotACandidate { server: String, url: String },
-    #[error("No connection to {server} answers as that server")]
+    #[error("{server} cannot be reached: none of its addresses answers as that server")]
     NoConnection { server: String },
     #[error("Reel no longer has the sign-in of {0} (it is not in the keyring); sign in again")]
     NoToken(String),
