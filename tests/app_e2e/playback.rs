@@ -76,11 +76,13 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
         let clip = fake_plex::media::make_clip(&dir, 30, &["eng", "deu"]).expect("gst-launch-1.0 makes a clip");
         // Movies say they are in a codec no player has (H.266): the server's
         // transcoder streams them (an HLS rendition).
-        let mut movie = fake_plex::media::with_hls(clip.clone(), &dir, 12).expect("an HLS rendition");
+        let mut movie = fake_plex::media::with_hls(clip.clone(), &dir).expect("an HLS rendition");
         movie.claim_video_codec = Some("vvc".into());
         for s in &mut t.servers {
             s.library.media = Some(clip.clone());
             s.library.movie_media = Some(movie.clone());
+            // Its transcoder works 5 s ahead: a seek further needs a new session.
+            s.library.transcoder_throttle_buffer = 5;
         }
     })
     .signed_in();
@@ -219,18 +221,34 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert!(mpris_position() > p0, "the transcoded stream plays");
     screenshot(x, "app-07-transcoding.png");
+    // Far beyond what the server has made: a new session from there.
+    d.fp().clear_requests();
+    playerctl(&["position", "20"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while mpris_position() < 21.0 {
+        assert!(std::time::Instant::now() < deadline, "plays on from 20 s: at {} s", mpris_position());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    wait_for_mpris("status", "Playing");
     key(x, "Escape");
     wait_for_mpris("status", "Stopped");
-    let asked: Vec<_> = d
+    let asked: Vec<(String, String)> = d
         .fp()
         .requests()
         .into_iter()
         .filter(|r| r.path.starts_with("/video/:/transcode/universal/"))
-        .map(|r| r.path)
+        .map(|r| (r.path, r.query))
         .collect();
     for step in ["decision", "start.m3u8", "stop"] {
-        assert!(asked.iter().any(|p| p.ends_with(step)), "{step} in {asked:?}");
+        assert!(asked.iter().any(|(p, _)| p.ends_with(step)), "{step} in {asked:?}");
     }
+    let session = |q: &str| q.split('&').find_map(|p| p.strip_prefix("session=")).unwrap_or("").to_string();
+    let stops: Vec<String> = asked.iter().filter(|(p, _)| p.ends_with("/stop")).map(|(_, q)| session(q)).collect();
+    let start = asked.iter().find(|(p, _)| p.ends_with("start.m3u8")).expect("a new session");
+    assert!(start.1.contains("offset=20.000"), "from the seek's target: {start:?}");
+    assert_eq!(stops.len(), 2, "the first session stopped at the seek, the second at the end: {asked:?}");
+    assert_eq!(stops[1], session(&start.1), "{asked:?}");
+    assert_ne!(stops[0], stops[1], "{asked:?}");
     drop(reel);
     assert_no_criticals("app-07.log");
 }

@@ -93,13 +93,23 @@ pub fn make_clip_sized(dir: &Path, seconds: u32, (w, h): (u32, u32), languages: 
     })
 }
 
-/// Adds an HLS rendition of `seconds` (MPEG-4 video and MP2 audio in
-/// MPEG-TS, made with libav's encoders) to `spec`: what fake-plex's
-/// transcoder serves. One segment, in a finished (VOD) playlist.
-pub fn with_hls(mut spec: MediaSpec, dir: &Path, seconds: u32) -> anyhow::Result<MediaSpec> {
+/// Adds an HLS rendition as long as the file (MPEG-4 video and MP2 audio
+/// in MPEG-TS, made with libav's encoders) to `spec`: what fake-plex's
+/// transcoder serves.
+pub fn with_hls(mut spec: MediaSpec, dir: &Path) -> anyhow::Result<MediaSpec> {
+    let seconds = u32::try_from(spec.duration_ms.div_ceil(1000)).unwrap_or(u32::MAX).max(1);
+    spec.hls = Some(hls_rendition(dir, seconds)?);
+    Ok(spec)
+}
+
+/// A folder with an HLS rendition of `seconds` (MPEG-4 and MP2 in one
+/// MPEG-TS segment, `index.m3u8`), made once per length in `dir`: what the
+/// transcoder streams, also from an offset (the rest of the file, its
+/// timeline starting at zero, as Plex's transcoder does).
+pub fn hls_rendition(dir: &Path, seconds: u32) -> anyhow::Result<PathBuf> {
     let folder = dir.join(format!("hls-{seconds}s"));
     if !folder.join("index.m3u8").exists() {
-        let tmp = dir.join(format!(".hls-{seconds}s.part"));
+        let tmp = dir.join(format!(".hls-{seconds}s.{}.part", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp)?;
         let fps = 25;
@@ -123,10 +133,12 @@ pub fn with_hls(mut spec: MediaSpec, dir: &Path, seconds: u32) -> anyhow::Result
              #EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:{seconds}.0,\nseg00000.ts\n#EXT-X-ENDLIST\n"
         );
         std::fs::write(tmp.join("index.m3u8"), playlist)?;
-        std::fs::rename(&tmp, &folder)?;
+        // Two sessions may make the same length at once: the first to finish wins.
+        if std::fs::rename(&tmp, &folder).is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
     }
-    spec.hls = Some(folder);
-    Ok(spec)
+    Ok(folder)
 }
 
 /// One line every two seconds, numbered, so a screenshot shows which.

@@ -117,6 +117,14 @@ pub struct LibrarySpec {
     /// The server's `LibraryVideoPlayedThreshold` in percent (Plex: 90).
     #[serde(default = "d_threshold")]
     pub played_threshold: u32,
+    /// The server's `TranscoderThrottleBuffer` in seconds (Plex: 60): how
+    /// far its transcoder works ahead of the player.
+    #[serde(default = "d_throttle_buffer")]
+    pub transcoder_throttle_buffer: u32,
+}
+
+fn d_throttle_buffer() -> u32 {
+    60
 }
 
 fn d_threshold() -> u32 {
@@ -161,6 +169,7 @@ impl Default for LibrarySpec {
             media: None,
             movie_media: None,
             played_threshold: d_threshold(),
+            transcoder_throttle_buffer: d_throttle_buffer(),
         }
     }
 }

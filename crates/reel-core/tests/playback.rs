@@ -32,7 +32,7 @@ fn clip() -> MediaSpec {
     CLIP.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let spec = make_clip(dir.path(), 12, &["eng", "deu"]).expect("gst-launch-1.0 makes the clip");
-        let spec = fake_plex::media::with_hls(spec, dir.path(), 12).expect("an HLS rendition");
+        let spec = fake_plex::media::with_hls(spec, dir.path()).expect("an HLS rendition");
         (dir, spec)
     })
     .1
@@ -171,24 +171,60 @@ async fn a_decodable_part_is_played_as_it_is_from_a_verified_connection_with_the
 
 #[tokio::test(flavor = "multi_thread")]
 async fn what_the_player_cannot_decode_is_named_and_left_to_the_transcoder() {
-    let s = session(two_ways(Behaviour::Ok)).await;
+    let mut t = two_ways(Behaviour::Ok);
+    t.servers[0].library.transcoder_throttle_buffer = 5;
+    let s = session(t).await;
     let ep = s.episode().await;
-    let err = s.core.prepare_playback(&s.source_id, &ep.rating_key, &Decodes(&["mkv", "vorbis"]), 0).await;
-    // fake-plex has no transcoder yet: the decision is made and named, and the
-    // server's refusal is an error in words, not a crash.
-    match err {
-        Ok(plan) => {
-            assert_eq!(
-                plan.decision,
-                Decision::Transcode(TranscodeReason::Unsupported(vec![Format::Video("vp8".into())]))
-            );
-            assert!(plan.location.url.path().ends_with("start.m3u8"));
-        }
-        Err(e) => assert!(matches!(e, reel_core::Error::Http { status: 404, .. }), "{e:?}"),
+    let plan =
+        s.core.prepare_playback(&s.source_id, &ep.rating_key, &Decodes(&["mkv", "vorbis"]), 2_000).await.unwrap();
+    assert_eq!(plan.decision, Decision::Transcode(TranscodeReason::Unsupported(vec![Format::Video("vp8".into())])));
+    assert!(plan.location.url.path().ends_with("start.m3u8"));
+    assert_eq!((plan.stream_offset_ms(), plan.transcoder_ahead_ms), (2_000, 5_000), "the offset, the server's buffer");
+    let asked = |fp: &FakePlex| -> Vec<_> {
+        fp.requests().into_iter().filter(|r| r.path.contains("/transcode/universal/")).collect()
+    };
+    let first = asked(&s.fp);
+    assert!(first[0].path.ends_with("/decision"), "{first:?}");
+    assert!(first[0].query.contains("offset=2.000") && first[0].query.contains("protocol=hls"), "{:?}", first[0]);
+
+    // Within what the server made, a seek is the player's; before the
+    // stream's start or beyond the server's buffer, a new session from there.
+    assert!(!plan.seek_needs_new_transcode(3_000, 6_000));
+    assert!(plan.seek_needs_new_transcode(3_000, 1_000), "before the stream starts");
+    assert!(plan.seek_needs_new_transcode(3_000, 9_000), "beyond the transcoder's 5 s");
+    s.fp.clear_requests();
+    let moved = s.core.transcode_from(&plan, 9_000).await.unwrap();
+    assert_eq!(moved.stream_offset_ms(), 9_000);
+    assert_eq!(moved.session, plan.session, "the same playback for the server's timelines");
+    let (old, new) = (plan.transcode.as_ref().unwrap(), moved.transcode.as_ref().unwrap());
+    assert_ne!(old.session, new.session);
+    let then: Vec<(String, String)> = asked(&s.fp).into_iter().map(|r| (r.path, r.query)).collect();
+    assert!(
+        then[0].0.ends_with("/stop") && then[0].1.contains(&old.session),
+        "the old session first stopped: {then:?}"
+    );
+    let decision = then.iter().find(|(p, _)| p.ends_with("/decision")).expect("the server asked again");
+    // What the player is sent to: the new session, from the seek's target.
+    let start = moved.location.url.query().unwrap_or("").to_string();
+    assert!(moved.location.url.path().ends_with("start.m3u8"));
+    for q in [&decision.1, &start] {
+        assert!(q.contains("offset=9.000") && q.contains(&format!("session={}", new.session)), "{q}");
+        assert!(q.contains(&format!("X-Plex-Session-Identifier={}", plan.session)), "{q}");
     }
-    let asked: Vec<_> = s.fp.requests().into_iter().filter(|r| r.path.contains("/transcode/universal/")).collect();
-    assert!(!asked.is_empty(), "the transcoder was asked");
-    assert!(asked[0].query.contains("offset=0.000") && asked[0].query.contains("protocol=hls"), "{:?}", asked[0]);
+    // The new session's playlist is there for the player, the old one's segments are not.
+    let http = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(s.fp.ca_pem().as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let playlist = http
+        .get(moved.location.url.clone())
+        .header("X-Plex-Token", moved.location.token.expose())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(playlist.status(), 200);
+    let text = playlist.text().await.unwrap();
+    assert!(text.contains(&format!("session/{}/", new.session)) && text.contains("#EXTINF:3.0"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

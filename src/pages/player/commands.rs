@@ -56,7 +56,7 @@ impl PlayerPage {
                 if let Some(m) = plan.playable.marker_at(p.position_ms as i64) {
                     let to = m.end_ms.max(0) as u64;
                     // Exactly past it: a keyframe before its end would replay some.
-                    self.seek(to.min(p.duration_ms.saturating_sub(1)), true);
+                    self.seek(sender, to.min(p.duration_ms.saturating_sub(1)), true);
                 }
             }
             PlayerAction::PlaybackSpeed => {

@@ -119,6 +119,11 @@ pub enum PlayerMsg {
         result: Result<MediaLocation, Failure>,
         at_ms: u64,
     },
+    /// A transcode restarted at a seek's target.
+    Retranscoded {
+        generation: u64,
+        result: Result<PlaybackPlan, Failure>,
+    },
     Engine(EngineEvent),
     Tick,
     TogglePlay,
@@ -217,8 +222,11 @@ impl SimpleComponent for PlayerPage {
                     if let Some(p) = self.playing.as_mut() {
                         p.buffering = false;
                     }
+                    // A transcoded stream counts from where it started.
+                    let offset =
+                        self.playing.as_ref().and_then(|p| p.plan.as_ref()).map_or(0, |pl| pl.stream_offset_ms());
                     if let Some(engine) = &self.engine {
-                        engine.load(&location, at_ms);
+                        engine.load(&location, at_ms.saturating_sub(offset));
                     }
                     let mut moved = false;
                     if let Some(plan) = self.playing.as_mut().and_then(|p| p.plan.as_mut()) {
@@ -232,7 +240,10 @@ impl SimpleComponent for PlayerPage {
                 }
                 Err(f) => self.fail(&sender, &f.message(), false),
             },
-            PlayerMsg::Prepared { .. } | PlayerMsg::Relocated { .. } => {}
+            PlayerMsg::Retranscoded { generation, result } if generation == self.generation => {
+                self.retranscoded(&sender, result)
+            }
+            PlayerMsg::Prepared { .. } | PlayerMsg::Relocated { .. } | PlayerMsg::Retranscoded { .. } => {}
             PlayerMsg::Engine(e) => self.engine_event(&sender, e),
             PlayerMsg::Tick => self.tick(&sender),
             PlayerMsg::TogglePlay => {
@@ -249,11 +260,11 @@ impl SimpleComponent for PlayerPage {
                 self.show_controls(&sender);
             }
             // A position asked for (the seek bar, the media controls): there.
-            PlayerMsg::SeekTo(ms) => self.seek(ms, true),
+            PlayerMsg::SeekTo(ms) => self.seek(&sender, ms, true),
             PlayerMsg::SeekBy(delta) => {
                 let Some(p) = &self.playing else { return };
                 let to = (p.position_ms as i64 + delta).clamp(0, p.duration_ms.max(1) as i64 - 1);
-                self.seek(to as u64, false);
+                self.seek(&sender, to as u64, false);
                 self.show_controls(&sender);
             }
             PlayerMsg::Volume(v) => {

@@ -291,15 +291,48 @@ impl PlayerPage {
         );
     }
 
-    pub(super) fn seek(&mut self, ms: u64, exact: bool) {
+    pub(super) fn seek(&mut self, sender: &ComponentSender<Self>, ms: u64, exact: bool) {
         let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
         let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
+        let restart = p.plan.as_ref().filter(|pl| pl.seek_needs_new_transcode(p.position_ms, ms)).cloned();
         p.position_ms = ms;
         self.ui.elapsed.set_text(&clock(ms));
-        engine.seek(ms.saturating_sub(offset), exact);
         if let Some(m) = &self.mpris {
             m.seeked(ms);
         }
+        let Some(plan) = restart else {
+            engine.seek(ms.saturating_sub(offset), exact);
+            return;
+        };
+        // Before the stream's start or beyond what the server has made: a
+        // new transcode session from there (the old one is stopped).
+        tracing::info!(at_ms = ms, "seek outside the transcode; restarting it there");
+        engine.stop();
+        p.buffering = true;
+        self.ui.spinner.set_visible(true);
+        let (s, generation) = (sender.clone(), self.generation);
+        self.core.run(
+            move |core| async move { core.transcode_from(&plan, ms).await.map_err(Failure::from) },
+            move |result| s.input(PlayerMsg::Retranscoded { generation, result }),
+        );
+    }
+
+    /// A transcode restarted at a seek's target: its stream plays from
+    /// its own zero, which is that target.
+    pub(super) fn retranscoded(&mut self, sender: &ComponentSender<Self>, result: Result<PlaybackPlan, Failure>) {
+        let plan = match result {
+            Ok(plan) => plan,
+            Err(f) => return self.fail(sender, &f.message(), false),
+        };
+        let Some(p) = self.playing.as_mut() else { return };
+        p.buffering = false;
+        if let Some(engine) = &self.engine {
+            engine.load(&plan.location, 0);
+            if p.state == EngineState::Paused {
+                engine.pause();
+            }
+        }
+        p.plan = Some(plan);
     }
 
     /// Playback cannot go on: the server hears it stopped (where it

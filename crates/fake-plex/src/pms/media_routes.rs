@@ -102,6 +102,15 @@ fn rendition(p: &Pms, q: &Option<String>) -> Option<std::path::PathBuf> {
     lib.item(key).and_then(|it| lib.media_for(it.kind)).and_then(|m| m.hls.clone())
 }
 
+/// How long (whole seconds) the item a transcode request is about is.
+fn rendition_seconds(p: &Pms, q: &Option<String>) -> Option<u32> {
+    let path = query_param(q.as_deref().unwrap_or(""), "path")?;
+    let key: u64 = path.strip_prefix("/library/metadata/")?.parse().ok()?;
+    let lib = &p.server.library;
+    let media = lib.item(key).and_then(|it| lib.media_for(it.kind))?;
+    u32::try_from(media.duration_ms.div_ceil(1000)).ok()
+}
+
 /// The universal transcoder's decision: it converts what it is asked to
 /// when the server has an HLS rendition; otherwise there is no transcoder.
 pub(super) async fn transcode_decision(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
@@ -127,6 +136,19 @@ pub(super) async fn transcode_start(State(p): State<Pms>, headers: HeaderMap, Ra
     let Some(folder) = rendition(&p, &q) else { return not_found() };
     let Some(session) = query_param(q.as_deref().unwrap_or(""), "session").filter(|s| !s.is_empty()) else {
         return (StatusCode::BAD_REQUEST, "session is required").into_response();
+    };
+    // From an offset: the rest of the file, its timeline from zero (as
+    // Plex's transcoder streams it), made now as a transcoder would.
+    let offset_s = query_param(q.as_deref().unwrap_or(""), "offset").and_then(|o| o.parse::<f64>().ok()).unwrap_or(0.0);
+    let folder = match rendition_seconds(&p, &q) {
+        Some(total) if offset_s >= 1.0 && (offset_s as u32) < total => {
+            let (dir, rest) = (folder.parent().map(|d| d.to_path_buf()).unwrap_or_default(), total - offset_s as u32);
+            match tokio::task::spawn_blocking(move || crate::media::hls_rendition(&dir, rest)).await {
+                Ok(Ok(f)) => f,
+                _ => return (StatusCode::INTERNAL_SERVER_ERROR, "the transcoder failed").into_response(),
+            }
+        }
+        _ => folder,
     };
     let Ok(text) = tokio::fs::read_to_string(folder.join("index.m3u8")).await else { return not_found() };
     if let Ok(mut t) = p.server.transcodes.lock() {
@@ -163,17 +185,21 @@ pub(super) async fn transcode_stop(State(p): State<Pms>, headers: HeaderMap, Raw
     StatusCode::OK.into_response()
 }
 
-/// The server's settings that clients read: the watched threshold.
+/// The server's settings that clients read: the watched threshold, how
+/// far the transcoder works ahead.
 pub(super) async fn prefs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let Some(c) = authorize(&p, &headers, &q) else {
         return unauthorized();
     };
     let threshold = p.server.spec.library.played_threshold;
+    let ahead = p.server.spec.library.transcoder_throttle_buffer;
     render(
         c.json,
-        json!({"MediaContainer": {"size": 1, "Setting": [
+        json!({"MediaContainer": {"size": 2, "Setting": [
             {"id": "LibraryVideoPlayedThreshold", "label": "Video played threshold", "type": "int",
-             "default": 90, "value": threshold, "hidden": false, "advanced": true, "group": "library"}
+             "default": 90, "value": threshold, "hidden": false, "advanced": true, "group": "library"},
+            {"id": "TranscoderThrottleBuffer", "label": "Transcoder default throttle buffer", "type": "int",
+             "default": 60, "value": ahead, "hidden": false, "advanced": true, "group": "transcoder"}
         ]}}),
     )
 }

@@ -39,6 +39,8 @@ pub struct PlaybackPlan {
     pub session: String,
     /// The fraction past which it counts as watched.
     pub threshold: f64,
+    /// How far the server's transcoder works ahead of the player.
+    pub transcoder_ahead_ms: u64,
     /// For a transcode: the session the server runs (stopped at the end).
     pub transcode: Option<TranscodeRequest>,
 }
@@ -48,6 +50,12 @@ impl PlaybackPlan {
     /// asked; the player counts from there).
     pub fn stream_offset_ms(&self) -> u64 {
         self.transcode.as_ref().map_or(0, |t| t.offset_ms)
+    }
+
+    /// Whether a seek from `position_ms` to `target_ms` needs the
+    /// transcode restarted there ([`Core::transcode_from`]).
+    pub fn seek_needs_new_transcode(&self, position_ms: u64, target_ms: u64) -> bool {
+        self.transcode.as_ref().is_some_and(|t| t.cannot_seek(position_ms, target_ms, self.transcoder_ahead_ms))
     }
 }
 
@@ -65,12 +73,12 @@ impl Core {
     ) -> Result<PlaybackPlan> {
         // The item and the threshold together; the connection that answered
         // is the one the media comes from (verified by that very answer).
-        let (playable, threshold, client) = self
+        let (playable, prefs, client) = self
             .connections
             .call(source_id, |c| async move {
-                let (playable, threshold) = tokio::join!(c.playable(rating_key), c.played_threshold());
-                // A server that will not say keeps Plex's default.
-                Ok((playable?, threshold.unwrap_or(0.9), c))
+                let (playable, prefs) = tokio::join!(c.playable(rating_key), c.playback_prefs());
+                // A server that will not say keeps Plex's defaults.
+                Ok((playable?, prefs.unwrap_or_default(), c))
             })
             .await?;
         let nothing = || Error::NothingToPlay { server: self.server_name(source_id), title: rating_key.to_string() };
@@ -95,6 +103,7 @@ impl Core {
                     part_index: 0,
                     offset_ms,
                     session: session.clone(),
+                    playback_session: session.clone(),
                     burn_subtitles: *reason == TranscodeReason::ImageSubtitle,
                     subtitle_stream: selected_subtitle,
                 })
@@ -110,7 +119,8 @@ impl Core {
             playable,
             decision,
             session,
-            threshold,
+            threshold: prefs.played_threshold,
+            transcoder_ahead_ms: prefs.transcoder_ahead_ms,
             transcode,
         };
         plan.location = match direct {
@@ -152,6 +162,17 @@ impl Core {
             })
             .await?;
         Ok(MediaLocation { url, token })
+    }
+
+    /// The plan's transcode restarted at `at_ms` (a seek the running
+    /// session cannot serve): the old session is stopped first, so the
+    /// server is not converting twice; the playback (its timelines) goes on.
+    pub async fn transcode_from(&self, plan: &PlaybackPlan, at_ms: u64) -> Result<PlaybackPlan> {
+        let Some(t) = &plan.transcode else { return Ok(plan.clone()) };
+        self.stop_transcode(plan).await;
+        let mut next = PlaybackPlan { transcode: Some(t.restarted_at(at_ms)), ..plan.clone() };
+        next.location = self.media_location(&next).await?;
+        Ok(next)
     }
 
     /// Tells the server what the player did (timelines, the watched mark)

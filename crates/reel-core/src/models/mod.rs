@@ -11,5 +11,5 @@ pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
 pub use library::{Hub, ItemKind, MediaItem, Page, Section, SectionKind};
-pub use playback::{Marker, MarkerKind, MediaPart, MediaStream, MediaVersion, Playable, StreamKind};
+pub use playback::{Marker, MarkerKind, MediaPart, MediaStream, MediaVersion, Playable, PlaybackPrefs, StreamKind};
 pub use source::{ConnectionInfo, Source, SourceType};

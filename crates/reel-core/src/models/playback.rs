@@ -117,3 +117,20 @@ impl Playable {
         self.item.duration_ms.or_else(|| self.media.first().and_then(|m| m.duration_ms))
     }
 }
+
+/// The server's settings a player follows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlaybackPrefs {
+    /// The fraction past which a video counts as watched.
+    pub played_threshold: f64,
+    /// How far the transcoder works ahead of the player: a seek further
+    /// than this needs a new transcode session.
+    pub transcoder_ahead_ms: u64,
+}
+
+impl Default for PlaybackPrefs {
+    /// Plex's defaults.
+    fn default() -> Self {
+        Self { played_threshold: 0.9, transcoder_ahead_ms: 60_000 }
+    }
+}

@@ -4,7 +4,7 @@ use super::playback_types::{PlayableContainer, PrefsContainer};
 use super::types::{Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer, ServerRoot};
 use crate::error::{Error, Result};
 use crate::http::{check_status, host_of, parse_json, read_limited, HttpClient};
-use crate::models::{MediaItem, Page, Playable, Section, ServerAction};
+use crate::models::{MediaItem, Page, Playable, PlaybackPrefs, Section, ServerAction};
 use crate::services::playback::TranscodeRequest;
 use crate::token::Token;
 use reqwest::Method;
@@ -113,18 +113,21 @@ impl PlexServerClient {
         Ok(c.metadata.into_iter().next().map(Into::into))
     }
 
-    /// How far into a video it counts as watched, as a fraction (the
-    /// server's `LibraryVideoPlayedThreshold`, in percent; 90 when unsaid).
-    pub async fn played_threshold(&self) -> Result<f64> {
+    /// The server's settings a player follows: how far into a video it
+    /// counts as watched (`LibraryVideoPlayedThreshold`, percent; 90 when
+    /// unsaid) and how far its transcoder works ahead of the player
+    /// (`TranscoderThrottleBuffer`, seconds; 60 when unsaid).
+    pub async fn playback_prefs(&self) -> Result<PlaybackPrefs> {
         let c: PrefsContainer = self.get("/:/prefs").await?;
-        let percent = c
-            .settings
-            .iter()
-            .find(|s| s.id == "LibraryVideoPlayedThreshold")
-            .and_then(|s| s.value.as_f64().or_else(|| s.value.as_str().and_then(|v| v.parse().ok())))
-            .filter(|p| (1.0..=100.0).contains(p))
-            .unwrap_or(90.0);
-        Ok(percent / 100.0)
+        let number = |id: &str| {
+            c.settings
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.value.as_f64().or_else(|| s.value.as_str().and_then(|v| v.parse().ok())))
+        };
+        let percent = number("LibraryVideoPlayedThreshold").filter(|p| (1.0..=100.0).contains(p)).unwrap_or(90.0);
+        let ahead = number("TranscoderThrottleBuffer").filter(|s| (1.0..=3600.0).contains(s)).unwrap_or(60.0);
+        Ok(PlaybackPrefs { played_threshold: percent / 100.0, transcoder_ahead_ms: (ahead * 1000.0) as u64 })
     }
 
     /// Saves the audio or subtitle choice for a part on the server
