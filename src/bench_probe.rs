@@ -258,7 +258,7 @@ pub fn run_play_floor() -> std::process::ExitCode {
         let start: u64 = std::env::var("REEL_BENCH_START_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
         let Ok(url) = url::Url::parse(&url) else { return };
         play_asked();
-        engine.load(&reel_core::MediaLocation { url, token }, start);
+        engine.load(&reel_core::MediaLocation { url, token, trust_anchors: None }, start);
         // Kept for the window's life.
         window.connect_destroy(move |_| {
             engine.stop();

@@ -8,7 +8,7 @@ use super::{Engine, EngineError, EngineEvent, EngineState};
 use anyhow::{Context, Result};
 use gst::prelude::*;
 use reel_core::MediaLocation;
-use relm4::gtk::{gdk, glib};
+use relm4::gtk::{gdk, gio, glib};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -91,7 +91,7 @@ impl GstEngine {
         Ok(Self { playbin, paintable, inner, source_setup: RefCell::new(None), _bus: guard })
     }
 
-    fn set_source_headers(&self, token: &reel_core::Token) {
+    fn set_source_headers(&self, token: &reel_core::Token, anchors: Option<std::path::PathBuf>) {
         // `source-setup` is emitted on a streaming thread; it gets its own copy.
         let token = token.expose().to_string();
         let user_agent = format!("Reel/{}", crate::build_info::VERSION);
@@ -109,6 +109,14 @@ impl GstEngine {
             if source.find_property("timeout").is_some() && source.find_property("retries").is_some() {
                 source.set_property("timeout", 10u32);
                 source.set_property("retries", 1i32);
+            }
+            // Reel trusts one CA more than the system (the core says which
+            // file has them all); `ssl-ca-file` is not honoured with libsoup 3.
+            if let (Some(path), true) = (&anchors, source.find_property("tls-database").is_some()) {
+                match gio::TlsFileDatabase::new(path) {
+                    Ok(db) => source.set_property("tls-database", db.upcast::<gio::TlsDatabase>()),
+                    Err(e) => tracing::warn!("the trusted certificates cannot be read: {e}"),
+                }
             }
             if source.find_property("user-agent").is_some() {
                 source.set_property("user-agent", user_agent.as_str());
@@ -231,7 +239,7 @@ impl Engine for GstEngine {
 
     fn load(&self, location: &MediaLocation, start_ms: u64) {
         let _ = self.playbin.set_state(gst::State::Null);
-        self.set_source_headers(&location.token);
+        self.set_source_headers(&location.token, location.trust_anchors.clone());
         *self.inner.missing.borrow_mut() = None;
         self.inner.buffering.set(false);
         self.inner.wants_playing.set(true);

@@ -268,10 +268,8 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
         clip.bytes_per_second = Some(size * 3 / 2 / 30);
         let living = &mut t.servers[0];
         living.library.media = Some(clip);
-        // A second way in on the local network, over plain http as local
-        // connections may be (GStreamer's HTTP source does not take
-        // fake-plex's test CA; real servers have public certificates).
-        living.connections[1].protocol = fake_plex::topology::Protocol::Http;
+        // A second way in on the local network, over https (the player
+        // trusts what the core trusts: here fake-plex's test CA).
         living.connections[1].local = true;
     })
     .signed_in();
@@ -312,6 +310,11 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
     };
     assert!(remote.iter().any(|r| from(r) > 0), "resumed by range: {remote:?}");
     assert!(remote.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")));
+    let https: Vec<String> = (d.info.servers[0].connections.iter().enumerate())
+        .filter(|(_, c)| c.uri.starts_with("https://"))
+        .map(|(i, _)| format!("Living Room#{i}"))
+        .collect();
+    assert!(remote.iter().all(|r| https.contains(&r.listener)), "over https ({https:?}): {remote:?}");
 
     // Then the server goes away entirely (every connection refused, the
     // stream cut): the page says so in words, and what the server must

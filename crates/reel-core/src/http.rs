@@ -45,6 +45,9 @@ pub const DEFAULT_BODY_LIMIT: usize = 32 << 20;
 pub struct HttpClient {
     client: reqwest::Client,
     identity: ClientIdentity,
+    /// The CA trusted beyond the system's (PEM), for whoever else fetches
+    /// from the same servers (the player).
+    extra_ca: Option<std::sync::Arc<[u8]>>,
 }
 
 fn header(v: &str) -> Result<HeaderValue> {
@@ -118,7 +121,12 @@ impl HttpClient {
             builder = builder.add_root_certificate(cert);
         }
         let client = builder.build().map_err(|e| Error::Invalid(format!("cannot set up HTTP: {e}")))?;
-        Ok(Self { client, identity })
+        Ok(Self { client, identity, extra_ca: extra_ca_pem.map(std::sync::Arc::from) })
+    }
+
+    /// The certificate authority trusted beyond the system's, if any (PEM).
+    pub fn extra_ca_pem(&self) -> Option<&[u8]> {
+        self.extra_ca.as_deref()
     }
 
     pub fn identity(&self) -> &ClientIdentity {

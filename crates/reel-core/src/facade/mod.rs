@@ -75,6 +75,9 @@ pub struct Core {
     posters: PosterCache,
     poster_slots: Arc<tokio::sync::Semaphore>,
     notices: Vec<Notice>,
+    /// The player's trusted certificates when Reel trusts one CA more than
+    /// the system does; `None`: the system's.
+    media_anchors: Option<PathBuf>,
 }
 
 impl Core {
@@ -124,6 +127,12 @@ impl Core {
             }),
             None => StateStore::in_memory(),
         };
+        let media_anchors = http.extra_ca_pem().and_then(|pem| {
+            crate::services::playback::trust::write_anchors(
+                &options.poster_dir.with_file_name("media-anchors.pem"),
+                pem,
+            )
+        });
         let auth = Arc::new(
             AuthManager::open(Arc::new(config), state, options.secrets, http, plex).with_policy(options.probe_policy),
         );
@@ -141,6 +150,7 @@ impl Core {
             // hundreds of requests ahead of what is on screen.
             poster_slots: Arc::new(tokio::sync::Semaphore::new(6)),
             notices,
+            media_anchors,
         })
     }
 

@@ -20,11 +20,18 @@ use url::Url;
 pub struct MediaLocation {
     pub url: Url,
     pub token: Token,
+    /// The certificate authorities to trust for it (a PEM file), when they
+    /// are not just the system's.
+    pub trust_anchors: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for MediaLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MediaLocation").field("url", &self.url.as_str()).field("token", &self.token).finish()
+        f.debug_struct("MediaLocation")
+            .field("url", &self.url.as_str())
+            .field("token", &self.token)
+            .field("trust_anchors", &self.trust_anchors)
+            .finish()
     }
 }
 
@@ -115,7 +122,11 @@ impl Core {
         };
         let mut plan = PlaybackPlan {
             source_id: source_id.into(),
-            location: MediaLocation { url: Url::parse("about:blank").expect("static URL"), token: Token::new("") },
+            location: MediaLocation {
+                url: Url::parse("about:blank").expect("static URL"),
+                token: Token::new(""),
+                trust_anchors: None,
+            },
             playable,
             decision,
             session,
@@ -124,7 +135,7 @@ impl Core {
             transcode,
         };
         plan.location = match direct {
-            Some((url, token)) => MediaLocation { url, token },
+            Some((url, token)) => MediaLocation { url, token, trust_anchors: self.media_anchors.clone() },
             None => self.media_location(&plan).await?,
         };
         Ok(plan)
@@ -161,7 +172,7 @@ impl Core {
                 }
             })
             .await?;
-        Ok(MediaLocation { url, token })
+        Ok(MediaLocation { url, token, trust_anchors: self.media_anchors.clone() })
     }
 
     /// The plan's transcode restarted at `at_ms` (a seek the running
