@@ -7,6 +7,10 @@ use relm4::gtk::glib;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// The speeds the player offers (its menu has 0.5× to 2×).
+pub const MIN_RATE: f64 = 0.5;
+pub const MAX_RATE: f64 = 2.0;
+
 /// What the shell (or a media key) asks.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MprisCommand {
@@ -18,6 +22,8 @@ pub enum MprisCommand {
     SeekBy(i64),
     /// Absolute, in milliseconds.
     SeekTo(u64),
+    /// Playback speed (1.0: as recorded).
+    SetRate(f64),
     Raise,
 }
 
@@ -63,6 +69,8 @@ impl Mpris {
                 .can_raise(true)
                 .can_go_next(false)
                 .can_go_previous(false)
+                .minimum_rate(MIN_RATE)
+                .maximum_rate(MAX_RATE)
                 .build()
                 .await;
             let player = match built {
@@ -84,6 +92,13 @@ impl Mpris {
             player.connect_raise(on(&c, MprisCommand::Raise));
             let s = c.clone();
             player.connect_seek(move |_, offset| s(MprisCommand::SeekBy(offset.as_millis())));
+            let s = c.clone();
+            // The spec: 0 means pause, which `Pause` already does; others are clamped.
+            player.connect_set_rate(move |_, rate| {
+                if rate > 0.0 {
+                    s(MprisCommand::SetRate(rate.clamp(MIN_RATE, MAX_RATE)))
+                }
+            });
             let s = c.clone();
             player.connect_set_position(move |p, track, at| {
                 // The spec: ignored unless it is about the item playing now.
@@ -173,6 +188,17 @@ impl Mpris {
             Some(Box::pin(async move {
                 let _ = p.seeked(Time::from_millis(ms as i64)).await;
             }))
+        });
+    }
+
+    /// The speed the player plays at now, whoever set it.
+    pub fn set_rate(&self, rate: f64) {
+        self.with(|p| {
+            (p.rate() != rate).then(|| {
+                Box::pin(async move {
+                    let _ = p.set_rate(rate).await;
+                }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
+            })
         });
     }
 

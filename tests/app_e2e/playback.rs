@@ -22,6 +22,40 @@ fn wait_for_mpris(what: &str, value: &str) {
     }
 }
 
+/// Sets a property of Reel's MPRIS player (a GVariant text, "<2.0>").
+fn mpris_set(property: &str, value: &str) {
+    let out = Command::new("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "org.mpris.MediaPlayer2.Reel",
+            "--object-path",
+            "/org/mpris/MediaPlayer2",
+        ])
+        .args(["--method", "org.freedesktop.DBus.Properties.Set", "org.mpris.MediaPlayer2.Player", property, value])
+        .output()
+        .expect("gdbus");
+    assert!(out.status.success(), "set {property}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A property of Reel's MPRIS player, as gdbus prints it.
+fn mpris_get(property: &str) -> String {
+    let out = Command::new("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "org.mpris.MediaPlayer2.Reel",
+            "--object-path",
+            "/org/mpris/MediaPlayer2",
+        ])
+        .args(["--method", "org.freedesktop.DBus.Properties.Get", "org.mpris.MediaPlayer2.Player", property])
+        .output()
+        .expect("gdbus");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// The position MPRIS reports, in seconds.
 fn mpris_position() -> f64 {
     playerctl(&["position"]).parse().unwrap_or(-1.0)
@@ -419,6 +453,14 @@ fn broken_media_is_told_in_words_and_nothing_is_lost() {
         click(x, "Start from the Beginning");
     }
     wait_for_mpris("status", "Playing");
+    // Twice as fast, asked from outside (the shell's MPRIS Rate): the
+    // position runs ahead of the clock, and the rate says so.
+    mpris_set("Rate", "<2.0>");
+    let (p0, t0) = (mpris_position(), std::time::Instant::now());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let (p1, wall) = (mpris_position(), t0.elapsed().as_secs_f64());
+    assert!(p1 - p0 > wall * 1.5, "2× speed: {p0} s to {p1} s in {wall:.1} s");
+    assert!(mpris_get("Rate").contains("2.0"), "{}", mpris_get("Rate"));
     key(x, "Escape");
     wait_for_mpris("status", "Stopped");
     drop(reel);

@@ -63,6 +63,9 @@ impl PlayerPage {
                 let Some(rate) = v.as_ref().and_then(|v| v.get::<f64>()) else { return };
                 engine.set_rate(rate);
                 self.set_action_state(a, rate.to_variant());
+                if let Some(m) = &self.mpris {
+                    m.set_rate(rate);
+                }
             }
             PlayerAction::AudioTrack | PlayerAction::SubtitleTrack => {
                 let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), part) else { return };
@@ -102,6 +105,9 @@ impl PlayerPage {
             MprisCommand::Stop => {}
             MprisCommand::SeekBy(ms) => sender.input(PlayerMsg::SeekBy(ms)),
             MprisCommand::SeekTo(ms) => sender.input(PlayerMsg::SeekTo(ms)),
+            MprisCommand::SetRate(rate) => {
+                sender.input(PlayerMsg::Action(PlayerAction::PlaybackSpeed, Some(rate.to_variant())))
+            }
             MprisCommand::Raise => {
                 if let Some(w) = self.window() {
                     w.present();
