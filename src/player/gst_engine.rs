@@ -4,6 +4,7 @@
 //! and the source follows no redirect (a redirect would carry the header to
 //! another host).
 
+use super::gst_text::{self, TextChoice};
 use super::{Engine, EngineError, EngineEvent, EngineState};
 use anyhow::{Context, Result};
 use gst::prelude::*;
@@ -27,8 +28,8 @@ pub struct GstEngine {
     playbin: gst::Element,
     paintable: gdk::Paintable,
     inner: Rc<Inner>,
-    /// The handler that gives the HTTP source this load's token.
-    source_setup: RefCell<Option<glib::SignalHandlerId>>,
+    /// The handlers that give the HTTP sources this load's token.
+    source_setup: RefCell<Vec<glib::SignalHandlerId>>,
     _bus: gst::bus::BusWatchGuard,
 }
 
@@ -41,6 +42,10 @@ struct Inner {
     rate: Cell<f64>,
     /// What a missing-plugin message named, for the error that follows it.
     missing: RefCell<Option<String>>,
+    /// The subtitles chosen, applied whenever the media opens.
+    text: Cell<TextChoice>,
+    /// A subtitle file beside the media, loaded with it.
+    suburi: RefCell<Option<String>>,
     emit: Box<dyn Fn(EngineEvent)>,
 }
 
@@ -76,6 +81,8 @@ impl GstEngine {
             buffering: Cell::new(false),
             rate: Cell::new(1.0),
             missing: RefCell::new(None),
+            text: Cell::new(TextChoice::AsIs),
+            suburi: RefCell::new(None),
             emit: Box::new(emit),
         });
         let bus = playbin.bus().context("playbin has no bus")?;
@@ -88,19 +95,20 @@ impl GstEngine {
                 glib::ControlFlow::Continue
             })
             .context("watching playbin's bus")?;
-        Ok(Self { playbin, paintable, inner, source_setup: RefCell::new(None), _bus: guard })
+        Ok(Self { playbin, paintable, inner, source_setup: RefCell::new(Vec::new()), _bus: guard })
     }
 
     fn set_source_headers(&self, token: &reel_core::Token, anchors: Option<std::path::PathBuf>) {
-        // `source-setup` is emitted on a streaming thread; it gets its own copy.
+        // Called on streaming threads; it gets its own copy of the token.
         let token = token.expose().to_string();
         let user_agent = format!("Reel/{}", crate::build_info::VERSION);
-        let id = self.playbin.connect("source-setup", false, move |values| {
-            let source = values.get(1).and_then(|v| v.get::<gst::Element>().ok())?;
-            if source.find_property("extra-headers").is_some() {
-                let headers = gst::Structure::builder("extra-headers").field("X-Plex-Token", token.as_str()).build();
-                source.set_property("extra-headers", headers);
+        let configure = std::sync::Arc::new(move |source: &gst::Element| {
+            // HTTP sources only (the media's and a sidecar subtitle's).
+            if source.find_property("extra-headers").is_none() {
+                return;
             }
+            let headers = gst::Structure::builder("extra-headers").field("X-Plex-Token", token.as_str()).build();
+            source.set_property("extra-headers", headers);
             if source.find_property("automatic-redirect").is_some() {
                 source.set_property("automatic-redirect", false);
             }
@@ -121,10 +129,20 @@ impl GstEngine {
             if source.find_property("user-agent").is_some() {
                 source.set_property("user-agent", user_agent.as_str());
             }
-            None
         });
-        // One handler at a time: the previous load's token is let go.
-        if let Some(old) = self.source_setup.replace(Some(id)) {
+        // `source-setup` is the media's source; a subtitle file's source
+        // (playbin's `suburi`) is only seen by `element-setup`.
+        let ids = ["source-setup", "element-setup"].map(|signal| {
+            let configure = configure.clone();
+            self.playbin.connect(signal, false, move |values| {
+                if let Some(element) = values.get(1).and_then(|v| v.get::<gst::Element>().ok()) {
+                    configure(&element);
+                }
+                None
+            })
+        });
+        // One load's handlers at a time: the previous load's token is let go.
+        for old in self.source_setup.replace(ids.into()) {
             self.playbin.disconnect(old);
         }
     }
@@ -196,6 +214,8 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
         }
         MessageView::AsyncDone(_) => {
             if let Some(at) = inner.start_at.take() {
+                // Open: its streams are known, the subtitles chosen can be shown.
+                gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
                 let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT;
                 // From the start nothing needs seeking (and nothing pauses).
                 if at > 0 && bin.seek_simple(flags, gst::ClockTime::from_mseconds(at)).is_err() {
@@ -245,6 +265,9 @@ impl Engine for GstEngine {
         self.inner.wants_playing.set(true);
         self.inner.start_at.set(Some(start_ms));
         self.playbin.set_property("uri", location.url.as_str());
+        // The sidecar comes from the same server, with the same token (the
+        // source-setup above gives it to every source of this load).
+        self.playbin.set_property("suburi", self.inner.suburi.borrow().as_deref());
         (self.inner.emit)(EngineEvent::State(EngineState::Loading));
         // Paused first: once open (async-done) it seeks to the start and plays.
         if self.playbin.set_state(gst::State::Paused).is_err() {
@@ -268,7 +291,7 @@ impl Engine for GstEngine {
         self.inner.wants_playing.set(false);
         self.inner.start_at.set(None);
         let _ = self.playbin.set_state(gst::State::Null);
-        if let Some(old) = self.source_setup.take() {
+        for old in self.source_setup.take() {
             self.playbin.disconnect(old);
         }
     }
@@ -316,13 +339,17 @@ impl Engine for GstEngine {
     }
 
     fn set_subtitle_track(&self, index: Option<u32>) {
-        match index {
-            Some(i) if (i as i32) < self.playbin.property::<i32>("n-text") => {
-                self.playbin.set_property("current-text", i as i32);
-                self.set_flag("text", true);
-            }
-            Some(_) => {}
-            None => self.set_flag("text", false),
+        let choice = index.map_or(TextChoice::Off, TextChoice::Embedded);
+        self.inner.text.set(choice);
+        gst_text::apply(&self.playbin, choice, self.inner.suburi.borrow().is_some());
+    }
+
+    fn set_external_subtitle(&self, subtitle: Option<&MediaLocation>) {
+        *self.inner.suburi.borrow_mut() = subtitle.map(|s| s.url.to_string());
+        match subtitle {
+            Some(_) => self.inner.text.set(TextChoice::External),
+            None if self.inner.text.get() == TextChoice::External => self.inner.text.set(TextChoice::AsIs),
+            None => {}
         }
     }
 
@@ -333,23 +360,6 @@ impl Engine for GstEngine {
             let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE;
             let at = gst::ClockTime::from_mseconds(pos);
             let _ = self.playbin.seek(rate, flags, gst::SeekType::Set, at, gst::SeekType::None, gst::ClockTime::NONE);
-        }
-    }
-}
-
-impl GstEngine {
-    /// Turns one of playbin's `flags` (by nick) on or off.
-    fn set_flag(&self, nick: &str, on: bool) {
-        let value = self.playbin.property_value("flags");
-        let Some(class) = glib::FlagsClass::with_type(value.type_()) else { return };
-        let builder = class.builder_with_value(value);
-        let builder = match builder {
-            Some(b) if on => b.set_by_nick(nick),
-            Some(b) => b.unset_by_nick(nick),
-            None => return,
-        };
-        if let Some(v) = builder.build() {
-            self.playbin.set_property_from_value("flags", &v);
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod capabilities;
 pub mod gst_engine;
+mod gst_text;
 pub mod mpris;
 
 use reel_core::MediaLocation;
@@ -71,4 +72,7 @@ pub trait Engine {
     fn set_audio_track(&self, index: u32);
     /// The `index`-th subtitle track of the file; None: no subtitles.
     fn set_subtitle_track(&self, index: Option<u32>);
+    /// A subtitle file beside the media on the server: loaded with the
+    /// media from the next `load` on, and shown; None: no such file.
+    fn set_external_subtitle(&self, subtitle: Option<&MediaLocation>);
 }

@@ -73,13 +73,15 @@ fn elapsed(tree: &[(String, String)]) -> Option<u64> {
 
 /// How many pixels differ between the middle of two screenshots (the video).
 fn video_pixels_changed(a: &str, b: &str) -> u64 {
+    pixels_changed(a, b, "1090x480+5+110")
+}
+
+/// How many pixels differ in one area (`WxH+X+Y`) of two screenshots.
+fn pixels_changed(a: &str, b: &str, area: &str) -> u64 {
     let crop = |name: &str| {
         let out = artifacts().join(format!("crop-{name}"));
-        let ok = Command::new("convert")
-            .arg(artifacts().join(name))
-            .args(["-crop", "1090x480+5+110", "+repage"])
-            .arg(&out)
-            .status();
+        let ok =
+            Command::new("convert").arg(artifacts().join(name)).args(["-crop", area, "+repage"]).arg(&out).status();
         assert!(ok.is_ok_and(|s| s.success()), "convert -crop");
         out
     };
@@ -189,6 +191,37 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     assert!(c.iter().any(|q| q.contains(&format!("subtitleStreamID={english_subs}"))), "{c:?}");
     std::thread::sleep(std::time::Duration::from_millis(1500));
     screenshot(x, "app-07-subtitles.png");
+    // The French subtitles the server keeps in a file beside the media:
+    // fetched from the same server with the token as a header, and drawn
+    // (at 13.5 s the file's own English subtitles have no line, the
+    // sidecar's always has one; paused, the same frame with it and without).
+    let sidecar = part * 10 + 9;
+    activate_window_action_with("subtitle-track", &format!("[<int64 {sidecar}>]"));
+    let fetched = || {
+        d.fp()
+            .requests()
+            .into_iter()
+            .find(|r| r.path == format!("/library/streams/{sidecar}"))
+            .map(|r| (r.token, r.query))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while fetched().is_none() {
+        assert!(std::time::Instant::now() < deadline, "the sidecar file is fetched");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let (token, query) = fetched().unwrap_or_default();
+    assert!(token.is_some() && !query.contains("Token"), "the token as a header: {token:?} {query}");
+    wait_for_mpris("status", "Paused");
+    let at_the_same_frame = |name: &str| {
+        playerctl(&["position", "13.5"]);
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        screenshot(x, name);
+    };
+    at_the_same_frame("app-07-sidecar.png");
+    activate_window_action_with("subtitle-track", "[<int64 0>]");
+    at_the_same_frame("app-07-subtitles-off.png");
+    let drawn = pixels_changed("app-07-sidecar.png", "app-07-subtitles-off.png", "1090x130+5+530");
+    assert!(drawn > 300, "the sidecar's line is drawn: {drawn} pixels differ");
     // On again from the media controls; forward 10 s with the arrow key.
     playerctl(&["play"]);
     wait_for_mpris("status", "Playing");

@@ -147,6 +147,20 @@ fn subtitles(seconds: u32) -> String {
     (0..seconds / 2).map(|i| format!("{}\n{} --> {}\nLine {}\n\n", i + 1, t(i * 2), t(i * 2 + 1), i + 1)).collect()
 }
 
+/// The French subtitles the server keeps beside the file (a sidecar SRT):
+/// a line always on screen, numbered by the two seconds it covers.
+pub fn sidecar_subtitles(duration_ms: u64) -> String {
+    let t = |s: u64| format!("{:02}:{:02}:{:02},000", s / 3600, s / 60 % 60, s % 60);
+    (0..duration_ms.div_ceil(2000))
+        .map(|i| format!("{}\n{} --> {}\nSous-titre externe {}\n\n", i + 1, t(i * 2), t(i * 2 + 2), i + 1))
+        .collect()
+}
+
+/// The id of a part's sidecar subtitle stream (`/library/streams/{id}`).
+pub fn sidecar_stream_id(part: u64) -> u64 {
+    part * 10 + 9
+}
+
 /// A movie's or episode's `Media` when the server has a real file: what
 /// the file holds, one part, and a stream per track.
 pub(crate) fn real_media(spec: &MediaSpec, part: u64, ts: i64) -> Value {
@@ -168,6 +182,13 @@ pub(crate) fn real_media(spec: &MediaSpec, part: u64, ts: i64) -> Value {
             "languageCode": lang, "displayTitle": format!("{} (SRT)", language_name(lang)),
         }));
     }
+    // Beside the file: no index, a key to fetch it by (as Plex lists a
+    // downloaded .srt).
+    let sidecar = sidecar_stream_id(part);
+    streams.push(json!({
+        "id": sidecar, "streamType": 3, "codec": "srt", "key": format!("/library/streams/{sidecar}"),
+        "languageCode": "fra", "displayTitle": "Français (SRT External)",
+    }));
     json!({
         "container": spec.container, "videoCodec": video, "audioCodec": spec.audio_codec,
         "videoResolution": "sd", "width": 320, "height": 180,

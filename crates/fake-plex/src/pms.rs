@@ -67,6 +67,7 @@ pub fn router(pms: Pms) -> Router {
         .route("/photo/:/transcode", get(transcode))
         .route("/library/parts/{id}/{ts}/{file}", get(part_file))
         .route("/library/parts/{id}", axum::routing::put(choose_streams))
+        .route("/library/streams/{id}", get(media_routes::sidecar))
         .route("/:/prefs", get(prefs))
         .route("/video/:/transcode/universal/decision", get(transcode_decision))
         .route("/video/:/transcode/universal/start.m3u8", get(transcode_start))

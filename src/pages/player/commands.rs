@@ -71,9 +71,23 @@ impl PlayerPage {
                 let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), part) else { return };
                 let kind = if a == PlayerAction::AudioTrack { StreamKind::Audio } else { StreamKind::Subtitle };
                 let index = tracks::embedded(&part, kind).iter().position(|s| s.id == id).map(|i| i as u32);
-                match (kind, index) {
-                    (StreamKind::Audio, Some(i)) => engine.set_audio_track(i),
-                    (StreamKind::Subtitle, i) if id == 0 || i.is_some() => engine.set_subtitle_track(i),
+                let sidecar = tracks::sidecars(&part)
+                    .into_iter()
+                    .find(|s| s.id == id && kind == StreamKind::Subtitle)
+                    .and_then(|s| plan.sidecar_location(s.key.as_deref()?));
+                match (kind, index, sidecar) {
+                    (StreamKind::Audio, Some(i), _) => engine.set_audio_track(i),
+                    (StreamKind::Subtitle, i, None) if id == 0 || i.is_some() => engine.set_subtitle_track(i),
+                    (StreamKind::Subtitle, _, Some(file)) => {
+                        // playbin takes a subtitle file only when it opens the
+                        // media: opened again where it is, as it was.
+                        let at = p.position_ms.saturating_sub(plan.stream_offset_ms());
+                        engine.set_external_subtitle(Some(&file));
+                        engine.load(&plan.location, at);
+                        if p.state == EngineState::Paused {
+                            engine.pause();
+                        }
+                    }
                     _ => return,
                 }
                 self.set_action_state(a, id.to_variant());

@@ -70,8 +70,9 @@ struct Playing {
     position_ms: u64,
     /// Network failures recovered from in a row.
     recoveries: u32,
-    /// The server's choice of audio and subtitle track, set once it plays.
-    initial_tracks: Option<(Option<u32>, Option<u32>)>,
+    /// The server's choice of audio and subtitle track inside the file,
+    /// set once it plays (subtitles `None`: a sidecar file, loaded with it).
+    initial_tracks: Option<(Option<u32>, Option<Option<u32>>)>,
     /// What plays after this (an episode's next one), once known.
     next: Option<MediaItem>,
     /// Since when Up Next is shown; None: not (yet).

@@ -83,17 +83,22 @@ impl PlayerPage {
             Some(Reporter::new(&p.item.rating_key, p.duration_ms, &plan.session, plan.threshold, p.item.watched()));
         // A transcode starts where it was asked: the stream's zero is that point.
         let engine_start = start_ms.saturating_sub(plan.stream_offset_ms());
+        let part = plan.playable.first_part().map(|(_, _, part)| part);
+        // The server's subtitle choice may be a file beside the media.
+        let sidecar = part
+            .and_then(|part| tracks::sidecars(part).into_iter().find(|s| s.selected))
+            .and_then(|s| plan.sidecar_location(s.key.as_deref()?));
         if let Some(engine) = &self.engine {
+            engine.set_external_subtitle(sidecar.as_ref());
             engine.load(&plan.location, engine_start);
         }
         if let Some(m) = &self.mpris {
             m.set_now_playing(Some(now_playing(p, None)));
         }
-        let part = plan.playable.first_part().map(|(_, _, part)| part);
         self.ui.tracks.set_menu_model(Some(&tracks::menu(part)));
         p.initial_tracks = part.map(|part| {
             let pick = |kind| tracks::embedded(part, kind).iter().position(|s| s.selected).map(|i| i as u32);
-            (pick(StreamKind::Audio), pick(StreamKind::Subtitle))
+            (pick(StreamKind::Audio), if sidecar.is_some() { None } else { Some(pick(StreamKind::Subtitle)) })
         });
         if let Some(thumb) = p.item.thumb.clone() {
             let (s, generation, id) = (sender.clone(), self.generation, p.source.id.clone());
@@ -127,7 +132,9 @@ impl PlayerPage {
                             engine.set_audio_track(a);
                         }
                         // The server's choice; none chosen there means none shown.
-                        engine.set_subtitle_track(subtitle);
+                        if let Some(subtitle) = subtitle {
+                            engine.set_subtitle_track(subtitle);
+                        }
                     }
                 }
                 let playing = state == EngineState::Playing;
@@ -263,14 +270,8 @@ impl PlayerPage {
         if !self.ui.scale.has_css_class("dragging") {
             self.ui.scale.set_value(p.position_ms as f64);
         }
-        let now = clock(p.position_ms);
-        // Changed only when the second changes: fewer accessibility events.
-        if self.ui.elapsed.text() != now {
-            self.ui.elapsed.set_text(&now);
-            let left = p.duration_ms.saturating_sub(p.position_ms);
-            self.ui.remaining.set_text(&format!("-{}", clock(left)));
-            crate::widgets::labelled(&self.ui.elapsed, &i18n_f("Elapsed {}", &[&now]));
-        }
+        let (position, duration) = (p.position_ms, p.duration_ms);
+        self.show_time(position, duration);
         self.report(sender);
     }
 
@@ -292,11 +293,13 @@ impl PlayerPage {
     }
 
     pub(super) fn seek(&mut self, sender: &ComponentSender<Self>, ms: u64, exact: bool) {
-        let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
+        let Some(p) = self.playing.as_mut() else { return };
         let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
         let restart = p.plan.as_ref().filter(|pl| pl.seek_needs_new_transcode(p.position_ms, ms)).cloned();
         p.position_ms = ms;
-        self.ui.elapsed.set_text(&clock(ms));
+        let duration = p.duration_ms;
+        self.show_time(ms, duration);
+        let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
         if let Some(m) = &self.mpris {
             m.seeked(ms);
         }
@@ -315,6 +318,20 @@ impl PlayerPage {
             move |core| async move { core.transcode_from(&plan, ms).await.map_err(Failure::from) },
             move |result| s.input(PlayerMsg::Retranscoded { generation, result }),
         );
+    }
+
+    /// Elapsed and remaining time; changed only when a second changes
+    /// (fewer accessibility events).
+    fn show_time(&self, position_ms: u64, duration_ms: u64) {
+        let now = clock(position_ms);
+        let left = format!("-{}", clock(duration_ms.saturating_sub(position_ms)));
+        if self.ui.elapsed.text() != now {
+            self.ui.elapsed.set_text(&now);
+            crate::widgets::labelled(&self.ui.elapsed, &i18n_f("Elapsed {}", &[&now]));
+        }
+        if self.ui.remaining.text() != left {
+            self.ui.remaining.set_text(&left);
+        }
     }
 
     /// A transcode restarted at a seek's target: its stream plays from

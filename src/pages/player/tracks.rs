@@ -57,8 +57,12 @@ fn stream_label(s: &MediaStream) -> String {
     s.title.clone().or_else(|| s.language_code.clone()).unwrap_or_else(|| i18n_f("Track {}", &[&s.id.to_string()]))
 }
 
-/// Tracks of `kind` that the player can switch to: those inside the file,
-/// in the file's order (a sidecar file on the server is not offered yet).
+/// Subtitles the server keeps in files beside the media, as it lists them.
+pub fn sidecars(part: &MediaPart) -> Vec<&MediaStream> {
+    part.streams.iter().filter(|s| s.kind == StreamKind::Subtitle && s.key.is_some()).collect()
+}
+
+/// Tracks of `kind` inside the file, in the file's order.
 pub fn embedded(part: &MediaPart, kind: StreamKind) -> Vec<&MediaStream> {
     let mut v: Vec<&MediaStream> = part.streams.iter().filter(|s| s.kind == kind && s.key.is_none()).collect();
     v.sort_by_key(|s| s.index.unwrap_or(i64::MAX));
@@ -82,7 +86,7 @@ pub fn menu(part: Option<&MediaPart>) -> gio::Menu {
         let off = gio::MenuItem::new(Some(&gettext("Off")), None);
         off.set_action_and_target_value(Some("win.subtitle-track"), Some(&0i64.to_variant()));
         subs.append_item(&off);
-        for s in embedded(part, StreamKind::Subtitle) {
+        for s in embedded(part, StreamKind::Subtitle).into_iter().chain(sidecars(part)) {
             let item = gio::MenuItem::new(Some(&stream_label(s)), None);
             item.set_action_and_target_value(Some("win.subtitle-track"), Some(&s.id.to_variant()));
             subs.append_item(&item);
@@ -120,7 +124,7 @@ mod tests {
     }
 
     #[test]
-    fn tracks_in_the_files_order_without_sidecars() {
+    fn tracks_in_the_files_order_and_sidecars_apart() {
         let part = MediaPart {
             id: 1,
             key: "/p".into(),
@@ -138,6 +142,8 @@ mod tests {
         assert_eq!(audio, [11, 12]);
         let subs: Vec<i64> = embedded(&part, StreamKind::Subtitle).iter().map(|s| s.id).collect();
         assert_eq!(subs, [13]);
+        let beside: Vec<i64> = sidecars(&part).iter().map(|s| s.id).collect();
+        assert_eq!(beside, [14]);
     }
 
     #[test]

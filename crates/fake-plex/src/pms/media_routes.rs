@@ -77,6 +77,26 @@ pub(super) async fn part_file(
     }
 }
 
+/// A part's sidecar subtitle file (`/library/streams/{id}`).
+pub(super) async fn sidecar(
+    State(p): State<Pms>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
+    }
+    let lib = &p.server.library;
+    let part = id / 10;
+    let media = lib.items.iter().find(|it| it.rating_key * 10 == part).and_then(|it| lib.media_for(it.kind));
+    match media.filter(|_| crate::media::sidecar_stream_id(part) == id) {
+        Some(m) => ([(header::CONTENT_TYPE, "application/x-subrip")], crate::media::sidecar_subtitles(m.duration_ms))
+            .into_response(),
+        None => not_found(),
+    }
+}
+
 /// `PUT /library/parts/{id}?audioStreamID=&subtitleStreamID=`: accepted
 /// for a known part; tests read the choice from the recorded requests.
 pub(super) async fn choose_streams(

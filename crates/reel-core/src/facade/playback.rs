@@ -59,6 +59,14 @@ impl PlaybackPlan {
         self.transcode.as_ref().map_or(0, |t| t.offset_ms)
     }
 
+    /// Where a subtitle kept beside the file (`key`, a server path) is
+    /// fetched: on the connection the media comes from, with its token.
+    pub fn sidecar_location(&self, key: &str) -> Option<MediaLocation> {
+        // A path on this server only: never a URL that leads elsewhere.
+        let url = self.location.url.join(key).ok().filter(|u| u.origin() == self.location.url.origin())?;
+        Some(MediaLocation { url, ..self.location.clone() })
+    }
+
     /// Whether a seek from `position_ms` to `target_ms` needs the
     /// transcode restarted there ([`Core::transcode_from`]).
     pub fn seek_needs_new_transcode(&self, position_ms: u64, target_ms: u64) -> bool {
