@@ -71,10 +71,11 @@ impl PlayerPage {
                 let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), part) else { return };
                 let kind = if a == PlayerAction::AudioTrack { StreamKind::Audio } else { StreamKind::Subtitle };
                 let index = tracks::embedded(&part, kind).iter().position(|s| s.id == id).map(|i| i as u32);
-                let sidecar = tracks::sidecars(&part)
+                let sidecar_key = tracks::sidecars(&part)
                     .into_iter()
                     .find(|s| s.id == id && kind == StreamKind::Subtitle)
-                    .and_then(|s| plan.sidecar_location(s.key.as_deref()?));
+                    .and_then(|s| s.key.clone());
+                let sidecar = sidecar_key.as_deref().and_then(|key| plan.sidecar_location(key));
                 match (kind, index, sidecar) {
                     (StreamKind::Audio, Some(i), _) => engine.set_audio_track(i),
                     (StreamKind::Subtitle, i, None) if id == 0 || i.is_some() => engine.set_subtitle_track(i),
@@ -90,10 +91,14 @@ impl PlayerPage {
                     }
                     _ => return,
                 }
+                let source_id = p.source.id.clone();
+                if let (Some(p), Some(key)) = (self.playing.as_mut(), sidecar_key) {
+                    p.sidecar = Some(key);
+                }
                 self.set_action_state(a, id.to_variant());
                 // Saved on the server: every Plex app starts with it next time.
                 let (audio, subtitle) = if kind == StreamKind::Audio { (Some(id), None) } else { (None, Some(id)) };
-                let (s, source_id, part_id) = (sender.clone(), p.source.id.clone(), part.id);
+                let (s, part_id) = (sender.clone(), part.id);
                 self.core.run(
                     move |core| async move { core.choose_streams(&source_id, part_id, audio, subtitle).await },
                     move |r| {

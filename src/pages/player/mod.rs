@@ -9,6 +9,7 @@ mod controls;
 mod describe;
 pub mod keys;
 mod playback;
+mod position;
 pub mod tracks;
 
 use crate::i18n::{gettext, i18n_f};
@@ -73,6 +74,9 @@ struct Playing {
     /// The server's choice of audio and subtitle track inside the file,
     /// set once it plays (subtitles `None`: a sidecar file, loaded with it).
     initial_tracks: Option<(Option<u32>, Option<Option<u32>>)>,
+    /// The server path of the subtitle file loaded with the media, if any
+    /// (fetched again from wherever the media moves).
+    sidecar: Option<String>,
     /// What plays after this (an episode's next one), once known.
     next: Option<MediaItem>,
     /// Since when Up Next is shown; None: not (yet).
@@ -219,26 +223,7 @@ impl SimpleComponent for PlayerPage {
                 self.prepared(&sender, result, start_ms)
             }
             PlayerMsg::Relocated { generation, result, at_ms } if generation == self.generation => match result {
-                Ok(location) => {
-                    if let Some(p) = self.playing.as_mut() {
-                        p.buffering = false;
-                    }
-                    // A transcoded stream counts from where it started.
-                    let offset =
-                        self.playing.as_ref().and_then(|p| p.plan.as_ref()).map_or(0, |pl| pl.stream_offset_ms());
-                    if let Some(engine) = &self.engine {
-                        engine.load(&location, at_ms.saturating_sub(offset));
-                    }
-                    let mut moved = false;
-                    if let Some(plan) = self.playing.as_mut().and_then(|p| p.plan.as_mut()) {
-                        moved = plan.location.url.origin() != location.url.origin();
-                        plan.location = location;
-                    }
-                    // Told only when it is true: the same connection tried again is not news.
-                    if moved {
-                        let _ = sender.output(PlayerOutput::Toast(gettext("The connection changed; playback goes on")));
-                    }
-                }
+                Ok(location) => self.relocated(&sender, location, at_ms),
                 Err(f) => self.fail(&sender, &f.message(), false),
             },
             PlayerMsg::Retranscoded { generation, result } if generation == self.generation => {

@@ -42,6 +42,7 @@ impl PlayerPage {
             position_ms: start_ms,
             recoveries: 0,
             initial_tracks: None,
+            sidecar: None,
             next: None,
             up_next_since: None,
             up_next_cancelled: false,
@@ -85,9 +86,8 @@ impl PlayerPage {
         let engine_start = start_ms.saturating_sub(plan.stream_offset_ms());
         let part = plan.playable.first_part().map(|(_, _, part)| part);
         // The server's subtitle choice may be a file beside the media.
-        let sidecar = part
-            .and_then(|part| tracks::sidecars(part).into_iter().find(|s| s.selected))
-            .and_then(|s| plan.sidecar_location(s.key.as_deref()?));
+        p.sidecar = part.and_then(|part| tracks::sidecars(part).into_iter().find(|s| s.selected)?.key.clone());
+        let sidecar = p.sidecar.as_deref().and_then(|key| plan.sidecar_location(key));
         if let Some(engine) = &self.engine {
             engine.set_external_subtitle(sidecar.as_ref());
             engine.load(&plan.location, engine_start);
@@ -290,66 +290,6 @@ impl PlayerPage {
             move |core| async move { core.report_playback(&id, &item, actions).await.map_err(Failure::from) },
             move |result| s.input(PlayerMsg::Reported { generation, result }),
         );
-    }
-
-    pub(super) fn seek(&mut self, sender: &ComponentSender<Self>, ms: u64, exact: bool) {
-        let Some(p) = self.playing.as_mut() else { return };
-        let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
-        let restart = p.plan.as_ref().filter(|pl| pl.seek_needs_new_transcode(p.position_ms, ms)).cloned();
-        p.position_ms = ms;
-        let duration = p.duration_ms;
-        self.show_time(ms, duration);
-        let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
-        if let Some(m) = &self.mpris {
-            m.seeked(ms);
-        }
-        let Some(plan) = restart else {
-            engine.seek(ms.saturating_sub(offset), exact);
-            return;
-        };
-        // Before the stream's start or beyond what the server has made: a
-        // new transcode session from there (the old one is stopped).
-        tracing::info!(at_ms = ms, "seek outside the transcode; restarting it there");
-        engine.stop();
-        p.buffering = true;
-        self.ui.spinner.set_visible(true);
-        let (s, generation) = (sender.clone(), self.generation);
-        self.core.run(
-            move |core| async move { core.transcode_from(&plan, ms).await.map_err(Failure::from) },
-            move |result| s.input(PlayerMsg::Retranscoded { generation, result }),
-        );
-    }
-
-    /// Elapsed and remaining time; changed only when a second changes
-    /// (fewer accessibility events).
-    fn show_time(&self, position_ms: u64, duration_ms: u64) {
-        let now = clock(position_ms);
-        let left = format!("-{}", clock(duration_ms.saturating_sub(position_ms)));
-        if self.ui.elapsed.text() != now {
-            self.ui.elapsed.set_text(&now);
-            crate::widgets::labelled(&self.ui.elapsed, &i18n_f("Elapsed {}", &[&now]));
-        }
-        if self.ui.remaining.text() != left {
-            self.ui.remaining.set_text(&left);
-        }
-    }
-
-    /// A transcode restarted at a seek's target: its stream plays from
-    /// its own zero, which is that target.
-    pub(super) fn retranscoded(&mut self, sender: &ComponentSender<Self>, result: Result<PlaybackPlan, Failure>) {
-        let plan = match result {
-            Ok(plan) => plan,
-            Err(f) => return self.fail(sender, &f.message(), false),
-        };
-        let Some(p) = self.playing.as_mut() else { return };
-        p.buffering = false;
-        if let Some(engine) = &self.engine {
-            engine.load(&plan.location, 0);
-            if p.state == EngineState::Paused {
-                engine.pause();
-            }
-        }
-        p.plan = Some(plan);
     }
 
     /// Playback cannot go on: the server hears it stopped (where it
