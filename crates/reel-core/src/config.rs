@@ -145,6 +145,9 @@ pub fn default_path() -> PathBuf {
 
 fn read(path: &Path) -> std::result::Result<Option<Config>, String> {
     match std::fs::read_to_string(path) {
+        // Reel never writes an empty file (the client identifier is always
+        // there): empty is what a full disk or a crashed editor leaves.
+        Ok(text) if text.trim().is_empty() => Err("it is empty".into()),
         Ok(text) => toml::from_str(&text).map(Some).map_err(|e| e.message().to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err("it is not text".into()),
@@ -164,7 +167,26 @@ fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
     Ok(kept)
 }
 
+/// The temporary files of saves that never finished (the process was
+/// killed before the rename): called while holding the settings lock, under
+/// which every save makes its temporary file, so none is in use.
+fn sweep_unfinished_saves(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            tracing::debug!("removing an unfinished save: {}", e.path().display());
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+const TEMP_PREFIX: &str = ".config.toml.";
+
 impl ConfigStore {
+    fn lock_path(&self) -> PathBuf {
+        self.path.with_extension("toml.lock")
+    }
+
     /// Loads `path`. A damaged file is renamed aside (never overwritten) and
     /// reported; an unreadable one (permissions) is an error.
     pub fn load(path: impl Into<PathBuf>) -> Result<(Self, Option<LoadNotice>)> {
@@ -179,7 +201,17 @@ impl ConfigStore {
             }
             Err(reason) => return Err(Error::ConfigWrite { path, reason }),
         };
-        Ok((Self { path, current: Mutex::new(config) }, notice))
+        let store = Self { path, current: Mutex::new(config) };
+        // Leftovers of a save that was killed, if no one is saving now.
+        if let Some(dir) = store.path.parent().filter(|d| d.exists()) {
+            if let Ok(lock) = crate::paths::private_file(&store.lock_path()) {
+                if lock.try_lock().is_ok() {
+                    sweep_unfinished_saves(dir);
+                    let _ = lock.unlock();
+                }
+            }
+        }
+        Ok((store, notice))
     }
 
     pub fn path(&self) -> &Path {
@@ -204,15 +236,10 @@ impl ConfigStore {
     pub fn update<T>(&self, f: impl FnOnce(&mut Config) -> T) -> Result<T> {
         let err = |reason: String| Error::ConfigWrite { path: self.path.clone(), reason };
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
-        let lock_path = self.path.with_extension("toml.lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| err(e.to_string()))?;
+        crate::paths::private_dir(dir).map_err(|e| err(e.to_string()))?;
+        let lock = crate::paths::private_file(&self.lock_path()).map_err(|e| err(e.to_string()))?;
         lock.lock().map_err(|e| err(format!("cannot lock settings: {e}")))?;
+        sweep_unfinished_saves(dir);
 
         let mut guard = self.current.lock().map_err(|_| err("settings lock poisoned".into()))?;
         let mut config = match read(&self.path) {
@@ -247,7 +274,7 @@ fn write_atomic(path: &Path, config: &Config) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let text = toml::to_string_pretty(config).map_err(std::io::Error::other)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".config.toml.").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir)?;
     tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
     tmp.write_all(text.as_bytes())?;
     tmp.as_file().sync_all()?;

@@ -1,6 +1,6 @@
 //! XDG locations (`$XDG_CONFIG_HOME/reel`, `$XDG_DATA_HOME/reel`, `$XDG_CACHE_HOME/reel`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn xdg(var: &str, fallback: &str) -> PathBuf {
     std::env::var_os(var)
@@ -21,4 +21,25 @@ pub fn data_dir() -> PathBuf {
 
 pub fn cache_dir() -> PathBuf {
     xdg("XDG_CACHE_HOME", ".cache")
+}
+
+/// Reel's own folders hold watch history and server addresses: the
+/// user's alone (0700), like the files in them (0600).
+/// (A folder Reel did not make, and that is not named for it, is left as it is.)
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let ours = !dir.exists() || dir.file_name().is_some_and(|n| n == "reel");
+    std::fs::create_dir_all(dir)?;
+    if ours {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Opens (creating) a file only the user may read.
+pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(file)
 }

@@ -93,6 +93,45 @@ fn writes_are_private() {
 }
 
 #[test]
+fn the_folder_and_the_lock_are_private_too_and_unfinished_saves_are_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let reel = dir.path().join("reel");
+    let path = reel.join("config.toml");
+    let (store, _) = ConfigStore::load(&path).unwrap();
+    store.update(|c| c.runtime.library_visibility.insert("x".into(), false)).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&reel), 0o700, "the folder");
+    assert_eq!(mode(&reel.join("config.toml.lock")), 0o600, "the lock");
+    // Made world-readable (as Reel 0.4 left them): private again at the next save.
+    std::fs::set_permissions(&reel, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(reel.join("config.toml.lock"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    // A save killed before its rename leaves its temporary file.
+    let unfinished = reel.join(".config.toml.Xy12Ab");
+    std::fs::write(&unfinished, "[runtime]\n").unwrap();
+    let (store, notice) = ConfigStore::load(&path).unwrap();
+    assert!(notice.is_none());
+    assert!(!unfinished.exists(), "an unfinished save is removed when the settings are opened");
+    std::fs::write(&unfinished, "[runtime]\n").unwrap();
+    store.update(|c| c.runtime.library_visibility.insert("y".into(), true)).unwrap();
+    assert!(!unfinished.exists(), "and when they are saved");
+    assert_eq!(mode(&reel), 0o700);
+    assert_eq!(mode(&reel.join("config.toml.lock")), 0o600);
+    assert_eq!(store.reload().runtime.library_visibility.len(), 2, "nothing lost");
+}
+
+#[test]
+fn an_empty_file_is_not_taken_for_no_settings() {
+    // What a full disk leaves: kept aside and said, not silently "signed out".
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "").unwrap();
+    let (_, notice) = ConfigStore::load(&path).unwrap();
+    let Some(LoadNotice::CorruptMovedAside { kept_as, reason }) = &notice else { panic!("{notice:?}") };
+    assert!(reason.contains("empty"), "{reason}");
+    assert!(kept_as.exists());
+}
+
+#[test]
 fn a_damaged_file_is_kept_aside_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");

@@ -264,3 +264,26 @@ fn damage_met_while_running_is_handled_the_same_way() {
     assert_eq!(kept_aside(dir.path()), 1);
     assert_eq!(cache.items("s", "1", 0, 10).unwrap().total, 0, "afresh");
 }
+
+#[test]
+fn the_cache_and_what_sqlite_keeps_beside_it_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("reel");
+    let path = data.join("library.sqlite3");
+    // As Reel 0.4 left them: readable by everyone.
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    drop(LibraryCache::open(&path).unwrap());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (cache, _) = LibraryCache::open(&path).unwrap();
+    cache.put_children("s", "1", &[item("2", "One")]).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the folder");
+    assert_eq!(mode(&path), 0o600, "the database");
+    for side in ["library.sqlite3-wal", "library.sqlite3-shm"] {
+        let p = data.join(side);
+        assert!(p.exists(), "{side} (the cache is in WAL mode)");
+        assert_eq!(mode(&p), 0o600, "{side}");
+    }
+}

@@ -78,6 +78,8 @@ fn db_err(e: rusqlite::Error) -> Error {
 
 impl StateStore {
     pub fn open(path: &Path) -> Result<Self> {
+        // Which servers the user has and how they answered: the user's alone.
+        crate::paths::private_file(path).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
         let conn = Connection::open(path).map_err(db_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").map_err(db_err)?;
