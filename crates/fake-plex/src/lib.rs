@@ -187,6 +187,8 @@ impl FakePlex {
             requests: Mutex::new(Vec::new()),
             plextv_behaviour: plextv_tx,
             sink_url: sink_url.clone(),
+            hung: Mutex::new(HashMap::new()),
+            hung_servers_peak: Default::default(),
         });
 
         let mut tasks = Vec::new();
@@ -327,6 +329,17 @@ impl FakePlex {
     /// Changes how a server's connection (or plex.tv, target "plextv") answers from now on.
     pub fn set_behaviour(&self, target: &str, connection: Option<usize>, behaviour: Behaviour) -> bool {
         plextv::apply_behaviour(&self.shared, &plextv::BehaviourChange { target: target.into(), connection, behaviour })
+    }
+
+    /// The most servers that were holding a request unanswered at the same
+    /// time (hanging connections): 2 or more means a client asked them at once.
+    pub fn hung_servers_peak(&self) -> usize {
+        self.shared.hung_servers_peak.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Counts [`hung_servers_peak`](Self::hung_servers_peak) from now on.
+    pub fn reset_hung_servers_peak(&self) {
+        self.shared.hung_servers_peak.store(0, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// (viewCount, viewOffset) the server holds for an item.

@@ -173,6 +173,9 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
             next.run(req).await
         }
         Behaviour::Hang => {
+            // Listener names are "{server}#{connection}".
+            let server = ctx.name.split('#').next().unwrap_or(&ctx.name);
+            let _held = crate::state::Held::new(&ctx.shared, server);
             std::future::pending::<()>().await;
             unreachable!()
         }

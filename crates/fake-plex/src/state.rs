@@ -90,6 +90,38 @@ pub struct Shared {
     pub requests: Mutex<Vec<RecordedRequest>>,
     pub plextv_behaviour: watch::Sender<Behaviour>,
     pub sink_url: String,
+    /// Requests held unanswered now (a hanging connection), by server.
+    pub hung: Mutex<HashMap<String, usize>>,
+    /// The most servers that held a request unanswered at the same time.
+    pub hung_servers_peak: std::sync::atomic::AtomicUsize,
+}
+
+/// A request a hanging connection holds, for as long as the client waits
+/// (hyper drops the handler when the client goes away).
+pub struct Held<'a> {
+    shared: &'a Shared,
+    server: String,
+}
+
+impl<'a> Held<'a> {
+    pub fn new(shared: &'a Shared, server: &str) -> Self {
+        if let Ok(mut h) = shared.hung.lock() {
+            *h.entry(server.to_string()).or_default() += 1;
+            let now = h.values().filter(|n| **n > 0).count();
+            shared.hung_servers_peak.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+        }
+        Held { shared, server: server.to_string() }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut h) = self.shared.hung.lock() {
+            if let Some(n) = h.get_mut(&self.server) {
+                *n = n.saturating_sub(1);
+            }
+        }
+    }
 }
 
 /// At most this many requests are kept, so a long benchmark cannot eat memory.

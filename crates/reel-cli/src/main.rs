@@ -28,9 +28,14 @@ enum Command {
     /// Sign in to plex.tv, with a token or (without one) by PIN in the browser;
     /// or, with --server, to one server by its address and a token.
     Login {
-        /// A plex.tv account token, or the server's with --server (read from REEL_TOKEN when not given).
+        /// A plex.tv account token, or the server's with --server. Given here it is
+        /// visible to every user of this computer (in `ps`): prefer REEL_TOKEN or
+        /// --token-stdin.
         #[arg(long, env = "REEL_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// Read the token from standard input (its first line).
+        #[arg(long)]
+        token_stdin: bool,
         /// One server's address (like http://192.168.1.10:32400), without plex.tv; needs --token.
         #[arg(long)]
         server: Option<String>,
@@ -109,7 +114,13 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     match cli.command {
-        Command::Login { token, server } => login(&core, token, server, cli.json).await,
+        Command::Login { token, token_stdin, server } => {
+            let token = if token_stdin { Some(token_from_stdin()?) } else { token };
+            if std::env::args().any(|a| a == "--token" || a.starts_with("--token=")) {
+                eprintln!("Note: a token on the command line can be seen by other users (ps); use REEL_TOKEN or --token-stdin.");
+            }
+            login(&core, token, server, cli.json).await
+        }
         Command::Logout { account } => logout(&core, account).await,
         Command::Accounts => accounts(&core, cli.json),
         Command::Servers { refresh } => servers(&core, refresh, cli.json).await,
@@ -119,6 +130,17 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Pin { server, url, auto } => pin(&core, &server, url, auto).await,
     }
+}
+
+/// The first line of standard input, trimmed (a token piped in or typed).
+fn token_from_stdin() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let token = line.trim().to_string();
+    if token.is_empty() {
+        bail!("--token-stdin: no token on standard input");
+    }
+    Ok(token)
 }
 
 fn print_json(v: &impl serde::Serialize) -> Result<()> {
@@ -279,9 +301,10 @@ async fn sections_of(core: &Core, s: &Source) -> ServerSections {
 
 async fn libraries(core: &Core, json: bool) -> Result<()> {
     let mut out = Vec::new();
-    for s in all_sources(core, false).await? {
-        out.push(sections_of(core, &s).await);
-    }
+    // All servers at once, listed in their order: a hung one costs its
+    // timeout once, not once per server before it.
+    let sources = all_sources(core, false).await?;
+    out.extend(futures::future::join_all(sources.iter().map(|s| sections_of(core, s))).await);
     if json {
         return print_json(&out);
     }

@@ -339,3 +339,65 @@ async fn without_the_keyring_the_saved_servers_and_libraries_still_show() {
     let text = config_text(&cli.config);
     assert!(!text.contains(&fp.info().account_token));
 }
+
+/// Hung servers are asked at once, not one after another (two hung servers
+/// used to cost two timeouts): fake-plex saw both holding a request from
+/// reel-cli at the same time. What Reel saved is still listed.
+#[tokio::test(flavor = "multi_thread")]
+async fn libraries_asks_hung_servers_at_once() {
+    let _turn = keyring_turn().await;
+    let mut t = topology();
+    let mut second = t.servers[0].clone();
+    second.name = "Attic".into();
+    t.servers.push(second);
+    let fp = FakePlex::start(t).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    cli.ok(&["login", "--token", &fp.info().account_token]);
+    cli.ok(&["libraries"]);
+    for server in ["Basement", "Attic"] {
+        assert!(fp.set_behaviour(server, None, Behaviour::Hang));
+    }
+    fp.reset_hung_servers_peak();
+    let out = cli.run(&["libraries"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Basement") && text.contains("Attic"), "{text}");
+    assert_eq!(fp.hung_servers_peak(), 2, "both asked at once");
+    cli.ok(&["logout"]);
+}
+
+/// A token piped in is never on the command line (where `ps` shows it);
+/// one given there works and is warned about.
+#[tokio::test(flavor = "multi_thread")]
+async fn login_reads_the_token_from_stdin() {
+    use std::io::Write;
+    let _turn = keyring_turn().await;
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel-cli"));
+    cmd.args(["login", "--token-stdin"])
+        .env("REEL_CONFIG", &cli.config)
+        .env("XDG_DATA_HOME", cli.config.with_file_name("data"))
+        .env("XDG_CACHE_HOME", cli.config.with_file_name("cache"))
+        .env("REEL_PLEX_TV_URL", &fp.info().plex_tv_url)
+        .env("REEL_PLEX_AUTH_URL", &fp.info().auth_url)
+        .env("REEL_EXTRA_CA_FILE", fp.info().ca_file.as_deref().unwrap())
+        .env_remove("REEL_TOKEN")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    writeln!(child.stdin.take().unwrap(), "{}", fp.info().account_token).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Signed in as"));
+    assert!(!stderr.contains("can be seen by other users"), "{stderr}");
+    let (_, stderr) = cli.ok(&["accounts"]);
+    assert!(!stderr.contains("can be seen"));
+    cli.ok(&["logout"]);
+    let (_, warned) = cli.ok(&["login", "--token", &fp.info().account_token]);
+    assert!(warned.contains("can be seen by other users"), "{warned}");
+    cli.ok(&["logout"]);
+}
