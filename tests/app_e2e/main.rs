@@ -69,7 +69,8 @@ fn launch(x: &Xvfb, fp_env: &[(String, String)], config_home: &Path, log: &str) 
         .env("XDG_CACHE_HOME", config_home.join("cache"))
         .env("GDK_BACKEND", "x11")
         .env("NO_AT_BRIDGE", "0")
-        .env("RUST_LOG", "debug,zbus=warn,hyper=warn,reqwest=warn,rustls=warn")
+        // Everything Reel's own code says (the secrets audit reads it all).
+        .env("RUST_LOG", "debug,reel=trace,reel_core=trace,zbus=warn,hyper=warn,reqwest=warn,rustls=warn")
         // No sound card here: the audio is decoded and timed, then dropped.
         .env("REEL_AUDIO_SINK", "fakesink sync=true")
         .stdout(Stdio::null())
@@ -162,7 +163,47 @@ struct Demo {
     next_episode: String,
     /// The first movie of the first server.
     movie: String,
+    /// The logs of the app's runs, for the secrets audit.
+    logs: std::cell::RefCell<Vec<String>>,
     x: Xvfb,
+}
+
+impl Drop for Demo {
+    /// The secrets audit: no token of the account or of a server in any
+    /// file the app wrote (settings, library cache and its WAL, state,
+    /// posters, its logs at trace level, screenshots) beyond the 4 leading
+    /// characters a log may show.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let mut secrets: Vec<String> = vec![self.info.account_token.clone()];
+        secrets.extend(self.info.servers.iter().map(|s| s.access_token.clone()));
+        let mut files = Vec::new();
+        let mut dirs = vec![self.home.path().to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                match e.file_type() {
+                    Ok(t) if t.is_dir() => dirs.push(e.path()),
+                    Ok(t) if t.is_file() => files.push(e.path()),
+                    _ => {}
+                }
+            }
+        }
+        files.extend(self.logs.borrow().iter().map(|l| artifacts().join(l)));
+        let mut hits = Vec::new();
+        for f in &files {
+            let Ok(bytes) = std::fs::read(f) else { continue };
+            for secret in &secrets {
+                let beyond_four = &secret.as_bytes()[4.min(secret.len())..];
+                if bytes.windows(beyond_four.len()).any(|w| w == beyond_four) {
+                    hits.push(format!("{} in {}", &secret[..4.min(secret.len())], f.display()));
+                }
+            }
+        }
+        assert!(files.len() > 3, "the audit read what the app wrote: {files:?}");
+        assert!(hits.is_empty(), "tokens where they must not be: {hits:?}");
+    }
 }
 
 impl Demo {
@@ -217,6 +258,7 @@ impl Demo {
             episode_key,
             next_episode,
             movie,
+            logs: Default::default(),
             x: Xvfb::start(),
         }
     }
@@ -251,6 +293,7 @@ impl Demo {
     }
 
     fn launch(&self, log: &str) -> Reel {
+        self.logs.borrow_mut().push(log.to_string());
         launch(&self.x, &self.env, self.home.path(), log)
     }
 
