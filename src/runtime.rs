@@ -82,8 +82,9 @@ impl CoreHandle {
     }
 
     /// What the user should be told since start (a damaged file kept aside, say), in words.
-    pub fn notices(&self) -> Vec<String> {
-        self.core.notices().iter().map(crate::words::notice).collect()
+    /// What the user should be told since the core opened.
+    pub fn notices(&self) -> Vec<reel_core::Notice> {
+        self.core.notices().to_vec()
     }
 
     /// Every account, as the core knows them (memory only: fine on the GTK thread).

@@ -20,6 +20,8 @@ pub enum Action {
     Back,
     Close,
     Quit,
+    /// Takes back the accounts of a damaged settings file (the toast's button).
+    RecoverAccounts,
 }
 
 /// Where an action is listed in the shortcuts window.
@@ -30,7 +32,7 @@ pub enum Group {
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::Refresh,
         Action::AddAccount,
         Action::Preferences,
@@ -41,6 +43,7 @@ impl Action {
         Action::Back,
         Action::Close,
         Action::Quit,
+        Action::RecoverAccounts,
     ];
 
     /// The action's name in the window's `win.` group (what GNOME Shell and
@@ -57,6 +60,7 @@ impl Action {
             Action::Back => "back",
             Action::Close => "close",
             Action::Quit => "quit",
+            Action::RecoverAccounts => "recover-accounts",
         }
     }
 
@@ -74,7 +78,7 @@ impl Action {
             Action::Back => &["Escape", "<Alt>Left"],
             Action::Close => &["<Control>w"],
             Action::Quit => &["<Control>q"],
-            Action::AddAccount | Action::SignOut | Action::About => &[],
+            Action::AddAccount | Action::SignOut | Action::About | Action::RecoverAccounts => &[],
         }
     }
 
@@ -87,7 +91,7 @@ impl Action {
             Action::SignOut => gettext("Sign Out…"),
             Action::ShowShortcuts => gettext("Keyboard Shortcuts"),
             Action::About => gettext("About Reel"),
-            Action::Search | Action::Back | Action::Close | Action::Quit => return None,
+            Action::Search | Action::Back | Action::Close | Action::Quit | Action::RecoverAccounts => return None,
         })
     }
 
@@ -101,7 +105,7 @@ impl Action {
             Action::Refresh => (Group::Browsing, gettext("Refresh")),
             Action::Search => (Group::Browsing, gettext("Search This Library")),
             Action::Back => (Group::Browsing, gettext("Back")),
-            Action::AddAccount | Action::SignOut | Action::About => return None,
+            Action::AddAccount | Action::SignOut | Action::About | Action::RecoverAccounts => return None,
         })
     }
 
@@ -116,6 +120,7 @@ impl Action {
             Action::About => AppMsg::About,
             Action::Search => AppMsg::Search,
             Action::Back => AppMsg::Back,
+            Action::RecoverAccounts => AppMsg::RecoverAccounts,
             Action::ShowShortcuts | Action::Close | Action::Quit => return None,
         })
     }

@@ -47,6 +47,17 @@ pub enum AppMsg {
     Back,
     Search,
     ConfirmSignOut,
+    /// Accounts a damaged settings file named can be taken back (names),
+    /// told with the notice that it was damaged, if that is new.
+    OrphansFound {
+        notice: Option<String>,
+        names: Vec<String>,
+    },
+    RecoverAccounts,
+    AccountsRecovered {
+        back: Vec<reel_core::models::AuthProvider>,
+        failed: Vec<(String, String)>,
+    },
     /// The account with this id was signed out, or why not.
     SignedOut(Result<String, Failure>),
     About,

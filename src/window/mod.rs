@@ -18,6 +18,7 @@ mod messages;
 pub mod navigation;
 mod playback;
 mod reachability;
+mod recovery;
 pub mod servers;
 mod sign_out;
 
@@ -87,9 +88,14 @@ impl SimpleComponent for App {
             });
         }
         let mut model = App { core, servers: ServerRegistry::default(), children, history: History::default(), ui };
-        for n in model.core.notices() {
-            model.toast(&n);
+        // A damaged settings file is told with what can be done about it
+        // (its accounts back from the keyring), once that is known.
+        let (damaged, others): (Vec<_>, Vec<_>) =
+            model.core.notices().into_iter().partition(|n| matches!(n, reel_core::Notice::SettingsDamaged { .. }));
+        for n in &others {
+            model.toast(&crate::words::notice(n));
         }
+        model.look_for_orphans(&sender, damaged.first().map(crate::words::notice));
         {
             let s = sender.input_sender().clone();
             model.core.on_connection_event(move |e| s.emit(AppMsg::Connection(e)));
@@ -217,6 +223,9 @@ impl SimpleComponent for App {
                 }
             }
             AppMsg::ConfirmSignOut => sign_out::confirm(&self.ui.window, &self.core, &sender),
+            AppMsg::OrphansFound { notice, names } => self.offer_recovery(notice, &names),
+            AppMsg::RecoverAccounts => self.recover(&sender),
+            AppMsg::AccountsRecovered { back, failed } => self.recovered(&sender, back, failed),
             AppMsg::SignedOut(Ok(id)) => self.signed_out(&id),
             AppMsg::SignedOut(Err(f)) => self.toast(&f.message()),
             AppMsg::About => self.about(),

@@ -256,3 +256,25 @@ fn a_second_launch_brings_the_running_window_forward() {
     assert_eq!(frames, 1, "one window, one instance: {tree:?}");
     assert_no_criticals("app-30.log");
 }
+
+/// The settings file found damaged: Reel starts afresh, says so, and offers
+/// the accounts it named back from the keyring; one click and the servers
+/// are there again.
+#[test]
+fn damaged_settings_then_the_accounts_back_from_the_keyring() {
+    let _turn = keyring_turn();
+    let d = Demo::start().signed_in();
+    let x = &d.x;
+    let path = d.home.path().join("reel/config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("half a line = = of a full disk\n{text}")).unwrap();
+    let reel = d.launch("app-11.log");
+    // What happened, and what can be done about it.
+    expect_on_screen(&["Reel's settings were damaged and set aside. Sign in again as demo?"]);
+    screenshot(x, "app-11-damaged-settings.png");
+    click(x, "Sign In Again");
+    expect_on_screen(&["Signed in again", "Living Room", "TV Shows on Living Room"]);
+    screenshot(x, "app-11-accounts-back.png");
+    drop(reel);
+    assert_no_criticals("app-11.log");
+}

@@ -17,6 +17,7 @@ pub mod token;
 pub use error::{Error, Notice, Result};
 pub use facade::{Core, CoreOptions, MediaLocation, PinCode, PlaybackPlan, SectionSync, StartView, FIRST_PAGE};
 pub use ids::{ItemKey, ProviderId, SectionKey, SourceId};
+pub use services::auth_manager::recovery::OrphanedAccount;
 pub use services::auth_manager::{Discovery, Origin};
 pub use services::connections::{ConnectionEvent, Delivery, SwitchCause};
 pub use services::legacy::MigrationReport;

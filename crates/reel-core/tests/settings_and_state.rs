@@ -140,3 +140,75 @@ async fn a_probe_that_changes_no_choice_does_not_touch_config_toml() {
     assert!(history.values().any(|l| l.ok >= 4), "{history:?}");
     assert!(history.values().any(|l| l.failed >= 1), "{history:?}");
 }
+
+/// A damaged config.toml is kept aside and Reel starts afresh; the
+/// accounts it named are offered back from the keyring (nothing typed) and
+/// come back with their servers. Those not taken back lose their tokens at
+/// the next sign-out, so none stays in the keyring for nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn accounts_of_damaged_settings_come_back_from_the_keyring_or_their_tokens_go() {
+    use reel_core::{Core, CoreOptions, Notice, Token};
+    let fp = fake_plex::FakePlex::start(topology(vec![server(
+        "Basement",
+        true,
+        vec![conn(true, false, Protocol::Http, Behaviour::Ok)],
+    )]))
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = SecretStore::in_memory();
+    let open = || {
+        Core::open(CoreOptions {
+            config_path: dir.path().join("config.toml"),
+            library_path: Some(dir.path().join("library.sqlite3")),
+            poster_dir: dir.path().join("posters"),
+            plex_tv: Some((fp.info().plex_tv_url.clone(), fp.info().auth_url.clone())),
+            extra_ca_pem: Some(fp.ca_pem().into_bytes()),
+            secrets: secrets.clone(),
+            background: false,
+            ..CoreOptions::standard()
+        })
+        .unwrap()
+    };
+    let damage = || {
+        let path = dir.path().join("config.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("this line = = is damaged\n{text}")).unwrap();
+    };
+    let core = open();
+    let alice = core.sign_in_with_token(Token::new(fp.info().account_token.clone())).await.unwrap();
+    core.discover(alice.id(), true).await.unwrap();
+    let servers = core.servers().len();
+    assert!(servers > 0);
+    drop(core);
+
+    damage();
+    let core = open();
+    assert!(matches!(core.notices(), [Notice::SettingsDamaged { .. }]), "{:?}", core.notices());
+    assert!(core.accounts().is_empty(), "started afresh");
+    let orphans = core.orphaned_accounts().await;
+    assert_eq!(orphans.len(), 1, "{orphans:?}");
+    assert!(orphans[0].recoverable && orphans[0].provider.id() == alice.id());
+    let (back, failed) = core.recover_accounts().await;
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(back.iter().map(|p| p.id().clone()).collect::<Vec<_>>(), [alice.id().clone()]);
+    assert_eq!(core.accounts().len(), 1);
+    assert_eq!(core.servers().len(), servers, "its servers found again");
+    assert!(core.orphaned_accounts().await.is_empty(), "nothing left to take back");
+    drop(core);
+
+    // Damaged again, and this time not taken back: another sign-in, then
+    // its sign-out takes the old account's token with it.
+    damage();
+    let core = open();
+    let living = &fp.info().servers[0];
+    let url = living.connections[0].uri.clone();
+    let one = core.sign_in_to_server(&url, Token::new(living.access_token.clone())).await.unwrap();
+    assert!(core.orphaned_accounts().await[0].recoverable);
+    core.sign_out(one.id()).await.unwrap();
+    let orphans = core.orphaned_accounts().await;
+    assert_eq!(orphans.len(), 1);
+    assert!(!orphans[0].recoverable, "the old token is gone from the keyring");
+    let key = reel_core::services::auth_manager::token_key(alice.id());
+    assert!(secrets.get(&key).await.unwrap().is_none());
+}

@@ -4,6 +4,7 @@
 use super::Core;
 use crate::error::Result;
 use crate::models::AuthProvider;
+use crate::services::auth_manager::recovery::OrphanedAccount;
 use crate::services::legacy::{self, MigrationReport};
 use crate::token::Token;
 use std::time::Duration;
@@ -52,6 +53,12 @@ impl Core {
     /// Nothing on the servers changes.
     pub async fn sign_out(&self, provider_id: &str) -> Result<()> {
         let sources = self.auth.remove_provider(provider_id).await?;
+        // Tokens only a damaged, kept-aside settings file still names go too.
+        match self.auth.remove_orphaned_secrets().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("removed {n} tokens of accounts from damaged settings"),
+            Err(e) => warn!("old tokens stay in the keyring: {e}"),
+        }
         let ids: Vec<String> = sources.iter().map(|s| s.id.to_string()).collect();
         let posters = self.posters.clone();
         self.blocking(move |library| {
@@ -64,6 +71,26 @@ impl Core {
             Ok(())
         })
         .await
+    }
+
+    /// Accounts a damaged settings file (kept aside) still names and that
+    /// are not signed in; those whose token is in the keyring can be taken
+    /// back with [`recover_accounts`](Self::recover_accounts).
+    pub async fn orphaned_accounts(&self) -> Vec<OrphanedAccount> {
+        self.auth.orphaned_accounts().await
+    }
+
+    /// Signs the accounts of a damaged settings file in again from the
+    /// keyring, and finds their servers. Returns those taken back and those
+    /// that could not be (name, why).
+    pub async fn recover_accounts(&self) -> (Vec<AuthProvider>, Vec<(String, String)>) {
+        let (back, failed) = self.auth.recover_accounts().await;
+        for p in &back {
+            if let Err(e) = self.discover(p.id(), true).await {
+                warn!(provider = %p.id(), "recovered, servers not found yet: {e}");
+            }
+        }
+        (back, failed)
     }
 
     /// True when an older Reel's account waits to be brought over.

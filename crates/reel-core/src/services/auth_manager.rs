@@ -22,6 +22,7 @@ use std::time::Duration;
 use tokio::sync::RwLock;
 use tracing::{info, info_span, warn, Instrument};
 
+pub mod recovery;
 mod server_token;
 
 /// Where a list of sources came from.
