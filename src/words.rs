@@ -49,6 +49,10 @@ pub fn error(e: &Error) -> String {
         Error::UnknownSource(id) => i18n_f("No server with id {}", &[id]),
         Error::NotACandidate { server, url } => i18n_f("{} is not one of {}'s connections", &[url, server]),
         Error::NoConnection { server } => i18n_f("{} cannot be reached: none of its addresses answers as that server", &[server]),
+        Error::AccessRefused { server } => i18n_f(
+            "{} refused Reel's access (the share may have been removed or its token changed); refreshing the server list may help",
+            &[server],
+        ),
         Error::NoToken(id) => i18n_f(
             "Reel no longer has the sign-in of {} (it is not in the keyring). Saved libraries still show; sign in again to refresh them.",
             &[id],

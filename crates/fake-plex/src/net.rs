@@ -165,8 +165,40 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
     if path.starts_with("/admin") || path.starts_with("/auth") {
         return next.run(req).await;
     }
-    let behaviour = ctx.behaviour.borrow().clone();
+    let mut behaviour = ctx.behaviour.borrow().clone();
+    if let Behaviour::ExceptIdentity(inner) = behaviour {
+        behaviour = if path == "/identity" { Behaviour::Ok } else { *inner };
+    }
     match behaviour {
+        Behaviour::ExceptIdentity(_) => next.run(req).await,
+        Behaviour::RedirectLoop => {
+            let target = format!("{path}{}{query}", if query.is_empty() { "" } else { "?" });
+            (StatusCode::FOUND, [(header::LOCATION, target)]).into_response()
+        }
+        Behaviour::Status(code) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut resp = (status, format!("{code} on purpose")).into_response();
+            if code == 429 {
+                resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            }
+            resp
+        }
+        Behaviour::WrongContentType => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!doctype html><html><body><h1>Welcome to the router</h1></body></html>",
+        )
+            .into_response(),
+        Behaviour::Dribble => {
+            let resp = next.run(req).await;
+            let (parts, body) = resp.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let pieces: Vec<Bytes> = bytes.chunks(1).map(Bytes::copy_from_slice).collect();
+            let stream = futures::stream::iter(pieces).then(|p| async move {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                Ok::<Bytes, std::io::Error>(p)
+            });
+            Response::from_parts(parts, Body::from_stream(stream))
+        }
         Behaviour::Ok | Behaviour::Refuse => next.run(req).await,
         Behaviour::Delay(ms) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;

@@ -252,6 +252,17 @@ pub enum Behaviour {
     Slow,
     /// 302 to the same path on another host (fake-plex's sink on 127.0.0.2).
     Redirect,
+    /// 302 to itself, for ever.
+    RedirectLoop,
+    /// This HTTP status and a short text body (429 with Retry-After).
+    Status(u16),
+    /// 200 with an HTML page where JSON or XML was asked for.
+    WrongContentType,
+    /// The real answer at one byte a second.
+    Dribble,
+    /// Says who it is (`/identity`) as usual, and everything else as the
+    /// inner behaviour: a verified server that then misbehaves.
+    ExceptIdentity(Box<Behaviour>),
 }
 
 impl Topology {

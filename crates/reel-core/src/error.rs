@@ -34,6 +34,8 @@ pub enum Error {
     UnknownSource(String),
     #[error("{url} is not one of {server}'s connections")]
     NotACandidate { server: String, url: String },
+    #[error("{server} refused Reel's access (the share may have been removed or its token changed); refreshing the server list may help")]
+    AccessRefused { server: String },
     #[error("{server} cannot be reached: none of its addresses answers as that server")]
     NoConnection { server: String },
     #[error("Reel no longer has the sign-in of {0} (it is not in the keyring); sign in again")]

@@ -176,7 +176,7 @@ impl ConnectionManager {
                         self.flush_soon(source_id);
                         return Ok(v);
                     }
-                    Err(e) => return Err(e),
+                    Err(e) => return Err(refused_by(e, &source)),
                 }
             }
             Err(Error::NoConnection { .. }) => None,
@@ -191,7 +191,7 @@ impl ConnectionManager {
         if r.is_ok() {
             self.flush_soon(source_id);
         }
-        r
+        r.map_err(|e| refused_by(e, &source))
     }
 
     /// True when the address in use answers `/identity` as this server (it is
@@ -324,5 +324,15 @@ impl ConnectionManager {
                 self.emit(ConnectionEvent::PinnedFailed { source_id: id, pinned, using });
             }
         }
+    }
+}
+
+/// A 401 from a server that proved who it is: that server refuses this
+/// token (a share removed, a token changed), which is not the account's
+/// sign-in failing; told as such, never as "sign in again".
+fn refused_by(e: Error, source: &Source) -> Error {
+    match e {
+        Error::Unauthorized => Error::AccessRefused { server: source.name.clone() },
+        e => e,
     }
 }
