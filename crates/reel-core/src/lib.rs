@@ -7,6 +7,8 @@ pub mod backends;
 pub mod config;
 pub mod error;
 mod facade;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod http;
 pub mod ids;
 pub mod models;
