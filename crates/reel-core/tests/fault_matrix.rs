@@ -192,3 +192,27 @@ async fn plex_tv_failing_never_signs_the_user_out_and_only_its_401_asks_to_sign_
         assert_eq!(core.servers().len(), servers, "{fault}: the saved servers stay");
     }
 }
+
+/// Discovery: a server whose only connection misbehaves in each way (its
+/// `/identity` too) is not chosen, the reason is typed, and nothing hangs.
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_passes_over_every_misbehaving_connection() {
+    let faults = faults();
+    let servers = faults
+        .iter()
+        .map(|(name, b)| server(&format!("fault {name}"), true, vec![conn(true, false, Protocol::Http, b.clone())]))
+        .collect();
+    let fp = FakePlex::start(topology(servers)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = open(&fp, dir.path()).await;
+    let account = core.sign_in_with_token(Token::new(fp.info().account_token.clone())).await.unwrap();
+    let found = tokio::time::timeout(DEADLINE, core.discover(account.id(), true)).await.expect("no hang").unwrap();
+    assert_eq!(found.sources.len(), faults.len());
+    for s in &found.sources {
+        assert!(!s.connection_info.is_online, "{}: not chosen", s.name);
+        let probe = &s.connection_info.probes[0];
+        assert!(!matches!(probe.outcome, reel_core::models::ProbeOutcome::Ok), "{}: {probe:?}", s.name);
+        assert!(s.connection_info.reason.is_some(), "{}: a reason in words", s.name);
+    }
+    assert_eq!(core.accounts().len(), 1);
+}
