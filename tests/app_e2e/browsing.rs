@@ -229,6 +229,11 @@ fn sign_in_by_server_address_then_odd_data_a_500_and_a_hang() {
     assert!(left.is_none(), "the token left the keyring");
     drop(_reel);
     assert_no_criticals("app-20.log");
+    assert_no_secrets_in(
+        home.path(),
+        &["app-20.log".into()],
+        &[info.account_token.clone(), info.servers[0].access_token.clone()],
+    );
     drop(rt);
 }
 
