@@ -53,6 +53,63 @@ pub fn run_floor() -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
+/// The floor the grid benchmark compares against (`REEL_BENCH_GRID_FLOOR=N`):
+/// the same binary showing a plain `GtkGridView` of N tiles shaped as
+/// Reel's (a 190×285 texture and two labels, 4 columns) in a window of the
+/// same size, scrolled the same way; prints the same figures.
+pub fn grid_floor_requested() -> Option<u32> {
+    std::env::var("REEL_BENCH_GRID_FLOOR").ok()?.parse().ok()
+}
+
+pub fn run_grid_floor(items: u32) -> std::process::ExitCode {
+    use relm4::adw;
+    use relm4::gtk::{gdk, glib};
+    let app = adw::Application::builder().application_id("dev.arsfeld.Reel.BenchGridFloor").build();
+    app.connect_activate(move |app| {
+        let window = adw::ApplicationWindow::builder().application(app).default_width(1100).default_height(720).build();
+        // One poster-sized texture for every tile, as a warm poster cache would give.
+        let pixels = glib::Bytes::from_owned(vec![0x80u8; 190 * 285 * 4]);
+        let texture = gdk::MemoryTexture::new(190, 285, gdk::MemoryFormat::R8g8b8a8, &pixels, 190 * 4);
+        let names: Vec<String> = (0..items).map(|i| format!("Item {i}")).collect();
+        let model = gtk::StringList::new(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        let factory = gtk::SignalListItemFactory::new();
+        factory.connect_setup(move |_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let tile = gtk::Box::new(gtk::Orientation::Vertical, 4);
+            let picture = gtk::Picture::for_paintable(&texture);
+            picture.set_size_request(190, 285);
+            let title = gtk::Label::new(None);
+            title.set_ellipsize(gtk::pango::EllipsizeMode::End);
+            let year = gtk::Label::new(Some("2001"));
+            year.add_css_class("dim-label");
+            tile.append(&picture);
+            tile.append(&title);
+            tile.append(&year);
+            item.set_child(Some(&tile));
+        });
+        factory.connect_bind(|_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let text = item.item().and_downcast::<gtk::StringObject>().map(|o| o.string());
+            let title = item.child().and_then(|c| c.first_child()).and_then(|p| p.next_sibling());
+            if let (Some(text), Some(label)) = (text, title.and_downcast::<gtk::Label>()) {
+                label.set_text(&text);
+            }
+        });
+        let grid = gtk::GridView::new(Some(gtk::NoSelection::new(Some(model))), Some(factory));
+        grid.set_min_columns(4);
+        grid.set_max_columns(4);
+        let scroller = gtk::ScrolledWindow::builder().child(&grid).vexpand(true).build();
+        window.set_content(Some(&scroller));
+        first_frame(&grid, items);
+        if scroll_frames() > 0 {
+            scroll(&grid, &scroller);
+        }
+        window.present();
+    });
+    app.run_with_args::<&str>(&[]);
+    std::process::ExitCode::SUCCESS
+}
+
 pub fn mark_start() {
     STARTED.get_or_init(Instant::now);
 }
