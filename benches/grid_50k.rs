@@ -11,6 +11,7 @@
 //! launch → painted ≤ 1.3× the floor's, memory ≤ the floor's + 60 MB.
 //!
 //! `scripts/with-keyring.sh cargo bench --features bench --bench grid_50k` (needs Xvfb and a Secret Service).
+//! `REEL_BENCH_SIZES=50000 REEL_BENCH_RENDERERS=cairo REEL_BENCH_PERF=DIR` runs one case under `perf record`.
 
 mod common;
 use common::{cached_library, run_app, CachedLibrary, Xvfb};
@@ -47,15 +48,18 @@ fn floor(items: usize, display: &str, renderer: &str) -> Figures {
 
 fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let libraries: Vec<(usize, CachedLibrary)> =
-        [1_000, 50_000].into_iter().map(|n| (n, cached_library(&rt, n))).collect();
+    // REEL_BENCH_SIZES / REEL_BENCH_RENDERERS narrow the run (to profile one case).
+    let list = |var: &str, default: &str| std::env::var(var).unwrap_or_else(|_| default.into());
+    let sizes: Vec<usize> = list("REEL_BENCH_SIZES", "1000,50000").split(',').filter_map(|n| n.parse().ok()).collect();
+    let renderers = list("REEL_BENCH_RENDERERS", "cairo,gl");
+    let libraries: Vec<(usize, CachedLibrary)> = sizes.into_iter().map(|n| (n, cached_library(&rt, n))).collect();
     let x = Xvfb::start();
     let get = |f: &Figures, k: &str| f.get(k).copied().unwrap_or(f64::NAN);
     println!("library grid from cache, real app (release) in Xvfb, against a plain GtkGridView of the same tiles");
     for (n, lib) in &libraries {
         println!("  {n} items: network → cache sync {:.0} ms", lib.sync_ms);
     }
-    for renderer in ["cairo", "gl"] {
+    for renderer in renderers.split(',') {
         println!("renderer {renderer}{}", if renderer == "gl" { " (Mesa llvmpipe: no GPU here)" } else { "" });
         println!(
             "{:>8} {:>26} {:>26} {:>26} {:>13} {:>28}",

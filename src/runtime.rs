@@ -127,7 +127,7 @@ impl CoreHandle {
     /// threads) so the UI thread only paints. None: show a placeholder.
     pub async fn poster_texture(&self, source_id: &str, thumb: &str) -> Option<relm4::gtk::gdk::Texture> {
         let bytes = self.poster(source_id, thumb).await?;
-        tokio::task::spawn_blocking(move || crate::widgets::poster::texture(&bytes)).await.ok().flatten()
+        crate::widgets::poster::decode(bytes).await
     }
 
     /// A poster's bytes at the size shown × the scale factor.

@@ -122,7 +122,19 @@ pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibra
 /// Starts the release app with `env` on `display` and collects every
 /// `reel-bench key=value` it prints (the largest value of each key).
 pub fn run_app(display: &str, home: &Path, env: &[(&str, String)]) -> HashMap<String, f64> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel"));
+    // REEL_BENCH_PERF=DIR: each run is recorded by `perf record -g` into DIR
+    // (where its frames go: `perf report -i DIR/reel-N.data`).
+    let mut cmd = match std::env::var_os("REEL_BENCH_PERF") {
+        Some(dir) => {
+            static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let out = Path::new(&dir).join(format!("reel-{n}.data"));
+            let mut c = Command::new("perf");
+            c.args(["record", "-g", "-F", "499", "-o"]).arg(out).arg("--").arg(env!("CARGO_BIN_EXE_reel"));
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_reel")),
+    };
     cmd.env("DISPLAY", display)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))

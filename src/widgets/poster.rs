@@ -7,6 +7,38 @@ pub fn texture(bytes: &[u8]) -> Option<gdk::Texture> {
     gdk::Texture::from_bytes(&glib::Bytes::from(bytes)).ok()
 }
 
+type DecodeJob = (Vec<u8>, tokio::sync::oneshot::Sender<Option<gdk::Texture>>);
+
+/// Decodes a poster on Reel's poster thread: one thread at a lower
+/// priority than the window's, so decoding posters while scrolling never
+/// takes the CPU a frame needs (profiled: PNG inflate was half the CPU time
+/// while scrolling, on the runtime's threads, at the main thread's priority).
+pub async fn decode(bytes: Vec<u8>) -> Option<gdk::Texture> {
+    static QUEUE: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<DecodeJob>>> =
+        std::sync::OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<DecodeJob>();
+        let spawned = std::thread::Builder::new().name("reel-posters".into()).spawn(move || {
+            // SAFETY: nice() only changes this thread's scheduling priority.
+            unsafe { libc::nice(10) };
+            for (bytes, reply) in rx {
+                // Nobody waits any more (scrolled past): skip the work.
+                if reply.is_closed() {
+                    continue;
+                }
+                let _ = reply.send(texture(&bytes));
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::warn!("no poster thread: {e}");
+        }
+        std::sync::Mutex::new(tx)
+    });
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    queue.lock().ok()?.send((bytes, reply)).ok()?;
+    answer.await.ok().flatten()
+}
+
 /// Poster size asked of the server at scale 1: the largest shown (the item
 /// page's 200 × 300); the grid's 150 × 225 is scaled down from it.
 pub const POSTER_W: u32 = 200;

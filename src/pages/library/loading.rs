@@ -94,10 +94,17 @@ impl LibraryView {
             all
         };
         let start = self.grid.len();
-        let request = self.request.clone();
+        let (request, recent) = (self.request.clone(), self.recent.clone());
         let items: Vec<PosterItem> = rest
             .into_iter()
-            .map(|item| PosterItem { texture: None, pending: None, picture: None, request: request.clone(), item })
+            .map(|item| PosterItem {
+                texture: None,
+                pending: None,
+                picture: None,
+                request: request.clone(),
+                recent: recent.clone(),
+                item,
+            })
             .collect();
         for (i, it) in items.iter().enumerate() {
             self.positions.insert(it.item.rating_key.clone(), start + i as u32);

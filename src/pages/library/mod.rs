@@ -14,7 +14,7 @@ use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use tile::{PosterItem, PosterRequest};
+use tile::{PosterItem, PosterRequest, Recent};
 
 /// Columns before the grid knows its width: what a default window shows.
 const INITIAL_COLUMNS: u32 = 5;
@@ -31,6 +31,8 @@ pub struct LibraryView {
     query: Rc<RefCell<String>>,
     generation: Rc<RefCell<u64>>,
     request: PosterRequest,
+    /// Posters of the last few screens (see [`tile::RecentPosters`]).
+    recent: Recent,
     ui: Ui,
 }
 
@@ -202,6 +204,7 @@ impl SimpleComponent for LibraryView {
             query,
             generation,
             request,
+            recent: Recent::default(),
             ui: Ui { stack, status, progress, progress_revealer, search_bar, search, scroller },
         };
         // In the window's first frame; the Show that follows brings the rest.
@@ -235,6 +238,8 @@ impl SimpleComponent for LibraryView {
                 }
                 *self.generation.borrow_mut() += 1;
                 *self.current.borrow_mut() = Some((source.clone(), section.clone()));
+                // Poster paths are the server's own: another server may use the same ones.
+                *self.recent.borrow_mut() = Default::default();
                 self.load_from_cache(&sender, reel_core::FIRST_PAGE);
                 self.sync(&sender, source, section, false);
             }

@@ -8,6 +8,8 @@ use reel_core::models::MediaItem;
 use relm4::gtk::prelude::*;
 use relm4::gtk::{self, gdk, glib};
 use relm4::typed_view::grid::RelmGridItem;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use tokio::task::AbortHandle;
 
@@ -19,6 +21,36 @@ const MARGIN: i32 = 6;
 
 pub type PosterRequest = Rc<dyn Fn(&str, &str) -> Option<AbortHandle>>;
 
+/// Posters of the last few screens, still decoded: scrolled back to, they
+/// show at once instead of flashing the placeholder and loading again.
+/// About five screens of tiles; each is ~240 KB of pixels.
+#[derive(Default)]
+pub struct RecentPosters {
+    order: VecDeque<String>,
+    textures: HashMap<String, gdk::Texture>,
+}
+
+const RECENT_POSTERS: usize = 100;
+
+impl RecentPosters {
+    fn get(&self, thumb: &str) -> Option<gdk::Texture> {
+        self.textures.get(thumb).cloned()
+    }
+
+    fn keep(&mut self, thumb: &str, texture: gdk::Texture) {
+        if self.textures.insert(thumb.to_string(), texture).is_none() {
+            self.order.push_back(thumb.to_string());
+        }
+        while self.order.len() > RECENT_POSTERS {
+            if let Some(old) = self.order.pop_front() {
+                self.textures.remove(&old);
+            }
+        }
+    }
+}
+
+pub type Recent = Rc<RefCell<RecentPosters>>;
+
 pub struct PosterItem {
     pub item: MediaItem,
     pub(super) texture: Option<gdk::Texture>,
@@ -26,6 +58,7 @@ pub struct PosterItem {
     pub(super) pending: Option<AbortHandle>,
     pub(super) picture: Option<glib::WeakRef<gtk::Picture>>,
     pub(super) request: PosterRequest,
+    pub(super) recent: Recent,
 }
 
 pub struct PosterWidgets {
@@ -75,6 +108,9 @@ impl RelmGridItem for PosterItem {
         w.subtitle.set_text(&sub);
         w.watched.set_visible(self.item.watched());
         w.placeholder.set_icon_name(Some(placeholder_icon(self.item.kind)));
+        if self.texture.is_none() {
+            self.texture = self.item.thumb.as_deref().and_then(|t| self.recent.borrow().get(t));
+        }
         w.picture.set_paintable(self.texture.as_ref());
         let mut name = self.item.title.clone();
         if !sub.is_empty() {
@@ -93,13 +129,16 @@ impl RelmGridItem for PosterItem {
     }
 
     fn unbind(&mut self, w: &mut PosterWidgets, _: &mut gtk::Box) {
-        // Only posters on screen stay decoded; the disk cache brings the rest back fast.
-        // Scrolled past before its poster came: nobody will see it, so stop fetching it.
+        // Only posters on screen and of the last few screens stay decoded;
+        // the disk cache brings the rest back. Scrolled past before its
+        // poster came: nobody will see it, so stop fetching (and decoding) it.
         if let Some(p) = self.pending.take() {
             p.abort();
         }
         self.picture = None;
-        self.texture = None;
+        if let (Some(texture), Some(thumb)) = (self.texture.take(), self.item.thumb.as_deref()) {
+            self.recent.borrow_mut().keep(thumb, texture);
+        }
         w.picture.set_paintable(None::<&gdk::Texture>);
     }
 }
