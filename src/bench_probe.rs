@@ -80,7 +80,9 @@ pub fn run_grid_floor(items: u32) -> std::process::ExitCode {
             picture.set_size_request(190, 285);
             let title = gtk::Label::new(None);
             title.set_ellipsize(gtk::pango::EllipsizeMode::End);
-            let year = gtk::Label::new(Some("2001"));
+            // A year, as Reel's tiles show (numbers need no translation).
+            let year = gtk::Label::new(None);
+            year.set_text(&2001.to_string());
             year.add_css_class("dim-label");
             tile.append(&picture);
             tile.append(&title);

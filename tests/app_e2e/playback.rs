@@ -2,6 +2,13 @@
 //! what fake-plex received), failover mid-stream, broken media.
 
 use super::*;
+/// A real clip made with GStreamer in the scenario's own folder.
+fn clip_in(home: &Path, seconds: u32, languages: &[&str]) -> fake_plex::media::MediaSpec {
+    let dir = home.join("media");
+    std::fs::create_dir_all(&dir).unwrap();
+    fake_plex::media::make_clip(&dir, seconds, languages).expect("gst-launch-1.0 makes a clip")
+}
+
 /// `playerctl -p Reel …` (MPRIS over the test's session bus): its output.
 fn playerctl(args: &[&str]) -> String {
     let out = Command::new("playerctl").args(["-p", "Reel"]).args(args).output().expect("playerctl (scripts/setup.sh)");
@@ -107,12 +114,10 @@ fn timelines(fp: &FakePlex) -> Vec<(String, u64, Option<String>)> {
 fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     let _turn = keyring_turn();
     let d = Demo::start_with(|t, home| {
-        let dir = home.join("media");
-        std::fs::create_dir_all(&dir).unwrap();
-        let clip = fake_plex::media::make_clip(&dir, 30, &["eng", "deu"]).expect("gst-launch-1.0 makes a clip");
+        let clip = clip_in(home, 30, &["eng", "deu"]);
         // Movies say they are in a codec no player has (H.266): the server's
         // transcoder streams them (an HLS rendition).
-        let mut movie = fake_plex::media::with_hls(clip.clone(), &dir).expect("an HLS rendition");
+        let mut movie = fake_plex::media::with_hls(clip.clone(), &home.join("media")).expect("an HLS rendition");
         movie.claim_video_codec = Some("vvc".into());
         for s in &mut t.servers {
             s.library.media = Some(clip.clone());
@@ -327,9 +332,7 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
 fn the_connection_dies_mid_stream_and_playback_goes_on() {
     let _turn = keyring_turn();
     let d = Demo::start_with(|t, home| {
-        let dir = home.join("media");
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut clip = fake_plex::media::make_clip(&dir, 30, &["eng"]).expect("gst-launch-1.0 makes a clip");
+        let mut clip = clip_in(home, 30, &["eng"]);
         // About 1.5 times what the video needs: the player cannot have it all early.
         let size = std::fs::metadata(&clip.file).unwrap().len();
         clip.bytes_per_second = Some(size * 3 / 2 / 30);
@@ -425,9 +428,7 @@ fn broken_media_is_told_in_words_and_nothing_is_lost() {
     use fake_plex::media::MediaFault;
     let _turn = keyring_turn();
     let d = Demo::start_with(|t, home| {
-        let dir = home.join("media");
-        std::fs::create_dir_all(&dir).unwrap();
-        let clip = fake_plex::media::make_clip(&dir, 12, &["eng"]).expect("gst-launch-1.0 makes a clip");
+        let clip = clip_in(home, 12, &["eng"]);
         t.servers[0].library.media = Some(clip);
     })
     .signed_in();

@@ -14,7 +14,7 @@ use fake_plex::topology::{Behaviour, Protocol};
 use fake_plex::FakePlex;
 use reel_core::models::Section;
 use reel_core::services::playback::{Capabilities, Format};
-use reel_core::{Core, CoreOptions, Error, Token};
+use reel_core::{Core, Error, Token};
 use std::time::Duration;
 
 /// Beyond this an operation counts as hung (the longest request timeout
@@ -49,17 +49,7 @@ impl Capabilities for Everything {
 }
 
 async fn open(fp: &FakePlex, dir: &std::path::Path) -> Core {
-    Core::open(CoreOptions {
-        config_path: dir.join("config.toml"),
-        library_path: Some(dir.join("library.sqlite3")),
-        poster_dir: dir.join("posters"),
-        plex_tv: Some((fp.info().plex_tv_url.clone(), fp.info().auth_url.clone())),
-        extra_ca_pem: Some(fp.ca_pem().into_bytes()),
-        secrets: reel_core::services::secrets::SecretStore::in_memory(),
-        background: false,
-        ..CoreOptions::standard()
-    })
-    .unwrap()
+    Core::open(core_options(fp, dir, reel_core::services::secrets::SecretStore::in_memory())).unwrap()
 }
 
 /// `f`, or the fault's name when it has not ended by the deadline.

@@ -7,13 +7,13 @@
 
 mod common;
 
-use common::{conn, server, topology};
+use common::{conn, core_options, server, topology};
 use fake_plex::media::{make_clip, MediaSpec};
 use fake_plex::topology::{Behaviour, Protocol, Topology};
 use fake_plex::FakePlex;
 use reel_core::models::{ItemKind, MarkerKind, ServerAction, StreamKind};
 use reel_core::services::playback::{Capabilities, Decision, Format, PlayState, Reporter, TranscodeReason};
-use reel_core::{Core, CoreOptions, Delivery};
+use reel_core::{Core, Delivery};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -57,17 +57,8 @@ struct Session {
 async fn session(t: Topology) -> Session {
     let fp = FakePlex::start(with_media(t)).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let core = Core::open(CoreOptions {
-        config_path: dir.path().join("config.toml"),
-        library_path: Some(dir.path().join("library.sqlite3")),
-        poster_dir: dir.path().join("posters"),
-        plex_tv: Some((fp.info().plex_tv_url.clone(), fp.info().auth_url.clone())),
-        extra_ca_pem: Some(fp.ca_pem().into_bytes()),
-        secrets: reel_core::services::secrets::SecretStore::in_memory(),
-        background: false,
-        ..CoreOptions::standard()
-    })
-    .unwrap();
+    let core =
+        Core::open(core_options(&fp, dir.path(), reel_core::services::secrets::SecretStore::in_memory())).unwrap();
     let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
     let found = core.discover(account.id(), true).await.unwrap();
     let source_id = found.sources[0].id.to_string();

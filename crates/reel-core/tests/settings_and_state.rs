@@ -147,7 +147,7 @@ async fn a_probe_that_changes_no_choice_does_not_touch_config_toml() {
 /// the next sign-out, so none stays in the keyring for nothing.
 #[tokio::test(flavor = "multi_thread")]
 async fn accounts_of_damaged_settings_come_back_from_the_keyring_or_their_tokens_go() {
-    use reel_core::{Core, CoreOptions, Notice, Token};
+    use reel_core::{Core, Notice, Token};
     let fp = fake_plex::FakePlex::start(topology(vec![server(
         "Basement",
         true,
@@ -157,19 +157,7 @@ async fn accounts_of_damaged_settings_come_back_from_the_keyring_or_their_tokens
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let secrets = SecretStore::in_memory();
-    let open = || {
-        Core::open(CoreOptions {
-            config_path: dir.path().join("config.toml"),
-            library_path: Some(dir.path().join("library.sqlite3")),
-            poster_dir: dir.path().join("posters"),
-            plex_tv: Some((fp.info().plex_tv_url.clone(), fp.info().auth_url.clone())),
-            extra_ca_pem: Some(fp.ca_pem().into_bytes()),
-            secrets: secrets.clone(),
-            background: false,
-            ..CoreOptions::standard()
-        })
-        .unwrap()
-    };
+    let open = || Core::open(core_options(&fp, dir.path(), secrets.clone())).unwrap();
     let damage = || {
         let path = dir.path().join("config.toml");
         let text = std::fs::read_to_string(&path).unwrap();

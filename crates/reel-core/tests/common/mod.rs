@@ -44,6 +44,21 @@ pub fn topology(servers: Vec<ServerSpec>) -> Topology {
     Topology { account: Default::default(), servers, pin_lifetime_secs: 900 }
 }
 
+/// A core with its files in `dir`, plex.tv and the CA of `fp`, secrets in
+/// `secrets`, nothing running in the background.
+pub fn core_options(fp: &FakePlex, dir: &std::path::Path, secrets: SecretStore) -> reel_core::CoreOptions {
+    reel_core::CoreOptions {
+        config_path: dir.join("config.toml"),
+        library_path: Some(dir.join("library.sqlite3")),
+        poster_dir: dir.join("posters"),
+        plex_tv: Some((fp.info().plex_tv_url.clone(), fp.info().auth_url.clone())),
+        extra_ca_pem: Some(fp.ca_pem().into_bytes()),
+        secrets,
+        background: false,
+        ..reel_core::CoreOptions::standard()
+    }
+}
+
 pub fn http_for(fp: &FakePlex) -> HttpClient {
     let ident = ClientIdentity::new(format!("test-{}", uuid::Uuid::new_v4()));
     HttpClient::with_extra_ca(ident, Some(fp.ca_pem().as_bytes())).expect("http client")
