@@ -14,6 +14,7 @@ use std::process::{Child, Command, Stdio};
 
 mod browsing;
 mod playback;
+mod playback_faults;
 
 struct Xvfb {
     child: Child,

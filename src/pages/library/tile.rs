@@ -23,27 +23,44 @@ pub type PosterRequest = Rc<dyn Fn(&str, &str) -> Option<AbortHandle>>;
 
 /// Posters of the last few screens, still decoded: scrolled back to, they
 /// show at once instead of flashing the placeholder and loading again.
-/// About five screens of tiles; each is ~240 KB of pixels.
-#[derive(Default)]
-pub struct RecentPosters {
-    order: VecDeque<String>,
-    textures: HashMap<String, gdk::Texture>,
+/// Bounded by their pixels: about five screens of 200×300 posters (~240 KB
+/// each), fewer on a HiDPI screen, where each has four times the pixels.
+pub type RecentPosters = RecentBySize<gdk::Texture>;
+
+impl Default for RecentPosters {
+    fn default() -> Self {
+        RecentBySize::new(24 << 20, |t: &gdk::Texture| (t.width().max(0) as usize) * (t.height().max(0) as usize) * 4)
+    }
 }
 
-const RECENT_POSTERS: usize = 100;
+/// The most recently kept values up to a total size; the oldest go first.
+pub struct RecentBySize<T> {
+    order: VecDeque<String>,
+    values: HashMap<String, T>,
+    bytes: usize,
+    budget: usize,
+    size: fn(&T) -> usize,
+}
 
-impl RecentPosters {
-    fn get(&self, thumb: &str) -> Option<gdk::Texture> {
-        self.textures.get(thumb).cloned()
+impl<T: Clone> RecentBySize<T> {
+    pub fn new(budget: usize, size: fn(&T) -> usize) -> Self {
+        Self { order: VecDeque::new(), values: HashMap::new(), bytes: 0, budget, size }
     }
 
-    fn keep(&mut self, thumb: &str, texture: gdk::Texture) {
-        if self.textures.insert(thumb.to_string(), texture).is_none() {
-            self.order.push_back(thumb.to_string());
+    fn get(&self, key: &str) -> Option<T> {
+        self.values.get(key).cloned()
+    }
+
+    fn keep(&mut self, key: &str, value: T) {
+        self.bytes += (self.size)(&value);
+        match self.values.insert(key.to_string(), value) {
+            Some(old) => self.bytes -= (self.size)(&old),
+            None => self.order.push_back(key.to_string()),
         }
-        while self.order.len() > RECENT_POSTERS {
-            if let Some(old) = self.order.pop_front() {
-                self.textures.remove(&old);
+        while self.bytes > self.budget {
+            let Some(oldest) = self.order.pop_front() else { break };
+            if let Some(v) = self.values.remove(&oldest) {
+                self.bytes -= (self.size)(&v);
             }
         }
     }
@@ -140,5 +157,27 @@ impl RelmGridItem for PosterItem {
             self.recent.borrow_mut().keep(thumb, texture);
         }
         w.picture.set_paintable(None::<&gdk::Texture>);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_oldest_go_first_once_the_budget_is_spent() {
+        let mut r: RecentBySize<Vec<u8>> = RecentBySize::new(10, |v| v.len());
+        r.keep("a", vec![0; 4]);
+        r.keep("b", vec![0; 4]);
+        assert!(r.get("a").is_some() && r.get("b").is_some());
+        r.keep("c", vec![0; 4]);
+        assert!(r.get("a").is_none(), "over budget: the oldest left");
+        assert!(r.get("b").is_some() && r.get("c").is_some());
+        // Kept again under the same key: counted once.
+        r.keep("c", vec![0; 2]);
+        assert_eq!(r.bytes, 6);
+        // Bigger than the whole budget: nothing stays.
+        r.keep("huge", vec![0; 11]);
+        assert!(r.get("huge").is_none() && r.bytes == 0, "{}", r.bytes);
     }
 }
