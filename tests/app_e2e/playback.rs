@@ -30,38 +30,26 @@ pub(super) fn wait_for_mpris(what: &str, value: &str) {
     }
 }
 
+/// `org.freedesktop.DBus.Properties.{method}` on Reel's MPRIS player.
+fn mpris_properties(method: &str, args: &[&str]) -> std::process::Output {
+    Command::new("gdbus")
+        .args(["call", "--session", "--dest", "org.mpris.MediaPlayer2.Reel", "--object-path"])
+        .args(["/org/mpris/MediaPlayer2", "--method", &format!("org.freedesktop.DBus.Properties.{method}")])
+        .arg("org.mpris.MediaPlayer2.Player")
+        .args(args)
+        .output()
+        .expect("gdbus")
+}
+
 /// Sets a property of Reel's MPRIS player (a GVariant text, "<2.0>").
 pub(super) fn mpris_set(property: &str, value: &str) {
-    let out = Command::new("gdbus")
-        .args([
-            "call",
-            "--session",
-            "--dest",
-            "org.mpris.MediaPlayer2.Reel",
-            "--object-path",
-            "/org/mpris/MediaPlayer2",
-        ])
-        .args(["--method", "org.freedesktop.DBus.Properties.Set", "org.mpris.MediaPlayer2.Player", property, value])
-        .output()
-        .expect("gdbus");
+    let out = mpris_properties("Set", &[property, value]);
     assert!(out.status.success(), "set {property}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A property of Reel's MPRIS player, as gdbus prints it.
 pub(super) fn mpris_get(property: &str) -> String {
-    let out = Command::new("gdbus")
-        .args([
-            "call",
-            "--session",
-            "--dest",
-            "org.mpris.MediaPlayer2.Reel",
-            "--object-path",
-            "/org/mpris/MediaPlayer2",
-        ])
-        .args(["--method", "org.freedesktop.DBus.Properties.Get", "org.mpris.MediaPlayer2.Player", property])
-        .output()
-        .expect("gdbus");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    String::from_utf8_lossy(&mpris_properties("Get", &[property]).stdout).trim().to_string()
 }
 
 /// The position MPRIS reports, in seconds.

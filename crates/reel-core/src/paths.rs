@@ -43,3 +43,18 @@ pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     Ok(file)
 }
+
+/// The database file and what SQLite keeps beside it, made (or made
+/// again) readable by the user alone.
+pub fn private_sqlite(path: &Path) {
+    if let Err(e) = private_file(path) {
+        tracing::warn!("cannot make {} private: {e}", path.display());
+    }
+    for side in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(side);
+        if Path::new(&p).exists() {
+            let _ = private_file(Path::new(&p));
+        }
+    }
+}

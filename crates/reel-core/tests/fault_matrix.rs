@@ -144,13 +144,7 @@ async fn every_fault_of_a_verified_server_ends_in_a_typed_error_and_damages_noth
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plex_tv_failing_never_signs_the_user_out_and_only_its_401_asks_to_sign_in() {
-    let fp = FakePlex::start(topology(vec![server(
-        "Basement",
-        true,
-        vec![conn(true, false, Protocol::Http, Behaviour::Ok)],
-    )]))
-    .await
-    .unwrap();
+    let fp = one_basement().await;
     let dir = tempfile::tempdir().unwrap();
     let core = open(&fp, dir.path()).await;
     let account = core.sign_in_with_token(Token::new(fp.info().account_token.clone())).await.unwrap();

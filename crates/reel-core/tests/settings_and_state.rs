@@ -148,13 +148,7 @@ async fn a_probe_that_changes_no_choice_does_not_touch_config_toml() {
 #[tokio::test(flavor = "multi_thread")]
 async fn accounts_of_damaged_settings_come_back_from_the_keyring_or_their_tokens_go() {
     use reel_core::{Core, Notice, Token};
-    let fp = fake_plex::FakePlex::start(topology(vec![server(
-        "Basement",
-        true,
-        vec![conn(true, false, Protocol::Http, Behaviour::Ok)],
-    )]))
-    .await
-    .unwrap();
+    let fp = one_basement().await;
     let dir = tempfile::tempdir().unwrap();
     let secrets = SecretStore::in_memory();
     let open = || Core::open(core_options(&fp, dir.path(), secrets.clone())).unwrap();

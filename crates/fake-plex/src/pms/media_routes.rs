@@ -10,6 +10,12 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+/// The media of a part (its id is its item's rating key × 10).
+fn part_media(p: &Pms, part: u64) -> Option<&crate::media::MediaSpec> {
+    let lib = &p.server.library;
+    lib.items.iter().find(|it| it.rating_key * 10 == part).and_then(|it| lib.media_for(it.kind))
+}
+
 /// A part's file, with byte ranges as players ask (seeking, probing the end).
 pub(super) async fn part_file(
     State(p): State<Pms>,
@@ -20,8 +26,7 @@ pub(super) async fn part_file(
     if authorize(&p, &headers, &q).is_none() {
         return unauthorized();
     }
-    let lib = &p.server.library;
-    let Some(spec) = lib.items.iter().find(|it| it.rating_key * 10 == id).and_then(|it| lib.media_for(it.kind)) else {
+    let Some(spec) = part_media(&p, id) else {
         return not_found();
     };
     let Ok(mut body) = tokio::fs::read(&spec.file).await else {
@@ -87,10 +92,8 @@ pub(super) async fn sidecar(
     if authorize(&p, &headers, &q).is_none() {
         return unauthorized();
     }
-    let lib = &p.server.library;
     let part = id / 10;
-    let media = lib.items.iter().find(|it| it.rating_key * 10 == part).and_then(|it| lib.media_for(it.kind));
-    match media.filter(|_| crate::media::sidecar_stream_id(part) == id) {
+    match part_media(&p, part).filter(|_| crate::media::sidecar_stream_id(part) == id) {
         Some(m) => ([(header::CONTENT_TYPE, "application/x-subrip")], crate::media::sidecar_subtitles(m.duration_ms))
             .into_response(),
         None => not_found(),

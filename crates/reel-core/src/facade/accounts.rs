@@ -56,8 +56,8 @@ impl Core {
         // Tokens only a damaged, kept-aside settings file still names go too.
         match self.auth.remove_orphaned_secrets().await {
             Ok(0) => {}
-            Ok(n) => tracing::info!("removed {n} tokens of accounts from damaged settings"),
-            Err(e) => warn!("old tokens stay in the keyring: {e}"),
+            Ok(n) => tracing::info!("removed {n} keyring entries named only by damaged settings"),
+            Err(e) => warn!("old keyring entries stay: {e}"),
         }
         let ids: Vec<String> = sources.iter().map(|s| s.id.to_string()).collect();
         let posters = self.posters.clone();

@@ -44,6 +44,12 @@ pub fn topology(servers: Vec<ServerSpec>) -> Topology {
     Topology { account: Default::default(), servers, pin_lifetime_secs: 900 }
 }
 
+/// fake-plex with one owned server, "Basement", one local http connection.
+pub async fn one_basement() -> FakePlex {
+    let t = topology(vec![server("Basement", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)])]);
+    FakePlex::start(t).await.expect("fake-plex starts")
+}
+
 /// A core with its files in `dir`, plex.tv and the CA of `fp`, secrets in
 /// `secrets`, nothing running in the background.
 pub fn core_options(fp: &FakePlex, dir: &std::path::Path, secrets: SecretStore) -> reel_core::CoreOptions {

@@ -97,7 +97,7 @@ impl AuthManager {
             let recoverable = match self.secrets.get(&token_key(&id)).await {
                 Ok(found) => found.is_some(),
                 Err(e) => {
-                    warn!(provider = %id, "cannot look for its token: {e}");
+                    warn!(provider = %id, "cannot read the keyring: {e}");
                     false
                 }
             };
@@ -145,7 +145,7 @@ impl AuthManager {
                         removed += 1;
                     }
                     Ok(None) => {}
-                    Err(e) => warn!("cannot check an old token in the keyring: {e}"),
+                    Err(e) => warn!(account = %key, "cannot read the keyring: {e}"),
                 }
             }
         }

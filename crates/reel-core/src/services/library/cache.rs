@@ -95,21 +95,6 @@ pub fn default_path() -> PathBuf {
     crate::paths::data_dir().join("library.sqlite3")
 }
 
-/// The database file and what SQLite keeps beside it, made (or made
-/// again) readable by the user alone.
-fn make_private(path: &Path) {
-    if let Err(e) = crate::paths::private_file(path) {
-        tracing::warn!("cannot make {} private: {e}", path.display());
-    }
-    for side in ["-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(side);
-        if Path::new(&p).exists() {
-            let _ = crate::paths::private_file(Path::new(&p));
-        }
-    }
-}
-
 impl LibraryCache {
     /// Opens (or creates) the cache. If the file is not a usable database it is
     /// renamed aside and a fresh one is made; the notice says so.
@@ -120,14 +105,14 @@ impl LibraryCache {
         }
         // Watch history: the user's alone (SQLite gives its -wal and -shm
         // files the database file's mode).
-        make_private(&path);
+        crate::paths::private_sqlite(&path);
         let resets = tokio::sync::broadcast::channel(4).0;
         match open_conn(&path) {
             Ok(conn) => Ok((Self { conn: Mutex::new(conn), path: Some(path), resets }, None)),
             Err(first) => {
                 let kept = move_aside(&path)
                     .map_err(|e| Error::Invalid(format!("library cache: {first}; cannot move it aside: {e}")))?;
-                make_private(&path);
+                crate::paths::private_sqlite(&path);
                 let conn = open_conn(&path)?;
                 let notice = Notice::LibraryCacheReset { kept_as: kept, reason: first.to_string() };
                 Ok((Self { conn: Mutex::new(conn), path: Some(path), resets }, Some(notice)))
@@ -180,7 +165,7 @@ impl LibraryCache {
                 return None;
             }
         };
-        make_private(path);
+        crate::paths::private_sqlite(path);
         match open_conn(path) {
             Ok(fresh) => *conn = fresh,
             Err(e) => {
