@@ -130,6 +130,13 @@ pub fn mark(what: &str) {
     }
 }
 
+/// `REEL_BENCH_OPEN_LATER`: the window starts on Home and opens the
+/// library it would have started with half a second after its first frame,
+/// so `open_to_frame_ms` is a library opened in a running window.
+pub fn open_later() -> bool {
+    std::env::var_os("REEL_BENCH_OPEN_LATER").is_some()
+}
+
 pub fn active() -> bool {
     std::env::var_os("REEL_BENCH").is_some()
 }

@@ -2,6 +2,7 @@
 //! never touch the network, SQLite or files: they ask the [`Core`] through
 //! [`CoreHandle::run`] and get the answer back as a message.
 
+use crate::widgets::poster::PosterSize;
 use anyhow::{Context, Result};
 use reel_core::{ConnectionEvent, Core, CoreOptions, StartView};
 use std::future::Future;
@@ -125,17 +126,21 @@ impl CoreHandle {
     /// A poster, asked at the size shown × the scale factor, decoded into a
     /// texture on a worker thread (GdkTexture is immutable and may cross
     /// threads) so the UI thread only paints. None: show a placeholder.
-    pub async fn poster_texture(&self, source_id: &str, thumb: &str) -> Option<relm4::gtk::gdk::Texture> {
-        let bytes = self.poster(source_id, thumb).await?;
+    pub async fn poster_texture(
+        &self,
+        source_id: &str,
+        thumb: &str,
+        size: PosterSize,
+    ) -> Option<relm4::gtk::gdk::Texture> {
+        let bytes = self.poster(source_id, thumb, size).await?;
         crate::widgets::poster::decode(bytes).await
     }
 
     /// A poster's bytes at the size shown × the scale factor.
-    pub async fn poster(&self, source_id: &str, thumb: &str) -> Option<Vec<u8>> {
-        use crate::widgets::poster::{POSTER_H, POSTER_W};
+    pub async fn poster(&self, source_id: &str, thumb: &str, size: PosterSize) -> Option<Vec<u8>> {
         // As many pixels as the screen shows: twice as many on a HiDPI display, no more.
-        let scale = self.poster_scale.load(Ordering::Relaxed).clamp(1, 4);
-        self.core.poster(source_id, thumb, POSTER_W * scale, POSTER_H * scale).await
+        let (w, h) = size.pixels(self.poster_scale.load(Ordering::Relaxed).clamp(1, 4));
+        self.core.poster(source_id, thumb, w, h).await
     }
 
     /// Hands every connection change (failover, moving up, lost, pin failed,

@@ -130,7 +130,8 @@ pub fn run_app(display: &str, home: &Path, env: &[(&str, String)]) -> HashMap<St
             let n = RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let out = Path::new(&dir).join(format!("reel-{n}.data"));
             let mut c = Command::new("perf");
-            c.args(["record", "-g", "-F", "499", "-o"]).arg(out).arg("--").arg(env!("CARGO_BIN_EXE_reel"));
+            let freq = std::env::var("REEL_BENCH_PERF_FREQ").unwrap_or_else(|_| "499".into());
+            c.args(["record", "-g", "-F", &freq, "-o"]).arg(out).arg("--").arg(env!("CARGO_BIN_EXE_reel"));
             c
         }
         None => Command::new(env!("CARGO_BIN_EXE_reel")),

@@ -3,7 +3,7 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSlot};
+use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSize, PosterSlot};
 use reel_core::models::{Hub, MediaItem, Source};
 use reel_core::SourceId;
 use relm4::adw::prelude::*;
@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 /// Cards per row: a home row is a taste, the library is one click away.
 const PER_HUB: usize = 20;
-const CARD_W: i32 = 150;
-const CARD_H: i32 = 225;
+const CARD_W: i32 = PosterSize::Tile.logical().0;
+const CARD_H: i32 = PosterSize::Tile.logical().1;
 
 pub struct HomePage {
     core: CoreHandle,
@@ -277,7 +277,7 @@ impl HomePage {
             self.ui.pictures.entry(key.clone()).or_default().push(picture);
             if first {
                 let (core, src, s, generation) = (self.core.clone(), source.clone(), sender.clone(), self.generation);
-                self.core.spawn(async move { core.poster(&src.id, &thumb).await }, move |b| {
+                self.core.spawn(async move { core.poster(&src.id, &thumb, PosterSize::Tile).await }, move |b| {
                     if let Some(bytes) = b {
                         s.input(HomeMsg::Poster { generation, key, bytes });
                     }

@@ -4,7 +4,7 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSlot};
+use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSize, PosterSlot};
 use reel_core::models::{MediaItem, Source};
 use reel_core::Delivery;
 use reel_core::{ItemKey, SourceId};
@@ -90,7 +90,8 @@ impl SimpleComponent for ItemPage {
         page.set_margin_start(18);
         page.set_margin_end(18);
         let header = gtk::Box::new(gtk::Orientation::Horizontal, 24);
-        let PosterSlot { overlay, picture: poster, placeholder } = poster_slot(200, 300, 64);
+        let PosterSlot { overlay, picture: poster, placeholder } =
+            poster_slot(PosterSize::Page.logical().0, PosterSize::Page.logical().1, 64);
         overlay.set_valign(gtk::Align::Start);
         header.append(&overlay);
         let text = gtk::Box::new(gtk::Orientation::Vertical, 8);
@@ -344,7 +345,7 @@ impl ItemPage {
         let generation = self.generation;
         if let Some(thumb) = item.thumb.clone() {
             let (core, src, s) = (self.core.clone(), source.clone(), sender.clone());
-            self.core.spawn(async move { core.poster(&src.id, &thumb).await }, move |b| {
+            self.core.spawn(async move { core.poster(&src.id, &thumb, PosterSize::Page).await }, move |b| {
                 if let Some(bytes) = b {
                     s.input(ItemMsg::Poster { generation, bytes });
                 }

@@ -217,9 +217,19 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
                 // Open: its streams are known, the subtitles chosen can be shown.
                 gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
                 let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT;
-                // From the start nothing needs seeking (and nothing pauses).
-                if at > 0 && bin.seek_simple(flags, gst::ClockTime::from_mseconds(at)).is_err() {
-                    tracing::warn!("could not start at {at} ms");
+                // From the start at normal speed nothing needs seeking (and
+                // nothing pauses). A reload (subtitles, failover) keeps the
+                // speed chosen: the rate goes with the seek.
+                let (rate, to) = (inner.rate.get(), gst::ClockTime::from_mseconds(at));
+                let sought = if rate != 1.0 {
+                    bin.seek(rate, flags, gst::SeekType::Set, to, gst::SeekType::None, gst::ClockTime::NONE)
+                } else if at > 0 {
+                    bin.seek_simple(flags, to)
+                } else {
+                    Ok(())
+                };
+                if sought.is_err() {
+                    tracing::warn!("could not start at {at} ms at {rate}×");
                 }
                 if inner.wants_playing.get() && !inner.buffering.get() {
                     let _ = bin.set_state(gst::State::Playing);

@@ -13,7 +13,7 @@ use crate::pages::player::{PlayerOutput, PlayerPage};
 use crate::pages::server::{ServerOutput, ServerPage};
 use crate::runtime::CoreHandle;
 use crate::widgets::sidebar::{Sidebar, SidebarOutput};
-use reel_core::models::{MediaItem, Page, Section, Source};
+use reel_core::models::{ItemSummary, Page, Section, Source};
 use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, Component, ComponentController, ComponentSender, Controller};
 use std::cell::OnceCell;
@@ -44,7 +44,7 @@ impl Children {
         root: &adw::ApplicationWindow,
         core: &CoreHandle,
         sender: &ComponentSender<App>,
-        start: Option<(Source, Section, Page<MediaItem>)>,
+        start: Option<(Source, Section, Page<ItemSummary>)>,
     ) -> Self {
         let input = sender.input_sender();
         let sidebar = Sidebar::builder().launch(()).forward(input, |o| match o {

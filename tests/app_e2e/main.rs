@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 mod browsing;
+mod library_grid;
 mod playback;
 mod playback_faults;
 

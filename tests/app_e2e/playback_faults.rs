@@ -174,6 +174,21 @@ fn broken_media_is_told_in_words_and_nothing_is_lost() {
     let (p1, wall) = (mpris_position(), t0.elapsed().as_secs_f64());
     assert!(p1 - p0 > wall * 1.5, "2× speed: {p0} s to {p1} s in {wall:.1} s");
     assert!(mpris_get("Rate").contains("2.0"), "{}", mpris_get("Rate"));
+    // The subtitles in a file beside the media load with it (the media is
+    // opened again where it was): still twice as fast afterwards.
+    let sidecar = d.episode_key * 100 + 9;
+    activate_window_action_with("subtitle-track", &format!("[<int64 {sidecar}>]"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !d.fp().requests().iter().any(|r| r.path == format!("/library/streams/{sidecar}")) {
+        assert!(std::time::Instant::now() < deadline, "the sidecar file is fetched");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    wait_for_mpris("status", "Playing");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let (p0, t0) = (mpris_position(), std::time::Instant::now());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let (p1, wall) = (mpris_position(), t0.elapsed().as_secs_f64());
+    assert!(p1 - p0 > wall * 1.5, "2× speed after the reload: {p0} s to {p1} s in {wall:.1} s");
     key(x, "Escape");
     wait_for_mpris("status", "Stopped");
     drop(reel);

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use fake_plex::topology::{Behaviour, Protocol};
-use reel_core::models::{ItemKind, MediaItem};
+use reel_core::models::{ItemKind, ItemSummary, MediaItem};
 use reel_core::services::library::sync::{sync_children, sync_section, sync_sections};
 use reel_core::services::library::LibraryCache;
 use reel_core::{backends::plex::PlexServerClient, Token};
@@ -42,7 +42,7 @@ async fn a_synced_library_reads_back_in_order_without_the_server() {
     let from_server = client.all_items(&movies.key, 100).await.unwrap();
     let shows = sections.iter().find(|s| s.kind == "show").unwrap().clone();
     sync_section(&client, &cache, "den", &shows.key, 50, |_, _| {}).await.unwrap();
-    let show = cache.items("den", &shows.key, 0, 1).unwrap().items[0].clone();
+    let show = cache.items::<MediaItem>("den", &shows.key, 0, 1).unwrap().items[0].clone();
     let seasons = sync_children(&client, &cache, "den", &show.rating_key).await.unwrap();
     let episodes = sync_children(&client, &cache, "den", &seasons[0].rating_key).await.unwrap();
 
@@ -50,11 +50,15 @@ async fn a_synced_library_reads_back_in_order_without_the_server() {
     drop(cache);
     let (cache, _) = LibraryCache::open(dir.path().join("library.sqlite3")).unwrap();
     assert_eq!(cache.sections("den").unwrap(), sections);
-    let page = cache.items("den", &movies.key, 0, 100).unwrap();
+    let page = cache.items::<MediaItem>("den", &movies.key, 0, 100).unwrap();
     assert_eq!(page.total, 30);
     assert_eq!(page.items, from_server, "same items, same order");
-    let middle = cache.items("den", &movies.key, 10, 5).unwrap();
+    let middle = cache.items::<MediaItem>("den", &movies.key, 10, 5).unwrap();
     assert_eq!(middle.items, from_server[10..15].to_vec());
+    // What the grid holds: the same items, as summaries.
+    let tiles = cache.items::<ItemSummary>("den", &movies.key, 10, 5).unwrap();
+    assert_eq!(tiles.total, 30);
+    assert_eq!(tiles.items, from_server[10..15].iter().map(ItemSummary::from).collect::<Vec<_>>());
     assert_eq!(cache.children("den", &show.rating_key).unwrap(), seasons);
     assert_eq!(cache.children("den", &seasons[0].rating_key).unwrap(), episodes);
     assert!(cache.section_synced("den", &movies.key).unwrap().is_some_and(|(_, n)| n == 30));
@@ -74,7 +78,7 @@ fn a_resync_drops_what_the_server_no_longer_has_and_keeps_children() {
     let three = vec![item("k4", "T4"), item("k0", "T0 renamed"), item("k2", "T2")];
     cache.put_section_page("s", "1", 0, &three, g2).unwrap();
     cache.finish_section_sync("s", "1", 3, g2).unwrap();
-    let page = cache.items("s", "1", 0, 10).unwrap();
+    let page = cache.items::<MediaItem>("s", "1", 0, 10).unwrap();
     assert_eq!(page.total, 3);
     assert_eq!(page.items.iter().map(|i| i.title.as_str()).collect::<Vec<_>>(), ["T4", "T0 renamed", "T2"]);
     assert!(cache.item("s", "k1").unwrap().is_none(), "gone from the server, gone from the cache");
@@ -91,7 +95,7 @@ fn an_interrupted_sync_keeps_the_previous_items() {
     let g2 = cache.begin_section_sync("s", "1").unwrap();
     cache.put_section_page("s", "1", 0, &five[..2], g2).unwrap();
     // No finish: the network went away.
-    assert_eq!(cache.items("s", "1", 0, 10).unwrap().total, 5);
+    assert_eq!(cache.items::<MediaItem>("s", "1", 0, 10).unwrap().total, 5);
 }
 
 #[test]
@@ -240,7 +244,7 @@ fn damage_in_the_middle_of_the_file_is_found_kept_aside_and_started_afresh() {
     assert_eq!(resets.try_recv().ok(), Some(notice), "and says so to whoever listens");
     assert_eq!(kept_aside(dir.path()), 1, "kept, never deleted");
     // Afresh: works, empty, to be filled from the servers again.
-    assert_eq!(cache.items("s", "1", 0, 10).unwrap().total, 0);
+    assert_eq!(cache.items::<MediaItem>("s", "1", 0, 10).unwrap().total, 0);
     cache.put_sections("s", &[]).unwrap();
     assert!(cache.verify().is_none(), "the fresh file is sound");
 }
@@ -258,11 +262,11 @@ fn damage_met_while_running_is_handled_the_same_way() {
         .execute("INSERT INTO server_state (source_id, offline_since) VALUES ('x', NULL)", [])
         .unwrap();
     // Reading the whole section reaches the damaged page.
-    let r = cache.items("s", "1", 0, usize::MAX);
+    let r = cache.items::<MediaItem>("s", "1", 0, usize::MAX);
     assert!(r.is_err(), "damaged pages are not read as items");
     assert!(matches!(resets.try_recv(), Ok(reel_core::Notice::LibraryCacheReset { .. })));
     assert_eq!(kept_aside(dir.path()), 1);
-    assert_eq!(cache.items("s", "1", 0, 10).unwrap().total, 0, "afresh");
+    assert_eq!(cache.items::<MediaItem>("s", "1", 0, 10).unwrap().total, 0, "afresh");
 }
 
 #[test]

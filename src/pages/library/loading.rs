@@ -10,7 +10,7 @@ impl LibraryView {
         let generation = *self.generation.borrow();
         let s = sender.clone();
         self.core.run(
-            |core| async move { core.saved_items(&source.id, &section.key, 0, limit).await },
+            |core| async move { core.saved_summaries(&source.id, &section.key, 0, limit).await },
             move |r| {
                 if let Ok(page) = r {
                     s.input(LibraryMsg::Loaded { generation, page });
@@ -47,7 +47,7 @@ impl LibraryView {
 
     /// Shows saved items; when they are only the first of more, the rest is
     /// read once they are painted (a low-priority idle runs after the frame).
-    pub(super) fn loaded(&mut self, sender: &ComponentSender<Self>, generation: u64, page: Page<MediaItem>) {
+    pub(super) fn loaded(&mut self, sender: &ComponentSender<Self>, generation: u64, page: Page<ItemSummary>) {
         let more = page.items.len() < page.total;
         self.fill(page);
         #[cfg(feature = "bench")]
@@ -61,7 +61,7 @@ impl LibraryView {
         }
     }
 
-    pub(super) fn fill(&mut self, page: Page<MediaItem>) {
+    pub(super) fn fill(&mut self, page: Page<ItemSummary>) {
         if page.items.is_empty() {
             // Nothing cached (yet): the sync's answer decides what to show.
             return;
@@ -90,25 +90,10 @@ impl LibraryView {
             all.split_off(shown)
         } else {
             self.grid.clear();
-            self.positions.clear();
             all
         };
-        let start = self.grid.len();
-        let (request, recent) = (self.request.clone(), self.recent.clone());
-        let items: Vec<PosterItem> = rest
-            .into_iter()
-            .map(|item| PosterItem {
-                texture: None,
-                pending: None,
-                picture: None,
-                request: request.clone(),
-                recent: recent.clone(),
-                item,
-            })
-            .collect();
-        for (i, it) in items.iter().enumerate() {
-            self.positions.insert(it.item.rating_key.clone(), start + i as u32);
-        }
+        let posters = &self.posters;
+        let items = rest.into_iter().map(|item| PosterItem { item, posters: posters.clone() });
         self.ui.stack.set_visible_child_name("grid");
         self.grid.extend_from_iter(items);
         #[cfg(feature = "bench")]

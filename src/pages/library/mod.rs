@@ -4,7 +4,9 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use reel_core::models::{MediaItem, Page, Section, Source};
+use crate::widgets::poster::PosterSize;
+use posters::Posters;
+use reel_core::models::{ItemSummary, MediaItem, Page, Section, Source};
 use reel_core::SectionSync;
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
@@ -12,27 +14,24 @@ use relm4::gtk::{gdk, glib};
 use relm4::typed_view::grid::TypedGridView;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
-use tile::{PosterItem, PosterRequest, Recent};
+use tile::PosterItem;
 
 /// Columns before the grid knows its width: what a default window shows.
 const INITIAL_COLUMNS: u32 = 5;
 const MAX_COLUMNS: u32 = 12;
 
 mod loading;
+mod posters;
 mod tile;
 
 pub struct LibraryView {
     core: CoreHandle,
     grid: TypedGridView<PosterItem, gtk::NoSelection>,
-    positions: HashMap<ItemKey, u32>,
     current: Rc<RefCell<Option<(Source, Section)>>>,
     query: Rc<RefCell<String>>,
     generation: Rc<RefCell<u64>>,
-    request: PosterRequest,
-    /// Posters of the last few screens (see [`tile::RecentPosters`]).
-    recent: Recent,
+    posters: Rc<Posters>,
     ui: Ui,
 }
 
@@ -61,7 +60,7 @@ pub enum LibraryMsg {
     },
     Loaded {
         generation: u64,
-        page: Page<MediaItem>,
+        page: Page<ItemSummary>,
     },
     Progress {
         generation: u64,
@@ -82,6 +81,8 @@ pub enum LibraryMsg {
         texture: gdk::Texture,
     },
     Activated(u32),
+    /// The whole item of an activated tile, read from the cache.
+    Open(MediaItem),
     /// An item of the library changed (played, marked watched).
     ItemChanged(MediaItem),
     ToggleSearch,
@@ -98,7 +99,7 @@ pub enum LibraryOutput {
 
 impl SimpleComponent for LibraryView {
     /// The core, and the library to show at once (read while GTK started), if any.
-    type Init = (CoreHandle, Option<(Source, Section, Page<MediaItem>)>);
+    type Init = (CoreHandle, Option<(Source, Section, Page<ItemSummary>)>);
     type Input = LibraryMsg;
     type Output = LibraryOutput;
     type Root = gtk::Box;
@@ -111,20 +112,6 @@ impl SimpleComponent for LibraryView {
     fn init((core, start): Self::Init, root: gtk::Box, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         let current: Rc<RefCell<Option<(Source, Section)>>> = Rc::new(RefCell::new(None));
         let generation = Rc::new(RefCell::new(0u64));
-        let request: PosterRequest = {
-            let (core, current, sender) = (core.clone(), current.clone(), sender.clone());
-            Rc::new(move |key: &str, thumb: &str| {
-                let (source, _) = current.borrow().clone()?;
-                let (core2, key, thumb, s) = (core.clone(), key.to_string(), thumb.to_string(), sender.clone());
-                // Decoded on a worker thread: the main loop only paints.
-                Some(core.spawn(async move { core2.poster_texture(&source.id, &thumb).await }, move |t| {
-                    if let Some(texture) = t {
-                        s.input(LibraryMsg::Poster { key: key.into(), texture });
-                    }
-                }))
-            })
-        };
-
         let mut grid: TypedGridView<PosterItem, gtk::NoSelection> = TypedGridView::new();
         grid.view.set_single_click_activate(true);
         // GTK 4.8's grid keeps max-columns × 30 tiles alive around what is
@@ -142,7 +129,7 @@ impl SimpleComponent for LibraryView {
             let q = query.clone();
             grid.add_filter(move |it: &PosterItem| {
                 let q = q.borrow();
-                q.is_empty() || it.item.title.to_lowercase().contains(&q.to_lowercase())
+                q.is_empty() || it.item.title().to_lowercase().contains(&q.to_lowercase())
             });
         }
 
@@ -183,6 +170,25 @@ impl SimpleComponent for LibraryView {
                 }
             });
         }
+        let posters = {
+            let (core, current, sender) = (core.clone(), current.clone(), sender.clone());
+            Posters::new(
+                &scroller,
+                Box::new(move |key: &ItemKey, thumb: &str| {
+                    let (source, _) = current.borrow().clone()?;
+                    let (core2, key, thumb, s) = (core.clone(), key.clone(), thumb.to_string(), sender.clone());
+                    // Decoded on a worker thread: the main loop only paints.
+                    Some(core.spawn(
+                        async move { core2.poster_texture(&source.id, &thumb, PosterSize::Tile).await },
+                        move |t| {
+                            if let Some(texture) = t {
+                                s.input(LibraryMsg::Poster { key, texture });
+                            }
+                        },
+                    ))
+                }),
+            )
+        };
         let status = adw::StatusPage::builder().vexpand(true).build();
         let spinner = gtk::Spinner::new();
         spinner.start();
@@ -199,12 +205,10 @@ impl SimpleComponent for LibraryView {
         let mut model = LibraryView {
             core,
             grid,
-            positions: HashMap::new(),
             current,
             query,
             generation,
-            request,
-            recent: Recent::default(),
+            posters,
             ui: Ui { stack, status, progress, progress_revealer, search_bar, search, scroller },
         };
         // In the window's first frame; the Show that follows brings the rest.
@@ -232,14 +236,12 @@ impl SimpleComponent for LibraryView {
                     self.current.borrow().as_ref().is_some_and(|(s, sec)| s.id == source.id && sec.key == section.key);
                 if !same {
                     self.grid.clear();
-                    self.positions.clear();
                     self.ui.search.set_text("");
                     self.ui.stack.set_visible_child_name("loading");
                 }
                 *self.generation.borrow_mut() += 1;
                 *self.current.borrow_mut() = Some((source.clone(), section.clone()));
-                // Poster paths are the server's own: another server may use the same ones.
-                *self.recent.borrow_mut() = Default::default();
+                self.posters.clear();
                 self.load_from_cache(&sender, reel_core::FIRST_PAGE);
                 self.sync(&sender, source, section, false);
             }
@@ -293,28 +295,38 @@ impl SimpleComponent for LibraryView {
             | LibraryMsg::Progress { .. }
             | LibraryMsg::Synced { .. }
             | LibraryMsg::Current { .. } => {}
-            LibraryMsg::Poster { key, texture } => {
-                if let Some(&pos) = self.positions.get(&key) {
-                    if let Some(it) = self.grid.get(pos) {
-                        let mut it = it.borrow_mut();
-                        it.pending = None;
-                        // Scrolled away meanwhile: not kept.
-                        if let Some(p) = it.picture.as_ref().and_then(|w| w.upgrade()) {
-                            p.set_paintable(Some(&texture));
-                            it.texture = Some(texture);
-                        }
-                    }
-                }
-            }
+            LibraryMsg::Poster { key, texture } => self.posters.arrived(&key, &texture),
             LibraryMsg::ItemChanged(item) => {
                 // What opening the tile shows next (the progress after playing).
-                if let Some(it) = self.positions.get(&item.rating_key).and_then(|&pos| self.grid.get(pos)) {
-                    it.borrow_mut().item = item;
+                // Rare (after playing, or marking watched): a look through the items will do.
+                let found = (0..self.grid.len())
+                    .filter_map(|pos| self.grid.get(pos))
+                    .find(|it| it.borrow().item.rating_key() == item.rating_key.as_str());
+                if let Some(it) = found {
+                    it.borrow_mut().item = ItemSummary::from(&item);
                 }
             }
             LibraryMsg::Activated(pos) => {
                 let Some(it) = self.grid.get_visible(pos) else { return };
-                let item = it.borrow().item.clone();
+                let tile = it.borrow().item.clone();
+                let Some((source, _)) = self.current.borrow().clone() else { return };
+                let (s, key) = (sender.clone(), tile.rating_key().to_string());
+                self.core.run(
+                    move |core| async move { core.saved_item(&source.id, &key).await },
+                    move |r| {
+                        // Not saved (cannot happen for a tile read from the cache): its page
+                        // starts from what the tile knew and asks the server for the rest.
+                        let item = r.ok().flatten().unwrap_or_else(|| {
+                            let mut item = MediaItem::new(tile.rating_key(), tile.kind, tile.title());
+                            item.year = tile.year;
+                            item.thumb = tile.thumb().map(String::from);
+                            item
+                        });
+                        s.input(LibraryMsg::Open(item));
+                    },
+                );
+            }
+            LibraryMsg::Open(item) => {
                 if let Some((source, _)) = self.current.borrow().clone() {
                     let _ = sender.output(LibraryOutput::Open { source, item });
                 }

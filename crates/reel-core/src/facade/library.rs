@@ -5,7 +5,7 @@
 use super::Core;
 use crate::error::Result;
 use crate::ids::{SectionKey, SourceId};
-use crate::models::{Hub, MediaItem, Page, Section, ServerAction, Source};
+use crate::models::{Hub, ItemSummary, MediaItem, Page, Section, ServerAction, Source};
 use crate::services::connections::Delivery;
 use crate::services::library::sync;
 use chrono::{DateTime, Utc};
@@ -22,7 +22,7 @@ pub const FIRST_PAGE: usize = 24;
 pub struct StartView {
     pub source_id: SourceId,
     pub section: Section,
-    pub first: Page<MediaItem>,
+    pub first: Page<ItemSummary>,
 }
 
 const LAST_PLACE: &str = "last_library";
@@ -57,7 +57,7 @@ impl Core {
         let (source_id, key): (SourceId, SectionKey) = serde_json::from_str(&place).ok()?;
         self.server(&source_id)?;
         let section = self.saved_sections(&source_id).await.ok()?.into_iter().find(|s| s.key == key)?;
-        let first = self.saved_items(&source_id, &key, 0, FIRST_PAGE).await.ok()?;
+        let first = self.saved_summaries(&source_id, &key, 0, FIRST_PAGE).await.ok()?;
         Some(StartView { source_id, section, first })
     }
 
@@ -95,6 +95,25 @@ impl Core {
     ) -> Result<Page<MediaItem>> {
         let (id, key) = (source_id.to_string(), section_key.to_string());
         self.blocking(move |l| l.items(&id, &key, offset, limit)).await
+    }
+
+    /// A page of a section's saved items as a grid shows them (the whole
+    /// item: [`Core::saved_item`]).
+    pub async fn saved_summaries(
+        &self,
+        source_id: &str,
+        section_key: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Page<ItemSummary>> {
+        let (id, key) = (source_id.to_string(), section_key.to_string());
+        self.blocking(move |l| l.items(&id, &key, offset, limit)).await
+    }
+
+    /// One saved item, whole; `None` when the cache does not hold it.
+    pub async fn saved_item(&self, source_id: &str, rating_key: &str) -> Result<Option<MediaItem>> {
+        let (id, key) = (source_id.to_string(), rating_key.to_string());
+        self.blocking(move |l| l.item(&id, &key)).await
     }
 
     /// Brings a saved section up to date, page by page (`progress(done,
@@ -220,7 +239,7 @@ impl Core {
     }
 
     /// A poster at `width`×`height` pixels: from disk, else fetched from its
-    /// server and kept; `None` when neither has it.
+    /// server and kept, else saved at another size; `None` when none has it.
     pub async fn poster(&self, source_id: &str, thumb: &str, width: u32, height: u32) -> Option<Vec<u8>> {
         let cached = |p: &crate::services::library::PosterCache| p.cached(source_id, thumb, width, height);
         if let Some(b) = cached(&self.posters) {
@@ -231,9 +250,11 @@ impl Core {
             return Some(b);
         }
         let posters = &self.posters;
-        self.connections
+        let fetched = self
+            .connections
             .call(source_id, |client| async move { posters.get(&client, source_id, thumb, width, height).await })
-            .await
-            .ok()
+            .await;
+        // Not at this size, and the server cannot send it: another size saved will do.
+        fetched.ok().or_else(|| self.posters.cached_any_size(source_id, thumb))
     }
 }

@@ -174,10 +174,7 @@ impl MediaItem {
     }
 
     pub fn watched(&self) -> bool {
-        match (self.leaf_count, self.viewed_leaf_count) {
-            (Some(all), Some(seen)) if all > 0 => seen >= all,
-            _ => self.view_count > 0,
-        }
+        super::summary::watched(self.leaf_count, self.viewed_leaf_count, self.view_count)
     }
 }
 

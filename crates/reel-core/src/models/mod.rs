@@ -6,6 +6,7 @@ mod connection;
 mod library;
 mod playback;
 mod source;
+mod summary;
 
 pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
@@ -13,3 +14,4 @@ pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRec
 pub use library::{Hub, ItemKind, MediaItem, Page, Section, SectionKind};
 pub use playback::{Marker, MarkerKind, MediaPart, MediaStream, MediaVersion, Playable, PlaybackPrefs, StreamKind};
 pub use source::{ConnectionInfo, Source, SourceType};
+pub use summary::ItemSummary;

@@ -310,7 +310,15 @@ impl LibraryCache {
         })
     }
 
-    pub fn items(&self, source_id: &str, section_key: &str, offset: usize, limit: usize) -> Result<Page<MediaItem>> {
+    /// A page of a section's saved items, as whole items or as any shape
+    /// read from their JSON (such as the grid's summaries).
+    pub fn items<T: serde::de::DeserializeOwned>(
+        &self,
+        source_id: &str,
+        section_key: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Page<T>> {
         self.with(|c| {
             let total: i64 = c.query_row(
                 "SELECT count(*) FROM items WHERE source_id = ?1 AND section_key = ?2",
@@ -322,10 +330,13 @@ impl LibraryCache {
             )?;
             // A row that cannot be read is an error (a damaged file is then
             // found and set aside); one a newer Reel wrote is only skipped.
-            let rows = st
-                .query_map(params![source_id, section_key, limit as i64, offset as i64], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            let items = rows.iter().filter_map(|j| serde_json::from_str(j).ok()).collect();
+            // Parsed row by row: 50 000 rows' JSON is never all held at once.
+            let mut items = Vec::with_capacity(limit.min((total.max(0) as usize).saturating_sub(offset)));
+            let mut rows = st.query(params![source_id, section_key, limit as i64, offset as i64])?;
+            while let Some(row) = rows.next()? {
+                let json = row.get_ref(0)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
+                items.extend(serde_json::from_str(json).ok());
+            }
             Ok(Page { offset, total: total.max(0) as usize, items })
         })
     }

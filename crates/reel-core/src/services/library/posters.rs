@@ -39,6 +39,25 @@ impl PosterCache {
         std::fs::read(self.file(source_id, path, width, height)).ok()
     }
 
+    /// The same poster saved at another size (the largest), for when the
+    /// size asked is not on disk and the server cannot send it: offline, a
+    /// poster saved for another view is scaled rather than missing.
+    pub fn cached_any_size(&self, source_id: &str, path: &str) -> Option<Vec<u8>> {
+        let file = self.file(source_id, path, 0, 0);
+        let (dir, name) = (file.parent()?, file.file_name()?.to_str()?);
+        let prefix = name.strip_suffix("0x0")?;
+        let size = |n: &str| -> Option<u64> {
+            let (w, h) = n.strip_prefix(prefix)?.split_once('x')?;
+            Some(w.parse::<u64>().ok()? * h.parse::<u64>().ok()?)
+        };
+        let best = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| Some((size(&n)?, n)))
+            .max_by_key(|(pixels, _)| *pixels)?;
+        std::fs::read(dir.join(best.1)).ok()
+    }
+
     /// From disk, or fetched from the server and kept.
     pub async fn get(
         &self,
@@ -77,5 +96,28 @@ impl PosterCache {
             Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_size_of_the_same_poster_stands_in_and_no_other_poster_does() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = PosterCache::new(dir.path());
+        assert!(cache.cached_any_size("srv", "/thumb/1").is_none(), "nothing saved yet");
+        let save = |path: &str, w, h, bytes: &[u8]| {
+            let f = cache.file("srv", path, w, h);
+            std::fs::create_dir_all(f.parent().expect("folder")).expect("mkdir");
+            std::fs::write(f, bytes).expect("write");
+        };
+        save("/thumb/2", 400, 600, b"other poster");
+        assert!(cache.cached_any_size("srv", "/thumb/1").is_none(), "another poster is not this one");
+        save("/thumb/1", 200, 300, b"small");
+        save("/thumb/1", 400, 600, b"large");
+        assert_eq!(cache.cached_any_size("srv", "/thumb/1").as_deref(), Some(&b"large"[..]), "the largest saved");
+        assert!(cache.cached("srv", "/thumb/1", 150, 225).is_none());
     }
 }
