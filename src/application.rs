@@ -11,6 +11,9 @@ pub fn run() -> std::process::ExitCode {
         if crate::bench_probe::floor_requested() {
             return crate::bench_probe::run_floor();
         }
+        if let Some(items) = crate::bench_probe::list_floor_requested() {
+            return crate::bench_probe::run_list_floor(items);
+        }
         if let Some(items) = crate::bench_probe::grid_floor_requested() {
             return crate::bench_probe::run_grid_floor(items);
         }

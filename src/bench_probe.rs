@@ -112,6 +112,70 @@ pub fn run_grid_floor(items: u32) -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
+/// The floor the long-list benchmark compares against
+/// (`REEL_BENCH_LIST_FLOOR=N`): the same binary showing a plain
+/// `GtkListView` of N rows shaped as an item page's children (a title, a
+/// caption and an arrow), in a window of the same size, scrolled the same way.
+pub fn list_floor_requested() -> Option<u32> {
+    std::env::var("REEL_BENCH_LIST_FLOOR").ok()?.parse().ok()
+}
+
+pub fn run_list_floor(items: u32) -> std::process::ExitCode {
+    use relm4::adw;
+    let app = adw::Application::builder().application_id("dev.arsfeld.Reel.BenchListFloor").build();
+    app.connect_activate(move |app| {
+        let window = adw::ApplicationWindow::builder().application(app).default_width(1100).default_height(720).build();
+        let names: Vec<String> = (0..items).map(|i| format!("{}. Episode {i}", i + 1)).collect();
+        let model = gtk::StringList::new(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        let factory = gtk::SignalListItemFactory::new();
+        factory.connect_setup(|_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let row = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+            let text = gtk::Box::new(gtk::Orientation::Vertical, 2);
+            text.set_hexpand(true);
+            let title = gtk::Label::new(None);
+            title.set_xalign(0.0);
+            // A length, as Reel's rows show (numbers need no translation).
+            let caption = gtk::Label::new(None);
+            caption.set_text(&42.to_string());
+            caption.set_xalign(0.0);
+            caption.add_css_class("caption");
+            text.append(&title);
+            text.append(&caption);
+            row.append(&text);
+            row.append(&gtk::Image::from_icon_name("go-next-symbolic"));
+            item.set_child(Some(&row));
+        });
+        factory.connect_bind(|_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let text = item.item().and_downcast::<gtk::StringObject>().map(|o| o.string());
+            let title = item.child().and_then(|c| c.first_child()).and_then(|t| t.first_child());
+            if let (Some(text), Some(label)) = (text, title.and_downcast::<gtk::Label>()) {
+                label.set_text(&text);
+            }
+        });
+        let list = gtk::ListView::new(Some(gtk::NoSelection::new(Some(model))), Some(factory));
+        list.add_css_class("rich-list");
+        let scroller = gtk::ScrolledWindow::builder().child(&list).vexpand(true).build();
+        window.set_content(Some(&scroller));
+        first_frame(&list, items);
+        if scroll_frames() > 0 {
+            scroll(&list, &scroller);
+        }
+        window.present();
+    });
+    app.run_with_args::<&str>(&[]);
+    std::process::ExitCode::SUCCESS
+}
+
+/// `REEL_BENCH_OPEN_ITEM=source_id|rating_key`: the item the window opens
+/// half a second after its first frame (started on Home), as a click does.
+pub fn open_item_request() -> Option<(String, String)> {
+    let v = std::env::var("REEL_BENCH_OPEN_ITEM").ok()?;
+    let (source, key) = v.split_once('|')?;
+    Some((source.to_string(), key.to_string()))
+}
+
 pub fn mark_start() {
     STARTED.get_or_init(Instant::now);
 }
@@ -154,7 +218,7 @@ static FIRST_SEEN: OnceLock<()> = OnceLock::new();
 static SCROLLING: OnceLock<()> = OnceLock::new();
 
 /// Called whenever items were put in the grid; `complete` once all are there.
-pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: u32, complete: bool) {
+pub fn grid_filled(grid: &impl IsA<gtk::Widget>, scroller: &gtk::ScrolledWindow, items: u32, complete: bool) {
     if !active() {
         return;
     }
@@ -167,7 +231,7 @@ pub fn grid_filled(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow, items: 
 }
 
 /// Prints when the grid's first frame is painted; quits there without scrolling.
-fn first_frame(grid: &gtk::GridView, items: u32) {
+fn first_frame(grid: &impl IsA<gtk::Widget>, items: u32) {
     let started = *STARTED.get_or_init(Instant::now);
     grid.add_tick_callback(move |widget, _| {
         let opened = OPENED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or(f64::NAN);
@@ -183,7 +247,7 @@ fn first_frame(grid: &gtk::GridView, items: u32) {
     });
 }
 
-fn scroll(grid: &gtk::GridView, scroller: &gtk::ScrolledWindow) {
+fn scroll(grid: &impl IsA<gtk::Widget>, scroller: &gtk::ScrolledWindow) {
     let last = Rc::new(Cell::new(0i64));
     let worst = Rc::new(Cell::new(0i64));
     let durations = Rc::new(std::cell::RefCell::new(Vec::<i64>::new()));

@@ -77,13 +77,33 @@ pub fn one_server(library: LibrarySpec) -> Topology {
 }
 
 pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibrary {
-    let topology = one_server(LibrarySpec { movies: items, shows: 0, artists: 0, ..LibrarySpec::default() });
-    let fp = rt.block_on(FakePlex::start(topology)).expect("fake-plex");
+    let (mut lib, core, source) =
+        signed_in(rt, LibrarySpec { movies: items, shows: 0, artists: 0, ..LibrarySpec::default() });
+    lib.sync_ms = rt.block_on(async {
+        let sections = core.fetch_sections(&source.id).await.expect("sections");
+        let movies = sections.iter().find(|s| s.key == "1").expect("a movies section");
+        let start = Instant::now();
+        // As the app does: afterwards, opening it again needs no download.
+        core.sync_section(&source.id, movies, true, |_, _| {}).await.expect("sync");
+        let took = start.elapsed().as_secs_f64() * 1000.0;
+        // The app opens the library it had open last: this one.
+        core.remember_place(Some((source.id.clone(), movies.key.clone()))).await.expect("place");
+        took
+    });
+    lib
+}
+
+/// A home signed in to one server serving `library`, and the core that did
+/// it (at the paths the app will read), to save more before the app starts.
+pub fn signed_in(
+    rt: &tokio::runtime::Runtime,
+    library: LibrarySpec,
+) -> (CachedLibrary, Core, reel_core::models::Source) {
+    let fp = rt.block_on(FakePlex::start(one_server(library))).expect("fake-plex");
     let info = fp.info().clone();
     let home = tempfile::tempdir().expect("tempdir");
     let (config_home, data_home) = (home.path().join("config"), home.path().join("data"));
-    let (source_id, sync_ms) = rt.block_on(async {
-        // The same core the app opens, at the paths the app will read.
+    let (core, source) = rt.block_on(async {
         let core = Core::open(CoreOptions {
             library_path: Some(data_home.join("reel/library.sqlite3")),
             poster_dir: home.path().join("cache/reel/posters"),
@@ -98,25 +118,18 @@ pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibra
             .await
             .expect("sign in (is a Secret Service running?)");
         let source = core.discover(p.id(), true).await.expect("discover").sources.remove(0);
-        let sections = core.fetch_sections(&source.id).await.expect("sections");
-        let movies = sections.iter().find(|s| s.key == "1").expect("a movies section");
-        let start = Instant::now();
-        // As the app does: afterwards, opening it again needs no download.
-        core.sync_section(&source.id, movies, true, |_, _| {}).await.expect("sync");
-        let took = start.elapsed().as_secs_f64() * 1000.0;
-        // The app opens the library it had open last: this one.
-        core.remember_place(Some((source.id.clone(), movies.key.clone()))).await.expect("place");
-        (source.id, took)
+        (core, source)
     });
-    CachedLibrary {
+    let lib = CachedLibrary {
         plex_tv_url: info.plex_tv_url.clone(),
         auth_url: info.auth_url.clone(),
         ca_file: info.ca_file.clone().unwrap_or_default(),
         fp: Some(fp),
         home,
-        source_id: source_id.to_string(),
-        sync_ms,
-    }
+        source_id: source.id.to_string(),
+        sync_ms: 0.0,
+    };
+    (lib, core, source)
 }
 
 /// Starts the release app with `env` on `display` and collects every

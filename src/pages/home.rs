@@ -3,10 +3,11 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSize, PosterSlot};
+use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
 use reel_core::models::{Hub, MediaItem, Source};
 use reel_core::SourceId;
 use relm4::adw::prelude::*;
+use relm4::gtk::gdk;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 use std::collections::HashMap;
 
@@ -47,7 +48,7 @@ pub enum HomeMsg {
     Show(Vec<Source>),
     Hubs { generation: u64, source_id: SourceId, hubs: Vec<Hub> },
     Synced { generation: u64, source_id: SourceId, result: Result<(), Failure> },
-    Poster { generation: u64, key: (SourceId, String), bytes: Vec<u8> },
+    Poster { generation: u64, key: (SourceId, String), texture: gdk::Texture },
 }
 
 #[derive(Debug)]
@@ -118,11 +119,9 @@ impl SimpleComponent for HomePage {
             HomeMsg::Synced { generation, source_id, result } if generation == self.generation => {
                 let _ = sender.output(HomeOutput::Reached { source_id, result });
             }
-            HomeMsg::Poster { generation, key, bytes } if generation == self.generation => {
-                if let (Some(pics), Some(t)) = (self.ui.pictures.get(&key), texture(&bytes)) {
-                    for p in pics {
-                        p.set_paintable(Some(&t));
-                    }
+            HomeMsg::Poster { generation, key, texture } if generation == self.generation => {
+                for p in self.ui.pictures.get(&key).into_iter().flatten() {
+                    p.set_paintable(Some(&texture));
                 }
             }
             HomeMsg::Hubs { .. } | HomeMsg::Synced { .. } | HomeMsg::Poster { .. } => {}
@@ -277,11 +276,15 @@ impl HomePage {
             self.ui.pictures.entry(key.clone()).or_default().push(picture);
             if first {
                 let (core, src, s, generation) = (self.core.clone(), source.clone(), sender.clone(), self.generation);
-                self.core.spawn(async move { core.poster(&src.id, &thumb, PosterSize::Tile).await }, move |b| {
-                    if let Some(bytes) = b {
-                        s.input(HomeMsg::Poster { generation, key, bytes });
-                    }
-                });
+                // Decoded on the poster thread, as the grid's: the main loop only paints.
+                self.core.spawn(
+                    async move { core.poster_texture(&src.id, &thumb, PosterSize::Tile).await },
+                    move |t| {
+                        if let Some(texture) = t {
+                            s.input(HomeMsg::Poster { generation, key, texture });
+                        }
+                    },
+                );
             }
         }
         button

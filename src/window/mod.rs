@@ -135,6 +135,26 @@ impl SimpleComponent for App {
         #[cfg(feature = "bench")]
         {
             crate::bench_probe::mark("window-ready");
+            if let Some((source_id, key)) = crate::bench_probe::open_item_request() {
+                if let Some(source) = model.core.server(&source_id) {
+                    let (s, core) = (sender.clone(), model.core.clone());
+                    model.ui.window.add_tick_callback(move |_, _| {
+                        let (s, core, source, key) = (s.clone(), core.clone(), source.clone(), key.clone());
+                        glib::timeout_add_local_once(Duration::from_millis(500), move || {
+                            let id = source.id.clone();
+                            core.run(
+                                move |c| async move { c.saved_item(&id, &key).await },
+                                move |item| {
+                                    if let Ok(Some(item)) = item {
+                                        s.input(AppMsg::Open(Nav::Item { source, item }));
+                                    }
+                                },
+                            );
+                        });
+                        glib::ControlFlow::Break
+                    });
+                }
+            }
             if let Some((source_id, key, start_ms)) = crate::bench_probe::play_request() {
                 if let Some(source) = model.core.server(&source_id) {
                     // As a person does: the item's page is open a moment (the

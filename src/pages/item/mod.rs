@@ -4,12 +4,15 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::poster::{placeholder_icon, poster_slot, texture, PosterSize, PosterSlot};
+use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
 use reel_core::models::{MediaItem, Source};
 use reel_core::Delivery;
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
+
+mod children;
+use children::ChildList;
 
 pub struct ItemPage {
     core: CoreHandle,
@@ -26,7 +29,7 @@ struct Ui {
     meta: gtk::Label,
     summary: gtk::Label,
     children_title: gtk::Label,
-    list: gtk::ListBox,
+    list: ChildList,
     note: gtk::Label,
     watched: gtk::Button,
     play: gtk::Button,
@@ -34,14 +37,30 @@ struct Ui {
 
 #[derive(Debug)]
 pub enum ItemMsg {
-    Show { source: Source, item: MediaItem },
-    Children { generation: u64, items: Vec<MediaItem> },
-    Synced { generation: u64, result: Result<Vec<MediaItem>, Failure> },
-    Poster { generation: u64, bytes: Vec<u8> },
-    Activated(i32),
+    Show {
+        source: Source,
+        item: MediaItem,
+    },
+    Children {
+        generation: u64,
+        items: Vec<MediaItem>,
+    },
+    Synced {
+        generation: u64,
+        result: Result<Vec<MediaItem>, Failure>,
+    },
+    Poster {
+        generation: u64,
+        texture: relm4::gtk::gdk::Texture,
+    },
+    /// A child (by its place among the children) was activated.
+    Activated(usize),
     Play,
     ToggleWatched,
-    WatchedSaved { rating_key: ItemKey, result: Result<(MediaItem, Delivery), Failure> },
+    WatchedSaved {
+        rating_key: ItemKey,
+        result: Result<(MediaItem, Delivery), Failure>,
+    },
 }
 
 #[derive(Debug)]
@@ -145,19 +164,16 @@ impl SimpleComponent for ItemPage {
         children_title.add_css_class("title-4");
         children_title.set_xalign(0.0);
         page.append(&children_title);
-        let list = gtk::ListBox::new();
-        list.add_css_class("boxed-list");
-        list.set_selection_mode(gtk::SelectionMode::None);
-        {
-            let s = sender.clone();
-            list.connect_row_activated(move |_, row| s.input(ItemMsg::Activated(row.index())));
-        }
-        page.append(&list);
         let note = gtk::Label::new(None);
         note.add_css_class("dim-label");
         note.set_wrap(true);
+        note.set_xalign(0.0);
         page.append(&note);
-        let clamp = adw::Clamp::builder().maximum_size(900).child(&page).build();
+        let list = {
+            let s = sender.clone();
+            ChildList::new(page.upcast_ref(), move |i| s.input(ItemMsg::Activated(i)))
+        };
+        let clamp = adw::ClampScrollable::builder().maximum_size(900).child(&list.view).build();
         root.set_child(Some(&clamp));
         let model = ItemPage {
             core,
@@ -172,6 +188,8 @@ impl SimpleComponent for ItemPage {
     fn update(&mut self, msg: ItemMsg, sender: ComponentSender<Self>) {
         match msg {
             ItemMsg::Show { source, item } => {
+                #[cfg(feature = "bench")]
+                crate::bench_probe::mark_open();
                 self.generation += 1;
                 self.show_header(&item);
                 self.set_children(Vec::new());
@@ -202,10 +220,8 @@ impl SimpleComponent for ItemPage {
                 }
                 let _ = sender.output(ItemOutput::Reached { source_id, result: result.map(|_| ()) });
             }
-            ItemMsg::Poster { generation, bytes } if generation == self.generation => {
-                if let Some(t) = texture(&bytes) {
-                    self.ui.poster.set_paintable(Some(&t));
-                }
+            ItemMsg::Poster { generation, texture } if generation == self.generation => {
+                self.ui.poster.set_paintable(Some(&texture));
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
             ItemMsg::Play => {
@@ -250,9 +266,7 @@ impl SimpleComponent for ItemPage {
                 }
             }
             ItemMsg::Activated(i) => {
-                let (Some((source, _)), Some(child)) =
-                    (self.current.as_ref(), usize::try_from(i).ok().and_then(|i| self.children.get(i)))
-                else {
+                let (Some((source, _)), Some(child)) = (self.current.as_ref(), self.children.get(i)) else {
                     return;
                 };
                 let _ = sender.output(ItemOutput::Open { source: source.clone(), item: child.clone() });
@@ -308,36 +322,18 @@ impl ItemPage {
 
     fn set_children(&mut self, items: Vec<MediaItem>) {
         // The cache and the server usually agree: leave the rows (and focus) alone then.
-        if items == self.children && (items.is_empty() || self.ui.list.row_at_index(0).is_some()) {
+        if items == self.children {
             return;
         }
-        while let Some(row) = self.ui.list.row_at_index(0) {
-            self.ui.list.remove(&row);
+        self.ui.list.set(&items);
+        // The long-list benchmark's hook: the children are painted next frame.
+        #[cfg(feature = "bench")]
+        if !items.is_empty() {
+            let scroller = self.ui.list.view.parent().and_then(|c| c.parent()).and_downcast::<gtk::ScrolledWindow>();
+            if let Some(scroller) = scroller {
+                crate::bench_probe::grid_filled(&self.ui.list.view, &scroller, items.len() as u32, true);
+            }
         }
-        for c in &items {
-            let row = adw::ActionRow::new();
-            let title = match c.index {
-                Some(i) if i > 0 => format!("{i}. {}", c.title),
-                _ => c.title.clone(),
-            };
-            row.set_title(&relm4::gtk::glib::markup_escape_text(&title));
-            row.update_property(&[gtk::accessible::Property::Label(&title)]);
-            let mut sub = Vec::new();
-            if let Some(d) = c.duration_ms.filter(|d| *d > 0) {
-                sub.push(duration(d));
-            }
-            if let Some(n) = c.leaf_count {
-                sub.push(i18n_f("{} items", &[&n.to_string()]));
-            }
-            if c.watched() {
-                sub.push(gettext("Watched"));
-            }
-            row.set_subtitle(&sub.join(" · "));
-            row.set_activatable(true);
-            row.add_suffix(&gtk::Image::from_icon_name("go-next-symbolic"));
-            self.ui.list.append(&row);
-        }
-        self.ui.list.set_visible(!items.is_empty());
         self.children = items;
     }
 
@@ -345,9 +341,10 @@ impl ItemPage {
         let generation = self.generation;
         if let Some(thumb) = item.thumb.clone() {
             let (core, src, s) = (self.core.clone(), source.clone(), sender.clone());
-            self.core.spawn(async move { core.poster(&src.id, &thumb, PosterSize::Page).await }, move |b| {
-                if let Some(bytes) = b {
-                    s.input(ItemMsg::Poster { generation, bytes });
+            // Decoded on the poster thread: the main loop only paints.
+            self.core.spawn(async move { core.poster_texture(&src.id, &thumb, PosterSize::Page).await }, move |t| {
+                if let Some(texture) = t {
+                    s.input(ItemMsg::Poster { generation, texture });
                 }
             });
         }

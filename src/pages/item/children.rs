@@ -1,0 +1,180 @@
+//! An item's children (seasons, episodes, albums, tracks) under its header,
+//! in one virtualised list: a season of 1 000 episodes builds the rows on
+//! screen, not 1 000 (a `GtkListBox` built every row before the page showed).
+//! The header is the list's first row, so it scrolls away with the list.
+
+use crate::i18n::{gettext, i18n_f};
+use reel_core::models::MediaItem;
+use relm4::gtk::prelude::*;
+use relm4::gtk::{self, gio, glib};
+use std::rc::Rc;
+
+/// A row of the list: the page's header, or one child.
+enum Row {
+    Header,
+    Child { title: String, subtitle: String },
+}
+
+pub struct ChildList {
+    pub view: gtk::ListView,
+    store: gio::ListStore,
+}
+
+impl ChildList {
+    /// A list whose first row is `header`; `activated` gets a child's index.
+    pub fn new(header: &gtk::Widget, activated: impl Fn(usize) + 'static) -> Self {
+        let activated: Rc<dyn Fn(usize)> = Rc::new(activated);
+        let factory = gtk::SignalListItemFactory::new();
+        {
+            let activated = activated.clone();
+            factory.connect_setup(move |_, item| {
+                let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+                let root = row_widget();
+                // One click opens a child, as in a GtkListBox. (The list's own
+                // single-click mode trips GTK 4.8's pointer tracking when the
+                // page changes under the pointer: a critical.) Claimed, so the
+                // list does not also take it as half a double click.
+                let click = gtk::GestureClick::new();
+                click.connect_pressed(|g, _, _, _| {
+                    g.set_state(gtk::EventSequenceState::Claimed);
+                });
+                let (weak, activated) = (item.downgrade(), activated.clone());
+                click.connect_released(move |_, _, _, _| {
+                    if let Some(i) = weak.upgrade().filter(|i| i.is_activatable()).map(|i| i.position()) {
+                        // Row 0 is the header.
+                        if let Some(child) = (i as usize).checked_sub(1) {
+                            activated(child);
+                        }
+                    }
+                });
+                root.first_child().unwrap_or_else(|| root.clone().upcast()).add_controller(click);
+                item.set_child(Some(&root));
+            });
+        }
+        {
+            let header = header.clone();
+            factory.connect_bind(move |_, item| {
+                let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+                let (Some(root), Some(row)) =
+                    (item.child().and_downcast::<gtk::Box>(), item.item().and_downcast::<glib::BoxedAnyObject>())
+                else {
+                    return;
+                };
+                let parts = RowParts::of(&root);
+                let row = row.borrow::<Row>();
+                match &*row {
+                    Row::Header => {
+                        // Not a row one activates (no hover, no click).
+                        item.set_activatable(false);
+                        parts.row.set_visible(false);
+                        if let Some(old) = header.parent() {
+                            if old != root {
+                                header.unparent();
+                            }
+                        }
+                        if header.parent().is_none() {
+                            root.append(&header);
+                        }
+                    }
+                    Row::Child { title, subtitle } => {
+                        item.set_activatable(true);
+                        parts.row.set_visible(true);
+                        parts.title.set_text(title);
+                        parts.title.set_tooltip_text(Some(title));
+                        parts.subtitle.set_text(subtitle);
+                        parts.subtitle.set_visible(!subtitle.is_empty());
+                        root.update_property(&[gtk::accessible::Property::Label(title)]);
+                    }
+                };
+            });
+        }
+        {
+            let header = header.clone();
+            factory.connect_unbind(move |_, item| {
+                let Some(root) = item.downcast_ref::<gtk::ListItem>().and_then(|i| i.child()) else { return };
+                if header.parent().as_ref() == Some(&root) {
+                    header.unparent();
+                }
+            });
+        }
+        let store = gio::ListStore::new::<glib::BoxedAnyObject>();
+        store.append(&glib::BoxedAnyObject::new(Row::Header));
+        let view = gtk::ListView::new(Some(gtk::NoSelection::new(Some(store.clone()))), Some(factory));
+        view.add_css_class("rich-list");
+        // The keyboard's Enter.
+        view.connect_activate(move |_, pos| {
+            // Row 0 is the header.
+            if let Some(i) = (pos as usize).checked_sub(1) {
+                activated(i);
+            }
+        });
+        ChildList { view, store }
+    }
+
+    /// Shows these children under the header (none: the header alone).
+    /// The header's row stays: moving the header while the pointer is over
+    /// it trips GTK 4.8's pointer tracking.
+    pub fn set(&self, items: &[MediaItem]) {
+        let rows: Vec<glib::BoxedAnyObject> = items.iter().map(|c| glib::BoxedAnyObject::new(child_row(c))).collect();
+        self.store.splice(1, self.store.n_items().saturating_sub(1), &rows);
+    }
+}
+
+fn child_row(c: &MediaItem) -> Row {
+    let title = match c.index {
+        Some(i) if i > 0 => format!("{i}. {}", c.title),
+        _ => c.title.clone(),
+    };
+    let mut sub = Vec::new();
+    if let Some(d) = c.duration_ms.filter(|d| *d > 0) {
+        sub.push(super::duration(d));
+    }
+    if let Some(n) = c.leaf_count {
+        sub.push(i18n_f("{} items", &[&n.to_string()]));
+    }
+    if c.watched() {
+        sub.push(gettext("Watched"));
+    }
+    Row::Child { title, subtitle: sub.join(" · ") }
+}
+
+/// A child's row: title, subtitle, an arrow; hidden on the header's row.
+fn row_widget() -> gtk::Box {
+    let root = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    let row = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+    let text = gtk::Box::new(gtk::Orientation::Vertical, 2);
+    text.set_hexpand(true);
+    text.set_valign(gtk::Align::Center);
+    let title = gtk::Label::new(None);
+    title.set_xalign(0.0);
+    // One line, the rest in the tooltip: a wrapping label is measured for
+    // its height at every width, per row, while scrolling.
+    title.set_ellipsize(gtk::pango::EllipsizeMode::End);
+    let subtitle = gtk::Label::new(None);
+    subtitle.set_xalign(0.0);
+    subtitle.add_css_class("dim-label");
+    subtitle.add_css_class("caption");
+    text.append(&title);
+    text.append(&subtitle);
+    row.append(&text);
+    row.append(&gtk::Image::from_icon_name("go-next-symbolic"));
+    root.append(&row);
+    root
+}
+
+/// The parts of a [`row_widget`], found again at bind.
+struct RowParts {
+    row: gtk::Widget,
+    title: gtk::Label,
+    subtitle: gtk::Label,
+}
+
+impl RowParts {
+    fn of(root: &gtk::Box) -> Self {
+        let row = root.first_child().unwrap_or_else(|| root.clone().upcast());
+        let text = row.first_child();
+        let title = text.as_ref().and_then(|t| t.first_child()).and_downcast::<gtk::Label>().unwrap_or_default();
+        let subtitle = text.and_then(|t| t.last_child()).and_downcast::<gtk::Label>().unwrap_or_default();
+        RowParts { row, title, subtitle }
+    }
+}
