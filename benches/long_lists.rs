@@ -11,7 +11,7 @@
 //! `scripts/with-keyring.sh cargo bench --features bench --bench long_lists` (needs Xvfb and a Secret Service).
 
 mod common;
-use common::{median, run_app, signed_in, Xvfb};
+use common::{median, one_server, run_app, signed_in, signed_in_to, Xvfb};
 use fake_plex::topology::LibrarySpec;
 use std::collections::HashMap;
 
@@ -88,4 +88,82 @@ fn main() {
         println!("{renderer:>8} {:>26} {:>26} {open:>13.1}", cell("p95_frame_ms"), cell("max_frame_ms"));
     }
     println!("targets: open→list ≤ 100 ms, p95 ≤ 1.30x, worst ≤ 2.00x");
+    drop((lib, x));
+    home(&rt, launches);
+}
+
+/// Home at its fullest: five servers' hubs, whose rows Reel merges (five
+/// rows of 20 cards, the most Home shows), opened by a click from a library.
+fn home(rt: &tokio::runtime::Runtime, launches: usize) {
+    let mut topology =
+        one_server(LibrarySpec { movies: 60, shows: 4, artists: 4, watching: 8, ..LibrarySpec::default() });
+    let first = topology.servers[0].clone();
+    topology.servers = (1..=5)
+        .map(|i| {
+            let mut s = first.clone();
+            s.name = format!("Bench {i}");
+            s
+        })
+        .collect();
+    let (lib, core, sources) = signed_in_to(rt, topology);
+    rt.block_on(async {
+        for s in &sources {
+            core.fetch_hubs(&s.id).await.expect("hubs");
+        }
+        let sections = core.fetch_sections(&sources[0].id).await.expect("sections");
+        let movies = sections.iter().find(|s| s.key == "1").expect("a movies section");
+        core.sync_section(&sources[0].id, movies, true, |_, _| {}).await.expect("sync");
+        core.remember_place(Some((sources[0].id.clone(), movies.key.clone()))).await.expect("place");
+    });
+    drop(core);
+    let x = Xvfb::start();
+    let get = |f: &Figures, k: &str| f.get(k).copied().unwrap_or(f64::NAN);
+    let app = |renderer: &str, frames: u32| {
+        run_app(
+            &x.display,
+            lib.home.path(),
+            &[
+                ("REEL_PLEX_TV_URL", lib.plex_tv_url.clone()),
+                ("REEL_PLEX_AUTH_URL", lib.auth_url.clone()),
+                ("REEL_EXTRA_CA_FILE", lib.ca_file.clone()),
+                ("REEL_BENCH", "1".into()),
+                ("REEL_BENCH_OPEN_HOME", "1".into()),
+                ("REEL_BENCH_SCROLL_FRAMES", frames.to_string()),
+                ("GSK_RENDERER", renderer.into()),
+            ],
+        )
+    };
+    let floor_home = tempfile::tempdir().expect("tempdir");
+    let floor = |renderer: &str, rows: f64| {
+        run_app(
+            &x.display,
+            floor_home.path(),
+            &[
+                ("REEL_BENCH", "1".into()),
+                ("REEL_BENCH_HOME_FLOOR", format!("{}", (rows / 20.0).ceil().max(1.0))),
+                ("GSK_RENDERER", renderer.into()),
+            ],
+        )
+    };
+    println!(
+        "Home with {} servers' hubs from cache, real app (release) in Xvfb, against plain rows of the same cards",
+        sources.len()
+    );
+    println!(
+        "{:>8} {:>26} {:>26} {:>13} {:>6}",
+        "renderer", "p95 frame ms (floor, x)", "worst frame ms (floor, x)", "open→home ms", "cards"
+    );
+    for renderer in ["cairo", "gl"] {
+        app(renderer, 0);
+        let opens: Vec<Figures> = (0..launches).map(|_| app(renderer, 0)).collect();
+        let open = median(opens.iter().map(|f| get(f, "open_to_frame_ms")).collect());
+        let cards = get(&opens[0], "items");
+        let (a, f) = (app(renderer, 600), floor(renderer, cards));
+        let cell = |k: &str| {
+            let (r, b) = (get(&a, k), get(&f, k));
+            format!("{r:.1} ({b:.1}, {:.2}x)", r / b)
+        };
+        println!("{renderer:>8} {:>26} {:>26} {open:>13.1} {cards:>6}", cell("p95_frame_ms"), cell("max_frame_ms"));
+    }
+    println!("targets: open→home ≤ 100 ms, p95 ≤ 1.30x, worst ≤ 2.00x");
 }

@@ -11,6 +11,9 @@ pub fn run() -> std::process::ExitCode {
         if crate::bench_probe::floor_requested() {
             return crate::bench_probe::run_floor();
         }
+        if let Some(rows) = crate::bench_probe::home_floor_requested() {
+            return crate::bench_probe::run_home_floor(rows);
+        }
         if let Some(items) = crate::bench_probe::list_floor_requested() {
             return crate::bench_probe::run_list_floor(items);
         }

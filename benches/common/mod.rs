@@ -99,11 +99,20 @@ pub fn signed_in(
     rt: &tokio::runtime::Runtime,
     library: LibrarySpec,
 ) -> (CachedLibrary, Core, reel_core::models::Source) {
-    let fp = rt.block_on(FakePlex::start(one_server(library))).expect("fake-plex");
+    let (lib, core, mut sources) = signed_in_to(rt, one_server(library));
+    (lib, core, sources.remove(0))
+}
+
+/// As [`signed_in`], to every server of `topology`.
+pub fn signed_in_to(
+    rt: &tokio::runtime::Runtime,
+    topology: Topology,
+) -> (CachedLibrary, Core, Vec<reel_core::models::Source>) {
+    let fp = rt.block_on(FakePlex::start(topology)).expect("fake-plex");
     let info = fp.info().clone();
     let home = tempfile::tempdir().expect("tempdir");
     let (config_home, data_home) = (home.path().join("config"), home.path().join("data"));
-    let (core, source) = rt.block_on(async {
+    let (core, sources) = rt.block_on(async {
         let core = Core::open(CoreOptions {
             library_path: Some(data_home.join("reel/library.sqlite3")),
             poster_dir: home.path().join("cache/reel/posters"),
@@ -117,8 +126,8 @@ pub fn signed_in(
             .sign_in_with_token(Token::new(info.account_token.clone()))
             .await
             .expect("sign in (is a Secret Service running?)");
-        let source = core.discover(p.id(), true).await.expect("discover").sources.remove(0);
-        (core, source)
+        let sources = core.discover(p.id(), true).await.expect("discover").sources;
+        (core, sources)
     });
     let lib = CachedLibrary {
         plex_tv_url: info.plex_tv_url.clone(),
@@ -126,10 +135,10 @@ pub fn signed_in(
         ca_file: info.ca_file.clone().unwrap_or_default(),
         fp: Some(fp),
         home,
-        source_id: source.id.to_string(),
+        source_id: sources.first().map(|s| s.id.to_string()).unwrap_or_default(),
         sync_ms: 0.0,
     };
-    (lib, core, source)
+    (lib, core, sources)
 }
 
 /// Starts the release app with `env` on `display` and collects every

@@ -135,6 +135,14 @@ impl SimpleComponent for App {
         #[cfg(feature = "bench")]
         {
             crate::bench_probe::mark("window-ready");
+            if crate::bench_probe::open_home_requested() {
+                let s = sender.clone();
+                model.ui.window.add_tick_callback(move |_, _| {
+                    let s = s.clone();
+                    glib::timeout_add_local_once(Duration::from_millis(500), move || s.input(AppMsg::Open(Nav::Home)));
+                    glib::ControlFlow::Break
+                });
+            }
             if let Some((source_id, key)) = crate::bench_probe::open_item_request() {
                 if let Some(source) = model.core.server(&source_id) {
                     let (s, core) = (sender.clone(), model.core.clone());
