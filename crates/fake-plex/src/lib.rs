@@ -174,6 +174,7 @@ impl FakePlex {
                 connections: conns,
                 transcodes: Mutex::new(Default::default()),
                 media_fault: Mutex::new(None),
+                play_queues: Mutex::new(Default::default()),
             }));
         }
 

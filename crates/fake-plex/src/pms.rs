@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 mod media_routes;
+pub mod play_queues;
 use media_routes::{
     choose_streams, part_file, prefs, transcode_decision, transcode_segment, transcode_start, transcode_stop,
 };
@@ -69,6 +70,10 @@ pub fn router(pms: Pms) -> Router {
         .route("/library/parts/{id}", axum::routing::put(choose_streams))
         .route("/library/streams/{id}", get(media_routes::sidecar))
         .route("/:/prefs", get(prefs))
+        .route("/playQueues", axum::routing::post(play_queues::create))
+        .route("/playQueues/{id}", get(play_queues::get_queue).put(play_queues::add))
+        .route("/playQueues/{id}/items/{item}", axum::routing::delete(play_queues::remove_item))
+        .route("/playQueues/{id}/items/{item}/move", axum::routing::put(play_queues::move_item))
         .route("/video/:/transcode/universal/decision", get(transcode_decision))
         .route("/video/:/transcode/universal/start.m3u8", get(transcode_start))
         .route("/video/:/transcode/universal/session/{session}/base/{file}", get(transcode_segment))

@@ -67,6 +67,8 @@ pub struct ServerState {
     pub transcodes: Mutex<HashMap<String, std::path::PathBuf>>,
     /// What goes wrong with the part files from now on (the API answers as usual).
     pub media_fault: Mutex<Option<crate::media::MediaFault>>,
+    /// The play queues made on this server.
+    pub play_queues: Mutex<crate::pms::play_queues::PlayQueues>,
 }
 
 impl ServerState {

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod library;
+mod play_queues;
 mod playback;
 mod servers;
 

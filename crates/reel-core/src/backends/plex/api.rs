@@ -13,6 +13,8 @@ use std::time::Duration;
 use tracing::{info_span, Instrument};
 use url::Url;
 
+mod play_queues;
+
 const API_TIMEOUT: Duration = Duration::from_secs(30);
 /// An identity answer is tiny; anything big is not a Plex server.
 const IDENTITY_LIMIT: usize = 64 << 10;

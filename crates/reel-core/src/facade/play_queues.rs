@@ -1,0 +1,68 @@
+//! Play queues kept by the server, so other Plex apps and the server's
+//! "now playing" see what Reel plays: made from an item, read back, and
+//! changed (reordered, removed from, added to), through the connection
+//! manager (failover included).
+
+use super::Core;
+use crate::error::{Error, Result};
+use crate::models::{MediaItem, PlayQueue, QueuePlace};
+
+impl Core {
+    fn machine_id_of(&self, source_id: &str) -> Result<String> {
+        let source = self.server(source_id).ok_or_else(|| Error::Invalid(format!("no server {source_id}")))?;
+        Ok(source.machine_id().to_string())
+    }
+
+    /// A new queue of everything `item` plays (an album's tracks in order,
+    /// an artist's albums', a season's episodes; a track or an episode with
+    /// the rest of its album or season when `start` names it), shuffled
+    /// when asked.
+    pub async fn create_play_queue(
+        &self,
+        source_id: &str,
+        item: &MediaItem,
+        start: Option<&MediaItem>,
+        shuffle: bool,
+    ) -> Result<PlayQueue> {
+        let machine = self.machine_id_of(source_id)?;
+        let (machine, key, kind) = (machine.as_str(), item.rating_key.as_str(), item.kind);
+        let start = start.map(|s| s.rating_key.as_str());
+        self.connections
+            .call(source_id, |c| async move { c.create_play_queue(machine, key, kind, start, shuffle).await })
+            .await
+    }
+
+    pub async fn play_queue(&self, source_id: &str, queue_id: u64) -> Result<PlayQueue> {
+        self.connections.call(source_id, |c| async move { c.play_queue(queue_id).await }).await
+    }
+
+    /// Adds what `item` plays to a queue: after the entry playing, or at the end.
+    pub async fn add_to_play_queue(
+        &self,
+        source_id: &str,
+        queue_id: u64,
+        item: &MediaItem,
+        place: QueuePlace,
+    ) -> Result<PlayQueue> {
+        let machine = self.machine_id_of(source_id)?;
+        let (machine, key) = (machine.as_str(), item.rating_key.as_str());
+        self.connections
+            .call(source_id, |c| async move { c.add_to_play_queue(queue_id, machine, key, place).await })
+            .await
+    }
+
+    /// Moves an entry after another (`None`: to the start).
+    pub async fn move_in_play_queue(
+        &self,
+        source_id: &str,
+        queue_id: u64,
+        entry: u64,
+        after: Option<u64>,
+    ) -> Result<PlayQueue> {
+        self.connections.call(source_id, |c| async move { c.move_in_play_queue(queue_id, entry, after).await }).await
+    }
+
+    pub async fn remove_from_play_queue(&self, source_id: &str, queue_id: u64, entry: u64) -> Result<PlayQueue> {
+        self.connections.call(source_id, |c| async move { c.remove_from_play_queue(queue_id, entry).await }).await
+    }
+}
