@@ -46,6 +46,12 @@ pub fn open_home_requested() -> bool {
     std::env::var_os("REEL_BENCH_OPEN_HOME").is_some()
 }
 
+/// Whether this run opens a page by itself (the place it starts at stays
+/// the one remembered, for the next run).
+pub fn opens_pages() -> bool {
+    open_later() || open_home_requested() || open_item_request().is_some()
+}
+
 pub fn mark_start() {
     STARTED.get_or_init(Instant::now);
 }
@@ -124,6 +130,7 @@ fn scroll(grid: &impl IsA<gtk::Widget>, scroller: &gtk::ScrolledWindow) {
     let frames = Rc::new(Cell::new(0u32));
     let adj = scroller.vadjustment();
     grid.add_tick_callback(move |widget, clock| {
+        let widget: &gtk::Widget = widget.upcast_ref();
         let now = clock.frame_time();
         if last.get() == 0 {
             last.set(now);
@@ -145,10 +152,68 @@ fn scroll(grid: &impl IsA<gtk::Widget>, scroller: &gtk::ScrolledWindow) {
                 p95 as f64 / 1000.0,
                 rss_kb()
             );
-            quit(widget);
+            if back_screens() > 0 {
+                back_and_forth(widget, &adj);
+            } else {
+                quit(widget);
+            }
             return gtk::glib::ControlFlow::Break;
         }
         adj.set_value(next);
+        gtk::glib::ControlFlow::Continue
+    });
+}
+
+/// `REEL_BENCH_BACK_SCREENS` (0: not done): after the scroll, from the
+/// middle of the list, so many screens down a page at a time, pausing on
+/// each (posters load), then as many back up: prints how many posters were
+/// asked for on the way down and how many again on the way back (they were
+/// all on screen: none should be).
+fn back_screens() -> u32 {
+    std::env::var("REEL_BENCH_BACK_SCREENS").ok().and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+static POSTER_REQUESTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// A poster was asked for (from the disk cache or the server).
+pub fn poster_requested() {
+    POSTER_REQUESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn back_and_forth(widget: &gtk::Widget, adj: &gtk::Adjustment) {
+    use std::sync::atomic::Ordering::Relaxed;
+    // A step every 30 frames, a pause of 60 frames before each way.
+    const STEP: u32 = 30;
+    const SETTLE: u32 = 60;
+    let screens = back_screens();
+    let (adj, frame) = (adj.clone(), Rc::new(Cell::new(0u32)));
+    let marks = Rc::new(Cell::new((0u32, 0u32)));
+    widget.add_tick_callback(move |w, _| {
+        let f = frame.get() + 1;
+        frame.set(f);
+        let down_end = SETTLE + screens * STEP;
+        let up_start = down_end + SETTLE;
+        let up_end = up_start + screens * STEP;
+        if f == 1 {
+            adj.set_value((adj.upper() - adj.page_size()) / 2.0);
+        } else if f == SETTLE {
+            marks.set((POSTER_REQUESTS.load(Relaxed), 0));
+        } else if f > SETTLE && f <= down_end && (f - SETTLE) % STEP == 0 {
+            adj.set_value(adj.value() + adj.page_size());
+        } else if f == up_start {
+            marks.set((marks.get().0, POSTER_REQUESTS.load(Relaxed)));
+        } else if f > up_start && f <= up_end && (f - up_start) % STEP == 0 {
+            adj.set_value(adj.value() - adj.page_size());
+        } else if f == up_end + SETTLE {
+            let (start, turn) = marks.get();
+            println!(
+                "reel-bench back_screens={screens} posters_down={} posters_again={}",
+                turn - start,
+                POSTER_REQUESTS.load(Relaxed) - turn
+            );
+            quit(w);
+            return gtk::glib::ControlFlow::Break;
+        }
         gtk::glib::ControlFlow::Continue
     });
 }

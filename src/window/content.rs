@@ -30,6 +30,10 @@ impl App {
             Nav::Library { source, section } => Some(Some((source.id.clone(), section.key.clone()))),
             Nav::Item { .. } | Nav::Server { .. } => None,
         };
+        // A benchmark that opens a page itself leaves the place as it found
+        // it: every run must start the same way.
+        #[cfg(feature = "bench")]
+        let place = place.filter(|_| !crate::bench_probe::opens_pages());
         if let Some(place) = place {
             self.core.run(|core| async move { core.remember_place(place).await }, |_| {});
         }
