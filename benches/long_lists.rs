@@ -8,7 +8,8 @@
 //! GTK", item 4): open → painted ≤ 100 ms, p95 frame ≤ 1.3× the floor's,
 //! worst ≤ 2×. Both renderers; open is the median of `REEL_BENCH_LAUNCHES` (5).
 //!
-//! `scripts/with-keyring.sh cargo bench --features bench --bench long_lists` (needs Xvfb and a Secret Service).
+//! `scripts/with-keyring.sh cargo bench --features bench --bench long_lists` (needs Xvfb and a Secret Service);
+//! `REEL_BENCH_RENDERERS=gl REEL_BENCH_NO_HOME=1` narrows the run.
 
 mod common;
 use common::{median, one_server, run_app, signed_in, signed_in_to, Xvfb};
@@ -76,7 +77,8 @@ fn main() {
         "{:>8} {:>26} {:>26} {:>13}",
         "renderer", "p95 frame ms (floor, x)", "worst frame ms (floor, x)", "open→list ms"
     );
-    for renderer in ["cairo", "gl"] {
+    let renderers = std::env::var("REEL_BENCH_RENDERERS").unwrap_or_else(|_| "cairo,gl".into());
+    for renderer in renderers.split(',') {
         // Warm (Mesa's shader cache), then the median of several opens.
         app(renderer, 0);
         let open = median((0..launches).map(|_| get(&app(renderer, 0), "open_to_frame_ms")).collect());
@@ -89,7 +91,9 @@ fn main() {
     }
     println!("targets: open→list ≤ 100 ms, p95 ≤ 1.30x, worst ≤ 2.00x");
     drop((lib, x));
-    home(&rt, launches);
+    if std::env::var_os("REEL_BENCH_NO_HOME").is_none() {
+        home(&rt, launches);
+    }
 }
 
 /// Home at its fullest: five servers' hubs, whose rows Reel merges (five
@@ -153,7 +157,8 @@ fn home(rt: &tokio::runtime::Runtime, launches: usize) {
         "{:>8} {:>26} {:>26} {:>13} {:>6}",
         "renderer", "p95 frame ms (floor, x)", "worst frame ms (floor, x)", "open→home ms", "cards"
     );
-    for renderer in ["cairo", "gl"] {
+    let renderers = std::env::var("REEL_BENCH_RENDERERS").unwrap_or_else(|_| "cairo,gl".into());
+    for renderer in renderers.split(',') {
         app(renderer, 0);
         let opens: Vec<Figures> = (0..launches).map(|_| app(renderer, 0)).collect();
         let open = median(opens.iter().map(|f| get(f, "open_to_frame_ms")).collect());

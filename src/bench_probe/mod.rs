@@ -56,9 +56,30 @@ pub fn mark_start() {
     STARTED.get_or_init(Instant::now);
 }
 
-/// The library view was asked to show a library.
-pub fn mark_open() {
-    OPENED.get_or_init(Instant::now);
+/// The page a run measures: the one it opens itself, else the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Library,
+    Item,
+    Home,
+}
+
+fn measured() -> Page {
+    if open_item_request().is_some() {
+        Page::Item
+    } else if open_home_requested() {
+        Page::Home
+    } else {
+        Page::Library
+    }
+}
+
+/// `page` was asked to show its content (other pages than the one measured
+/// are ignored: a run opening Home starts on a library).
+pub fn mark_open(page: Page) {
+    if page == measured() {
+        OPENED.get_or_init(Instant::now);
+    }
 }
 
 /// With `REEL_BENCH_MARKS` set, prints how long after start `what` happened
@@ -94,8 +115,14 @@ static FIRST_SEEN: OnceLock<()> = OnceLock::new();
 static SCROLLING: OnceLock<()> = OnceLock::new();
 
 /// Called whenever items were put in the grid; `complete` once all are there.
-pub fn grid_filled(grid: &impl IsA<gtk::Widget>, scroller: &gtk::ScrolledWindow, items: u32, complete: bool) {
-    if !active() {
+pub fn grid_filled(
+    page: Page,
+    grid: &impl IsA<gtk::Widget>,
+    scroller: &gtk::ScrolledWindow,
+    items: u32,
+    complete: bool,
+) {
+    if !active() || page != measured() {
         return;
     }
     if FIRST_SEEN.set(()).is_ok() {

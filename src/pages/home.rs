@@ -107,7 +107,7 @@ impl SimpleComponent for HomePage {
         match msg {
             HomeMsg::Show(sources) => {
                 #[cfg(feature = "bench")]
-                crate::bench_probe::mark_open();
+                crate::bench_probe::mark_open(crate::bench_probe::Page::Home);
                 self.generation += 1;
                 self.hubs.retain(|(id, _)| sources.iter().any(|s| &s.id == id));
                 self.sources = sources;
@@ -208,7 +208,13 @@ impl HomePage {
         #[cfg(feature = "bench")]
         if self.hubs.len() == self.sources.len() && !rows.is_empty() {
             let cards = rows.iter().map(|r| r.cards.len() as u32).sum();
-            crate::bench_probe::grid_filled(&self.ui.rows_box, &self.ui.scroller, cards, true);
+            crate::bench_probe::grid_filled(
+                crate::bench_probe::Page::Home,
+                &self.ui.rows_box,
+                &self.ui.scroller,
+                cards,
+                true,
+            );
         }
         self.rendered = rows;
     }

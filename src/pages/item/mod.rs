@@ -189,7 +189,7 @@ impl SimpleComponent for ItemPage {
         match msg {
             ItemMsg::Show { source, item } => {
                 #[cfg(feature = "bench")]
-                crate::bench_probe::mark_open();
+                crate::bench_probe::mark_open(crate::bench_probe::Page::Item);
                 self.generation += 1;
                 self.show_header(&item);
                 self.set_children(Vec::new());
@@ -331,7 +331,13 @@ impl ItemPage {
         if !items.is_empty() {
             let scroller = self.ui.list.view.parent().and_then(|c| c.parent()).and_downcast::<gtk::ScrolledWindow>();
             if let Some(scroller) = scroller {
-                crate::bench_probe::grid_filled(&self.ui.list.view, &scroller, items.len() as u32, true);
+                crate::bench_probe::grid_filled(
+                    crate::bench_probe::Page::Item,
+                    &self.ui.list.view,
+                    &scroller,
+                    items.len() as u32,
+                    true,
+                );
             }
         }
         self.children = items;

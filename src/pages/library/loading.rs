@@ -51,7 +51,13 @@ impl LibraryView {
         let more = page.items.len() < page.total;
         self.fill(page);
         #[cfg(feature = "bench")]
-        crate::bench_probe::grid_filled(&self.grid.view, &self.ui.scroller, self.grid.len(), !more);
+        crate::bench_probe::grid_filled(
+            crate::bench_probe::Page::Library,
+            &self.grid.view,
+            &self.ui.scroller,
+            self.grid.len(),
+            !more,
+        );
         if more {
             let s = sender.clone();
             glib::idle_add_local_full(glib::Priority::LOW, move || {

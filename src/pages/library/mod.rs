@@ -214,11 +214,17 @@ impl SimpleComponent for LibraryView {
         // In the window's first frame; the Show that follows brings the rest.
         if let Some((source, section, first)) = start {
             #[cfg(feature = "bench")]
-            crate::bench_probe::mark_open();
+            crate::bench_probe::mark_open(crate::bench_probe::Page::Library);
             *model.current.borrow_mut() = Some((source, section));
             model.fill(first);
             #[cfg(feature = "bench")]
-            crate::bench_probe::grid_filled(&model.grid.view, &model.ui.scroller, model.grid.len(), false);
+            crate::bench_probe::grid_filled(
+                crate::bench_probe::Page::Library,
+                &model.grid.view,
+                &model.ui.scroller,
+                model.grid.len(),
+                false,
+            );
         }
         ComponentParts { model, widgets: () }
     }
@@ -229,7 +235,7 @@ impl SimpleComponent for LibraryView {
             LibraryMsg::Show { source, section } => {
                 #[cfg(feature = "bench")]
                 {
-                    crate::bench_probe::mark_open();
+                    crate::bench_probe::mark_open(crate::bench_probe::Page::Library);
                     crate::bench_probe::mark("library-open");
                 }
                 let same =
