@@ -12,11 +12,29 @@
 //! `REEL_BENCH_RENDERERS=gl REEL_BENCH_NO_HOME=1` narrows the run.
 
 mod common;
-use common::{median, one_server, run_app, signed_in, signed_in_to, Xvfb};
+use common::{median, one_server, run_app, signed_in, signed_in_to, CachedLibrary, Xvfb};
 use fake_plex::topology::LibrarySpec;
 use std::collections::HashMap;
 
 type Figures = HashMap<String, f64>;
+
+/// The app from `lib`'s home, asked to open a page (`open`) and scroll it
+/// `frames` frames.
+fn reel(x: &Xvfb, lib: &CachedLibrary, renderer: &str, frames: u32, open: (&str, String)) -> Figures {
+    run_app(
+        &x.display,
+        lib.home.path(),
+        &[
+            ("REEL_PLEX_TV_URL", lib.plex_tv_url.clone()),
+            ("REEL_PLEX_AUTH_URL", lib.auth_url.clone()),
+            ("REEL_EXTRA_CA_FILE", lib.ca_file.clone()),
+            ("REEL_BENCH", "1".into()),
+            open,
+            ("REEL_BENCH_SCROLL_FRAMES", frames.to_string()),
+            ("GSK_RENDERER", renderer.into()),
+        ],
+    )
+}
 
 fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -45,21 +63,8 @@ fn main() {
     drop(core);
     let x = Xvfb::start();
     let get = |f: &Figures, k: &str| f.get(k).copied().unwrap_or(f64::NAN);
-    let app = |renderer: &str, frames: u32| {
-        run_app(
-            &x.display,
-            lib.home.path(),
-            &[
-                ("REEL_PLEX_TV_URL", lib.plex_tv_url.clone()),
-                ("REEL_PLEX_AUTH_URL", lib.auth_url.clone()),
-                ("REEL_EXTRA_CA_FILE", lib.ca_file.clone()),
-                ("REEL_BENCH", "1".into()),
-                ("REEL_BENCH_OPEN_ITEM", format!("{}|{season}", lib.source_id)),
-                ("REEL_BENCH_SCROLL_FRAMES", frames.to_string()),
-                ("GSK_RENDERER", renderer.into()),
-            ],
-        )
-    };
+    let open = ("REEL_BENCH_OPEN_ITEM", format!("{}|{season}", lib.source_id));
+    let app = |renderer: &str, frames: u32| reel(&x, &lib, renderer, frames, open.clone());
     let floor_home = tempfile::tempdir().expect("tempdir");
     let floor = |renderer: &str| {
         run_app(
@@ -122,21 +127,7 @@ fn home(rt: &tokio::runtime::Runtime, launches: usize) {
     drop(core);
     let x = Xvfb::start();
     let get = |f: &Figures, k: &str| f.get(k).copied().unwrap_or(f64::NAN);
-    let app = |renderer: &str, frames: u32| {
-        run_app(
-            &x.display,
-            lib.home.path(),
-            &[
-                ("REEL_PLEX_TV_URL", lib.plex_tv_url.clone()),
-                ("REEL_PLEX_AUTH_URL", lib.auth_url.clone()),
-                ("REEL_EXTRA_CA_FILE", lib.ca_file.clone()),
-                ("REEL_BENCH", "1".into()),
-                ("REEL_BENCH_OPEN_HOME", "1".into()),
-                ("REEL_BENCH_SCROLL_FRAMES", frames.to_string()),
-                ("GSK_RENDERER", renderer.into()),
-            ],
-        )
-    };
+    let app = |renderer: &str, frames: u32| reel(&x, &lib, renderer, frames, ("REEL_BENCH_OPEN_HOME", "1".into()));
     let floor_home = tempfile::tempdir().expect("tempdir");
     let floor = |renderer: &str, rows: f64| {
         run_app(

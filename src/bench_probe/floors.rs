@@ -32,6 +32,29 @@ pub fn run_floor() -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
+/// Runs a floor: a window of Reel's size whose content `build` makes (the
+/// list, its scroller as the content, how many items), measured and
+/// scrolled as Reel's page is.
+fn run_scrolled_floor<W: IsA<gtk::Widget>>(
+    id: &str,
+    build: impl Fn() -> (W, gtk::ScrolledWindow, u32) + 'static,
+) -> std::process::ExitCode {
+    use relm4::adw;
+    let app = adw::Application::builder().application_id(id).build();
+    app.connect_activate(move |app| {
+        let window = adw::ApplicationWindow::builder().application(app).default_width(1100).default_height(720).build();
+        let (list, scroller, items) = build();
+        window.set_content(Some(&scroller));
+        first_frame(&list, items);
+        if scroll_frames() > 0 {
+            scroll(&list, &scroller);
+        }
+        window.present();
+    });
+    app.run_with_args::<&str>(&[]);
+    std::process::ExitCode::SUCCESS
+}
+
 /// The floor the grid benchmark compares against (`REEL_BENCH_GRID_FLOOR=N`):
 /// the same binary showing a plain `GtkGridView` of N tiles shaped as
 /// Reel's (a 190×285 texture and two labels, 4 columns) in a window of the
@@ -41,11 +64,8 @@ pub fn grid_floor_requested() -> Option<u32> {
 }
 
 pub fn run_grid_floor(items: u32) -> std::process::ExitCode {
-    use relm4::adw;
     use relm4::gtk::{gdk, glib};
-    let app = adw::Application::builder().application_id("dev.arsfeld.Reel.BenchGridFloor").build();
-    app.connect_activate(move |app| {
-        let window = adw::ApplicationWindow::builder().application(app).default_width(1100).default_height(720).build();
+    run_scrolled_floor("dev.arsfeld.Reel.BenchGridFloor", move || {
         // One poster-sized texture for every tile, as a warm poster cache would give.
         let pixels = glib::Bytes::from_owned(vec![0x80u8; 190 * 285 * 4]);
         let texture = gdk::MemoryTexture::new(190, 285, gdk::MemoryFormat::R8g8b8a8, &pixels, 190 * 4);
@@ -80,15 +100,8 @@ pub fn run_grid_floor(items: u32) -> std::process::ExitCode {
         grid.set_min_columns(4);
         grid.set_max_columns(4);
         let scroller = gtk::ScrolledWindow::builder().child(&grid).vexpand(true).build();
-        window.set_content(Some(&scroller));
-        first_frame(&grid, items);
-        if scroll_frames() > 0 {
-            scroll(&grid, &scroller);
-        }
-        window.present();
-    });
-    app.run_with_args::<&str>(&[]);
-    std::process::ExitCode::SUCCESS
+        (grid, scroller, items)
+    })
 }
 
 /// The floor the long-list benchmark compares against
@@ -100,10 +113,7 @@ pub fn list_floor_requested() -> Option<u32> {
 }
 
 pub fn run_list_floor(items: u32) -> std::process::ExitCode {
-    use relm4::adw;
-    let app = adw::Application::builder().application_id("dev.arsfeld.Reel.BenchListFloor").build();
-    app.connect_activate(move |app| {
-        let window = adw::ApplicationWindow::builder().application(app).default_width(1100).default_height(720).build();
+    run_scrolled_floor("dev.arsfeld.Reel.BenchListFloor", move || {
         let names: Vec<String> = (0..items).map(|i| format!("{}. Episode {i}", i + 1)).collect();
         let model = gtk::StringList::new(&names.iter().map(String::as_str).collect::<Vec<_>>());
         let factory = gtk::SignalListItemFactory::new();
@@ -136,15 +146,8 @@ pub fn run_list_floor(items: u32) -> std::process::ExitCode {
         let list = gtk::ListView::new(Some(gtk::NoSelection::new(Some(model))), Some(factory));
         list.add_css_class("rich-list");
         let scroller = gtk::ScrolledWindow::builder().child(&list).vexpand(true).build();
-        window.set_content(Some(&scroller));
-        first_frame(&list, items);
-        if scroll_frames() > 0 {
-            scroll(&list, &scroller);
-        }
-        window.present();
-    });
-    app.run_with_args::<&str>(&[]);
-    std::process::ExitCode::SUCCESS
+        (list, scroller, items)
+    })
 }
 
 /// The floor for Home (`REEL_BENCH_HOME_FLOOR=ROWS`): the same binary
@@ -156,11 +159,8 @@ pub fn home_floor_requested() -> Option<u32> {
 }
 
 pub fn run_home_floor(rows: u32) -> std::process::ExitCode {
-    use relm4::adw;
     use relm4::gtk::{gdk, glib};
-    let app = adw::Application::builder().application_id("dev.arsfeld.Reel.BenchHomeFloor").build();
-    app.connect_activate(move |app| {
-        let window = adw::ApplicationWindow::builder().application(app).default_width(1100).default_height(720).build();
+    run_scrolled_floor("dev.arsfeld.Reel.BenchHomeFloor", move || {
         let pixels = glib::Bytes::from_owned(vec![0x80u8; 150 * 225 * 4]);
         let texture = gdk::MemoryTexture::new(150, 225, gdk::MemoryFormat::R8g8b8a8, &pixels, 150 * 4);
         let column = gtk::Box::new(gtk::Orientation::Vertical, 18);
@@ -188,15 +188,8 @@ pub fn run_home_floor(rows: u32) -> std::process::ExitCode {
             column.append(&row);
         }
         let scroller = gtk::ScrolledWindow::builder().child(&column).vexpand(true).build();
-        window.set_content(Some(&scroller));
-        first_frame(&column, rows * 20);
-        if scroll_frames() > 0 {
-            scroll(&column, &scroller);
-        }
-        window.present();
-    });
-    app.run_with_args::<&str>(&[]);
-    std::process::ExitCode::SUCCESS
+        (column, scroller, rows * 20)
+    })
 }
 
 /// `REEL_BENCH_PLAY_FLOOR=url` (with `REEL_BENCH_TOKEN`, `REEL_BENCH_START_MS`):

@@ -13,6 +13,9 @@ use relm4::gtk::{gdk, gio, glib};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+/// The message playbin's text signals post on its bus.
+const TEXT_CHANGED: &str = "reel-text-changed";
+
 /// Registers the GTK 4 sink with GStreamer, once per process.
 pub fn init() -> Result<()> {
     static INIT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
@@ -85,6 +88,18 @@ impl GstEngine {
             suburi: RefCell::new(None),
             emit: Box::new(emit),
         });
+        // The subtitle stream chosen is told apart by its tags, which can
+        // come after the media is open (a sidecar's especially): chosen
+        // again whenever the text streams or their tags change. (These
+        // signals come on streaming threads; the bus brings them over.)
+        for signal in ["text-changed", "text-tags-changed"] {
+            playbin.connect(signal, false, |values| {
+                if let Some(bin) = values.first().and_then(|v| v.get::<gst::Element>().ok()) {
+                    let _ = bin.post_message(gst::message::Application::new(gst::Structure::new_empty(TEXT_CHANGED)));
+                }
+                None
+            });
+        }
         let bus = playbin.bus().context("playbin has no bus")?;
         let (weak_bin, watch_inner) = (playbin.downgrade(), inner.clone());
         let guard = bus
@@ -190,6 +205,12 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
             let _ = bin.set_state(gst::State::Null);
             // Stopped or not is the page's call: it may go on elsewhere.
             inner.emit(EngineEvent::Error(kind));
+        }
+        // Once open: while opening, the open itself applies the choice.
+        MessageView::Application(a)
+            if a.structure().is_some_and(|s| s.name() == TEXT_CHANGED) && inner.start_at.get().is_none() =>
+        {
+            gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
         }
         MessageView::Element(el) => {
             if let Some(s) = el.structure().filter(|s| s.name() == "missing-plugin") {

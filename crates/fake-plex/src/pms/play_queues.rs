@@ -151,6 +151,22 @@ pub async fn get_queue(
     }
 }
 
+/// Applies `change` to queue `id` and answers with the queue (its version
+/// one up); `None` from `change`: something it names is not there.
+fn change_queue(p: &Pms, json: bool, id: u64, change: impl FnOnce(&mut Queue) -> Option<()>) -> Response {
+    let Ok(mut all) = p.server.play_queues.lock() else {
+        return bad_request("busy");
+    };
+    let Some(queue) = all.queues.get_mut(&id) else {
+        return not_found();
+    };
+    if change(queue).is_none() {
+        return not_found();
+    }
+    queue.version += 1;
+    render_queue(p, json, id, queue)
+}
+
 /// `PUT /playQueues/{id}?uri=…&next=1`: the item's leaves after the one
 /// playing (`next=1`) or at the end.
 pub async fn add(State(p): State<Pms>, Path(id): Path<u64>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
@@ -162,21 +178,18 @@ pub async fn add(State(p): State<Pms>, Path(id): Path<u64>, headers: HeaderMap, 
         return bad_request("uri names no item of this server");
     };
     let leaves = leaves(&p, root);
-    let Ok(mut all) = p.server.play_queues.lock() else {
+    let Ok(new) = p.server.play_queues.lock().map(|mut all| all.item_ids(leaves)) else {
         return bad_request("busy");
     };
-    let new = all.item_ids(leaves);
-    let Some(queue) = all.queues.get_mut(&id) else {
-        return not_found();
-    };
-    let at = if query_param(&q, "next").as_deref() == Some("1") {
-        queue.items.iter().position(|&(i, _)| i == queue.selected).map_or(0, |p| p + 1)
-    } else {
-        queue.items.len()
-    };
-    queue.items.splice(at..at, new);
-    queue.version += 1;
-    render_queue(&p, c.json, id, queue)
+    let next = query_param(&q, "next").as_deref() == Some("1");
+    change_queue(&p, c.json, id, |queue| {
+        let at = match next {
+            true => queue.items.iter().position(|&(i, _)| i == queue.selected).map_or(0, |p| p + 1),
+            false => queue.items.len(),
+        };
+        queue.items.splice(at..at, new);
+        Some(())
+    })
 }
 
 /// `PUT /playQueues/{id}/items/{item}/move?after={other}` (no `after`: first).
@@ -190,29 +203,17 @@ pub async fn move_item(
         return unauthorized();
     };
     let after = query_param(q.as_deref().unwrap_or(""), "after").and_then(|a| a.parse::<u64>().ok());
-    let Ok(mut all) = p.server.play_queues.lock() else {
-        return bad_request("busy");
-    };
-    let Some(queue) = all.queues.get_mut(&id) else {
-        return not_found();
-    };
-    let Some(from) = queue.items.iter().position(|&(i, _)| i == item) else {
-        return not_found();
-    };
-    let moved = queue.items.remove(from);
-    let to = match after {
-        Some(a) => match queue.items.iter().position(|&(i, _)| i == a) {
-            Some(pos) => pos + 1,
-            None => {
-                queue.items.insert(from, moved);
-                return not_found();
-            }
-        },
-        None => 0,
-    };
-    queue.items.insert(to, moved);
-    queue.version += 1;
-    render_queue(&p, c.json, id, queue)
+    change_queue(&p, c.json, id, |queue| {
+        let position = |items: &[(u64, usize)], id: u64| items.iter().position(|&(i, _)| i == id);
+        let from = position(&queue.items, item)?;
+        if after.is_some_and(|a| a == item || position(&queue.items, a).is_none()) {
+            return None;
+        }
+        let moved = queue.items.remove(from);
+        let to = after.and_then(|a| position(&queue.items, a)).map_or(0, |pos| pos + 1);
+        queue.items.insert(to, moved);
+        Some(())
+    })
 }
 
 pub async fn remove_item(
@@ -224,20 +225,13 @@ pub async fn remove_item(
     let Some(c) = authorize(&p, &headers, &q) else {
         return unauthorized();
     };
-    let Ok(mut all) = p.server.play_queues.lock() else {
-        return bad_request("busy");
-    };
-    let Some(queue) = all.queues.get_mut(&id) else {
-        return not_found();
-    };
-    let Some(at) = queue.items.iter().position(|&(i, _)| i == item) else {
-        return not_found();
-    };
-    queue.items.remove(at);
-    if queue.selected == item {
-        // The one after it plays now (or the one before, at the end).
-        queue.selected = queue.items.get(at).or(queue.items.last()).map_or(0, |&(i, _)| i);
-    }
-    queue.version += 1;
-    render_queue(&p, c.json, id, queue)
+    change_queue(&p, c.json, id, |queue| {
+        let at = queue.items.iter().position(|&(i, _)| i == item)?;
+        queue.items.remove(at);
+        if queue.selected == item {
+            // The one after it plays now (or the one before, at the end).
+            queue.selected = queue.items.get(at).or(queue.items.last()).map_or(0, |&(i, _)| i);
+        }
+        Some(())
+    })
 }
