@@ -13,9 +13,6 @@ use relm4::gtk::{gdk, gio, glib};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// The message playbin's text signals post on its bus.
-const TEXT_CHANGED: &str = "reel-text-changed";
-
 /// Registers the GTK 4 sink with GStreamer, once per process.
 pub fn init() -> Result<()> {
     static INIT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
@@ -88,18 +85,7 @@ impl GstEngine {
             suburi: RefCell::new(None),
             emit: Box::new(emit),
         });
-        // The subtitle stream chosen is told apart by its tags, which can
-        // come after the media is open (a sidecar's especially): chosen
-        // again whenever the text streams or their tags change. (These
-        // signals come on streaming threads; the bus brings them over.)
-        for signal in ["text-changed", "text-tags-changed"] {
-            playbin.connect(signal, false, |values| {
-                if let Some(bin) = values.first().and_then(|v| v.get::<gst::Element>().ok()) {
-                    let _ = bin.post_message(gst::message::Application::new(gst::Structure::new_empty(TEXT_CHANGED)));
-                }
-                None
-            });
-        }
+        gst_text::report_changes(&playbin);
         let bus = playbin.bus().context("playbin has no bus")?;
         let (weak_bin, watch_inner) = (playbin.downgrade(), inner.clone());
         let guard = bus
@@ -207,9 +193,7 @@ fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
             inner.emit(EngineEvent::Error(kind));
         }
         // Once open: while opening, the open itself applies the choice.
-        MessageView::Application(a)
-            if a.structure().is_some_and(|s| s.name() == TEXT_CHANGED) && inner.start_at.get().is_none() =>
-        {
+        MessageView::Application(a) if gst_text::is_change(a) && inner.start_at.get().is_none() => {
             gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
         }
         MessageView::Element(el) => {

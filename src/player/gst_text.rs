@@ -46,6 +46,29 @@ pub fn apply(playbin: &gst::Element, choice: TextChoice, has_suburi: bool) {
     }
 }
 
+/// The message [`report_changes`] posts on playbin's bus.
+const TEXT_CHANGED: &str = "reel-text-changed";
+
+/// The subtitle stream chosen is told apart by its tags, which can come
+/// after the media is open (a sidecar's especially): the engine chooses
+/// again whenever the text streams or their tags change. These signals come
+/// on streaming threads; a message on the bus brings them to the GTK thread.
+pub fn report_changes(playbin: &gst::Element) {
+    for signal in ["text-changed", "text-tags-changed"] {
+        playbin.connect(signal, false, |values| {
+            if let Some(bin) = values.first().and_then(|v| v.get::<gst::Element>().ok()) {
+                let _ = bin.post_message(gst::message::Application::new(gst::Structure::new_empty(TEXT_CHANGED)));
+            }
+            None
+        });
+    }
+}
+
+/// Whether `msg` is one [`report_changes`] posted.
+pub fn is_change(msg: &gst::message::Application) -> bool {
+    msg.structure().is_some_and(|s| s.name() == TEXT_CHANGED)
+}
+
 /// Turns one of playbin's `flags` (by nick) on or off.
 pub fn set_flag(playbin: &gst::Element, nick: &str, on: bool) {
     let value = playbin.property_value("flags");

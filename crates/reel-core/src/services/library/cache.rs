@@ -3,6 +3,7 @@
 //! browsing with no network. A damaged database is only a cache: it is kept
 //! aside and rebuilt, never a reason not to start.
 
+use super::schema::{migrate, SCHEMA};
 use crate::error::{Error, Notice, Result};
 use crate::models::{MediaItem, Page, Section, SectionKind};
 use chrono::Utc;
@@ -16,46 +17,6 @@ pub struct LibraryCache {
     /// Told when the file was found damaged while Reel ran, kept aside and
     /// started afresh (the user hears it; the servers fill it again).
     resets: tokio::sync::broadcast::Sender<Notice>,
-}
-
-const SCHEMA: &str = "
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-CREATE TABLE IF NOT EXISTS sections (
-    source_id TEXT NOT NULL, key TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
-    uuid TEXT, position INTEGER NOT NULL, PRIMARY KEY (source_id, key));
-CREATE TABLE IF NOT EXISTS items (
-    source_id TEXT NOT NULL, rating_key TEXT NOT NULL,
-    section_key TEXT, section_pos INTEGER,
-    parent_key TEXT, child_pos INTEGER,
-    generation INTEGER NOT NULL DEFAULT 0,
-    json TEXT NOT NULL, PRIMARY KEY (source_id, rating_key));
-CREATE INDEX IF NOT EXISTS items_by_section ON items (source_id, section_key, section_pos);
-CREATE INDEX IF NOT EXISTS items_by_parent ON items (source_id, parent_key, child_pos);
-CREATE TABLE IF NOT EXISTS section_sync (
-    source_id TEXT NOT NULL, section_key TEXT NOT NULL, total INTEGER NOT NULL,
-    generation INTEGER NOT NULL, synced_at TEXT NOT NULL, PRIMARY KEY (source_id, section_key));
-CREATE TABLE IF NOT EXISTS server_state (
-    source_id TEXT PRIMARY KEY, offline_since TEXT, last_seen TEXT);
-CREATE TABLE IF NOT EXISTS hubs (
-    source_id TEXT NOT NULL, position INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (source_id, position));
-CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, coalesce_key TEXT,
-    json TEXT NOT NULL, queued_at TEXT NOT NULL);
-";
-
-/// Columns added after the first release, for caches made before them.
-fn migrate(conn: &Connection) -> Result<()> {
-    for (table, column) in [("sections", "version"), ("section_sync", "version")] {
-        let has: bool = conn
-            .prepare(&format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"))
-            .and_then(|mut st| st.exists([]))
-            .map_err(db_err)?;
-        if !has {
-            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT")).map_err(db_err)?;
-        }
-    }
-    Ok(())
 }
 
 pub(super) fn db_err(e: rusqlite::Error) -> Error {
@@ -89,6 +50,18 @@ fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
         }
     }
     Ok(kept)
+}
+
+/// Saved items' JSON, parsed row by row. A row that cannot be read is an
+/// error (a damaged file is then found and set aside); one a newer Reel
+/// wrote is only skipped.
+fn parsed<T: serde::de::DeserializeOwned>(mut rows: rusqlite::Rows<'_>, capacity: usize) -> rusqlite::Result<Vec<T>> {
+    let mut items = Vec::with_capacity(capacity);
+    while let Some(row) = rows.next()? {
+        let json: String = row.get(0)?;
+        items.extend(serde_json::from_str(&json).ok());
+    }
+    Ok(items)
 }
 
 pub fn default_path() -> PathBuf {
@@ -328,15 +301,9 @@ impl LibraryCache {
             let mut st = c.prepare_cached(
                 "SELECT json FROM items WHERE source_id = ?1 AND section_key = ?2 ORDER BY section_pos LIMIT ?3 OFFSET ?4",
             )?;
-            // A row that cannot be read is an error (a damaged file is then
-            // found and set aside); one a newer Reel wrote is only skipped.
-            // Parsed row by row: 50 000 rows' JSON is never all held at once.
-            let mut items = Vec::with_capacity(limit.min((total.max(0) as usize).saturating_sub(offset)));
-            let mut rows = st.query(params![source_id, section_key, limit as i64, offset as i64])?;
-            while let Some(row) = rows.next()? {
-                let json = row.get_ref(0)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
-                items.extend(serde_json::from_str(json).ok());
-            }
+            // Row by row: 50 000 rows' JSON is never all held at once.
+            let capacity = limit.min((total.max(0) as usize).saturating_sub(offset));
+            let items = parsed(st.query(params![source_id, section_key, limit as i64, offset as i64])?, capacity)?;
             Ok(Page { offset, total: total.max(0) as usize, items })
         })
     }
@@ -372,10 +339,8 @@ impl LibraryCache {
         self.with(|c| {
             let mut st =
                 c.prepare_cached("SELECT json FROM items WHERE source_id = ?1 AND parent_key = ?2 ORDER BY child_pos")?;
-            let rows = st
-                .query_map([source_id, parent_key], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows.iter().filter_map(|j| serde_json::from_str(j).ok()).collect())
+            let children = parsed(st.query([source_id, parent_key])?, 0)?;
+            Ok(children)
         })
     }
 

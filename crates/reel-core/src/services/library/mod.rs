@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod home;
 pub mod posters;
+mod schema;
 pub mod state;
 pub mod sync;
 pub mod versions;
