@@ -4,6 +4,7 @@
 //! a person.
 
 use crate::i18n::{gettext, i18n_f};
+use crate::player::EngineError;
 use reel_core::models::{Choice, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
 use reel_core::{Error, Notice};
 
@@ -136,5 +137,36 @@ pub fn reason(r: &Reason, records: &[ProbeRecord]) -> String {
         Reason::EnteredAddress => gettext("The address you entered."),
         Reason::NoConnections => gettext("plex.tv lists no connections for this server."),
         Reason::NoneAnswered => gettext("No connection answered."),
+    }
+}
+
+/// Why playback stopped, in words; `server` is the server's name.
+pub fn engine_error(e: &EngineError, server: &str) -> String {
+    match e {
+        EngineError::MissingCodec(name) => {
+            i18n_f("This computer cannot decode {}. The server can convert it while it plays.", &[name])
+        }
+        // GStreamer's own words ("Internal data stream error") help no one
+        // here; they are in the log.
+        EngineError::Network(_) => i18n_f(
+            "{} stopped sending this file. Check that the server is on and can be reached, then try again.",
+            &[server],
+        ),
+        EngineError::Http(401 | 403) => {
+            i18n_f("{} refused to send this file. Your account may no longer have access to it.", &[server])
+        }
+        EngineError::Http(404 | 410) => i18n_f(
+            "{} no longer has this file. It may have been moved or deleted; refreshing the library may help.",
+            &[server],
+        ),
+        EngineError::Http(429) => i18n_f("{} is too busy to send this file now. Try again in a moment.", &[server]),
+        EngineError::Http(code) if *code >= 500 => {
+            i18n_f("{} failed while sending this file (error {}). Try again later.", &[server, &code.to_string()])
+        }
+        EngineError::Http(code) => {
+            i18n_f("{} answered with error {} instead of the file.", &[server, &code.to_string()])
+        }
+        EngineError::Decode(why) => i18n_f("The file could not be decoded (it may be damaged): {}", &[why]),
+        EngineError::Other(why) => i18n_f("Playback failed: {}", &[why]),
     }
 }

@@ -10,7 +10,7 @@ pub fn caps_of(format: &Format) -> Option<&'static str> {
     Some(match format {
         Format::Container(c) => match c.as_str() {
             "mkv" | "webm" => "video/x-matroska",
-            "mp4" | "m4v" | "mov" => "video/quicktime",
+            "mp4" | "m4v" | "m4a" | "mov" => "video/quicktime",
             "avi" => "video/x-msvideo",
             "ogg" | "ogv" => "application/ogg",
             "mpegts" | "ts" | "m2ts" => "video/mpegts, systemstream=(boolean)true",
@@ -53,8 +53,26 @@ pub fn caps_of(format: &Format) -> Option<&'static str> {
 /// GStreamer's registry, as installed here.
 pub struct GstCapabilities;
 
+/// Music files that are one audio stream with no container around it: a
+/// parser and the codec's decoder play them, no demuxer.
+fn bare_audio(container: &str) -> Option<&'static str> {
+    Some(match container {
+        "mp3" => "mp3",
+        "flac" => "flac",
+        "aac" | "adts" => "aac",
+        "wav" => "pcm",
+        _ => return None,
+    })
+}
+
 impl Capabilities for GstCapabilities {
     fn can_decode(&self, format: &Format) -> bool {
+        if let Some(codec) = match format {
+            Format::Container(c) => bare_audio(c),
+            _ => None,
+        } {
+            return self.can_decode(&Format::Audio(codec.into()));
+        }
         let Some(caps) = caps_of(format).and_then(|c| c.parse::<gst::Caps>().ok()) else {
             return false;
         };
@@ -82,6 +100,9 @@ mod tests {
         for f in [
             Format::Container("mkv".into()),
             Format::Container("ogg".into()),
+            // Music: a bare stream is its codec's to play.
+            Format::Container("flac".into()),
+            Format::Container("wav".into()),
             Format::Video("vp8".into()),
             Format::Video("theora".into()),
             Format::Audio("vorbis".into()),

@@ -4,6 +4,7 @@
 //! and the source follows no redirect (a redirect would carry the header to
 //! another host).
 
+use super::gst_next::NextTrack;
 use super::gst_text::{self, TextChoice};
 use super::{Engine, EngineError, EngineEvent, EngineState};
 use anyhow::{Context, Result};
@@ -33,24 +34,32 @@ pub struct GstEngine {
     _bus: gst::bus::BusWatchGuard,
 }
 
-struct Inner {
+pub(super) struct Inner {
     /// Where to go once the media is open (a resume or a reload).
-    start_at: Cell<Option<u64>>,
+    pub start_at: Cell<Option<u64>>,
     /// What the user wants: playing, or paused. Buffering pauses underneath.
-    wants_playing: Cell<bool>,
-    buffering: Cell<bool>,
-    rate: Cell<f64>,
+    pub wants_playing: Cell<bool>,
+    pub buffering: Cell<bool>,
+    pub rate: Cell<f64>,
     /// What a missing-plugin message named, for the error that follows it.
-    missing: RefCell<Option<String>>,
+    pub missing: RefCell<Option<String>>,
     /// The subtitles chosen, applied whenever the media opens.
-    text: Cell<TextChoice>,
+    pub text: Cell<TextChoice>,
     /// A subtitle file beside the media, loaded with it.
-    suburi: RefCell<Option<String>>,
+    pub suburi: RefCell<Option<String>>,
+    /// What plays right after the current media (gapless).
+    pub next: NextTrack,
     emit: Box<dyn Fn(EngineEvent)>,
 }
 
+impl Inner {
+    pub fn emit(&self, e: EngineEvent) {
+        (self.emit)(e)
+    }
+}
+
 impl GstEngine {
-    /// An engine whose events go to `emit`, on the GTK main thread.
+    /// A video engine whose events go to `emit`, on the GTK main thread.
     pub fn new(emit: impl Fn(EngineEvent) + 'static) -> Result<Self> {
         init()?;
         let playbin = gst::ElementFactory::make("playbin").build().context("GStreamer's playbin is missing")?;
@@ -70,9 +79,35 @@ impl GstEngine {
             bin.upcast()
         };
         playbin.set_property("video-sink", &video_sink);
+        Self::with_playbin(playbin, paintable, None, emit)
+    }
+
+    /// A music engine: sound only (an album's cover in the file is not
+    /// decoded), into `audio_sink` if given. Queues the next track gaplessly
+    /// ([`Engine::queue_next`]).
+    pub fn audio(audio_sink: Option<gst::Element>, emit: impl Fn(EngineEvent) + 'static) -> Result<Self> {
+        init()?;
+        let playbin = gst::ElementFactory::make("playbin").build().context("GStreamer's playbin is missing")?;
+        gst_text::set_flag(&playbin, "video", false);
+        gst_text::set_flag(&playbin, "text", false);
+        Self::with_playbin(playbin, gdk::Paintable::new_empty(0, 0), audio_sink, emit)
+    }
+
+    fn with_playbin(
+        playbin: gst::Element,
+        paintable: gdk::Paintable,
+        audio_sink: Option<gst::Element>,
+        emit: impl Fn(EngineEvent) + 'static,
+    ) -> Result<Self> {
         // Headless machines (tests, CI) have no sound card: a sink can be named.
-        if let Ok(desc) = std::env::var("REEL_AUDIO_SINK") {
-            let sink = gst::parse::bin_from_description(&desc, true).context("REEL_AUDIO_SINK")?;
+        let audio_sink = match (audio_sink, std::env::var("REEL_AUDIO_SINK")) {
+            (Some(sink), _) => Some(sink),
+            (None, Ok(desc)) => {
+                Some(gst::parse::bin_from_description(&desc, true).context("REEL_AUDIO_SINK")?.upcast())
+            }
+            (None, Err(_)) => None,
+        };
+        if let Some(sink) = audio_sink {
             playbin.set_property("audio-sink", &sink);
         }
         let inner = Rc::new(Inner {
@@ -83,6 +118,7 @@ impl GstEngine {
             missing: RefCell::new(None),
             text: Cell::new(TextChoice::AsIs),
             suburi: RefCell::new(None),
+            next: NextTrack::connect(&playbin),
             emit: Box::new(emit),
         });
         gst_text::report_changes(&playbin);
@@ -91,7 +127,7 @@ impl GstEngine {
         let guard = bus
             .add_watch_local(move |_, msg| {
                 if let Some(bin) = weak_bin.upgrade() {
-                    on_message(&bin, &watch_inner, msg);
+                    super::gst_messages::on_message(&bin, &watch_inner, msg);
                 }
                 glib::ControlFlow::Continue
             })
@@ -149,124 +185,6 @@ impl GstEngine {
     }
 }
 
-/// Whether a message comes from playbin's source element (uridecodebin
-/// names it `source`): what fetches the media.
-fn from_source(msg: &gst::Message) -> bool {
-    msg.src().is_some_and(|s| s.name() == "source")
-}
-
-impl Inner {
-    fn emit(&self, e: EngineEvent) {
-        (self.emit)(e)
-    }
-}
-
-fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
-    use gst::MessageView;
-    match msg.view() {
-        MessageView::Eos(_) => inner.emit(EngineEvent::Ended),
-        MessageView::Error(err) => {
-            let e = err.error();
-            let text = e.message().to_string();
-            let missing = inner.missing.borrow_mut().take();
-            // souphttpsrc names the status it got in the error's details.
-            let status = err.details().and_then(|d| d.get::<u32>("http-status-code").ok()).filter(|c| *c >= 400);
-            let kind = if let Some(code) = status {
-                EngineError::Http(u16::try_from(code).unwrap_or(u16::MAX))
-            } else if let Some(name) = missing {
-                EngineError::MissingCodec(name)
-            } else if e.matches(gst::StreamError::CodecNotFound) || e.matches(gst::CoreError::MissingPlugin) {
-                EngineError::MissingCodec(text)
-            } else if e.is::<gst::ResourceError>() || from_source(msg) {
-                // The HTTP source failing (refused, reset, TLS, an HTTP error)
-                // is the network's doing, not the file's.
-                EngineError::Network(text)
-            } else if e.is::<gst::StreamError>() {
-                EngineError::Decode(text)
-            } else {
-                EngineError::Other(text)
-            };
-            // The debug string can hold the URI; the URI holds no token.
-            tracing::warn!("playback failed: {kind:?} ({:?})", err.debug());
-            let _ = bin.set_state(gst::State::Null);
-            // Stopped or not is the page's call: it may go on elsewhere.
-            inner.emit(EngineEvent::Error(kind));
-        }
-        // Once open: while opening, the open itself applies the choice.
-        MessageView::Application(a) if gst_text::is_change(a) && inner.start_at.get().is_none() => {
-            gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
-        }
-        MessageView::Element(el) => {
-            if let Some(s) = el.structure().filter(|s| s.name() == "missing-plugin") {
-                let name = s.get::<String>("name").ok().or_else(|| s.get::<String>("detail").ok());
-                *inner.missing.borrow_mut() = name;
-            }
-        }
-        MessageView::Buffering(b) => {
-            let percent = b.percent();
-            inner.emit(EngineEvent::Buffering(percent));
-            // Pause while the buffer fills; go on when it is full and the
-            // user still wants to watch.
-            if percent < 100 && !inner.buffering.get() {
-                inner.buffering.set(true);
-                let _ = bin.set_state(gst::State::Paused);
-            } else if percent >= 100 && inner.buffering.get() {
-                inner.buffering.set(false);
-                if inner.wants_playing.get() {
-                    let _ = bin.set_state(gst::State::Playing);
-                }
-            }
-        }
-        MessageView::AsyncDone(_) => {
-            if let Some(at) = inner.start_at.take() {
-                // Open: its streams are known, the subtitles chosen can be shown.
-                gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
-                let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT;
-                // From the start at normal speed nothing needs seeking (and
-                // nothing pauses). A reload (subtitles, failover) keeps the
-                // speed chosen: the rate goes with the seek.
-                let (rate, to) = (inner.rate.get(), gst::ClockTime::from_mseconds(at));
-                let sought = if rate != 1.0 {
-                    bin.seek(rate, flags, gst::SeekType::Set, to, gst::SeekType::None, gst::ClockTime::NONE)
-                } else if at > 0 {
-                    bin.seek_simple(flags, to)
-                } else {
-                    Ok(())
-                };
-                if sought.is_err() {
-                    tracing::warn!("could not start at {at} ms at {rate}×");
-                }
-                if inner.wants_playing.get() && !inner.buffering.get() {
-                    let _ = bin.set_state(gst::State::Playing);
-                }
-            }
-        }
-        MessageView::DurationChanged(_) => {
-            if let Some(d) = bin.query_duration::<gst::ClockTime>() {
-                inner.emit(EngineEvent::DurationKnown(d.mseconds()));
-            }
-        }
-        MessageView::StateChanged(sc) if sc.src() == Some(bin.upcast_ref()) => {
-            // Only what the user would call a change: opening, playing, paused
-            // by them. A pause underneath (buffering, a seek landing) is not;
-            // stopping is told by whoever stops (`stop`, the end, an error).
-            let state = match sc.current() {
-                gst::State::Playing => EngineState::Playing,
-                gst::State::Paused if inner.start_at.get().is_some() => EngineState::Loading,
-                gst::State::Paused if !inner.wants_playing.get() => EngineState::Paused,
-                _ => return,
-            };
-            if sc.current() == gst::State::Paused && sc.old() == gst::State::Ready {
-                if let Some(d) = bin.query_duration::<gst::ClockTime>() {
-                    inner.emit(EngineEvent::DurationKnown(d.mseconds()));
-                }
-            }
-            inner.emit(EngineEvent::State(state));
-        }
-        _ => {}
-    }
-}
-
 impl Engine for GstEngine {
     fn paintable(&self) -> gdk::Paintable {
         self.paintable.clone()
@@ -279,6 +197,7 @@ impl Engine for GstEngine {
         self.inner.buffering.set(false);
         self.inner.wants_playing.set(true);
         self.inner.start_at.set(Some(start_ms));
+        self.inner.next.reset();
         self.playbin.set_property("uri", location.url.as_str());
         // The sidecar comes from the same server, with the same token (the
         // source-setup above gives it to every source of this load).
@@ -305,6 +224,7 @@ impl Engine for GstEngine {
     fn stop(&self) {
         self.inner.wants_playing.set(false);
         self.inner.start_at.set(None);
+        self.inner.next.reset();
         let _ = self.playbin.set_state(gst::State::Null);
         for old in self.source_setup.take() {
             self.playbin.disconnect(old);
@@ -366,6 +286,14 @@ impl Engine for GstEngine {
             None if self.inner.text.get() == TextChoice::External => self.inner.text.set(TextChoice::AsIs),
             None => {}
         }
+    }
+
+    fn queue_next(&self, next: Option<&MediaLocation>) {
+        if let Some(next) = next {
+            // The current source already has its headers: these are for the next one.
+            self.set_source_headers(&next.token, next.trust_anchors.clone());
+        }
+        self.inner.next.set(next.map(|n| n.url.to_string()));
     }
 
     fn set_rate(&self, rate: f64) {

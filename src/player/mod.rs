@@ -5,6 +5,8 @@
 
 pub mod capabilities;
 pub mod gst_engine;
+mod gst_messages;
+mod gst_next;
 mod gst_text;
 pub mod mpris;
 
@@ -42,8 +44,11 @@ pub enum EngineEvent {
     /// Filling the buffer: 0–100; 100 when done.
     Buffering(i32),
     DurationKnown(u64),
-    /// The end was reached.
+    /// The end was reached (and nothing was queued after it).
     Ended,
+    /// The track queued with [`Engine::queue_next`] started, right after
+    /// the one before: positions and the duration are now its own.
+    NextStarted,
     Error(EngineError),
 }
 
@@ -51,8 +56,13 @@ pub enum EngineEvent {
 pub trait Engine {
     /// What shows the video; stays the same for the engine's life.
     fn paintable(&self) -> gdk::Paintable;
-    /// Opens `location` and starts playing from `start_ms`.
+    /// Opens `location` and starts playing from `start_ms`. Anything
+    /// queued is forgotten.
     fn load(&self, location: &MediaLocation, start_ms: u64);
+    /// What plays when the current media ends, with no gap (an album's next
+    /// track; from the same server); None: nothing. Queue it early: it is
+    /// taken about a second before the end.
+    fn queue_next(&self, next: Option<&MediaLocation>);
     fn play(&self);
     fn pause(&self);
     /// Stops and lets go of the media (and the connection).

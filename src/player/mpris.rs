@@ -1,7 +1,11 @@
 //! MPRIS (`org.mpris.MediaPlayer2.Reel`): GNOME Shell's media controls,
 //! media keys, headsets and `playerctl` see what plays and control it.
-//! `Position` and `PlaybackStatus` are kept true to the engine.
+//! `Position` and `PlaybackStatus` are kept true to the engine. One service
+//! for the window: the video player and the music queue take turns (the
+//! bus name can be owned once); the window sends what the shell asks to
+//! whichever plays.
 
+pub use mpris_server::LoopStatus;
 use mpris_server::{Metadata, PlaybackStatus, Player, Time, TrackId};
 use relm4::gtk::glib;
 use std::cell::RefCell;
@@ -25,14 +29,22 @@ pub enum MprisCommand {
     /// Playback speed (1.0: as recorded).
     SetRate(f64),
     Raise,
+    Next,
+    Previous,
+    SetLoop(LoopStatus),
+    SetShuffle(bool),
 }
 
 /// What the shell shows of the item playing.
 #[derive(Debug, Clone, Default)]
 pub struct NowPlaying {
     pub title: String,
-    /// The show of an episode.
-    pub show: Option<String>,
+    /// The show of an episode, the artist of a track.
+    pub artist: Option<String>,
+    /// The show of an episode, the album of a track.
+    pub album: Option<String>,
+    /// A track's place on its album.
+    pub track_number: Option<i32>,
     pub length_ms: u64,
     /// A poster on disk (`file://`): no server URL, which would need the token.
     pub art: Option<std::path::PathBuf>,
@@ -69,6 +81,8 @@ impl Mpris {
                 .can_raise(true)
                 .can_go_next(false)
                 .can_go_previous(false)
+                .loop_status(LoopStatus::None)
+                .shuffle(false)
                 .minimum_rate(MIN_RATE)
                 .maximum_rate(MAX_RATE)
                 .build()
@@ -90,6 +104,12 @@ impl Mpris {
             player.connect_play_pause(on(&c, MprisCommand::PlayPause));
             player.connect_stop(on(&c, MprisCommand::Stop));
             player.connect_raise(on(&c, MprisCommand::Raise));
+            player.connect_next(on(&c, MprisCommand::Next));
+            player.connect_previous(on(&c, MprisCommand::Previous));
+            let s = c.clone();
+            player.connect_set_loop_status(move |_, l| s(MprisCommand::SetLoop(l)));
+            let s = c.clone();
+            player.connect_set_shuffle(move |_, on| s(MprisCommand::SetShuffle(on)));
             let s = c.clone();
             player.connect_seek(move |_, offset| s(MprisCommand::SeekBy(offset.as_millis())));
             let s = c.clone();
@@ -141,8 +161,14 @@ impl Mpris {
                         {
                             b = b.trackid(id);
                         }
-                        if let Some(show) = n.show {
-                            b = b.artist([show.clone()]).album(show);
+                        if let Some(artist) = n.artist {
+                            b = b.artist([artist]);
+                        }
+                        if let Some(album) = n.album {
+                            b = b.album(album);
+                        }
+                        if let Some(track) = n.track_number {
+                            b = b.track_number(track);
                         }
                         if let Some(art) = n.art.and_then(|a| glib::filename_to_uri(a, None).ok()) {
                             b = b.art_url(art.to_string());
@@ -199,6 +225,33 @@ impl Mpris {
                     let _ = p.set_rate(rate).await;
                 }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
             })
+        });
+    }
+
+    /// What a queue allows: Next, Previous, and its repeat and shuffle
+    /// (a video: none of them).
+    pub fn set_queue(&self, can_next: bool, can_previous: bool, looping: LoopStatus, shuffle: bool) {
+        self.with(|p| {
+            Some(Box::pin(async move {
+                let changed = async {
+                    if p.can_go_next() != can_next {
+                        p.set_can_go_next(can_next).await?;
+                    }
+                    if p.can_go_previous() != can_previous {
+                        p.set_can_go_previous(can_previous).await?;
+                    }
+                    if p.loop_status() != looping {
+                        p.set_loop_status(looping).await?;
+                    }
+                    if p.shuffle() != shuffle {
+                        p.set_shuffle(shuffle).await?;
+                    }
+                    mpris_server::zbus::Result::Ok(())
+                };
+                if let Err(e) = changed.await {
+                    tracing::debug!("MPRIS queue: {e}");
+                }
+            }))
         });
     }
 

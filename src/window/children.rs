@@ -6,11 +6,13 @@ use super::navigation::{ContentPage, Nav};
 use super::{App, AppMsg};
 use crate::dialogs::preferences::{PreferencesDialog, PrefsOutput};
 use crate::dialogs::sign_in::{SignInDialog, SignInOutput};
+use crate::music::{MusicOutput, MusicPlayer};
 use crate::pages::home::{HomeOutput, HomePage};
 use crate::pages::item::{ItemOutput, ItemPage};
 use crate::pages::library::{LibraryOutput, LibraryView};
 use crate::pages::player::{PlayerOutput, PlayerPage};
 use crate::pages::server::{ServerOutput, ServerPage};
+use crate::player::mpris::Mpris;
 use crate::runtime::CoreHandle;
 use crate::widgets::sidebar::{Sidebar, SidebarOutput};
 use reel_core::models::{ItemSummary, Page, Section, Source};
@@ -27,8 +29,14 @@ pub struct Children {
     home: OnceCell<Controller<HomePage>>,
     server_page: OnceCell<Controller<ServerPage>>,
     player: OnceCell<Controller<PlayerPage>>,
+    /// The now-playing bar and its queue, built when music first plays.
+    music: OnceCell<Controller<MusicPlayer>>,
+    /// The shell's media controls, shared by the video player and the music.
+    mpris: OnceCell<Mpris>,
     /// Where the player goes once built (the window's top stack).
     top: OnceCell<gtk::Stack>,
+    /// Where the now-playing bar goes (under the browsing area).
+    music_slot: OnceCell<gtk::Box>,
     /// Where pages go once built.
     content: OnceCell<gtk::Stack>,
     sign_in: OnceCell<Controller<SignInDialog>>,
@@ -64,7 +72,10 @@ impl Children {
             home: OnceCell::new(),
             server_page: OnceCell::new(),
             player: OnceCell::new(),
+            music: OnceCell::new(),
+            mpris: OnceCell::new(),
             top: OnceCell::new(),
+            music_slot: OnceCell::new(),
             content: OnceCell::new(),
             sign_in: OnceCell::new(),
             preferences: OnceCell::new(),
@@ -75,15 +86,17 @@ impl Children {
     }
 
     /// The content stack the pages go into, once the layout has made it.
-    pub fn attach(&self, content: &gtk::Stack, top: &gtk::Stack) {
+    pub fn attach(&self, content: &gtk::Stack, top: &gtk::Stack, music_slot: &gtk::Box) {
         let _ = self.content.set(content.clone());
         let _ = self.top.set(top.clone());
+        let _ = self.music_slot.set(music_slot.clone());
     }
 
     /// The player, built (and GStreamer started) the first time something plays.
     pub fn player(&self) -> &Controller<PlayerPage> {
         self.player.get_or_init(|| {
-            let c = PlayerPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
+            let init = (self.core.clone(), self.mpris().clone());
+            let c = PlayerPage::builder().launch(init).forward(self.sender.input_sender(), |o| match o {
                 PlayerOutput::Leave => AppMsg::PlayerLeft,
                 PlayerOutput::Toast(t) => AppMsg::Toast(t),
                 PlayerOutput::ItemChanged { source_id, item } => AppMsg::ItemChanged { source_id, item },
@@ -95,6 +108,34 @@ impl Children {
             }
             c
         })
+    }
+
+    /// The shell's media controls, registered on the session bus the first
+    /// time something plays.
+    fn mpris(&self) -> &Mpris {
+        self.mpris.get_or_init(|| {
+            let s = self.sender.input_sender().clone();
+            Mpris::start(move |c| s.emit(AppMsg::Mpris(c)))
+        })
+    }
+
+    /// The music player and its bar, built the first time music plays.
+    pub fn music(&self) -> &Controller<MusicPlayer> {
+        self.music.get_or_init(|| {
+            let init = (self.core.clone(), self.mpris().clone());
+            let c = MusicPlayer::builder().launch(init).forward(self.sender.input_sender(), |o| match o {
+                MusicOutput::Toast(t) => AppMsg::Toast(t),
+                MusicOutput::ItemChanged { source_id, item } => AppMsg::ItemChanged { source_id, item },
+            });
+            if let Some(slot) = self.music_slot.get() {
+                slot.append(c.widget());
+            }
+            c
+        })
+    }
+
+    pub fn music_if_built(&self) -> Option<&Controller<MusicPlayer>> {
+        self.music.get()
     }
 
     fn place(&self, widget: &impl IsA<gtk::Widget>, page: ContentPage) {
@@ -122,6 +163,9 @@ impl Children {
                 ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
                 ItemOutput::Toast(t) => AppMsg::Toast(t),
                 ItemOutput::Play { source, item } => AppMsg::Play { source, item },
+                ItemOutput::PlayMusic { source, item, start, shuffle } => {
+                    AppMsg::PlayMusic { source, item, start, shuffle }
+                }
             });
             self.place(c.widget(), ContentPage::Item);
             c

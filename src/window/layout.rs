@@ -22,6 +22,8 @@ pub struct Ui {
     pub banner: gtk::Revealer,
     pub banner_label: gtk::Label,
     pub menu_button: gtk::MenuButton,
+    /// Under the browsing area: where the now-playing bar goes.
+    pub music_slot: gtk::Box,
 }
 
 /// The widgets placed at once; other pages join the content stack when first shown.
@@ -144,9 +146,16 @@ pub fn build(root: &adw::ApplicationWindow, sender: &ComponentSender<App>, parts
     let s = sender.clone();
     leaflet.connect_visible_child_notify(move |_| s.input(AppMsg::LayoutChanged));
 
+    // The now-playing bar stays under whatever is browsed.
+    leaflet.set_vexpand(true);
+    let music_slot = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    let browse = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    browse.append(&leaflet);
+    browse.append(&music_slot);
+
     let stack = gtk::Stack::new();
     stack.add_named(&welcome(sender), Some(TopPage::Welcome.name()));
-    stack.add_named(&leaflet, Some(TopPage::Browse.name()));
+    stack.add_named(&browse, Some(TopPage::Browse.name()));
     let toasts = adw::ToastOverlay::new();
     toasts.set_child(Some(&stack));
     root.set_content(Some(&toasts));
@@ -165,5 +174,6 @@ pub fn build(root: &adw::ApplicationWindow, sender: &ComponentSender<App>, parts
         banner,
         banner_label,
         menu_button,
+        music_slot,
     }
 }

@@ -90,4 +90,14 @@ pub enum AppMsg {
     },
     PlayerTitle(Option<String>),
     Fullscreen(bool),
+    /// Play music: what `item` holds (an album, an artist) from `start`
+    /// (one of its tracks), shuffled if asked, in the now-playing bar.
+    PlayMusic {
+        source: Source,
+        item: MediaItem,
+        start: Option<MediaItem>,
+        shuffle: bool,
+    },
+    /// What the shell's media controls (or a media key) ask, for whichever plays.
+    Mpris(crate::player::mpris::MprisCommand),
 }

@@ -86,7 +86,7 @@ impl SimpleComponent for App {
             .map(|(source, section, _)| Nav::Library { source: source.clone(), section: section.clone() });
         let children = Children::launch(&root, &core, &sender, start);
         let ui = layout::build(&root, &sender, children.parts());
-        children.attach(&ui.content_stack, &ui.stack);
+        children.attach(&ui.content_stack, &ui.stack, &ui.music_slot);
         actions::install(&root, &sender);
         {
             let c = core.clone();
@@ -255,6 +255,10 @@ impl SimpleComponent for App {
             AppMsg::Play { source, item } => self.play(&sender, source, item),
             AppMsg::PlayFrom { source, item, start_ms } => self.play_from(source, item, start_ms),
             AppMsg::PlayerLeft => self.player_left(),
+            AppMsg::PlayMusic { source, item, start, shuffle } => {
+                self.children.music().emit(crate::music::MusicMsg::Play { source, item, start, shuffle })
+            }
+            AppMsg::Mpris(c) => self.mpris_command(c),
             AppMsg::ItemChanged { source_id, item } => self.item_changed(&source_id, item),
             AppMsg::PlayerTitle(t) => self.player_title(t),
             AppMsg::Fullscreen(full) => self.set_fullscreen(full),

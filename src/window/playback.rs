@@ -5,8 +5,10 @@
 use super::navigation::{Nav, TopPage};
 use super::{App, AppMsg};
 use crate::i18n::{gettext, i18n_f};
+use crate::music::MusicMsg;
 use crate::pages::player::keys::clock;
 use crate::pages::player::PlayerMsg;
+use crate::player::mpris::MprisCommand;
 use reel_core::models::{MediaItem, Source};
 use relm4::adw::prelude::*;
 use relm4::{adw, ComponentController, ComponentSender};
@@ -56,6 +58,10 @@ impl App {
     pub(super) fn play_from(&mut self, source: Source, item: MediaItem, start_ms: u64) {
         #[cfg(feature = "bench")]
         crate::bench_probe::play_asked();
+        // One thing plays at a time: the music waits for the video.
+        if let Some(music) = self.children.music_if_built() {
+            music.emit(MusicMsg::PauseForVideo);
+        }
         self.children.player().emit(PlayerMsg::Play { source, item, start_ms });
         self.show_top(TopPage::Player);
     }
@@ -67,6 +73,10 @@ impl App {
         }
         self.ui.window.set_title(Some("Reel"));
         self.show_top(TopPage::Browse);
+        // The shell's media controls are the music's again (if any plays).
+        if let Some(music) = self.children.music_if_built() {
+            music.emit(MusicMsg::Announce);
+        }
         if let Some(nav) = self.history.current().cloned() {
             self.show(nav);
         }
@@ -78,6 +88,16 @@ impl App {
             if source.id == source_id {
                 self.children.library.emit(crate::pages::library::LibraryMsg::ItemChanged(item));
             }
+        }
+    }
+
+    /// What the shell's media controls ask goes to the video player while
+    /// it is shown, else to the music.
+    pub(super) fn mpris_command(&self, c: MprisCommand) {
+        if self.player_shown() {
+            self.children.player().emit(PlayerMsg::Mpris(c));
+        } else if let Some(music) = self.children.music_if_built() {
+            music.emit(MusicMsg::Mpris(c));
         }
     }
 

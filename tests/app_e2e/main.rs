@@ -14,6 +14,7 @@ use std::process::{Child, Command, Stdio};
 
 mod browsing;
 mod library_grid;
+mod music;
 mod playback;
 mod playback_faults;
 

@@ -87,6 +87,8 @@ pub struct Library {
     pub media: Option<MediaSpec>,
     /// What movies play, when it differs.
     pub movie_media: Option<MediaSpec>,
+    /// What tracks play: track n of an album plays file (n − 1) mod len.
+    pub music: Vec<MediaSpec>,
 }
 
 const FIRST_KEY: u64 = 1000;
@@ -116,8 +118,12 @@ const NOUN: &[&str] = &[
 
 impl Library {
     pub fn generate(spec: &LibrarySpec) -> Self {
-        let mut lib =
-            Library { media: spec.media.clone(), movie_media: spec.movie_media.clone(), ..Library::default() };
+        let mut lib = Library {
+            media: spec.media.clone(),
+            movie_media: spec.movie_media.clone(),
+            music: spec.music.clone(),
+            ..Library::default()
+        };
         let mut rng = Rng(spec.seed.wrapping_mul(2_654_435_761).wrapping_add(0x9E37_79B9_7F4A_7C15) | 1);
         let title = |rng: &mut Rng, n: usize| format!("The {} {} {}", rng.pick(ADJ), rng.pick(NOUN), n + 1);
         if spec.movies > 0 {
@@ -211,6 +217,7 @@ impl Library {
             duration_ms: match kind {
                 // With real media, an item is as long as its file.
                 Kind::Movie | Kind::Episode if self.media.is_some() => self.media.as_ref().map_or(0, |m| m.duration_ms),
+                Kind::Track if !self.music.is_empty() => self.track_media(index).map_or(0, |m| m.duration_ms),
                 Kind::Movie => 5_400_000 + (rng.next() % 3_600_000),
                 Kind::Episode => 1_500_000 + (rng.next() % 1_800_000),
                 Kind::Track => 150_000 + (rng.next() % 200_000),
@@ -225,13 +232,20 @@ impl Library {
         i
     }
 
-    /// The real file a movie or episode plays, if the server has one.
-    pub fn media_for(&self, kind: Kind) -> Option<&MediaSpec> {
-        match kind {
+    /// The real file an item plays, if the server has one.
+    pub fn media_for(&self, it: &Item) -> Option<&MediaSpec> {
+        match it.kind {
             Kind::Movie => self.movie_media.as_ref().or(self.media.as_ref()),
             Kind::Episode => self.media.as_ref(),
+            Kind::Track => self.track_media(it.index),
             _ => None,
         }
+    }
+
+    /// The file track `index` (from 1) of an album plays.
+    fn track_media(&self, index: u32) -> Option<&MediaSpec> {
+        let n = self.music.len();
+        (n > 0).then(|| &self.music[(index.max(1) as usize - 1) % n])
     }
 
     pub fn item(&self, rating_key: u64) -> Option<&Item> {
@@ -331,7 +345,7 @@ impl Library {
                 m.insert("viewOffset".into(), json!(watch.1));
             }
             let part = rk * 10;
-            let media = match self.media_for(it.kind) {
+            let media = match self.media_for(it) {
                 Some(spec) => crate::media::real_media(spec, part, it.added_at),
                 _ => {
                     let (container, media) = if it.kind == Kind::Track {

@@ -93,6 +93,52 @@ pub fn make_clip_sized(dir: &Path, seconds: u32, (w, h): (u32, u32), languages: 
     })
 }
 
+/// An album's tracks: one Ogg Vorbis file of `seconds` per entry, each a
+/// steady tone (220 Hz higher each track, so they are told apart by ear).
+/// A whole number of seconds of a whole-Hz tone ends where the next starts,
+/// on a zero crossing: played gaplessly, the sound never stops, and any
+/// gap a player leaves shows as silence in what it played. Made once, in
+/// `dir`.
+pub fn make_album(dir: &Path, seconds: &[u32]) -> anyhow::Result<Vec<MediaSpec>> {
+    seconds.iter().enumerate().map(|(i, &s)| make_track(dir, s, 220 * (i as u32 + 2))).collect()
+}
+
+/// One track of [`make_album`]: a `freq` Hz tone of `seconds` (stereo,
+/// 44.1 kHz) in Ogg Vorbis.
+pub fn make_track(dir: &Path, seconds: u32, freq: u32) -> anyhow::Result<MediaSpec> {
+    let file = dir.join(format!("track-{seconds}s-{freq}hz.ogg"));
+    if !file.exists() {
+        let tmp = dir.join(format!(".track-{seconds}s-{freq}hz.{}.part", std::process::id()));
+        // 441 samples a buffer: a whole number of buffers is exactly the length.
+        let pipeline = format!(
+            "audiotestsrc wave=sine freq={freq} num-buffers={} samplesperbuffer=441 \
+             ! audio/x-raw,rate=44100,channels=2 ! audioconvert ! vorbisenc ! oggmux ! filesink location={}",
+            seconds * 100,
+            tmp.display()
+        );
+        let out =
+            Command::new("gst-launch-1.0").arg("-q").args(shell_words(&pipeline)).output().map_err(|e| {
+                anyhow::anyhow!("gst-launch-1.0 is needed to make test media (gstreamer1.0-tools): {e}")
+            })?;
+        if !out.status.success() {
+            anyhow::bail!("making {} failed: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+        }
+        std::fs::rename(&tmp, &file)?;
+    }
+    Ok(MediaSpec {
+        file,
+        container: "ogg".into(),
+        video_codec: String::new(),
+        audio_codec: "vorbis".into(),
+        duration_ms: u64::from(seconds) * 1000,
+        audio_languages: Vec::new(),
+        subtitle_languages: Vec::new(),
+        hls: None,
+        bytes_per_second: None,
+        claim_video_codec: None,
+    })
+}
+
 /// Adds an HLS rendition as long as the file (MPEG-4 video and MP2 audio
 /// in MPEG-TS, made with libav's encoders) to `spec`: what fake-plex's
 /// transcoder serves.
@@ -164,6 +210,9 @@ pub fn sidecar_stream_id(part: u64) -> u64 {
 /// A movie's or episode's `Media` when the server has a real file: what
 /// the file holds, one part, and a stream per track.
 pub(crate) fn real_media(spec: &MediaSpec, part: u64, ts: i64) -> Value {
+    if spec.video_codec.is_empty() {
+        return real_audio(spec, part, ts);
+    }
     let video = spec.claim_video_codec.clone().unwrap_or_else(|| spec.video_codec.clone());
     let size = std::fs::metadata(&spec.file).map(|m| m.len()).unwrap_or(0);
     let mut streams =
@@ -196,6 +245,22 @@ pub(crate) fn real_media(spec: &MediaSpec, part: u64, ts: i64) -> Value {
             "id": part, "key": format!("/library/parts/{part}/{ts}/file.{}", spec.container),
             "duration": spec.duration_ms, "file": format!("/media/clip.{}", spec.container),
             "size": size, "container": spec.container, "Stream": streams,
+        }],
+    })
+}
+
+/// A music file as Plex lists a track's media: one audio stream.
+fn real_audio(spec: &MediaSpec, part: u64, ts: i64) -> Value {
+    let size = std::fs::metadata(&spec.file).map(|m| m.len()).unwrap_or(0);
+    json!({
+        "container": spec.container, "audioCodec": spec.audio_codec, "audioChannels": 2,
+        "duration": spec.duration_ms,
+        "Part": [{
+            "id": part, "key": format!("/library/parts/{part}/{ts}/file.{}", spec.container),
+            "duration": spec.duration_ms, "file": format!("/music/track.{}", spec.container),
+            "size": size, "container": spec.container,
+            "Stream": [{"id": part * 10 + 1, "streamType": 2, "codec": spec.audio_codec, "index": 0,
+                "channels": 2, "selected": true, "displayTitle": spec.audio_codec.to_uppercase()}],
         }],
     })
 }

@@ -258,7 +258,7 @@ async fn metadata(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderM
     let mut md = lib.item_json(i, p.server.watch_of(lib.items[i].rating_key));
     let it = &lib.items[i];
     let wants_markers = query_param(q.as_deref().unwrap_or(""), "includeMarkers").as_deref() == Some("1");
-    if wants_markers && lib.media_for(it.kind).is_some() {
+    if wants_markers && it.kind != Kind::Track && lib.media_for(it).is_some() {
         if let Value::Object(m) = &mut md {
             m.insert("Marker".into(), crate::media::markers_json(it.duration_ms));
         }

@@ -114,6 +114,10 @@ pub struct LibrarySpec {
     /// a codec no player has, so that movies go through the transcoder).
     #[serde(default)]
     pub movie_media: Option<crate::media::MediaSpec>,
+    /// Real audio files the tracks play (see [`crate::media::make_album`]):
+    /// track n of every album plays file (n − 1) mod len.
+    #[serde(default)]
+    pub music: Vec<crate::media::MediaSpec>,
     /// The server's `LibraryVideoPlayedThreshold` in percent (Plex: 90).
     #[serde(default = "d_threshold")]
     pub played_threshold: u32,
@@ -168,6 +172,7 @@ impl Default for LibrarySpec {
             odd: false,
             media: None,
             movie_media: None,
+            music: Vec::new(),
             played_threshold: d_threshold(),
             transcoder_throttle_buffer: d_throttle_buffer(),
         }

@@ -224,6 +224,7 @@ async fn actions_wait_in_the_outbox_on_disk_and_go_out_in_order_when_the_server_
         time_ms: t,
         duration_ms: 7_200_000,
         session: None,
+        play_queue_item: None,
     };
     let scrobble = ServerAction::Scrobble { rating_key: "1002".into() };
     assert_eq!(s.cm.send_action(&s.source_id, scrobble.clone()).await.unwrap(), Delivery::Queued);

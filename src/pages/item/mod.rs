@@ -33,6 +33,7 @@ struct Ui {
     note: gtk::Label,
     watched: gtk::Button,
     play: gtk::Button,
+    shuffle: gtk::Button,
 }
 
 #[derive(Debug)]
@@ -56,6 +57,8 @@ pub enum ItemMsg {
     /// A child (by its place among the children) was activated.
     Activated(usize),
     Play,
+    /// Music: what the page holds, in a shuffled order.
+    Shuffle,
     ToggleWatched,
     WatchedSaved {
         rating_key: ItemKey,
@@ -65,10 +68,41 @@ pub enum ItemMsg {
 
 #[derive(Debug)]
 pub enum ItemOutput {
-    Open { source: Source, item: MediaItem },
-    Reached { source_id: SourceId, result: Result<(), Failure> },
+    Open {
+        source: Source,
+        item: MediaItem,
+    },
+    Reached {
+        source_id: SourceId,
+        result: Result<(), Failure>,
+    },
     Toast(String),
-    Play { source: Source, item: MediaItem },
+    Play {
+        source: Source,
+        item: MediaItem,
+    },
+    /// Music: what `item` holds from `start`, in the now-playing bar.
+    PlayMusic {
+        source: Source,
+        item: MediaItem,
+        start: Option<MediaItem>,
+        shuffle: bool,
+    },
+}
+
+/// Music plays as a queue: an album or an artist as they are, a track
+/// with the rest of its album (None: not music).
+fn music_queue(item: &MediaItem) -> Option<(MediaItem, Option<MediaItem>)> {
+    use reel_core::models::ItemKind;
+    match item.kind {
+        ItemKind::Album | ItemKind::Artist => Some((item.clone(), None)),
+        ItemKind::Track => {
+            let album = item.parent_key.clone()?;
+            let album = MediaItem::new(album, ItemKind::Album, item.parent_title.clone().unwrap_or_default());
+            Some((album, Some(item.clone())))
+        }
+        _ => None,
+    }
 }
 
 pub fn duration(ms: i64) -> String {
@@ -146,6 +180,20 @@ impl SimpleComponent for ItemPage {
             let s = sender.clone();
             play.connect_clicked(move |_| s.input(ItemMsg::Play));
         }
+        let shuffle = gtk::Button::builder()
+            .child(
+                &adw::ButtonContent::builder()
+                    .icon_name("media-playlist-shuffle-symbolic")
+                    .label(gettext("Shuffle"))
+                    .build(),
+            )
+            .build();
+        shuffle.add_css_class("pill");
+        crate::widgets::labelled(&shuffle, &gettext("Shuffle"));
+        {
+            let s = sender.clone();
+            shuffle.connect_clicked(move |_| s.input(ItemMsg::Shuffle));
+        }
         let watched = gtk::Button::with_label(&gettext("Mark as Watched"));
         watched.add_css_class("pill");
         {
@@ -156,6 +204,7 @@ impl SimpleComponent for ItemPage {
         buttons.set_halign(gtk::Align::Start);
         buttons.set_margin_top(8);
         buttons.append(&play);
+        buttons.append(&shuffle);
         buttons.append(&watched);
         text.append(&buttons);
         header.append(&text);
@@ -180,7 +229,7 @@ impl SimpleComponent for ItemPage {
             current: None,
             children: Vec::new(),
             generation: 0,
-            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note, watched, play },
+            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note, watched, play, shuffle },
         };
         ComponentParts { model, widgets: () }
     }
@@ -224,10 +273,13 @@ impl SimpleComponent for ItemPage {
                 self.ui.poster.set_paintable(Some(&texture));
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
-            ItemMsg::Play => {
-                if let Some((source, item)) = self.current.clone() {
-                    let _ = sender.output(ItemOutput::Play { source, item });
-                }
+            ItemMsg::Play | ItemMsg::Shuffle => {
+                let Some((source, item)) = self.current.clone() else { return };
+                let shuffle = matches!(msg, ItemMsg::Shuffle);
+                let _ = sender.output(match music_queue(&item) {
+                    Some((item, start)) => ItemOutput::PlayMusic { source, item, start, shuffle },
+                    None => ItemOutput::Play { source, item },
+                });
             }
             ItemMsg::ToggleWatched => {
                 let Some((source, item)) = self.current.clone() else { return };
@@ -266,10 +318,16 @@ impl SimpleComponent for ItemPage {
                 }
             }
             ItemMsg::Activated(i) => {
-                let (Some((source, _)), Some(child)) = (self.current.as_ref(), self.children.get(i)) else {
+                let (Some((source, parent)), Some(child)) = (self.current.as_ref(), self.children.get(i)) else {
                     return;
                 };
-                let _ = sender.output(ItemOutput::Open { source: source.clone(), item: child.clone() });
+                let (source, child) = (source.clone(), child.clone());
+                // A track of an album plays (the rest of the album after it), as in a music player.
+                let _ = sender.output(if child.kind == reel_core::models::ItemKind::Track {
+                    ItemOutput::PlayMusic { source, item: parent.clone(), start: Some(child), shuffle: false }
+                } else {
+                    ItemOutput::Open { source, item: child }
+                });
             }
         }
     }
@@ -302,7 +360,10 @@ impl ItemPage {
         self.ui.meta.set_text(&meta.join(" · "));
         self.ui.summary.set_text(item.summary.as_deref().unwrap_or(""));
         self.ui.watched.set_visible(item.kind.can_be_watched());
-        self.ui.play.set_visible(item.kind.can_be_watched());
+        let music = music_queue(item).is_some();
+        self.ui.play.set_visible(item.kind.can_be_watched() || music);
+        // A queue of one track's album shuffled is still that album: from the album.
+        self.ui.shuffle.set_visible(music && item.kind != reel_core::models::ItemKind::Track);
         if item.view_offset_ms > 0 && !item.watched() {
             self.ui.play.set_tooltip_text(Some(&i18n_f(
                 "Resume from {}",

@@ -38,7 +38,7 @@ impl LibraryView {
     }
 
     pub(super) fn show_empty(&mut self) {
-        self.grid.clear();
+        self.items.clear();
         self.ui.status.set_icon_name(Some("folder-symbolic"));
         self.ui.status.set_title(&gettext("Nothing Here Yet"));
         self.ui.status.set_description(Some(gettext("This library is empty.").as_str()));
@@ -53,9 +53,9 @@ impl LibraryView {
         #[cfg(feature = "bench")]
         crate::bench_probe::grid_filled(
             crate::bench_probe::Page::Library,
-            &self.grid.view,
+            &self.grid,
             &self.ui.scroller,
-            self.grid.len(),
+            self.items.len() as u32,
             !more,
         );
         if more {
@@ -72,36 +72,23 @@ impl LibraryView {
             // Nothing cached (yet): the sync's answer decides what to show.
             return;
         }
-        let unchanged = self.grid.len() as usize == page.items.len()
-            && page
-                .items
-                .iter()
-                .enumerate()
-                .all(|(i, it)| self.grid.get(i as u32).is_some_and(|g| g.borrow().item == *it));
-        if unchanged {
+        let shown = self.items.len();
+        if shown == page.items.len() && self.items.starts_with(&page.items) {
             self.ui.stack.set_visible_child_name("grid");
             return;
         }
         // The first items are already shown: only the rest is added, so
         // nothing on screen is built again.
-        let shown = self.grid.len() as usize;
-        let prefix = shown > 0
-            && shown < page.items.len()
-            && page.items[..shown]
-                .iter()
-                .enumerate()
-                .all(|(i, it)| self.grid.get(i as u32).is_some_and(|g| g.borrow().item == *it));
+        let prefix = shown > 0 && shown < page.items.len() && self.items.starts_with(&page.items[..shown]);
         let mut all = page.items;
         let rest = if prefix {
             all.split_off(shown)
         } else {
-            self.grid.clear();
+            self.items.clear();
             all
         };
-        let posters = &self.posters;
-        let items = rest.into_iter().map(|item| PosterItem { item, posters: posters.clone() });
         self.ui.stack.set_visible_child_name("grid");
-        self.grid.extend_from_iter(items);
+        self.items.extend(rest);
         #[cfg(feature = "bench")]
         crate::bench_probe::mark("grid-filled");
     }

@@ -7,8 +7,9 @@ use crate::i18n::i18n_f;
 use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
 use reel_core::models::ItemSummary;
 use relm4::gtk;
+use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
-use relm4::typed_view::grid::RelmGridItem;
+use relm4::gtk::subclass::prelude::*;
 use std::rc::Rc;
 
 /// A tile's width: the poster and its margins.
@@ -16,77 +17,143 @@ pub const TILE_WIDTH: i32 = POSTER_SLOT_W + 2 * MARGIN;
 const POSTER_SLOT_W: i32 = PosterSize::Tile.logical().0;
 const MARGIN: i32 = 6;
 
-/// One item of the grid: what its tile shows (a library of 50 000 is held
-/// as these), and the grid's posters.
-pub struct PosterItem {
-    pub item: ItemSummary,
-    pub(super) posters: Rc<Posters>,
+glib::wrapper! {
+    pub struct Tile(ObjectSubclass<imp::Tile>)
+        @extends gtk::Box, gtk::Widget,
+        @implements gtk::Accessible, gtk::Buildable, gtk::ConstraintTarget, gtk::Orientable;
 }
 
-pub struct PosterWidgets {
-    picture: gtk::Picture,
-    placeholder: gtk::Image,
-    title: gtk::Label,
-    subtitle: gtk::Label,
-    watched: gtk::Image,
-}
-
-impl RelmGridItem for PosterItem {
-    type Root = gtk::Box;
-    type Widgets = PosterWidgets;
-
-    fn setup(_: &gtk::ListItem) -> (gtk::Box, PosterWidgets) {
-        let root = gtk::Box::new(gtk::Orientation::Vertical, 4);
-        root.set_margin_start(MARGIN);
-        root.set_margin_end(MARGIN);
-        root.set_margin_top(MARGIN);
-        root.set_margin_bottom(MARGIN);
-        // The grid shares spare width among its columns: the tile keeps its
-        // size, centred, so the poster is drawn at the size it was asked
-        // for (crisp, and a plain copy for the renderer) and the spare
-        // width becomes even gaps.
-        root.set_halign(gtk::Align::Center);
-        let PosterSlot { overlay, picture, placeholder } = poster_slot(POSTER_SLOT_W, PosterSize::Tile.logical().1, 48);
-        let watched = gtk::Image::from_icon_name("object-select-symbolic");
-        watched.set_halign(gtk::Align::End);
-        watched.set_valign(gtk::Align::Start);
-        watched.set_margin_top(6);
-        watched.set_margin_end(6);
-        watched.add_css_class("osd");
-        overlay.add_overlay(&watched);
-        root.append(&overlay);
-        let title = gtk::Label::new(None);
-        title.set_ellipsize(gtk::pango::EllipsizeMode::End);
-        title.set_max_width_chars(18);
-        title.set_xalign(0.0);
-        let subtitle = gtk::Label::new(None);
-        subtitle.set_xalign(0.0);
-        subtitle.add_css_class("dim-label");
-        subtitle.add_css_class("caption");
-        root.append(&title);
-        root.append(&subtitle);
-        (root, PosterWidgets { picture, placeholder, title, subtitle, watched })
+impl Default for Tile {
+    fn default() -> Self {
+        glib::Object::builder().property("orientation", gtk::Orientation::Vertical).property("spacing", 4).build()
     }
+}
 
-    fn bind(&mut self, w: &mut PosterWidgets, root: &mut gtk::Box) {
-        w.title.set_text(self.item.title());
-        w.title.set_tooltip_text(Some(self.item.title()));
-        let sub = self.item.year.map(|y| y.to_string()).unwrap_or_default();
+impl Tile {
+    /// Shows `item`; its poster at once if the grid kept it, else once near the view.
+    pub fn bind(&self, item: &ItemSummary, posters: &Posters) {
+        let w = self.imp().parts();
+        w.title.set_text(item.title());
+        w.title.set_tooltip_text(Some(item.title()));
+        let sub = item.year.map(|y| y.to_string()).unwrap_or_default();
         w.subtitle.set_text(&sub);
-        w.watched.set_visible(self.item.watched);
-        w.placeholder.set_icon_name(Some(placeholder_icon(self.item.kind)));
-        self.posters.bind(self.item.rating_key(), self.item.thumb(), &w.picture);
-        let mut name = self.item.title().to_string();
+        w.watched.set_visible(item.watched);
+        w.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
+        posters.bind(item.rating_key(), item.thumb(), &w.picture);
+        let mut name = item.title().to_string();
         if !sub.is_empty() {
             name = format!("{name}, {sub}");
         }
-        if self.item.watched {
+        if item.watched {
             name = i18n_f("{}, watched", &[&name]);
         }
-        root.update_property(&[gtk::accessible::Property::Label(&name)]);
+        self.update_property(&[gtk::accessible::Property::Label(&name)]);
     }
 
-    fn unbind(&mut self, w: &mut PosterWidgets, _: &mut gtk::Box) {
-        self.posters.unbind(self.item.rating_key(), self.item.thumb(), &w.picture);
+    /// `item` scrolled away: its poster request is dropped, its poster kept a while.
+    pub fn unbind(&self, item: &ItemSummary, posters: &Posters) {
+        posters.unbind(item.rating_key(), item.thumb(), &self.imp().parts().picture);
     }
+}
+
+mod imp {
+    use super::*;
+    use std::cell::OnceCell;
+
+    pub struct Parts {
+        pub picture: gtk::Picture,
+        pub placeholder: gtk::Image,
+        pub title: gtk::Label,
+        pub subtitle: gtk::Label,
+        pub watched: gtk::Image,
+    }
+
+    #[derive(Default)]
+    pub struct Tile {
+        parts: OnceCell<Parts>,
+    }
+
+    impl Tile {
+        pub fn parts(&self) -> &Parts {
+            self.parts.get_or_init(|| self.build())
+        }
+
+        fn build(&self) -> Parts {
+            let root = self.obj();
+            root.set_margin_start(MARGIN);
+            root.set_margin_end(MARGIN);
+            root.set_margin_top(MARGIN);
+            root.set_margin_bottom(MARGIN);
+            // The grid shares spare width among its columns: the tile keeps
+            // its size, centred, so the poster is drawn at the size it was
+            // asked for (crisp, and a plain copy for the renderer) and the
+            // spare width becomes even gaps.
+            root.set_halign(gtk::Align::Center);
+            let PosterSlot { overlay, picture, placeholder } =
+                poster_slot(POSTER_SLOT_W, PosterSize::Tile.logical().1, 48);
+            let watched = gtk::Image::from_icon_name("object-select-symbolic");
+            watched.set_halign(gtk::Align::End);
+            watched.set_valign(gtk::Align::Start);
+            watched.set_margin_top(6);
+            watched.set_margin_end(6);
+            watched.add_css_class("osd");
+            overlay.add_overlay(&watched);
+            root.append(&overlay);
+            let title = gtk::Label::new(None);
+            title.set_ellipsize(gtk::pango::EllipsizeMode::End);
+            title.set_max_width_chars(18);
+            title.set_xalign(0.0);
+            let subtitle = gtk::Label::new(None);
+            subtitle.set_xalign(0.0);
+            subtitle.add_css_class("dim-label");
+            subtitle.add_css_class("caption");
+            root.append(&title);
+            root.append(&subtitle);
+            Parts { picture, placeholder, title, subtitle, watched }
+        }
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for Tile {
+        const NAME: &'static str = "ReelLibraryTile";
+        type Type = super::Tile;
+        type ParentType = gtk::Box;
+    }
+
+    impl ObjectImpl for Tile {
+        fn constructed(&self) {
+            self.parent_constructed();
+            self.parts();
+        }
+    }
+
+    impl WidgetImpl for Tile {}
+    impl BoxImpl for Tile {}
+}
+
+/// Makes the grid's tiles and binds them to its items ([`ItemSummary`]s
+/// in [`glib::BoxedAnyObject`]s, see [`super::model::TileModel`]).
+pub fn factory(posters: Rc<Posters>) -> gtk::SignalListItemFactory {
+    fn parts(item: &glib::Object) -> Option<(Tile, glib::BoxedAnyObject)> {
+        let item = item.downcast_ref::<gtk::ListItem>()?;
+        Some((item.child().and_downcast::<Tile>()?, item.item().and_downcast::<glib::BoxedAnyObject>()?))
+    }
+    let factory = gtk::SignalListItemFactory::new();
+    factory.connect_setup(|_, item| {
+        if let Some(item) = item.downcast_ref::<gtk::ListItem>() {
+            item.set_child(Some(&Tile::default()));
+        }
+    });
+    let p = posters.clone();
+    factory.connect_bind(move |_, item| {
+        if let Some((tile, summary)) = parts(item) {
+            tile.bind(&summary.borrow::<ItemSummary>(), &p);
+        }
+    });
+    factory.connect_unbind(move |_, item| {
+        if let Some((tile, summary)) = parts(item) {
+            tile.unbind(&summary.borrow::<ItemSummary>(), &posters);
+        }
+    });
+    factory
 }

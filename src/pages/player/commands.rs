@@ -63,9 +63,7 @@ impl PlayerPage {
                 let Some(rate) = v.as_ref().and_then(|v| v.get::<f64>()) else { return };
                 engine.set_rate(rate);
                 self.set_action_state(a, rate.to_variant());
-                if let Some(m) = &self.mpris {
-                    m.set_rate(rate);
-                }
+                self.mpris.set_rate(rate);
             }
             PlayerAction::AudioTrack | PlayerAction::SubtitleTrack => {
                 let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), part) else { return };
@@ -132,6 +130,8 @@ impl PlayerPage {
                     w.present();
                 }
             }
+            // A video is no queue (Up Next asks for itself).
+            MprisCommand::Next | MprisCommand::Previous | MprisCommand::SetLoop(_) | MprisCommand::SetShuffle(_) => {}
         }
     }
 

@@ -9,7 +9,9 @@ pub(super) const ART_SIZE: (u32, u32) = (300, 450);
 pub(super) fn now_playing(p: &Playing, art: Option<std::path::PathBuf>) -> NowPlaying {
     NowPlaying {
         title: p.item.title.clone(),
-        show: p.item.grandparent_title.clone(),
+        artist: p.item.grandparent_title.clone(),
+        album: p.item.grandparent_title.clone(),
+        track_number: None,
         length_ms: p.duration_ms,
         art,
         id: p.item.rating_key.to_string(),
@@ -56,37 +58,6 @@ pub(super) fn recoverable(e: &EngineError) -> bool {
         EngineError::Network(_) => true,
         EngineError::Http(code) => matches!(code, 401 | 403 | 408 | 429) || *code >= 500,
         _ => false,
-    }
-}
-
-/// Why playback stopped, in words.
-pub(super) fn failure_words(e: &EngineError, server: &str) -> String {
-    match e {
-        EngineError::MissingCodec(name) => {
-            i18n_f("This computer cannot decode {}. The server can convert it while it plays.", &[name])
-        }
-        // GStreamer's own words ("Internal data stream error") help no one
-        // here; they are in the log.
-        EngineError::Network(_) => i18n_f(
-            "{} stopped sending this file. Check that the server is on and can be reached, then try again.",
-            &[server],
-        ),
-        EngineError::Http(401 | 403) => {
-            i18n_f("{} refused to send this file. Your account may no longer have access to it.", &[server])
-        }
-        EngineError::Http(404 | 410) => i18n_f(
-            "{} no longer has this file. It may have been moved or deleted; refreshing the library may help.",
-            &[server],
-        ),
-        EngineError::Http(429) => i18n_f("{} is too busy to send this file now. Try again in a moment.", &[server]),
-        EngineError::Http(code) if *code >= 500 => {
-            i18n_f("{} failed while sending this file (error {}). Try again later.", &[server, &code.to_string()])
-        }
-        EngineError::Http(code) => {
-            i18n_f("{} answered with error {} instead of the file.", &[server, &code.to_string()])
-        }
-        EngineError::Decode(why) => i18n_f("The file could not be decoded (it may be damaged): {}", &[why]),
-        EngineError::Other(why) => i18n_f("Playback failed: {}", &[why]),
     }
 }
 

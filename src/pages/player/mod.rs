@@ -19,9 +19,7 @@ use crate::player::mpris::{Mpris, MprisCommand, NowPlaying};
 use crate::player::{Engine, EngineError, EngineEvent, EngineState};
 use crate::runtime::{CoreHandle, Failure};
 use controls::Ui;
-use describe::{
-    ended_early, ended_early_words, failure_words, how, now_playing, play_state, recoverable, what, ART_SIZE,
-};
+use describe::{ended_early, ended_early_words, how, now_playing, play_state, recoverable, what, ART_SIZE};
 use keys::clock;
 use reel_core::models::{MarkerKind, MediaItem, ServerAction, Source, StreamKind};
 use reel_core::services::playback::{Capabilities, Decision, Format, PlayState, Reporter, TranscodeReason};
@@ -45,8 +43,8 @@ const RECOVER_TRIES: u32 = 2;
 pub struct PlayerPage {
     core: CoreHandle,
     engine: Option<Rc<dyn Engine>>,
-    /// The shell's media controls, started with the engine.
-    mpris: Option<Mpris>,
+    /// The shell's media controls (the window's, shared with the music queue).
+    mpris: Mpris,
     playing: Option<Playing>,
     generation: u64,
     ui: Ui,
@@ -177,7 +175,8 @@ pub enum PlayerOutput {
 }
 
 impl SimpleComponent for PlayerPage {
-    type Init = CoreHandle;
+    /// The core, and the window's media controls.
+    type Init = (CoreHandle, Mpris);
     type Input = PlayerMsg;
     type Output = PlayerOutput;
     type Root = gtk::Overlay;
@@ -187,12 +186,12 @@ impl SimpleComponent for PlayerPage {
         gtk::Overlay::new()
     }
 
-    fn init(core: CoreHandle, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+    fn init((core, mpris): Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         let ui = controls::build(&root, &sender);
         let model = PlayerPage {
             core,
             engine: None,
-            mpris: None,
+            mpris,
             playing: None,
             generation: 0,
             ui,
@@ -258,9 +257,7 @@ impl SimpleComponent for PlayerPage {
                 if let Some(e) = &self.engine {
                     e.set_volume(self.volume);
                 }
-                if let Some(m) = &self.mpris {
-                    m.set_volume(self.volume);
-                }
+                self.mpris.set_volume(self.volume);
             }
             PlayerMsg::VolumeBy(d) => {
                 // The button's own signal sets the engine.
@@ -314,8 +311,8 @@ impl SimpleComponent for PlayerPage {
             }
             PlayerMsg::Mpris(c) => self.mpris_command(&sender, c),
             PlayerMsg::Art { generation, file } if generation == self.generation => {
-                if let (Some(m), Some(p)) = (&self.mpris, &self.playing) {
-                    m.set_now_playing(Some(now_playing(p, file)));
+                if let Some(p) = &self.playing {
+                    self.mpris.set_now_playing(Some(now_playing(p, file)));
                 }
             }
             PlayerMsg::Art { .. } => {}
@@ -360,8 +357,6 @@ impl PlayerPage {
         }
         engine.set_volume(self.volume);
         self.engine = Some(engine.clone());
-        let s = sender.input_sender().clone();
-        self.mpris = Some(Mpris::start(move |c| s.emit(PlayerMsg::Mpris(c))));
         self.install_actions(sender);
         Ok(engine)
     }

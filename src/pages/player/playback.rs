@@ -92,9 +92,8 @@ impl PlayerPage {
             engine.set_external_subtitle(sidecar.as_ref());
             engine.load(&plan.location, engine_start);
         }
-        if let Some(m) = &self.mpris {
-            m.set_now_playing(Some(now_playing(p, None)));
-        }
+        self.mpris.set_now_playing(Some(now_playing(p, None)));
+        self.mpris.set_queue(false, false, crate::player::mpris::LoopStatus::None, false);
         self.ui.tracks.set_menu_model(Some(&tracks::menu(part)));
         p.initial_tracks = part.map(|part| {
             let pick = |kind| tracks::embedded(part, kind).iter().position(|s| s.selected).map(|i| i as u32);
@@ -139,13 +138,11 @@ impl PlayerPage {
                 }
                 let playing = state == EngineState::Playing;
                 let busy = state == EngineState::Loading || p.buffering;
-                if let Some(m) = &self.mpris {
-                    m.set_status(match state {
-                        EngineState::Playing => mpris_server::PlaybackStatus::Playing,
-                        EngineState::Stopped => mpris_server::PlaybackStatus::Stopped,
-                        EngineState::Paused | EngineState::Loading => mpris_server::PlaybackStatus::Paused,
-                    });
-                }
+                self.mpris.set_status(match state {
+                    EngineState::Playing => mpris_server::PlaybackStatus::Playing,
+                    EngineState::Stopped => mpris_server::PlaybackStatus::Stopped,
+                    EngineState::Paused | EngineState::Loading => mpris_server::PlaybackStatus::Paused,
+                });
                 self.show_playing(playing);
                 self.ui.spinner.set_visible(busy);
                 self.inhibit_suspend(playing);
@@ -167,7 +164,8 @@ impl PlayerPage {
                 p.duration_ms = p.duration_ms.max(ms + offset);
                 self.ui.scale.set_range(0.0, p.duration_ms as f64);
             }
-            EngineEvent::DurationKnown(_) => {}
+            // The video player queues nothing after what it plays.
+            EngineEvent::DurationKnown(_) | EngineEvent::NextStarted => {}
             EngineEvent::Ended => {
                 let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
                 let at = self.engine.as_ref().and_then(|e| e.position_ms()).map_or(p.position_ms, |pos| pos + offset);
@@ -212,7 +210,7 @@ impl PlayerPage {
             }
             EngineEvent::Error(e) => {
                 let direct = matches!(p.plan.as_ref().map(|pl| &pl.decision), Some(Decision::DirectPlay));
-                let text = failure_words(&e, &p.source.name);
+                let text = crate::words::engine_error(&e, &p.source.name);
                 let offer = direct && matches!(e, EngineError::MissingCodec(_) | EngineError::Decode(_));
                 self.fail(sender, &text, offer);
             }
@@ -228,9 +226,7 @@ impl PlayerPage {
             let offset = p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
             p.position_ms = pos + offset;
         }
-        if let Some(m) = &self.mpris {
-            m.set_position(p.position_ms);
-        }
+        self.mpris.set_position(p.position_ms);
         let marker = p.plan.as_ref().and_then(|pl| pl.playable.marker_at(p.position_ms as i64));
         let final_credits = marker.is_some_and(|m| m.kind == MarkerKind::Credits && m.is_final);
         // Up Next in the final credits (or the last 10 s without markers).
@@ -331,10 +327,8 @@ impl PlayerPage {
         }
         self.inhibit_suspend(false);
         self.show_playing(false);
-        if let Some(m) = &self.mpris {
-            m.set_status(mpris_server::PlaybackStatus::Stopped);
-            m.set_now_playing(None);
-        }
+        self.mpris.set_status(mpris_server::PlaybackStatus::Stopped);
+        self.mpris.set_now_playing(None);
         self.ui.spinner.set_visible(false);
         self.ui.root.set_cursor_from_name(None);
         let _ = sender.output(PlayerOutput::Title(None));

@@ -13,9 +13,7 @@ impl PlayerPage {
         let duration = p.duration_ms;
         self.show_time(ms, duration);
         let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
-        if let Some(m) = &self.mpris {
-            m.seeked(ms);
-        }
+        self.mpris.seeked(ms);
         let Some(plan) = restart else {
             engine.seek(ms.saturating_sub(offset), exact);
             return;

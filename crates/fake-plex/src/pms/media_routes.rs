@@ -13,7 +13,7 @@ use serde_json::json;
 /// The media of a part (its id is its item's rating key × 10).
 fn part_media(p: &Pms, part: u64) -> Option<&crate::media::MediaSpec> {
     let lib = &p.server.library;
-    lib.items.iter().find(|it| it.rating_key * 10 == part).and_then(|it| lib.media_for(it.kind))
+    lib.items.iter().find(|it| it.rating_key * 10 == part).and_then(|it| lib.media_for(it))
 }
 
 /// A part's file, with byte ranges as players ask (seeking, probing the end).
@@ -122,7 +122,7 @@ fn rendition(p: &Pms, q: &Option<String>) -> Option<std::path::PathBuf> {
     let path = query_param(q.as_deref().unwrap_or(""), "path")?;
     let key: u64 = path.strip_prefix("/library/metadata/")?.parse().ok()?;
     let lib = &p.server.library;
-    lib.item(key).and_then(|it| lib.media_for(it.kind)).and_then(|m| m.hls.clone())
+    lib.item(key).and_then(|it| lib.media_for(it)).and_then(|m| m.hls.clone())
 }
 
 /// How long (whole seconds) the item a transcode request is about is.
@@ -130,7 +130,7 @@ fn rendition_seconds(p: &Pms, q: &Option<String>) -> Option<u32> {
     let path = query_param(q.as_deref().unwrap_or(""), "path")?;
     let key: u64 = path.strip_prefix("/library/metadata/")?.parse().ok()?;
     let lib = &p.server.library;
-    let media = lib.item(key).and_then(|it| lib.media_for(it.kind))?;
+    let media = lib.item(key).and_then(|it| lib.media_for(it))?;
     u32::try_from(media.duration_ms.div_ceil(1000)).ok()
 }
 

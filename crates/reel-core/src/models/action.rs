@@ -20,6 +20,9 @@ pub enum ServerAction {
         duration_ms: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         session: Option<String>,
+        /// The entry of a server play queue that plays (`playQueueItemID`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        play_queue_item: Option<u64>,
     },
 }
 

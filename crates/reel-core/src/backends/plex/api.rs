@@ -226,12 +226,18 @@ impl PlexServerClient {
             ServerAction::Unscrobble { rating_key } => {
                 format!("/:/unscrobble?key={}&identifier={LIBRARY}", urlencode(rating_key))
             }
-            ServerAction::Timeline { rating_key, state, time_ms, duration_ms, .. } => format!(
-                "/:/timeline?ratingKey={}&key=%2Flibrary%2Fmetadata%2F{}&state={}&time={time_ms}&duration={duration_ms}",
-                urlencode(rating_key),
-                urlencode(rating_key),
-                urlencode(state)
-            ),
+            ServerAction::Timeline { rating_key, state, time_ms, duration_ms, play_queue_item, .. } => {
+                let mut path = format!(
+                    "/:/timeline?ratingKey={}&key=%2Flibrary%2Fmetadata%2F{}&state={}&time={time_ms}&duration={duration_ms}",
+                    urlencode(rating_key),
+                    urlencode(rating_key),
+                    urlencode(state)
+                );
+                if let Some(entry) = play_queue_item {
+                    path.push_str(&format!("&playQueueItemID={entry}"));
+                }
+                path
+            }
         };
         let url = self.url(&path)?;
         let mut request = self.http.request(Method::GET, &url, Some(&self.token), API_TIMEOUT);

@@ -38,6 +38,7 @@ pub struct Reporter {
     /// The state and the (monotonic) time of the last timeline sent.
     last: Option<(PlayState, Duration)>,
     scrobbled: bool,
+    play_queue_item: Option<u64>,
 }
 
 impl Reporter {
@@ -50,7 +51,15 @@ impl Reporter {
             threshold: threshold.clamp(0.01, 1.0),
             last: None,
             scrobbled: already_watched,
+            play_queue_item: None,
         }
+    }
+
+    /// Playing entry `entry` (`playQueueItemID`) of a server play queue:
+    /// its timelines say so.
+    pub fn in_play_queue(mut self, entry: u64) -> Self {
+        self.play_queue_item = Some(entry);
+        self
     }
 
     /// The player is at `position_ms` in `state`; `now` is a monotonic
@@ -70,6 +79,7 @@ impl Reporter {
                 time_ms: position_ms,
                 duration_ms: self.duration_ms,
                 session: Some(self.session.clone()),
+                play_queue_item: self.play_queue_item,
             });
         }
         if !self.scrobbled && self.passed_threshold(position_ms) {

@@ -1,0 +1,261 @@
+//! Music: a server play queue played gaplessly by the music engine, shown
+//! in the now-playing bar at the bottom of the window while the user
+//! browses anywhere. The server makes the queue (an album in order, an
+//! artist's albums, a track with the rest of its album, shuffled if asked),
+//! so other Plex apps see it; timelines name the queue's entry.
+//!
+//! Here: the messages and their dispatch; the bar is [`bar`], the rules of
+//! the queue [`queue`], playing it [`playing`].
+
+mod bar;
+mod playing;
+pub mod queue;
+
+use crate::player::gst_engine::GstEngine;
+use crate::player::mpris::{LoopStatus, Mpris, MprisCommand};
+use crate::player::{EngineEvent, EngineState};
+use crate::runtime::{CoreHandle, Failure};
+use playing::Playing;
+use queue::Repeat;
+use reel_core::models::{MediaItem, PlayQueue, Source};
+use reel_core::{Delivery, PlaybackPlan};
+use relm4::gtk::prelude::*;
+use relm4::gtk::{gdk, glib};
+use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
+use std::rc::Rc;
+use std::time::Duration;
+
+/// How often the position on screen (and the reporter) is brought up to date.
+const TICK: Duration = Duration::from_millis(250);
+
+pub struct MusicPlayer {
+    core: CoreHandle,
+    mpris: Mpris,
+    /// Made the first time music plays.
+    engine: Option<Rc<GstEngine>>,
+    playing: Option<Playing>,
+    /// Bumped at every new queue: answers about an older one are dropped.
+    generation: u64,
+    repeat: Repeat,
+    volume: f64,
+    /// Whether the shell's controls are the queue's (not the video player's).
+    announcing: bool,
+    ui: bar::Bar,
+    root: gtk::Revealer,
+    /// Where the engine's events go.
+    input: relm4::Sender<MusicMsg>,
+    _tick: glib::SourceId,
+}
+
+#[derive(Debug)]
+pub enum MusicMsg {
+    /// Play what `item` holds (an album, an artist, a playlist) from
+    /// `start` (one of its tracks), shuffled if asked.
+    Play {
+        source: Source,
+        item: MediaItem,
+        start: Option<MediaItem>,
+        shuffle: bool,
+    },
+    QueueMade {
+        generation: u64,
+        result: Result<PlayQueue, Failure>,
+        keep_playing: bool,
+    },
+    /// Where an entry of the queue (by its id) plays from; `load`: play it
+    /// now, else it is the one that follows.
+    Prepared {
+        generation: u64,
+        entry: u64,
+        load: bool,
+        result: Result<PlaybackPlan, Failure>,
+    },
+    Engine(EngineEvent),
+    Tick,
+    TogglePlay,
+    Next,
+    Previous,
+    SeekTo(u64),
+    SetVolume(f64),
+    CycleRepeat,
+    SetRepeat(Repeat),
+    SetShuffle(bool),
+    Mpris(MprisCommand),
+    /// A video starts: the music pauses for it, and the shell's controls are the video's.
+    PauseForVideo,
+    /// The video player left: the shell's controls are the queue's again.
+    Announce,
+    Cover {
+        generation: u64,
+        entry: u64,
+        texture: gdk::Texture,
+    },
+    Art {
+        generation: u64,
+        entry: u64,
+        path: std::path::PathBuf,
+    },
+    Reported(Result<(MediaItem, Delivery), Failure>),
+}
+
+#[derive(Debug)]
+pub enum MusicOutput {
+    Toast(String),
+    /// A track was played (or counted as played): the pages show it so.
+    ItemChanged {
+        source_id: reel_core::SourceId,
+        item: MediaItem,
+    },
+}
+
+impl SimpleComponent for MusicPlayer {
+    /// The core, and the window's media controls (shared with the video player).
+    type Init = (CoreHandle, Mpris);
+    type Input = MusicMsg;
+    type Output = MusicOutput;
+    type Root = gtk::Revealer;
+    type Widgets = ();
+
+    fn init_root() -> Self::Root {
+        gtk::Revealer::builder().transition_type(gtk::RevealerTransitionType::SlideUp).build()
+    }
+
+    fn init((core, mpris): Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let ui = bar::build(&root, &sender);
+        ui.show_repeat(Repeat::Off);
+        let s = sender.input_sender().clone();
+        let tick = glib::timeout_add_local(TICK, move || {
+            s.emit(MusicMsg::Tick);
+            glib::ControlFlow::Continue
+        });
+        let model = MusicPlayer {
+            core,
+            mpris,
+            engine: None,
+            playing: None,
+            generation: 0,
+            repeat: Repeat::Off,
+            volume: 1.0,
+            announcing: false,
+            ui,
+            root: root.clone(),
+            input: sender.input_sender().clone(),
+            _tick: tick,
+        };
+        ComponentParts { model, widgets: () }
+    }
+
+    fn update(&mut self, msg: MusicMsg, sender: ComponentSender<Self>) {
+        match msg {
+            MusicMsg::Play { source, item, start, shuffle } => self.play(&sender, source, item, start, shuffle),
+            MusicMsg::QueueMade { generation, result, keep_playing } if generation == self.generation => {
+                self.queue_made(&sender, result, keep_playing)
+            }
+            MusicMsg::Prepared { generation, entry, load, result } if generation == self.generation => {
+                self.prepared(&sender, entry, load, result)
+            }
+            MusicMsg::QueueMade { .. } | MusicMsg::Prepared { .. } => {}
+            MusicMsg::Engine(e) => self.engine_event(&sender, e),
+            MusicMsg::Tick => self.tick(&sender),
+            MusicMsg::TogglePlay => self.toggle_play(&sender),
+            MusicMsg::Next => self.skip(&sender, true),
+            MusicMsg::Previous => self.skip(&sender, false),
+            MusicMsg::SeekTo(ms) => {
+                if let Some(engine) = &self.engine {
+                    engine_seek(engine, ms);
+                    self.mpris.seeked(ms);
+                }
+            }
+            MusicMsg::SetVolume(v) => {
+                self.volume = v;
+                if let Some(engine) = &self.engine {
+                    crate::player::Engine::set_volume(engine.as_ref(), v);
+                }
+                self.mpris.set_volume(v);
+            }
+            MusicMsg::CycleRepeat => sender.input(MusicMsg::SetRepeat(self.repeat.cycled())),
+            MusicMsg::SetRepeat(r) => {
+                self.repeat = r;
+                self.ui.show_repeat(r);
+                if let Some(p) = self.playing.as_mut() {
+                    p.queue.repeat = r;
+                }
+                self.requeue(&sender);
+                self.announce_queue();
+            }
+            MusicMsg::SetShuffle(on) => self.reshuffle(&sender, on),
+            MusicMsg::Mpris(c) => self.mpris_command(&sender, c),
+            MusicMsg::PauseForVideo => {
+                self.announcing = false;
+                if self.playing.as_ref().is_some_and(|p| p.state == EngineState::Playing) {
+                    self.toggle_play(&sender);
+                }
+            }
+            MusicMsg::Announce => {
+                self.announcing = self.playing.is_some();
+                self.announce();
+            }
+            MusicMsg::Cover { generation, entry, texture } if generation == self.generation => {
+                if self.playing.as_ref().and_then(|p| p.queue.current()).is_some_and(|e| e.id == entry) {
+                    self.ui.cover.set_paintable(Some(&texture));
+                }
+            }
+            MusicMsg::Art { generation, entry, path } if generation == self.generation => {
+                if let Some(p) = self.playing.as_mut().filter(|p| p.queue.current().is_some_and(|e| e.id == entry)) {
+                    p.art = Some(path);
+                    self.announce();
+                }
+            }
+            MusicMsg::Cover { .. } | MusicMsg::Art { .. } => {}
+            MusicMsg::Reported(result) => match result {
+                Ok((item, _)) => {
+                    if let Some(p) = &self.playing {
+                        let source_id = p.source.id.clone();
+                        let _ = sender.output(MusicOutput::ItemChanged { source_id, item });
+                    }
+                }
+                // Not sent and not queued (the outbox keeps what cannot be sent): said once.
+                Err(f) if !f.offline => tracing::warn!("a timeline was not saved: {}", f.message()),
+                Err(_) => {}
+            },
+        }
+    }
+}
+
+/// Seeks exactly (music is short: decoding from the page before is cheap).
+fn engine_seek(engine: &GstEngine, ms: u64) {
+    crate::player::Engine::seek(engine, ms, true);
+}
+
+impl MusicPlayer {
+    fn mpris_command(&mut self, sender: &ComponentSender<Self>, c: MprisCommand) {
+        let state = self.playing.as_ref().map(|p| p.state);
+        match c {
+            MprisCommand::PlayPause => self.toggle_play(sender),
+            MprisCommand::Play if state != Some(EngineState::Playing) => self.toggle_play(sender),
+            MprisCommand::Pause if state == Some(EngineState::Playing) => self.toggle_play(sender),
+            MprisCommand::Play | MprisCommand::Pause => {}
+            MprisCommand::Stop => self.stop(),
+            MprisCommand::SeekBy(ms) => {
+                let at = self.playing.as_ref().map_or(0, |p| p.position_ms);
+                sender.input(MusicMsg::SeekTo(at.saturating_add_signed(ms)));
+            }
+            MprisCommand::SeekTo(ms) => sender.input(MusicMsg::SeekTo(ms)),
+            MprisCommand::Next => self.skip(sender, true),
+            MprisCommand::Previous => self.skip(sender, false),
+            MprisCommand::SetLoop(l) => sender.input(MusicMsg::SetRepeat(match l {
+                LoopStatus::None => Repeat::Off,
+                LoopStatus::Playlist => Repeat::All,
+                LoopStatus::Track => Repeat::One,
+            })),
+            MprisCommand::SetShuffle(on) => self.reshuffle(sender, on),
+            // Music plays at the speed it was recorded.
+            MprisCommand::SetRate(_) => {}
+            MprisCommand::Raise => {
+                if let Some(w) = self.root.root().and_downcast::<gtk::Window>() {
+                    w.present();
+                }
+            }
+        }
+    }
+}

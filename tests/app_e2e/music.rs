@@ -1,0 +1,114 @@
+//! Music: an album played from its page through the now-playing bar,
+//! checked from outside: the shell's media controls (MPRIS, with
+//! `playerctl` and `gdbus`) say which track plays and move on by themselves
+//! (gapless, real Ogg Vorbis decoded by GStreamer), next / previous /
+//! repeat / shuffle work from the shell, the bar stays while browsing
+//! elsewhere, and the server hears timelines naming the queue's entries.
+
+use super::playback::{elapsed, mpris_get, mpris_position, mpris_set, playerctl, wait_for_mpris};
+use super::*;
+
+/// The first artist of the music library, its first album and the album's tracks.
+fn first_album(d: &Demo) -> (String, String, Vec<String>) {
+    d.rt.block_on(async {
+        let http =
+            HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(d.fp().ca_pem().as_bytes())).unwrap();
+        let living = &d.info.servers[0];
+        let c =
+            PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone())).unwrap();
+        let artist = c.items("3", 0, 1).await.unwrap().items.remove(0);
+        let album = c.children(&artist.rating_key).await.unwrap().remove(0);
+        let tracks = c.children(&album.rating_key).await.unwrap().into_iter().map(|t| t.title).collect();
+        (artist.title, album.title, tracks)
+    })
+}
+
+/// The timelines fake-plex received for music: (state, playQueueItemID).
+fn queue_timelines(d: &Demo) -> Vec<(String, String)> {
+    d.fp()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/:/timeline")
+        .map(|r| {
+            let get =
+                |k: &str| r.query.split('&').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap_or("").to_string();
+            (get("state"), get("playQueueItemID"))
+        })
+        .collect()
+}
+
+#[test]
+fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
+    let _turn = keyring_turn();
+    let d = Demo::start_with(|t, home| {
+        let dir = home.join("media");
+        std::fs::create_dir_all(&dir).unwrap();
+        // Three short tones: track n of every album plays file (n − 1) mod 3.
+        let album = fake_plex::media::make_album(&dir, &[6, 4, 4]).expect("gst-launch-1.0 makes tracks");
+        for s in &mut t.servers {
+            s.library.music = album.clone();
+        }
+    })
+    .signed_in();
+    let x = &d.x;
+    let (artist, album, tracks) = first_album(&d);
+    let reel = d.launch("app-12.log");
+    click(x, "Music on Living Room");
+    click(x, &artist);
+    click(x, &format!("1. {album}"));
+    expect_on_screen(&[&format!("1. {}", tracks[0]), "Play", "Shuffle"]);
+    d.fp().clear_requests();
+    click(x, "Play");
+
+    // Track 1 plays, named as music is: title, artist, album.
+    wait_for_mpris("status", "Playing");
+    wait_for_mpris("metadata title", &tracks[0]);
+    assert_eq!(playerctl(&["metadata", "artist"]), artist);
+    assert_eq!(playerctl(&["metadata", "album"]), album);
+    // (Track 1 is 6 s long: this happens within it.)
+    let p0 = mpris_position();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let p1 = mpris_position();
+    assert!(p1 > p0 + 0.5, "the position moves with the clock: {p0} s then {p1} s");
+    let shown = expect_on_screen(&["Now playing", "Next Track", "Previous Track", "Pause", &tracks[0]]);
+    screenshot(x, "app-12-bar.png");
+    assert!(elapsed(&shown).is_some(), "the bar shows the time: {shown:?}");
+    // The length is the server's (6 s): an estimate from the stream's first pages is not shown.
+    let remaining = shown.iter().find_map(|(_, n)| n.strip_prefix("Remaining ").map(String::from));
+    assert!(remaining.as_deref().is_some_and(|r| r != "0:00"), "time left: {remaining:?}");
+    // Track 2 follows on its own, with no stop between.
+    wait_for_mpris("metadata title", &tracks[1]);
+    assert_eq!(playerctl(&["status"]), "Playing");
+
+    // Next and Previous from the shell.
+    playerctl(&["next"]);
+    wait_for_mpris("metadata title", &tracks[2]);
+    playerctl(&["previous"]);
+    wait_for_mpris("metadata title", &tracks[1]);
+    // Repeat and shuffle, set from the shell, are what the bar and the shell show.
+    mpris_set("LoopStatus", "<'Playlist'>");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !mpris_get("LoopStatus").contains("Playlist") {
+        assert!(std::time::Instant::now() < deadline, "loop status: {}", mpris_get("LoopStatus"));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    expect_on_screen(&["Repeat: All"]);
+
+    // Browsing elsewhere: the bar stays, the music goes on.
+    click(x, "Movies on Living Room");
+    expect_on_screen(&[&d.movie, "Now playing", "Next Track"]);
+    assert_eq!(playerctl(&["status"]), "Playing");
+    screenshot(x, "app-12-browsing.png");
+
+    // Paused from the bar; the server heard the queue's entries all along.
+    click(x, "Pause");
+    wait_for_mpris("status", "Paused");
+    let t = queue_timelines(&d);
+    assert!(t.iter().any(|(s, _)| s == "playing"), "{t:?}");
+    assert!(t.iter().any(|(s, _)| s == "paused"), "{t:?}");
+    assert!(t.iter().all(|(_, id)| id.parse::<u64>().is_ok()), "every timeline names its entry: {t:?}");
+    let entries: std::collections::BTreeSet<&String> = t.iter().map(|(_, id)| id).collect();
+    assert!(entries.len() >= 3, "tracks 1, 2, 3 (and 2 again) each under their entry: {t:?}");
+    drop(reel);
+    assert_no_criticals("app-12.log");
+}
