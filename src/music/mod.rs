@@ -5,11 +5,16 @@
 //! so other Plex apps see it; timelines name the queue's entry.
 //!
 //! Here: the messages and their dispatch; the bar is [`bar`], the rules of
-//! the queue [`queue`], playing it [`playing`].
+//! the queue [`queue`], playing it [`playing`], what the engine says
+//! [`events`], what the server hears [`report`], what the bar and the
+//! shell show [`announce`].
 
+mod announce;
 mod bar;
+mod events;
 mod playing;
 pub mod queue;
+mod report;
 
 use crate::player::gst_engine::GstEngine;
 use crate::player::mpris::{LoopStatus, Mpris, MprisCommand};
@@ -69,6 +74,13 @@ pub enum MusicMsg {
         entry: u64,
         load: bool,
         result: Result<PlaybackPlan, Failure>,
+    },
+    /// Where the entry playing goes on (at `at_ms`) after its connection failed.
+    Relocated {
+        generation: u64,
+        entry: u64,
+        at_ms: u64,
+        result: Result<reel_core::MediaLocation, Failure>,
     },
     Engine(EngineEvent),
     Tick,
@@ -154,7 +166,10 @@ impl SimpleComponent for MusicPlayer {
             MusicMsg::Prepared { generation, entry, load, result } if generation == self.generation => {
                 self.prepared(&sender, entry, load, result)
             }
-            MusicMsg::QueueMade { .. } | MusicMsg::Prepared { .. } => {}
+            MusicMsg::Relocated { generation, entry, at_ms, result } if generation == self.generation => {
+                self.relocated(&sender, entry, at_ms, result)
+            }
+            MusicMsg::QueueMade { .. } | MusicMsg::Prepared { .. } | MusicMsg::Relocated { .. } => {}
             MusicMsg::Engine(e) => self.engine_event(&sender, e),
             MusicMsg::Tick => self.tick(&sender),
             MusicMsg::TogglePlay => self.toggle_play(&sender),

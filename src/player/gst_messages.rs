@@ -49,6 +49,14 @@ pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) 
             // The debug string can hold the URI; the URI holds no token.
             tracing::warn!("playback failed: {kind:?} ({:?})", err.debug());
             let _ = bin.set_state(gst::State::Null);
+            // A track handed over and failing before it started: the
+            // failure is its own (a broken file next in an album), so it is
+            // told as started first. (The one before failing in its last
+            // second after the handover would be blamed on this one: rare,
+            // and what follows, a retry or a skip, suits both.)
+            if inner.next.started() {
+                inner.emit(EngineEvent::NextStarted);
+            }
             // Stopped or not is the page's call: it may go on elsewhere.
             inner.emit(EngineEvent::Error(kind));
         }

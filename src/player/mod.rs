@@ -38,6 +38,20 @@ pub enum EngineError {
     Other(String),
 }
 
+impl EngineError {
+    /// Whether trying again (where the failover says) may help: the
+    /// connection failed, or the server's answer may pass (busy, failing,
+    /// its access checked again). A file the server does not have is not
+    /// tried again.
+    pub fn recoverable(&self) -> bool {
+        match self {
+            EngineError::Network(_) => true,
+            EngineError::Http(code) => matches!(code, 401 | 403 | 408 | 429) || *code >= 500,
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineEvent {
     State(EngineState),

@@ -17,6 +17,8 @@ impl App {
     /// to a row it has not registered yet).
     pub(super) fn show_top(&self, page: TopPage) {
         self.ui.stack.set_visible_child_name(page.name());
+        // The now-playing bar is for browsing: not over a video, nor on the welcome page.
+        self.ui.music_slot.set_visible(page == TopPage::Browse);
         if page == TopPage::Browse {
             self.ui.menu_button.grab_focus();
         }

@@ -146,19 +146,19 @@ pub fn build(root: &adw::ApplicationWindow, sender: &ComponentSender<App>, parts
     let s = sender.clone();
     leaflet.connect_visible_child_notify(move |_| s.input(AppMsg::LayoutChanged));
 
-    // The now-playing bar stays under whatever is browsed.
-    leaflet.set_vexpand(true);
-    let music_slot = gtk::Box::new(gtk::Orientation::Vertical, 0);
-    let browse = gtk::Box::new(gtk::Orientation::Vertical, 0);
-    browse.append(&leaflet);
-    browse.append(&music_slot);
-
     let stack = gtk::Stack::new();
     stack.add_named(&welcome(sender), Some(TopPage::Welcome.name()));
-    stack.add_named(&browse, Some(TopPage::Browse.name()));
+    stack.add_named(&leaflet, Some(TopPage::Browse.name()));
     let toasts = adw::ToastOverlay::new();
     toasts.set_child(Some(&stack));
-    root.set_content(Some(&toasts));
+    toasts.set_vexpand(true);
+    // The now-playing bar stays under whatever is browsed, below the
+    // toasts: a toast never covers its buttons.
+    let music_slot = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    let window_box = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    window_box.append(&toasts);
+    window_box.append(&music_slot);
+    root.set_content(Some(&window_box));
 
     Ui {
         window: root.clone(),

@@ -103,13 +103,21 @@ fn expect_on_screen_within(secs: u32, names: &[&str]) -> Vec<(String, String)> {
 
 /// Clicks what the accessibility tree calls `name`, with the mouse.
 fn click(x: &Xvfb, name: &str) {
+    click_role(x, name, None);
+}
+
+/// As [`click`], only a node of this AT-SPI role ("push button").
+fn click_role(x: &Xvfb, name: &str, role: Option<&str>) {
     let out = Command::new("/usr/bin/python3")
         .arg(repo().join("tests/python/atspi_click.py"))
         .args(["reel", "40", name])
+        .args(role)
         .env("DISPLAY", &x.display)
         .output()
         .expect("python3 with pyatspi");
     assert!(out.status.success(), "click {name}: {}", String::from_utf8_lossy(&out.stderr));
+    // What was clicked, for the test's output when it fails.
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout).trim());
 }
 
 fn key(x: &Xvfb, keys: &str) {

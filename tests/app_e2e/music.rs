@@ -8,8 +8,9 @@
 use super::playback::{elapsed, mpris_get, mpris_position, mpris_set, playerctl, wait_for_mpris};
 use super::*;
 
-/// The first artist of the music library, its first album and the album's tracks.
-fn first_album(d: &Demo) -> (String, String, Vec<String>) {
+/// The first artist of the music library, its first album and the album's
+/// tracks (title, rating key).
+fn first_album(d: &Demo) -> (String, String, Vec<(String, String)>) {
     d.rt.block_on(async {
         let http =
             HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(d.fp().ca_pem().as_bytes())).unwrap();
@@ -18,7 +19,8 @@ fn first_album(d: &Demo) -> (String, String, Vec<String>) {
             PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone())).unwrap();
         let artist = c.items("3", 0, 1).await.unwrap().items.remove(0);
         let album = c.children(&artist.rating_key).await.unwrap().remove(0);
-        let tracks = c.children(&album.rating_key).await.unwrap().into_iter().map(|t| t.title).collect();
+        let tracks = c.children(&album.rating_key).await.unwrap();
+        let tracks = tracks.into_iter().map(|t| (t.title, t.rating_key.to_string())).collect();
         (artist.title, album.title, tracks)
     })
 }
@@ -43,8 +45,10 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     let d = Demo::start_with(|t, home| {
         let dir = home.join("media");
         std::fs::create_dir_all(&dir).unwrap();
-        // Three short tones: track n of every album plays file (n − 1) mod 3.
-        let album = fake_plex::media::make_album(&dir, &[6, 4, 4]).expect("gst-launch-1.0 makes tracks");
+        // Three short tones and a damaged file: track n of every album
+        // plays file (n − 1) mod 4, so track 4 cannot be played.
+        let mut album = fake_plex::media::make_album(&dir, &[6, 4, 4]).expect("gst-launch-1.0 makes tracks");
+        album.push(fake_plex::media::make_broken_track(&dir).unwrap());
         for s in &mut t.servers {
             s.library.music = album.clone();
         }
@@ -52,6 +56,7 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     .signed_in();
     let x = &d.x;
     let (artist, album, tracks) = first_album(&d);
+    let (keys, tracks): (Vec<String>, Vec<String>) = tracks.into_iter().map(|(t, k)| (k, t)).unzip();
     let reel = d.launch("app-12.log");
     click(x, "Music on Living Room");
     click(x, &artist);
@@ -85,7 +90,31 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     wait_for_mpris("metadata title", &tracks[2]);
     playerctl(&["previous"]);
     wait_for_mpris("metadata title", &tracks[1]);
-    // Repeat and shuffle, set from the shell, are what the bar and the shell show.
+    // Track 3 follows, then the damaged track 4 is skipped with a toast
+    // naming it, and track 5 plays.
+    wait_for_mpris("metadata title", &tracks[4]);
+    expect_on_screen_within(5, &[&format!("Skipped {}", tracks[3])]);
+    screenshot(x, "app-12-skipped.png");
+    // Track 1 played to its end: a play the server counts.
+    let scrobbled = |key: &str| {
+        d.fp().requests().iter().any(|r| r.path == "/:/scrobble" && r.query.contains(&format!("key={key}&")))
+    };
+    assert!(scrobbled(&keys[0]), "track 1 counted as played");
+    assert!(!scrobbled(&keys[3]), "the damaged track was not");
+
+    // Shuffle from the shell: the server makes a shuffled queue from the
+    // track playing, which plays on.
+    mpris_set("Shuffle", "<true>");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !mpris_get("Shuffle").contains("true") {
+        assert!(std::time::Instant::now() < deadline, "shuffle: {}", mpris_get("Shuffle"));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let shuffled = d.fp().requests().into_iter().any(|r| {
+        r.method == "POST" && r.path == "/playQueues" && r.query.contains("shuffle=1") && r.query.contains(&keys[4])
+    });
+    assert!(shuffled, "a shuffled queue from track 5");
+    // Repeat, set from the shell, is what the bar and the shell show.
     mpris_set("LoopStatus", "<'Playlist'>");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while !mpris_get("LoopStatus").contains("Playlist") {
@@ -109,6 +138,18 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     assert!(t.iter().all(|(_, id)| id.parse::<u64>().is_ok()), "every timeline names its entry: {t:?}");
     let entries: std::collections::BTreeSet<&String> = t.iter().map(|(_, id)| id).collect();
     assert!(entries.len() >= 3, "tracks 1, 2, 3 (and 2 again) each under their entry: {t:?}");
+
+    // The server goes away: the music stops with a message, the queue is
+    // kept; back, Play goes on. (The bar's Play button: exactly that name;
+    // the album page's, hidden but still laid out to AT-SPI, is "Play Play".)
+    click_role(x, "=Play", Some("push button"));
+    wait_for_mpris("status", "Playing");
+    assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Refuse));
+    expect_on_screen_within(60, &["Living Room cannot be reached: the music stopped"]);
+    screenshot(x, "app-12-server-gone.png");
+    assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));
+    click_role(x, "=Play", Some("push button"));
+    wait_for_mpris("status", "Playing");
     drop(reel);
     assert_no_criticals("app-12.log");
 }

@@ -1,6 +1,7 @@
 """Clicks, like a person with a mouse, the first node of APP_NAME whose
-accessible name contains NAME: finds it through AT-SPI, takes its on-screen
-extents, and clicks their centre with xdotool. Usage:
+accessible name contains NAME (written =NAME: is NAME exactly): finds it
+through AT-SPI, takes its on-screen extents, and clicks their centre with
+xdotool. Usage:
   atspi_click.py APP_NAME TIMEOUT_S NAME [ROLE]"""
 import subprocess
 import sys
@@ -9,6 +10,13 @@ import time
 import pyatspi
 
 app_name, timeout, wanted = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+exact = wanted.startswith("=")
+if exact:
+    wanted = wanted[1:]
+
+
+def matches(name):
+    return name == wanted if exact else wanted in name
 role = sys.argv[4] if len(sys.argv) > 4 else None
 
 
@@ -27,7 +35,7 @@ def find(node, depth=0):
     if node is None or depth > 60:
         return None
     try:
-        if wanted in (node.name or "") and (role is None or node.getRoleName() == role) and extents(node):
+        if matches(node.name or "") and (role is None or node.getRoleName() == role) and extents(node):
             return node
         count = node.childCount
     except Exception:

@@ -103,6 +103,32 @@ pub fn make_album(dir: &Path, seconds: &[u32]) -> anyhow::Result<Vec<MediaSpec>>
     seconds.iter().enumerate().map(|(i, &s)| make_track(dir, s, 220 * (i as u32 + 2))).collect()
 }
 
+/// A track that cannot be played: bytes that are no Ogg file, served and
+/// described as one (as a damaged copy on a real server is).
+pub fn make_broken_track(dir: &Path) -> anyhow::Result<MediaSpec> {
+    let file = dir.join("track-broken.ogg");
+    // Not random: the same bytes every run.
+    let bytes: Vec<u8> = (0..64 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&file, bytes)?;
+    Ok(MediaSpec { file, ..track_spec(4) })
+}
+
+/// How a track of `seconds` of Ogg Vorbis is described.
+fn track_spec(seconds: u32) -> MediaSpec {
+    MediaSpec {
+        file: PathBuf::new(),
+        container: "ogg".into(),
+        video_codec: String::new(),
+        audio_codec: "vorbis".into(),
+        duration_ms: u64::from(seconds) * 1000,
+        audio_languages: Vec::new(),
+        subtitle_languages: Vec::new(),
+        hls: None,
+        bytes_per_second: None,
+        claim_video_codec: None,
+    }
+}
+
 /// One track of [`make_album`]: a `freq` Hz tone of `seconds` (stereo,
 /// 44.1 kHz) in Ogg Vorbis.
 pub fn make_track(dir: &Path, seconds: u32, freq: u32) -> anyhow::Result<MediaSpec> {
@@ -125,18 +151,7 @@ pub fn make_track(dir: &Path, seconds: u32, freq: u32) -> anyhow::Result<MediaSp
         }
         std::fs::rename(&tmp, &file)?;
     }
-    Ok(MediaSpec {
-        file,
-        container: "ogg".into(),
-        video_codec: String::new(),
-        audio_codec: "vorbis".into(),
-        duration_ms: u64::from(seconds) * 1000,
-        audio_languages: Vec::new(),
-        subtitle_languages: Vec::new(),
-        hls: None,
-        bytes_per_second: None,
-        claim_video_codec: None,
-    })
+    Ok(MediaSpec { file, ..track_spec(seconds) })
 }
 
 /// Adds an HLS rendition as long as the file (MPEG-4 video and MP2 audio

@@ -127,7 +127,12 @@ fn child_row(c: &MediaItem) -> Row {
     };
     let mut sub = Vec::new();
     if let Some(d) = c.duration_ms.filter(|d| *d > 0) {
-        sub.push(super::duration(d));
+        // A track's length to the second (3:41), as music players show it.
+        sub.push(if c.kind == reel_core::models::ItemKind::Track {
+            crate::pages::player::keys::clock(d as u64)
+        } else {
+            super::duration(d)
+        });
     }
     if let Some(n) = c.leaf_count {
         sub.push(i18n_f("{} items", &[&n.to_string()]));

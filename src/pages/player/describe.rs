@@ -50,17 +50,6 @@ pub(super) fn play_state(p: &Playing) -> PlayState {
     }
 }
 
-/// Whether trying again (where the failover says) may help: the connection
-/// failed, or the server's answer may pass (busy, failing, its access
-/// checked again). A file the server does not have is not tried again.
-pub(super) fn recoverable(e: &EngineError) -> bool {
-    match e {
-        EngineError::Network(_) => true,
-        EngineError::Http(code) => matches!(code, 401 | 403 | 408 | 429) || *code >= 500,
-        _ => false,
-    }
-}
-
 /// Whether the media ended well before its known length: a file cut short.
 /// (A length the server measured may be off by a little.)
 pub(super) fn ended_early(at_ms: u64, duration_ms: u64) -> bool {
@@ -91,10 +80,10 @@ mod tests {
 
     #[test]
     fn only_what_may_pass_is_tried_again() {
-        assert!(recoverable(&EngineError::Network("reset".into())));
-        assert!(recoverable(&EngineError::Http(503)));
-        assert!(recoverable(&EngineError::Http(401)), "access is checked again first");
-        assert!(!recoverable(&EngineError::Http(404)));
-        assert!(!recoverable(&EngineError::Decode("bad".into())));
+        assert!(EngineError::Network("reset".into()).recoverable());
+        assert!(EngineError::Http(503).recoverable());
+        assert!(EngineError::Http(401).recoverable(), "access is checked again first");
+        assert!(!EngineError::Http(404).recoverable());
+        assert!(!EngineError::Decode("bad".into()).recoverable());
     }
 }

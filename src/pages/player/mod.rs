@@ -19,7 +19,7 @@ use crate::player::mpris::{Mpris, MprisCommand, NowPlaying};
 use crate::player::{Engine, EngineError, EngineEvent, EngineState};
 use crate::runtime::{CoreHandle, Failure};
 use controls::Ui;
-use describe::{ended_early, ended_early_words, how, now_playing, play_state, recoverable, what, ART_SIZE};
+use describe::{ended_early, ended_early_words, how, now_playing, play_state, what, ART_SIZE};
 use keys::clock;
 use reel_core::models::{MarkerKind, MediaItem, ServerAction, Source, StreamKind};
 use reel_core::services::playback::{Capabilities, Decision, Format, PlayState, Reporter, TranscodeReason};

@@ -187,7 +187,7 @@ impl PlayerPage {
                     let _ = sender.output(PlayerOutput::Leave);
                 }
             }
-            EngineEvent::Error(e) if recoverable(&e) && p.recoveries < RECOVER_TRIES && p.plan.is_some() => {
+            EngineEvent::Error(e) if e.recoverable() && p.recoveries < RECOVER_TRIES && p.plan.is_some() => {
                 // The connection may have died (or the server's answer was
                 // passing): ask the core where to go on (the failover's
                 // choice, its identity checked again), from where it stopped.
