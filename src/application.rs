@@ -24,7 +24,6 @@ pub fn run() -> std::process::ExitCode {
             return crate::bench_probe::run_play_floor();
         }
     }
-    keep_big_blocks_apart();
     i18n::init();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -82,16 +81,4 @@ fn already_running() -> bool {
     .ok()
     .and_then(|v| v.get::<(bool,)>())
     .is_some_and(|(owned,)| owned)
-}
-
-/// Decoded posters (135 KB and more each, made and dropped on worker
-/// threads as the grid scrolls) get pages of their own that go back to the
-/// system when dropped. glibc's default raises this threshold after the
-/// first such block is freed, and later posters then pile up in the
-/// threads' heaps, which keep their size: several MB of a 50 000-item
-/// library's grid, measured by `benches/grid_50k.rs`.
-fn keep_big_blocks_apart() {
-    // SAFETY: mallopt only changes a malloc setting; called before any
-    // thread of Reel's starts.
-    unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024) };
 }

@@ -85,10 +85,13 @@ pub fn build(root: &gtk::Revealer, sender: &ComponentSender<MusicPlayer>) -> Bar
     bar.append(&play);
     bar.append(&next);
 
-    let elapsed = gtk::Label::new(Some(&crate::pages::player::keys::clock(0)));
+    let zero = crate::pages::player::keys::clock(0);
+    let elapsed = gtk::Label::new(Some(&zero));
+    labelled(&elapsed, &i18n_f("Elapsed {}", &[&zero]));
     elapsed.add_css_class("numeric");
     elapsed.add_css_class("caption");
-    let remaining = gtk::Label::new(Some(&crate::pages::player::keys::clock(0)));
+    let remaining = gtk::Label::new(Some(&format!("-{zero}")));
+    labelled(&remaining, &i18n_f("Remaining {}", &[&zero]));
     remaining.add_css_class("numeric");
     remaining.add_css_class("caption");
     let scale = gtk::Scale::with_range(gtk::Orientation::Horizontal, 0.0, 1.0, 1000.0);

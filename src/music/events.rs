@@ -24,6 +24,12 @@ impl MusicPlayer {
                 if state == EngineState::Playing {
                     p.recoveries = 0;
                 }
+                if state == EngineState::Paused {
+                    if let Some(at) = self.engine.as_ref().and_then(|e| e.position_ms()) {
+                        p.position_ms = at;
+                    }
+                    self.save_place();
+                }
                 self.ui.show_playing(state == EngineState::Playing);
                 self.mpris_status();
                 self.report(sender);
@@ -50,6 +56,7 @@ impl MusicPlayer {
                 );
                 p.plan = Some(plan);
                 self.show_entry(sender, &entry);
+                self.save_place();
                 self.report(sender);
                 self.prepare_following(sender);
             }

@@ -7,7 +7,7 @@
 //! Here: the messages and their dispatch; the bar is [`bar`], the rules of
 //! the queue [`queue`], playing it [`playing`], what the engine says
 //! [`events`], what the server hears [`report`], what the bar and the
-//! shell show [`announce`].
+//! shell show [`announce`], the queue kept across restarts [`saved`].
 
 mod announce;
 mod bar;
@@ -15,6 +15,7 @@ mod events;
 mod playing;
 pub mod queue;
 mod report;
+mod saved;
 
 use crate::player::gst_engine::GstEngine;
 use crate::player::mpris::{LoopStatus, Mpris, MprisCommand};
@@ -93,6 +94,8 @@ pub enum MusicMsg {
     SetRepeat(Repeat),
     SetShuffle(bool),
     Mpris(MprisCommand),
+    /// The queue the last run left, shown paused at its place.
+    Restore(reel_core::models::SavedQueue),
     /// A video starts: the music pauses for it, and the shell's controls are the video's.
     PauseForVideo,
     /// The video player left: the shell's controls are the queue's again.
@@ -176,9 +179,12 @@ impl SimpleComponent for MusicPlayer {
             MusicMsg::Next => self.skip(&sender, true),
             MusicMsg::Previous => self.skip(&sender, false),
             MusicMsg::SeekTo(ms) => {
-                if let Some(engine) = &self.engine {
+                if let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) {
                     engine_seek(engine, ms);
+                    p.position_ms = ms;
                     self.mpris.seeked(ms);
+                    // A place of its own: kept (paused, nothing else would keep it).
+                    self.save_place();
                 }
             }
             MusicMsg::SetVolume(v) => {
@@ -188,7 +194,7 @@ impl SimpleComponent for MusicPlayer {
                 }
                 self.mpris.set_volume(v);
             }
-            MusicMsg::CycleRepeat => sender.input(MusicMsg::SetRepeat(self.repeat.cycled())),
+            MusicMsg::CycleRepeat => sender.input(MusicMsg::SetRepeat(queue::cycled(self.repeat))),
             MusicMsg::SetRepeat(r) => {
                 self.repeat = r;
                 self.ui.show_repeat(r);
@@ -196,9 +202,11 @@ impl SimpleComponent for MusicPlayer {
                     p.queue.repeat = r;
                 }
                 self.requeue(&sender);
+                self.save_queue();
                 self.announce_queue();
             }
             MusicMsg::SetShuffle(on) => self.reshuffle(&sender, on),
+            MusicMsg::Restore(saved) => self.restore(&sender, saved),
             MusicMsg::Mpris(c) => self.mpris_command(&sender, c),
             MusicMsg::PauseForVideo => {
                 self.announcing = false;

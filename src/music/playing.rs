@@ -36,6 +36,10 @@ pub struct Playing {
     pub art: Option<std::path::PathBuf>,
     /// Connection failures recovered from since it last played.
     pub recoveries: u32,
+    /// Where the entry starts when next loaded (a queue restored at its place).
+    pub resume_at: Option<u64>,
+    /// When the place was last saved (it is every 10 s of play).
+    pub place_saved: Instant,
 }
 
 impl Playing {
@@ -81,6 +85,8 @@ impl MusicPlayer {
             clock: Instant::now(),
             art: None,
             recoveries: 0,
+            resume_at: None,
+            place_saved: Instant::now(),
         });
         self.announcing = true;
     }
@@ -122,17 +128,18 @@ impl MusicPlayer {
             p.queue = queue;
             self.load_current(sender);
         }
+        self.save_queue();
         self.announce_queue();
     }
 
-    /// Plays the queue's current entry from its start.
+    /// Plays the queue's current entry from its start (or where a restored queue was).
     pub(super) fn load_current(&mut self, sender: &ComponentSender<Self>) {
         let Some(p) = self.playing.as_mut() else { return };
         let Some(entry) = p.queue.current().cloned() else { return };
         p.plan = None;
         p.queued = None;
         p.reporter = None;
-        p.position_ms = 0;
+        p.position_ms = p.resume_at.unwrap_or(0);
         p.duration_ms = entry.item.duration_ms.unwrap_or(0).max(0) as u64;
         p.state = EngineState::Loading;
         p.art = None;
@@ -140,6 +147,7 @@ impl MusicPlayer {
             engine.queue_next(None);
         }
         self.show_entry(sender, &entry);
+        self.save_place();
         self.prepare(sender, entry.id, true);
     }
 
@@ -178,8 +186,8 @@ impl MusicPlayer {
                 Ok(e) => e,
                 Err(message) => return self.failed(sender, &title, &message, false),
             };
-            engine.load(&plan.location, 0);
             let Some(p) = self.playing.as_mut() else { return };
+            engine.load(&plan.location, p.resume_at.take().unwrap_or(0));
             // Every listen counts: a track played before is counted again.
             p.reporter = Some(
                 Reporter::new(&e_key(p, entry), p.duration_ms, &plan.session, plan.threshold, false)
@@ -235,12 +243,15 @@ impl MusicPlayer {
 
     pub(super) fn toggle_play(&mut self, sender: &ComponentSender<Self>) {
         let Some(p) = &self.playing else { return };
-        let Some(engine) = self.engine.clone() else { return };
-        match p.state {
-            EngineState::Playing => engine.pause(),
-            // Stopped (the end, or the server gone): the entry playing again.
-            _ if p.plan.is_none() => self.load_current(sender),
-            _ => engine.play(),
+        // Stopped (the end, the server gone, a queue kept from the last
+        // run): the entry playing again, the engine made if need be.
+        if p.plan.is_none() {
+            self.load_current(sender);
+        } else if let Some(engine) = self.engine.clone() {
+            match p.state {
+                EngineState::Playing => engine.pause(),
+                _ => engine.play(),
+            }
         }
         self.announcing = true;
     }
@@ -275,6 +286,7 @@ impl MusicPlayer {
             engine.stop();
         }
         self.playing = None;
+        self.forget_saved();
         self.root.set_reveal_child(false);
         self.mpris.set_now_playing(None);
         self.mpris.set_status(mpris_server::PlaybackStatus::Stopped);

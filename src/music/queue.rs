@@ -2,27 +2,15 @@
 //! follows it (which entry plays, what comes next with repeat), apart from
 //! the widgets and the engine so the rules can be tested alone.
 
+pub use reel_core::models::Repeat;
 use reel_core::models::{PlayQueue, QueueEntry};
 
-/// Repeat, as music players offer it (and MPRIS's `LoopStatus` names it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Repeat {
-    #[default]
-    Off,
-    /// The whole queue, from the top once it ends.
-    All,
-    /// The entry playing, over and over.
-    One,
-}
-
-impl Repeat {
-    /// What the repeat button goes to next.
-    pub fn cycled(self) -> Repeat {
-        match self {
-            Repeat::Off => Repeat::All,
-            Repeat::All => Repeat::One,
-            Repeat::One => Repeat::Off,
-        }
+/// What the repeat button goes to next.
+pub fn cycled(r: Repeat) -> Repeat {
+    match r {
+        Repeat::Off => Repeat::All,
+        Repeat::All => Repeat::One,
+        Repeat::One => Repeat::Off,
     }
 }
 
@@ -134,7 +122,7 @@ mod tests {
         assert_eq!(q.previous(500), Previous::Restart, "nothing before the first");
         q.repeat = Repeat::All;
         assert_eq!(q.previous(500), Previous::Go(2), "round backwards");
-        assert_eq!(Repeat::Off.cycled().cycled().cycled(), Repeat::Off);
+        assert_eq!(cycled(cycled(cycled(Repeat::Off))), Repeat::Off);
     }
 
     #[test]

@@ -36,7 +36,11 @@ impl MusicPlayer {
         if self.announcing {
             self.mpris.set_position(p.position_ms);
         }
+        let save = p.place_saved.elapsed() >= super::saved::SAVE_PLACE_EVERY;
         self.report(sender);
+        if save {
+            self.save_place();
+        }
     }
 
     pub(super) fn report(&mut self, sender: &ComponentSender<Self>) {

@@ -7,5 +7,6 @@ pub fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
     widget.update_property(&[gtk::accessible::Property::Label(label)]);
 }
 
+pub mod pages;
 pub mod poster;
 pub mod sidebar;

@@ -98,6 +98,8 @@ pub enum AppMsg {
         start: Option<MediaItem>,
         shuffle: bool,
     },
+    /// The music queue the last run left (read after the first frame).
+    RestoreMusic(reel_core::models::SavedQueue),
     /// What the shell's media controls (or a media key) ask, for whichever plays.
     Mpris(crate::player::mpris::MprisCommand),
 }

@@ -111,6 +111,18 @@ impl SimpleComponent for App {
         }
         model.look_for_orphans(&sender, damaged.first().map(crate::words::notice));
         {
+            // The music queue the last run left: its bar comes back, paused.
+            let s = sender.input_sender().clone();
+            model.core.run(
+                |core| async move { core.saved_music_queue().await },
+                move |saved| {
+                    if let Some(saved) = saved {
+                        s.emit(AppMsg::RestoreMusic(saved));
+                    }
+                },
+            );
+        }
+        {
             let s = sender.input_sender().clone();
             model.core.on_connection_event(move |e| s.emit(AppMsg::Connection(e)));
             let s = sender.input_sender().clone();
@@ -259,6 +271,7 @@ impl SimpleComponent for App {
                 self.children.music().emit(crate::music::MusicMsg::Play { source, item, start, shuffle })
             }
             AppMsg::Mpris(c) => self.mpris_command(c),
+            AppMsg::RestoreMusic(saved) => self.children.music().emit(crate::music::MusicMsg::Restore(saved)),
             AppMsg::ItemChanged { source_id, item } => self.item_changed(&source_id, item),
             AppMsg::PlayerTitle(t) => self.player_title(t),
             AppMsg::Fullscreen(full) => self.set_fullscreen(full),

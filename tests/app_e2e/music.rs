@@ -150,6 +150,31 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));
     click_role(x, "=Play", Some("push button"));
     wait_for_mpris("status", "Playing");
+
+    // Quit and start again: the queue is still there, paused where it was,
+    // and Play goes on with the same track.
+    click(x, "Pause");
+    wait_for_mpris("status", "Paused");
+    // A second into the track (the shortest is 4 s): time to check it plays on.
+    playerctl(&["position", "1.5"]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let title = playerctl(&["metadata", "title"]);
+    let at = mpris_position();
+    assert!((1.0..2.0).contains(&at), "paused at 1.5 s: {at}");
+    drop(reel);
+    let reel = d.launch("app-12-again.log");
+    let shown = expect_on_screen(&["Now playing", &title, "Next Track"]);
+    assert_eq!(elapsed(&shown), Some(1), "the bar shows where it was: {shown:?}");
+    screenshot(x, "app-12-restored.png");
+    click_role(x, "=Play", Some("push button"));
+    wait_for_mpris("status", "Playing");
+    // A second of play later it is past where it was paused plus that
+    // second's half: it went on from 1.5 s (from the start it would be at 1).
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let again = mpris_position();
+    assert_eq!(playerctl(&["metadata", "title"]), title);
+    assert!(again >= at + 0.5, "from where it was ({at} s), not the start: {again} s");
     drop(reel);
     assert_no_criticals("app-12.log");
+    assert_no_criticals("app-12-again.log");
 }

@@ -5,7 +5,7 @@
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::models::{MediaItem, PlayQueue, QueuePlace};
+use crate::models::{MediaItem, PlayQueue, QueuePlace, SavedQueue};
 
 impl Core {
     fn machine_id_of(&self, source_id: &str) -> Result<String> {
@@ -64,5 +64,27 @@ impl Core {
 
     pub async fn remove_from_play_queue(&self, source_id: &str, queue_id: u64, entry: u64) -> Result<PlayQueue> {
         self.connections.call(source_id, |c| async move { c.remove_from_play_queue(queue_id, entry).await }).await
+    }
+
+    /// Keeps the music queue for the next start (its place too).
+    pub async fn save_music_queue(&self, saved: SavedQueue) -> Result<()> {
+        self.blocking(move |l| l.put_music_queue(&saved)).await
+    }
+
+    /// Where the kept music queue is: entry `entry`, `position_ms` into it.
+    pub async fn save_music_queue_place(&self, entry: u64, position_ms: u64) -> Result<()> {
+        self.blocking(move |l| l.put_music_queue_place(entry, position_ms)).await
+    }
+
+    /// The music queue kept at the last run, if its server is still one of
+    /// the accounts'. Unreadable, there is none (nothing else depends on it).
+    pub async fn saved_music_queue(&self) -> Option<SavedQueue> {
+        let saved = self.blocking(|l| l.music_queue()).await.ok().flatten()?;
+        self.server(&saved.source_id).is_some().then_some(saved)
+    }
+
+    /// The queue ended or was cleared: none is shown at the next start.
+    pub async fn forget_music_queue(&self) -> Result<()> {
+        self.blocking(|l| l.forget_music_queue()).await
     }
 }

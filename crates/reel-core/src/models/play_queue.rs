@@ -37,3 +37,30 @@ pub enum QueuePlace {
     /// At the end ("Add to Queue").
     Last,
 }
+
+/// Repeat, as music players offer it (and MPRIS's `LoopStatus` names it).
+/// Plex's play queues have none: it is the player's, saved with the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Repeat {
+    #[default]
+    Off,
+    /// The whole queue, from the top once it ends.
+    All,
+    /// The entry playing, over and over.
+    One,
+}
+
+/// The music queue as the player left it: shown again at the next start
+/// (paused where it was), so a restart loses no queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedQueue {
+    pub source_id: crate::SourceId,
+    /// What the queue was made from (an album, an artist).
+    pub origin: MediaItem,
+    /// The server's queue; its `selected` is the entry that was playing.
+    pub queue: PlayQueue,
+    /// Where in that entry.
+    pub position_ms: u64,
+    #[serde(default)]
+    pub repeat: Repeat,
+}

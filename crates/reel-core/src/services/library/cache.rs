@@ -362,6 +362,7 @@ impl LibraryCache {
             for table in ["sections", "items", "section_sync", "server_state", "outbox", "hubs"] {
                 c.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
             }
+            c.execute("DELETE FROM music_queue WHERE json_extract(json, '$.source_id') = ?1", [source_id])?;
             Ok(())
         })
     }

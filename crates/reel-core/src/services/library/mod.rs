@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod home;
+mod music_queue;
 pub mod posters;
 mod schema;
 pub mod state;

@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS server_state (
     source_id TEXT PRIMARY KEY, offline_since TEXT, last_seen TEXT);
 CREATE TABLE IF NOT EXISTS hubs (
     source_id TEXT NOT NULL, position INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (source_id, position));
+CREATE TABLE IF NOT EXISTS music_queue (
+    id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, entry INTEGER NOT NULL,
+    position_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, coalesce_key TEXT,
     json TEXT NOT NULL, queued_at TEXT NOT NULL);
