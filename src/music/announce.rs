@@ -67,6 +67,7 @@ impl MusicPlayer {
 
     pub(super) fn announce_queue(&self) {
         let Some(p) = &self.playing else { return };
+        self.ui.queue.show(&p.queue);
         self.ui.next.set_sensitive(p.queue.next().is_some());
         self.ui.previous.set_sensitive(!p.queue.entries.is_empty());
         if !self.announcing {

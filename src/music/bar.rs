@@ -3,6 +3,7 @@
 //! volume. It stays while the user browses anywhere.
 
 use super::queue::Repeat;
+use super::queue_view::{QueueAction, QueueView};
 use super::{MusicMsg, MusicPlayer};
 use crate::i18n::{gettext, i18n_f};
 use crate::widgets::labelled;
@@ -30,6 +31,7 @@ pub struct Bar {
     pub shuffle: gtk::ToggleButton,
     /// Set while the program sets the toggle, so only the user's clicks count.
     pub setting_shuffle: Rc<Cell<bool>>,
+    pub queue: QueueView,
 }
 
 fn icon_button(icon: &str, name: &str, sender: &ComponentSender<MusicPlayer>, msg: fn() -> MusicMsg) -> gtk::Button {
@@ -147,9 +149,14 @@ pub fn build(root: &gtk::Revealer, sender: &ComponentSender<MusicPlayer>) -> Bar
         let s = sender.clone();
         volume.connect_value_changed(move |_, v| s.input(MusicMsg::SetVolume(v)));
     }
+    let queue = {
+        let s = sender.clone();
+        QueueView::new(move |entry| s.input(MusicMsg::Queue(QueueAction::Play, entry)))
+    };
     bar.append(&repeat);
     bar.append(&shuffle);
     bar.append(&volume);
+    bar.append(&queue.button);
 
     let frame = gtk::Box::new(gtk::Orientation::Vertical, 0);
     frame.append(&gtk::Separator::new(gtk::Orientation::Horizontal));
@@ -169,6 +176,7 @@ pub fn build(root: &gtk::Revealer, sender: &ComponentSender<MusicPlayer>) -> Bar
         repeat,
         shuffle,
         setting_shuffle,
+        queue,
     }
 }
 

@@ -61,15 +61,24 @@ impl MusicPlayer {
                 self.prepare_following(sender);
             }
             EngineEvent::Ended => {
-                let end = p.duration_ms;
+                let (end, following) = (p.duration_ms, p.queue.following());
                 self.report_at(sender, PlayState::Stopped, end);
-                if let Some(p) = self.playing.as_mut() {
+                let Some(p) = self.playing.as_mut() else { return };
+                p.state = EngineState::Stopped;
+                p.plan = None;
+                match following {
+                    // Not handed over in time (its server did not answer
+                    // then): loaded now, or told why not.
+                    Some(i) => {
+                        p.queue.current = i;
+                        self.load_current(sender);
+                    }
                     // The end of the queue: Play starts its last entry again.
-                    p.state = EngineState::Stopped;
-                    p.plan = None;
+                    None => {
+                        self.ui.show_playing(false);
+                        self.mpris_status();
+                    }
                 }
-                self.ui.show_playing(false);
-                self.mpris_status();
             }
             EngineEvent::Error(err) if err.recoverable() && p.recoveries < RECOVER_TRIES && p.plan.is_some() => {
                 // The connection may have died: the core says where to go on

@@ -7,13 +7,16 @@
 //! Here: the messages and their dispatch; the bar is [`bar`], the rules of
 //! the queue [`queue`], playing it [`playing`], what the engine says
 //! [`events`], what the server hears [`report`], what the bar and the
-//! shell show [`announce`], the queue kept across restarts [`saved`].
+//! shell show [`announce`], the queue kept across restarts [`saved`], its
+//! view [`queue_view`] and the changes made there [`editing`].
 
 mod announce;
 mod bar;
+mod editing;
 mod events;
 mod playing;
 pub mod queue;
+mod queue_view;
 mod report;
 mod saved;
 
@@ -50,6 +53,8 @@ pub struct MusicPlayer {
     root: gtk::Revealer,
     /// Where the engine's events go.
     input: relm4::Sender<MusicMsg>,
+    /// The queue's window actions are in the window.
+    actions_installed: bool,
     _tick: glib::SourceId,
 }
 
@@ -94,6 +99,13 @@ pub enum MusicMsg {
     SetRepeat(Repeat),
     SetShuffle(bool),
     Mpris(MprisCommand),
+    /// Something done to an entry of the queue (by its id), from its view.
+    Queue(queue_view::QueueAction, u64),
+    /// The server's queue after a change asked of it.
+    QueueChanged {
+        generation: u64,
+        result: Result<PlayQueue, Failure>,
+    },
     /// The queue the last run left, shown paused at its place.
     Restore(reel_core::models::SavedQueue),
     /// A video starts: the music pauses for it, and the shell's controls are the video's.
@@ -155,6 +167,7 @@ impl SimpleComponent for MusicPlayer {
             ui,
             root: root.clone(),
             input: sender.input_sender().clone(),
+            actions_installed: false,
             _tick: tick,
         };
         ComponentParts { model, widgets: () }
@@ -207,6 +220,11 @@ impl SimpleComponent for MusicPlayer {
             }
             MusicMsg::SetShuffle(on) => self.reshuffle(&sender, on),
             MusicMsg::Restore(saved) => self.restore(&sender, saved),
+            MusicMsg::Queue(a, entry) => self.queue_action(&sender, a, entry),
+            MusicMsg::QueueChanged { generation, result } if generation == self.generation => {
+                self.queue_changed(&sender, result)
+            }
+            MusicMsg::QueueChanged { .. } => {}
             MusicMsg::Mpris(c) => self.mpris_command(&sender, c),
             MusicMsg::PauseForVideo => {
                 self.announcing = false;

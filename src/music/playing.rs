@@ -59,6 +59,7 @@ impl MusicPlayer {
     ) {
         self.generation += 1;
         self.root.set_reveal_child(true);
+        self.install_actions();
         let generation = self.generation;
         let (s, origin) = (sender.clone(), item.clone());
         let source_id = source.id.clone();

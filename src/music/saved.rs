@@ -47,6 +47,7 @@ impl MusicPlayer {
             place_saved: Instant::now(),
         });
         self.root.set_reveal_child(true);
+        self.install_actions();
         self.announcing = true;
         self.show_entry(sender, &entry);
         self.ui.show_position(saved.position_ms, duration_ms);

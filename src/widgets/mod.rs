@@ -7,6 +7,5 @@ pub fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
     widget.update_property(&[gtk::accessible::Property::Label(label)]);
 }
 
-pub mod pages;
 pub mod poster;
 pub mod sidebar;

@@ -1,28 +1,10 @@
 //! Turning poster bytes into something GTK can paint.
 
 use relm4::gtk;
-use relm4::gtk::prelude::*;
 use relm4::gtk::{gdk, glib};
 
-/// Decodes a poster; its pixels kept in pages of their own (see
-/// [`super::pages`]), so they go back to the system with the texture.
 pub fn texture(bytes: &[u8]) -> Option<gdk::Texture> {
-    let decoded = gdk::Texture::from_bytes(&glib::Bytes::from(bytes)).ok()?;
-    let (w, h) = (usize::try_from(decoded.width()).ok()?, usize::try_from(decoded.height()).ok()?);
-    let stride = w.checked_mul(4)?;
-    let Some(mut pages) = stride.checked_mul(h).and_then(super::pages::OwnPages::zeroed) else {
-        return Some(decoded);
-    };
-    // `download` writes GDK_MEMORY_DEFAULT: premultiplied BGRA on little endian, ARGB on big.
-    decoded.download(pages.as_mut(), stride);
-    let format = if cfg!(target_endian = "little") {
-        gdk::MemoryFormat::B8g8r8a8Premultiplied
-    } else {
-        gdk::MemoryFormat::A8r8g8b8Premultiplied
-    };
-    let texture =
-        gdk::MemoryTexture::new(decoded.width(), decoded.height(), format, &glib::Bytes::from_owned(pages), stride);
-    Some(texture.upcast())
+    gdk::Texture::from_bytes(&glib::Bytes::from(bytes)).ok()
 }
 
 type DecodeJob = (Vec<u8>, tokio::sync::oneshot::Sender<Option<gdk::Texture>>);

@@ -123,6 +123,40 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     }
     expect_on_screen(&["Repeat: All"]);
 
+    // The queue, opened from the bar: the track playing is marked, every
+    // entry has its options. (Paused meanwhile: the track stays the same.)
+    playerctl(&["pause"]);
+    wait_for_mpris("status", "Paused");
+    let playing = playerctl(&["metadata", "title"]);
+    click_role(x, "=Queue", Some("push button"));
+    expect_on_screen(&[&format!("{playing}, playing"), &format!("Options for {playing}")]);
+    screenshot(x, "app-12-queue.png");
+    key(x, "Escape");
+    // Played next and removed, through the window actions its menus use:
+    // the server's queue changes, and the track moved up plays right after
+    // the one playing, on its own.
+    let (_, entries) = d.fp().newest_play_queue(&d.living_id()).expect("the server's queue");
+    let title_of =
+        |key: u64| tracks[keys.iter().position(|k| *k == key.to_string()).expect("a track of the album")].clone();
+    let now = entries.iter().position(|(_, k)| title_of(*k) == playing).expect("the track playing is queued");
+    let (moved, moved_key) = entries[(now + 3) % entries.len()];
+    let (removed, _) = entries[(now + 5) % entries.len()];
+    activate_window_action_with("queue-play-next", &format!("[<int64 {moved}>]"));
+    activate_window_action_with("queue-remove", &format!("[<int64 {removed}>]"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, e) = d.fp().newest_play_queue(&d.living_id()).unwrap();
+        let at = e.iter().position(|(_, k)| title_of(*k) == playing);
+        let next = at.and_then(|i| e.get(i + 1)).map(|(id, _)| *id);
+        if next == Some(moved) && !e.iter().any(|(id, _)| *id == removed) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "moved after the one playing, and removed: {e:?}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    playerctl(&["play"]);
+    wait_for_mpris("metadata title", &title_of(moved_key));
+
     // Browsing elsewhere: the bar stays, the music goes on.
     click(x, "Movies on Living Room");
     expect_on_screen(&[&d.movie, "Now playing", "Next Track"]);

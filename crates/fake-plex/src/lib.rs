@@ -343,6 +343,14 @@ impl FakePlex {
         self.shared.hung_servers_peak.store(0, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// The play queue a server made last: its id and its entries as
+    /// (playQueueItemID, rating key), in play order.
+    pub fn newest_play_queue(&self, machine_id: &str) -> Option<(u64, Vec<(u64, u64)>)> {
+        let s = self.shared.server(machine_id)?;
+        let (id, items) = s.play_queues.lock().ok()?.newest()?;
+        Some((id, items.into_iter().map(|(entry, i)| (entry, s.library.items[i].rating_key)).collect()))
+    }
+
     /// (viewCount, viewOffset) the server holds for an item.
     pub fn watch_state(&self, machine_id: &str, rating_key: u64) -> Option<(u32, u64)> {
         self.shared.server(machine_id).map(|s| s.watch_of(rating_key))

@@ -31,6 +31,13 @@ struct Queue {
 }
 
 impl PlayQueues {
+    /// The newest queue: its id and its entries as (playQueueItemID, index
+    /// into the library's items), in play order (what tests check).
+    pub fn newest(&self) -> Option<(u64, Vec<(u64, usize)>)> {
+        let id = *self.queues.keys().max()?;
+        Some((id, self.queues.get(&id)?.items.clone()))
+    }
+
     fn item_ids(&mut self, leaves: Vec<usize>) -> Vec<(u64, usize)> {
         leaves
             .into_iter()

@@ -1,0 +1,177 @@
+//! The queue, opened from the bar: every entry (the one playing marked), a
+//! click plays it, and each row's menu moves it up or down, plays it next
+//! or removes it. The changes are window actions (`win.queue-*`, the entry's
+//! id as parameter), so the menus, the shortcuts and the tests reach the
+//! same ones; the server's play queue makes each change.
+
+use super::queue::Queue;
+use crate::i18n::{gettext, i18n_f};
+use crate::widgets::labelled;
+use relm4::gtk::prelude::*;
+use relm4::gtk::{self, gio, glib};
+use std::rc::Rc;
+
+/// What can be done with an entry of the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueAction {
+    /// Play it now.
+    Play,
+    /// Right after the entry playing.
+    PlayNext,
+    MoveUp,
+    MoveDown,
+    Remove,
+}
+
+impl QueueAction {
+    pub const ALL: [QueueAction; 5] =
+        [QueueAction::Play, QueueAction::PlayNext, QueueAction::MoveUp, QueueAction::MoveDown, QueueAction::Remove];
+
+    /// Its window action's name (`win.` + this); the parameter is the entry's id (int64).
+    pub fn name(self) -> &'static str {
+        match self {
+            QueueAction::Play => "queue-play",
+            QueueAction::PlayNext => "queue-play-next",
+            QueueAction::MoveUp => "queue-move-up",
+            QueueAction::MoveDown => "queue-move-down",
+            QueueAction::Remove => "queue-remove",
+        }
+    }
+
+    fn label(self) -> String {
+        match self {
+            QueueAction::Play => gettext("Play"),
+            QueueAction::PlayNext => gettext("Play Next"),
+            QueueAction::MoveUp => gettext("Move Up"),
+            QueueAction::MoveDown => gettext("Move Down"),
+            QueueAction::Remove => gettext("Remove from Queue"),
+        }
+    }
+}
+
+/// One row: an entry as the queue shows it.
+struct Row {
+    id: u64,
+    title: String,
+    subtitle: String,
+    playing: bool,
+}
+
+pub struct QueueView {
+    pub button: gtk::MenuButton,
+    store: gio::ListStore,
+}
+
+impl QueueView {
+    /// `play` gets the id of an entry clicked.
+    pub fn new(play: impl Fn(u64) + 'static) -> Self {
+        let play: Rc<dyn Fn(u64)> = Rc::new(play);
+        let store = gio::ListStore::new::<glib::BoxedAnyObject>();
+        let factory = gtk::SignalListItemFactory::new();
+        factory.connect_setup(|_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            item.set_child(Some(&row_widget()));
+        });
+        factory.connect_bind(|_, item| {
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let (Some(root), Some(row)) =
+                (item.child().and_downcast::<gtk::Box>(), item.item().and_downcast::<glib::BoxedAnyObject>())
+            else {
+                return;
+            };
+            bind_row(&root, &row.borrow::<Row>());
+        });
+        let list = gtk::ListView::new(Some(gtk::NoSelection::new(Some(store.clone()))), Some(factory));
+        list.add_css_class("navigation-sidebar");
+        list.set_single_click_activate(true);
+        // Wide enough for a title and its artist (the popover sizes to its child).
+        list.set_size_request(360, -1);
+        labelled(&list, &gettext("Queue"));
+        {
+            let store = store.clone();
+            list.connect_activate(move |_, pos| {
+                if let Some(row) = store.item(pos).and_downcast::<glib::BoxedAnyObject>() {
+                    play(row.borrow::<Row>().id);
+                }
+            });
+        }
+        let scroller = gtk::ScrolledWindow::builder()
+            .child(&list)
+            .hscrollbar_policy(gtk::PolicyType::Never)
+            .min_content_width(360)
+            .max_content_height(420)
+            .propagate_natural_height(true)
+            .build();
+        let popover = gtk::Popover::builder().child(&scroller).build();
+        let button = gtk::MenuButton::builder().icon_name("view-list-symbolic").popover(&popover).build();
+        button.add_css_class("flat");
+        button.set_valign(gtk::Align::Center);
+        button.set_tooltip_text(Some(&gettext("Queue")));
+        labelled(&button, &gettext("Queue"));
+        QueueView { button, store }
+    }
+
+    /// Shows `queue` (all of it; the list builds only the rows in view).
+    pub fn show(&self, queue: &Queue) {
+        let rows: Vec<glib::BoxedAnyObject> = queue
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let subtitle = e.item.grandparent_title.clone().unwrap_or_default();
+                let row = Row { id: e.id, title: e.item.title.clone(), subtitle, playing: i == queue.current };
+                glib::BoxedAnyObject::new(row)
+            })
+            .collect();
+        self.store.splice(0, self.store.n_items(), &rows);
+    }
+}
+
+fn row_widget() -> gtk::Box {
+    let root = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+    let playing = gtk::Image::from_icon_name("media-playback-start-symbolic");
+    let text = gtk::Box::new(gtk::Orientation::Vertical, 2);
+    text.set_hexpand(true);
+    let title = gtk::Label::new(None);
+    title.set_xalign(0.0);
+    title.set_ellipsize(gtk::pango::EllipsizeMode::End);
+    let subtitle = gtk::Label::new(None);
+    subtitle.set_xalign(0.0);
+    subtitle.add_css_class("dim-label");
+    subtitle.add_css_class("caption");
+    text.append(&title);
+    text.append(&subtitle);
+    let menu = gtk::MenuButton::builder().icon_name("view-more-symbolic").build();
+    menu.add_css_class("flat");
+    root.append(&playing);
+    root.append(&text);
+    root.append(&menu);
+    root
+}
+
+fn bind_row(root: &gtk::Box, row: &Row) {
+    let Some(playing) = root.first_child() else { return };
+    let Some(text) = playing.next_sibling() else { return };
+    let Some(menu) = text.next_sibling().and_downcast::<gtk::MenuButton>() else { return };
+    let (Some(title), Some(subtitle)) =
+        (text.first_child().and_downcast::<gtk::Label>(), text.last_child().and_downcast::<gtk::Label>())
+    else {
+        return;
+    };
+    // Kept in its place (not hidden) so the titles line up.
+    playing.set_opacity(if row.playing { 1.0 } else { 0.0 });
+    title.set_text(&row.title);
+    subtitle.set_text(&row.subtitle);
+    let name = if row.playing { i18n_f("{}, playing", &[&row.title]) } else { row.title.clone() };
+    root.update_property(&[gtk::accessible::Property::Label(&name)]);
+    let options = i18n_f("Options for {}", &[&row.title]);
+    menu.set_tooltip_text(Some(&options));
+    labelled(&menu, &options);
+    let model = gio::Menu::new();
+    for a in QueueAction::ALL.into_iter().filter(|a| *a != QueueAction::Play) {
+        let item = gio::MenuItem::new(Some(&a.label()), None);
+        item.set_action_and_target_value(Some(&format!("win.{}", a.name())), Some(&(row.id as i64).to_variant()));
+        model.append_item(&item);
+    }
+    menu.set_menu_model(Some(&model));
+}
