@@ -18,6 +18,13 @@
 //!
 //! Target: Reel's gap ≤ 5 ms. Median of 5 runs each, alternating.
 //!
+//! Then Play on the album → its first audio buffer through the sink: Reel's
+//! whole path in this process (the server makes the play queue, the core
+//! asks for the first track and the server's threshold on a verified
+//! connection, the music engine opens it) against a bare `playbin` opening
+//! the same URL. Target ≤ 1.5×. (The click and the bar are not in it: the
+//! GUI's share is the player page's, measured by `benches/playback.rs`.)
+//!
 //! `scripts/with-keyring.sh cargo bench --features bench --bench gapless`
 
 mod common;
@@ -26,6 +33,7 @@ use fake_plex::topology::LibrarySpec;
 use gst::prelude::*;
 use reel::player::gst_engine::GstEngine;
 use reel::player::{Engine, EngineEvent};
+use reel_core::models::MediaItem;
 use reel_core::services::playback::{Capabilities, Format};
 use reel_core::MediaLocation;
 use relm4::gtk::glib;
@@ -198,6 +206,61 @@ struct Runs {
     jitters: Vec<f64>,
 }
 
+/// Waits (running the main loop) until `played` has its first buffer; when it came.
+fn first_buffer(played: &Arc<Mutex<Played>>) -> Option<Instant> {
+    let main = glib::MainLoop::new(None, false);
+    let (ml, p) = (main.clone(), played.clone());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    glib::timeout_add_local(Duration::from_millis(1), move || {
+        let done = p.lock().map(|p| !p.buffers.is_empty()).unwrap_or(true);
+        if done || Instant::now() > deadline {
+            ml.quit();
+            return glib::ControlFlow::Break;
+        }
+        glib::ControlFlow::Continue
+    });
+    main.run();
+    let first = played.lock().ok()?.buffers.first().map(|b| b.0);
+    first
+}
+
+/// Play on `album` → its first buffer played, through Reel's core and music engine (ms).
+fn reel_first_audio(rt: &tokio::runtime::Runtime, core: &reel_core::Core, source_id: &str, album: &MediaItem) -> f64 {
+    let played = Arc::new(Mutex::new(Played::default()));
+    let t0 = Instant::now();
+    let plan = rt.block_on(async {
+        let queue = core.create_play_queue(source_id, album, None, false).await.expect("a play queue");
+        let first = &queue.entries.first().expect("tracks").item;
+        core.prepare_playback(source_id, &first.rating_key, &Album, 0).await.expect("plan")
+    });
+    let engine = GstEngine::audio(Some(probe_sink(played.clone())), |_| {}).expect("engine");
+    engine.load(&plan.location, 0);
+    let at = first_buffer(&played).map_or(f64::NAN, |t| t.duration_since(t0).as_secs_f64() * 1000.0);
+    engine.stop();
+    at
+}
+
+/// A bare playbin opening `track` → its first buffer played (ms).
+fn bare_first_audio(track: &MediaLocation) -> f64 {
+    let played = Arc::new(Mutex::new(Played::default()));
+    let t0 = Instant::now();
+    let playbin = gst::ElementFactory::make("playbin").build().expect("playbin");
+    playbin.set_property("audio-sink", probe_sink(played.clone()));
+    let token = track.token.expose().to_string();
+    playbin.connect("source-setup", false, move |v| {
+        let source = v.get(1).and_then(|v| v.get::<gst::Element>().ok())?;
+        if source.find_property("extra-headers").is_some() {
+            source.set_property("extra-headers", gst::Structure::builder("h").field("X-Plex-Token", &token).build());
+        }
+        None
+    });
+    playbin.set_property("uri", track.url.as_str());
+    playbin.set_state(gst::State::Playing).expect("play");
+    let at = first_buffer(&played).map_or(f64::NAN, |t| t.duration_since(t0).as_secs_f64() * 1000.0);
+    let _ = playbin.set_state(gst::State::Null);
+    at
+}
+
 fn take(played: Arc<Mutex<Played>>) -> Played {
     std::mem::take(&mut *played.lock().expect("played"))
 }
@@ -209,7 +272,7 @@ fn main() {
     let music =
         fake_plex::media::make_album(&media_dir, &[TRACK_SECS, TRACK_SECS]).expect("gst-launch-1.0 makes tracks");
     let (lib, core, source) = signed_in(&rt, LibrarySpec { artists: 1, music, ..LibrarySpec::default() });
-    let tracks: [MediaLocation; 2] = rt.block_on(async {
+    let (tracks, album): ([MediaLocation; 2], MediaItem) = rt.block_on(async {
         let sections = core.fetch_sections(&source.id).await.expect("sections");
         let music = sections.iter().find(|s| s.kind == reel_core::models::SectionKind::Music).expect("music");
         let artist = core.fetch_items(&source.id, &music.key, 0, Some(1)).await.expect("artists").remove(0);
@@ -220,7 +283,7 @@ fn main() {
             let plan = core.prepare_playback(&source.id, &t.rating_key, &Album, 0).await.expect("plan");
             locations.push(plan.location);
         }
-        locations.try_into().expect("two tracks")
+        (locations.try_into().expect("two tracks"), album)
     });
     gst::init().expect("gstreamer");
     let runs = std::env::var("REEL_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(RUNS);
@@ -240,6 +303,13 @@ fn main() {
             rows[i].jitters.push(jitter(&played));
         }
     }
+    // Play → first audio, alternating, after one untimed run of each.
+    let _ = (reel_first_audio(&rt, &core, &source.id, &album), bare_first_audio(&tracks[0]));
+    let (mut reel_first, mut bare_first) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        reel_first.push(reel_first_audio(&rt, &core, &source.id, &album));
+        bare_first.push(bare_first_audio(&tracks[0]));
+    }
     drop(lib);
     println!("Gap between two tracks of an album (Ogg Vorbis over loopback), median of {runs} (ms)");
     let gap = |r: &Runs| median(r.gaps.clone());
@@ -258,4 +328,8 @@ fn main() {
         reel_gap / baseline,
         reel_gap / floor.max(0.01)
     );
+    let (r, b) = (median(reel_first.clone()), median(bare_first.clone()));
+    println!("Play on an album → first audio buffer played, over loopback, median of {runs} (ms)");
+    println!("  Reel (play queue, track, engine) {r:.1} vs GStreamer alone opening the track {b:.1} = {:.2}x (target ≤ 1.50x)", r / b);
+    println!("      runs Reel {reel_first:.0?}, floor {bare_first:.0?}");
 }

@@ -19,8 +19,9 @@ use std::collections::HashMap;
 type Figures = HashMap<String, f64>;
 
 /// The app from `lib`'s home, asked to open a page (`open`) and scroll it
-/// `frames` frames.
-fn reel(x: &Xvfb, lib: &CachedLibrary, renderer: &str, frames: u32, open: (&str, String)) -> Figures {
+/// `frames` frames (`bounce`: down and back up, over and over, for a page
+/// shorter than that).
+fn reel(x: &Xvfb, lib: &CachedLibrary, renderer: &str, frames: u32, open: (&str, String), bounce: bool) -> Figures {
     run_app(
         &x.display,
         lib.home.path(),
@@ -31,6 +32,7 @@ fn reel(x: &Xvfb, lib: &CachedLibrary, renderer: &str, frames: u32, open: (&str,
             ("REEL_BENCH", "1".into()),
             open,
             ("REEL_BENCH_SCROLL_FRAMES", frames.to_string()),
+            ("REEL_BENCH_BOUNCE", if bounce { "1" } else { "0" }.into()),
             ("GSK_RENDERER", renderer.into()),
         ],
     )
@@ -64,7 +66,7 @@ fn main() {
     let x = Xvfb::start();
     let get = |f: &Figures, k: &str| f.get(k).copied().unwrap_or(f64::NAN);
     let open = ("REEL_BENCH_OPEN_ITEM", format!("{}|{season}", lib.source_id));
-    let app = |renderer: &str, frames: u32| reel(&x, &lib, renderer, frames, open.clone());
+    let app = |renderer: &str, frames: u32| reel(&x, &lib, renderer, frames, open.clone(), false);
     let floor_home = tempfile::tempdir().expect("tempdir");
     let floor = |renderer: &str| {
         run_app(
@@ -127,7 +129,11 @@ fn home(rt: &tokio::runtime::Runtime, launches: usize) {
     drop(core);
     let x = Xvfb::start();
     let get = |f: &Figures, k: &str| f.get(k).copied().unwrap_or(f64::NAN);
-    let app = |renderer: &str, frames: u32| reel(&x, &lib, renderer, frames, ("REEL_BENCH_OPEN_HOME", "1".into()));
+    // Home is a few screens high: scrolled down and back up for the whole
+    // 600 frames (else its p95 was the worst of ~4 frames, 1.0× or 2.0×
+    // from one run to the next); its floor the same way.
+    let app =
+        |renderer: &str, frames: u32| reel(&x, &lib, renderer, frames, ("REEL_BENCH_OPEN_HOME", "1".into()), true);
     let floor_home = tempfile::tempdir().expect("tempdir");
     let floor = |renderer: &str, rows: f64| {
         run_app(
@@ -136,6 +142,7 @@ fn home(rt: &tokio::runtime::Runtime, launches: usize) {
             &[
                 ("REEL_BENCH", "1".into()),
                 ("REEL_BENCH_HOME_FLOOR", format!("{}", (rows / 20.0).ceil().max(1.0))),
+                ("REEL_BENCH_BOUNCE", "1".into()),
                 ("GSK_RENDERER", renderer.into()),
             ],
         )

@@ -26,6 +26,13 @@ fn scroll_frames() -> u32 {
     std::env::var("REEL_BENCH_SCROLL_FRAMES").ok().and_then(|v| v.parse().ok()).unwrap_or(600)
 }
 
+/// `REEL_BENCH_BOUNCE=1`: a page shorter than the frames to scroll is
+/// scrolled down and back up until they are done (else the scroll stops at
+/// its end).
+fn bounce() -> bool {
+    std::env::var("REEL_BENCH_BOUNCE").is_ok_and(|v| v == "1")
+}
+
 fn quit(widget: &impl IsA<gtk::Widget>) {
     if let Some(app) = widget.root().and_then(|r| r.downcast::<gtk::Window>().ok()).and_then(|w| w.application()) {
         app.quit();
@@ -156,6 +163,7 @@ fn scroll(grid: &impl IsA<gtk::Widget>, scroller: &gtk::ScrolledWindow) {
     let durations = Rc::new(std::cell::RefCell::new(Vec::<i64>::new()));
     let frames = Rc::new(Cell::new(0u32));
     let adj = scroller.vadjustment();
+    let (bounce, up) = (bounce(), Rc::new(Cell::new(false)));
     grid.add_tick_callback(move |widget, clock| {
         let widget: &gtk::Widget = widget.upcast_ref();
         let now = clock.frame_time();
@@ -167,8 +175,17 @@ fn scroll(grid: &impl IsA<gtk::Widget>, scroller: &gtk::ScrolledWindow) {
         worst.set(worst.get().max(took));
         durations.borrow_mut().push(took);
         frames.set(frames.get() + 1);
-        let next = adj.value() + adj.page_size() / 2.0;
-        if next + adj.page_size() >= adj.upper() || frames.get() >= scroll_frames() {
+        let step = adj.page_size() / 2.0;
+        let mut next = if up.get() { adj.value() - step } else { adj.value() + step };
+        if bounce && !up.get() && next + adj.page_size() >= adj.upper() {
+            up.set(true);
+            next = adj.value() - step;
+        } else if bounce && up.get() && next <= 0.0 {
+            up.set(false);
+            next = adj.value() + step;
+        }
+        let at_end = !bounce && next + adj.page_size() >= adj.upper();
+        if at_end || frames.get() >= scroll_frames() {
             let mut d = durations.borrow().clone();
             d.sort_unstable();
             let p95 = d.get(d.len() * 95 / 100).copied().unwrap_or(0);

@@ -48,8 +48,11 @@ async fn main() -> anyhow::Result<()> {
     if let Some(dir) = &args.media_dir {
         std::fs::create_dir_all(dir)?;
         let clip = fake_plex::media::make_clip(dir, args.media_seconds, &["eng", "deu"])?;
+        // An album's worth of tones: what every track plays, in turn.
+        let music = fake_plex::media::make_album(dir, &[20, 15, 25, 18])?;
         for s in &mut topology.servers {
             s.library.media = Some(clip.clone());
+            s.library.music = music.clone();
         }
     }
     let fp = FakePlex::start_with(topology, Options { port_base: args.port_base, ca_file: args.ca_file }).await?;

@@ -171,17 +171,18 @@ fn abort(w: Wanted) {
 
 /// Posters of the last few screens, still decoded: scrolled back to, they
 /// show at once instead of flashing the placeholder and loading again.
-/// Bounded by their pixels: about a screen and a half (of ~20 tiles) of
-/// 150×225 posters (~135 KB each), fewer on a HiDPI screen, where each has
-/// four times the pixels. The tiles GTK keeps bound around the view (~80
-/// for ~20 shown) hold theirs besides: together about five screens. (With
-/// GL each also has the renderer's copy: 6 MiB here cost 4 MB over the
-/// memory target with Mesa's software renderer, measured.)
+/// Bounded by their pixels: about a screen (of ~20 tiles) of 150×225
+/// posters (~135 KB each), fewer on a HiDPI screen, where each has four
+/// times the pixels. The tiles GTK keeps bound around the view (~80 for ~20
+/// shown) hold theirs besides: together about five screens, and three
+/// screens down and back up ask for none again (measured). With GL each
+/// also has the renderer's copy: 6 MiB here cost 5 MB over the memory
+/// target with Mesa's software renderer, measured.
 pub type RecentPosters = RecentBySize<gdk::Texture>;
 
 impl Default for RecentPosters {
     fn default() -> Self {
-        RecentBySize::new(4 << 20, |t: &gdk::Texture| (t.width().max(0) as usize) * (t.height().max(0) as usize) * 4)
+        RecentBySize::new(3 << 20, |t: &gdk::Texture| (t.width().max(0) as usize) * (t.height().max(0) as usize) * 4)
     }
 }
 
