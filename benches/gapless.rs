@@ -230,10 +230,19 @@ fn reel_first_audio(rt: &tokio::runtime::Runtime, core: &reel_core::Core, source
     let t0 = Instant::now();
     let plan = rt.block_on(async {
         let queue = core.create_play_queue(source_id, album, None, false).await.expect("a play queue");
+        let t1 = Instant::now();
         let first = &queue.entries.first().expect("tracks").item;
-        core.prepare_playback(source_id, &first.rating_key, &Album, 0).await.expect("plan")
+        let plan = core.prepare_playback(source_id, &first.rating_key, &Album, 0).await.expect("plan");
+        if std::env::var("REEL_BENCH_PHASES").is_ok() {
+            eprintln!("queue {:.1} ms, plan {:.1} ms", (t1 - t0).as_secs_f64() * 1e3, t1.elapsed().as_secs_f64() * 1e3);
+        }
+        plan
     });
+    let t2 = Instant::now();
     let engine = GstEngine::audio(Some(probe_sink(played.clone())), |_| {}).expect("engine");
+    if std::env::var("REEL_BENCH_PHASES").is_ok() {
+        eprintln!("engine {:.1} ms", t2.elapsed().as_secs_f64() * 1e3);
+    }
     engine.load(&plan.location, 0);
     let at = first_buffer(&played).map_or(f64::NAN, |t| t.duration_since(t0).as_secs_f64() * 1000.0);
     engine.stop();

@@ -169,12 +169,13 @@ impl FakePlex {
                 spec: spec.clone(),
                 machine_id,
                 access_token: spec.access_token.clone().unwrap_or_else(state::random_token),
-                library: generated,
                 watch: Mutex::new(watch),
                 connections: conns,
                 transcodes: Mutex::new(Default::default()),
                 media_fault: Mutex::new(None),
                 play_queues: Mutex::new(Default::default()),
+                playlists: Mutex::new(crate::pms::playlists::Playlists::seeded(&generated)),
+                library: generated,
             }));
         }
 

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 mod media_routes;
 pub mod play_queues;
+pub mod playlists;
 use media_routes::{
     choose_streams, part_file, prefs, transcode_decision, transcode_segment, transcode_start, transcode_stop,
 };
@@ -74,6 +75,11 @@ pub fn router(pms: Pms) -> Router {
         .route("/playQueues/{id}", get(play_queues::get_queue).put(play_queues::add))
         .route("/playQueues/{id}/items/{item}", axum::routing::delete(play_queues::remove_item))
         .route("/playQueues/{id}/items/{item}/move", axum::routing::put(play_queues::move_item))
+        .route("/playlists", get(playlists::list).post(playlists::create))
+        .route("/playlists/{id}", axum::routing::delete(playlists::delete))
+        .route("/playlists/{id}/items", get(playlists::items).put(playlists::add))
+        .route("/playlists/{id}/items/{item}", axum::routing::delete(playlists::remove_item))
+        .route("/playlists/{id}/items/{item}/move", axum::routing::put(playlists::move_item))
         .route("/video/:/transcode/universal/decision", get(transcode_decision))
         .route("/video/:/transcode/universal/start.m3u8", get(transcode_start))
         .route("/video/:/transcode/universal/session/{session}/base/{file}", get(transcode_segment))

@@ -69,6 +69,7 @@ pub struct ServerState {
     pub media_fault: Mutex<Option<crate::media::MediaFault>>,
     /// The play queues made on this server.
     pub play_queues: Mutex<crate::pms::play_queues::PlayQueues>,
+    pub playlists: Mutex<crate::pms::playlists::Playlists>,
 }
 
 impl ServerState {

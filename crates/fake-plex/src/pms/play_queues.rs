@@ -112,13 +112,23 @@ pub async fn create(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQu
         return unauthorized();
     };
     let q = q.unwrap_or_default();
-    let Some(uri) = query_param(&q, "uri") else {
-        return bad_request("uri is required");
+    // A playlist's items (`playlistID=`), or what an item plays (`uri=`).
+    let (uri, leaves) = match query_param(&q, "playlistID").and_then(|id| id.parse::<u64>().ok()) {
+        Some(id) => match p.server.playlists.lock().ok().and_then(|l| l.items_of(id)) {
+            Some(items) => (format!("library://playlist/{id}"), items),
+            None => return not_found(),
+        },
+        None => {
+            let Some(uri) = query_param(&q, "uri") else {
+                return bad_request("uri or playlistID is required");
+            };
+            let Some(root) = item_of_uri(&p, &uri) else {
+                return bad_request("uri names no item of this server");
+            };
+            let leaves = leaves(&p, root);
+            (uri, leaves)
+        }
     };
-    let Some(root) = item_of_uri(&p, &uri) else {
-        return bad_request("uri names no item of this server");
-    };
-    let leaves = leaves(&p, root);
     let start = query_param(&q, "key")
         .and_then(|k| k.strip_prefix("/library/metadata/").and_then(|k| super::item_index(&p, k)))
         .filter(|i| leaves.contains(i));

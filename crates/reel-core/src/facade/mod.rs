@@ -8,6 +8,7 @@ mod accounts;
 mod library;
 mod play_queues;
 mod playback;
+mod playlists;
 mod servers;
 
 pub use accounts::PinCode;

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::models::{MediaItem, PlayQueue, QueuePlace, SavedQueue};
 
 impl Core {
-    fn machine_id_of(&self, source_id: &str) -> Result<String> {
+    pub(super) fn machine_id_of(&self, source_id: &str) -> Result<String> {
         let source = self.server(source_id).ok_or_else(|| Error::Invalid(format!("no server {source_id}")))?;
         Ok(source.machine_id().to_string())
     }

@@ -117,6 +117,10 @@ impl ItemKind {
     pub fn can_be_watched(self) -> bool {
         matches!(self, Self::Movie | Self::Episode)
     }
+    /// Music: played by the music queue, listed in music playlists.
+    pub fn is_music(self) -> bool {
+        matches!(self, Self::Artist | Self::Album | Self::Track)
+    }
     pub fn has_children(self) -> bool {
         matches!(self, Self::Show | Self::Season | Self::Artist | Self::Album)
     }

@@ -14,6 +14,7 @@ use tracing::{info_span, Instrument};
 use url::Url;
 
 mod play_queues;
+mod playlists;
 
 const API_TIMEOUT: Duration = Duration::from_secs(30);
 /// An identity answer is tiny; anything big is not a Plex server.

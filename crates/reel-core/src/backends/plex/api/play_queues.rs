@@ -91,7 +91,7 @@ impl PlexServerClient {
         start: Option<&str>,
         shuffle: bool,
     ) -> Result<PlayQueue> {
-        let ty = if matches!(kind, ItemKind::Artist | ItemKind::Album | ItemKind::Track) { "audio" } else { "video" };
+        let ty = if kind.is_music() { "audio" } else { "video" };
         let mut path = format!(
             "/playQueues?type={ty}&uri={}&shuffle={}&repeat=0&continuous=0&includeChapters=0",
             urlencode(&Self::item_uri(machine_id, rating_key)),
@@ -100,6 +100,17 @@ impl PlexServerClient {
         if let Some(start) = start {
             path.push_str(&format!("&key={}", urlencode(&format!("/library/metadata/{start}"))));
         }
+        self.queue_request(Method::POST, &path).await
+    }
+
+    /// A new queue of a playlist's items, in its order (shuffled when asked).
+    pub async fn create_playlist_queue(&self, playlist: &str, audio: bool, shuffle: bool) -> Result<PlayQueue> {
+        let ty = if audio { "audio" } else { "video" };
+        let path = format!(
+            "/playQueues?type={ty}&playlistID={}&shuffle={}&repeat=0&continuous=0&includeChapters=0",
+            urlencode(playlist),
+            u8::from(shuffle)
+        );
         self.queue_request(Method::POST, &path).await
     }
 
