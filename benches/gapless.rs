@@ -279,7 +279,7 @@ fn main() {
     let media_dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-media");
     std::fs::create_dir_all(&media_dir).expect("media dir");
     let music =
-        fake_plex::media::make_album(&media_dir, &[TRACK_SECS, TRACK_SECS]).expect("gst-launch-1.0 makes tracks");
+        fake_plex::music::make_album(&media_dir, &[TRACK_SECS, TRACK_SECS]).expect("gst-launch-1.0 makes tracks");
     let (lib, core, source) = signed_in(&rt, LibrarySpec { artists: 1, music, ..LibrarySpec::default() });
     let (tracks, album): ([MediaLocation; 2], MediaItem) = rt.block_on(async {
         let sections = core.fetch_sections(&source.id).await.expect("sections");

@@ -54,7 +54,7 @@ fn durations(events: &[EngineEvent]) -> Vec<u64> {
 fn a_queued_track_follows_without_a_restart_and_nothing_queued_ends() {
     let dir = tempfile::tempdir().expect("tempdir");
     // Two lengths, so which track's duration is told shows which plays.
-    let tracks = fake_plex::media::make_album(dir.path(), &[2, 3]).expect("gst-launch-1.0 makes tracks");
+    let tracks = fake_plex::music::make_album(dir.path(), &[2, 3]).expect("gst-launch-1.0 makes tracks");
     let (one, two) = (location(&tracks[0].file), location(&tracks[1].file));
 
     let events = play(&one, Some(&two), false);

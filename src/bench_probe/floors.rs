@@ -175,9 +175,14 @@ pub fn run_home_floor(rows: u32) -> std::process::ExitCode {
                 let picture = gtk::Picture::for_paintable(&texture);
                 picture.set_size_request(150, 225);
                 v.append(&picture);
-                for text in [c.to_string(), (1990 + c).to_string()] {
+                for (i, text) in [c.to_string(), (1990 + c).to_string()].into_iter().enumerate() {
                     let label = gtk::Label::new(None);
                     label.set_text(&text);
+                    // The year dimmed, as Home's cards (and the grid floor's) show it.
+                    if i == 1 {
+                        label.add_css_class("dim-label");
+                        label.add_css_class("caption");
+                    }
                     v.append(&label);
                 }
                 let button = gtk::Button::builder().child(&v).build();

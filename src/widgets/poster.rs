@@ -99,5 +99,13 @@ pub fn poster_slot(width: i32, height: i32, icon_size: i32) -> PosterSlot {
     picture.set_content_fit(gtk::ContentFit::Cover);
     picture.set_size_request(width, height);
     overlay.add_overlay(&picture);
+    // Under a poster the placeholder is not seen: not drawn either (its
+    // dimming is an opacity layer, an offscreen pass per card with GL).
+    let p = placeholder.downgrade();
+    picture.connect_paintable_notify(move |picture| {
+        if let Some(p) = p.upgrade() {
+            p.set_visible(picture.paintable().is_none());
+        }
+    });
     PosterSlot { overlay, picture, placeholder }
 }

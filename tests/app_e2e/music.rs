@@ -47,8 +47,8 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
         std::fs::create_dir_all(&dir).unwrap();
         // Three short tones and a damaged file: track n of every album
         // plays file (n − 1) mod 4, so track 4 cannot be played.
-        let mut album = fake_plex::media::make_album(&dir, &[6, 4, 4]).expect("gst-launch-1.0 makes tracks");
-        album.push(fake_plex::media::make_broken_track(&dir).unwrap());
+        let mut album = fake_plex::music::make_album(&dir, &[6, 4, 4]).expect("gst-launch-1.0 makes tracks");
+        album.push(fake_plex::music::make_broken_track(&dir).unwrap());
         for s in &mut t.servers {
             s.library.music = album.clone();
         }

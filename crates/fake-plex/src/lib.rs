@@ -6,6 +6,7 @@
 pub mod image;
 pub mod library;
 pub mod media;
+pub mod music;
 mod net;
 pub mod plextv;
 pub mod pms;

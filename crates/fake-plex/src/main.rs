@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
         std::fs::create_dir_all(dir)?;
         let clip = fake_plex::media::make_clip(dir, args.media_seconds, &["eng", "deu"])?;
         // An album's worth of tones: what every track plays, in turn.
-        let music = fake_plex::media::make_album(dir, &[20, 15, 25, 18])?;
+        let music = fake_plex::music::make_album(dir, &[20, 15, 25, 18])?;
         for s in &mut topology.servers {
             s.library.media = Some(clip.clone());
             s.library.music = music.clone();

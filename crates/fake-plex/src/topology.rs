@@ -114,7 +114,7 @@ pub struct LibrarySpec {
     /// a codec no player has, so that movies go through the transcoder).
     #[serde(default)]
     pub movie_media: Option<crate::media::MediaSpec>,
-    /// Real audio files the tracks play (see [`crate::media::make_album`]):
+    /// Real audio files the tracks play (see [`crate::music::make_album`]):
     /// track n of every album plays file (n − 1) mod len.
     #[serde(default)]
     pub music: Vec<crate::media::MediaSpec>,
