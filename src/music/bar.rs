@@ -131,20 +131,8 @@ pub fn build(root: &gtk::Revealer, sender: &ComponentSender<MusicPlayer>) -> Bar
             }
         });
     }
-    let volume = gtk::ScaleButton::new(
-        0.0,
-        1.0,
-        0.05,
-        &[
-            "audio-volume-muted-symbolic",
-            "audio-volume-high-symbolic",
-            "audio-volume-low-symbolic",
-            "audio-volume-medium-symbolic",
-        ],
-    );
-    volume.set_value(1.0);
+    let volume = crate::widgets::volume_button();
     volume.set_valign(gtk::Align::Center);
-    labelled(&volume, &gettext("Volume"));
     {
         let s = sender.clone();
         volume.connect_value_changed(move |_, v| s.input(MusicMsg::SetVolume(v)));

@@ -3,10 +3,9 @@
 //! moved, removed and added, each change the server's own.
 
 mod common;
-use common::{conn, core_options, server, topology};
-use fake_plex::topology::{Behaviour, Protocol};
+use common::music_core;
 use fake_plex::FakePlex;
-use reel_core::models::{ItemKind, MediaItem, PlayQueue, QueuePlace, SectionKind};
+use reel_core::models::{ItemKind, MediaItem, PlayQueue, QueuePlace};
 use reel_core::Core;
 
 struct Music {
@@ -19,18 +18,7 @@ struct Music {
 }
 
 async fn music() -> Music {
-    let mut basement = server("Basement", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
-    basement.library.albums_per_artist = 2;
-    basement.library.tracks_per_album = 4;
-    let fp = FakePlex::start(topology(vec![basement])).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let core =
-        Core::open(core_options(&fp, dir.path(), reel_core::services::secrets::SecretStore::in_memory())).unwrap();
-    let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
-    let source_id = core.discover(account.id(), true).await.unwrap().sources[0].id.to_string();
-    let sections = core.fetch_sections(&source_id).await.unwrap();
-    let music = sections.iter().find(|s| s.kind == SectionKind::Music).expect("a music library");
-    let artist = core.fetch_items(&source_id, &music.key, 0, Some(1)).await.unwrap().remove(0);
+    let (fp, core, source_id, artist, dir) = music_core().await;
     let albums = core.fetch_children(&source_id, &artist.rating_key).await.unwrap();
     assert!(albums.len() >= 2, "an artist with albums: {albums:?}");
     Music { fp, core, source_id, artist, albums, _dir: dir }

@@ -3,10 +3,9 @@
 //! each change the server's own, the token always a header.
 
 mod common;
-use common::{conn, core_options, server, topology};
-use fake_plex::topology::{Behaviour, Protocol};
+use common::music_core;
 use fake_plex::FakePlex;
-use reel_core::models::{MediaItem, PlaylistEntry, SectionKind};
+use reel_core::models::{MediaItem, PlaylistEntry};
 use reel_core::Core;
 
 struct Music {
@@ -18,18 +17,7 @@ struct Music {
 }
 
 async fn music() -> Music {
-    let mut basement = server("Basement", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
-    basement.library.albums_per_artist = 2;
-    basement.library.tracks_per_album = 4;
-    let fp = FakePlex::start(topology(vec![basement])).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let core =
-        Core::open(core_options(&fp, dir.path(), reel_core::services::secrets::SecretStore::in_memory())).unwrap();
-    let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
-    let source_id = core.discover(account.id(), true).await.unwrap().sources[0].id.to_string();
-    let sections = core.fetch_sections(&source_id).await.unwrap();
-    let music = sections.iter().find(|s| s.kind == SectionKind::Music).expect("a music library");
-    let artist = core.fetch_items(&source_id, &music.key, 0, Some(1)).await.unwrap().remove(0);
+    let (fp, core, source_id, artist, dir) = music_core().await;
     let album = core.fetch_children(&source_id, &artist.rating_key).await.unwrap().remove(0);
     let tracks = core.fetch_children(&source_id, &album.rating_key).await.unwrap();
     Music { fp, core, source_id, tracks, _dir: dir }

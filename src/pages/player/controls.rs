@@ -103,19 +103,7 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     let remaining = gtk::Label::new(Some(&format!("-{}", super::keys::clock(0))));
     remaining.add_css_class("numeric");
     labelled(&remaining, &gettext("Remaining"));
-    let volume = gtk::ScaleButton::new(
-        0.0,
-        1.0,
-        0.05,
-        &[
-            "audio-volume-muted-symbolic",
-            "audio-volume-high-symbolic",
-            "audio-volume-low-symbolic",
-            "audio-volume-medium-symbolic",
-        ],
-    );
-    volume.set_value(1.0);
-    labelled(&volume, &gettext("Volume"));
+    let volume = crate::widgets::volume_button();
     let s = sender.clone();
     volume.connect_value_changed(move |_, v| s.input(PlayerMsg::Volume(v)));
     let tracks = gtk::MenuButton::builder().icon_name("emblem-system-symbolic").build();

@@ -168,3 +168,21 @@ pub async fn server_client(
     let token = m.source_token(s).await.expect("a token");
     reel_core::backends::plex::PlexServerClient::new(m.http().clone(), url, token).expect("client")
 }
+
+/// A signed-in core with one server (Basement) whose music library has
+/// artists of 2 albums of 4 tracks: the server, the core, the source and the
+/// first artist (the folder must outlive the core).
+pub async fn music_core() -> (FakePlex, reel_core::Core, String, reel_core::models::MediaItem, tempfile::TempDir) {
+    let mut basement = server("Basement", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
+    basement.library.albums_per_artist = 2;
+    basement.library.tracks_per_album = 4;
+    let fp = FakePlex::start(topology(vec![basement])).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = reel_core::Core::open(core_options(&fp, dir.path(), SecretStore::in_memory())).unwrap();
+    let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
+    let source_id = core.discover(account.id(), true).await.unwrap().sources[0].id.to_string();
+    let sections = core.fetch_sections(&source_id).await.unwrap();
+    let music = sections.iter().find(|s| s.kind == reel_core::models::SectionKind::Music).expect("a music library");
+    let artist = core.fetch_items(&source_id, &music.key, 0, Some(1)).await.unwrap().remove(0);
+    (fp, core, source_id, artist, dir)
+}
