@@ -12,6 +12,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+mod entries;
 mod media_routes;
 pub mod play_queues;
 pub mod playlists;

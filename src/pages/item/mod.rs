@@ -4,7 +4,7 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
+use crate::widgets::poster::PosterSize;
 use reel_core::models::{MediaItem, Source};
 use reel_core::Delivery;
 use reel_core::{ItemKey, SourceId};
@@ -12,6 +12,7 @@ use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
 mod children;
+mod header;
 use children::ChildList;
 
 pub struct ItemPage {
@@ -23,17 +24,10 @@ pub struct ItemPage {
 }
 
 struct Ui {
-    poster: gtk::Picture,
-    placeholder: gtk::Image,
-    title: gtk::Label,
-    meta: gtk::Label,
-    summary: gtk::Label,
+    header: header::Header,
     children_title: gtk::Label,
     list: ChildList,
     note: gtk::Label,
-    watched: gtk::Button,
-    play: gtk::Button,
-    shuffle: gtk::Button,
 }
 
 #[derive(Debug)]
@@ -142,73 +136,8 @@ impl SimpleComponent for ItemPage {
         page.set_margin_bottom(24);
         page.set_margin_start(18);
         page.set_margin_end(18);
-        let header = gtk::Box::new(gtk::Orientation::Horizontal, 24);
-        let PosterSlot { overlay, picture: poster, placeholder } =
-            poster_slot(PosterSize::Page.logical().0, PosterSize::Page.logical().1, 64);
-        overlay.set_valign(gtk::Align::Start);
-        header.append(&overlay);
-        let text = gtk::Box::new(gtk::Orientation::Vertical, 8);
-        text.set_hexpand(true);
-        let title = gtk::Label::new(None);
-        title.add_css_class("title-1");
-        title.set_wrap(true);
-        title.set_xalign(0.0);
-        title.set_selectable(true);
-        let meta = gtk::Label::new(None);
-        meta.add_css_class("dim-label");
-        meta.set_xalign(0.0);
-        meta.set_wrap(true);
-        let summary = gtk::Label::new(None);
-        summary.set_wrap(true);
-        summary.set_xalign(0.0);
-        summary.set_selectable(true);
-        text.append(&title);
-        text.append(&meta);
-        text.append(&summary);
-        let play = gtk::Button::builder()
-            .child(
-                &adw::ButtonContent::builder()
-                    .icon_name("media-playback-start-symbolic")
-                    .label(gettext("Play"))
-                    .build(),
-            )
-            .build();
-        play.add_css_class("pill");
-        play.add_css_class("suggested-action");
-        crate::widgets::labelled(&play, &gettext("Play"));
-        {
-            let s = sender.clone();
-            play.connect_clicked(move |_| s.input(ItemMsg::Play));
-        }
-        let shuffle = gtk::Button::builder()
-            .child(
-                &adw::ButtonContent::builder()
-                    .icon_name("media-playlist-shuffle-symbolic")
-                    .label(gettext("Shuffle"))
-                    .build(),
-            )
-            .build();
-        shuffle.add_css_class("pill");
-        crate::widgets::labelled(&shuffle, &gettext("Shuffle"));
-        {
-            let s = sender.clone();
-            shuffle.connect_clicked(move |_| s.input(ItemMsg::Shuffle));
-        }
-        let watched = gtk::Button::with_label(&gettext("Mark as Watched"));
-        watched.add_css_class("pill");
-        {
-            let s = sender.clone();
-            watched.connect_clicked(move |_| s.input(ItemMsg::ToggleWatched));
-        }
-        let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 12);
-        buttons.set_halign(gtk::Align::Start);
-        buttons.set_margin_top(8);
-        buttons.append(&play);
-        buttons.append(&shuffle);
-        buttons.append(&watched);
-        text.append(&buttons);
-        header.append(&text);
-        page.append(&header);
+        let header = header::Header::build(&sender);
+        page.append(&header.root);
         let children_title = gtk::Label::new(None);
         children_title.add_css_class("title-4");
         children_title.set_xalign(0.0);
@@ -229,7 +158,7 @@ impl SimpleComponent for ItemPage {
             current: None,
             children: Vec::new(),
             generation: 0,
-            ui: Ui { poster, placeholder, title, meta, summary, children_title, list, note, watched, play, shuffle },
+            ui: Ui { header, children_title, list, note },
         };
         ComponentParts { model, widgets: () }
     }
@@ -240,7 +169,7 @@ impl SimpleComponent for ItemPage {
                 #[cfg(feature = "bench")]
                 crate::bench_probe::mark_open(crate::bench_probe::Page::Item);
                 self.generation += 1;
-                self.show_header(&item);
+                self.ui.header.show(&item);
                 self.set_children(Vec::new());
                 self.ui.note.set_text("");
                 self.ui.children_title.set_text(&children_heading(&item));
@@ -270,7 +199,7 @@ impl SimpleComponent for ItemPage {
                 let _ = sender.output(ItemOutput::Reached { source_id, result: result.map(|_| ()) });
             }
             ItemMsg::Poster { generation, texture } if generation == self.generation => {
-                self.ui.poster.set_paintable(Some(&texture));
+                self.ui.header.poster.set_paintable(Some(&texture));
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
             ItemMsg::Play | ItemMsg::Shuffle => {
@@ -284,7 +213,7 @@ impl SimpleComponent for ItemPage {
             ItemMsg::ToggleWatched => {
                 let Some((source, item)) = self.current.clone() else { return };
                 let watched = !item.watched();
-                self.ui.watched.set_sensitive(false);
+                self.ui.header.watched.set_sensitive(false);
                 let (s, rating_key) = (sender.clone(), item.rating_key.clone());
                 self.core.run(
                     |core| async move { core.set_watched(&source.id, &item, watched).await.map_err(Failure::from) },
@@ -292,7 +221,7 @@ impl SimpleComponent for ItemPage {
                 );
             }
             ItemMsg::WatchedSaved { rating_key, result } => {
-                self.ui.watched.set_sensitive(true);
+                self.ui.header.watched.set_sensitive(true);
                 let Some((source, item)) = self.current.as_mut().filter(|(_, i)| i.rating_key == rating_key) else {
                     return;
                 };
@@ -307,7 +236,7 @@ impl SimpleComponent for ItemPage {
                             )));
                         }
                         let item = item.clone();
-                        self.show_header(&item);
+                        self.ui.header.show(&item);
                     }
                     Err(e) => {
                         let _ = sender.output(ItemOutput::Toast(i18n_f(
@@ -334,53 +263,6 @@ impl SimpleComponent for ItemPage {
 }
 
 impl ItemPage {
-    fn show_header(&self, item: &MediaItem) {
-        self.ui.title.set_text(&item.title);
-        let mut meta = Vec::new();
-        if let Some(g) = &item.grandparent_title {
-            meta.push(g.clone());
-        }
-        if let Some(p) = &item.parent_title {
-            meta.push(p.clone());
-        }
-        if let Some(y) = item.year {
-            meta.push(y.to_string());
-        }
-        if let Some(d) = item.duration_ms.filter(|d| *d > 0) {
-            meta.push(duration(d));
-        }
-        if item.watched() {
-            meta.push(gettext("Watched"));
-        } else if item.view_offset_ms > 0 {
-            meta.push(i18n_f(
-                "{} left",
-                &[&duration(item.duration_ms.unwrap_or(0).saturating_sub(item.view_offset_ms))],
-            ));
-        }
-        self.ui.meta.set_text(&meta.join(" · "));
-        self.ui.summary.set_text(item.summary.as_deref().unwrap_or(""));
-        self.ui.watched.set_visible(item.kind.can_be_watched());
-        let music = music_queue(item).is_some();
-        self.ui.play.set_visible(item.kind.can_be_watched() || music);
-        // A queue of one track's album shuffled is still that album: from the album.
-        self.ui.shuffle.set_visible(music && item.kind != reel_core::models::ItemKind::Track);
-        if item.view_offset_ms > 0 && !item.watched() {
-            self.ui.play.set_tooltip_text(Some(&i18n_f(
-                "Resume from {}",
-                &[&crate::pages::player::keys::clock(item.view_offset_ms as u64)],
-            )));
-        } else {
-            self.ui.play.set_tooltip_text(None);
-        }
-        self.ui.watched.set_label(&if item.watched() {
-            gettext("Mark as Unwatched")
-        } else {
-            gettext("Mark as Watched")
-        });
-        self.ui.poster.set_paintable(None::<&relm4::gtk::gdk::Texture>);
-        self.ui.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
-    }
-
     fn set_children(&mut self, items: Vec<MediaItem>) {
         // The cache and the server usually agree: leave the rows (and focus) alone then.
         if items == self.children {

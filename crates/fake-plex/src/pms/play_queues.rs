@@ -220,17 +220,7 @@ pub async fn move_item(
         return unauthorized();
     };
     let after = query_param(q.as_deref().unwrap_or(""), "after").and_then(|a| a.parse::<u64>().ok());
-    change_queue(&p, c.json, id, |queue| {
-        let position = |items: &[(u64, usize)], id: u64| items.iter().position(|&(i, _)| i == id);
-        let from = position(&queue.items, item)?;
-        if after.is_some_and(|a| a == item || position(&queue.items, a).is_none()) {
-            return None;
-        }
-        let moved = queue.items.remove(from);
-        let to = after.and_then(|a| position(&queue.items, a)).map_or(0, |pos| pos + 1);
-        queue.items.insert(to, moved);
-        Some(())
-    })
+    change_queue(&p, c.json, id, |queue| super::entries::move_entry(&mut queue.items, item, after))
 }
 
 pub async fn remove_item(
@@ -243,8 +233,7 @@ pub async fn remove_item(
         return unauthorized();
     };
     change_queue(&p, c.json, id, |queue| {
-        let at = queue.items.iter().position(|&(i, _)| i == item)?;
-        queue.items.remove(at);
+        let at = super::entries::remove_entry(&mut queue.items, item)?;
         if queue.selected == item {
             // The one after it plays now (or the one before, at the end).
             queue.selected = queue.items.get(at).or(queue.items.last()).map_or(0, |&(i, _)| i);

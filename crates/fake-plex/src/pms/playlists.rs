@@ -205,12 +205,7 @@ pub async fn remove_item(
     let Some(c) = authorize(&p, &headers, &q) else {
         return unauthorized();
     };
-    change(&p, c.json, id, |all, id| {
-        let list = all.lists.get_mut(&id)?;
-        let at = list.items.iter().position(|&(i, _)| i == item)?;
-        list.items.remove(at);
-        Some(())
-    })
+    change(&p, c.json, id, |all, id| super::entries::remove_entry(&mut all.lists.get_mut(&id)?.items, item).map(|_| ()))
 }
 
 /// `PUT /playlists/{id}/items/{item}/move?after={other}` (no `after`: to the top).
@@ -224,17 +219,7 @@ pub async fn move_item(
         return unauthorized();
     };
     let after = query_param(q.as_deref().unwrap_or(""), "after").and_then(|a| a.parse::<u64>().ok());
-    change(&p, c.json, id, |all, id| {
-        let list = all.lists.get_mut(&id)?;
-        let from = list.items.iter().position(|&(i, _)| i == item)?;
-        let moving = list.items.remove(from);
-        let to = match after {
-            Some(a) => list.items.iter().position(|&(i, _)| i == a)? + 1,
-            None => 0,
-        };
-        list.items.insert(to, moving);
-        Some(())
-    })
+    change(&p, c.json, id, |all, id| super::entries::move_entry(&mut all.lists.get_mut(&id)?.items, item, after))
 }
 
 /// `DELETE /playlists/{id}`.

@@ -1,0 +1,121 @@
+//! The item page's header: poster, title, what is known of it, summary,
+//! and the buttons the item can use (Play, Shuffle for music, the watched
+//! mark).
+
+use super::ItemMsg;
+use crate::i18n::{gettext, i18n_f};
+use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
+use reel_core::models::MediaItem;
+use relm4::adw::prelude::*;
+use relm4::{adw, gtk, ComponentSender};
+
+pub struct Header {
+    pub root: gtk::Box,
+    pub poster: gtk::Picture,
+    placeholder: gtk::Image,
+    title: gtk::Label,
+    meta: gtk::Label,
+    summary: gtk::Label,
+    pub watched: gtk::Button,
+    play: gtk::Button,
+    shuffle: gtk::Button,
+}
+
+/// A pill button with an icon and a label, sending `msg` when clicked.
+fn pill(icon: &str, label: &str, sender: &ComponentSender<super::ItemPage>, msg: fn() -> ItemMsg) -> gtk::Button {
+    let b = gtk::Button::builder().child(&adw::ButtonContent::builder().icon_name(icon).label(label).build()).build();
+    b.add_css_class("pill");
+    crate::widgets::labelled(&b, label);
+    let s = sender.clone();
+    b.connect_clicked(move |_| s.input(msg()));
+    b
+}
+
+fn label(css: Option<&str>, selectable: bool) -> gtk::Label {
+    let l = gtk::Label::new(None);
+    if let Some(css) = css {
+        l.add_css_class(css);
+    }
+    l.set_wrap(true);
+    l.set_xalign(0.0);
+    l.set_selectable(selectable);
+    l
+}
+
+impl Header {
+    pub fn build(sender: &ComponentSender<super::ItemPage>) -> Self {
+        let root = gtk::Box::new(gtk::Orientation::Horizontal, 24);
+        let PosterSlot { overlay, picture: poster, placeholder } =
+            poster_slot(PosterSize::Page.logical().0, PosterSize::Page.logical().1, 64);
+        overlay.set_valign(gtk::Align::Start);
+        root.append(&overlay);
+        let text = gtk::Box::new(gtk::Orientation::Vertical, 8);
+        text.set_hexpand(true);
+        let (title, meta, summary) = (label(Some("title-1"), true), label(Some("dim-label"), false), label(None, true));
+        text.append(&title);
+        text.append(&meta);
+        text.append(&summary);
+        let play = pill("media-playback-start-symbolic", &gettext("Play"), sender, || ItemMsg::Play);
+        play.add_css_class("suggested-action");
+        let shuffle = pill("media-playlist-shuffle-symbolic", &gettext("Shuffle"), sender, || ItemMsg::Shuffle);
+        let watched = gtk::Button::with_label(&gettext("Mark as Watched"));
+        watched.add_css_class("pill");
+        {
+            let s = sender.clone();
+            watched.connect_clicked(move |_| s.input(ItemMsg::ToggleWatched));
+        }
+        let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+        buttons.set_halign(gtk::Align::Start);
+        buttons.set_margin_top(8);
+        buttons.append(&play);
+        buttons.append(&shuffle);
+        buttons.append(&watched);
+        text.append(&buttons);
+        root.append(&text);
+        Header { root, poster, placeholder, title, meta, summary, watched, play, shuffle }
+    }
+
+    /// Shows `item`: its words, and the buttons it can use.
+    pub fn show(&self, item: &MediaItem) {
+        self.title.set_text(&item.title);
+        let mut meta = Vec::new();
+        if let Some(g) = &item.grandparent_title {
+            meta.push(g.clone());
+        }
+        if let Some(p) = &item.parent_title {
+            meta.push(p.clone());
+        }
+        if let Some(y) = item.year {
+            meta.push(y.to_string());
+        }
+        if let Some(d) = item.duration_ms.filter(|d| *d > 0) {
+            meta.push(super::duration(d));
+        }
+        if item.watched() {
+            meta.push(gettext("Watched"));
+        } else if item.view_offset_ms > 0 {
+            meta.push(i18n_f(
+                "{} left",
+                &[&super::duration(item.duration_ms.unwrap_or(0).saturating_sub(item.view_offset_ms))],
+            ));
+        }
+        self.meta.set_text(&meta.join(" · "));
+        self.summary.set_text(item.summary.as_deref().unwrap_or(""));
+        self.watched.set_visible(item.kind.can_be_watched());
+        let music = super::music_queue(item).is_some();
+        self.play.set_visible(item.kind.can_be_watched() || music);
+        // A queue of one track's album shuffled is still that album: from the album.
+        self.shuffle.set_visible(music && item.kind != reel_core::models::ItemKind::Track);
+        if item.view_offset_ms > 0 && !item.watched() {
+            self.play.set_tooltip_text(Some(&i18n_f(
+                "Resume from {}",
+                &[&crate::pages::player::keys::clock(item.view_offset_ms as u64)],
+            )));
+        } else {
+            self.play.set_tooltip_text(None);
+        }
+        self.watched.set_label(&if item.watched() { gettext("Mark as Unwatched") } else { gettext("Mark as Watched") });
+        self.poster.set_paintable(None::<&relm4::gtk::gdk::Texture>);
+        self.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
+    }
+}
