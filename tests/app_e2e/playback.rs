@@ -211,10 +211,28 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
         std::thread::sleep(std::time::Duration::from_millis(1500));
         screenshot(x, name);
     };
-    at_the_same_frame("app-07-sidecar.png");
-    activate_window_action_with("subtitle-track", "[<int64 0>]");
-    at_the_same_frame("app-07-subtitles-off.png");
-    let drawn = pixels_changed("app-07-sidecar.png", "app-07-subtitles-off.png", "1090x130+5+530");
+    // Once in three fresh-clone runs the paused frame was painted before
+    // the sidecar's line reached it (1.5 s after the seek on a loaded
+    // machine): the pair is taken again, the sidecar chosen again, up to
+    // three times; a line never drawn still fails.
+    let mut drawn = 0;
+    for attempt in 0..3 {
+        if attempt > 0 {
+            // (Choosing a subtitle file opens the media again, which may play: paused again.)
+            activate_window_action_with("subtitle-track", &format!("[<int64 {sidecar}>]"));
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            playerctl(&["pause"]);
+            wait_for_mpris("status", "Paused");
+        }
+        at_the_same_frame("app-07-sidecar.png");
+        activate_window_action_with("subtitle-track", "[<int64 0>]");
+        at_the_same_frame("app-07-subtitles-off.png");
+        drawn = pixels_changed("app-07-sidecar.png", "app-07-subtitles-off.png", "1090x130+5+530");
+        if drawn > 300 {
+            break;
+        }
+        eprintln!("attempt {attempt}: the sidecar's line not in the frame yet ({drawn} pixels differ)");
+    }
     assert!(drawn > 300, "the sidecar's line is drawn: {drawn} pixels differ");
     // On again from the media controls; forward 10 s with the arrow key.
     playerctl(&["play"]);
