@@ -12,6 +12,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+pub mod collections;
 mod entries;
 mod media_routes;
 pub mod play_queues;
@@ -61,6 +62,8 @@ pub fn router(pms: Pms) -> Router {
         .route("/library/metadata/{id}/children", get(children))
         .route("/library/metadata/{id}/thumb/{ts}", get(thumb))
         .route("/library/metadata/{id}/art/{ts}", get(thumb))
+        .route("/library/sections/{key}/collections", get(collections::list))
+        .route("/library/collections/{id}/children", get(collections::children))
         .route("/hubs", get(hubs))
         .route("/library/onDeck", get(on_deck))
         .route("/library/recentlyAdded", get(recently_added))

@@ -1,11 +1,12 @@
 //! Playlists against fake-plex over real sockets: listed, read, made from
 //! tracks, added to, reordered, emptied of an entry, played as a queue;
-//! each change the server's own, the token always a header.
+//! each change the server's own, the token always a header. Collections:
+//! listed per library, read, played.
 
 mod common;
 use common::music_core;
 use fake_plex::FakePlex;
-use reel_core::models::{MediaItem, PlaylistEntry};
+use reel_core::models::{MediaItem, MediaList, PlaylistEntry};
 use reel_core::Core;
 
 struct Music {
@@ -31,11 +32,11 @@ fn keys(entries: &[PlaylistEntry]) -> Vec<String> {
 async fn a_playlist_is_made_changed_and_played_on_the_server() {
     let m = music().await;
     // The server's own playlist is listed, with what it holds.
-    let lists = m.core.playlists(&m.source_id).await.unwrap();
-    let road = lists.iter().find(|l| l.title == "Road Trip").expect("the server's playlist");
-    assert!(road.audio && !road.smart && road.items > 0, "{road:?}");
-    let items = m.core.playlist_items(&m.source_id, &road.id).await.unwrap();
-    assert_eq!(items.len() as u32, road.items);
+    let lists = m.core.fetch_lists(&m.source_id).await.unwrap();
+    let road = lists.iter().find(|l| l.title() == "Road Trip").expect("the server's playlist");
+    assert!(road.audio() && road.editable() && road.items() > 0, "{road:?}");
+    let items = m.core.fetch_list_items(&m.source_id, road).await.unwrap();
+    assert_eq!(items.len() as u32, road.items());
 
     // Made from two tracks, then a third added: in that order.
     let t = &m.tracks;
@@ -54,16 +55,19 @@ async fn a_playlist_is_made_changed_and_played_on_the_server() {
     let entries = m.core.remove_from_playlist(&m.source_id, &mine.id, entries[1].id).await.unwrap();
     assert_eq!(keys(&entries), [key(2), key(1)]);
     // The server holds what Reel was told.
-    assert_eq!(keys(&m.core.playlist_items(&m.source_id, &mine.id).await.unwrap()), [key(2), key(1)]);
+    let lists = m.core.fetch_lists(&m.source_id).await.unwrap();
+    let mine = lists.into_iter().find(|l| l.id() == mine.id).expect("listed");
+    assert_eq!(keys(&m.core.fetch_list_items(&m.source_id, &mine).await.unwrap()), [key(2), key(1)]);
+    // And what Reel saved of it (shown offline) is the same.
+    assert_eq!(keys(&m.core.saved_list_items(&m.source_id, mine.id()).await.unwrap()), [key(2), key(1)]);
 
     // Played: a queue of it, in its order; shuffled: the same tracks.
-    let mine = m.core.playlists(&m.source_id).await.unwrap().into_iter().find(|l| l.id == mine.id).unwrap();
-    let q = m.core.play_playlist(&m.source_id, &mine, false).await.unwrap();
+    let q = m.core.play_list(&m.source_id, &mine, None, false).await.unwrap();
     let queued: Vec<String> = q.entries.iter().map(|e| e.item.rating_key.to_string()).collect();
     assert_eq!(queued, [key(2), key(1)]);
     let asked = m.fp.requests().into_iter().rev().find(|r| r.path == "/playQueues").unwrap();
-    assert!(asked.query.contains(&format!("playlistID={}", mine.id)), "{}", asked.query);
-    let q = m.core.play_playlist(&m.source_id, road, true).await.unwrap();
+    assert!(asked.query.contains(&format!("playlistID={}", mine.id())), "{}", asked.query);
+    let q = m.core.play_list(&m.source_id, road, None, true).await.unwrap();
     let mut shuffled: Vec<String> = q.entries.iter().map(|e| e.item.rating_key.to_string()).collect();
     let mut listed = keys(&items);
     assert!(q.shuffled && shuffled != listed, "another order: {shuffled:?}");
@@ -76,5 +80,37 @@ async fn a_playlist_is_made_changed_and_played_on_the_server() {
     assert!(m.core.create_playlist(&m.source_id, "   ", &t[..1]).await.is_err());
     assert_eq!(m.fp.requests().len(), before);
     // A playlist that is not there: an error, not a panic.
-    assert!(m.core.playlist_items(&m.source_id, "424242").await.is_err());
+    let mut gone = mine.clone();
+    if let MediaList::Playlist(p) = &mut gone {
+        p.id = "424242".into();
+    }
+    assert!(m.core.fetch_list_items(&m.source_id, &gone).await.is_err());
+}
+
+#[tokio::test]
+async fn collections_are_listed_read_and_played() {
+    let m = music().await;
+    let lists = m.core.fetch_lists(&m.source_id).await.unwrap();
+    let col = lists
+        .iter()
+        .find(|l| matches!(l, MediaList::Collection(_)) && l.audio())
+        .expect("the music library's collection");
+    assert!(col.audio() && !col.editable() && col.items() >= 2, "{col:?}");
+    let entries = m.core.fetch_list_items(&m.source_id, col).await.unwrap();
+    assert_eq!(entries.len() as u32, col.items());
+    assert!(entries.iter().all(|e| e.item.kind == reel_core::models::ItemKind::Artist), "a music library's artists");
+    // Kept for offline: the list and its entries.
+    assert_eq!(m.core.saved_lists(&m.source_id).await.unwrap(), lists);
+    assert_eq!(m.core.saved_list_items(&m.source_id, col.id()).await.unwrap(), entries);
+    // Played: what its artists play, in order, from the second artist's first track when asked.
+    let q = m.core.play_list(&m.source_id, col, None, false).await.unwrap();
+    let first_artist = m.core.fetch_children(&m.source_id, &entries[0].item.rating_key).await.unwrap();
+    let first_album = m.core.fetch_children(&m.source_id, &first_artist[0].rating_key).await.unwrap();
+    assert_eq!(q.entries[0].item.rating_key, first_album[0].rating_key);
+    assert!(q.entries.len() > first_album.len(), "more than one artist's tracks");
+    let asked = m.fp.requests().into_iter().rev().find(|r| r.path == "/playQueues").unwrap();
+    assert!(asked.query.contains("collections"), "{}", asked.query);
+    let last = q.entries.last().unwrap().item.rating_key.clone();
+    let q = m.core.play_list(&m.source_id, col, Some(&last), false).await.unwrap();
+    assert_eq!(q.entries.iter().find(|e| e.id == q.selected).map(|e| e.item.rating_key.clone()), Some(last));
 }

@@ -49,21 +49,25 @@ impl PlayQueues {
     }
 }
 
-/// The library item a `server://…/library/metadata/{key}` URI names, if it
-/// is this server's.
-fn item_of_uri(p: &Pms, uri: &str) -> Option<usize> {
+/// The library items a `server://…/library/metadata/{k1,k2,…}` or
+/// `…/library/collections/{id}/children` URI names, if they are this server's.
+pub(super) fn items_of_uri(p: &Pms, uri: &str) -> Option<Vec<usize>> {
     let rest = uri.strip_prefix("server://")?;
     let (machine, path) = rest.split_once('/')?;
     if machine != p.server.machine_id {
         return None;
     }
-    let key = path.strip_prefix(LIBRARY)?.strip_prefix("/library/metadata/")?;
-    super::item_index(p, key)
+    let path = path.strip_prefix(LIBRARY)?;
+    if let Some(keys) = path.strip_prefix("/library/metadata/") {
+        return keys.split(',').map(|k| super::item_index(p, k)).collect();
+    }
+    let id = path.strip_prefix("/library/collections/")?.strip_suffix("/children")?.parse().ok()?;
+    super::collections::items_of(&p.server.library, id).map(|(_, items)| items)
 }
 
 /// What playing an item plays: itself when it is a track, an episode or a
 /// movie, else every such item under it, in order.
-fn leaves(p: &Pms, i: usize) -> Vec<usize> {
+pub(super) fn leaves(p: &Pms, i: usize) -> Vec<usize> {
     let lib = &p.server.library;
     if lib.items[i].children.is_empty() {
         return vec![i];
@@ -122,10 +126,10 @@ pub async fn create(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQu
             let Some(uri) = query_param(&q, "uri") else {
                 return bad_request("uri or playlistID is required");
             };
-            let Some(root) = item_of_uri(&p, &uri) else {
+            let Some(roots) = items_of_uri(&p, &uri) else {
                 return bad_request("uri names no item of this server");
             };
-            let leaves = leaves(&p, root);
+            let leaves = roots.into_iter().flat_map(|r| leaves(&p, r)).collect();
             (uri, leaves)
         }
     };
@@ -191,10 +195,10 @@ pub async fn add(State(p): State<Pms>, Path(id): Path<u64>, headers: HeaderMap, 
         return unauthorized();
     };
     let q = q.unwrap_or_default();
-    let Some(root) = query_param(&q, "uri").and_then(|u| item_of_uri(&p, &u)) else {
+    let Some(roots) = query_param(&q, "uri").and_then(|u| items_of_uri(&p, &u)) else {
         return bad_request("uri names no item of this server");
     };
-    let leaves = leaves(&p, root);
+    let leaves = roots.into_iter().flat_map(|r| leaves(&p, r)).collect();
     let Ok(new) = p.server.play_queues.lock().map(|mut all| all.item_ids(leaves)) else {
         return bad_request("busy");
     };

@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-const LIBRARY: &str = "com.plexapp.plugins.library";
 /// Playlists' rating keys, apart from the library's items'.
 const FIRST_PLAYLIST: u64 = 900_000;
 
@@ -82,15 +81,11 @@ fn bad_request(why: &str) -> Response {
     (StatusCode::BAD_REQUEST, why.to_string()).into_response()
 }
 
-/// The library items a `server://{machine}/…/library/metadata/{k1,k2,…}` URI names.
+/// What a `server://…` URI adds to a playlist: what its items play (an
+/// album: its tracks), as a real server expands it.
 fn items_of_uri(p: &Pms, uri: &str) -> Option<Vec<usize>> {
-    let rest = uri.strip_prefix("server://")?;
-    let (machine, path) = rest.split_once('/')?;
-    if machine != p.server.machine_id {
-        return None;
-    }
-    let keys = path.strip_prefix(LIBRARY)?.strip_prefix("/library/metadata/")?;
-    keys.split(',').map(|k| super::item_index(p, k)).collect()
+    let roots = super::play_queues::items_of_uri(p, uri)?;
+    Some(roots.into_iter().flat_map(|r| super::play_queues::leaves(p, r)).collect())
 }
 
 /// `GET /playlists` (`playlistType=` narrows).

@@ -1,19 +1,72 @@
-//! Playlists kept by the server: listed, opened, played (as a play queue),
-//! made and changed (added to, reordered, emptied of an entry), through the
-//! connection manager (failover included).
+//! Playlists and collections: listed (saved, so they show at once and
+//! offline, then refreshed), opened, played (as a server play queue), and
+//! playlists made and changed (added to, reordered, emptied of an entry),
+//! through the connection manager (failover included). Every answer of the
+//! server is saved as it comes: what the user sees next is what it holds.
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::models::{MediaItem, PlayQueue, Playlist, PlaylistEntry};
+use crate::models::{MediaItem, MediaList, PlayQueue, Playlist, PlaylistEntry, SectionKind};
 
 impl Core {
-    /// Every playlist on the server (music and video).
-    pub async fn playlists(&self, source_id: &str) -> Result<Vec<Playlist>> {
-        self.connections.call(source_id, |c| async move { c.playlists().await }).await
+    /// A server's playlists and collections as saved.
+    pub async fn saved_lists(&self, source_id: &str) -> Result<Vec<MediaList>> {
+        let id = source_id.to_string();
+        self.blocking(move |l| l.lists(&id)).await
     }
 
-    pub async fn playlist_items(&self, source_id: &str, playlist: &str) -> Result<Vec<PlaylistEntry>> {
-        self.connections.call(source_id, |c| async move { c.playlist_items(playlist).await }).await
+    /// A server's playlists, then the collections of each of its (saved)
+    /// libraries, from the server; saved as they come.
+    pub async fn fetch_lists(&self, source_id: &str) -> Result<Vec<MediaList>> {
+        let sections = self.saved_sections(source_id).await?;
+        let sections: Vec<_> = sections
+            .into_iter()
+            .filter(|s| matches!(s.kind, SectionKind::Movie | SectionKind::Show | SectionKind::Music))
+            .collect();
+        let sections = &sections;
+        let lists = self
+            .connections
+            .call(source_id, |c| async move {
+                let mut lists: Vec<MediaList> = c.playlists().await?.into_iter().map(MediaList::Playlist).collect();
+                for s in sections {
+                    let audio = s.kind == SectionKind::Music;
+                    lists.extend(c.collections(&s.key, audio).await?.into_iter().map(MediaList::Collection));
+                }
+                Ok(lists)
+            })
+            .await?;
+        let (id, kept) = (source_id.to_string(), lists.clone());
+        self.blocking(move |l| l.put_lists(&id, &kept)).await?;
+        Ok(lists)
+    }
+
+    /// A list's entries as saved.
+    pub async fn saved_list_items(&self, source_id: &str, list_id: &str) -> Result<Vec<PlaylistEntry>> {
+        let (id, list) = (source_id.to_string(), list_id.to_string());
+        self.blocking(move |l| l.list_items(&id, &list)).await
+    }
+
+    /// A list's entries from the server, saved. A collection's entries are
+    /// numbered by their place (they are not moved or removed one by one).
+    pub async fn fetch_list_items(&self, source_id: &str, list: &MediaList) -> Result<Vec<PlaylistEntry>> {
+        let entries = match list {
+            MediaList::Playlist(p) => {
+                let id = p.id.as_str();
+                self.connections.call(source_id, |c| async move { c.playlist_items(id).await }).await?
+            }
+            MediaList::Collection(col) => {
+                let id = col.id.as_str();
+                let items = self.connections.call(source_id, |c| async move { c.collection_items(id).await }).await?;
+                items.into_iter().zip(1..).map(|(item, id)| PlaylistEntry { id, item }).collect()
+            }
+        };
+        self.keep_entries(source_id, list.id(), &entries).await?;
+        Ok(entries)
+    }
+
+    async fn keep_entries(&self, source_id: &str, list_id: &str, entries: &[PlaylistEntry]) -> Result<()> {
+        let (id, list, kept) = (source_id.to_string(), list_id.to_string(), entries.to_vec());
+        self.blocking(move |l| l.put_list_items(&id, &list, &kept)).await
     }
 
     /// A new playlist named `title` holding `items` (music when they are tracks).
@@ -39,7 +92,12 @@ impl Core {
         let machine = self.machine_id_of(source_id)?;
         let keys: Vec<&str> = items.iter().map(|i| i.rating_key.as_str()).collect();
         let (machine, keys) = (machine.as_str(), keys.as_slice());
-        self.connections.call(source_id, |c| async move { c.add_to_playlist(playlist, machine, keys).await }).await
+        let entries = self
+            .connections
+            .call(source_id, |c| async move { c.add_to_playlist(playlist, machine, keys).await })
+            .await?;
+        self.keep_entries(source_id, playlist, &entries).await?;
+        Ok(entries)
     }
 
     /// Moves an entry after another (`None`: to the top).
@@ -50,7 +108,12 @@ impl Core {
         entry: u64,
         after: Option<u64>,
     ) -> Result<Vec<PlaylistEntry>> {
-        self.connections.call(source_id, |c| async move { c.move_in_playlist(playlist, entry, after).await }).await
+        let entries = self
+            .connections
+            .call(source_id, |c| async move { c.move_in_playlist(playlist, entry, after).await })
+            .await?;
+        self.keep_entries(source_id, playlist, &entries).await?;
+        Ok(entries)
     }
 
     pub async fn remove_from_playlist(
@@ -59,12 +122,38 @@ impl Core {
         playlist: &str,
         entry: u64,
     ) -> Result<Vec<PlaylistEntry>> {
-        self.connections.call(source_id, |c| async move { c.remove_from_playlist(playlist, entry).await }).await
+        let entries =
+            self.connections.call(source_id, |c| async move { c.remove_from_playlist(playlist, entry).await }).await?;
+        self.keep_entries(source_id, playlist, &entries).await?;
+        Ok(entries)
     }
 
-    /// A play queue of a playlist, from its first entry, shuffled if asked.
-    pub async fn play_playlist(&self, source_id: &str, playlist: &Playlist, shuffle: bool) -> Result<PlayQueue> {
-        let (id, audio) = (playlist.id.as_str(), playlist.audio);
-        self.connections.call(source_id, |c| async move { c.create_playlist_queue(id, audio, shuffle).await }).await
+    /// A play queue of a list, from `start` (a rating key) or its first
+    /// entry, shuffled if asked.
+    pub async fn play_list(
+        &self,
+        source_id: &str,
+        list: &MediaList,
+        start: Option<&str>,
+        shuffle: bool,
+    ) -> Result<PlayQueue> {
+        let (id, audio) = (list.id(), list.audio());
+        match list {
+            MediaList::Playlist(_) => {
+                self.connections
+                    .call(source_id, |c| async move { c.create_playlist_queue(id, audio, start, shuffle).await })
+                    .await
+            }
+            MediaList::Collection(_) => {
+                let machine = self.machine_id_of(source_id)?;
+                let machine = machine.as_str();
+                self.connections
+                    .call(
+                        source_id,
+                        |c| async move { c.create_collection_queue(machine, id, audio, start, shuffle).await },
+                    )
+                    .await
+            }
+        }
     }
 }

@@ -16,6 +16,6 @@ pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRec
 pub use library::{Hub, ItemKind, MediaItem, Page, Section, SectionKind};
 pub use play_queue::{PlayQueue, QueueEntry, QueuePlace, Repeat, SavedQueue};
 pub use playback::{Marker, MarkerKind, MediaPart, MediaStream, MediaVersion, Playable, PlaybackPrefs, StreamKind};
-pub use playlist::{Playlist, PlaylistEntry};
+pub use playlist::{Collection, MediaList, Playlist, PlaylistEntry};
 pub use source::{ConnectionInfo, Source, SourceType};
 pub use summary::ItemSummary;

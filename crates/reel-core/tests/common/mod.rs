@@ -174,6 +174,7 @@ pub async fn server_client(
 /// first artist (the folder must outlive the core).
 pub async fn music_core() -> (FakePlex, reel_core::Core, String, reel_core::models::MediaItem, tempfile::TempDir) {
     let mut basement = server("Basement", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
+    basement.library.artists = 2;
     basement.library.albums_per_artist = 2;
     basement.library.tracks_per_album = 4;
     let fp = FakePlex::start(topology(vec![basement])).await.unwrap();

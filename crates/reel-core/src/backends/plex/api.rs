@@ -13,8 +13,12 @@ use std::time::Duration;
 use tracing::{info_span, Instrument};
 use url::Url;
 
+mod collections;
 mod play_queues;
 mod playlists;
+
+/// The library's identifier in Plex's item URIs and scrobbles.
+const LIBRARY: &str = "com.plexapp.plugins.library";
 
 const API_TIMEOUT: Duration = Duration::from_secs(30);
 /// An identity answer is tiny; anything big is not a Plex server.
@@ -219,7 +223,6 @@ impl PlexServerClient {
 
     /// Tells the server about a watch-state change or a playback position.
     pub async fn perform(&self, action: &ServerAction) -> Result<()> {
-        const LIBRARY: &str = "com.plexapp.plugins.library";
         let path = match action {
             ServerAction::Scrobble { rating_key } => {
                 format!("/:/scrobble?key={}&identifier={LIBRARY}", urlencode(rating_key))

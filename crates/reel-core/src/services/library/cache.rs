@@ -359,7 +359,8 @@ impl LibraryCache {
     /// Everything about a server goes (its account was removed).
     pub fn forget_source(&self, source_id: &str) -> Result<()> {
         self.with(|c| {
-            for table in ["sections", "items", "section_sync", "server_state", "outbox", "hubs"] {
+            for table in ["sections", "items", "section_sync", "server_state", "outbox", "hubs", "lists", "list_items"]
+            {
                 c.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [source_id])?;
             }
             c.execute("DELETE FROM music_queue WHERE json_extract(json, '$.source_id') = ?1", [source_id])?;

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod home;
+mod lists;
 mod music_queue;
 pub mod posters;
 mod schema;

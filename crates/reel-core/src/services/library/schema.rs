@@ -26,6 +26,11 @@ CREATE TABLE IF NOT EXISTS server_state (
     source_id TEXT PRIMARY KEY, offline_since TEXT, last_seen TEXT);
 CREATE TABLE IF NOT EXISTS hubs (
     source_id TEXT NOT NULL, position INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (source_id, position));
+CREATE TABLE IF NOT EXISTS lists (
+    source_id TEXT NOT NULL, position INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (source_id, position));
+CREATE TABLE IF NOT EXISTS list_items (
+    source_id TEXT NOT NULL, list_id TEXT NOT NULL, position INTEGER NOT NULL, json TEXT NOT NULL,
+    PRIMARY KEY (source_id, list_id, position));
 CREATE TABLE IF NOT EXISTS music_queue (
     id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, entry INTEGER NOT NULL,
     position_ms INTEGER NOT NULL);

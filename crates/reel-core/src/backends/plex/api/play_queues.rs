@@ -2,7 +2,7 @@
 //! an artist, a season, a track), read back, and changed; every answer is
 //! the whole queue as it is now.
 
-use super::{urlencode, PlexServerClient, API_TIMEOUT};
+use super::{urlencode, PlexServerClient, API_TIMEOUT, LIBRARY};
 use crate::backends::plex::types::{lenient_i64, Envelope, WireItem};
 use crate::error::{Error, Result};
 use crate::http::{check_status, host_of, parse_json, read_limited, DEFAULT_BODY_LIMIT};
@@ -10,8 +10,6 @@ use crate::models::{ItemKind, PlayQueue, QueueEntry, QueuePlace};
 use reqwest::Method;
 use serde::Deserialize;
 use tracing::{info_span, Instrument};
-
-const LIBRARY: &str = "com.plexapp.plugins.library";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -91,26 +89,43 @@ impl PlexServerClient {
         start: Option<&str>,
         shuffle: bool,
     ) -> Result<PlayQueue> {
-        let ty = if kind.is_music() { "audio" } else { "video" };
+        self.create_queue_of_uri(&Self::item_uri(machine_id, rating_key), kind.is_music(), start, shuffle).await
+    }
+
+    /// A new queue of what `uri` names (`server://…`), from `start`.
+    pub(super) async fn create_queue_of_uri(
+        &self,
+        uri: &str,
+        audio: bool,
+        start: Option<&str>,
+        shuffle: bool,
+    ) -> Result<PlayQueue> {
+        let source = format!("uri={}", urlencode(uri));
+        self.create_queue(&source, audio, start, shuffle).await
+    }
+
+    /// A new queue of a playlist's items, in its order (shuffled when asked),
+    /// from `start` when given.
+    pub async fn create_playlist_queue(
+        &self,
+        playlist: &str,
+        audio: bool,
+        start: Option<&str>,
+        shuffle: bool,
+    ) -> Result<PlayQueue> {
+        self.create_queue(&format!("playlistID={}", urlencode(playlist)), audio, start, shuffle).await
+    }
+
+    /// `POST /playQueues` of `source` (`uri=…` or `playlistID=…`).
+    async fn create_queue(&self, source: &str, audio: bool, start: Option<&str>, shuffle: bool) -> Result<PlayQueue> {
+        let ty = if audio { "audio" } else { "video" };
         let mut path = format!(
-            "/playQueues?type={ty}&uri={}&shuffle={}&repeat=0&continuous=0&includeChapters=0",
-            urlencode(&Self::item_uri(machine_id, rating_key)),
+            "/playQueues?type={ty}&{source}&shuffle={}&repeat=0&continuous=0&includeChapters=0",
             u8::from(shuffle)
         );
         if let Some(start) = start {
             path.push_str(&format!("&key={}", urlencode(&format!("/library/metadata/{start}"))));
         }
-        self.queue_request(Method::POST, &path).await
-    }
-
-    /// A new queue of a playlist's items, in its order (shuffled when asked).
-    pub async fn create_playlist_queue(&self, playlist: &str, audio: bool, shuffle: bool) -> Result<PlayQueue> {
-        let ty = if audio { "audio" } else { "video" };
-        let path = format!(
-            "/playQueues?type={ty}&playlistID={}&shuffle={}&repeat=0&continuous=0&includeChapters=0",
-            urlencode(playlist),
-            u8::from(shuffle)
-        );
         self.queue_request(Method::POST, &path).await
     }
 

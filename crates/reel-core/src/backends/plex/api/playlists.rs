@@ -3,7 +3,7 @@
 //! an item, deleted. Smart playlists are listed and played like the others;
 //! their items are the server's to choose, so Reel does not change them.
 
-use super::{urlencode, PlexServerClient, API_TIMEOUT};
+use super::{urlencode, PlexServerClient, API_TIMEOUT, LIBRARY};
 use crate::backends::plex::types::{lenient_i64, lenient_string, Envelope, WireItem};
 use crate::error::{Error, Result};
 use crate::http::{check_status, host_of, parse_json, read_limited, DEFAULT_BODY_LIMIT};
@@ -11,8 +11,6 @@ use crate::models::{Playlist, PlaylistEntry};
 use reqwest::Method;
 use serde::Deserialize;
 use tracing::{info_span, Instrument};
-
-const LIBRARY: &str = "com.plexapp.plugins.library";
 
 #[derive(Debug, Deserialize)]
 struct ListsContainer {
