@@ -229,7 +229,7 @@ fn reel_first_audio(rt: &tokio::runtime::Runtime, core: &reel_core::Core, source
     let played = Arc::new(Mutex::new(Played::default()));
     let t0 = Instant::now();
     let plan = rt.block_on(async {
-        let queue = core.create_play_queue(source_id, album, None, false).await.expect("a play queue");
+        let queue = core.create_play_queue(source_id, &album.clone().into(), None, false).await.expect("a play queue");
         let t1 = Instant::now();
         let first = &queue.entries.first().expect("tracks").item;
         let plan = core.prepare_playback(source_id, &first.rating_key, &Album, 0).await.expect("plan");

@@ -60,11 +60,11 @@ pub struct MusicPlayer {
 
 #[derive(Debug)]
 pub enum MusicMsg {
-    /// Play what `item` holds (an album, an artist, a playlist) from
-    /// `start` (one of its tracks), shuffled if asked.
+    /// Play what `from` holds (an album, an artist, a playlist, a
+    /// collection) from `start` (one of its tracks), shuffled if asked.
     Play {
         source: Source,
-        item: MediaItem,
+        from: reel_core::models::QueueSource,
         start: Option<MediaItem>,
         shuffle: bool,
     },
@@ -175,7 +175,7 @@ impl SimpleComponent for MusicPlayer {
 
     fn update(&mut self, msg: MusicMsg, sender: ComponentSender<Self>) {
         match msg {
-            MusicMsg::Play { source, item, start, shuffle } => self.play(&sender, source, item, start, shuffle),
+            MusicMsg::Play { source, from, start, shuffle } => self.play(&sender, source, from, start, shuffle),
             MusicMsg::QueueMade { generation, result, keep_playing } if generation == self.generation => {
                 self.queue_made(&sender, result, keep_playing)
             }

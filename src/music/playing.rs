@@ -10,7 +10,7 @@ use crate::player::capabilities::GstCapabilities;
 use crate::player::gst_engine::GstEngine;
 use crate::player::{Engine, EngineState};
 use crate::runtime::Failure;
-use reel_core::models::{MediaItem, PlayQueue, QueueEntry, Source};
+use reel_core::models::{MediaItem, PlayQueue, QueueEntry, QueueSource, Source};
 use reel_core::services::playback::{PlayState, Reporter};
 use reel_core::PlaybackPlan;
 use relm4::ComponentSender;
@@ -19,9 +19,9 @@ use std::time::Instant;
 
 pub struct Playing {
     pub source: Source,
-    /// What the queue was made from (an album, an artist): shuffling again
-    /// asks the server for a new queue of it.
-    pub origin: MediaItem,
+    /// What the queue was made from (an album, an artist, a list):
+    /// shuffling again asks the server for a new queue of it.
+    pub origin: QueueSource,
     pub queue: Queue,
     /// Where the entry playing comes from, once known.
     pub plan: Option<PlaybackPlan>,
@@ -53,7 +53,7 @@ impl MusicPlayer {
         &mut self,
         sender: &ComponentSender<Self>,
         source: Source,
-        item: MediaItem,
+        from: QueueSource,
         start: Option<MediaItem>,
         shuffle: bool,
     ) {
@@ -61,7 +61,7 @@ impl MusicPlayer {
         self.root.set_reveal_child(true);
         self.install_actions();
         let generation = self.generation;
-        let (s, origin) = (sender.clone(), item.clone());
+        let (s, origin) = (sender.clone(), from.clone());
         let source_id = source.id.clone();
         self.core.run(
             move |core| async move {
@@ -70,12 +70,16 @@ impl MusicPlayer {
             move |result| s.input(MusicMsg::QueueMade { generation, result, keep_playing: false }),
         );
         // Until the server answers, the bar says what is coming.
-        self.ui.title.set_text(&item.title);
-        self.ui.artist.set_text(item.grandparent_title.as_deref().or(item.parent_title.as_deref()).unwrap_or(""));
+        let artist = match &from {
+            QueueSource::Item(item) => item.grandparent_title.as_deref().or(item.parent_title.as_deref()),
+            QueueSource::List { .. } => None,
+        };
+        self.ui.title.set_text(from.title());
+        self.ui.artist.set_text(artist.unwrap_or(""));
         self.stop_reporting();
         self.playing = Some(Playing {
             source,
-            origin: item,
+            origin: from,
             queue: Queue { id: 0, entries: Vec::new(), current: 0, repeat: self.repeat, shuffled: shuffle },
             plan: None,
             queued: None,
@@ -104,12 +108,12 @@ impl MusicPlayer {
         let q = match result {
             Ok(q) if !q.entries.is_empty() => q,
             Ok(_) => {
-                let _ = sender.output(MusicOutput::Toast(i18n_f("{} has nothing to play.", &[&p.origin.title])));
+                let _ = sender.output(MusicOutput::Toast(i18n_f("{} has nothing to play.", &[&p.origin.title()])));
                 return self.stop();
             }
             Err(f) => {
                 let _ = sender
-                    .output(MusicOutput::Toast(i18n_f("Could not play {}: {}", &[&p.origin.title, &f.message()])));
+                    .output(MusicOutput::Toast(i18n_f("Could not play {}: {}", &[&p.origin.title(), &f.message()])));
                 if !keep_playing {
                     self.stop();
                 }

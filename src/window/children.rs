@@ -164,7 +164,7 @@ impl Children {
                 ItemOutput::Toast(t) => AppMsg::Toast(t),
                 ItemOutput::Play { source, item } => AppMsg::Play { source, item },
                 ItemOutput::PlayMusic { source, item, start, shuffle } => {
-                    AppMsg::PlayMusic { source, item, start, shuffle }
+                    AppMsg::PlayMusic { source, from: item.into(), start, shuffle }
                 }
             });
             self.place(c.widget(), ContentPage::Item);

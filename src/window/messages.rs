@@ -90,11 +90,11 @@ pub enum AppMsg {
     },
     PlayerTitle(Option<String>),
     Fullscreen(bool),
-    /// Play music: what `item` holds (an album, an artist) from `start`
-    /// (one of its tracks), shuffled if asked, in the now-playing bar.
+    /// Play music: what `from` holds (an album, an artist, a list) from
+    /// `start` (one of its tracks), shuffled if asked, in the now-playing bar.
     PlayMusic {
         source: Source,
-        item: MediaItem,
+        from: reel_core::models::QueueSource,
         start: Option<MediaItem>,
         shuffle: bool,
     },

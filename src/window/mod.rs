@@ -267,8 +267,8 @@ impl SimpleComponent for App {
             AppMsg::Play { source, item } => self.play(&sender, source, item),
             AppMsg::PlayFrom { source, item, start_ms } => self.play_from(source, item, start_ms),
             AppMsg::PlayerLeft => self.player_left(),
-            AppMsg::PlayMusic { source, item, start, shuffle } => {
-                self.children.music().emit(crate::music::MusicMsg::Play { source, item, start, shuffle })
+            AppMsg::PlayMusic { source, from, start, shuffle } => {
+                self.children.music().emit(crate::music::MusicMsg::Play { source, from, start, shuffle })
             }
             AppMsg::Mpris(c) => self.mpris_command(c),
             AppMsg::RestoreMusic(saved) => self.children.music().emit(crate::music::MusicMsg::Restore(saved)),

@@ -5,7 +5,7 @@
 mod common;
 use common::music_core;
 use fake_plex::FakePlex;
-use reel_core::models::{ItemKind, MediaItem, PlayQueue, QueuePlace};
+use reel_core::models::{ItemKind, MediaItem, PlayQueue, QueuePlace, QueueSource};
 use reel_core::Core;
 
 struct Music {
@@ -44,7 +44,7 @@ async fn an_album_plays_in_order_and_a_track_brings_the_rest_of_its_album() {
     let album = &m.albums[0];
     let tracks = m.tracks(album).await;
     assert!(tracks.len() >= 3, "{tracks:?}");
-    let q = m.core.create_play_queue(&m.source_id, album, None, false).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &QueueSource::Item(album.clone()), None, false).await.unwrap();
     assert_eq!(keys(&q), item_keys(&tracks), "the album's tracks, in order");
     assert!(q.entries.iter().all(|e| e.item.kind == ItemKind::Track));
     assert_eq!(q.selected_index(), Some(0), "from the first");
@@ -58,7 +58,11 @@ async fn an_album_plays_in_order_and_a_track_brings_the_rest_of_its_album() {
     assert!(asked.token.is_some() && !asked.query.contains("Token"), "the token as a header: {}", asked.query);
 
     // Play from the third track: the album is the queue, the third plays.
-    let q = m.core.create_play_queue(&m.source_id, album, Some(&tracks[2]), false).await.unwrap();
+    let q = m
+        .core
+        .create_play_queue(&m.source_id, &QueueSource::Item(album.clone()), Some(&tracks[2]), false)
+        .await
+        .unwrap();
     assert_eq!(keys(&q), item_keys(&tracks));
     assert_eq!(q.selected_index(), Some(2));
     // The server keeps it: read back, the same.
@@ -72,9 +76,9 @@ async fn an_artist_plays_every_album_and_shuffled_is_the_same_tracks_in_another_
     for album in &m.albums {
         all.extend(m.tracks(album).await);
     }
-    let q = m.core.create_play_queue(&m.source_id, &m.artist, None, false).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &QueueSource::Item(m.artist.clone()), None, false).await.unwrap();
     assert_eq!(keys(&q), item_keys(&all), "album after album, each in order");
-    let s = m.core.create_play_queue(&m.source_id, &m.artist, None, true).await.unwrap();
+    let s = m.core.create_play_queue(&m.source_id, &QueueSource::Item(m.artist.clone()), None, true).await.unwrap();
     assert!(s.shuffled);
     let (mut a, mut b) = (keys(&s), item_keys(&all));
     assert_ne!(a, b, "shuffled");
@@ -88,7 +92,7 @@ async fn entries_move_go_and_come_and_the_server_keeps_each_change() {
     let m = music().await;
     let (first, second) = (&m.albums[0], &m.albums[1]);
     let tracks = m.tracks(first).await;
-    let q = m.core.create_play_queue(&m.source_id, first, None, false).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &QueueSource::Item(first.clone()), None, false).await.unwrap();
     let ids: Vec<u64> = q.entries.iter().map(|e| e.id).collect();
     // The last track after the first.
     let moved = m.core.move_in_play_queue(&m.source_id, q.id, ids[ids.len() - 1], Some(ids[0])).await.unwrap();

@@ -62,12 +62,12 @@ async fn a_playlist_is_made_changed_and_played_on_the_server() {
     assert_eq!(keys(&m.core.saved_list_items(&m.source_id, mine.id()).await.unwrap()), [key(2), key(1)]);
 
     // Played: a queue of it, in its order; shuffled: the same tracks.
-    let q = m.core.play_list(&m.source_id, &mine, None, false).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &mine.clone().into(), None, false).await.unwrap();
     let queued: Vec<String> = q.entries.iter().map(|e| e.item.rating_key.to_string()).collect();
     assert_eq!(queued, [key(2), key(1)]);
     let asked = m.fp.requests().into_iter().rev().find(|r| r.path == "/playQueues").unwrap();
     assert!(asked.query.contains(&format!("playlistID={}", mine.id())), "{}", asked.query);
-    let q = m.core.play_list(&m.source_id, road, None, true).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &road.clone().into(), None, true).await.unwrap();
     let mut shuffled: Vec<String> = q.entries.iter().map(|e| e.item.rating_key.to_string()).collect();
     let mut listed = keys(&items);
     assert!(q.shuffled && shuffled != listed, "another order: {shuffled:?}");
@@ -103,14 +103,15 @@ async fn collections_are_listed_read_and_played() {
     assert_eq!(m.core.saved_lists(&m.source_id).await.unwrap(), lists);
     assert_eq!(m.core.saved_list_items(&m.source_id, col.id()).await.unwrap(), entries);
     // Played: what its artists play, in order, from the second artist's first track when asked.
-    let q = m.core.play_list(&m.source_id, col, None, false).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &col.clone().into(), None, false).await.unwrap();
     let first_artist = m.core.fetch_children(&m.source_id, &entries[0].item.rating_key).await.unwrap();
     let first_album = m.core.fetch_children(&m.source_id, &first_artist[0].rating_key).await.unwrap();
     assert_eq!(q.entries[0].item.rating_key, first_album[0].rating_key);
     assert!(q.entries.len() > first_album.len(), "more than one artist's tracks");
     let asked = m.fp.requests().into_iter().rev().find(|r| r.path == "/playQueues").unwrap();
     assert!(asked.query.contains("collections"), "{}", asked.query);
-    let last = q.entries.last().unwrap().item.rating_key.clone();
-    let q = m.core.play_list(&m.source_id, col, Some(&last), false).await.unwrap();
-    assert_eq!(q.entries.iter().find(|e| e.id == q.selected).map(|e| e.item.rating_key.clone()), Some(last));
+    let last = q.entries.last().unwrap().item.clone();
+    let q = m.core.create_play_queue(&m.source_id, &col.clone().into(), Some(&last), false).await.unwrap();
+    let selected = q.entries.iter().find(|e| e.id == q.selected).map(|e| e.item.rating_key.clone());
+    assert_eq!(selected, Some(last.rating_key));
 }

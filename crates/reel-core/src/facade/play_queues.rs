@@ -5,7 +5,7 @@
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::models::{MediaItem, PlayQueue, QueuePlace, SavedQueue};
+use crate::models::{MediaItem, MediaList, PlayQueue, QueuePlace, QueueSource, SavedQueue};
 
 impl Core {
     pub(super) fn machine_id_of(&self, source_id: &str) -> Result<String> {
@@ -13,23 +13,43 @@ impl Core {
         Ok(source.machine_id().to_string())
     }
 
-    /// A new queue of everything `item` plays (an album's tracks in order,
-    /// an artist's albums', a season's episodes; a track or an episode with
-    /// the rest of its album or season when `start` names it), shuffled
-    /// when asked.
+    /// A new queue of everything `from` plays (an album's tracks in order,
+    /// an artist's albums', a season's episodes, a playlist's or a
+    /// collection's entries; a track or an episode with the rest of what
+    /// holds it when `start` names it), shuffled when asked.
     pub async fn create_play_queue(
         &self,
         source_id: &str,
-        item: &MediaItem,
+        from: &QueueSource,
         start: Option<&MediaItem>,
         shuffle: bool,
     ) -> Result<PlayQueue> {
-        let machine = self.machine_id_of(source_id)?;
-        let (machine, key, kind) = (machine.as_str(), item.rating_key.as_str(), item.kind);
         let start = start.map(|s| s.rating_key.as_str());
-        self.connections
-            .call(source_id, |c| async move { c.create_play_queue(machine, key, kind, start, shuffle).await })
-            .await
+        let machine = self.machine_id_of(source_id)?;
+        let machine = machine.as_str();
+        match from {
+            QueueSource::Item(item) => {
+                let (key, kind) = (item.rating_key.as_str(), item.kind);
+                self.connections
+                    .call(source_id, |c| async move { c.create_play_queue(machine, key, kind, start, shuffle).await })
+                    .await
+            }
+            QueueSource::List { list: MediaList::Playlist(p) } => {
+                let (id, audio) = (p.id.as_str(), p.audio);
+                self.connections
+                    .call(source_id, |c| async move { c.create_playlist_queue(id, audio, start, shuffle).await })
+                    .await
+            }
+            QueueSource::List { list: MediaList::Collection(col) } => {
+                let (id, audio) = (col.id.as_str(), col.audio);
+                self.connections
+                    .call(
+                        source_id,
+                        |c| async move { c.create_collection_queue(machine, id, audio, start, shuffle).await },
+                    )
+                    .await
+            }
+        }
     }
 
     pub async fn play_queue(&self, source_id: &str, queue_id: u64) -> Result<PlayQueue> {

@@ -1,12 +1,12 @@
 //! Playlists and collections: listed (saved, so they show at once and
-//! offline, then refreshed), opened, played (as a server play queue), and
+//! offline, then refreshed), opened (played: `Core::create_play_queue`), and
 //! playlists made and changed (added to, reordered, emptied of an entry),
 //! through the connection manager (failover included). Every answer of the
 //! server is saved as it comes: what the user sees next is what it holds.
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::models::{MediaItem, MediaList, PlayQueue, Playlist, PlaylistEntry, SectionKind};
+use crate::models::{MediaItem, MediaList, Playlist, PlaylistEntry, SectionKind};
 
 impl Core {
     /// A server's playlists and collections as saved.
@@ -126,34 +126,5 @@ impl Core {
             self.connections.call(source_id, |c| async move { c.remove_from_playlist(playlist, entry).await }).await?;
         self.keep_entries(source_id, playlist, &entries).await?;
         Ok(entries)
-    }
-
-    /// A play queue of a list, from `start` (a rating key) or its first
-    /// entry, shuffled if asked.
-    pub async fn play_list(
-        &self,
-        source_id: &str,
-        list: &MediaList,
-        start: Option<&str>,
-        shuffle: bool,
-    ) -> Result<PlayQueue> {
-        let (id, audio) = (list.id(), list.audio());
-        match list {
-            MediaList::Playlist(_) => {
-                self.connections
-                    .call(source_id, |c| async move { c.create_playlist_queue(id, audio, start, shuffle).await })
-                    .await
-            }
-            MediaList::Collection(_) => {
-                let machine = self.machine_id_of(source_id)?;
-                let machine = machine.as_str();
-                self.connections
-                    .call(
-                        source_id,
-                        |c| async move { c.create_collection_queue(machine, id, audio, start, shuffle).await },
-                    )
-                    .await
-            }
-        }
     }
 }

@@ -50,13 +50,46 @@ pub enum Repeat {
     One,
 }
 
+/// What a play queue is made of: what an item plays (an album, an
+/// artist, a season), or a playlist's or a collection's entries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum QueueSource {
+    /// First: an item's JSON (what Reel saved before lists played) has no `list`.
+    List {
+        list: super::MediaList,
+    },
+    Item(MediaItem),
+}
+
+impl QueueSource {
+    pub fn title(&self) -> &str {
+        match self {
+            QueueSource::List { list } => list.title(),
+            QueueSource::Item(item) => &item.title,
+        }
+    }
+}
+
+impl From<MediaItem> for QueueSource {
+    fn from(item: MediaItem) -> Self {
+        QueueSource::Item(item)
+    }
+}
+
+impl From<super::MediaList> for QueueSource {
+    fn from(list: super::MediaList) -> Self {
+        QueueSource::List { list }
+    }
+}
+
 /// The music queue as the player left it: shown again at the next start
 /// (paused where it was), so a restart loses no queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedQueue {
     pub source_id: crate::SourceId,
-    /// What the queue was made from (an album, an artist).
-    pub origin: MediaItem,
+    /// What the queue was made from (an album, an artist, a list).
+    pub origin: QueueSource,
     /// The server's queue; its `selected` is the entry that was playing.
     pub queue: PlayQueue,
     /// Where in that entry.

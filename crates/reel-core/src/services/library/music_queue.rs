@@ -56,7 +56,7 @@ impl LibraryCache {
 
 #[cfg(test)]
 mod tests {
-    use crate::models::{ItemKind, MediaItem, PlayQueue, QueueEntry, Repeat, SavedQueue};
+    use crate::models::{ItemKind, MediaItem, PlayQueue, QueueEntry, QueueSource, Repeat, SavedQueue};
     use crate::services::library::LibraryCache;
 
     #[test]
@@ -68,7 +68,7 @@ mod tests {
             .collect();
         let saved = SavedQueue {
             source_id: "srv".into(),
-            origin: MediaItem::new("7", ItemKind::Album, "An Album"),
+            origin: MediaItem::new("7", ItemKind::Album, "An Album").into(),
             queue: PlayQueue { id: 5, version: 1, selected: 11, shuffled: false, entries },
             position_ms: 0,
             repeat: Repeat::All,
@@ -85,5 +85,27 @@ mod tests {
         assert_eq!((back.queue.id, back.queue.selected, back.position_ms), (6, 11, 0));
         cache.forget_music_queue().unwrap();
         assert_eq!(cache.music_queue().unwrap(), None);
+    }
+
+    #[test]
+    fn a_queue_saved_before_lists_played_is_still_read() {
+        // Its origin was an item, written as the item itself.
+        let item = MediaItem::new("7", ItemKind::Album, "An Album");
+        let json = serde_json::json!({"source_id": "srv", "origin": item,
+            "queue": {"id": 5, "version": 1, "selected": 11, "shuffled": false, "entries": []}, "position_ms": 0});
+        let saved: SavedQueue = serde_json::from_value(json).expect("read");
+        assert_eq!(saved.origin, QueueSource::Item(item));
+        // A list's round trip.
+        let list = crate::models::MediaList::Collection(crate::models::Collection {
+            id: "c".into(),
+            title: "Box".into(),
+            section_key: "1".into(),
+            audio: true,
+            items: 1,
+            thumb: None,
+        });
+        let saved = SavedQueue { origin: list.into(), ..saved };
+        let back: SavedQueue = serde_json::from_str(&serde_json::to_string(&saved).unwrap()).unwrap();
+        assert_eq!(back, saved);
     }
 }
