@@ -108,12 +108,12 @@ impl MusicPlayer {
         let q = match result {
             Ok(q) if !q.entries.is_empty() => q,
             Ok(_) => {
-                let _ = sender.output(MusicOutput::Toast(i18n_f("{} has nothing to play.", &[&p.origin.title()])));
+                let _ = sender.output(MusicOutput::Toast(i18n_f("{} has nothing to play.", &[p.origin.title()])));
                 return self.stop();
             }
             Err(f) => {
                 let _ = sender
-                    .output(MusicOutput::Toast(i18n_f("Could not play {}: {}", &[&p.origin.title(), &f.message()])));
+                    .output(MusicOutput::Toast(i18n_f("Could not play {}: {}", &[p.origin.title(), &f.message()])));
                 if !keep_playing {
                     self.stop();
                 }
