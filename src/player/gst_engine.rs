@@ -140,6 +140,7 @@ impl GstEngine {
         Ok(Self { playbin, paintable, inner, source_setup: RefCell::new(Vec::new()), _bus: guard })
     }
 
+    // (The database is read once per thread: see `tls_database`.)
     fn set_source_headers(&self, token: &reel_core::Token, anchors: Option<std::path::PathBuf>) {
         // Called on streaming threads; it gets its own copy of the token.
         let token = token.expose().to_string();
@@ -163,9 +164,8 @@ impl GstEngine {
             // Reel trusts one CA more than the system (the core says which
             // file has them all); `ssl-ca-file` is not honoured with libsoup 3.
             if let (Some(path), true) = (&anchors, source.find_property("tls-database").is_some()) {
-                match gio::TlsFileDatabase::new(path) {
-                    Ok(db) => source.set_property("tls-database", db.upcast::<gio::TlsDatabase>()),
-                    Err(e) => tracing::warn!("the trusted certificates cannot be read: {e}"),
+                if let Some(db) = tls_database(path) {
+                    source.set_property("tls-database", db);
                 }
             }
             if source.find_property("user-agent").is_some() {
@@ -316,4 +316,34 @@ impl Drop for GstEngine {
     fn drop(&mut self) {
         let _ = self.playbin.set_state(gst::State::Null);
     }
+}
+
+thread_local! {
+    /// The certificate files read, by path: Reel's file holds the system's
+    /// authorities too (about 140), and reading it took milliseconds at
+    /// every track. Per thread because a `GTlsDatabase` is not `Send` in
+    /// gio's bindings; sources are set up on the thread that opens the
+    /// media (the main thread), so in practice it is read once.
+    static TLS_DATABASES: RefCell<std::collections::HashMap<std::path::PathBuf, gio::TlsDatabase>> =
+        RefCell::default();
+}
+
+/// The certificate database of the file at `path`, read once per thread.
+fn tls_database(path: &std::path::Path) -> Option<gio::TlsDatabase> {
+    TLS_DATABASES.with(|dbs| {
+        if let Some(db) = dbs.borrow().get(path) {
+            return Some(db.clone());
+        }
+        match gio::TlsFileDatabase::new(path) {
+            Ok(db) => {
+                let db = db.upcast::<gio::TlsDatabase>();
+                dbs.borrow_mut().insert(path.to_path_buf(), db.clone());
+                Some(db)
+            }
+            Err(e) => {
+                tracing::warn!("the trusted certificates cannot be read: {e}");
+                None
+            }
+        }
+    })
 }

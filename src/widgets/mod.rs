@@ -1,4 +1,5 @@
-//! Widgets the pages share: the sidebar, poster slots, the volume button.
+//! Widgets the pages share: the sidebar, poster slots, the rows under a
+//! page's header, the volume button.
 
 use relm4::gtk::{self, prelude::*};
 
@@ -26,5 +27,6 @@ pub fn volume_button() -> gtk::ScaleButton {
     volume
 }
 
+pub mod child_list;
 pub mod poster;
 pub mod sidebar;

@@ -1,10 +1,11 @@
-//! The sidebar: each account's servers (with the connection in use) and
-//! their libraries, hiding the libraries the user chose to hide.
+//! The sidebar: each account's servers (with the connection in use), their
+//! libraries, playlists and collections, hiding the libraries the user chose
+//! to hide (and their collections).
 
 use crate::i18n::{gettext, i18n_f};
 use crate::words::class_name;
 use reel_core::config::visibility_key;
-use reel_core::models::{Section, SectionKind, Source};
+use reel_core::models::{MediaList, Section, SectionKind, Source};
 use reel_core::{SectionKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -17,6 +18,8 @@ pub struct ServerEntry {
     pub offline_since: Option<chrono::DateTime<chrono::Local>>,
     /// None while loading; Err with the reason when the server could not be asked.
     pub sections: Option<Result<Vec<Section>, String>>,
+    /// Its playlists and collections, as saved or as it answered.
+    pub lists: Vec<MediaList>,
 }
 
 pub struct Sidebar {
@@ -36,8 +39,20 @@ enum RowKey {
         source_id: SourceId,
         section_key: SectionKey,
     },
+    /// A playlist or a collection.
+    List {
+        source_id: SourceId,
+        list_id: String,
+    },
     /// Why a server's libraries cannot be shown.
     Note(SourceId),
+}
+
+/// What activating a row opens.
+#[derive(Debug, Clone)]
+enum Target {
+    Library(SourceId, Section),
+    List(SourceId, MediaList),
 }
 
 struct Row {
@@ -45,8 +60,8 @@ struct Row {
     widget: gtk::ListBoxRow,
     primary: gtk::Label,
     secondary: Option<gtk::Label>,
-    /// For library rows: what activating it opens.
-    target: Option<(SourceId, Section)>,
+    /// For library and list rows: what activating it opens.
+    target: Option<Target>,
     /// For server rows: the button that opens the server's connections.
     button: Option<gtk::Button>,
 }
@@ -56,6 +71,7 @@ enum Spec {
     Home,
     Header { name: String, summary: String },
     Library { source_id: SourceId, section: Section, server: String },
+    List { source_id: SourceId, list: MediaList, server: String },
     Note { text: String },
 }
 
@@ -69,6 +85,7 @@ pub enum SidebarMsg {
 pub enum SidebarOutput {
     HomeSelected,
     LibrarySelected { source_id: SourceId, section: Section },
+    ListSelected { source_id: SourceId, list: MediaList },
     ServerSelected { source_id: SourceId },
 }
 
@@ -123,11 +140,12 @@ impl SimpleComponent for Sidebar {
             }
             SidebarMsg::Activated(i) => {
                 let Some(row) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) else { return };
-                if row.key == RowKey::Home {
-                    let _ = sender.output(SidebarOutput::HomeSelected);
-                } else if let Some((source_id, section)) = row.target.clone() {
-                    let _ = sender.output(SidebarOutput::LibrarySelected { source_id, section });
-                }
+                let _ = sender.output(match row.target.clone() {
+                    _ if row.key == RowKey::Home => SidebarOutput::HomeSelected,
+                    Some(Target::Library(source_id, section)) => SidebarOutput::LibrarySelected { source_id, section },
+                    Some(Target::List(source_id, list)) => SidebarOutput::ListSelected { source_id, list },
+                    None => return,
+                });
             }
         }
     }
@@ -151,8 +169,9 @@ impl Sidebar {
                 None => {}
                 Some(Err(e)) => out.push((RowKey::Note(id.clone()), Spec::Note { text: e.clone() })),
                 Some(Ok(sections)) => {
+                    let shown = |key: &str| self.hidden.get(&visibility_key(id, key)).copied().unwrap_or(true);
                     for sec in sections {
-                        if !self.hidden.get(&visibility_key(id, &sec.key)).copied().unwrap_or(true) {
+                        if !shown(&sec.key) {
                             continue;
                         }
                         out.push((
@@ -162,6 +181,18 @@ impl Sidebar {
                                 section: sec.clone(),
                                 server: entry.source.name.clone(),
                             },
+                        ));
+                    }
+                    // Playlists, then collections (those of a hidden library stay hidden).
+                    for list in &entry.lists {
+                        if let MediaList::Collection(c) = list {
+                            if !shown(&c.section_key) || !sections.iter().any(|s| s.key == c.section_key) {
+                                continue;
+                            }
+                        }
+                        out.push((
+                            RowKey::List { source_id: id.clone(), list_id: list.id().to_string() },
+                            Spec::List { source_id: id.clone(), list: list.clone(), server: entry.source.name.clone() },
                         ));
                     }
                 }
@@ -260,6 +291,20 @@ fn build(key: RowKey, spec: &Spec) -> Row {
             let widget = gtk::ListBoxRow::builder().child(&b).build();
             Row { key, widget, primary: l, secondary: None, target: None, button: None }
         }
+        Spec::List { list, .. } => {
+            let icon = match list {
+                MediaList::Playlist(_) => "view-list-symbolic",
+                MediaList::Collection(_) => "view-grid-symbolic",
+            };
+            let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+            b.append(&gtk::Image::from_icon_name(icon));
+            let l = gtk::Label::new(None);
+            l.set_xalign(0.0);
+            l.set_ellipsize(gtk::pango::EllipsizeMode::End);
+            b.append(&l);
+            let widget = gtk::ListBoxRow::builder().child(&b).build();
+            Row { key, widget, primary: l, secondary: None, target: None, button: None }
+        }
         Spec::Note { .. } => {
             let l = gtk::Label::new(None);
             l.set_xalign(0.0);
@@ -294,7 +339,16 @@ fn update(row: &mut Row, spec: &Spec) {
             set(&row.primary, &section.title);
             row.widget
                 .update_property(&[gtk::accessible::Property::Label(&i18n_f("{} on {}", &[&section.title, server]))]);
-            row.target = Some((source_id.clone(), section.clone()));
+            row.target = Some(Target::Library(source_id.clone(), section.clone()));
+        }
+        Spec::List { source_id, list, server } => {
+            set(&row.primary, list.title());
+            let label = match list {
+                MediaList::Playlist(_) => i18n_f("{}, playlist on {}", &[list.title(), server]),
+                MediaList::Collection(_) => i18n_f("{}, collection on {}", &[list.title(), server]),
+            };
+            row.widget.update_property(&[gtk::accessible::Property::Label(&label)]);
+            row.target = Some(Target::List(source_id.clone(), list.clone()));
         }
         Spec::Note { text } => set(&row.primary, text),
         Spec::Home => {}

@@ -10,6 +10,7 @@ use crate::music::{MusicOutput, MusicPlayer};
 use crate::pages::home::{HomeOutput, HomePage};
 use crate::pages::item::{ItemOutput, ItemPage};
 use crate::pages::library::{LibraryOutput, LibraryView};
+use crate::pages::list::{ListOutput, ListPage};
 use crate::pages::player::{PlayerOutput, PlayerPage};
 use crate::pages::server::{ServerOutput, ServerPage};
 use crate::player::mpris::Mpris;
@@ -26,6 +27,7 @@ pub struct Children {
     /// Pages and dialogs are built when first asked for: nothing that is not
     /// on screen is built before the window's first frame.
     item_page: OnceCell<Controller<ItemPage>>,
+    list_page: OnceCell<Controller<ListPage>>,
     home: OnceCell<Controller<HomePage>>,
     server_page: OnceCell<Controller<ServerPage>>,
     player: OnceCell<Controller<PlayerPage>>,
@@ -58,6 +60,7 @@ impl Children {
         let sidebar = Sidebar::builder().launch(()).forward(input, |o| match o {
             SidebarOutput::HomeSelected => AppMsg::Open(Nav::Home),
             SidebarOutput::LibrarySelected { source_id, section } => AppMsg::OpenLibrary { source_id, section },
+            SidebarOutput::ListSelected { source_id, list } => AppMsg::OpenList { source_id, list },
             SidebarOutput::ServerSelected { source_id } => AppMsg::OpenServer { source_id },
         });
         let library = LibraryView::builder().launch((core.clone(), start)).forward(input, |o| match o {
@@ -69,6 +72,7 @@ impl Children {
             sidebar,
             library,
             item_page: OnceCell::new(),
+            list_page: OnceCell::new(),
             home: OnceCell::new(),
             server_page: OnceCell::new(),
             player: OnceCell::new(),
@@ -148,7 +152,7 @@ impl Children {
         self.home.get_or_init(|| {
             let c = HomePage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
                 HomeOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
-                HomeOutput::Play { source, item } => AppMsg::Play { source, item },
+                HomeOutput::Play { source, item } => AppMsg::Play { source, item, then: Vec::new() },
                 HomeOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
             });
             self.place(c.widget(), ContentPage::Home);
@@ -162,12 +166,35 @@ impl Children {
                 ItemOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
                 ItemOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
                 ItemOutput::Toast(t) => AppMsg::Toast(t),
-                ItemOutput::Play { source, item } => AppMsg::Play { source, item },
+                ItemOutput::ListsChanged { source_id } => AppMsg::RefreshLists { source_id },
+                ItemOutput::Play { source, item } => AppMsg::Play { source, item, then: Vec::new() },
                 ItemOutput::PlayMusic { source, item, start, shuffle } => {
                     AppMsg::PlayMusic { source, from: item.into(), start, shuffle }
                 }
             });
             self.place(c.widget(), ContentPage::Item);
+            c
+        })
+    }
+
+    /// The item page, if it was ever shown.
+    pub fn item_page_if_built(&self) -> Option<&Controller<ItemPage>> {
+        self.item_page.get()
+    }
+
+    pub fn list_page(&self) -> &Controller<ListPage> {
+        self.list_page.get_or_init(|| {
+            let c = ListPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
+                ListOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
+                ListOutput::PlayMusic { source, from, start, shuffle } => {
+                    AppMsg::PlayMusic { source, from, start, shuffle }
+                }
+                ListOutput::PlayVideo { source, item, then } => AppMsg::Play { source, item, then },
+                ListOutput::Reached { source_id, result } => AppMsg::Reached { source_id, result },
+                ListOutput::Toast(t) => AppMsg::Toast(t),
+                ListOutput::ListsChanged { source_id } => AppMsg::RefreshLists { source_id },
+            });
+            self.place(c.widget(), ContentPage::List);
             c
         })
     }

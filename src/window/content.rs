@@ -7,6 +7,7 @@ use crate::i18n::gettext;
 use crate::pages::home::HomeMsg;
 use crate::pages::item::ItemMsg;
 use crate::pages::library::LibraryMsg;
+use crate::pages::list::ListMsg;
 use crate::pages::server::ServerMsg;
 use relm4::adw::prelude::*;
 use relm4::ComponentController;
@@ -30,7 +31,7 @@ impl App {
         let place = match &nav {
             Nav::Home => Some(None),
             Nav::Library { source, section } => Some(Some((source.id.clone(), section.key.clone()))),
-            Nav::Item { .. } | Nav::Server { .. } => None,
+            Nav::Item { .. } | Nav::Server { .. } | Nav::List { .. } => None,
         };
         // A benchmark that opens a page itself leaves the place as it found
         // it: every run must start the same way.
@@ -83,6 +84,11 @@ impl App {
                 title.set_title(&section.title);
                 title.set_subtitle(&source.name);
                 self.children.library.emit(LibraryMsg::Show { source, section });
+            }
+            Nav::List { source, list } => {
+                title.set_title(list.title());
+                title.set_subtitle(&source.name);
+                self.children.list_page().emit(ListMsg::Show { source, list });
             }
             Nav::Item { source, item } => {
                 title.set_title(&item.title);

@@ -4,7 +4,7 @@
 use super::navigation::Nav;
 use crate::runtime::Failure;
 use chrono::{DateTime, Local};
-use reel_core::models::{AuthProvider, MediaItem, Section, Source};
+use reel_core::models::{AuthProvider, MediaItem, MediaList, Section, Source};
 use reel_core::{ConnectionEvent, Discovery, ProviderId, SourceId};
 
 #[derive(Debug)]
@@ -23,6 +23,15 @@ pub enum AppMsg {
     ServerChecked {
         source: Source,
         result: Result<Vec<Section>, Failure>,
+    },
+    /// A server's playlists and collections (saved, or as it answered).
+    Lists {
+        source_id: SourceId,
+        lists: Vec<MediaList>,
+    },
+    /// A playlist was made or changed: the server's lists again.
+    RefreshLists {
+        source_id: SourceId,
     },
     Reached {
         source_id: SourceId,
@@ -43,6 +52,10 @@ pub enum AppMsg {
     },
     OpenServer {
         source_id: SourceId,
+    },
+    OpenList {
+        source_id: SourceId,
+        list: MediaList,
     },
     Back,
     Search,
@@ -72,15 +85,18 @@ pub enum AppMsg {
     NetworkChanged {
         available: bool,
     },
-    /// Play an item (asks where to start when it is part-watched).
+    /// Play an item (asks where to start when it is part-watched), then
+    /// each of `then` (a list's entries).
     Play {
         source: Source,
         item: MediaItem,
+        then: Vec<MediaItem>,
     },
     PlayFrom {
         source: Source,
         item: MediaItem,
         start_ms: u64,
+        then: Vec<MediaItem>,
     },
     PlayerLeft,
     /// An item as it is now, after playing.

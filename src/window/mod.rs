@@ -6,7 +6,8 @@
 //!
 //! Here: the messages and their dispatch. The widgets are built in
 //! [`layout`], the way back is [`navigation`], the servers shown are
-//! [`servers`], reaching them is [`reachability`], showing a place is
+//! [`servers`], reaching them is [`reachability`], their playlists and
+//! collections [`lists`], showing a place is
 //! [`content`], the actions are [`actions`], signing out is [`sign_out`],
 //! playing is [`playback`]; the messages are listed in [`messages`].
 
@@ -14,6 +15,7 @@ pub mod actions;
 mod children;
 mod content;
 mod layout;
+mod lists;
 mod messages;
 pub mod navigation;
 mod playback;
@@ -182,7 +184,12 @@ impl SimpleComponent for App {
                     model.children.player().emit(crate::pages::player::PlayerMsg::Prepare);
                     let s = sender.clone();
                     glib::timeout_add_local_once(Duration::from_secs(1), move || {
-                        s.input(AppMsg::PlayFrom { source, item: playback::bench_item(&key), start_ms })
+                        s.input(AppMsg::PlayFrom {
+                            source,
+                            item: playback::bench_item(&key),
+                            start_ms,
+                            then: Vec::new(),
+                        })
                     });
                 }
             }
@@ -217,6 +224,8 @@ impl SimpleComponent for App {
                 self.show_sidebar();
             }
             AppMsg::Reached { source_id, result } => self.mark(&sender, &source_id, result.err()),
+            AppMsg::Lists { source_id, lists } => self.lists_known(&source_id, lists),
+            AppMsg::RefreshLists { source_id } => self.refresh_lists(&sender, &source_id),
             AppMsg::OfflineSince { source_id, since } => {
                 if self.servers.offline_since(&source_id, since) {
                     self.update_banner();
@@ -250,6 +259,11 @@ impl SimpleComponent for App {
                     self.open(Nav::Library { source, section });
                 }
             }
+            AppMsg::OpenList { source_id, list } => {
+                if let Some(source) = self.servers.source(&source_id) {
+                    self.open(Nav::List { source, list });
+                }
+            }
             AppMsg::OpenServer { source_id } => {
                 if let Some(source) = self.servers.source(&source_id) {
                     self.open(Nav::Server { source });
@@ -264,8 +278,8 @@ impl SimpleComponent for App {
                 }
             }
             AppMsg::Back => self.back(),
-            AppMsg::Play { source, item } => self.play(&sender, source, item),
-            AppMsg::PlayFrom { source, item, start_ms } => self.play_from(source, item, start_ms),
+            AppMsg::Play { source, item, then } => self.play(&sender, source, item, then),
+            AppMsg::PlayFrom { source, item, start_ms, then } => self.play_from(source, item, start_ms, then),
             AppMsg::PlayerLeft => self.player_left(),
             AppMsg::PlayMusic { source, from, start, shuffle } => {
                 self.children.music().emit(crate::music::MusicMsg::Play { source, from, start, shuffle })

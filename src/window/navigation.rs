@@ -1,15 +1,28 @@
 //! Where the user is: the pages of the content pane and the way back. Plain
 //! logic, no widgets, so it is tested on its own.
 
-use reel_core::models::{MediaItem, Section, Source};
+use reel_core::models::{MediaItem, MediaList, Section, Source};
 
 /// A place in the content pane.
 #[derive(Debug, Clone)]
 pub enum Nav {
     Home,
-    Server { source: Source },
-    Library { source: Source, section: Section },
-    Item { source: Source, item: MediaItem },
+    Server {
+        source: Source,
+    },
+    Library {
+        source: Source,
+        section: Section,
+    },
+    Item {
+        source: Source,
+        item: MediaItem,
+    },
+    /// A playlist or a collection.
+    List {
+        source: Source,
+        list: MediaList,
+    },
 }
 
 /// The content stack's pages.
@@ -21,11 +34,18 @@ pub enum ContentPage {
     Library,
     Item,
     Server,
+    List,
 }
 
 impl ContentPage {
-    pub const ALL: [ContentPage; 5] =
-        [ContentPage::Choose, ContentPage::Home, ContentPage::Library, ContentPage::Item, ContentPage::Server];
+    pub const ALL: [ContentPage; 6] = [
+        ContentPage::Choose,
+        ContentPage::Home,
+        ContentPage::Library,
+        ContentPage::Item,
+        ContentPage::Server,
+        ContentPage::List,
+    ];
 
     /// The page's name in the stack.
     pub fn name(self) -> &'static str {
@@ -35,6 +55,7 @@ impl ContentPage {
             ContentPage::Library => "library",
             ContentPage::Item => "item",
             ContentPage::Server => "server",
+            ContentPage::List => "list",
         }
     }
 }
@@ -66,6 +87,7 @@ impl Nav {
             Nav::Server { .. } => ContentPage::Server,
             Nav::Library { .. } => ContentPage::Library,
             Nav::Item { .. } => ContentPage::Item,
+            Nav::List { .. } => ContentPage::List,
         }
     }
 
@@ -73,12 +95,15 @@ impl Nav {
     pub fn source_id(&self) -> Option<&str> {
         match self {
             Nav::Home => None,
-            Nav::Server { source } | Nav::Library { source, .. } | Nav::Item { source, .. } => Some(&source.id),
+            Nav::Server { source }
+            | Nav::Library { source, .. }
+            | Nav::Item { source, .. }
+            | Nav::List { source, .. } => Some(&source.id),
         }
     }
 }
 
-/// The way back: Home, a library or a server starts anew; items stack up.
+/// The way back: Home, a library, a list or a server starts anew; items stack up.
 #[derive(Debug, Default)]
 pub struct History {
     stack: Vec<Nav>,
@@ -87,7 +112,7 @@ pub struct History {
 impl History {
     /// Goes to `nav`; returns it, to be shown.
     pub fn open(&mut self, nav: Nav) -> &Nav {
-        if matches!(nav, Nav::Home | Nav::Library { .. } | Nav::Server { .. }) {
+        if matches!(nav, Nav::Home | Nav::Library { .. } | Nav::Server { .. } | Nav::List { .. }) {
             self.stack.clear();
         }
         self.stack.push(nav);

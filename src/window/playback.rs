@@ -30,11 +30,17 @@ impl Resume {
 }
 
 impl App {
-    /// Plays `item`; part-watched, asks first where to start.
-    pub(super) fn play(&mut self, sender: &ComponentSender<Self>, source: Source, item: MediaItem) {
+    /// Plays `item`, then each of `then`; part-watched, asks first where to start.
+    pub(super) fn play(
+        &mut self,
+        sender: &ComponentSender<Self>,
+        source: Source,
+        item: MediaItem,
+        then: Vec<MediaItem>,
+    ) {
         let offset = item.view_offset_ms.max(0) as u64;
         if offset == 0 || item.watched() {
-            return self.play_from(source, item, 0);
+            return self.play_from(source, item, 0, then);
         }
         let dialog = adw::MessageDialog::builder()
             .transient_for(&self.ui.window)
@@ -49,20 +55,21 @@ impl App {
         let s = sender.clone();
         dialog.connect_response(None, move |d, response| {
             let start_ms = if response == Resume::FromOffset.id() { offset } else { 0 };
-            s.input(AppMsg::PlayFrom { source: source.clone(), item: item.clone(), start_ms });
+            let (source, item, then) = (source.clone(), item.clone(), then.clone());
+            s.input(AppMsg::PlayFrom { source, item, start_ms, then });
             d.close();
         });
         dialog.present();
     }
 
-    pub(super) fn play_from(&mut self, source: Source, item: MediaItem, start_ms: u64) {
+    pub(super) fn play_from(&mut self, source: Source, item: MediaItem, start_ms: u64, then: Vec<MediaItem>) {
         #[cfg(feature = "bench")]
         crate::bench_probe::play_asked();
         // One thing plays at a time: the music waits for the video.
         if let Some(music) = self.children.music_if_built() {
             music.emit(MusicMsg::PauseForVideo);
         }
-        self.children.player().emit(PlayerMsg::Play { source, item, start_ms });
+        self.children.player().emit(PlayerMsg::Play { source, item, start_ms, then });
         self.show_top(TopPage::Player);
     }
 

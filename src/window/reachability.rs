@@ -13,7 +13,7 @@ use crate::runtime::Failure;
 use crate::widgets::sidebar::SidebarMsg;
 use crate::words::{self, class_name};
 use chrono::{DateTime, Local};
-use reel_core::models::{Section, Source};
+use reel_core::models::Source;
 use reel_core::{ConnectionEvent, Discovery, Origin, SwitchCause};
 use reel_core::{ProviderId, SourceId};
 use relm4::{ComponentController, ComponentSender};
@@ -105,15 +105,26 @@ impl App {
                         s.input(AppMsg::SavedSections { source_id: source.id.clone(), sections: saved });
                     }
                 }
+                if let Ok(lists) = core.saved_lists(&source.id).await {
+                    s.input(AppMsg::Lists { source_id: source.id.clone(), lists });
+                }
                 let (now, r) = core.check_server(&source.id, reprobe).await;
                 // The request may have moved the server to another connection.
-                (s, now.unwrap_or(source), r)
-            },
-            move |(s, source, r): (ComponentSender<App>, Source, reel_core::Result<Vec<Section>>)| {
+                let source = now.unwrap_or(source);
                 let failure = r.as_ref().err().cloned().map(Failure::from);
+                let answered = r.is_ok();
                 s.input(AppMsg::Reached { source_id: source.id.clone(), result: failure.map_or(Ok(()), Err) });
-                s.input(AppMsg::ServerChecked { source, result: r.map_err(Failure::from) });
+                s.input(AppMsg::ServerChecked { source: source.clone(), result: r.map_err(Failure::from) });
+                // Its lists once its libraries are known (a collection belongs to one).
+                if answered {
+                    if let Ok(lists) = core.fetch_lists(&source.id).await {
+                        s.input(AppMsg::Lists { source_id: source.id.clone(), lists: lists.clone() });
+                        // Their entries too, so that every list opens offline.
+                        core.sync_list_entries(&source.id, &lists).await;
+                    }
+                }
             },
+            |_| {},
         );
     }
 

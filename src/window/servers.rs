@@ -6,7 +6,7 @@ use crate::i18n::i18n_f;
 use crate::runtime::Failure;
 use crate::widgets::sidebar::ServerEntry;
 use chrono::{DateTime, Local};
-use reel_core::models::{Section, Source};
+use reel_core::models::{MediaList, Section, Source};
 use reel_core::SourceId;
 use std::collections::BTreeMap;
 
@@ -55,8 +55,9 @@ impl ServerRegistry {
     /// libraries and offline state until the server says otherwise.
     pub fn upsert(&mut self, source: Source) {
         let previous = self.entries.remove(&source.id);
-        let (sections, offline_since) = previous.map(|e| (e.sections, e.offline_since)).unwrap_or_default();
-        self.entries.insert(source.id.clone(), ServerEntry { source, offline_since, sections });
+        let (sections, offline_since, lists) =
+            previous.map(|e| (e.sections, e.offline_since, e.lists)).unwrap_or_default();
+        self.entries.insert(source.id.clone(), ServerEntry { source, offline_since, sections, lists });
     }
 
     /// Replaces a known server's details (its connection changed); unknown ones are ignored.
@@ -81,6 +82,17 @@ impl ServerRegistry {
         match self.entries.get_mut(source_id).filter(|e| e.sections.is_none()) {
             Some(e) => {
                 e.sections = Some(Ok(sections));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A server's playlists and collections (saved, or as it answered); true when they changed.
+    pub fn set_lists(&mut self, source_id: &str, lists: Vec<MediaList>) -> bool {
+        match self.entries.get_mut(source_id).filter(|e| e.lists != lists) {
+            Some(e) => {
+                e.lists = lists;
                 true
             }
             None => false,

@@ -17,6 +17,7 @@ mod library_grid;
 mod music;
 mod playback;
 mod playback_faults;
+mod playlists;
 
 struct Xvfb {
     child: Child,

@@ -10,7 +10,7 @@ use super::*;
 
 /// The first artist of the music library, its first album and the album's
 /// tracks (title, rating key).
-fn first_album(d: &Demo) -> (String, String, Vec<(String, String)>) {
+pub(super) fn first_album(d: &Demo) -> (String, String, Vec<(String, String)>) {
     d.rt.block_on(async {
         let http =
             HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(d.fp().ca_pem().as_bytes())).unwrap();

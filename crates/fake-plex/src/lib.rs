@@ -353,6 +353,20 @@ impl FakePlex {
         Some((id, items.into_iter().map(|(entry, i)| (entry, s.library.items[i].rating_key)).collect()))
     }
 
+    /// A server's playlists, entries as (playlistItemID, rating key).
+    pub fn playlists(&self, machine_id: &str) -> Vec<pms::playlists::PlaylistView<u64>> {
+        let Some(s) = self.shared.server(machine_id) else { return Vec::new() };
+        let all = s.playlists.lock().map(|p| p.all()).unwrap_or_default();
+        let key = |i: usize| s.library.items[i].rating_key;
+        all.into_iter()
+            .map(|p| pms::playlists::PlaylistView {
+                id: p.id,
+                title: p.title,
+                entries: p.entries.into_iter().map(|(e, i)| (e, key(i))).collect(),
+            })
+            .collect()
+    }
+
     /// (viewCount, viewOffset) the server holds for an item.
     pub fn watch_state(&self, machine_id: &str, rating_key: u64) -> Option<(u32, u64)> {
         self.shared.server(machine_id).map(|s| s.watch_of(rating_key))

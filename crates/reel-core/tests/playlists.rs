@@ -99,6 +99,12 @@ async fn collections_are_listed_read_and_played() {
     let entries = m.core.fetch_list_items(&m.source_id, col).await.unwrap();
     assert_eq!(entries.len() as u32, col.items());
     assert!(entries.iter().all(|e| e.item.kind == reel_core::models::ItemKind::Artist), "a music library's artists");
+    // Every list's entries are saved for offline, once: fetched again only
+    // when a list holds another number of them than saved.
+    let before = m.fp.requests().len();
+    assert_eq!(m.core.sync_list_entries(&m.source_id, &lists).await, lists.len() - 1, "all but the one read");
+    assert_eq!(m.fp.requests().len(), before + lists.len() - 1);
+    assert_eq!(m.core.sync_list_entries(&m.source_id, &lists).await, 0, "nothing new");
     // Kept for offline: the list and its entries.
     assert_eq!(m.core.saved_lists(&m.source_id).await.unwrap(), lists);
     assert_eq!(m.core.saved_list_items(&m.source_id, col.id()).await.unwrap(), entries);

@@ -17,6 +17,8 @@ pub struct Header {
     meta: gtk::Label,
     summary: gtk::Label,
     pub watched: gtk::Button,
+    /// "Add to Playlist": its menu is the page's to fill.
+    pub add: gtk::MenuButton,
     play: gtk::Button,
     shuffle: gtk::Button,
 }
@@ -64,15 +66,23 @@ impl Header {
             let s = sender.clone();
             watched.connect_clicked(move |_| s.input(ItemMsg::ToggleWatched));
         }
+        // An icon, not a third pill: the row of buttons sets the page's
+        // narrowest width, and a wider one folds the sidebar away at the
+        // default window size.
+        let add = gtk::MenuButton::builder().icon_name("list-add-symbolic").valign(gtk::Align::Center).build();
+        add.set_tooltip_text(Some(&gettext("Add to Playlist")));
+        add.add_css_class("circular");
+        crate::widgets::labelled(&add, &gettext("Add to Playlist"));
         let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 12);
         buttons.set_halign(gtk::Align::Start);
         buttons.set_margin_top(8);
         buttons.append(&play);
         buttons.append(&shuffle);
         buttons.append(&watched);
+        buttons.append(&add);
         text.append(&buttons);
         root.append(&text);
-        Header { root, poster, placeholder, title, meta, summary, watched, play, shuffle }
+        Header { root, poster, placeholder, title, meta, summary, watched, add, play, shuffle }
     }
 
     /// Shows `item`: its words, and the buttons it can use.
@@ -102,6 +112,7 @@ impl Header {
         self.meta.set_text(&meta.join(" · "));
         self.summary.set_text(item.summary.as_deref().unwrap_or(""));
         self.watched.set_visible(item.kind.can_be_watched());
+        self.add.set_visible(item.kind != reel_core::models::ItemKind::Other);
         let music = super::music_queue(item).is_some();
         self.play.set_visible(item.kind.can_be_watched() || music);
         // A queue of one track's album shuffled is still that album: from the album.

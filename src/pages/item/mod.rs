@@ -5,21 +5,24 @@
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::poster::PosterSize;
-use reel_core::models::{MediaItem, Source};
+use reel_core::models::{MediaItem, MediaList, Playlist, Source};
 use reel_core::Delivery;
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
-mod children;
+mod add_to_playlist;
 mod header;
-use children::ChildList;
+use crate::widgets::child_list::ChildList;
 
 pub struct ItemPage {
     core: CoreHandle,
     current: Option<(Source, MediaItem)>,
     children: Vec<MediaItem>,
+    /// The server's playlists one can add to (saved, or as it answered).
+    playlists: Vec<Playlist>,
     generation: u64,
+    actions_installed: bool,
     ui: Ui,
 }
 
@@ -58,6 +61,26 @@ pub enum ItemMsg {
         rating_key: ItemKey,
         result: Result<(MediaItem, Delivery), Failure>,
     },
+    /// A server's playlists and collections (saved, or as it answered).
+    Lists {
+        source_id: SourceId,
+        lists: Vec<MediaList>,
+    },
+    /// Add the page's item (`child` -1) or one of its children to a playlist.
+    AddToPlaylist {
+        child: i64,
+        playlist: String,
+    },
+    /// Ask for a new playlist's name, to make it with `child` in it.
+    NewPlaylist {
+        child: i64,
+    },
+    CreatePlaylist {
+        child: i64,
+        name: String,
+    },
+    /// Added (or a playlist made): the words to say, and the playlist when new.
+    Added(Result<(String, Option<Playlist>), Failure>),
 }
 
 #[derive(Debug)]
@@ -71,6 +94,10 @@ pub enum ItemOutput {
         result: Result<(), Failure>,
     },
     Toast(String),
+    /// A playlist was made or added to: the server's lists again.
+    ListsChanged {
+        source_id: SourceId,
+    },
     Play {
         source: Source,
         item: MediaItem,
@@ -157,7 +184,9 @@ impl SimpleComponent for ItemPage {
             core,
             current: None,
             children: Vec::new(),
+            playlists: Vec::new(),
             generation: 0,
+            actions_installed: false,
             ui: Ui { header, children_title, list, note },
         };
         ComponentParts { model, widgets: () }
@@ -175,8 +204,46 @@ impl SimpleComponent for ItemPage {
                 self.ui.children_title.set_text(&children_heading(&item));
                 self.ui.children_title.set_visible(item.kind.has_children());
                 self.load(&sender, &source, &item);
+                if !self.actions_installed {
+                    if let Some(w) = self.ui.list.view.root().and_downcast::<gtk::ApplicationWindow>() {
+                        add_to_playlist::install(&w, &sender);
+                        self.actions_installed = true;
+                    }
+                }
                 self.current = Some((source, item));
+                self.update_playlist_menus();
             }
+            ItemMsg::Lists { source_id, lists } => {
+                if self.current.as_ref().is_some_and(|(s, _)| s.id == source_id) {
+                    self.playlists = add_to_playlist::addable(&lists);
+                    self.update_playlist_menus();
+                    self.ui.list.refresh_menus();
+                }
+            }
+            ItemMsg::AddToPlaylist { child, playlist } => self.add_to_playlist(&sender, child, Some(playlist), None),
+            ItemMsg::NewPlaylist { child } => {
+                let Some(what) = self.target(child).map(|i| i.title.clone()) else { return };
+                let window = self.ui.list.view.root().and_downcast::<gtk::Window>();
+                add_to_playlist::ask_name(window.as_ref(), &what, child, &sender);
+            }
+            ItemMsg::CreatePlaylist { child, name } => self.add_to_playlist(&sender, child, None, Some(name)),
+            ItemMsg::Added(result) => match result {
+                Ok((words, made)) => {
+                    if let Some(p) = made {
+                        self.playlists.push(p);
+                        self.update_playlist_menus();
+                        self.ui.list.refresh_menus();
+                    }
+                    let _ = sender.output(ItemOutput::Toast(words));
+                    if let Some((source, _)) = &self.current {
+                        let _ = sender.output(ItemOutput::ListsChanged { source_id: source.id.clone() });
+                    }
+                }
+                Err(f) => {
+                    let _ =
+                        sender.output(ItemOutput::Toast(i18n_f("Could not add to the playlist: {}", &[&f.message()])));
+                }
+            },
             ItemMsg::Children { generation, items } if generation == self.generation => {
                 if !items.is_empty() {
                     self.set_children(items);
@@ -268,26 +335,91 @@ impl ItemPage {
         if items == self.children {
             return;
         }
-        self.ui.list.set(&items);
+        self.children = items;
+        self.update_playlist_menus();
+        self.ui.list.set(&self.children);
         // The long-list benchmark's hook: the children are painted next frame.
         #[cfg(feature = "bench")]
-        if !items.is_empty() {
+        if !self.children.is_empty() {
             let scroller = self.ui.list.view.parent().and_then(|c| c.parent()).and_downcast::<gtk::ScrolledWindow>();
             if let Some(scroller) = scroller {
                 crate::bench_probe::grid_filled(
                     crate::bench_probe::Page::Item,
                     &self.ui.list.view,
                     &scroller,
-                    items.len() as u32,
+                    self.children.len() as u32,
                     true,
                 );
             }
         }
-        self.children = items;
+    }
+
+    /// The page's item (-1) or one of its children.
+    fn target(&self, child: i64) -> Option<&MediaItem> {
+        match usize::try_from(child) {
+            Ok(i) => self.children.get(i),
+            Err(_) => self.current.as_ref().map(|(_, item)| item),
+        }
+    }
+
+    /// The header's and the rows' "Add to Playlist" menus, from the playlists known.
+    fn update_playlist_menus(&self) {
+        let Some((_, item)) = &self.current else { return };
+        let audio = item.kind.is_music();
+        let menu = add_to_playlist::menu(&self.playlists, audio, -1);
+        self.ui.header.add.set_menu_model(Some(&menu));
+        let playlists = self.playlists.clone();
+        let kinds: Vec<bool> = self.children.iter().map(|c| c.kind.is_music()).collect();
+        self.ui.list.set_menus(move |i| {
+            let audio = *kinds.get(i)?;
+            Some(add_to_playlist::row_menu(&playlists, audio, i as i64))
+        });
+    }
+
+    /// Adds the item (`child` -1) or a child to `playlist`, or to a new one named `name`.
+    fn add_to_playlist(
+        &self,
+        sender: &ComponentSender<Self>,
+        child: i64,
+        playlist: Option<String>,
+        name: Option<String>,
+    ) {
+        let (Some((source, _)), Some(item)) = (self.current.as_ref(), self.target(child).cloned()) else { return };
+        let title =
+            playlist.as_ref().and_then(|id| self.playlists.iter().find(|p| &p.id == id)).map(|p| p.title.clone());
+        let (s, id) = (sender.clone(), source.id.clone());
+        self.core.run(
+            move |core| async move {
+                let items = std::slice::from_ref(&item);
+                match (playlist, name) {
+                    (Some(playlist), _) => {
+                        core.add_to_playlist(&id, &playlist, items).await.map_err(Failure::from)?;
+                        let to = title.unwrap_or(playlist);
+                        Ok((i18n_f("Added {} to {}", &[&item.title, &to]), None))
+                    }
+                    (None, Some(name)) => {
+                        let made = core.create_playlist(&id, &name, items).await.map_err(Failure::from)?;
+                        Ok((i18n_f("Made the playlist {} with {}", &[&made.title, &item.title]), Some(made)))
+                    }
+                    (None, None) => Err(Failure::from(reel_core::Error::Invalid("no playlist".into()))),
+                }
+            },
+            move |result| s.input(ItemMsg::Added(result)),
+        );
     }
 
     fn load(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {
         let generation = self.generation;
+        {
+            let (id, s) = (source.id.clone(), sender.clone());
+            self.core.run(
+                |core| async move {
+                    let lists = core.saved_lists(&id).await.unwrap_or_default();
+                    (id, lists)
+                },
+                move |(source_id, lists)| s.input(ItemMsg::Lists { source_id, lists }),
+            );
+        }
         if let Some(thumb) = item.thumb.clone() {
             let (core, src, s) = (self.core.clone(), source.clone(), sender.clone());
             // Decoded on the poster thread: the main loop only paints.

@@ -46,6 +46,9 @@ pub struct PlayerPage {
     /// The shell's media controls (the window's, shared with the music queue).
     mpris: Mpris,
     playing: Option<Playing>,
+    /// What plays after the item, in order (a playlist's or a collection's
+    /// entries); empty: an episode's next one, as the server says.
+    then: Vec<MediaItem>,
     generation: u64,
     ui: Ui,
     /// Bumped whenever the pointer moves: only the latest hide timer hides.
@@ -106,10 +109,12 @@ impl Capabilities for NothingDirect {
 pub enum PlayerMsg {
     /// Something playable is on screen: make the engine now.
     Prepare,
+    /// Play `item` from `start_ms`, then each of `then`.
     Play {
         source: Source,
         item: MediaItem,
         start_ms: u64,
+        then: Vec<MediaItem>,
     },
     PlayTranscoded,
     Prepared {
@@ -193,6 +198,7 @@ impl SimpleComponent for PlayerPage {
             engine: None,
             mpris,
             playing: None,
+            then: Vec::new(),
             generation: 0,
             ui,
             hide: 0,
@@ -211,7 +217,10 @@ impl SimpleComponent for PlayerPage {
                     tracing::warn!("the player is not ready: {e}");
                 }
             }
-            PlayerMsg::Play { source, item, start_ms } => self.start(&sender, source, item, start_ms, false),
+            PlayerMsg::Play { source, item, start_ms, then } => {
+                self.then = then;
+                self.start(&sender, source, item, start_ms, false)
+            }
             PlayerMsg::PlayTranscoded => {
                 if let Some(p) = self.playing.take() {
                     let at = p.position_ms;

@@ -106,7 +106,9 @@ impl PlayerPage {
                 move |file| s.input(PlayerMsg::Art { generation, file }),
             );
         }
-        if p.item.kind == reel_core::models::ItemKind::Episode {
+        if let Some(next) = self.then.first() {
+            p.next = Some(next.clone());
+        } else if p.item.kind == reel_core::models::ItemKind::Episode {
             let (s, generation, id, item) = (sender.clone(), self.generation, p.source.id.clone(), p.item.clone());
             self.core.run(
                 move |core| async move { core.next_episode(&id, &item).await.ok().flatten() },
@@ -340,6 +342,9 @@ impl PlayerPage {
             return;
         };
         self.ui.up_next.set_visible(false);
+        if self.then.first().is_some_and(|t| t.rating_key == next.rating_key) {
+            self.then.remove(0);
+        }
         let start = if next.watched() { 0 } else { next.view_offset_ms.max(0) as u64 };
         self.start(sender, source, next, start, false);
     }

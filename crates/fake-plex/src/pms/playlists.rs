@@ -24,6 +24,15 @@ pub struct Playlists {
     lists: BTreeMap<u64, Playlist>,
 }
 
+/// A playlist as tests see it: its id, title and entries as
+/// (playlistItemID, `T`: where the item is).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaylistView<T> {
+    pub id: u64,
+    pub title: String,
+    pub entries: Vec<(u64, T)>,
+}
+
 struct Playlist {
     title: String,
     audio: bool,
@@ -56,6 +65,15 @@ impl Playlists {
                 self.next_item_id += 1;
                 (self.next_item_id, i)
             })
+            .collect()
+    }
+
+    /// Every playlist, in id order (what tests check); entries as
+    /// (playlistItemID, index into the library's items).
+    pub fn all(&self) -> Vec<PlaylistView<usize>> {
+        self.lists
+            .iter()
+            .map(|(id, l)| PlaylistView { id: *id, title: l.title.clone(), entries: l.items.clone() })
             .collect()
     }
 

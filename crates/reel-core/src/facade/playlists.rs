@@ -40,6 +40,25 @@ impl Core {
         Ok(lists)
     }
 
+    /// Saves the entries of each of `lists` whose saved entries are not as
+    /// many as it holds (new, added to or emptied elsewhere), so every list
+    /// opens offline too; the others are brought up to date when opened.
+    /// Returns how many lists were fetched; one that fails is left as it was.
+    pub async fn sync_list_entries(&self, source_id: &str, lists: &[MediaList]) -> usize {
+        let mut fetched = 0;
+        for list in lists {
+            let saved = self.saved_list_items(source_id, list.id()).await.map(|e| e.len()).unwrap_or(0);
+            if saved == list.items() as usize {
+                continue;
+            }
+            match self.fetch_list_items(source_id, list).await {
+                Ok(_) => fetched += 1,
+                Err(e) => tracing::debug!(list = list.id(), error = %e, "list entries not saved"),
+            }
+        }
+        fetched
+    }
+
     /// A list's entries as saved.
     pub async fn saved_list_items(&self, source_id: &str, list_id: &str) -> Result<Vec<PlaylistEntry>> {
         let (id, list) = (source_id.to_string(), list_id.to_string());

@@ -1,29 +1,43 @@
-//! An item's children (seasons, episodes, albums, tracks) under its header,
-//! in one virtualised list: a season of 1 000 episodes builds the rows on
-//! screen, not 1 000 (a `GtkListBox` built every row before the page showed).
-//! The header is the list's first row, so it scrolls away with the list.
+//! A page's rows under its header (an item's seasons, episodes, albums,
+//! tracks; a list's entries), in one virtualised list: a season of 1 000
+//! episodes builds the rows on screen, not 1 000 (a `GtkListBox` built every
+//! row before the page showed). The header is the list's first row, so it
+//! scrolls away with the list. A row may have a menu (the page says which).
 
 use crate::i18n::{gettext, i18n_f};
 use reel_core::models::MediaItem;
 use relm4::gtk::prelude::*;
 use relm4::gtk::{self, gio, glib};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A row of the list: the page's header, or one child.
 enum Row {
     Header,
-    Child { title: String, subtitle: String },
+    Child(RowText),
 }
+
+/// What a child's row says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowText {
+    pub title: String,
+    pub subtitle: String,
+}
+
+/// Gives the menu of the child at an index, if it has one.
+type Menus = Rc<RefCell<Option<Box<dyn Fn(usize) -> Option<gio::MenuModel>>>>>;
 
 pub struct ChildList {
     pub view: gtk::ListView,
     store: gio::ListStore,
+    menus: Menus,
 }
 
 impl ChildList {
     /// A list whose first row is `header`; `activated` gets a child's index.
     pub fn new(header: &gtk::Widget, activated: impl Fn(usize) + 'static) -> Self {
         let activated: Rc<dyn Fn(usize)> = Rc::new(activated);
+        let menus: Menus = Rc::default();
         let factory = gtk::SignalListItemFactory::new();
         {
             let activated = activated.clone();
@@ -52,7 +66,7 @@ impl ChildList {
             });
         }
         {
-            let header = header.clone();
+            let (header, menus) = (header.clone(), menus.clone());
             factory.connect_bind(move |_, item| {
                 let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
                 let (Some(root), Some(row)) =
@@ -76,7 +90,7 @@ impl ChildList {
                             root.append(&header);
                         }
                     }
-                    Row::Child { title, subtitle } => {
+                    Row::Child(RowText { title, subtitle }) => {
                         item.set_activatable(true);
                         parts.row.set_visible(true);
                         parts.title.set_text(title);
@@ -84,6 +98,14 @@ impl ChildList {
                         parts.subtitle.set_text(subtitle);
                         parts.subtitle.set_visible(!subtitle.is_empty());
                         root.update_property(&[gtk::accessible::Property::Label(title)]);
+                        // Row 0 is the header.
+                        let index = (item.position() as usize).saturating_sub(1);
+                        let menu = menus.borrow().as_ref().and_then(|f| f(index));
+                        parts.menu.set_visible(menu.is_some());
+                        parts.menu.set_menu_model(menu.as_ref());
+                        let options = i18n_f("Options for {}", &[title]);
+                        parts.menu.set_tooltip_text(Some(&options));
+                        crate::widgets::labelled(&parts.menu, &options);
                     }
                 };
             });
@@ -108,19 +130,42 @@ impl ChildList {
                 activated(i);
             }
         });
-        ChildList { view, store }
+        ChildList { view, store, menus }
     }
 
-    /// Shows these children under the header (none: the header alone).
-    /// The header's row stays: moving the header while the pointer is over
-    /// it trips GTK 4.8's pointer tracking.
+    /// Shows these children under the header (none: the header alone), as
+    /// an item's children are shown.
     pub fn set(&self, items: &[MediaItem]) {
-        let rows: Vec<glib::BoxedAnyObject> = items.iter().map(|c| glib::BoxedAnyObject::new(child_row(c))).collect();
+        self.set_rows(items.iter().map(child_row).collect());
+    }
+
+    /// Shows these rows under the header. The header's row stays: moving
+    /// the header while the pointer is over it trips GTK 4.8's pointer
+    /// tracking.
+    pub fn set_rows(&self, rows: Vec<RowText>) {
+        let rows: Vec<glib::BoxedAnyObject> =
+            rows.into_iter().map(|r| glib::BoxedAnyObject::new(Row::Child(r))).collect();
         self.store.splice(1, self.store.n_items().saturating_sub(1), &rows);
+    }
+
+    /// Gives rows a menu: `menu(index)` for the child at `index` (None:
+    /// none). Asked as rows are bound: set it before the rows it is for, or
+    /// [`ChildList::refresh_menus`] after.
+    pub fn set_menus(&self, menu: impl Fn(usize) -> Option<gio::MenuModel> + 'static) {
+        *self.menus.borrow_mut() = Some(Box::new(menu));
+    }
+
+    /// Binds the rows on screen again (not the header's), with the menus as
+    /// they are now.
+    pub fn refresh_menus(&self) {
+        let n = self.store.n_items().saturating_sub(1);
+        if n > 0 {
+            self.store.items_changed(1, n, n);
+        }
     }
 }
 
-fn child_row(c: &MediaItem) -> Row {
+fn child_row(c: &MediaItem) -> RowText {
     let title = match c.index {
         Some(i) if i > 0 => format!("{i}. {}", c.title),
         _ => c.title.clone(),
@@ -131,7 +176,7 @@ fn child_row(c: &MediaItem) -> Row {
         sub.push(if c.kind == reel_core::models::ItemKind::Track {
             crate::pages::player::keys::clock(d as u64)
         } else {
-            super::duration(d)
+            crate::pages::item::duration(d)
         });
     }
     if let Some(n) = c.leaf_count {
@@ -140,10 +185,10 @@ fn child_row(c: &MediaItem) -> Row {
     if c.watched() {
         sub.push(gettext("Watched"));
     }
-    Row::Child { title, subtitle: sub.join(" · ") }
+    RowText { title, subtitle: sub.join(" · ") }
 }
 
-/// A child's row: title, subtitle, an arrow; hidden on the header's row.
+/// A child's row: title, subtitle, its menu, an arrow; hidden on the header's row.
 fn row_widget() -> gtk::Box {
     let root = gtk::Box::new(gtk::Orientation::Vertical, 0);
     let row = gtk::Box::new(gtk::Orientation::Horizontal, 12);
@@ -162,6 +207,10 @@ fn row_widget() -> gtk::Box {
     text.append(&title);
     text.append(&subtitle);
     row.append(&text);
+    let menu = gtk::MenuButton::builder().icon_name("view-more-symbolic").valign(gtk::Align::Center).build();
+    menu.add_css_class("flat");
+    menu.set_visible(false);
+    row.append(&menu);
     row.append(&gtk::Image::from_icon_name("go-next-symbolic"));
     root.append(&row);
     root
@@ -172,6 +221,7 @@ struct RowParts {
     row: gtk::Widget,
     title: gtk::Label,
     subtitle: gtk::Label,
+    menu: gtk::MenuButton,
 }
 
 impl RowParts {
@@ -179,7 +229,8 @@ impl RowParts {
         let row = root.first_child().unwrap_or_else(|| root.clone().upcast());
         let text = row.first_child();
         let title = text.as_ref().and_then(|t| t.first_child()).and_downcast::<gtk::Label>().unwrap_or_default();
-        let subtitle = text.and_then(|t| t.last_child()).and_downcast::<gtk::Label>().unwrap_or_default();
-        RowParts { row, title, subtitle }
+        let subtitle = text.as_ref().and_then(|t| t.last_child()).and_downcast::<gtk::Label>().unwrap_or_default();
+        let menu = text.and_then(|t| t.next_sibling()).and_downcast::<gtk::MenuButton>().unwrap_or_default();
+        RowParts { row, title, subtitle, menu }
     }
 }

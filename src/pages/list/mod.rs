@@ -1,0 +1,401 @@
+//! A playlist or a collection: its picture, name and size, Play and
+//! Shuffle, and its entries (saved first, at once and offline, then the
+//! server's). Music plays in the now-playing bar as a server play queue of
+//! the list (a click on a track plays the list from it); video plays the
+//! entries one after another in the player. A playlist's entries can be
+//! moved and removed from their menus; the server makes each change.
+
+mod rows;
+
+use crate::i18n::{gettext, i18n_f};
+use crate::runtime::{CoreHandle, Failure};
+use crate::widgets::child_list::ChildList;
+use crate::widgets::poster::{poster_slot, PosterSize};
+use reel_core::models::{ItemKind, MediaItem, MediaList, PlaylistEntry, QueueSource, Source};
+use reel_core::SourceId;
+use relm4::adw::prelude::*;
+use relm4::gtk::{gdk, gio};
+use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
+pub use rows::ListAction;
+
+pub struct ListPage {
+    core: CoreHandle,
+    current: Option<(Source, MediaList)>,
+    entries: Vec<PlaylistEntry>,
+    /// Bumped at every list shown: answers about another one are dropped.
+    generation: u64,
+    actions_installed: bool,
+    ui: Ui,
+}
+
+struct Ui {
+    root: gtk::ScrolledWindow,
+    poster: gtk::Picture,
+    placeholder: gtk::Image,
+    title: gtk::Label,
+    meta: gtk::Label,
+    play: gtk::Button,
+    shuffle: gtk::Button,
+    note: gtk::Label,
+    list: ChildList,
+}
+
+#[derive(Debug)]
+pub enum ListMsg {
+    Show {
+        source: Source,
+        list: MediaList,
+    },
+    Entries {
+        generation: u64,
+        entries: Vec<PlaylistEntry>,
+    },
+    Synced {
+        generation: u64,
+        result: Result<Vec<PlaylistEntry>, Failure>,
+    },
+    Poster {
+        generation: u64,
+        texture: gdk::Texture,
+    },
+    Activated(usize),
+    Play,
+    Shuffle,
+    /// A video list's queue, made by the server: played in order.
+    VideoQueue {
+        generation: u64,
+        result: Result<Vec<MediaItem>, Failure>,
+    },
+    /// Something done to a playlist's entry (by its id) from its menu.
+    Edit(ListAction, u64),
+    Edited {
+        generation: u64,
+        result: Result<Vec<PlaylistEntry>, Failure>,
+    },
+}
+
+#[derive(Debug)]
+pub enum ListOutput {
+    Open {
+        source: Source,
+        item: MediaItem,
+    },
+    PlayMusic {
+        source: Source,
+        from: QueueSource,
+        start: Option<MediaItem>,
+        shuffle: bool,
+    },
+    /// Play `item`, then each of `then`.
+    PlayVideo {
+        source: Source,
+        item: MediaItem,
+        then: Vec<MediaItem>,
+    },
+    Reached {
+        source_id: SourceId,
+        result: Result<(), Failure>,
+    },
+    Toast(String),
+    /// A playlist changed: the server's lists (their sizes) again.
+    ListsChanged {
+        source_id: SourceId,
+    },
+}
+
+fn pill(icon: &str, label: &str, sender: &ComponentSender<ListPage>, msg: fn() -> ListMsg) -> gtk::Button {
+    let b = gtk::Button::builder().child(&adw::ButtonContent::builder().icon_name(icon).label(label).build()).build();
+    b.add_css_class("pill");
+    crate::widgets::labelled(&b, label);
+    let s = sender.clone();
+    b.connect_clicked(move |_| s.input(msg()));
+    b
+}
+
+/// "Playlist · 12 tracks · 45 min", "Collection · 3 items".
+fn meta(list: &MediaList, entries: Option<usize>) -> String {
+    let n = entries.unwrap_or(list.items() as usize).to_string();
+    let mut parts = vec![match list {
+        MediaList::Playlist(p) if p.smart => gettext("Smart Playlist"),
+        MediaList::Playlist(_) => gettext("Playlist"),
+        MediaList::Collection(_) => gettext("Collection"),
+    }];
+    parts.push(if list.audio() && matches!(list, MediaList::Playlist(_)) {
+        i18n_f("{} tracks", &[&n])
+    } else {
+        i18n_f("{} items", &[&n])
+    });
+    if let MediaList::Playlist(p) = list {
+        // Under a minute it says nothing worth saying ("0 min").
+        parts.extend(p.duration_ms.filter(|d| *d >= 60_000).map(crate::pages::item::duration));
+    }
+    parts.join(" · ")
+}
+
+impl SimpleComponent for ListPage {
+    type Init = CoreHandle;
+    type Input = ListMsg;
+    type Output = ListOutput;
+    type Root = gtk::ScrolledWindow;
+    type Widgets = ();
+
+    fn init_root() -> Self::Root {
+        gtk::ScrolledWindow::builder().vexpand(true).hscrollbar_policy(gtk::PolicyType::Never).build()
+    }
+
+    fn init(core: CoreHandle, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let page = gtk::Box::new(gtk::Orientation::Vertical, 24);
+        page.set_margin_top(24);
+        page.set_margin_bottom(24);
+        page.set_margin_start(18);
+        page.set_margin_end(18);
+        let header = gtk::Box::new(gtk::Orientation::Horizontal, 24);
+        let (w, h) = PosterSize::Page.logical();
+        let slot = poster_slot(w, h, 64);
+        slot.overlay.set_valign(gtk::Align::Start);
+        header.append(&slot.overlay);
+        let text = gtk::Box::new(gtk::Orientation::Vertical, 8);
+        text.set_hexpand(true);
+        let title = gtk::Label::new(None);
+        title.add_css_class("title-1");
+        title.set_wrap(true);
+        title.set_xalign(0.0);
+        let meta = gtk::Label::new(None);
+        meta.add_css_class("dim-label");
+        meta.set_xalign(0.0);
+        let play = pill("media-playback-start-symbolic", &gettext("Play"), &sender, || ListMsg::Play);
+        play.add_css_class("suggested-action");
+        let shuffle = pill("media-playlist-shuffle-symbolic", &gettext("Shuffle"), &sender, || ListMsg::Shuffle);
+        let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+        buttons.set_halign(gtk::Align::Start);
+        buttons.set_margin_top(8);
+        buttons.append(&play);
+        buttons.append(&shuffle);
+        text.append(&title);
+        text.append(&meta);
+        text.append(&buttons);
+        header.append(&text);
+        page.append(&header);
+        let note = gtk::Label::new(None);
+        note.add_css_class("dim-label");
+        note.set_wrap(true);
+        note.set_xalign(0.0);
+        page.append(&note);
+        let list = {
+            let s = sender.clone();
+            ChildList::new(page.upcast_ref(), move |i| s.input(ListMsg::Activated(i)))
+        };
+        let clamp = adw::ClampScrollable::builder().maximum_size(900).child(&list.view).build();
+        root.set_child(Some(&clamp));
+        let ui = Ui {
+            root: root.clone(),
+            poster: slot.picture,
+            placeholder: slot.placeholder,
+            title,
+            meta,
+            play,
+            shuffle,
+            note,
+            list,
+        };
+        let model = ListPage { core, current: None, entries: Vec::new(), generation: 0, actions_installed: false, ui };
+        ComponentParts { model, widgets: () }
+    }
+
+    fn update(&mut self, msg: ListMsg, sender: ComponentSender<Self>) {
+        match msg {
+            ListMsg::Show { source, list } => self.show(&sender, source, list),
+            ListMsg::Entries { generation, entries } if generation == self.generation => {
+                if !entries.is_empty() {
+                    self.set_entries(entries);
+                }
+            }
+            ListMsg::Synced { generation, result } if generation == self.generation => {
+                let source_id = self.current.as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
+                match &result {
+                    Ok(entries) => {
+                        self.set_entries(entries.clone());
+                        if entries.is_empty() {
+                            self.note(&gettext("Nothing in here yet."));
+                        }
+                    }
+                    Err(f) if self.entries.is_empty() => self.note(&i18n_f("Could not load this: {}", &[&f.message()])),
+                    Err(_) => {}
+                }
+                let _ = sender.output(ListOutput::Reached { source_id, result: result.map(|_| ()) });
+            }
+            ListMsg::Poster { generation, texture } if generation == self.generation => {
+                self.ui.poster.set_paintable(Some(&texture));
+                self.ui.placeholder.set_visible(false);
+            }
+            ListMsg::Activated(i) => {
+                let (Some((source, list)), Some(e)) = (self.current.clone(), self.entries.get(i)) else { return };
+                let _ = sender.output(if list.audio() && e.item.kind == ItemKind::Track {
+                    ListOutput::PlayMusic { source, from: list.into(), start: Some(e.item.clone()), shuffle: false }
+                } else {
+                    ListOutput::Open { source, item: e.item.clone() }
+                });
+            }
+            ListMsg::Play | ListMsg::Shuffle => self.play(&sender, matches!(msg, ListMsg::Shuffle)),
+            ListMsg::VideoQueue { generation, result } if generation == self.generation => match result {
+                Ok(mut items) if !items.is_empty() => {
+                    let Some((source, _)) = self.current.clone() else { return };
+                    let item = items.remove(0);
+                    let _ = sender.output(ListOutput::PlayVideo { source, item, then: items });
+                }
+                Ok(_) => {
+                    let _ = sender.output(ListOutput::Toast(gettext("Nothing in here yet.")));
+                }
+                Err(f) => {
+                    let _ = sender.output(ListOutput::Toast(i18n_f("Could not play this: {}", &[&f.message()])));
+                }
+            },
+            ListMsg::Edit(a, id) => self.edit(&sender, a, id),
+            ListMsg::Edited { generation, result } if generation == self.generation => match result {
+                Ok(entries) => {
+                    self.set_entries(entries);
+                    if let Some((source, _)) = &self.current {
+                        let _ = sender.output(ListOutput::ListsChanged { source_id: source.id.clone() });
+                    }
+                }
+                Err(f) => {
+                    let _ =
+                        sender.output(ListOutput::Toast(i18n_f("Could not change the playlist: {}", &[&f.message()])));
+                }
+            },
+            ListMsg::Entries { .. }
+            | ListMsg::Synced { .. }
+            | ListMsg::Poster { .. }
+            | ListMsg::VideoQueue { .. }
+            | ListMsg::Edited { .. } => {}
+        }
+    }
+}
+
+impl ListPage {
+    /// Says why there is nothing to show (nothing: takes no room).
+    fn note(&self, text: &str) {
+        self.ui.note.set_text(text);
+        self.ui.note.set_visible(!text.is_empty());
+    }
+
+    fn show(&mut self, sender: &ComponentSender<Self>, source: Source, list: MediaList) {
+        self.install_actions(sender);
+        self.generation += 1;
+        let generation = self.generation;
+        self.ui.title.set_text(list.title());
+        self.ui.meta.set_text(&meta(&list, None));
+        self.note("");
+        self.ui.poster.set_paintable(None::<&gdk::Texture>);
+        self.ui.placeholder.set_visible(true);
+        self.ui.placeholder.set_icon_name(Some(if list.audio() {
+            "audio-x-generic-symbolic"
+        } else {
+            "video-x-generic-symbolic"
+        }));
+        self.set_entries(Vec::new());
+        if let Some(thumb) = list.thumb().map(str::to_string) {
+            let (core, id, s) = (self.core.clone(), source.id.clone(), sender.clone());
+            self.core.spawn(async move { core.poster_texture(&id, &thumb, PosterSize::Page).await }, move |t| {
+                if let Some(texture) = t {
+                    s.input(ListMsg::Poster { generation, texture });
+                }
+            });
+        }
+        // Saved first (at once, also offline), then the server's answer.
+        let (id, l, s) = (source.id.clone(), list.clone(), sender.clone());
+        self.core.run(
+            |core| async move {
+                if let Ok(entries) = core.saved_list_items(&id, l.id()).await {
+                    s.input(ListMsg::Entries { generation, entries });
+                }
+                (s, core.fetch_list_items(&id, &l).await)
+            },
+            move |(s, r)| s.input(ListMsg::Synced { generation, result: r.map_err(Failure::from) }),
+        );
+        self.current = Some((source, list));
+    }
+
+    fn set_entries(&mut self, entries: Vec<PlaylistEntry>) {
+        if entries == self.entries && !entries.is_empty() {
+            return;
+        }
+        let editable = self.current.as_ref().is_some_and(|(_, l)| l.editable());
+        let ids: Vec<u64> = entries.iter().map(|e| e.id).collect();
+        self.ui.list.set_menus(move |i| {
+            let id = *ids.get(i).filter(|_| editable)?;
+            Some(rows::menu(id, i == 0, i + 1 == ids.len()))
+        });
+        self.ui.list.set_rows(entries.iter().map(rows::row).collect());
+        if let Some((_, list)) = &self.current {
+            self.ui.meta.set_text(&meta(list, Some(entries.len()).filter(|n| *n > 0)));
+        }
+        let playable = !entries.is_empty();
+        self.ui.play.set_sensitive(playable);
+        self.ui.shuffle.set_sensitive(playable);
+        self.entries = entries;
+    }
+
+    fn play(&mut self, sender: &ComponentSender<Self>, shuffle: bool) {
+        let Some((source, list)) = self.current.clone() else { return };
+        if list.audio() {
+            let _ = sender.output(ListOutput::PlayMusic { source, from: list.into(), start: None, shuffle });
+            return;
+        }
+        // Video: the server's queue of it (a collection of shows: their episodes).
+        let (generation, s, id) = (self.generation, sender.clone(), source.id.clone());
+        self.core.run(
+            move |core| async move {
+                let q = core.create_play_queue(&id, &list.into(), None, shuffle).await.map_err(Failure::from)?;
+                Ok(q.entries.into_iter().map(|e| e.item).collect())
+            },
+            move |result| s.input(ListMsg::VideoQueue { generation, result }),
+        );
+    }
+
+    fn edit(&mut self, sender: &ComponentSender<Self>, a: ListAction, entry: u64) {
+        let Some((source, list)) = self.current.clone().filter(|(_, l)| l.editable()) else { return };
+        let ids: Vec<u64> = self.entries.iter().map(|e| e.id).collect();
+        let (generation, s, id) = (self.generation, sender.clone(), source.id.clone());
+        let after = match a {
+            ListAction::Remove => None,
+            _ => match rows::move_target(&ids, entry, a) {
+                Some(after) => Some(after),
+                None => return,
+            },
+        };
+        self.core.run(
+            move |core| async move {
+                let r = match after {
+                    None => core.remove_from_playlist(&id, list.id(), entry).await,
+                    Some(after) => core.move_in_playlist(&id, list.id(), entry, after).await,
+                };
+                r.map_err(Failure::from)
+            },
+            move |result| s.input(ListMsg::Edited { generation, result }),
+        );
+    }
+
+    /// The entries' window actions (`win.list-*`), once the page is in a window.
+    fn install_actions(&mut self, sender: &ComponentSender<Self>) {
+        if self.actions_installed {
+            return;
+        }
+        let Some(window) = self.ui.root.root().and_downcast::<gtk::ApplicationWindow>() else { return };
+        for a in ListAction::ALL {
+            let action = gio::SimpleAction::new(a.name(), Some(glib_int64()));
+            let s = sender.input_sender().clone();
+            action.connect_activate(move |_, v| {
+                if let Some(id) = v.and_then(|v| v.get::<i64>()).and_then(|id| u64::try_from(id).ok()) {
+                    s.emit(ListMsg::Edit(a, id));
+                }
+            });
+            window.add_action(&action);
+        }
+        self.actions_installed = true;
+    }
+}
+
+fn glib_int64() -> &'static relm4::gtk::glib::VariantTy {
+    relm4::gtk::glib::VariantTy::INT64
+}

@@ -1,0 +1,139 @@
+//! Playlists and collections, as a person uses them: listed in the sidebar
+//! under their server, opened, played (the server makes the queue; MPRIS
+//! says what plays), changed (an entry removed and moved through the
+//! window actions its menu uses; the server's playlist is what changes), a
+//! new playlist made from an album's page and a track added from its row's
+//! menu, a collection opened, and everything there again from the cache
+//! with the server gone.
+
+use super::music::first_album;
+use super::playback::{playerctl, wait_for_mpris};
+use super::*;
+
+/// The demo's music library's artists (title), in order.
+fn artists(d: &Demo) -> Vec<String> {
+    d.rt.block_on(async {
+        let http =
+            HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(d.fp().ca_pem().as_bytes())).unwrap();
+        let living = &d.info.servers[0];
+        let c =
+            PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone())).unwrap();
+        c.items("3", 0, 10).await.unwrap().items.into_iter().map(|a| a.title).collect()
+    })
+}
+
+/// Waits until the server's playlist `title` holds what `ok` wants; its entries.
+fn wait_for_playlist(d: &Demo, title: &str, ok: impl Fn(&[(u64, u64)]) -> bool) -> (u64, Vec<(u64, u64)>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let all = d.fp().playlists(&d.living_id());
+        if let Some(p) = all.iter().find(|p| p.title == title && ok(&p.entries)) {
+            return (p.id, p.entries.clone());
+        }
+        assert!(std::time::Instant::now() < deadline, "playlist {title}: {all:?}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn playlists_and_collections_are_listed_played_changed_and_kept() {
+    let _turn = keyring_turn();
+    let d = Demo::start_with(|t, home| {
+        let dir = home.join("media");
+        std::fs::create_dir_all(&dir).unwrap();
+        let album = fake_plex::music::make_album(&dir, &[6, 4, 4]).expect("gst-launch-1.0 makes tracks");
+        for s in &mut t.servers {
+            s.library.music = album.clone();
+        }
+    })
+    .signed_in();
+    let x = &d.x;
+    let (artist, album, tracks) = first_album(&d);
+    let key_of = |title: &str| tracks.iter().find(|(t, _)| t == title).map(|(_, k)| k.parse::<u64>().unwrap());
+    let title_of = |key: u64| tracks.iter().find(|(_, k)| *k == key.to_string()).map(|(t, _)| t.clone()).unwrap();
+    let (road, seeded) = wait_for_playlist(&d, "Road Trip", |_| true);
+    let reel = d.launch("app-13.log");
+    expect_on_screen(&["Road Trip, playlist on Living Room"]);
+    // Tall enough for every sidebar row (two servers' libraries and lists).
+    resize(x, 1100, 790);
+
+    // The server's playlist in the sidebar; opened, its tracks.
+    click(x, "Road Trip, playlist on Living Room");
+    let n = seeded.len().to_string();
+    expect_on_screen(&[&format!("Playlist · {n} tracks"), &title_of(seeded[0].1), &title_of(seeded[1].1)]);
+    screenshot(x, "app-13-playlist.png");
+
+    // Played: the server's queue of the playlist, its first track first.
+    d.fp().clear_requests();
+    // (A pill's name is its label twice to AT-SPI; "Play" alone would be the page's words.)
+    click_role(x, "=Play Play", Some("push button"));
+    wait_for_mpris("metadata title", &title_of(seeded[0].1));
+    let asked = d.fp().requests().into_iter().find(|r| r.method == "POST" && r.path == "/playQueues");
+    assert!(asked.is_some_and(|r| r.query.contains(&format!("playlistID={road}"))), "a queue of the playlist");
+    playerctl(&["pause"]);
+    wait_for_mpris("status", "Paused");
+
+    // Its second entry removed, then its (new) third moved up: the server's
+    // playlist changes, and the page shows what the server holds.
+    activate_window_action_with("list-remove", &format!("[<int64 {}>]", seeded[1].0));
+    let (_, now) = wait_for_playlist(&d, "Road Trip", |e| !e.iter().any(|(id, _)| *id == seeded[1].0));
+    expect_on_screen(&[&format!("Playlist · {} tracks", seeded.len() - 1)]);
+    activate_window_action_with("list-move-up", &format!("[<int64 {}>]", now[2].0));
+    let want: Vec<u64> = vec![now[0].0, now[2].0, now[1].0];
+    wait_for_playlist(&d, "Road Trip", |e| e.iter().take(3).map(|(id, _)| *id).collect::<Vec<_>>() == want);
+
+    // A new playlist from an album's page: named in a dialog, made of the album.
+    click(x, "Music on Living Room");
+    click(x, &artist);
+    click(x, &format!("1. {album}"));
+    // Its menu offers the playlists and a new one. (A popover is a surface
+    // of its own: AT-SPI's coordinates in it are not the window's, so its
+    // item is reached through the window action it names, as the shell would.)
+    click(x, "Add to Playlist");
+    expect_on_screen(&["New Playlist…"]);
+    screenshot(x, "app-13-add-menu.png");
+    key(x, "Escape");
+    activate_window_action_with("new-playlist", "[<int64 -1>]");
+    // The dialog asks for the name, its entry focused: typed at once.
+    expect_on_screen(&["New Playlist", &format!("A new playlist with {album} in it.")]);
+    type_text(x, "Evening");
+    screenshot(x, "app-13-new-playlist.png");
+    key(x, "Return");
+    expect_on_screen_within(10, &[&format!("Made the playlist Evening with {album}")]);
+    let (_, evening) = wait_for_playlist(&d, "Evening", |e| !e.is_empty());
+    let keys: Vec<u64> = tracks.iter().map(|(_, k)| k.parse().unwrap()).collect();
+    assert_eq!(evening.iter().map(|(_, k)| *k).collect::<Vec<_>>(), keys, "the album's tracks, in order");
+    expect_on_screen(&["Evening, playlist on Living Room"]);
+
+    // A track added to Road Trip from its row's menu (its window action).
+    let second = &tracks[1].0;
+    expect_on_screen(&[&format!("Options for 2. {second}")]);
+    activate_window_action_with("add-to-playlist", &format!("[<(int64 1, '{road}')>]"));
+    expect_on_screen_within(10, &[&format!("Added {second} to Road Trip")]);
+    let want = key_of(second);
+    wait_for_playlist(&d, "Road Trip", |e| e.last().map(|(_, k)| *k) == want);
+
+    // A collection: the music library's, its artists; one opened.
+    let names = artists(&d);
+    click(x, "Essentials, collection on Living Room");
+    expect_on_screen(&["Collection · 3 items", &names[0], &names[1], &names[2]]);
+    screenshot(x, "app-13-collection.png");
+    // (Exactly its row: the music grid behind, laid out to AT-SPI, names it with its year.)
+    click_role(x, &format!("={}", names[1]), Some("panel"));
+    expect_on_screen(&["Albums"]);
+    drop(reel);
+
+    // The server gone, a new start: the lists are there from the cache,
+    // and a playlist opens with its tracks.
+    assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Refuse));
+    let reel = d.launch("app-13-offline.log");
+    expect_on_screen_within(30, &["Road Trip, playlist on Living Room", "Essentials, collection on Living Room"]);
+    resize(x, 1100, 790);
+    click(x, "Evening, playlist on Living Room");
+    expect_on_screen(&[&format!("Playlist · {} tracks", tracks.len()), &tracks[0].0, &tracks[1].0]);
+    screenshot(x, "app-13-offline.png");
+    assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));
+    drop(reel);
+    assert_no_criticals("app-13.log");
+    assert_no_criticals("app-13-offline.log");
+}
