@@ -120,4 +120,12 @@ async fn collections_are_listed_read_and_played() {
     let q = m.core.create_play_queue(&m.source_id, &col.clone().into(), Some(&last), false).await.unwrap();
     let selected = q.entries.iter().find(|e| e.id == q.selected).map(|e| e.item.rating_key.clone());
     assert_eq!(selected, Some(last.rating_key));
+
+    // A film library's collection plays its films, as a video queue.
+    let films = lists.iter().find(|l| matches!(l, MediaList::Collection(_)) && !l.audio()).expect("the films'");
+    let q = m.core.create_play_queue(&m.source_id, &films.clone().into(), None, true).await.unwrap();
+    assert_eq!(q.entries.len() as u32, films.items());
+    assert!(q.entries.iter().all(|e| e.item.kind == reel_core::models::ItemKind::Movie), "{q:?}");
+    let asked = m.fp.requests().into_iter().rev().find(|r| r.path == "/playQueues").unwrap();
+    assert!(asked.query.contains("type=video") && asked.query.contains("shuffle=1"), "{}", asked.query);
 }
