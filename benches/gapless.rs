@@ -32,7 +32,7 @@ use common::{median, signed_in};
 use fake_plex::topology::LibrarySpec;
 use gst::prelude::*;
 use reel::player::gst_engine::GstEngine;
-use reel::player::{Engine, EngineEvent};
+use reel::player::{fetched_whole, Engine, EngineEvent};
 use reel_core::models::MediaItem;
 use reel_core::services::playback::{Capabilities, Format};
 use reel_core::MediaLocation;
@@ -139,6 +139,8 @@ fn reel(tracks: &[MediaLocation; 2]) -> Played {
         }
     })
     .expect("engine");
+    // As the queue does for Ogg: fetched whole.
+    engine.set_fetch_whole(fetched_whole(Some("ogg")));
     engine.load(&tracks[0], 0);
     engine.queue_next(Some(&tracks[1]));
     main.run();
@@ -243,6 +245,8 @@ fn reel_first_audio(rt: &tokio::runtime::Runtime, core: &reel_core::Core, source
     if std::env::var("REEL_BENCH_PHASES").is_ok() {
         eprintln!("engine {:.1} ms", t2.elapsed().as_secs_f64() * 1e3);
     }
+    let (_, version, part) = plan.playable.first_part().expect("a part");
+    engine.set_fetch_whole(fetched_whole(part.container.as_deref().or(version.container.as_deref())));
     engine.load(&plan.location, 0);
     let at = first_buffer(&played).map_or(f64::NAN, |t| t.duration_since(t0).as_secs_f64() * 1000.0);
     engine.stop();

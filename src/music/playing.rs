@@ -8,7 +8,7 @@ use super::{MusicMsg, MusicOutput, MusicPlayer};
 use crate::i18n::i18n_f;
 use crate::player::capabilities::GstCapabilities;
 use crate::player::gst_engine::GstEngine;
-use crate::player::{Engine, EngineState};
+use crate::player::{fetched_whole, Engine, EngineState};
 use crate::runtime::Failure;
 use reel_core::models::{MediaItem, PlayQueue, QueueEntry, QueueSource, Source};
 use reel_core::services::playback::{PlayState, Reporter};
@@ -192,6 +192,7 @@ impl MusicPlayer {
                 Err(message) => return self.failed(sender, &title, &message, false),
             };
             let Some(p) = self.playing.as_mut() else { return };
+            engine.set_fetch_whole(fetched_whole(container(&plan)));
             engine.load(&plan.location, p.resume_at.take().unwrap_or(0));
             // Every listen counts: a track played before is counted again.
             p.reporter = Some(
@@ -203,6 +204,7 @@ impl MusicPlayer {
             self.prepare_following(sender);
         } else if p.queue.following().and_then(|i| p.queue.entries.get(i)).map(|e| e.id) == Some(entry) {
             if let Some(engine) = &self.engine {
+                engine.set_fetch_whole(fetched_whole(container(&plan)));
                 engine.queue_next(Some(&plan.location));
             }
             p.queued = Some((entry, plan));
@@ -312,4 +314,10 @@ impl MusicPlayer {
 
 fn e_key(p: &Playing, entry: u64) -> String {
     p.entry(entry).map(|(_, e)| e.item.rating_key.to_string()).unwrap_or_default()
+}
+
+/// The container of the file a plan plays (the part's, else its version's).
+fn container(plan: &PlaybackPlan) -> Option<&str> {
+    let (_, version, part) = plan.playable.first_part()?;
+    part.container.as_deref().or(version.container.as_deref())
 }

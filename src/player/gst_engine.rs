@@ -90,11 +90,7 @@ impl GstEngine {
         let playbin = gst::ElementFactory::make("playbin").build().context("GStreamer's playbin is missing")?;
         gst_text::set_flag(&playbin, "video", false);
         gst_text::set_flag(&playbin, "text", false);
-        // Tracks are small: fetched whole into a temporary file, the demuxer
-        // reads them as a file. Streamed instead, Ogg's length was guessed
-        // from its first pages (1.5 s for a 4 s track) and a seek landed by
-        // that guess (1.5 s asked, 0.5 s reached): both measured.
-        gst_text::set_flag(&playbin, "download", true);
+        // Streamed until told otherwise (`set_fetch_whole`, by container).
         Self::with_playbin(playbin, gdk::Paintable::new_empty(0, 0), audio_sink, emit)
     }
 
@@ -212,6 +208,11 @@ impl Engine for GstEngine {
         if self.playbin.set_state(gst::State::Paused).is_err() {
             (self.inner.emit)(EngineEvent::Error(EngineError::Other("the player could not open the media".into())));
         }
+    }
+
+    fn set_fetch_whole(&self, whole: bool) {
+        // Taken by each new source (a load, or the track handed over next).
+        gst_text::set_flag(&self.playbin, "download", whole);
     }
 
     fn play(&self) {

@@ -15,6 +15,7 @@ use std::process::{Child, Command, Stdio};
 mod browsing;
 mod library_grid;
 mod music;
+mod music_faults;
 mod playback;
 mod playback_faults;
 mod playlists;

@@ -44,6 +44,7 @@ pub(super) async fn part_file(
     let mime = match spec.container.as_str() {
         "webm" => "video/webm",
         "ogg" => "video/ogg",
+        "flac" => "audio/flac",
         _ => "video/x-matroska",
     };
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
