@@ -24,8 +24,14 @@ pub struct RowText {
     pub subtitle: String,
 }
 
-/// Gives the menu of the child at an index, if it has one.
-type Menus = Rc<RefCell<Option<Box<dyn Fn(usize) -> Option<gio::MenuModel>>>>>;
+/// Which children have a menu, and each one's menu, made when it opens
+/// (made at every bind, 1 000 episodes' menus cost frames while scrolling).
+struct RowMenus {
+    has: Box<dyn Fn(usize) -> bool>,
+    build: Box<dyn Fn(usize) -> Option<gio::MenuModel>>,
+}
+
+type Menus = Rc<RefCell<Option<RowMenus>>>;
 
 pub struct ChildList {
     pub view: gtk::ListView,
@@ -40,17 +46,38 @@ impl ChildList {
         let menus: Menus = Rc::default();
         let factory = gtk::SignalListItemFactory::new();
         {
-            let activated = activated.clone();
+            let (activated, menus) = (activated.clone(), menus.clone());
             factory.connect_setup(move |_, item| {
                 let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
                 let root = row_widget();
+                {
+                    // The row's menu, made as it opens, for the child the row shows then.
+                    let (weak, menus) = (item.downgrade(), menus.clone());
+                    RowParts::of(&root).menu.set_create_popup_func(move |button| {
+                        let Some(index) = weak.upgrade().and_then(|i| (i.position() as usize).checked_sub(1)) else {
+                            return;
+                        };
+                        let model = menus.borrow().as_ref().and_then(|m| (m.build)(index));
+                        button.set_menu_model(model.as_ref());
+                    });
+                }
                 // One click opens a child, as in a GtkListBox. (The list's own
                 // single-click mode trips GTK 4.8's pointer tracking when the
                 // page changes under the pointer: a critical.) Claimed, so the
                 // list does not also take it as half a double click.
                 let click = gtk::GestureClick::new();
-                click.connect_pressed(|g, _, _, _| {
-                    g.set_state(gtk::EventSequenceState::Claimed);
+                click.connect_pressed(|g, _, x, y| {
+                    // A press on the row's menu button is the button's.
+                    let on_menu = g
+                        .widget()
+                        .and_then(|w| w.pick(x, y, gtk::PickFlags::DEFAULT))
+                        .and_then(|t| t.ancestor(gtk::MenuButton::static_type()))
+                        .is_some();
+                    g.set_state(if on_menu {
+                        gtk::EventSequenceState::Denied
+                    } else {
+                        gtk::EventSequenceState::Claimed
+                    });
                 });
                 let (weak, activated) = (item.downgrade(), activated.clone());
                 click.connect_released(move |_, _, _, _| {
@@ -100,12 +127,13 @@ impl ChildList {
                         root.update_property(&[gtk::accessible::Property::Label(title)]);
                         // Row 0 is the header.
                         let index = (item.position() as usize).saturating_sub(1);
-                        let menu = menus.borrow().as_ref().and_then(|f| f(index));
-                        parts.menu.set_visible(menu.is_some());
-                        parts.menu.set_menu_model(menu.as_ref());
-                        let options = i18n_f("Options for {}", &[title]);
-                        parts.menu.set_tooltip_text(Some(&options));
-                        crate::widgets::labelled(&parts.menu, &options);
+                        let has_menu = menus.borrow().as_ref().is_some_and(|m| (m.has)(index));
+                        parts.menu.set_visible(has_menu);
+                        if has_menu {
+                            let options = i18n_f("Options for {}", &[title]);
+                            parts.menu.set_tooltip_text(Some(&options));
+                            crate::widgets::labelled(&parts.menu, &options);
+                        }
                     }
                 };
             });
@@ -148,20 +176,14 @@ impl ChildList {
         self.store.splice(1, self.store.n_items().saturating_sub(1), &rows);
     }
 
-    /// Gives rows a menu: `menu(index)` for the child at `index` (None:
-    /// none). Asked as rows are bound: set it before the rows it is for, or
-    /// [`ChildList::refresh_menus`] after.
-    pub fn set_menus(&self, menu: impl Fn(usize) -> Option<gio::MenuModel> + 'static) {
-        *self.menus.borrow_mut() = Some(Box::new(menu));
-    }
-
-    /// Binds the rows on screen again (not the header's), with the menus as
-    /// they are now.
-    pub fn refresh_menus(&self) {
-        let n = self.store.n_items().saturating_sub(1);
-        if n > 0 {
-            self.store.items_changed(1, n, n);
-        }
+    /// Gives rows a menu: those whose index `has` (asked as rows are bound:
+    /// set it before the rows it is for), made by `build` when it opens.
+    pub fn set_menus(
+        &self,
+        has: impl Fn(usize) -> bool + 'static,
+        build: impl Fn(usize) -> Option<gio::MenuModel> + 'static,
+    ) {
+        *self.menus.borrow_mut() = Some(RowMenus { has: Box::new(has), build: Box::new(build) });
     }
 }
 

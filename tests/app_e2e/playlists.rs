@@ -107,7 +107,15 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
 
     // A track added to Road Trip from its row's menu (its window action).
     let second = &tracks[1].0;
-    expect_on_screen(&[&format!("Options for 2. {second}")]);
+    // Its menu is made as it opens (its first item, "Add to Playlist",
+    // opened with the keyboard): the playlists and "New Playlist…".
+    click_role(x, &format!("=Options for 2. {second}"), Some("push button"));
+    key(x, "Down");
+    key(x, "Return");
+    expect_on_screen(&["New Playlist…"]);
+    screenshot(x, "app-13-row-menu.png");
+    key(x, "Escape");
+    expect_on_screen(&[&format!("1. {}", tracks[0].0)]);
     activate_window_action_with("add-to-playlist", &format!("[<(int64 1, '{road}')>]"));
     expect_on_screen_within(10, &[&format!("Added {second} to Road Trip")]);
     let want = key_of(second);

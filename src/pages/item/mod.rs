@@ -217,7 +217,6 @@ impl SimpleComponent for ItemPage {
                 if self.current.as_ref().is_some_and(|(s, _)| s.id == source_id) {
                     self.playlists = add_to_playlist::addable(&lists);
                     self.update_playlist_menus();
-                    self.ui.list.refresh_menus();
                 }
             }
             ItemMsg::AddToPlaylist { child, playlist } => self.add_to_playlist(&sender, child, Some(playlist), None),
@@ -232,7 +231,6 @@ impl SimpleComponent for ItemPage {
                     if let Some(p) = made {
                         self.playlists.push(p);
                         self.update_playlist_menus();
-                        self.ui.list.refresh_menus();
                     }
                     let _ = sender.output(ItemOutput::Toast(words));
                     if let Some((source, _)) = &self.current {
@@ -370,10 +368,14 @@ impl ItemPage {
         self.ui.header.add.set_menu_model(Some(&menu));
         let playlists = self.playlists.clone();
         let kinds: Vec<bool> = self.children.iter().map(|c| c.kind.is_music()).collect();
-        self.ui.list.set_menus(move |i| {
-            let audio = *kinds.get(i)?;
-            Some(add_to_playlist::row_menu(&playlists, audio, i as i64))
-        });
+        let n = kinds.len();
+        self.ui.list.set_menus(
+            move |i| i < n,
+            move |i| {
+                let audio = *kinds.get(i)?;
+                Some(add_to_playlist::row_menu(&playlists, audio, i as i64))
+            },
+        );
     }
 
     /// Adds the item (`child` -1) or a child to `playlist`, or to a new one named `name`.

@@ -322,10 +322,10 @@ impl ListPage {
         }
         let editable = self.current.as_ref().is_some_and(|(_, l)| l.editable());
         let ids: Vec<u64> = entries.iter().map(|e| e.id).collect();
-        self.ui.list.set_menus(move |i| {
-            let id = *ids.get(i).filter(|_| editable)?;
-            Some(rows::menu(id, i == 0, i + 1 == ids.len()))
-        });
+        let n = ids.len();
+        self.ui
+            .list
+            .set_menus(move |i| editable && i < n, move |i| Some(rows::menu(*ids.get(i)?, i == 0, i + 1 == ids.len())));
         self.ui.list.set_rows(entries.iter().map(rows::row).collect());
         if let Some((_, list)) = &self.current {
             self.ui.meta.set_text(&meta(list, Some(entries.len()).filter(|n| *n > 0)));
