@@ -69,27 +69,21 @@ impl PlayerPage {
                 let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), part) else { return };
                 let kind = if a == PlayerAction::AudioTrack { StreamKind::Audio } else { StreamKind::Subtitle };
                 let index = tracks::embedded(&part, kind).iter().position(|s| s.id == id).map(|i| i as u32);
-                let sidecar_key = tracks::sidecars(&part)
+                let sidecar = tracks::sidecars(&part)
                     .into_iter()
                     .find(|s| s.id == id && kind == StreamKind::Subtitle)
-                    .and_then(|s| s.key.clone());
-                let sidecar = sidecar_key.as_deref().and_then(|key| plan.sidecar_location(key));
+                    .and_then(|s| Some((s.key.clone()?, s.codec.clone())));
+                let sidecar_key = sidecar.as_ref().map(|(key, _)| key.clone());
+                let source_id = p.source.id.clone();
                 match (kind, index, sidecar) {
                     (StreamKind::Audio, Some(i), _) => engine.set_audio_track(i),
                     (StreamKind::Subtitle, i, None) if id == 0 || i.is_some() => engine.set_subtitle_track(i),
-                    (StreamKind::Subtitle, _, Some(file)) => {
-                        // playbin takes a subtitle file only when it opens the
-                        // media: opened again where it is, as it was.
-                        let at = p.position_ms.saturating_sub(plan.stream_offset_ms());
-                        engine.set_external_subtitle(Some(&file));
-                        engine.load(&plan.location, at);
-                        if p.state == EngineState::Paused {
-                            engine.pause();
-                        }
+                    // The file is fetched, then the media opens again with it where it is.
+                    (StreamKind::Subtitle, _, Some((key, codec))) => {
+                        self.fetch_sidecar(sender, &source_id, key, codec, None)
                     }
                     _ => return,
                 }
-                let source_id = p.source.id.clone();
                 if let (Some(p), Some(key)) = (self.playing.as_mut(), sidecar_key) {
                     p.sidecar = Some(key);
                 }

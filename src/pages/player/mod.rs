@@ -76,7 +76,7 @@ struct Playing {
     /// set once it plays (subtitles `None`: a sidecar file, loaded with it).
     initial_tracks: Option<(Option<u32>, Option<Option<u32>>)>,
     /// The server path of the subtitle file loaded with the media, if any
-    /// (fetched again from wherever the media moves).
+    /// (fetched once to a local file, which the media keeps wherever it moves).
     sidecar: Option<String>,
     /// What plays after this (an episode's next one), once known.
     next: Option<MediaItem>,
@@ -162,6 +162,13 @@ pub enum PlayerMsg {
     Art {
         generation: u64,
         file: Option<std::path::PathBuf>,
+    },
+    /// The subtitle file beside the media, fetched: the media opens (again)
+    /// with it, at `load_at` (None: where it is).
+    Sidecar {
+        generation: u64,
+        file: Result<std::path::PathBuf, Failure>,
+        load_at: Option<u64>,
     },
     Leave,
 }
@@ -325,6 +332,10 @@ impl SimpleComponent for PlayerPage {
                 }
             }
             PlayerMsg::Art { .. } => {}
+            PlayerMsg::Sidecar { generation, file, load_at } if generation == self.generation => {
+                self.sidecar_fetched(&sender, file, load_at)
+            }
+            PlayerMsg::Sidecar { .. } => {}
             PlayerMsg::SkipMarker => self.action(&sender, PlayerAction::SkipMarker, None),
             PlayerMsg::NextKnown { generation, next } if generation == self.generation => {
                 if let Some(p) = self.playing.as_mut() {

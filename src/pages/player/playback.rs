@@ -86,18 +86,26 @@ impl PlayerPage {
         let engine_start = start_ms.saturating_sub(plan.stream_offset_ms());
         let part = plan.playable.first_part().map(|(_, _, part)| part);
         // The server's subtitle choice may be a file beside the media.
-        p.sidecar = part.and_then(|part| tracks::sidecars(part).into_iter().find(|s| s.selected)?.key.clone());
-        let sidecar = p.sidecar.as_deref().and_then(|key| plan.sidecar_location(key));
-        if let Some(engine) = &self.engine {
-            engine.set_external_subtitle(sidecar.as_ref());
-            engine.load(&plan.location, engine_start);
+        let sidecar = part.and_then(|part| tracks::sidecars(part).into_iter().find(|s| s.selected));
+        let (key, codec) = (sidecar.and_then(|s| s.key.clone()), sidecar.and_then(|s| s.codec.clone()));
+        p.sidecar = key.clone();
+        let (has_sidecar, source_id) = (key.is_some(), p.source.id.clone());
+        match (key, &self.engine) {
+            // Opened once the file is here (a moment on the server's own network).
+            (Some(key), Some(_)) => self.fetch_sidecar(sender, &source_id, key, codec, Some(engine_start)),
+            (None, Some(engine)) => {
+                engine.set_external_subtitle(None);
+                engine.load(&plan.location, engine_start);
+            }
+            (_, None) => {}
         }
+        let Some(p) = self.playing.as_mut() else { return };
         self.mpris.set_now_playing(Some(now_playing(p, None)));
         self.mpris.set_queue(false, false, crate::player::mpris::LoopStatus::None, false);
         self.ui.tracks.set_menu_model(Some(&tracks::menu(part)));
         p.initial_tracks = part.map(|part| {
             let pick = |kind| tracks::embedded(part, kind).iter().position(|s| s.selected).map(|i| i as u32);
-            (pick(StreamKind::Audio), if sidecar.is_some() { None } else { Some(pick(StreamKind::Subtitle)) })
+            (pick(StreamKind::Audio), if has_sidecar { None } else { Some(pick(StreamKind::Subtitle)) })
         });
         if let Some(thumb) = p.item.thumb.clone() {
             let (s, generation, id) = (sender.clone(), self.generation, p.source.id.clone());
@@ -334,6 +342,55 @@ impl PlayerPage {
         self.ui.spinner.set_visible(false);
         self.ui.root.set_cursor_from_name(None);
         let _ = sender.output(PlayerOutput::Title(None));
+    }
+
+    /// Fetches the subtitle file `key` beside the media; the media then
+    /// opens with it at `load_at` (None: where it is).
+    pub(super) fn fetch_sidecar(
+        &self,
+        sender: &ComponentSender<Self>,
+        source_id: &str,
+        key: String,
+        codec: Option<String>,
+        load_at: Option<u64>,
+    ) {
+        let (s, generation, id) = (sender.clone(), self.generation, source_id.to_string());
+        self.core.run(
+            move |core| async move { core.sidecar_file(&id, &key, codec.as_deref()).await.map_err(Failure::from) },
+            move |file| s.input(PlayerMsg::Sidecar { generation, file, load_at }),
+        );
+    }
+
+    /// The subtitle file is here (or could not be had: said, and the media
+    /// plays without it): the media opens with it, as it was.
+    pub(super) fn sidecar_fetched(
+        &mut self,
+        sender: &ComponentSender<Self>,
+        file: Result<std::path::PathBuf, Failure>,
+        load_at: Option<u64>,
+    ) {
+        let (Some(p), Some(engine)) = (self.playing.as_ref(), &self.engine) else { return };
+        let Some(plan) = p.plan.as_ref() else { return };
+        let local = match file {
+            Ok(path) => url::Url::from_file_path(&path).ok().map(|url| MediaLocation {
+                url,
+                token: reel_core::Token::new(String::new()),
+                trust_anchors: None,
+            }),
+            Err(f) => {
+                let _ = sender
+                    .output(PlayerOutput::Toast(i18n_f("The subtitles could not be loaded: {}", &[&f.message()])));
+                None
+            }
+        };
+        engine.set_external_subtitle(local.as_ref());
+        // playbin takes a subtitle file only when it opens the media.
+        let at = load_at.unwrap_or_else(|| p.position_ms.saturating_sub(plan.stream_offset_ms()));
+        let paused = load_at.is_none() && p.state == EngineState::Paused;
+        engine.load(&plan.location, at);
+        if paused {
+            engine.pause();
+        }
     }
 
     /// Plays what comes next (from its own resume point).

@@ -39,10 +39,7 @@ impl PlayerPage {
         p.buffering = false;
         let moved = plan.location.url.origin() != location.url.origin();
         plan.location = location;
-        // The subtitle file comes from where the media now does.
-        if let Some(key) = &p.sidecar {
-            engine.set_external_subtitle(plan.sidecar_location(key).as_ref());
-        }
+        // (A subtitle file is a local copy: the engine keeps it.)
         // A transcoded stream counts from where it started.
         engine.load(&plan.location, at_ms.saturating_sub(plan.stream_offset_ms()));
         // Told only when it is true: the same connection tried again is not news.

@@ -80,6 +80,8 @@ pub struct Core {
     /// The player's trusted certificates when Reel trusts one CA more than
     /// the system does; `None`: the system's.
     media_anchors: Option<PathBuf>,
+    /// Where subtitle files beside the media are kept for the player (beside the posters).
+    subtitle_dir: PathBuf,
 }
 
 impl Core {
@@ -143,10 +145,12 @@ impl Core {
         if options.background {
             connections.spawn_reoptimiser();
         }
+        let subtitle_dir = options.poster_dir.with_file_name("subtitles");
         Ok(Self {
             auth,
             connections,
             library,
+            subtitle_dir,
             posters: PosterCache::new(options.poster_dir),
             // A few poster fetches at a time: a fast scroll must not queue
             // hundreds of requests ahead of what is on screen.

@@ -59,14 +59,6 @@ impl PlaybackPlan {
         self.transcode.as_ref().map_or(0, |t| t.offset_ms)
     }
 
-    /// Where a subtitle kept beside the file (`key`, a server path) is
-    /// fetched: on the connection the media comes from, with its token.
-    pub fn sidecar_location(&self, key: &str) -> Option<MediaLocation> {
-        // A path on this server only: never a URL that leads elsewhere.
-        let url = self.location.url.join(key).ok().filter(|u| u.origin() == self.location.url.origin())?;
-        Some(MediaLocation { url, ..self.location.clone() })
-    }
-
     /// Whether a seek from `position_ms` to `target_ms` needs the
     /// transcode restarted there ([`Core::transcode_from`]).
     pub fn seek_needs_new_transcode(&self, position_ms: u64, target_ms: u64) -> bool {
@@ -277,6 +269,31 @@ impl Core {
         if let Err(e) = r.await {
             tracing::warn!("transcode session not stopped: {e}");
         }
+    }
+
+    /// A subtitle file beside a part (`key`, in format `codec`: srt, ass,
+    /// vtt…), fetched from the server (the token in a header) and kept under
+    /// the cache folder; the player reads it from there. Read over HTTP,
+    /// GStreamer now and then took a short SubRip file for plain text and
+    /// showed nothing; a local file it reads whole, and its name says what it is.
+    #[tracing::instrument(skip(self), fields(source = %source_id))]
+    pub async fn sidecar_file(&self, source_id: &str, key: &str, codec: Option<&str>) -> Result<std::path::PathBuf> {
+        let bytes = self.connections.call(source_id, |c| async move { c.sidecar(key).await }).await?;
+        let ext: String = codec.unwrap_or("srt").chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+        let name: String =
+            format!("{source_id}-{key}").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let dir = self.subtitle_dir.clone();
+        tokio::task::spawn_blocking(move || -> Result<std::path::PathBuf> {
+            let io = |e: std::io::Error| Error::Invalid(format!("subtitle file: {e}"));
+            std::fs::create_dir_all(&dir).map_err(io)?;
+            let path = dir.join(format!("{name}.{}", if ext.is_empty() { "srt" } else { &ext }));
+            let tmp = path.with_extension("part");
+            std::fs::write(&tmp, &bytes).map_err(io)?;
+            std::fs::rename(&tmp, &path).map_err(io)?;
+            Ok(path)
+        })
+        .await
+        .map_err(|e| Error::Invalid(format!("background task failed: {e}")))?
     }
 
     /// Saves the audio and subtitle choice (`Some(0)`: subtitles off) for the

@@ -23,6 +23,8 @@ const LIBRARY: &str = "com.plexapp.plugins.library";
 const API_TIMEOUT: Duration = Duration::from_secs(30);
 /// An identity answer is tiny; anything big is not a Plex server.
 const IDENTITY_LIMIT: usize = 64 << 10;
+/// A subtitle file of a long film is well under this.
+const SIDECAR_LIMIT: usize = 16 << 20;
 /// A poster is well under this; more is not a poster.
 const IMAGE_LIMIT: usize = 8 << 20;
 
@@ -140,6 +142,25 @@ impl PlexServerClient {
     /// Saves the audio or subtitle choice for a part on the server
     /// (`PUT /library/parts/{id}`; subtitle 0 = none), so every Plex app
     /// starts with it next time.
+    /// A subtitle file beside a part (`key`: the stream's server path,
+    /// `/library/streams/{id}`): its bytes.
+    pub async fn sidecar(&self, key: &str) -> Result<Vec<u8>> {
+        let url = self.url(key)?;
+        // A path on this server only: never a URL that leads elsewhere.
+        if url.origin() != self.base.origin() {
+            return Err(Error::Invalid(format!("{key}: not a path on this server")));
+        }
+        let resp = self
+            .http
+            .send(self.http.request(Method::GET, &url, Some(&self.token), API_TIMEOUT), &url)
+            .instrument(info_span!("pms_sidecar", host = %host_of(&url), path = %url.path()))
+            .await?;
+        let status = resp.status();
+        let body = read_limited(resp, &url, SIDECAR_LIMIT).await?;
+        check_status(status, &url, &body)?;
+        Ok(body)
+    }
+
     pub async fn choose_stream(&self, part_id: i64, audio: Option<i64>, subtitle: Option<i64>) -> Result<()> {
         let query = {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
