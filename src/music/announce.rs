@@ -50,17 +50,8 @@ impl MusicPlayer {
         }
         let Some(p) = &self.playing else { return };
         let Some(entry) = p.queue.current() else { return };
-        let item = &entry.item;
-        self.mpris.set_now_playing(Some(NowPlaying {
-            title: item.title.clone(),
-            artist: item.grandparent_title.clone(),
-            album: item.parent_title.clone(),
-            track_number: item.index.and_then(|i| i32::try_from(i).ok()),
-            length_ms: p.duration_ms,
-            art: p.art.clone(),
-            // The entry, not the track: the same track twice in a queue is told apart.
-            id: format!("{}_{}", item.rating_key, entry.id),
-        }));
+        let now = NowPlaying { length_ms: p.duration_ms, art: p.art.clone(), ..told(entry) };
+        self.mpris.set_now_playing(Some(now));
         self.announce_queue();
         self.mpris_status();
     }
@@ -80,6 +71,10 @@ impl MusicPlayer {
         };
         let previous = !p.queue.entries.is_empty();
         self.mpris.set_queue(p.queue.next().is_some(), previous, looping, p.queue.shuffled);
+        // The queue is the shell's track list, the entry playing its current one.
+        let tracks: Vec<NowPlaying> = p.queue.entries.iter().map(told).collect();
+        let current = p.queue.current().map(|_| p.queue.current);
+        self.mpris.set_track_list(&tracks, current);
     }
 
     pub(super) fn mpris_status(&self) {
@@ -92,6 +87,22 @@ impl MusicPlayer {
             EngineState::Stopped => mpris_server::PlaybackStatus::Stopped,
             EngineState::Paused | EngineState::Loading => mpris_server::PlaybackStatus::Paused,
         });
+    }
+}
+
+/// What the shell is told of a queue's entry.
+fn told(entry: &QueueEntry) -> NowPlaying {
+    let item = &entry.item;
+    NowPlaying {
+        title: item.title.clone(),
+        artist: item.grandparent_title.clone(),
+        album: item.parent_title.clone(),
+        track_number: item.index.and_then(|i| i32::try_from(i).ok()),
+        length_ms: item.duration_ms.unwrap_or(0).max(0) as u64,
+        art: None,
+        // The entry, not the track: the same track twice in a queue is told apart.
+        id: format!("{}_{}", item.rating_key, entry.id),
+        entry: Some(entry.id),
     }
 }
 

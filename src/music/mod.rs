@@ -292,6 +292,8 @@ impl MusicPlayer {
             MprisCommand::SetShuffle(on) => self.reshuffle(sender, on),
             // Music plays at the speed it was recorded.
             MprisCommand::SetRate(_) => {}
+            // An entry of the track list, as a click on it in the queue view.
+            MprisCommand::GoTo(entry) => sender.input(MusicMsg::Queue(queue_view::QueueAction::Play, entry)),
             MprisCommand::Raise => {
                 if let Some(w) = self.root.root().and_downcast::<gtk::Window>() {
                     w.present();

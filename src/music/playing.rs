@@ -296,6 +296,7 @@ impl MusicPlayer {
         self.forget_saved();
         self.root.set_reveal_child(false);
         self.mpris.set_now_playing(None);
+        self.mpris.set_track_list(&[], None);
         self.mpris.set_status(mpris_server::PlaybackStatus::Stopped);
     }
 

@@ -33,6 +33,48 @@ struct RowMenus {
 
 type Menus = Rc<RefCell<Option<RowMenus>>>;
 
+/// A page of a header and rows under it (an item's, a list's): the page
+/// (its margins; what goes on top is the page's to add with
+/// [`RowsPage::top`]), a note for when there is nothing to show, and the
+/// rows, clamped, in the page's scrolled window.
+pub struct RowsPage {
+    page: gtk::Box,
+    pub note: gtk::Label,
+    pub list: ChildList,
+}
+
+impl RowsPage {
+    pub fn new(root: &gtk::ScrolledWindow, activated: impl Fn(usize) + 'static) -> Self {
+        let page = gtk::Box::new(gtk::Orientation::Vertical, 24);
+        page.set_margin_top(24);
+        page.set_margin_bottom(24);
+        page.set_margin_start(18);
+        page.set_margin_end(18);
+        let note = gtk::Label::new(None);
+        note.add_css_class("dim-label");
+        note.set_wrap(true);
+        note.set_xalign(0.0);
+        page.append(&note);
+        let list = ChildList::new(page.upcast_ref(), activated);
+        let clamp = relm4::adw::ClampScrollable::builder().maximum_size(900).child(&list.view).build();
+        root.set_child(Some(&clamp));
+        RowsPage { page, note, list }
+    }
+
+    /// Puts `widgets` on top of the page, in order, above the note.
+    pub fn top(&self, widgets: &[&gtk::Widget]) {
+        for w in widgets.iter().rev() {
+            self.page.prepend(*w);
+        }
+    }
+
+    /// Says why there is nothing to show (nothing: takes no room).
+    pub fn say(&self, text: &str) {
+        self.note.set_text(text);
+        self.note.set_visible(!text.is_empty());
+    }
+}
+
 pub struct ChildList {
     pub view: gtk::ListView,
     store: gio::ListStore,

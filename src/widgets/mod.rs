@@ -8,6 +8,15 @@ pub fn labelled(widget: &impl IsA<gtk::Accessible>, label: &str) {
     widget.update_property(&[gtk::accessible::Property::Label(label)]);
 }
 
+/// A pill button with an icon and a label (Play, Shuffle on a page's header).
+pub fn pill(icon: &str, label: &str) -> gtk::Button {
+    let content = relm4::adw::ButtonContent::builder().icon_name(icon).label(label).build();
+    let b = gtk::Button::builder().child(&content).build();
+    b.add_css_class("pill");
+    labelled(&b, label);
+    b
+}
+
 /// The volume button of the video player and the music bar: 0–1 (cubic,
 /// as loudness is heard; the engine converts), full at first.
 pub fn volume_button() -> gtk::ScaleButton {

@@ -282,28 +282,14 @@ fn build(key: RowKey, spec: &Spec) -> Row {
                 SectionKind::Photo => "image-x-generic-symbolic",
                 SectionKind::Other(_) => "folder-symbolic",
             };
-            let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
-            b.append(&gtk::Image::from_icon_name(icon));
-            let l = gtk::Label::new(None);
-            l.set_xalign(0.0);
-            l.set_ellipsize(gtk::pango::EllipsizeMode::End);
-            b.append(&l);
-            let widget = gtk::ListBoxRow::builder().child(&b).build();
-            Row { key, widget, primary: l, secondary: None, target: None, button: None }
+            icon_row(key, icon)
         }
         Spec::List { list, .. } => {
             let icon = match list {
                 MediaList::Playlist(_) => "view-list-symbolic",
                 MediaList::Collection(_) => "view-grid-symbolic",
             };
-            let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
-            b.append(&gtk::Image::from_icon_name(icon));
-            let l = gtk::Label::new(None);
-            l.set_xalign(0.0);
-            l.set_ellipsize(gtk::pango::EllipsizeMode::End);
-            b.append(&l);
-            let widget = gtk::ListBoxRow::builder().child(&b).build();
-            Row { key, widget, primary: l, secondary: None, target: None, button: None }
+            icon_row(key, icon)
         }
         Spec::Note { .. } => {
             let l = gtk::Label::new(None);
@@ -316,6 +302,18 @@ fn build(key: RowKey, spec: &Spec) -> Row {
     };
     update(&mut row, spec);
     row
+}
+
+/// A row one activates: an icon and a name (a library, a list).
+fn icon_row(key: RowKey, icon: &str) -> Row {
+    let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+    b.append(&gtk::Image::from_icon_name(icon));
+    let l = gtk::Label::new(None);
+    l.set_xalign(0.0);
+    l.set_ellipsize(gtk::pango::EllipsizeMode::End);
+    b.append(&l);
+    let widget = gtk::ListBoxRow::builder().child(&b).build();
+    Row { key, widget, primary: l, secondary: None, target: None, button: None }
 }
 
 fn update(row: &mut Row, spec: &Spec) {

@@ -2,10 +2,10 @@
 //! checked from outside: the shell's media controls (MPRIS, with
 //! `playerctl` and `gdbus`) say which track plays and move on by themselves
 //! (gapless, real Ogg Vorbis decoded by GStreamer), next / previous /
-//! repeat / shuffle work from the shell, the bar stays while browsing
+//! repeat / shuffle and the track list (GoTo) work from the shell, the bar stays while browsing
 //! elsewhere, and the server hears timelines naming the queue's entries.
 
-use super::playback::{elapsed, mpris_get, mpris_position, mpris_set, playerctl, wait_for_mpris};
+use super::playback::{elapsed, mpris_call, mpris_get, mpris_position, mpris_set, playerctl, wait_for_mpris};
 use super::*;
 
 /// The first artist of the music library, its first album and the album's
@@ -90,8 +90,21 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     wait_for_mpris("metadata title", &tracks[2]);
     playerctl(&["previous"]);
     wait_for_mpris("metadata title", &tracks[1]);
-    // Track 3 follows, then the damaged track 4 is skipped with a toast
-    // naming it, and track 5 plays.
+    // The queue is the shell's track list: every entry, the one playing
+    // among them, in the queue's order; GoTo plays another.
+    let out = mpris_call("org.freedesktop.DBus.Properties.Get", &["org.mpris.MediaPlayer2.TrackList", "Tracks"]);
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    let ids: Vec<&str> = listed.split('\'').skip(1).step_by(2).collect();
+    assert_eq!(ids.len(), tracks.len(), "one track-list entry per queue entry: {listed}");
+    // (playerctl prints an object path as GVariant text, quoted.)
+    let playing = playerctl(&["metadata", "mpris:trackid"]).trim_matches('\'').to_string();
+    assert_eq!(ids.iter().position(|i| *i == playing), Some(1), "track 2 plays: {playing} in {listed}");
+    assert!(mpris_get("CanGoNext").contains("true"));
+    let out = mpris_call("org.mpris.MediaPlayer2.TrackList.GoTo", &[&format!("objectpath '{}'", ids[2])]);
+    assert!(out.status.success(), "GoTo: {}", String::from_utf8_lossy(&out.stderr));
+    wait_for_mpris("metadata title", &tracks[2]);
+    // Track 3 plays (asked through the track list), then the damaged
+    // track 4 is skipped with a toast naming it, and track 5 plays.
     wait_for_mpris("metadata title", &tracks[4]);
     expect_on_screen_within(5, &[&format!("Skipped {}", tracks[3])]);
     screenshot(x, "app-12-skipped.png");

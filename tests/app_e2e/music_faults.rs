@@ -4,6 +4,7 @@
 
 use super::music::first_album;
 use super::playback::{mpris_position, playerctl, wait_for_mpris};
+use super::playback_faults::resumed_by_range_elsewhere;
 use super::*;
 use fake_plex::music::Format;
 
@@ -55,18 +56,7 @@ fn a_track_goes_on_elsewhere_when_its_connection_dies() {
     screenshot(x, "app-14-after-failover.png");
     // From the same place: the other connection was asked for a range well
     // into the file (not the file from its start), with the token in a header.
-    let remote: Vec<_> = d
-        .fp()
-        .requests()
-        .into_iter()
-        .filter(|r| r.listener != "Living Room#0" && r.path.starts_with("/library/parts/"))
-        .collect();
-    assert!(!remote.is_empty(), "the track came from another connection");
-    let from = |r: &fake_plex::state::RecordedRequest| -> u64 {
-        r.range.as_deref().and_then(|v| v.strip_prefix("bytes=")?.split('-').next()?.parse().ok()).unwrap_or(0)
-    };
-    assert!(remote.iter().any(|r| from(r) > 0), "resumed by range: {remote:?}");
-    assert!(remote.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")));
+    resumed_by_range_elsewhere(&d);
     // The queue goes on: track 2 follows on its own.
     wait_for_mpris("metadata title", &tracks[1].0);
     drop(reel);

@@ -32,10 +32,17 @@ pub(super) fn wait_for_mpris(what: &str, value: &str) {
 
 /// `org.freedesktop.DBus.Properties.{method}` on Reel's MPRIS player.
 fn mpris_properties(method: &str, args: &[&str]) -> std::process::Output {
+    mpris_call(
+        &format!("org.freedesktop.DBus.Properties.{method}"),
+        &[&["org.mpris.MediaPlayer2.Player"], args].concat(),
+    )
+}
+
+/// A method of Reel's MPRIS object (`interface.Method`), with GVariant text arguments.
+pub(super) fn mpris_call(method: &str, args: &[&str]) -> std::process::Output {
     Command::new("gdbus")
         .args(["call", "--session", "--dest", "org.mpris.MediaPlayer2.Reel", "--object-path"])
-        .args(["/org/mpris/MediaPlayer2", "--method", &format!("org.freedesktop.DBus.Properties.{method}")])
-        .arg("org.mpris.MediaPlayer2.Player")
+        .args(["/org/mpris/MediaPlayer2", "--method", method])
         .args(args)
         .output()
         .expect("gdbus")

@@ -47,18 +47,7 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
     screenshot(x, "app-08-after-failover.png");
     // From the same place: the remote connection was asked for a range
     // that starts well into the file, not for the file from its start.
-    let remote: Vec<_> = d
-        .fp()
-        .requests()
-        .into_iter()
-        .filter(|r| r.listener != "Living Room#0" && r.path.starts_with("/library/parts/"))
-        .collect();
-    assert!(!remote.is_empty(), "the media came from another connection");
-    let from = |r: &fake_plex::state::RecordedRequest| -> u64 {
-        r.range.as_deref().and_then(|v| v.strip_prefix("bytes=")?.split('-').next()?.parse().ok()).unwrap_or(0)
-    };
-    assert!(remote.iter().any(|r| from(r) > 0), "resumed by range: {remote:?}");
-    assert!(remote.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")));
+    let remote = resumed_by_range_elsewhere(&d);
     let https: Vec<String> = (d.info.servers[0].connections.iter().enumerate())
         .filter(|(_, c)| c.uri.starts_with("https://"))
         .map(|(i, _)| format!("Living Room#{i}"))
@@ -193,4 +182,24 @@ fn broken_media_is_told_in_words_and_nothing_is_lost() {
     wait_for_mpris("status", "Stopped");
     drop(reel);
     assert_no_criticals("app-09.log");
+}
+
+/// The media requests that came to another connection than the first
+/// (which was cut) since the requests were cleared: there are some, one asks
+/// for a range well into the file (the playback went on where it was, not
+/// from the start), and every one has the token in a header.
+pub(super) fn resumed_by_range_elsewhere(d: &Demo) -> Vec<fake_plex::state::RecordedRequest> {
+    let remote: Vec<_> = d
+        .fp()
+        .requests()
+        .into_iter()
+        .filter(|r| r.listener != "Living Room#0" && r.path.starts_with("/library/parts/"))
+        .collect();
+    assert!(!remote.is_empty(), "the media came from another connection");
+    let from = |r: &fake_plex::state::RecordedRequest| -> u64 {
+        r.range.as_deref().and_then(|v| v.strip_prefix("bytes=")?.split('-').next()?.parse().ok()).unwrap_or(0)
+    };
+    assert!(remote.iter().any(|r| from(r) > 0), "resumed by range: {remote:?}");
+    assert!(remote.iter().all(|r| r.token.is_some() && !r.query.contains("X-Plex-Token")));
+    remote
 }

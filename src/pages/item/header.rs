@@ -7,7 +7,7 @@ use crate::i18n::{gettext, i18n_f};
 use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
 use reel_core::models::MediaItem;
 use relm4::adw::prelude::*;
-use relm4::{adw, gtk, ComponentSender};
+use relm4::{gtk, ComponentSender};
 
 pub struct Header {
     pub root: gtk::Box,
@@ -23,11 +23,9 @@ pub struct Header {
     shuffle: gtk::Button,
 }
 
-/// A pill button with an icon and a label, sending `msg` when clicked.
+/// A pill button sending `msg` when clicked.
 fn pill(icon: &str, label: &str, sender: &ComponentSender<super::ItemPage>, msg: fn() -> ItemMsg) -> gtk::Button {
-    let b = gtk::Button::builder().child(&adw::ButtonContent::builder().icon_name(icon).label(label).build()).build();
-    b.add_css_class("pill");
-    crate::widgets::labelled(&b, label);
+    let b = crate::widgets::pill(icon, label);
     let s = sender.clone();
     b.connect_clicked(move |_| s.input(msg()));
     b

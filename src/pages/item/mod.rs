@@ -9,11 +9,11 @@ use reel_core::models::{MediaItem, MediaList, Playlist, Source};
 use reel_core::Delivery;
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
-use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
+use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 
 mod add_to_playlist;
 mod header;
-use crate::widgets::child_list::ChildList;
+use crate::widgets::child_list::RowsPage;
 
 pub struct ItemPage {
     core: CoreHandle,
@@ -29,8 +29,7 @@ pub struct ItemPage {
 struct Ui {
     header: header::Header,
     children_title: gtk::Label,
-    list: ChildList,
-    note: gtk::Label,
+    rows: RowsPage,
 }
 
 #[derive(Debug)]
@@ -158,28 +157,15 @@ impl SimpleComponent for ItemPage {
     }
 
     fn init(core: CoreHandle, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
-        let page = gtk::Box::new(gtk::Orientation::Vertical, 24);
-        page.set_margin_top(24);
-        page.set_margin_bottom(24);
-        page.set_margin_start(18);
-        page.set_margin_end(18);
+        let rows = {
+            let s = sender.clone();
+            RowsPage::new(&root, move |i| s.input(ItemMsg::Activated(i)))
+        };
         let header = header::Header::build(&sender);
-        page.append(&header.root);
         let children_title = gtk::Label::new(None);
         children_title.add_css_class("title-4");
         children_title.set_xalign(0.0);
-        page.append(&children_title);
-        let note = gtk::Label::new(None);
-        note.add_css_class("dim-label");
-        note.set_wrap(true);
-        note.set_xalign(0.0);
-        page.append(&note);
-        let list = {
-            let s = sender.clone();
-            ChildList::new(page.upcast_ref(), move |i| s.input(ItemMsg::Activated(i)))
-        };
-        let clamp = adw::ClampScrollable::builder().maximum_size(900).child(&list.view).build();
-        root.set_child(Some(&clamp));
+        rows.top(&[header.root.upcast_ref(), children_title.upcast_ref()]);
         let model = ItemPage {
             core,
             current: None,
@@ -187,7 +173,7 @@ impl SimpleComponent for ItemPage {
             playlists: Vec::new(),
             generation: 0,
             actions_installed: false,
-            ui: Ui { header, children_title, list, note },
+            ui: Ui { header, children_title, rows },
         };
         ComponentParts { model, widgets: () }
     }
@@ -200,12 +186,12 @@ impl SimpleComponent for ItemPage {
                 self.generation += 1;
                 self.ui.header.show(&item);
                 self.set_children(Vec::new());
-                self.ui.note.set_text("");
+                self.ui.rows.say("");
                 self.ui.children_title.set_text(&children_heading(&item));
                 self.ui.children_title.set_visible(item.kind.has_children());
                 self.load(&sender, &source, &item);
                 if !self.actions_installed {
-                    if let Some(w) = self.ui.list.view.root().and_downcast::<gtk::ApplicationWindow>() {
+                    if let Some(w) = self.ui.rows.list.view.root().and_downcast::<gtk::ApplicationWindow>() {
                         add_to_playlist::install(&w, &sender);
                         self.actions_installed = true;
                     }
@@ -222,7 +208,7 @@ impl SimpleComponent for ItemPage {
             ItemMsg::AddToPlaylist { child, playlist } => self.add_to_playlist(&sender, child, Some(playlist), None),
             ItemMsg::NewPlaylist { child } => {
                 let Some(what) = self.target(child).map(|i| i.title.clone()) else { return };
-                let window = self.ui.list.view.root().and_downcast::<gtk::Window>();
+                let window = self.ui.rows.list.view.root().and_downcast::<gtk::Window>();
                 add_to_playlist::ask_name(window.as_ref(), &what, child, &sender);
             }
             ItemMsg::CreatePlaylist { child, name } => self.add_to_playlist(&sender, child, None, Some(name)),
@@ -253,11 +239,11 @@ impl SimpleComponent for ItemPage {
                     Ok(items) => {
                         self.set_children(items.clone());
                         if items.is_empty() {
-                            self.ui.note.set_text(&gettext("Nothing in here yet."));
+                            self.ui.rows.say(&gettext("Nothing in here yet."));
                         }
                     }
                     Err(f) if self.children.is_empty() => {
-                        self.ui.note.set_text(&i18n_f("Could not load this: {}", &[&f.message()]))
+                        self.ui.rows.say(&i18n_f("Could not load this: {}", &[&f.message()]))
                     }
                     Err(_) => {}
                 }
@@ -335,15 +321,16 @@ impl ItemPage {
         }
         self.children = items;
         self.update_playlist_menus();
-        self.ui.list.set(&self.children);
+        self.ui.rows.list.set(&self.children);
         // The long-list benchmark's hook: the children are painted next frame.
         #[cfg(feature = "bench")]
         if !self.children.is_empty() {
-            let scroller = self.ui.list.view.parent().and_then(|c| c.parent()).and_downcast::<gtk::ScrolledWindow>();
+            let scroller =
+                self.ui.rows.list.view.parent().and_then(|c| c.parent()).and_downcast::<gtk::ScrolledWindow>();
             if let Some(scroller) = scroller {
                 crate::bench_probe::grid_filled(
                     crate::bench_probe::Page::Item,
-                    &self.ui.list.view,
+                    &self.ui.rows.list.view,
                     &scroller,
                     self.children.len() as u32,
                     true,
@@ -369,7 +356,7 @@ impl ItemPage {
         let playlists = self.playlists.clone();
         let kinds: Vec<bool> = self.children.iter().map(|c| c.kind.is_music()).collect();
         let n = kinds.len();
-        self.ui.list.set_menus(
+        self.ui.rows.list.set_menus(
             move |i| i < n,
             move |i| {
                 let audio = *kinds.get(i)?;

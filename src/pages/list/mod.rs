@@ -9,13 +9,13 @@ mod rows;
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::child_list::ChildList;
+use crate::widgets::child_list::RowsPage;
 use crate::widgets::poster::{poster_slot, PosterSize};
 use reel_core::models::{ItemKind, MediaItem, MediaList, PlaylistEntry, QueueSource, Source};
 use reel_core::SourceId;
 use relm4::adw::prelude::*;
 use relm4::gtk::{gdk, gio};
-use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
+use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 pub use rows::ListAction;
 
 pub struct ListPage {
@@ -36,8 +36,7 @@ struct Ui {
     meta: gtk::Label,
     play: gtk::Button,
     shuffle: gtk::Button,
-    note: gtk::Label,
-    list: ChildList,
+    rows: RowsPage,
 }
 
 #[derive(Debug)]
@@ -103,10 +102,9 @@ pub enum ListOutput {
     },
 }
 
+/// A pill button sending `msg` when clicked.
 fn pill(icon: &str, label: &str, sender: &ComponentSender<ListPage>, msg: fn() -> ListMsg) -> gtk::Button {
-    let b = gtk::Button::builder().child(&adw::ButtonContent::builder().icon_name(icon).label(label).build()).build();
-    b.add_css_class("pill");
-    crate::widgets::labelled(&b, label);
+    let b = crate::widgets::pill(icon, label);
     let s = sender.clone();
     b.connect_clicked(move |_| s.input(msg()));
     b
@@ -144,11 +142,10 @@ impl SimpleComponent for ListPage {
     }
 
     fn init(core: CoreHandle, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
-        let page = gtk::Box::new(gtk::Orientation::Vertical, 24);
-        page.set_margin_top(24);
-        page.set_margin_bottom(24);
-        page.set_margin_start(18);
-        page.set_margin_end(18);
+        let rows = {
+            let s = sender.clone();
+            RowsPage::new(&root, move |i| s.input(ListMsg::Activated(i)))
+        };
         let header = gtk::Box::new(gtk::Orientation::Horizontal, 24);
         let (w, h) = PosterSize::Page.logical();
         let slot = poster_slot(w, h, 64);
@@ -175,18 +172,7 @@ impl SimpleComponent for ListPage {
         text.append(&meta);
         text.append(&buttons);
         header.append(&text);
-        page.append(&header);
-        let note = gtk::Label::new(None);
-        note.add_css_class("dim-label");
-        note.set_wrap(true);
-        note.set_xalign(0.0);
-        page.append(&note);
-        let list = {
-            let s = sender.clone();
-            ChildList::new(page.upcast_ref(), move |i| s.input(ListMsg::Activated(i)))
-        };
-        let clamp = adw::ClampScrollable::builder().maximum_size(900).child(&list.view).build();
-        root.set_child(Some(&clamp));
+        rows.top(&[header.upcast_ref()]);
         let ui = Ui {
             root: root.clone(),
             poster: slot.picture,
@@ -195,8 +181,7 @@ impl SimpleComponent for ListPage {
             meta,
             play,
             shuffle,
-            note,
-            list,
+            rows,
         };
         let model = ListPage { core, current: None, entries: Vec::new(), generation: 0, actions_installed: false, ui };
         ComponentParts { model, widgets: () }
@@ -216,10 +201,12 @@ impl SimpleComponent for ListPage {
                     Ok(entries) => {
                         self.set_entries(entries.clone());
                         if entries.is_empty() {
-                            self.note(&gettext("Nothing in here yet."));
+                            self.ui.rows.say(&gettext("Nothing in here yet."));
                         }
                     }
-                    Err(f) if self.entries.is_empty() => self.note(&i18n_f("Could not load this: {}", &[&f.message()])),
+                    Err(f) if self.entries.is_empty() => {
+                        self.ui.rows.say(&i18n_f("Could not load this: {}", &[&f.message()]))
+                    }
                     Err(_) => {}
                 }
                 let _ = sender.output(ListOutput::Reached { source_id, result: result.map(|_| ()) });
@@ -273,19 +260,13 @@ impl SimpleComponent for ListPage {
 }
 
 impl ListPage {
-    /// Says why there is nothing to show (nothing: takes no room).
-    fn note(&self, text: &str) {
-        self.ui.note.set_text(text);
-        self.ui.note.set_visible(!text.is_empty());
-    }
-
     fn show(&mut self, sender: &ComponentSender<Self>, source: Source, list: MediaList) {
         self.install_actions(sender);
         self.generation += 1;
         let generation = self.generation;
         self.ui.title.set_text(list.title());
         self.ui.meta.set_text(&meta(&list, None));
-        self.note("");
+        self.ui.rows.say("");
         self.ui.poster.set_paintable(None::<&gdk::Texture>);
         self.ui.placeholder.set_visible(true);
         self.ui.placeholder.set_icon_name(Some(if list.audio() {
@@ -324,9 +305,10 @@ impl ListPage {
         let ids: Vec<u64> = entries.iter().map(|e| e.id).collect();
         let n = ids.len();
         self.ui
+            .rows
             .list
             .set_menus(move |i| editable && i < n, move |i| Some(rows::menu(*ids.get(i)?, i == 0, i + 1 == ids.len())));
-        self.ui.list.set_rows(entries.iter().map(rows::row).collect());
+        self.ui.rows.list.set_rows(entries.iter().map(rows::row).collect());
         if let Some((_, list)) = &self.current {
             self.ui.meta.set_text(&meta(list, Some(entries.len()).filter(|n| *n > 0)));
         }

@@ -125,7 +125,11 @@ impl PlayerPage {
                 }
             }
             // A video is no queue (Up Next asks for itself).
-            MprisCommand::Next | MprisCommand::Previous | MprisCommand::SetLoop(_) | MprisCommand::SetShuffle(_) => {}
+            MprisCommand::Next
+            | MprisCommand::Previous
+            | MprisCommand::SetLoop(_)
+            | MprisCommand::SetShuffle(_)
+            | MprisCommand::GoTo(_) => {}
         }
     }
 

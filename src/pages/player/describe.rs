@@ -15,6 +15,7 @@ pub(super) fn now_playing(p: &Playing, art: Option<std::path::PathBuf>) -> NowPl
         length_ms: p.duration_ms,
         art,
         id: p.item.rating_key.to_string(),
+        entry: None,
     }
 }
 

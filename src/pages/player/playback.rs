@@ -102,6 +102,8 @@ impl PlayerPage {
         let Some(p) = self.playing.as_mut() else { return };
         self.mpris.set_now_playing(Some(now_playing(p, None)));
         self.mpris.set_queue(false, false, crate::player::mpris::LoopStatus::None, false);
+        // A video is no queue: the track list is empty while it plays.
+        self.mpris.set_track_list(&[], None);
         self.ui.tracks.set_menu_model(Some(&tracks::menu(part)));
         p.initial_tracks = part.map(|part| {
             let pick = |kind| tracks::embedded(part, kind).iter().position(|s| s.selected).map(|i| i as u32);
