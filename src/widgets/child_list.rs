@@ -68,6 +68,17 @@ impl RowsPage {
         }
     }
 
+    /// Says what the server's answer leaves to say: that there is nothing
+    /// in here, or (when nothing was shown before either) why it could not
+    /// be had. `shown`: whether rows are on screen.
+    pub fn answered<T>(&self, result: &Result<Vec<T>, crate::runtime::Failure>, shown: bool) {
+        match result {
+            Ok(rows) if rows.is_empty() => self.say(&gettext("Nothing in here yet.")),
+            Err(f) if !shown => self.say(&i18n_f("Could not load this: {}", &[&f.message()])),
+            _ => {}
+        }
+    }
+
     /// Says why there is nothing to show (nothing: takes no room).
     pub fn say(&self, text: &str) {
         self.note.set_text(text);

@@ -8,15 +8,18 @@
 use super::playback::{elapsed, mpris_call, mpris_get, mpris_position, mpris_set, playerctl, wait_for_mpris};
 use super::*;
 
+/// A client of the demo's first server, to see what it holds as Reel would.
+pub(super) fn peek(d: &Demo) -> PlexServerClient {
+    let http = HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(d.fp().ca_pem().as_bytes())).unwrap();
+    let living = &d.info.servers[0];
+    PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone())).unwrap()
+}
+
 /// The first artist of the music library, its first album and the album's
 /// tracks (title, rating key).
 pub(super) fn first_album(d: &Demo) -> (String, String, Vec<(String, String)>) {
     d.rt.block_on(async {
-        let http =
-            HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(d.fp().ca_pem().as_bytes())).unwrap();
-        let living = &d.info.servers[0];
-        let c =
-            PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone())).unwrap();
+        let c = peek(d);
         let artist = c.items("3", 0, 1).await.unwrap().items.remove(0);
         let album = c.children(&artist.rating_key).await.unwrap().remove(0);
         let tracks = c.children(&album.rating_key).await.unwrap();

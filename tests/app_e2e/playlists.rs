@@ -6,20 +6,13 @@
 //! menu, a collection opened, and everything there again from the cache
 //! with the server gone.
 
-use super::music::first_album;
+use super::music::{first_album, peek};
 use super::playback::{playerctl, wait_for_mpris};
 use super::*;
 
 /// The demo's music library's artists (title), in order.
 fn artists(d: &Demo) -> Vec<String> {
-    d.rt.block_on(async {
-        let http =
-            HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(d.fp().ca_pem().as_bytes())).unwrap();
-        let living = &d.info.servers[0];
-        let c =
-            PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone())).unwrap();
-        c.items("3", 0, 10).await.unwrap().items.into_iter().map(|a| a.title).collect()
-    })
+    d.rt.block_on(async { peek(d).items("3", 0, 10).await.unwrap().items.into_iter().map(|a| a.title).collect() })
 }
 
 /// Waits until the server's playlist `title` holds what `ok` wants; its entries.

@@ -8,7 +8,8 @@
 
 use super::{ItemMsg, ItemPage};
 use crate::i18n::{gettext, i18n_f};
-use reel_core::models::{MediaList, Playlist};
+use crate::runtime::Failure;
+use reel_core::models::{MediaItem, MediaList, Playlist};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};
 use relm4::{adw, gtk, ComponentSender};
@@ -105,4 +106,64 @@ pub fn ask_name(parent: Option<&gtk::Window>, what: &str, child: i64, sender: &C
     });
     dialog.present();
     entry.grab_focus();
+}
+
+impl ItemPage {
+    /// The page's item (-1) or one of its children.
+    pub(super) fn target(&self, child: i64) -> Option<&MediaItem> {
+        match usize::try_from(child) {
+            Ok(i) => self.children.get(i),
+            Err(_) => self.current.as_ref().map(|(_, item)| item),
+        }
+    }
+
+    /// The header's and the rows' "Add to Playlist" menus, from the playlists known.
+    pub(super) fn update_playlist_menus(&self) {
+        let Some((_, item)) = &self.current else { return };
+        let audio = item.kind.is_music();
+        let menu = menu(&self.playlists, audio, -1);
+        self.ui.header.add.set_menu_model(Some(&menu));
+        let playlists = self.playlists.clone();
+        let kinds: Vec<bool> = self.children.iter().map(|c| c.kind.is_music()).collect();
+        let n = kinds.len();
+        self.ui.rows.list.set_menus(
+            move |i| i < n,
+            move |i| {
+                let audio = *kinds.get(i)?;
+                Some(row_menu(&playlists, audio, i as i64))
+            },
+        );
+    }
+
+    /// Adds the item (`child` -1) or a child to `playlist`, or to a new one named `name`.
+    pub(super) fn add_to_playlist(
+        &self,
+        sender: &ComponentSender<Self>,
+        child: i64,
+        playlist: Option<String>,
+        name: Option<String>,
+    ) {
+        let (Some((source, _)), Some(item)) = (self.current.as_ref(), self.target(child).cloned()) else { return };
+        let title =
+            playlist.as_ref().and_then(|id| self.playlists.iter().find(|p| &p.id == id)).map(|p| p.title.clone());
+        let (s, id) = (sender.clone(), source.id.clone());
+        self.core.run(
+            move |core| async move {
+                let items = std::slice::from_ref(&item);
+                match (playlist, name) {
+                    (Some(playlist), _) => {
+                        core.add_to_playlist(&id, &playlist, items).await.map_err(Failure::from)?;
+                        let to = title.unwrap_or(playlist);
+                        Ok((i18n_f("Added {} to {}", &[&item.title, &to]), None))
+                    }
+                    (None, Some(name)) => {
+                        let made = core.create_playlist(&id, &name, items).await.map_err(Failure::from)?;
+                        Ok((i18n_f("Made the playlist {} with {}", &[&made.title, &item.title]), Some(made)))
+                    }
+                    (None, None) => Err(Failure::from(reel_core::Error::Invalid("no playlist".into()))),
+                }
+            },
+            move |result| s.input(ItemMsg::Added(result)),
+        );
+    }
 }

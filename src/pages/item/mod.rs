@@ -235,18 +235,10 @@ impl SimpleComponent for ItemPage {
             }
             ItemMsg::Synced { generation, result } if generation == self.generation => {
                 let source_id = self.current.as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
-                match &result {
-                    Ok(items) => {
-                        self.set_children(items.clone());
-                        if items.is_empty() {
-                            self.ui.rows.say(&gettext("Nothing in here yet."));
-                        }
-                    }
-                    Err(f) if self.children.is_empty() => {
-                        self.ui.rows.say(&i18n_f("Could not load this: {}", &[&f.message()]))
-                    }
-                    Err(_) => {}
+                if let Ok(items) = &result {
+                    self.set_children(items.clone());
                 }
+                self.ui.rows.answered(&result, !self.children.is_empty());
                 let _ = sender.output(ItemOutput::Reached { source_id, result: result.map(|_| ()) });
             }
             ItemMsg::Poster { generation, texture } if generation == self.generation => {
@@ -337,64 +329,6 @@ impl ItemPage {
                 );
             }
         }
-    }
-
-    /// The page's item (-1) or one of its children.
-    fn target(&self, child: i64) -> Option<&MediaItem> {
-        match usize::try_from(child) {
-            Ok(i) => self.children.get(i),
-            Err(_) => self.current.as_ref().map(|(_, item)| item),
-        }
-    }
-
-    /// The header's and the rows' "Add to Playlist" menus, from the playlists known.
-    fn update_playlist_menus(&self) {
-        let Some((_, item)) = &self.current else { return };
-        let audio = item.kind.is_music();
-        let menu = add_to_playlist::menu(&self.playlists, audio, -1);
-        self.ui.header.add.set_menu_model(Some(&menu));
-        let playlists = self.playlists.clone();
-        let kinds: Vec<bool> = self.children.iter().map(|c| c.kind.is_music()).collect();
-        let n = kinds.len();
-        self.ui.rows.list.set_menus(
-            move |i| i < n,
-            move |i| {
-                let audio = *kinds.get(i)?;
-                Some(add_to_playlist::row_menu(&playlists, audio, i as i64))
-            },
-        );
-    }
-
-    /// Adds the item (`child` -1) or a child to `playlist`, or to a new one named `name`.
-    fn add_to_playlist(
-        &self,
-        sender: &ComponentSender<Self>,
-        child: i64,
-        playlist: Option<String>,
-        name: Option<String>,
-    ) {
-        let (Some((source, _)), Some(item)) = (self.current.as_ref(), self.target(child).cloned()) else { return };
-        let title =
-            playlist.as_ref().and_then(|id| self.playlists.iter().find(|p| &p.id == id)).map(|p| p.title.clone());
-        let (s, id) = (sender.clone(), source.id.clone());
-        self.core.run(
-            move |core| async move {
-                let items = std::slice::from_ref(&item);
-                match (playlist, name) {
-                    (Some(playlist), _) => {
-                        core.add_to_playlist(&id, &playlist, items).await.map_err(Failure::from)?;
-                        let to = title.unwrap_or(playlist);
-                        Ok((i18n_f("Added {} to {}", &[&item.title, &to]), None))
-                    }
-                    (None, Some(name)) => {
-                        let made = core.create_playlist(&id, &name, items).await.map_err(Failure::from)?;
-                        Ok((i18n_f("Made the playlist {} with {}", &[&made.title, &item.title]), Some(made)))
-                    }
-                    (None, None) => Err(Failure::from(reel_core::Error::Invalid("no playlist".into()))),
-                }
-            },
-            move |result| s.input(ItemMsg::Added(result)),
-        );
     }
 
     fn load(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {

@@ -197,18 +197,10 @@ impl SimpleComponent for ListPage {
             }
             ListMsg::Synced { generation, result } if generation == self.generation => {
                 let source_id = self.current.as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
-                match &result {
-                    Ok(entries) => {
-                        self.set_entries(entries.clone());
-                        if entries.is_empty() {
-                            self.ui.rows.say(&gettext("Nothing in here yet."));
-                        }
-                    }
-                    Err(f) if self.entries.is_empty() => {
-                        self.ui.rows.say(&i18n_f("Could not load this: {}", &[&f.message()]))
-                    }
-                    Err(_) => {}
+                if let Ok(entries) = &result {
+                    self.set_entries(entries.clone());
                 }
+                self.ui.rows.answered(&result, !self.entries.is_empty());
                 let _ = sender.output(ListOutput::Reached { source_id, result: result.map(|_| ()) });
             }
             ListMsg::Poster { generation, texture } if generation == self.generation => {
