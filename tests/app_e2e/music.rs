@@ -197,9 +197,28 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Refuse));
     expect_on_screen_within(60, &["Living Room cannot be reached: the music stopped"]);
     screenshot(x, "app-12-server-gone.png");
+    d.fp().clear_requests();
     assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));
     click_role(x, "=Play", Some("push button"));
     wait_for_mpris("status", "Playing");
+    // What the server could not hear while it was away (the music stopping)
+    // waited in the outbox: it is sent once the server is back, before the
+    // playing that followed, once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let t = queue_timelines(&d);
+        let held: Vec<usize> = (0..t.len()).filter(|&i| t[i].0 == "stopped" || t[i].0 == "paused").collect();
+        let playing = t.iter().position(|(s, _)| s == "playing");
+        if let (Some(&h), Some(p)) = (held.first(), playing) {
+            assert!(h < p, "the held timeline before the new one: {t:?}");
+            let mut once: Vec<&(String, String)> = held.iter().map(|&i| &t[i]).collect();
+            once.dedup();
+            assert_eq!(once.len(), held.len(), "each sent once: {t:?}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the held timeline is sent: {t:?}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 
     // Quit and start again: the queue is still there, paused where it was,
     // and Play goes on with the same track.

@@ -3,12 +3,13 @@
 //! says what plays), changed (an entry removed and moved through the
 //! window actions its menu uses; the server's playlist is what changes), a
 //! new playlist made from an album's page and a track added from its row's
-//! menu, a collection opened, and everything there again from the cache
-//! with the server gone.
+//! menu, a music collection opened, a films' collection played film after
+//! film, and everything there again from the cache with the server gone.
 
 use super::music::{first_album, peek};
 use super::playback::{playerctl, wait_for_mpris};
 use super::*;
+use reel_core::models::MediaItem;
 
 /// The demo's music library's artists (title), in order.
 fn artists(d: &Demo) -> Vec<String> {
@@ -38,6 +39,8 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
         for s in &mut t.servers {
             s.library.music = album.clone();
         }
+        // Films that play (a 30 s clip), for the films' collection.
+        t.servers[0].library.media = Some(super::playback::clip_in(home, 30, &["eng"]));
     })
     .signed_in();
     let x = &d.x;
@@ -122,6 +125,24 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     // (Exactly its row: the music grid behind, laid out to AT-SPI, names it with its year.)
     click_role(x, &format!("={}", names[1]), Some("panel"));
     expect_on_screen(&["Albums"]);
+
+    // The films' collection plays its films one after another: the first
+    // (from the start, if it was part-watched), then Up Next offers the second.
+    let films: Vec<MediaItem> = d.rt.block_on(async { peek(&d).items("1", 0, 3).await.unwrap().items });
+    click(x, "Favourites, collection on Living Room");
+    expect_on_screen(&["Collection · 3 items", &films[0].title, &films[1].title]);
+    click_role(x, "=Play Play", Some("push button"));
+    if films[0].view_offset_ms > 0 && !films[0].watched() {
+        click(x, "Start from the Beginning");
+    }
+    wait_for_mpris("metadata title", &films[0].title);
+    wait_for_mpris("status", "Playing");
+    playerctl(&["position", "27"]);
+    expect_on_screen(&["Up Next", &films[1].title, "Starts in"]);
+    screenshot(x, "app-13-up-next.png");
+    wait_for_mpris("metadata title", &films[1].title);
+    key(x, "Escape");
+    wait_for_mpris("status", "Paused");
     drop(reel);
 
     // The server gone, a new start: the lists are there from the cache,
