@@ -118,6 +118,9 @@ pub struct LibrarySpec {
     /// track n of every album plays file (n − 1) mod len.
     #[serde(default)]
     pub music: Vec<crate::media::MediaSpec>,
+    /// An older server: it lists no collections (`/library/sections/{key}/collections` is a 404).
+    #[serde(default)]
+    pub no_collections: bool,
     /// The server's `LibraryVideoPlayedThreshold` in percent (Plex: 90).
     #[serde(default = "d_threshold")]
     pub played_threshold: u32,
@@ -173,6 +176,7 @@ impl Default for LibrarySpec {
             media: None,
             movie_media: None,
             music: Vec::new(),
+            no_collections: false,
             played_threshold: d_threshold(),
             transcoder_throttle_buffer: d_throttle_buffer(),
         }

@@ -4,7 +4,7 @@
 //! listed per library, read, played.
 
 mod common;
-use common::music_core;
+use common::{music_core, music_core_with};
 use fake_plex::FakePlex;
 use reel_core::models::{MediaItem, MediaList, PlaylistEntry};
 use reel_core::Core;
@@ -128,4 +128,12 @@ async fn collections_are_listed_read_and_played() {
     assert!(q.entries.iter().all(|e| e.item.kind == reel_core::models::ItemKind::Movie), "{q:?}");
     let asked = m.fp.requests().into_iter().rev().find(|r| r.path == "/playQueues").unwrap();
     assert!(asked.query.contains("type=video") && asked.query.contains("shuffle=1"), "{}", asked.query);
+}
+
+#[tokio::test]
+async fn a_server_that_lists_no_collections_still_shows_its_playlists() {
+    let (_fp, core, source_id, _artist, _dir) = music_core_with(|s| s.library.no_collections = true).await;
+    let lists = core.fetch_lists(&source_id).await.expect("the playlists, without collections");
+    assert!(lists.iter().any(|l| l.title() == "Road Trip"), "{lists:?}");
+    assert!(!lists.iter().any(|l| matches!(l, MediaList::Collection(_))), "{lists:?}");
 }

@@ -52,7 +52,7 @@ pub async fn list(State(p): State<Pms>, Path(key): Path<u32>, headers: HeaderMap
         return unauthorized();
     };
     let lib = &p.server.library;
-    if !lib.sections.iter().any(|s| s.key == key) {
+    if p.server.spec.library.no_collections || !lib.sections.iter().any(|s| s.key == key) {
         return not_found();
     }
     let md: Vec<Value> = items_of(lib, FIRST_COLLECTION + u64::from(key))

@@ -30,7 +30,13 @@ impl Core {
                 let mut lists: Vec<MediaList> = c.playlists().await?.into_iter().map(MediaList::Playlist).collect();
                 for s in sections {
                     let audio = s.kind == SectionKind::Music;
-                    lists.extend(c.collections(&s.key, audio).await?.into_iter().map(MediaList::Collection));
+                    // A library the server will not list collections of (an
+                    // older server answers 404) has none here; the rest stay.
+                    match c.collections(&s.key, audio).await {
+                        Ok(found) => lists.extend(found.into_iter().map(MediaList::Collection)),
+                        Err(e) if e.is_offline() => return Err(e),
+                        Err(e) => tracing::debug!(section = %s.key, error = %e, "no collections"),
+                    }
                 }
                 Ok(lists)
             })

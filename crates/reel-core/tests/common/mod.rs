@@ -173,10 +173,18 @@ pub async fn server_client(
 /// artists of 2 albums of 4 tracks: the server, the core, the source and the
 /// first artist (the folder must outlive the core).
 pub async fn music_core() -> (FakePlex, reel_core::Core, String, reel_core::models::MediaItem, tempfile::TempDir) {
+    music_core_with(|_| {}).await
+}
+
+/// As [`music_core`], the server changed by `change` first.
+pub async fn music_core_with(
+    change: impl FnOnce(&mut ServerSpec),
+) -> (FakePlex, reel_core::Core, String, reel_core::models::MediaItem, tempfile::TempDir) {
     let mut basement = server("Basement", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
     basement.library.artists = 2;
     basement.library.albums_per_artist = 2;
     basement.library.tracks_per_album = 4;
+    change(&mut basement);
     let fp = FakePlex::start(topology(vec![basement])).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let core = reel_core::Core::open(core_options(&fp, dir.path(), SecretStore::in_memory())).unwrap();
