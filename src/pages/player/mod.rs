@@ -10,6 +10,7 @@ mod describe;
 pub mod keys;
 mod playback;
 mod position;
+mod sidecar;
 pub mod tracks;
 
 use crate::i18n::{gettext, i18n_f};
