@@ -82,6 +82,9 @@ impl MusicPlayer {
             return;
         }
         let Some(p) = &self.playing else { return };
+        // Told of a change, a client reads where at once: the place known
+        // now, not the last track's (the tick comes later).
+        self.mpris.set_position(p.position_ms);
         self.mpris.set_status(match p.state {
             EngineState::Playing => mpris_server::PlaybackStatus::Playing,
             EngineState::Stopped => mpris_server::PlaybackStatus::Stopped,

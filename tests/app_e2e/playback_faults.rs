@@ -155,6 +155,10 @@ fn broken_media_is_told_in_words_and_nothing_is_lost() {
         click(x, "Start from the Beginning");
     }
     wait_for_mpris("status", "Playing");
+    // Where it is, read as soon as it plays: the start, not where the
+    // stalled one stopped.
+    let at_start = mpris_position();
+    assert!((0.0..3.0).contains(&at_start), "playing from the start, MPRIS says {at_start} s");
     // Twice as fast, asked from outside (the shell's MPRIS Rate): the
     // position runs ahead of the clock, and the rate says so.
     mpris_set("Rate", "<2.0>");

@@ -22,6 +22,8 @@ impl PlayerPage {
         self.ui.spinner.start();
         self.ui.scale.set_range(0.0, item.duration_ms.unwrap_or(0).max(1) as f64);
         self.ui.scale.set_value(start_ms as f64);
+        // Clients read the position when they like: not the last item's.
+        self.mpris.set_position(start_ms);
         let _ = sender.output(PlayerOutput::Title(Some(what(&item))));
         let tick = {
             let s = sender.clone();
@@ -138,6 +140,12 @@ impl PlayerPage {
                 p.state = state;
                 if state == EngineState::Playing {
                     p.recoveries = 0;
+                    // Told "Playing", a client reads where at once: not the
+                    // position of before the load (the tick comes later).
+                    if let Some(pos) = self.engine.as_ref().and_then(|e| e.position_ms()) {
+                        p.position_ms = pos + p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
+                        self.mpris.set_position(p.position_ms);
+                    }
                     if let (Some((audio, subtitle)), Some(engine)) = (p.initial_tracks.take(), &self.engine) {
                         if let Some(a) = audio {
                             engine.set_audio_track(a);
@@ -340,6 +348,7 @@ impl PlayerPage {
         self.inhibit_suspend(false);
         self.show_playing(false);
         self.mpris.set_status(mpris_server::PlaybackStatus::Stopped);
+        self.mpris.set_position(0);
         self.mpris.set_now_playing(None);
         self.ui.spinner.set_visible(false);
         self.ui.root.set_cursor_from_name(None);
