@@ -5,6 +5,7 @@ use crate::{build_info, i18n, runtime, window};
 
 /// Starts the app; returns when its last window closes.
 pub fn run() -> std::process::ExitCode {
+    crate::memory::tune();
     #[cfg(feature = "bench")]
     {
         crate::bench_probe::mark_start();

@@ -9,6 +9,7 @@ pub mod bench_probe;
 pub mod build_info;
 pub mod dialogs;
 pub mod i18n;
+pub mod memory;
 pub mod music;
 pub mod pages;
 pub mod player;

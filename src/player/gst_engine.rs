@@ -1,5 +1,5 @@
 //! GStreamer's `playbin` with the video drawn by `gtk4paintablesink` (built
-//! in, registered at start), inside `glsinkbin` when GTK draws with GL.
+//! in, registered at start), converted where `video_sink` chooses.
 //! The token goes as a request header of the HTTP source, never in the URI,
 //! and the source follows no redirect (a redirect would carry the header to
 //! another host).
@@ -65,19 +65,8 @@ impl GstEngine {
         let playbin = gst::ElementFactory::make("playbin").build().context("GStreamer's playbin is missing")?;
         let gtksink = gst::ElementFactory::make("gtk4paintablesink").build().context("the GTK 4 video sink")?;
         let paintable = gtksink.property::<gdk::Paintable>("paintable");
-        // With a GL context GTK can take the frames as GL textures: upload
-        // and convert on the GPU. Without, convert on the CPU.
-        let video_sink: gst::Element = if paintable.property::<Option<gdk::GLContext>>("gl-context").is_some() {
-            gst::ElementFactory::make("glsinkbin").property("sink", &gtksink).build().context("glsinkbin")?
-        } else {
-            let bin = gst::Bin::default();
-            let convert = gst::ElementFactory::make("videoconvert").build().context("videoconvert")?;
-            bin.add_many([&convert, &gtksink])?;
-            convert.link(&gtksink)?;
-            let pad = convert.static_pad("sink").context("videoconvert has no sink pad")?;
-            bin.add_pad(&gst::GhostPad::with_target(&pad)?)?;
-            bin.upcast()
-        };
+        // On the GPU when there is one (see `video_sink`).
+        let (video_sink, _) = super::video_sink::build(&gtksink, &paintable)?;
         playbin.set_property("video-sink", &video_sink);
         Self::with_playbin(playbin, paintable, None, emit)
     }

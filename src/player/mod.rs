@@ -9,6 +9,7 @@ mod gst_messages;
 mod gst_next;
 mod gst_text;
 pub mod mpris;
+pub mod video_sink;
 
 use reel_core::MediaLocation;
 use relm4::gtk::gdk;

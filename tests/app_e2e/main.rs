@@ -356,6 +356,24 @@ fn type_text(x: &Xvfb, text: &str) {
 
 /// No GLib/GTK/Adwaita criticals from the app except GTK 4.8's AT-SPI one
 /// (a NULL object path when a tree walk meets widgets being added).
+/// Whether a line of the app's log (its colours taken out) has every one
+/// of `words`.
+fn log_says(log: &str, words: &[&str]) -> bool {
+    let text = std::fs::read_to_string(artifacts().join(log)).unwrap_or_default();
+    text.lines().any(|l| {
+        let (mut plain, mut escape) = (String::with_capacity(l.len()), false);
+        for c in l.chars() {
+            match (escape, c) {
+                (true, 'm') => escape = false,
+                (true, _) => {}
+                (false, '\x1b') => escape = true,
+                (false, c) => plain.push(c),
+            }
+        }
+        words.iter().all(|w| plain.contains(w))
+    })
+}
+
 fn assert_no_criticals(log: &str) {
     let text = std::fs::read_to_string(artifacts().join(log)).unwrap_or_default();
     let ours: Vec<&str> = text
