@@ -232,8 +232,31 @@ pub fn run_play_floor() -> std::process::ExitCode {
         let token = reel_core::Token::new(std::env::var("REEL_BENCH_TOKEN").unwrap_or_default());
         let start: u64 = std::env::var("REEL_BENCH_START_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
         let Ok(url) = url::Url::parse(&url) else { return };
-        play_asked();
-        engine.load(&reel_core::MediaLocation { url, token, trust_anchors: None }, start);
+        // The picture's size, as the player page tells it (at load and every 250 ms).
+        let fit = {
+            let (picture, engine) = (picture.clone(), engine.clone());
+            move || {
+                let scale = picture.scale_factor();
+                engine.fit_video(picture.width() * scale, picture.height() * scale);
+            }
+        };
+        let fit_again = fit.clone();
+        gtk::glib::timeout_add_local(std::time::Duration::from_millis(250), move || {
+            fit_again();
+            gtk::glib::ControlFlow::Continue
+        });
+        // Opened once the picture has its size, as in the app (whose window
+        // is there when Play is pressed).
+        let (location, loader) = (reel_core::MediaLocation { url, token, trust_anchors: None }, engine.clone());
+        picture.add_tick_callback(move |picture, _| {
+            if picture.width() == 0 {
+                return gtk::glib::ControlFlow::Continue;
+            }
+            fit();
+            play_asked();
+            loader.load(&location, start);
+            gtk::glib::ControlFlow::Break
+        });
         // Kept for the window's life.
         window.connect_destroy(move |_| {
             engine.stop();

@@ -31,6 +31,7 @@ pub struct GstEngine {
     inner: Rc<Inner>,
     /// The handlers that give the HTTP sources this load's token.
     source_setup: RefCell<Vec<glib::SignalHandlerId>>,
+    video_sink: Option<super::video_sink::VideoSink>,
     _bus: gst::bus::BusWatchGuard,
 }
 
@@ -66,9 +67,11 @@ impl GstEngine {
         let gtksink = gst::ElementFactory::make("gtk4paintablesink").build().context("the GTK 4 video sink")?;
         let paintable = gtksink.property::<gdk::Paintable>("paintable");
         // On the GPU when there is one (see `video_sink`).
-        let (video_sink, _) = super::video_sink::build(&gtksink, &paintable)?;
-        playbin.set_property("video-sink", &video_sink);
-        Self::with_playbin(playbin, paintable, None, emit)
+        let video_sink = super::video_sink::VideoSink::build(&gtksink, &paintable)?;
+        playbin.set_property("video-sink", &video_sink.element);
+        let mut engine = Self::with_playbin(playbin, paintable, None, emit)?;
+        engine.video_sink = Some(video_sink);
+        Ok(engine)
     }
 
     /// A music engine: sound only (an album's cover in the file is not
@@ -122,7 +125,7 @@ impl GstEngine {
                 glib::ControlFlow::Continue
             })
             .context("watching playbin's bus")?;
-        Ok(Self { playbin, paintable, inner, source_setup: RefCell::new(Vec::new()), _bus: guard })
+        Ok(Self { playbin, paintable, inner, source_setup: RefCell::new(Vec::new()), video_sink: None, _bus: guard })
     }
 
     // (The database is read once per thread: see `tls_database`.)
@@ -289,6 +292,12 @@ impl Engine for GstEngine {
             self.set_source_headers(&next.token, next.trust_anchors.clone());
         }
         self.inner.next.set(next.map(|n| n.url.to_string()));
+    }
+
+    fn fit_video(&self, width: i32, height: i32) {
+        if let Some(sink) = &self.video_sink {
+            sink.fit(width, height);
+        }
     }
 
     fn set_rate(&self, rate: f64) {

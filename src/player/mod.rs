@@ -109,6 +109,9 @@ pub trait Engine {
     fn set_muted(&self, muted: bool);
     /// Playback speed, 0.5–2.0.
     fn set_rate(&self, rate: f64);
+    /// The video is shown `width`×`height` device pixels big (an engine
+    /// may make its frames no bigger).
+    fn fit_video(&self, _width: i32, _height: i32) {}
     /// The `index`-th audio track of the file.
     fn set_audio_track(&self, index: u32);
     /// The `index`-th subtitle track of the file; None: no subtitles.

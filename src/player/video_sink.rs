@@ -55,31 +55,76 @@ pub fn choose(f: &Facts) -> Convert {
 }
 
 /// The video sink for playbin, drawing into `gtksink`'s paintable.
-pub fn build(gtksink: &gst::Element, paintable: &gdk::Paintable) -> Result<(gst::Element, Convert)> {
-    let context = paintable.property::<Option<gdk::GLContext>>("gl-context");
-    let forced = std::env::var("REEL_VIDEO_CONVERT").ok();
-    let gsk_renderer = std::env::var("GSK_RENDERER").ok();
-    let gl_renderer = context.as_ref().and_then(renderer_name);
-    let convert = choose(&Facts {
-        forced: forced.as_deref(),
-        gsk_renderer: gsk_renderer.as_deref(),
-        has_gl_context: context.is_some(),
-        gl_renderer: gl_renderer.as_deref(),
-    });
-    tracing::debug!(?convert, gl_renderer = gl_renderer.as_deref().unwrap_or("none"), "video conversion");
-    let sink = match convert {
-        Convert::Gl => gst::ElementFactory::make("glsinkbin").property("sink", gtksink).build().context("glsinkbin")?,
-        Convert::Cpu => {
-            let bin = gst::Bin::default();
-            let convert = gst::ElementFactory::make("videoconvert").build().context("videoconvert")?;
-            bin.add_many([&convert, gtksink])?;
-            convert.link(gtksink)?;
-            let pad = convert.static_pad("sink").context("videoconvert has no sink pad")?;
-            bin.add_pad(&gst::GhostPad::with_target(&pad)?)?;
-            bin.upcast()
+pub struct VideoSink {
+    pub element: gst::Element,
+    pub convert: Convert,
+    /// On the CPU, the frames are made no bigger than the picture shows
+    /// them (see [`VideoSink::fit`]).
+    fit: Option<gst::Element>,
+    fitted: std::cell::Cell<(i32, i32)>,
+}
+
+impl VideoSink {
+    pub fn build(gtksink: &gst::Element, paintable: &gdk::Paintable) -> Result<Self> {
+        let context = paintable.property::<Option<gdk::GLContext>>("gl-context");
+        let forced = std::env::var("REEL_VIDEO_CONVERT").ok();
+        let gsk_renderer = std::env::var("GSK_RENDERER").ok();
+        let gl_renderer = context.as_ref().and_then(renderer_name);
+        let convert = choose(&Facts {
+            forced: forced.as_deref(),
+            gsk_renderer: gsk_renderer.as_deref(),
+            has_gl_context: context.is_some(),
+            gl_renderer: gl_renderer.as_deref(),
+        });
+        tracing::debug!(?convert, gl_renderer = gl_renderer.as_deref().unwrap_or("none"), "video conversion");
+        let (element, fit) = match convert {
+            Convert::Gl => {
+                let sink = gst::ElementFactory::make("glsinkbin").property("sink", gtksink).build();
+                (sink.context("glsinkbin")?, None)
+            }
+            Convert::Cpu => {
+                // Scaled and converted in one pass (GStreamer 1.22), then
+                // no bigger than the caps allow.
+                let convert = gst::ElementFactory::make("videoconvertscale")
+                    .build()
+                    .or_else(|_| gst::ElementFactory::make("videoconvert").build())
+                    .context("videoconvert")?;
+                let fit = gst::ElementFactory::make("capsfilter").build().context("capsfilter")?;
+                let bin = gst::Bin::default();
+                bin.add_many([&convert, &fit, gtksink])?;
+                gst::Element::link_many([&convert, &fit, gtksink])?;
+                let pad = convert.static_pad("sink").context("videoconvert has no sink pad")?;
+                bin.add_pad(&gst::GhostPad::with_target(&pad)?)?;
+                (bin.upcast(), Some(fit))
+            }
+        };
+        Ok(Self { element, convert, fit, fitted: std::cell::Cell::new((0, 0)) })
+    }
+
+    /// The picture is `width`×`height` device pixels: frames bigger than
+    /// that are scaled down to fit (their shape kept) when converted, as
+    /// GTK would scale them when drawing. A 1080p frame in a 1100×620
+    /// picture is 2.7 MB instead of 8.3 MB: less to convert, to hold and to
+    /// upload, frame after frame. Never scaled up; GL frames are left as
+    /// they are (the GPU scales them).
+    pub fn fit(&self, width: i32, height: i32) {
+        let Some(fit) = &self.fit else { return };
+        if width <= 0 || height <= 0 {
+            return;
         }
-    };
-    Ok((sink, convert))
+        // In steps of 64 pixels, rounded up: a window being resized does
+        // not ask for new frames at every pixel.
+        let step = |v: i32| (v + 63) / 64 * 64;
+        let size = (step(width), step(height));
+        if self.fitted.replace(size) == size {
+            return;
+        }
+        let caps = gst::Caps::builder("video/x-raw")
+            .field("width", gst::IntRange::new(1, size.0))
+            .field("height", gst::IntRange::new(1, size.1))
+            .build();
+        fit.set_property("caps", &caps);
+    }
 }
 
 /// What GL calls its renderer ("llvmpipe (LLVM 15.0.6, 256 bits)", "AMD

@@ -361,6 +361,21 @@ impl PlayerPage {
         self.ui.root.root().and_then(|r| r.downcast::<gtk::Window>().ok())
     }
 
+    /// Tells the engine how big the picture is now (checked at each tick:
+    /// fullscreen, a resized window).
+    fn fit_video(&self) {
+        if let Some(e) = &self.engine {
+            let (picture, scale) = (&self.ui.picture, self.ui.picture.scale_factor());
+            // Just shown, the page is not laid out yet: the video fills
+            // the window, whose size is known.
+            let (width, height) = match (picture.width(), picture.root()) {
+                (0, Some(window)) => (window.width(), window.height()),
+                _ => (picture.width(), picture.height()),
+            };
+            e.fit_video(width * scale, height * scale);
+        }
+    }
+
     fn engine(&mut self, sender: &ComponentSender<Self>) -> Result<Rc<dyn Engine>, String> {
         if let Some(e) = &self.engine {
             return Ok(e.clone());

@@ -97,6 +97,7 @@ impl PlayerPage {
             (Some(key), Some(_)) => self.fetch_sidecar(sender, &source_id, key, codec, Some(engine_start)),
             (None, Some(engine)) => {
                 engine.set_external_subtitle(None);
+                self.fit_video();
                 engine.load(&plan.location, engine_start);
             }
             (_, None) => {}
@@ -238,6 +239,7 @@ impl PlayerPage {
     }
 
     pub(super) fn tick(&mut self, sender: &ComponentSender<Self>) {
+        self.fit_video();
         let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) else { return };
         if p.state == EngineState::Loading || p.plan.is_none() {
             return;
