@@ -7,8 +7,12 @@
 //!   page opens it; the player was made while the item's page was open, one
 //!   second before Play, as in the app) against the floor of the same binary
 //!   opening the same URL with playbin and the same sink in a bare window
-//!   (`REEL_BENCH_PLAY_FLOOR`, timed from after the sink is made). Median of
+//!   (`REEL_BENCH_PLAY_FLOOR`, timed from when its picture has a size, the
+//!   sink made and told that size as the app's page tells it). Median of
 //!   5, alternating. Target ≤ 1.5×.
+//!   Under Xvfb GL is Mesa's llvmpipe, so both convert frames on the CPU,
+//!   scaled to the picture (`player::video_sink`); `REEL_VIDEO_CONVERT=gl`
+//!   measures the GL path instead. gst-launch uses glimagesink.
 //! - CPU time and memory while playing 30 s: Reel against
 //!   `gst-launch-1.0 playbin` of the same URL. Target ≤ 1.2×.
 //!

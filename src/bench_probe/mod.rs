@@ -312,6 +312,7 @@ pub fn watch_frames(picture: &gtk::Picture, paintable: &gtk::gdk::Paintable, see
         picture.add_tick_callback(move |w, _| {
             if let Some(t) = play {
                 println!("reel-bench play_to_frame_ms={:.1}", t.elapsed().as_secs_f64() * 1000.0);
+                mark("play first frame");
                 let seek = seek.clone();
                 gtk::glib::timeout_add_local_once(std::time::Duration::from_secs(1), move || {
                     let to = std::env::var("REEL_BENCH_SEEK_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);

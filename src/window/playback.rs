@@ -64,7 +64,10 @@ impl App {
 
     pub(super) fn play_from(&mut self, source: Source, item: MediaItem, start_ms: u64, then: Vec<MediaItem>) {
         #[cfg(feature = "bench")]
-        crate::bench_probe::play_asked();
+        {
+            crate::bench_probe::play_asked();
+            crate::bench_probe::mark("play asked");
+        }
         // One thing plays at a time: the music waits for the video.
         if let Some(music) = self.children.music_if_built() {
             music.emit(MusicMsg::PauseForVideo);

@@ -12,6 +12,8 @@ impl PlayerPage {
         start_ms: u64,
         transcode: bool,
     ) {
+        #[cfg(feature = "bench")]
+        crate::bench_probe::mark("play start");
         self.finish(sender);
         self.generation += 1;
         let generation = self.generation;
@@ -72,6 +74,8 @@ impl PlayerPage {
         result: Result<PlaybackPlan, Failure>,
         start_ms: u64,
     ) {
+        #[cfg(feature = "bench")]
+        crate::bench_probe::mark("play prepared");
         let Some(p) = self.playing.as_mut() else { return };
         let plan = match result {
             Ok(plan) => plan,
@@ -98,6 +102,8 @@ impl PlayerPage {
             (None, Some(engine)) => {
                 engine.set_external_subtitle(None);
                 self.fit_video();
+                #[cfg(feature = "bench")]
+                crate::bench_probe::mark("play load");
                 engine.load(&plan.location, engine_start);
             }
             (_, None) => {}
