@@ -83,17 +83,19 @@ impl VideoSink {
                 (sink.context("glsinkbin")?, None)
             }
             Convert::Cpu => {
-                // Scaled and converted in one pass (GStreamer 1.22), then
-                // no bigger than the caps allow.
-                let convert = gst::ElementFactory::make("videoconvertscale")
-                    .build()
-                    .or_else(|_| gst::ElementFactory::make("videoconvert").build())
-                    .context("videoconvert")?;
-                let fit = gst::ElementFactory::make("capsfilter").build().context("capsfilter")?;
+                // Scaled and converted in one pass (GStreamer 1.22), else
+                // in two; then no bigger than the caps allow.
+                let make = |name: &str| gst::ElementFactory::make(name).build().with_context(|| name.to_string());
+                let steps = match make("videoconvertscale") {
+                    Ok(both) => vec![both],
+                    Err(_) => vec![make("videoscale")?, make("videoconvert")?],
+                };
+                let fit = make("capsfilter")?;
                 let bin = gst::Bin::default();
-                bin.add_many([&convert, &fit, gtksink])?;
-                gst::Element::link_many([&convert, &fit, gtksink])?;
-                let pad = convert.static_pad("sink").context("videoconvert has no sink pad")?;
+                let chain: Vec<&gst::Element> = steps.iter().chain([&fit, gtksink]).collect();
+                bin.add_many(chain.iter().copied())?;
+                gst::Element::link_many(chain.iter().copied())?;
+                let pad = steps[0].static_pad("sink").context("videoconvert has no sink pad")?;
                 bin.add_pad(&gst::GhostPad::with_target(&pad)?)?;
                 (bin.upcast(), Some(fit))
             }
