@@ -151,7 +151,12 @@ impl GstEngine {
             }
             // Reel trusts one CA more than the system (the core says which
             // file has them all); `ssl-ca-file` is not honoured with libsoup 3.
-            if let (Some(path), true) = (&anchors, source.find_property("tls-database").is_some()) {
+            // Only for TLS: reading the file into a database took ~16 ms on
+            // the first Play, for nothing over plain HTTP (no redirect is
+            // followed, so a source stays on its scheme).
+            let secure = source.find_property("location").is_some()
+                && source.property::<Option<String>>("location").is_some_and(|l| l.starts_with("https:"));
+            if let (Some(path), true, true) = (&anchors, secure, source.find_property("tls-database").is_some()) {
                 if let Some(db) = tls_database(path) {
                     source.set_property("tls-database", db);
                 }
