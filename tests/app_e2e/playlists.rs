@@ -112,6 +112,9 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     screenshot(x, "app-13-row-menu.png");
     key(x, "Escape");
     expect_on_screen(&[&format!("1. {}", tracks[0].0)]);
+    // The press on the row's menu button opened the menu only: the row
+    // did not play (the music paused above stays paused).
+    assert_eq!(playerctl(&["status"]), "Paused", "a press on a row's menu button played the row");
     activate_window_action_with("add-to-playlist", &format!("[<(int64 1, '{road}')>]"));
     expect_on_screen_within(10, &[&format!("Added {second} to Road Trip")]);
     let want = key_of(second);
