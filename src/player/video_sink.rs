@@ -57,7 +57,6 @@ pub fn choose(f: &Facts) -> Convert {
 /// The video sink for playbin, drawing into `gtksink`'s paintable.
 pub struct VideoSink {
     pub element: gst::Element,
-    pub convert: Convert,
     /// On the CPU, the frames are made no bigger than the picture shows
     /// them (see [`VideoSink::fit`]).
     fit: Option<gst::Element>,
@@ -83,24 +82,11 @@ impl VideoSink {
                 (sink.context("glsinkbin")?, None)
             }
             Convert::Cpu => {
-                // Scaled and converted in one pass (GStreamer 1.22), else
-                // in two; then no bigger than the caps allow.
-                let make = |name: &str| gst::ElementFactory::make(name).build().with_context(|| name.to_string());
-                let steps = match make("videoconvertscale") {
-                    Ok(both) => vec![both],
-                    Err(_) => vec![make("videoscale")?, make("videoconvert")?],
-                };
-                let fit = make("capsfilter")?;
-                let bin = gst::Bin::default();
-                let chain: Vec<&gst::Element> = steps.iter().chain([&fit, gtksink]).collect();
-                bin.add_many(chain.iter().copied())?;
-                gst::Element::link_many(chain.iter().copied())?;
-                let pad = steps[0].static_pad("sink").context("videoconvert has no sink pad")?;
-                bin.add_pad(&gst::GhostPad::with_target(&pad)?)?;
-                (bin.upcast(), Some(fit))
+                let (bin, fit) = cpu_bin(gtksink)?;
+                (bin, Some(fit))
             }
         };
-        Ok(Self { element, convert, fit, fitted: std::cell::Cell::new((0, 0)) })
+        Ok(Self { element, fit, fitted: std::cell::Cell::new((0, 0)) })
     }
 
     /// The picture is `width`×`height` device pixels: frames bigger than
@@ -118,15 +104,37 @@ impl VideoSink {
         // not ask for new frames at every pixel.
         let step = |v: i32| (v + 63) / 64 * 64;
         let size = (step(width), step(height));
-        if self.fitted.replace(size) == size {
-            return;
+        if self.fitted.replace(size) != size {
+            fit_caps(fit, size);
         }
-        let caps = gst::Caps::builder("video/x-raw")
-            .field("width", gst::IntRange::new(1, size.0))
-            .field("height", gst::IntRange::new(1, size.1))
-            .build();
-        fit.set_property("caps", &caps);
     }
+}
+
+/// Converted (and scaled) on the CPU into `sink`, through a capsfilter
+/// that says how big frames may be; returns the bin and that filter.
+fn cpu_bin(sink: &gst::Element) -> Result<(gst::Element, gst::Element)> {
+    // Scaled and converted in one pass (GStreamer 1.22), else in two.
+    let make = |name: &str| gst::ElementFactory::make(name).build().with_context(|| name.to_string());
+    let steps = match make("videoconvertscale") {
+        Ok(both) => vec![both],
+        Err(_) => vec![make("videoscale")?, make("videoconvert")?],
+    };
+    let fit = make("capsfilter")?;
+    let bin = gst::Bin::default();
+    let chain: Vec<&gst::Element> = steps.iter().chain([&fit, sink]).collect();
+    bin.add_many(chain.iter().copied())?;
+    gst::Element::link_many(chain.iter().copied())?;
+    let pad = steps[0].static_pad("sink").context("videoconvert has no sink pad")?;
+    bin.add_pad(&gst::GhostPad::with_target(&pad)?)?;
+    Ok((bin.upcast(), fit))
+}
+
+fn fit_caps(fit: &gst::Element, (width, height): (i32, i32)) {
+    let caps = gst::Caps::builder("video/x-raw")
+        .field("width", gst::IntRange::new(1, width))
+        .field("height", gst::IntRange::new(1, height))
+        .build();
+    fit.set_property("caps", &caps);
 }
 
 /// What GL calls its renderer ("llvmpipe (LLVM 15.0.6, 256 bits)", "AMD
@@ -170,6 +178,51 @@ fn read_renderer(context: &gdk::GLContext) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The size real GStreamer gives a 1080p frame through the CPU bin,
+    /// the filter set as `fit` sets it (None: left as it is).
+    /// Width and height, and the shape shown (width × pixel aspect / height).
+    fn negotiated(box_size: Option<(i32, i32)>) -> ((i32, i32), f64) {
+        crate::player::gst_engine::init().expect("GStreamer");
+        let pipeline =
+            gst::parse::launch("videotestsrc num-buffers=1 ! video/x-raw,width=1920,height=1080 ! queue name=q")
+                .expect("pipeline")
+                .downcast::<gst::Pipeline>()
+                .expect("a pipeline");
+        let sink = gst::ElementFactory::make("fakesink").build().expect("fakesink");
+        let (bin, fit) = cpu_bin(&sink).expect("the CPU bin");
+        if let Some(size) = box_size {
+            fit_caps(&fit, size);
+        }
+        pipeline.add(&bin).expect("added");
+        pipeline.by_name("q").expect("queue").link(&bin).expect("linked");
+        pipeline.set_state(gst::State::Playing).expect("plays");
+        let bus = pipeline.bus().expect("bus");
+        let done =
+            bus.timed_pop_filtered(gst::ClockTime::from_seconds(10), &[gst::MessageType::Eos, gst::MessageType::Error]);
+        assert!(matches!(done.as_ref().map(|m| m.view()), Some(gst::MessageView::Eos(_))), "{done:?}");
+        let caps = sink.static_pad("sink").and_then(|p| p.current_caps()).expect("negotiated");
+        let s = caps.structure(0).expect("a structure");
+        let size = (s.get::<i32>("width").expect("width"), s.get::<i32>("height").expect("height"));
+        let par = s.get::<gst::Fraction>("pixel-aspect-ratio").map_or(1.0, |f| f.numer() as f64 / f.denom() as f64);
+        let _ = pipeline.set_state(gst::State::Null);
+        (size, size.0 as f64 * par / size.1 as f64)
+    }
+
+    #[test]
+    fn frames_on_the_cpu_are_no_bigger_than_the_picture_and_keep_their_shape() {
+        let sixteen_ninths = |shape: f64| (shape - 16.0 / 9.0).abs() < 0.01;
+        assert_eq!(negotiated(None).0, (1920, 1080));
+        // A 1100×620 picture (in steps of 64: 1152×640): scaled down, the
+        // picture still 16:9 as shown (GStreamer may keep it through the
+        // pixel aspect, which the sink honours).
+        let ((w, h), shape) = negotiated(Some((1152, 640)));
+        assert!(w <= 1152 && h <= 640, "{w}x{h}");
+        assert!(sixteen_ninths(shape), "{w}x{h} shown {shape}");
+        // Bigger than the video: never scaled up.
+        let (size, shape) = negotiated(Some((3840, 2176)));
+        assert!(size == (1920, 1080) && sixteen_ninths(shape), "{size:?} {shape}");
+    }
 
     fn facts<'a>(gl_renderer: Option<&'a str>) -> Facts<'a> {
         Facts { has_gl_context: true, gl_renderer, ..Facts::default() }
