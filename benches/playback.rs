@@ -112,7 +112,10 @@ fn main() {
         println!("      runs Reel {ar:.0?}, floor {fr:.0?}");
     }
 
-    // CPU and memory over 30 s of playing.
+    // CPU and memory over 30 s of playing (REEL_BENCH_NO_SOAK skips it).
+    if std::env::var_os("REEL_BENCH_NO_SOAK").is_some() {
+        return;
+    }
     let soak = run_app(
         &x.display,
         home.path(),

@@ -254,6 +254,7 @@ pub fn run_play_floor() -> std::process::ExitCode {
             }
             fit();
             play_asked();
+            super::watch_stalls(400);
             loader.load(&location, start);
             gtk::glib::ControlFlow::Break
         });

@@ -94,7 +94,14 @@ pub fn mark_open(page: Page) {
 pub fn mark(what: &str) {
     if std::env::var_os("REEL_BENCH_MARKS").is_some() {
         let started = *STARTED.get_or_init(Instant::now);
-        eprintln!("reel-mark {what} {:.1}", started.elapsed().as_secs_f64() * 1000.0);
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+        eprintln!(
+            "reel-mark {what} {:.1} mono {}.{:06}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            ts.tv_sec,
+            ts.tv_nsec / 1000
+        );
     }
 }
 
@@ -333,5 +340,22 @@ pub fn watch_frames(picture: &gtk::Picture, paintable: &gtk::gdk::Paintable, see
             }
             gtk::glib::ControlFlow::Break
         });
+    });
+}
+
+/// With `REEL_BENCH_MARKS`: for `ms` after the call, marks every main-loop
+/// pause over 8 ms (the main thread busy), to see what holds a frame up.
+pub fn watch_stalls(ms: u64) {
+    if std::env::var_os("REEL_BENCH_MARKS").is_none() {
+        return;
+    }
+    let (start, last) = (Instant::now(), Cell::new(Instant::now()));
+    gtk::glib::timeout_add_local(std::time::Duration::from_millis(2), move || {
+        let gap = last.get().elapsed();
+        if gap.as_millis() > 8 {
+            mark(&format!("main loop stalled {:.1} ms", gap.as_secs_f64() * 1000.0));
+        }
+        last.set(Instant::now());
+        gtk::glib::ControlFlow::from(start.elapsed().as_millis() < u128::from(ms))
     });
 }

@@ -36,6 +36,7 @@ pub fn volume_button() -> gtk::ScaleButton {
     volume
 }
 
+pub mod busy;
 pub mod child_list;
 pub mod poster;
 pub mod sidebar;

@@ -102,6 +102,7 @@ impl Children {
             let init = (self.core.clone(), self.mpris().clone());
             let c = PlayerPage::builder().launch(init).forward(self.sender.input_sender(), |o| match o {
                 PlayerOutput::Leave => AppMsg::PlayerLeft,
+                PlayerOutput::Opening => AppMsg::ShowPlayer,
                 PlayerOutput::Toast(t) => AppMsg::Toast(t),
                 PlayerOutput::ItemChanged { source_id, item } => AppMsg::ItemChanged { source_id, item },
                 PlayerOutput::Title(t) => AppMsg::PlayerTitle(t),

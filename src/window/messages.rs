@@ -99,6 +99,8 @@ pub enum AppMsg {
         then: Vec<MediaItem>,
     },
     PlayerLeft,
+    /// The player has what to open (or waited long enough): shown.
+    ShowPlayer,
     /// An item as it is now, after playing.
     ItemChanged {
         source_id: SourceId,

@@ -48,6 +48,8 @@ pub struct App {
     children: Children,
     history: History,
     ui: layout::Ui,
+    /// Play was asked and the player is not shown yet (see `play_from`).
+    player_opening: bool,
 }
 
 impl SimpleComponent for App {
@@ -103,7 +105,14 @@ impl SimpleComponent for App {
                 glib::ControlFlow::Continue
             });
         }
-        let mut model = App { core, servers: ServerRegistry::default(), children, history: History::default(), ui };
+        let mut model = App {
+            core,
+            servers: ServerRegistry::default(),
+            children,
+            history: History::default(),
+            ui,
+            player_opening: false,
+        };
         // A damaged settings file is told with what can be done about it
         // (its accounts back from the keyring), once that is known.
         let (damaged, others): (Vec<_>, Vec<_>) =
@@ -279,8 +288,9 @@ impl SimpleComponent for App {
             }
             AppMsg::Back => self.back(),
             AppMsg::Play { source, item, then } => self.play(&sender, source, item, then),
-            AppMsg::PlayFrom { source, item, start_ms, then } => self.play_from(source, item, start_ms, then),
+            AppMsg::PlayFrom { source, item, start_ms, then } => self.play_from(&sender, source, item, start_ms, then),
             AppMsg::PlayerLeft => self.player_left(),
+            AppMsg::ShowPlayer => self.show_player(),
             AppMsg::PlayMusic { source, from, start, shuffle } => {
                 self.children.music().emit(crate::music::MusicMsg::Play { source, from, start, shuffle })
             }

@@ -18,7 +18,8 @@ pub struct Ui {
     pub remaining: gtk::Label,
     pub scale: gtk::Scale,
     pub volume: gtk::ScaleButton,
-    pub spinner: gtk::Spinner,
+    /// The spinner, shown when loading or buffering lasts.
+    pub busy: crate::widgets::busy::Delayed,
     pub error: adw::StatusPage,
     pub transcode: gtk::Button,
     /// Audio, subtitles and speed.
@@ -184,6 +185,7 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     spinner.set_valign(gtk::Align::Center);
     labelled(&spinner, &gettext("Loading"));
     root.add_overlay(&spinner);
+    let busy = crate::widgets::busy::spinner(&spinner);
 
     let transcode = gtk::Button::with_label(&gettext("Play Converted by the Server"));
     transcode.add_css_class("pill");
@@ -239,7 +241,7 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
         remaining,
         scale,
         volume,
-        spinner,
+        busy,
         error,
         transcode,
         tracks,

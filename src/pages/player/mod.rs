@@ -76,6 +76,10 @@ struct Playing {
     /// The server's choice of audio and subtitle track inside the file,
     /// set once it plays (subtitles `None`: a sidecar file, loaded with it).
     initial_tracks: Option<(Option<u32>, Option<Option<u32>>)>,
+    /// The poster for the shell's media controls is still to be fetched:
+    /// asked for once the video plays, so that it does not take the CPU
+    /// (the server's and this machine's) while the video opens.
+    art_wanted: bool,
     /// The server path of the subtitle file loaded with the media, if any
     /// (fetched once to a local file, which the media keeps wherever it moves).
     sidecar: Option<String>,
@@ -177,6 +181,8 @@ pub enum PlayerMsg {
 #[derive(Debug)]
 pub enum PlayerOutput {
     Leave,
+    /// The media is being opened (or cannot be): time to show the page.
+    Opening,
     Toast(String),
     /// The item as it is now (progress, watched), for the pages that show it.
     ItemChanged {

@@ -20,8 +20,7 @@ impl PlayerPage {
         self.ui.title.set_title(&what(&item));
         self.ui.title.set_subtitle("");
         self.ui.error.set_visible(false);
-        self.ui.spinner.set_visible(true);
-        self.ui.spinner.start();
+        self.ui.busy.set_busy(true);
         self.ui.scale.set_range(0.0, item.duration_ms.unwrap_or(0).max(1) as f64);
         self.ui.scale.set_value(start_ms as f64);
         // Clients read the position when they like: not the last item's.
@@ -46,6 +45,7 @@ impl PlayerPage {
             position_ms: start_ms,
             recoveries: 0,
             initial_tracks: None,
+            art_wanted: false,
             sidecar: None,
             next: None,
             up_next_since: None,
@@ -76,6 +76,8 @@ impl PlayerPage {
     ) {
         #[cfg(feature = "bench")]
         crate::bench_probe::mark("play prepared");
+        // Shown by the window after this returns: the media opens first.
+        let _ = sender.output(PlayerOutput::Opening);
         let Some(p) = self.playing.as_mut() else { return };
         let plan = match result {
             Ok(plan) => plan,
@@ -118,13 +120,7 @@ impl PlayerPage {
             let pick = |kind| tracks::embedded(part, kind).iter().position(|s| s.selected).map(|i| i as u32);
             (pick(StreamKind::Audio), if has_sidecar { None } else { Some(pick(StreamKind::Subtitle)) })
         });
-        if let Some(thumb) = p.item.thumb.clone() {
-            let (s, generation, id) = (sender.clone(), self.generation, p.source.id.clone());
-            self.core.run(
-                move |core| async move { core.poster_file(&id, &thumb, ART_SIZE.0, ART_SIZE.1).await },
-                move |file| s.input(PlayerMsg::Art { generation, file }),
-            );
-        }
+        p.art_wanted = p.item.thumb.is_some();
         if let Some(next) = self.then.first() {
             p.next = Some(next.clone());
         } else if p.item.kind == reel_core::models::ItemKind::Episode {
@@ -137,6 +133,8 @@ impl PlayerPage {
         p.plan = Some(plan);
         self.inhibit_suspend(true);
         self.report(sender);
+        #[cfg(feature = "bench")]
+        crate::bench_probe::mark("play prepared done");
     }
 
     pub(super) fn engine_event(&mut self, sender: &ComponentSender<Self>, e: EngineEvent) {
@@ -152,6 +150,9 @@ impl PlayerPage {
                     if let Some(pos) = self.engine.as_ref().and_then(|e| e.position_ms()) {
                         p.position_ms = pos + p.plan.as_ref().map_or(0, |pl| pl.stream_offset_ms());
                         self.mpris.set_position(p.position_ms);
+                    }
+                    if std::mem::take(&mut p.art_wanted) {
+                        fetch_art(&self.core, sender, self.generation, p);
                     }
                     if let (Some((audio, subtitle)), Some(engine)) = (p.initial_tracks.take(), &self.engine) {
                         if let Some(a) = audio {
@@ -171,7 +172,7 @@ impl PlayerPage {
                     EngineState::Paused | EngineState::Loading => mpris_server::PlaybackStatus::Paused,
                 });
                 self.show_playing(playing);
-                self.ui.spinner.set_visible(busy);
+                self.ui.busy.set_busy(busy);
                 self.inhibit_suspend(playing);
                 self.report(sender);
                 if !playing {
@@ -182,7 +183,7 @@ impl PlayerPage {
                 let buffering = percent < 100;
                 if buffering != p.buffering {
                     p.buffering = buffering;
-                    self.ui.spinner.set_visible(buffering);
+                    self.ui.busy.set_busy(buffering);
                     self.report(sender);
                 }
             }
@@ -223,7 +224,7 @@ impl PlayerPage {
                 // Meanwhile the server hears it is buffering, not that it stopped.
                 p.buffering = true;
                 let (plan, at, generation, s) = (p.plan.clone(), p.position_ms, self.generation, sender.clone());
-                self.ui.spinner.set_visible(true);
+                self.ui.busy.set_busy(true);
                 self.report(sender);
                 self.core.run(
                     move |core| async move {
@@ -319,6 +320,8 @@ impl PlayerPage {
     /// Playback cannot go on: the server hears it stopped (where it
     /// stopped), the page says why.
     pub(super) fn fail(&mut self, sender: &ComponentSender<Self>, text: &str, offer_transcode: bool) {
+        // Said on the page, which is shown if it was not yet.
+        let _ = sender.output(PlayerOutput::Opening);
         if let Some(e) = &self.engine {
             e.stop();
         }
@@ -328,7 +331,7 @@ impl PlayerPage {
         }
         self.report(sender);
         self.show_playing(false);
-        self.ui.spinner.set_visible(false);
+        self.ui.busy.set_busy(false);
         self.ui.error.set_title(&gettext("Cannot Play"));
         self.ui.error.set_description(Some(&glib::markup_escape_text(text)));
         self.ui.transcode.set_visible(offer_transcode);
@@ -358,7 +361,7 @@ impl PlayerPage {
         self.mpris.set_status(mpris_server::PlaybackStatus::Stopped);
         self.mpris.set_position(0);
         self.mpris.set_now_playing(None);
-        self.ui.spinner.set_visible(false);
+        self.ui.busy.set_busy(false);
         self.ui.root.set_cursor_from_name(None);
         let _ = sender.output(PlayerOutput::Title(None));
     }
@@ -375,4 +378,14 @@ impl PlayerPage {
         let start = if next.watched() { 0 } else { next.view_offset_ms.max(0) as u64 };
         self.start(sender, source, next, start, false);
     }
+}
+
+/// The item's poster for the shell's media controls.
+fn fetch_art(core: &CoreHandle, sender: &ComponentSender<PlayerPage>, generation: u64, p: &Playing) {
+    let Some(thumb) = p.item.thumb.clone() else { return };
+    let (s, id) = (sender.clone(), p.source.id.clone());
+    core.run(
+        move |core| async move { core.poster_file(&id, &thumb, ART_SIZE.0, ART_SIZE.1).await },
+        move |file| s.input(PlayerMsg::Art { generation, file }),
+    );
 }

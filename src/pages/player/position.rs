@@ -23,7 +23,7 @@ impl PlayerPage {
         tracing::info!(at_ms = ms, "seek outside the transcode; restarting it there");
         engine.stop();
         p.buffering = true;
-        self.ui.spinner.set_visible(true);
+        self.ui.busy.set_busy(true);
         let (s, generation) = (sender.clone(), self.generation);
         self.core.run(
             move |core| async move { core.transcode_from(&plan, ms).await.map_err(Failure::from) },
