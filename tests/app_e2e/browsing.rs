@@ -58,12 +58,22 @@ fn the_server_page_pins_a_connection_and_preferences_hide_a_library() {
     click(x, "Choose Automatically");
     expect_on_screen(&[&format!("{local}: local · answered"), "!pinned"]);
 
-    // Preferences (Ctrl+,): hide a library, and the sidebar follows.
+    // Preferences (Ctrl+,): hide a library, and the sidebar follows: its
+    // collection goes with it, the films' stays.
+    expect_on_screen(&["Essentials, collection on Living Room", "Favourites, collection on Living Room"]);
     key(x, "ctrl+comma");
     click(x, "Libraries");
     click(x, "Show Music from Living Room");
-    expect_on_screen(&["!Music on Living Room", "Movies on Living Room"]);
+    expect_on_screen(&[
+        "!Music on Living Room",
+        "!Essentials, collection on Living Room",
+        "Movies on Living Room",
+        "Favourites, collection on Living Room",
+    ]);
     screenshot(x, "app-07-preferences.png");
+    // Shown again: both come back.
+    click(x, "Show Music from Living Room");
+    expect_on_screen(&["Music on Living Room", "Essentials, collection on Living Room"]);
     key(x, "Escape");
     drop(reel);
     assert_no_criticals("app-02.log");

@@ -100,6 +100,12 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     let keys: Vec<u64> = tracks.iter().map(|(_, k)| k.parse().unwrap()).collect();
     assert_eq!(evening.iter().map(|(_, k)| *k).collect::<Vec<_>>(), keys, "the album's tracks, in order");
     expect_on_screen(&["Evening, playlist on Living Room"]);
+    // The page's menu now offers it too (a menu item of that name, not the sidebar's row).
+    click(x, "Add to Playlist");
+    let tree = expect_on_screen(&["New Playlist…"]);
+    let items: Vec<&str> = tree.iter().filter(|(role, _)| role == "menu item").map(|(_, n)| n.as_str()).collect();
+    assert!(items.contains(&"Evening") && items.contains(&"Road Trip"), "the menu's items: {items:?}");
+    key(x, "Escape");
 
     // A track added to Road Trip from its row's menu (its window action).
     let second = &tracks[1].0;
