@@ -1,7 +1,9 @@
 //! An item page's long list in the real app (a release build, in Xvfb): a
-//! season of 1 000 episodes (the shape of a daily show), opened from the
-//! library cache in a running window as a click does, and scrolled half a
-//! page per frame — against its floor in the same run: the same binary
+//! season of 1 000 episodes (the shape of a daily show), an artist with 500
+//! albums and an album of 200 tracks, each opened from the library cache in
+//! a running window as a click does, and scrolled half a page per frame
+//! (down and back up, for a list shorter than the scroll) — against its
+//! floor in the same run: the same binary
 //! showing a plain `GtkListView` of as many rows of the same shape (a
 //! title, a caption, an arrow) in a window of the same size, scrolled the
 //! same way (`REEL_BENCH_LIST_FLOOR`). Targets (issue "grid at the speed of
@@ -9,7 +11,8 @@
 //! worst ≤ 2×. Both renderers; open is the median of `REEL_BENCH_LAUNCHES` (5).
 //!
 //! `scripts/with-keyring.sh cargo bench --features bench --bench long_lists` (needs Xvfb and a Secret Service);
-//! `REEL_BENCH_RENDERERS=gl REEL_BENCH_NO_HOME=1` narrows the run.
+//! `REEL_BENCH_RENDERERS=gl REEL_BENCH_NO_HOME=1 REEL_BENCH_CASES=artist,album`
+//! narrows the run; `REEL_BENCH_EPISODES`, `_ALBUMS`, `_TRACKS` size it.
 
 mod common;
 use common::{median, one_server, run_app, signed_in, signed_in_to, CachedLibrary, Xvfb};
@@ -38,35 +41,91 @@ fn reel(x: &Xvfb, lib: &CachedLibrary, renderer: &str, frames: u32, open: (&str,
     )
 }
 
+/// An item page with a long list of children: what the library holds, and
+/// how to reach the item from its library (the section, then how many
+/// levels down from its first item).
+struct Case {
+    what: String,
+    spec: LibrarySpec,
+    section: &'static str,
+    depth: usize,
+    /// Scrolled down and back up (a list shorter than 600 half-pages).
+    bounce: bool,
+    /// Its rows have a menu button (tracks: Add to Playlist…), so the floor's do.
+    menus: bool,
+}
+
+fn cases() -> Vec<Case> {
+    let n = |var: &str, default: usize| std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let (episodes, albums, tracks) =
+        (n("REEL_BENCH_EPISODES", 1000), n("REEL_BENCH_ALBUMS", 500), n("REEL_BENCH_TRACKS", 200));
+    let none = LibrarySpec { movies: 0, shows: 0, artists: 0, ..LibrarySpec::default() };
+    vec![
+        Case {
+            what: format!("a season of {episodes} episodes"),
+            spec: LibrarySpec { shows: 1, seasons_per_show: 1, episodes_per_season: episodes, ..none.clone() },
+            section: "2",
+            depth: 1,
+            bounce: false,
+            menus: false,
+        },
+        Case {
+            what: format!("an artist with {albums} albums"),
+            spec: LibrarySpec { artists: 1, albums_per_artist: albums, tracks_per_album: 1, ..none.clone() },
+            section: "3",
+            depth: 0,
+            bounce: true,
+            menus: false,
+        },
+        Case {
+            what: format!("an album of {tracks} tracks"),
+            spec: LibrarySpec { artists: 1, albums_per_artist: 1, tracks_per_album: tracks, ..none },
+            section: "3",
+            depth: 1,
+            bounce: true,
+            menus: true,
+        },
+    ]
+}
+
 fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let episodes: usize = std::env::var("REEL_BENCH_EPISODES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let launches: usize = std::env::var("REEL_BENCH_LAUNCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
-    let spec = LibrarySpec {
-        movies: 0,
-        shows: 1,
-        seasons_per_show: 1,
-        episodes_per_season: episodes,
-        artists: 0,
-        ..LibrarySpec::default()
-    };
-    let (lib, core, source) = signed_in(&rt, spec);
-    // Browsed once, as a person would have: the show's page and its season's.
-    let season = rt.block_on(async {
+    // REEL_BENCH_CASES=season,artist,album narrows the run (by the words of each).
+    let only = std::env::var("REEL_BENCH_CASES").ok();
+    for case in cases() {
+        if only.as_deref().is_some_and(|o| !o.split(',').any(|w| case.what.contains(w))) {
+            continue;
+        }
+        item_page(&rt, &case, launches);
+    }
+    if std::env::var_os("REEL_BENCH_NO_HOME").is_none() {
+        home(&rt, launches);
+    }
+}
+
+/// One item page's list, opened from the cache and scrolled, against the
+/// plain list of as many rows.
+fn item_page(rt: &tokio::runtime::Runtime, case: &Case, launches: usize) {
+    let (lib, core, source) = signed_in(rt, case.spec.clone());
+    // Browsed once, as a person would have: the pages on the way and the item's.
+    let (item, rows) = rt.block_on(async {
         let sections = core.fetch_sections(&source.id).await.expect("sections");
-        let shows = sections.iter().find(|s| s.key == "2").expect("a shows section");
-        core.sync_section(&source.id, shows, true, |_, _| {}).await.expect("sync");
-        let show = core.saved_items(&source.id, &shows.key, 0, 1).await.expect("show").items.remove(0);
-        let season = core.fetch_children(&source.id, &show.rating_key).await.expect("seasons").remove(0);
-        let n = core.fetch_children(&source.id, &season.rating_key).await.expect("episodes").len();
-        assert_eq!(n, episodes, "the season's episodes are saved");
-        season.rating_key
+        let section = sections.iter().find(|s| s.key == case.section).expect("the section");
+        core.sync_section(&source.id, section, true, |_, _| {}).await.expect("sync");
+        let mut item = core.saved_items(&source.id, &section.key, 0, 1).await.expect("first item").items.remove(0);
+        for _ in 0..case.depth {
+            item = core.fetch_children(&source.id, &item.rating_key).await.expect("children").remove(0);
+        }
+        let rows = core.fetch_children(&source.id, &item.rating_key).await.expect("the item's children").len();
+        (item.rating_key, rows)
     });
     drop(core);
     let x = Xvfb::start();
     let get = |f: &Figures, k: &str| f.get(k).copied().unwrap_or(f64::NAN);
-    let open = ("REEL_BENCH_OPEN_ITEM", format!("{}|{season}", lib.source_id));
-    let app = |renderer: &str, frames: u32| reel(&x, &lib, renderer, frames, open.clone(), false);
+    let open = ("REEL_BENCH_OPEN_ITEM", format!("{}|{item}", lib.source_id));
+    let bounce = case.bounce;
+    let app = |renderer: &str, frames: u32| reel(&x, &lib, renderer, frames, open.clone(), bounce);
     let floor_home = tempfile::tempdir().expect("tempdir");
     let floor = |renderer: &str| {
         run_app(
@@ -74,12 +133,19 @@ fn main() {
             floor_home.path(),
             &[
                 ("REEL_BENCH", "1".into()),
-                ("REEL_BENCH_LIST_FLOOR", episodes.to_string()),
+                ("REEL_BENCH_LIST_FLOOR", rows.to_string()),
+                ("REEL_BENCH_BOUNCE", if bounce { "1" } else { "0" }.into()),
                 ("GSK_RENDERER", renderer.into()),
-            ],
+            ]
+            .into_iter()
+            .chain(case.menus.then(|| ("REEL_BENCH_LIST_FLOOR_MENU", "1".to_string())))
+            .collect::<Vec<_>>(),
         )
     };
-    println!("a season of {episodes} episodes from cache, real app (release) in Xvfb, against a plain GtkListView of the same rows");
+    println!(
+        "{} ({rows} rows) from cache, real app (release) in Xvfb, against a plain GtkListView of the same rows",
+        case.what
+    );
     println!(
         "{:>8} {:>26} {:>26} {:>13}",
         "renderer", "p95 frame ms (floor, x)", "worst frame ms (floor, x)", "open→list ms"
@@ -97,10 +163,6 @@ fn main() {
         println!("{renderer:>8} {:>26} {:>26} {open:>13.1}", cell("p95_frame_ms"), cell("max_frame_ms"));
     }
     println!("targets: open→list ≤ 100 ms, p95 ≤ 1.30x, worst ≤ 2.00x");
-    drop((lib, x));
-    if std::env::var_os("REEL_BENCH_NO_HOME").is_none() {
-        home(&rt, launches);
-    }
 }
 
 /// Home at its fullest: five servers' hubs, whose rows Reel merges (five

@@ -107,7 +107,8 @@ pub fn run_grid_floor(items: u32) -> std::process::ExitCode {
 /// The floor the long-list benchmark compares against
 /// (`REEL_BENCH_LIST_FLOOR=N`): the same binary showing a plain
 /// `GtkListView` of N rows shaped as an item page's children (a title, a
-/// caption and an arrow), in a window of the same size, scrolled the same way.
+/// caption and an arrow; with `REEL_BENCH_LIST_FLOOR_MENU`, a menu button
+/// before the arrow), in a window of the same size, scrolled the same way.
 pub fn list_floor_requested() -> Option<u32> {
     std::env::var("REEL_BENCH_LIST_FLOOR").ok()?.parse().ok()
 }
@@ -132,6 +133,13 @@ pub fn run_list_floor(items: u32) -> std::process::ExitCode {
             text.append(&title);
             text.append(&caption);
             row.append(&text);
+            // Rows with a menu (an album's tracks), as Reel's show it.
+            if std::env::var_os("REEL_BENCH_LIST_FLOOR_MENU").is_some() {
+                let menu =
+                    gtk::MenuButton::builder().icon_name("view-more-symbolic").valign(gtk::Align::Center).build();
+                menu.add_css_class("flat");
+                row.append(&menu);
+            }
             row.append(&gtk::Image::from_icon_name("go-next-symbolic"));
             item.set_child(Some(&row));
         });
