@@ -147,8 +147,8 @@ fn item_page(rt: &tokio::runtime::Runtime, case: &Case, launches: usize) {
         case.what
     );
     println!(
-        "{:>8} {:>26} {:>26} {:>13}",
-        "renderer", "p95 frame ms (floor, x)", "worst frame ms (floor, x)", "open→list ms"
+        "{:>8} {:>26} {:>26} {:>13} {:>26}",
+        "renderer", "p95 frame ms (floor, x)", "worst frame ms (floor, x)", "open→list ms", "mean frame ms (floor, x)"
     );
     let renderers = std::env::var("REEL_BENCH_RENDERERS").unwrap_or_else(|_| "cairo,gl".into());
     for renderer in renderers.split(',') {
@@ -160,9 +160,14 @@ fn item_page(rt: &tokio::runtime::Runtime, case: &Case, launches: usize) {
             let (r, b) = (get(&a, k), get(&f, k));
             format!("{r:.1} ({b:.1}, {:.2}x)", r / b)
         };
-        println!("{renderer:>8} {:>26} {:>26} {open:>13.1}", cell("p95_frame_ms"), cell("max_frame_ms"));
+        println!(
+            "{renderer:>8} {:>26} {:>26} {open:>13.1} {:>26}",
+            cell("p95_frame_ms"),
+            cell("max_frame_ms"),
+            cell("mean_frame_ms")
+        );
     }
-    println!("targets: open→list ≤ 100 ms, p95 ≤ 1.30x, worst ≤ 2.00x");
+    println!("targets: open→list ≤ 100 ms, p95 ≤ 1.30x, worst ≤ 2.00x (the mean is not a target: frames near 16.7 ms put the p95 on either step)");
 }
 
 /// Home at its fullest: five servers' hubs, whose rows Reel merges (five
@@ -214,8 +219,13 @@ fn home(rt: &tokio::runtime::Runtime, launches: usize) {
         sources.len()
     );
     println!(
-        "{:>8} {:>26} {:>26} {:>13} {:>6}",
-        "renderer", "p95 frame ms (floor, x)", "worst frame ms (floor, x)", "open→home ms", "cards"
+        "{:>8} {:>26} {:>26} {:>13} {:>6} {:>26}",
+        "renderer",
+        "p95 frame ms (floor, x)",
+        "worst frame ms (floor, x)",
+        "open→home ms",
+        "cards",
+        "mean frame ms (floor, x)"
     );
     let renderers = std::env::var("REEL_BENCH_RENDERERS").unwrap_or_else(|_| "cairo,gl".into());
     for renderer in renderers.split(',') {
@@ -228,7 +238,12 @@ fn home(rt: &tokio::runtime::Runtime, launches: usize) {
             let (r, b) = (get(&a, k), get(&f, k));
             format!("{r:.1} ({b:.1}, {:.2}x)", r / b)
         };
-        println!("{renderer:>8} {:>26} {:>26} {open:>13.1} {cards:>6}", cell("p95_frame_ms"), cell("max_frame_ms"));
+        println!(
+            "{renderer:>8} {:>26} {:>26} {open:>13.1} {cards:>6} {:>26}",
+            cell("p95_frame_ms"),
+            cell("max_frame_ms"),
+            cell("mean_frame_ms")
+        );
     }
     println!("targets: open→home ≤ 100 ms, p95 ≤ 1.30x, worst ≤ 2.00x");
 }

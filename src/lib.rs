@@ -14,6 +14,7 @@ pub mod music;
 pub mod pages;
 pub mod player;
 pub mod runtime;
+pub mod style;
 pub mod widgets;
 pub mod window;
 pub mod words;

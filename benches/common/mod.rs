@@ -153,7 +153,9 @@ pub fn run_app(display: &str, home: &Path, env: &[(&str, String)]) -> HashMap<St
             let out = Path::new(&dir).join(format!("reel-{n}.data"));
             let mut c = Command::new("perf");
             let freq = std::env::var("REEL_BENCH_PERF_FREQ").unwrap_or_else(|_| "499".into());
-            c.args(["record", "-k", "CLOCK_MONOTONIC", "-g", "-F", &freq, "-o"])
+            // REEL_BENCH_PERF_CALLGRAPH=dwarf: whole stacks through libraries built without frame pointers.
+            let graph = std::env::var("REEL_BENCH_PERF_CALLGRAPH").unwrap_or_else(|_| "fp".into());
+            c.args(["record", "-k", "CLOCK_MONOTONIC", "--call-graph", &graph, "-F", &freq, "-o"])
                 .arg(out)
                 .arg("--")
                 .arg(env!("CARGO_BIN_EXE_reel"));

@@ -69,7 +69,7 @@ pub fn build(root: &gtk::Revealer, sender: &ComponentSender<MusicPlayer>) -> Bar
     title.set_ellipsize(gtk::pango::EllipsizeMode::End);
     title.set_max_width_chars(28);
     let artist = gtk::Label::new(None);
-    artist.add_css_class("dim-label");
+    artist.add_css_class(crate::style::DIM);
     artist.add_css_class("caption");
     artist.set_xalign(0.0);
     artist.set_ellipsize(gtk::pango::EllipsizeMode::End);

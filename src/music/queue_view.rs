@@ -137,12 +137,13 @@ fn row_widget() -> gtk::Box {
     title.set_ellipsize(gtk::pango::EllipsizeMode::End);
     let subtitle = gtk::Label::new(None);
     subtitle.set_xalign(0.0);
-    subtitle.add_css_class("dim-label");
+    subtitle.add_css_class(crate::style::DIM);
     subtitle.add_css_class("caption");
     text.append(&title);
     text.append(&subtitle);
     let menu = gtk::MenuButton::builder().icon_name("view-more-symbolic").build();
     menu.add_css_class("flat");
+    crate::widgets::options_tooltip(&menu, &title);
     root.append(&playing);
     root.append(&text);
     root.append(&menu);
@@ -164,9 +165,7 @@ fn bind_row(root: &gtk::Box, row: &Row) {
     subtitle.set_text(&row.subtitle);
     let name = if row.playing { i18n_f("{}, playing", &[&row.title]) } else { row.title.clone() };
     root.update_property(&[gtk::accessible::Property::Label(&name)]);
-    let options = i18n_f("Options for {}", &[&row.title]);
-    menu.set_tooltip_text(Some(&options));
-    labelled(&menu, &options);
+    labelled(&menu, &crate::widgets::options_for(&row.title));
     let model = gio::Menu::new();
     for a in QueueAction::ALL.into_iter().filter(|a| *a != QueueAction::Play) {
         let item = gio::MenuItem::new(Some(&a.label()), None);

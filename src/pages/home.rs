@@ -262,7 +262,7 @@ impl HomePage {
         sub.set_xalign(0.0);
         sub.set_max_width_chars(18);
         sub.set_ellipsize(gtk::pango::EllipsizeMode::End);
-        sub.add_css_class("dim-label");
+        sub.add_css_class(crate::style::DIM);
         sub.add_css_class("caption");
         v.append(&sub);
         let button = gtk::Button::builder().child(&v).build();
@@ -273,7 +273,8 @@ impl HomePage {
             format!("{}, {subtitle}", item.title)
         };
         button.update_property(&[gtk::accessible::Property::Label(&label)]);
-        button.set_tooltip_text(Some(&item.title));
+        let whole = item.title.clone();
+        crate::widgets::tooltip_on_demand(&button, move || Some(whole.clone()));
         {
             let (s, source, item) = (sender.clone(), source.clone(), item.clone());
             // Part-way through: a click goes on watching (asking where to start).

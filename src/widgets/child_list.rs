@@ -51,7 +51,7 @@ impl RowsPage {
         page.set_margin_start(18);
         page.set_margin_end(18);
         let note = gtk::Label::new(None);
-        note.add_css_class("dim-label");
+        note.add_css_class(crate::style::DIM);
         note.set_wrap(true);
         note.set_xalign(0.0);
         page.append(&note);
@@ -174,7 +174,6 @@ impl ChildList {
                         item.set_activatable(true);
                         parts.row.set_visible(true);
                         parts.title.set_text(title);
-                        parts.title.set_tooltip_text(Some(title));
                         parts.subtitle.set_text(subtitle);
                         parts.subtitle.set_visible(!subtitle.is_empty());
                         root.update_property(&[gtk::accessible::Property::Label(title)]);
@@ -183,9 +182,7 @@ impl ChildList {
                         let has_menu = menus.borrow().as_ref().is_some_and(|m| (m.has)(index));
                         parts.menu.set_visible(has_menu);
                         if has_menu {
-                            let options = i18n_f("Options for {}", &[title]);
-                            parts.menu.set_tooltip_text(Some(&options));
-                            crate::widgets::labelled(&parts.menu, &options);
+                            crate::widgets::labelled(&parts.menu, &crate::widgets::options_for(title));
                         }
                     }
                 };
@@ -275,9 +272,10 @@ fn row_widget() -> gtk::Box {
     // One line, the rest in the tooltip: a wrapping label is measured for
     // its height at every width, per row, while scrolling.
     title.set_ellipsize(gtk::pango::EllipsizeMode::End);
+    crate::widgets::full_text_tooltip(&title);
     let subtitle = gtk::Label::new(None);
     subtitle.set_xalign(0.0);
-    subtitle.add_css_class("dim-label");
+    subtitle.add_css_class(crate::style::DIM);
     subtitle.add_css_class("caption");
     text.append(&title);
     text.append(&subtitle);
@@ -285,6 +283,7 @@ fn row_widget() -> gtk::Box {
     let menu = gtk::MenuButton::builder().icon_name("view-more-symbolic").valign(gtk::Align::Center).build();
     menu.add_css_class("flat");
     menu.set_visible(false);
+    crate::widgets::options_tooltip(&menu, &title);
     row.append(&menu);
     row.append(&gtk::Image::from_icon_name("go-next-symbolic"));
     root.append(&row);

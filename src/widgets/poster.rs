@@ -91,7 +91,7 @@ pub fn poster_slot(width: i32, height: i32, icon_size: i32) -> PosterSlot {
     frame.set_size_request(width, height);
     let placeholder = gtk::Image::new();
     placeholder.set_pixel_size(icon_size);
-    placeholder.add_css_class("dim-label");
+    placeholder.add_css_class(crate::style::DIM);
     frame.set_child(Some(&placeholder));
     overlay.set_child(Some(&frame));
     let picture = gtk::Picture::new();

@@ -261,7 +261,7 @@ fn build(key: RowKey, spec: &Spec) -> Row {
             let status = gtk::Label::new(None);
             status.set_xalign(0.0);
             status.set_wrap(true);
-            status.add_css_class("dim-label");
+            status.add_css_class(crate::style::DIM);
             status.add_css_class("caption");
             let line = gtk::Box::new(gtk::Orientation::Horizontal, 6);
             line.append(&name);
@@ -295,7 +295,7 @@ fn build(key: RowKey, spec: &Spec) -> Row {
             let l = gtk::Label::new(None);
             l.set_xalign(0.0);
             l.set_wrap(true);
-            l.add_css_class("dim-label");
+            l.add_css_class(crate::style::DIM);
             let widget = gtk::ListBoxRow::builder().child(&l).activatable(false).selectable(false).build();
             Row { key, widget, primary: l, secondary: None, target: None, button: None }
         }

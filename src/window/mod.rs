@@ -66,6 +66,7 @@ impl SimpleComponent for App {
     fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         #[cfg(feature = "bench")]
         crate::bench_probe::mark("window-init");
+        crate::style::load();
         // Where the user left off: the library they had open, its first items
         // read while GTK started, shown in the first frame (else Home).
         #[allow(unused_mut)]

@@ -51,7 +51,8 @@ impl Header {
         root.append(&overlay);
         let text = gtk::Box::new(gtk::Orientation::Vertical, 8);
         text.set_hexpand(true);
-        let (title, meta, summary) = (label(Some("title-1"), true), label(Some("dim-label"), false), label(None, true));
+        let (title, meta, summary) =
+            (label(Some("title-1"), true), label(Some(crate::style::DIM), false), label(None, true));
         text.append(&title);
         text.append(&meta);
         text.append(&summary);

@@ -182,7 +182,11 @@ impl SimpleComponent for ItemPage {
         match msg {
             ItemMsg::Show { source, item } => {
                 #[cfg(feature = "bench")]
-                crate::bench_probe::mark_open(crate::bench_probe::Page::Item);
+                {
+                    crate::bench_probe::mark_open(crate::bench_probe::Page::Item);
+                    crate::bench_probe::mark("item show");
+                    crate::bench_probe::watch_stalls(300);
+                }
                 self.generation += 1;
                 self.ui.header.show(&item);
                 self.set_children(Vec::new());
@@ -229,11 +233,15 @@ impl SimpleComponent for ItemPage {
                 }
             },
             ItemMsg::Children { generation, items } if generation == self.generation => {
+                #[cfg(feature = "bench")]
+                crate::bench_probe::mark("item children saved");
                 if !items.is_empty() {
                     self.set_children(items);
                 }
             }
             ItemMsg::Synced { generation, result } if generation == self.generation => {
+                #[cfg(feature = "bench")]
+                crate::bench_probe::mark("item children synced");
                 let source_id = self.current.as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
                 if let Ok(items) = &result {
                     self.set_children(items.clone());
@@ -313,7 +321,11 @@ impl ItemPage {
         }
         self.children = items;
         self.update_playlist_menus();
+        #[cfg(feature = "bench")]
+        crate::bench_probe::mark("item menus updated");
         self.ui.rows.list.set(&self.children);
+        #[cfg(feature = "bench")]
+        crate::bench_probe::mark("item rows set");
         // The long-list benchmark's hook: the children are painted next frame.
         #[cfg(feature = "bench")]
         if !self.children.is_empty() {

@@ -34,7 +34,6 @@ impl Tile {
     pub fn bind(&self, item: &ItemSummary, posters: &Posters) {
         let w = self.imp().parts();
         w.title.set_text(item.title());
-        w.title.set_tooltip_text(Some(item.title()));
         let sub = item.year.map(|y| y.to_string()).unwrap_or_default();
         w.subtitle.set_text(&sub);
         w.watched.set_visible(item.watched);
@@ -103,9 +102,10 @@ mod imp {
             title.set_ellipsize(gtk::pango::EllipsizeMode::End);
             title.set_max_width_chars(18);
             title.set_xalign(0.0);
+            crate::widgets::full_text_tooltip(&title);
             let subtitle = gtk::Label::new(None);
             subtitle.set_xalign(0.0);
-            subtitle.add_css_class("dim-label");
+            subtitle.add_css_class(crate::style::DIM);
             subtitle.add_css_class("caption");
             root.append(&title);
             root.append(&subtitle);

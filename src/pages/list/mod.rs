@@ -158,7 +158,7 @@ impl SimpleComponent for ListPage {
         title.set_wrap(true);
         title.set_xalign(0.0);
         let meta = gtk::Label::new(None);
-        meta.add_css_class("dim-label");
+        meta.add_css_class(crate::style::DIM);
         meta.set_xalign(0.0);
         let play = pill("media-playback-start-symbolic", &gettext("Play"), &sender, || ListMsg::Play);
         play.add_css_class("suggested-action");
