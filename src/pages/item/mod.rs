@@ -250,6 +250,8 @@ impl SimpleComponent for ItemPage {
                 let _ = sender.output(ItemOutput::Reached { source_id, result: result.map(|_| ()) });
             }
             ItemMsg::Poster { generation, texture } if generation == self.generation => {
+                #[cfg(feature = "bench")]
+                crate::bench_probe::mark("item poster");
                 self.ui.header.poster.set_paintable(Some(&texture));
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
