@@ -80,14 +80,15 @@ fn main() {
     for renderer in renderers.split(',') {
         println!("renderer {renderer}{}", if renderer == "gl" { " (Mesa llvmpipe: no GPU here)" } else { "" });
         println!(
-            "{:>8} {:>26} {:>26} {:>26} {:>13} {:>28} {:>30}",
+            "{:>8} {:>26} {:>26} {:>26} {:>13} {:>28} {:>30} {:>26}",
             "items",
             "p95 frame ms (floor, x)",
             "worst frame ms (floor, x)",
             "launch→grid ms (floor, x)",
             "open→grid ms",
             "RSS MB (floor, +MB)",
-            "3 screens back: posters again"
+            "3 screens back: posters again",
+            "mean frame ms (floor, x)"
         );
         for (n, lib) in &libraries {
             // Launch and open are single events, noisy on a loaded machine:
@@ -119,17 +120,21 @@ fn main() {
             };
             let (ra, rf) = (get(&a, "rss_kb") / 1024.0, get(&f, "rss_kb") / 1024.0);
             println!(
-                "{:>8} {:>26} {:>26} {:>26} {:>13.1} {:>28} {:>30}",
+                "{:>8} {:>26} {:>26} {:>26} {:>13.1} {:>28} {:>30} {:>26}",
                 n,
                 cell("p95_frame_ms"),
                 cell("max_frame_ms"),
                 cell("first_frame_ms"),
                 get(&a, "open_to_frame_ms"),
                 format!("{ra:.0} ({rf:.0}, {:+.0})", ra - rf),
-                format!("{} of {} shown", get(&a, "posters_again"), get(&a, "posters_down"))
+                format!("{} of {} shown", get(&a, "posters_again"), get(&a, "posters_down")),
+                cell("mean_frame_ms")
             );
         }
     }
     println!("targets: p95 ≤ 1.30x, worst ≤ 2.00x, launch→grid ≤ 1.30x, open→grid ≤ 100 ms, RSS ≤ floor + 60 MB, 0 posters again");
+    println!(
+        "(the mean is not a target: under llvmpipe frames near 16.7 ms put the p95 on 16.7 or 33.3 from run to run)"
+    );
     drop(x);
 }

@@ -117,6 +117,12 @@ pub fn active() -> bool {
 }
 
 fn rss_kb() -> u64 {
+    // REEL_BENCH_SMAPS=DIR: the memory map at each reading, to see where
+    // the resident memory is (DIR/smaps-PID, the last reading kept).
+    if let Some(dir) = std::env::var_os("REEL_BENCH_SMAPS") {
+        let to = std::path::Path::new(&dir).join(format!("smaps-{}", std::process::id()));
+        let _ = std::fs::copy("/proc/self/smaps", to);
+    }
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

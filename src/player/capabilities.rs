@@ -67,6 +67,10 @@ fn bare_audio(container: &str) -> Option<&'static str> {
 
 impl Capabilities for GstCapabilities {
     fn can_decode(&self, format: &Format) -> bool {
+        // Read once it is first needed (see `gst_engine::init_in_background`).
+        if crate::player::gst_engine::init().is_err() {
+            return false;
+        }
         if let Some(codec) = match format {
             Format::Container(c) => bare_audio(c),
             _ => None,

@@ -115,6 +115,18 @@ impl Children {
         })
     }
 
+    /// Something that plays is in view: GStreamer reads its registry on a
+    /// thread, so that Play does not wait for it; then, for a video, the
+    /// player makes its engine (`video`).
+    pub fn get_ready_to_play(&self, video: bool) {
+        let s = self.sender.input_sender().clone();
+        crate::player::gst_engine::init_in_background(move || {
+            if video {
+                s.emit(AppMsg::PreparePlayer);
+            }
+        });
+    }
+
     /// The shell's media controls, registered on the session bus the first
     /// time something plays.
     fn mpris(&self) -> &Mpris {

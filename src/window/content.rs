@@ -73,6 +73,8 @@ impl App {
             Nav::Home => {
                 title.set_title(&gettext("Home"));
                 title.set_subtitle("");
+                // Its cards play (Continue Watching).
+                self.children.get_ready_to_play(false);
                 self.children.home().emit(HomeMsg::Show(self.servers.sources()));
             }
             Nav::Server { source } => {
@@ -88,16 +90,16 @@ impl App {
             Nav::List { source, list } => {
                 title.set_title(list.title());
                 title.set_subtitle(&source.name);
+                // A playlist or collection plays from its page.
+                self.children.get_ready_to_play(false);
                 self.children.list_page().emit(ListMsg::Show { source, list });
             }
             Nav::Item { source, item } => {
                 title.set_title(&item.title);
                 title.set_subtitle(&source.name);
                 // Something to play: the player gets ready meanwhile, so Play
-                // does not wait for the video sink to be made.
-                if item.kind.can_be_watched() {
-                    self.children.player().emit(crate::pages::player::PlayerMsg::Prepare);
-                }
+                // does not wait for GStreamer or the video sink to be made.
+                self.children.get_ready_to_play(item.kind.can_be_watched());
                 self.children.item_page().emit(ItemMsg::Show { source, item });
             }
         }

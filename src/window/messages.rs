@@ -118,6 +118,8 @@ pub enum AppMsg {
     },
     /// The music queue the last run left (read after the first frame).
     RestoreMusic(reel_core::models::SavedQueue),
+    /// GStreamer is ready: the video player makes its engine.
+    PreparePlayer,
     /// What the shell's media controls (or a media key) ask, for whichever plays.
     Mpris(crate::player::mpris::MprisCommand),
 }

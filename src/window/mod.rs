@@ -139,15 +139,6 @@ impl SimpleComponent for App {
             model.core.on_connection_event(move |e| s.emit(AppMsg::Connection(e)));
             let s = sender.input_sender().clone();
             model.core.on_notice(move |n| s.emit(AppMsg::Notice(n)));
-            // GStreamer reads its plugin registry once, on a thread of its
-            // own after the first frame: the first Play does not wait for it.
-            glib::idle_add_local_once(|| {
-                std::thread::spawn(|| {
-                    if let Err(e) = crate::player::gst_engine::init() {
-                        tracing::warn!("{e}");
-                    }
-                });
-            });
             // The network monitor is not needed for the first frame.
             let s = sender.clone();
             glib::idle_add_local_once(move || {
@@ -191,7 +182,7 @@ impl SimpleComponent for App {
                 if let Some(source) = model.core.server(&source_id) {
                     // As a person does: the item's page is open a moment (the
                     // player gets ready, as there), then Play.
-                    model.children.player().emit(crate::pages::player::PlayerMsg::Prepare);
+                    model.children.get_ready_to_play(true);
                     let s = sender.clone();
                     glib::timeout_add_local_once(Duration::from_secs(1), move || {
                         s.input(AppMsg::PlayFrom {
@@ -296,7 +287,11 @@ impl SimpleComponent for App {
                 self.children.music().emit(crate::music::MusicMsg::Play { source, from, start, shuffle })
             }
             AppMsg::Mpris(c) => self.mpris_command(c),
-            AppMsg::RestoreMusic(saved) => self.children.music().emit(crate::music::MusicMsg::Restore(saved)),
+            AppMsg::RestoreMusic(saved) => {
+                self.children.get_ready_to_play(false);
+                self.children.music().emit(crate::music::MusicMsg::Restore(saved))
+            }
+            AppMsg::PreparePlayer => self.children.player().emit(crate::pages::player::PlayerMsg::Prepare),
             AppMsg::ItemChanged { source_id, item } => self.item_changed(&source_id, item),
             AppMsg::PlayerTitle(t) => self.player_title(t),
             AppMsg::Fullscreen(full) => self.set_fullscreen(full),
