@@ -7,6 +7,7 @@
 mod commands;
 mod controls;
 mod describe;
+mod engine;
 pub mod keys;
 mod playback;
 mod position;
@@ -365,41 +366,5 @@ impl SimpleComponent for PlayerPage {
 impl PlayerPage {
     fn window(&self) -> Option<gtk::Window> {
         self.ui.root.root().and_then(|r| r.downcast::<gtk::Window>().ok())
-    }
-
-    /// Tells the engine how big the picture is now (checked at each tick:
-    /// fullscreen, a resized window).
-    fn fit_video(&self) {
-        if let Some(e) = &self.engine {
-            let (picture, scale) = (&self.ui.picture, self.ui.picture.scale_factor());
-            // Just shown, the page is not laid out yet: the video fills
-            // the window, whose size is known.
-            let (width, height) = match (picture.width(), picture.root()) {
-                (0, Some(window)) => (window.width(), window.height()),
-                _ => (picture.width(), picture.height()),
-            };
-            e.fit_video(width * scale, height * scale);
-        }
-    }
-
-    fn engine(&mut self, sender: &ComponentSender<Self>) -> Result<Rc<dyn Engine>, String> {
-        if let Some(e) = &self.engine {
-            return Ok(e.clone());
-        }
-        let s = sender.input_sender().clone();
-        let engine: Rc<dyn Engine> =
-            Rc::new(GstEngine::new(move |e| s.emit(PlayerMsg::Engine(e))).map_err(|e| format!("{e:#}"))?);
-        self.ui.picture.set_paintable(Some(&engine.paintable()));
-        #[cfg(feature = "bench")]
-        {
-            let s = sender.input_sender().clone();
-            crate::bench_probe::watch_frames(&self.ui.picture, &engine.paintable(), move |ms| {
-                s.emit(PlayerMsg::SeekTo(ms))
-            });
-        }
-        engine.set_volume(self.volume);
-        self.engine = Some(engine.clone());
-        self.install_actions(sender);
-        Ok(engine)
     }
 }
