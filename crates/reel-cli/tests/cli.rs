@@ -242,9 +242,31 @@ async fn logout_forgets_what_was_saved_of_the_servers() {
         cache.sections(id).unwrap().len()
     };
     assert!(saved(&source_id) > 0, "libraries were saved for offline use");
+    // The app remembers the library open on that server (for the next start).
+    let place = || {
+        let state = reel_core::services::servers::state::StateStore::open(&db.with_file_name("state.sqlite3")).unwrap();
+        state.value("last_library")
+    };
+    let library_key = {
+        let (cache, _) = reel_core::services::library::LibraryCache::open(&db).unwrap();
+        cache.sections(&source_id).unwrap()[0].key.to_string()
+    };
+    let core = reel_core::Core::open(reel_core::CoreOptions {
+        library_path: Some(db.clone()),
+        poster_dir: dir.path().join("cache/reel/posters"),
+        plex_tv: Some((fp.info().plex_tv_url.clone(), fp.info().auth_url.clone())),
+        extra_ca_pem: Some(fp.ca_pem().into_bytes()),
+        background: false,
+        ..reel_core::CoreOptions::with_config(cli.config.clone())
+    })
+    .unwrap();
+    core.remember_place(Some((source_id.as_str().into(), library_key.as_str().into()))).await.unwrap();
+    drop(core);
+    assert!(place().is_some_and(|p| p.contains(&source_id)), "{:?}", place());
     cli.ok(&["logout"]);
     assert_eq!(saved(&source_id), 0, "signing out forgets them");
     assert!(!config_text(&cli.config).contains(&source_id), "and the server leaves the settings");
+    assert_eq!(place(), None, "and the library last open on it");
 }
 
 /// When no connection of a server answers `/identity` as that server (another

@@ -168,8 +168,12 @@ impl StateStore {
         })
     }
 
+    /// Forgets all that was learnt of a server, and any value kept for the
+    /// app that names it (the library last open on it): nothing of an
+    /// account signed out stays behind.
     pub fn forget_source(&self, source_id: &str) -> Result<()> {
         self.with(|c| {
+            c.execute("DELETE FROM ui_state WHERE instr(value, ?1) > 0", [source_id])?;
             c.execute("DELETE FROM connection_state WHERE source_id = ?1", [source_id])?;
             c.execute("DELETE FROM connection_history WHERE source_id = ?1", [source_id]).map(|_| ())
         })
@@ -193,6 +197,11 @@ mod tests {
         assert_eq!(s.connection("a"), Some(st));
         s.set_lifetime("p", 600).unwrap();
         assert_eq!(s.lifetime("p"), Some(600));
+        s.set_value("last_library", Some(r#"["plex_p_srv_a","1"]"#)).unwrap();
+        s.set_value("other", Some("kept")).unwrap();
+        s.forget_source("plex_p_srv_a").unwrap();
+        assert_eq!(s.value("last_library"), None, "the place on a server forgotten goes with it");
+        assert_eq!(s.value("other").as_deref(), Some("kept"));
         s.forget_source("a").unwrap();
         s.forget_provider("p").unwrap();
         assert_eq!((s.connection("a"), s.lifetime("p")), (None, None));
