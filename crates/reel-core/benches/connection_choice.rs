@@ -1,5 +1,5 @@
 //! Time to a working, verified connection, per fake-plex topology (loopback):
-//! Reel's live choice against the design note's static order (first URL in
+//! Reel's live choice against the static order alone (first URL in
 //! sort order, falling through on timeout), the physical floor (one fresh
 //! `/identity` round trip to the best answering connection), and
 //! python-plexapi's `MyPlexResource.connect()`.
@@ -71,7 +71,8 @@ fn connections(fp: &FakePlex) -> (String, Vec<Connection>) {
     (s.machine_identifier.clone(), common::connections_of(s))
 }
 
-/// The design note's way: try each in static order; the first that answers wins.
+/// The static order alone (README: How Reel picks a connection): try each
+/// in turn; the first that answers wins.
 async fn static_first(
     http: &HttpClient,
     machine: &str,

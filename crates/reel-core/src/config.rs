@@ -65,7 +65,8 @@ pub fn visibility_key(source_id: &str, section_key: &str) -> String {
     format!("{source_id}:{section_key}")
 }
 
-/// The design note's 5 minutes.
+/// How long a server list is trusted before it is asked for again, at first
+/// (README: Preferences adapt it within its bounds).
 pub const DEFAULT_SOURCES_TTL_SECS: u64 = 300;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]

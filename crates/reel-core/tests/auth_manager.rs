@@ -328,7 +328,7 @@ async fn the_server_list_lifetime_grows_while_nothing_changes_and_shrinks_on_net
             c.preferences.sources_ttl_max_secs = Some(900);
         })
         .unwrap();
-    assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(300), "starts at the design note's 5 minutes");
+    assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(300), "starts at 5 minutes");
     h.manager.discover(&id, true).await.unwrap();
     assert_eq!(h.manager.sources_ttl_for(&id), Duration::from_secs(300), "first answer: something new");
     h.manager.discover(&id, true).await.unwrap();

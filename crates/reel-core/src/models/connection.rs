@@ -22,7 +22,8 @@ pub struct Connection {
     pub fallback_for: Option<String>,
 }
 
-/// The design note's static order: the rank is the class number.
+/// The static order (README: How Reel picks a connection): the rank is the
+/// class number.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectionClass {

@@ -1,4 +1,4 @@
-//! AuthManager: the design note's account-and-discovery service. Accounts
+//! AuthManager: the account-and-discovery service. Accounts
 //! (plex.tv, or one server by address and token) with their tokens in the
 //! keyring, and each account's servers discovered through plex.tv, probed, and
 //! kept in the source store (memory, then config.toml; secrets never there).
@@ -175,7 +175,7 @@ impl AuthManager {
         self.store.of_provider(provider_id)
     }
 
-    /// The design note's call: cached sources while fresh, else discovery,
+    /// Cached sources while fresh, else discovery,
     /// else (network trouble) the stale cache.
     pub async fn discover_plex_sources(&self, provider_id: &str) -> Result<Vec<Source>> {
         self.discover(provider_id, false).await.map(|d| d.sources)

@@ -1,4 +1,5 @@
-//! The design note's static order: which of a server's connections to try
+//! The static order (README: How Reel picks a connection): which of a
+//! server's connections to try
 //! first, and which may not be used at all. No network here.
 
 use super::history::{LinkStats, ServerHistory};

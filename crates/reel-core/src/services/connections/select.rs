@@ -1,6 +1,7 @@
-//! Choosing how to reach a server: the design note's static order first, then
-//! live `/identity` probes of every candidate at once, taking the best-ranked
-//! one that answers as the right server, without waiting out dead ones. The
+//! Choosing how to reach a server (README: How Reel picks a connection): the
+//! static order first, then live `/identity` probes of every candidate at
+//! once, taking the best-ranked one that answers as the right server,
+//! without waiting out dead ones. The
 //! last good URL gets a head start (a warm start is one round trip), IPv6 is
 //! tried when IPv4 fails, and a local plex.direct name has a raw-address
 //! fallback for routers that will not resolve it.
