@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/setup.sh test
 source scripts/test-env.sh
+# Lint first: formatting and clippy's warnings fail the run as a test would.
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --all-targets --locked
 # The benchmarks build too (they need the measurement hook's feature).
 cargo check -p reel --benches --features bench --locked

@@ -151,6 +151,7 @@ impl App {
 
     pub(super) fn player_title(&self, title: Option<String>) {
         let title = title.map_or_else(|| "Reel".to_string(), |t| i18n_f("{} – Reel", &[&t]));
+        tracing::debug!(%title, "window title");
         self.ui.window.set_title(Some(&title));
     }
 

@@ -140,15 +140,12 @@ fn offline_from_what_was_saved_then_back_with_the_change_made_offline() {
         assert_eq!(back.watch_state(&d.living_id(), d.episode_key).map(|w| w.0), Some(0), "a fresh server");
         expect_on_screen(&["!offline since", &d.episode]);
         screenshot(x, "app-10-back-online.png");
-        let mut delivered = false;
-        for _ in 0..60 {
-            if back.watch_state(&d.living_id(), d.episode_key).map(|w| w.0) == Some(1) {
-                delivered = true;
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(500));
-        }
-        assert!(delivered, "the watched state queued offline was sent once the server was back");
+        wait_for(
+            "the watched state queued offline sent once the server was back",
+            Duration::from_secs(30),
+            || back.watch_state(&d.living_id(), d.episode_key).map(|w| w.0),
+            |count| *count == Some(1),
+        );
     }
     for log in ["app-04.log", "app-05.log"] {
         assert_no_criticals(log);
@@ -257,14 +254,12 @@ fn a_second_launch_brings_the_running_window_forward() {
     let _first = launch(&x, &env, home.path(), "app-30.log");
     expect_on_screen(&["Welcome to Reel"]);
     let mut second = launch(&x, &env, home.path(), "app-31.log");
-    let mut exited = None;
-    for _ in 0..100 {
-        if let Some(status) = second.0.try_wait().unwrap() {
-            exited = Some(status);
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let exited = wait_for(
+        "the second launch to hand over and exit",
+        Duration::from_secs(10),
+        || second.0.try_wait().ok().flatten(),
+        Option::is_some,
+    );
     assert!(exited.is_some_and(|s| s.success()), "the second launch hands over and exits: {exited:?}");
     let tree = expect_on_screen(&["Welcome to Reel"]);
     let frames = tree.iter().filter(|(role, name)| role == "frame" && name == "Reel").count();

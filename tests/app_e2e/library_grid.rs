@@ -5,21 +5,20 @@
 use super::*;
 
 /// The poster requests fake-plex has seen (their queries), once no new one
-/// has come for two seconds.
+/// has come for two seconds (the grid asks for what it shows, then nothing).
 fn settled_poster_requests(fp: &FakePlex) -> Vec<String> {
     let posters = || -> Vec<String> {
         fp.requests().into_iter().filter(|r| r.path == "/photo/:/transcode").map(|r| r.query).collect()
     };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let mut seen = posters();
-    loop {
-        std::thread::sleep(std::time::Duration::from_secs(2));
-        let now = posters();
-        if now.len() == seen.len() || std::time::Instant::now() > deadline {
-            return now;
+    let mut last = (posters().len(), std::time::Instant::now());
+    wait_until("the poster requests to settle (none new for 2 s)", Duration::from_secs(60), || {
+        let n = posters().len();
+        if n != last.0 {
+            last = (n, std::time::Instant::now());
         }
-        seen = now;
-    }
+        last.1.elapsed() >= Duration::from_secs(2)
+    });
+    posters()
 }
 
 #[test]

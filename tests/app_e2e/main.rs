@@ -3,6 +3,7 @@
 //! screen is read through the accessibility tree (AT-SPI), as a screen reader
 //! would; screenshots of each step go to test-artifacts/.
 
+use fake_plex::testing::{wait_for, wait_until};
 use fake_plex::topology::{Behaviour, Topology};
 use fake_plex::{FakePlex, Options};
 use reel_core::backends::plex::PlexServerClient;
@@ -11,6 +12,7 @@ use reel_core::Token;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 mod browsing;
 mod library_grid;
@@ -19,6 +21,7 @@ mod music_faults;
 mod playback;
 mod playback_faults;
 mod playlists;
+mod run_command;
 
 struct Xvfb {
     child: Child,

@@ -5,7 +5,9 @@
 //! repeat / shuffle and the track list (GoTo) work from the shell, the bar stays while browsing
 //! elsewhere, and the server hears timelines naming the queue's entries.
 
-use super::playback::{elapsed, mpris_call, mpris_get, mpris_position, mpris_set, playerctl, wait_for_mpris};
+use super::playback::{
+    elapsed, mpris_call, mpris_get, mpris_position, mpris_set, playerctl, wait_for_mpris, wait_for_position_past,
+};
 use super::*;
 
 /// A client of the demo's first server, to see what it holds as Reel would.
@@ -74,10 +76,8 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     assert_eq!(playerctl(&["metadata", "artist"]), artist);
     assert_eq!(playerctl(&["metadata", "album"]), album);
     // (Track 1 is 6 s long: this happens within it.)
-    let p0 = mpris_position();
-    std::thread::sleep(std::time::Duration::from_millis(1200));
-    let p1 = mpris_position();
-    assert!(p1 > p0 + 0.5, "the position moves with the clock: {p0} s then {p1} s");
+    // The position moves with the clock.
+    wait_for_position_past(mpris_position(), 0.5);
     let shown = expect_on_screen(&["Now playing", "Next Track", "Previous Track", "Pause", &tracks[0]]);
     screenshot(x, "app-12-bar.png");
     assert!(elapsed(&shown).is_some(), "the bar shows the time: {shown:?}");
@@ -121,22 +121,19 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     // Shuffle from the shell: the server makes a shuffled queue from the
     // track playing, which plays on.
     mpris_set("Shuffle", "<true>");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !mpris_get("Shuffle").contains("true") {
-        assert!(std::time::Instant::now() < deadline, "shuffle: {}", mpris_get("Shuffle"));
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    wait_for("MPRIS Shuffle true", Duration::from_secs(10), || mpris_get("Shuffle"), |s| s.contains("true"));
     let shuffled = d.fp().requests().into_iter().any(|r| {
         r.method == "POST" && r.path == "/playQueues" && r.query.contains("shuffle=1") && r.query.contains(&keys[4])
     });
     assert!(shuffled, "a shuffled queue from track 5");
     // Repeat, set from the shell, is what the bar and the shell show.
     mpris_set("LoopStatus", "<'Playlist'>");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !mpris_get("LoopStatus").contains("Playlist") {
-        assert!(std::time::Instant::now() < deadline, "loop status: {}", mpris_get("LoopStatus"));
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    wait_for(
+        "MPRIS LoopStatus Playlist",
+        Duration::from_secs(10),
+        || mpris_get("LoopStatus"),
+        |s| s.contains("Playlist"),
+    );
     expect_on_screen(&["Repeat: All"]);
 
     // The queue, opened from the bar: the track playing is marked, every
@@ -159,17 +156,16 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     let (removed, _) = entries[(now + 5) % entries.len()];
     activate_window_action_with("queue-play-next", &format!("[<int64 {moved}>]"));
     activate_window_action_with("queue-remove", &format!("[<int64 {removed}>]"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let (_, e) = d.fp().newest_play_queue(&d.living_id()).unwrap();
-        let at = e.iter().position(|(_, k)| title_of(*k) == playing);
-        let next = at.and_then(|i| e.get(i + 1)).map(|(id, _)| *id);
-        if next == Some(moved) && !e.iter().any(|(id, _)| *id == removed) {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "moved after the one playing, and removed: {e:?}");
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    wait_for(
+        "the moved entry after the one playing, and the removed one gone",
+        Duration::from_secs(10),
+        || d.fp().newest_play_queue(&d.living_id()).map(|(_, e)| e).unwrap_or_default(),
+        |e| {
+            let at = e.iter().position(|(_, k)| title_of(*k) == playing);
+            let next = at.and_then(|i| e.get(i + 1)).map(|(id, _)| *id);
+            next == Some(moved) && !e.iter().any(|(id, _)| *id == removed)
+        },
+    );
     playerctl(&["play"]);
     wait_for_mpris("metadata title", &title_of(moved_key));
 
@@ -210,21 +206,18 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     // What the server could not hear while it was away (the music stopping)
     // waited in the outbox: it is sent once the server is back, before the
     // playing that followed, once.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let t = queue_timelines(&d);
-        let held: Vec<usize> = (0..t.len()).filter(|&i| t[i].0 == "stopped" || t[i].0 == "paused").collect();
-        let playing = t.iter().position(|(s, _)| s == "playing");
-        if let (Some(&h), Some(p)) = (held.first(), playing) {
-            assert!(h < p, "the held timeline before the new one: {t:?}");
-            let mut once: Vec<&(String, String)> = held.iter().map(|&i| &t[i]).collect();
-            once.dedup();
-            assert_eq!(once.len(), held.len(), "each sent once: {t:?}");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the held timeline is sent: {t:?}");
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    let t = wait_for(
+        "the held timeline sent, then playing",
+        Duration::from_secs(30),
+        || queue_timelines(&d),
+        |t| t.iter().any(|(s, _)| s == "stopped" || s == "paused") && t.iter().any(|(s, _)| s == "playing"),
+    );
+    let held: Vec<usize> = (0..t.len()).filter(|&i| t[i].0 == "stopped" || t[i].0 == "paused").collect();
+    let playing = t.iter().position(|(s, _)| s == "playing").expect("waited for");
+    assert!(held[0] < playing, "the held timeline before the new one: {t:?}");
+    let mut once: Vec<&(String, String)> = held.iter().map(|&i| &t[i]).collect();
+    once.dedup();
+    assert_eq!(once.len(), held.len(), "each sent once: {t:?}");
 
     // Quit and start again: the queue is still there, paused where it was,
     // and Play goes on with the same track.
@@ -232,10 +225,8 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     wait_for_mpris("status", "Paused");
     // A second into the track (the shortest is 4 s): time to check it plays on.
     playerctl(&["position", "1.5"]);
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    let at = wait_for("paused at 1.5 s", Duration::from_secs(10), mpris_position, |at| (1.0..2.0).contains(at));
     let title = playerctl(&["metadata", "title"]);
-    let at = mpris_position();
-    assert!((1.0..2.0).contains(&at), "paused at 1.5 s: {at}");
     drop(reel);
     let reel = d.launch("app-12-again.log");
     let shown = expect_on_screen(&["Now playing", &title, "Next Track"]);
@@ -243,12 +234,11 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     screenshot(x, "app-12-restored.png");
     click_role(x, "=Play", Some("push button"));
     wait_for_mpris("status", "Playing");
-    // A second of play later it is past where it was paused plus that
-    // second's half: it went on from 1.5 s (from the start it would be at 1).
-    std::thread::sleep(std::time::Duration::from_millis(1000));
+    // Told "Playing", it is where it was paused (from the start it would be at 0).
     let again = mpris_position();
     assert_eq!(playerctl(&["metadata", "title"]), title);
-    assert!(again >= at + 0.5, "from where it was ({at} s), not the start: {again} s");
+    assert!(again >= at - 0.25, "from where it was ({at} s), not the start: {again} s");
+    wait_for_position_past(again, 0.5);
     drop(reel);
     assert_no_criticals("app-12.log");
     assert_no_criticals("app-12-again.log");

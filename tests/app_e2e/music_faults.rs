@@ -38,20 +38,12 @@ fn a_track_goes_on_elsewhere_when_its_connection_dies() {
     click(x, "Play");
     wait_for_mpris("metadata title", &tracks[0].0);
     wait_for_mpris("status", "Playing");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while mpris_position() < 3.0 {
-        assert!(std::time::Instant::now() < deadline, "plays: at {} s", mpris_position());
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    wait_for("the MPRIS position to move on", Duration::from_secs(30), mpris_position, |at| *at >= 3.0);
     d.fp().clear_requests();
     // The local connection stops answering (its open streams cut too).
     assert!(d.fp().set_behaviour("Living Room", Some(0), Behaviour::Refuse));
     let cut_at = mpris_position();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while mpris_position() < cut_at + 5.0 {
-        assert!(std::time::Instant::now() < deadline, "goes on after the cut at {cut_at} s: at {} s", mpris_position());
-        std::thread::sleep(std::time::Duration::from_millis(300));
-    }
+    wait_for("playback to go on after the cut", Duration::from_secs(60), mpris_position, |at| *at >= cut_at + 5.0);
     assert_eq!(playerctl(&["metadata", "title"]), tracks[0].0, "the same track goes on");
     screenshot(x, "app-14-after-failover.png");
     // From the same place: the other connection was asked for a range well

@@ -29,21 +29,13 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
     expect_on_screen(&[&d.episode, "Play"]);
     click(x, "Play");
     wait_for_mpris("status", "Playing");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while mpris_position() < 4.0 {
-        assert!(std::time::Instant::now() < deadline, "plays: at {} s", mpris_position());
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    wait_for("the MPRIS position to move on", Duration::from_secs(30), mpris_position, |at| *at >= 4.0);
     let session = timelines(d.fp()).first().and_then(|t| t.2.clone()).expect("the playback's session");
     d.fp().clear_requests();
     // The local connection stops answering (its open streams cut too).
     assert!(d.fp().set_behaviour("Living Room", Some(0), Behaviour::Refuse));
     let cut_at = mpris_position();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while mpris_position() < cut_at + 6.0 {
-        assert!(std::time::Instant::now() < deadline, "goes on after the cut at {cut_at} s: at {} s", mpris_position());
-        std::thread::sleep(std::time::Duration::from_millis(300));
-    }
+    wait_for("playback to go on after the cut", Duration::from_secs(60), mpris_position, |at| *at >= cut_at + 6.0);
     screenshot(x, "app-08-after-failover.png");
     // From the same place: the remote connection was asked for a range
     // that starts well into the file, not for the file from its start.
@@ -67,11 +59,12 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
     // Back: the outbox goes out once the app sees the server again, in
     // order, once; the server learns where playback stopped.
     assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while !timelines(d.fp()).iter().any(|t| t.0 == "stopped") {
-        assert!(std::time::Instant::now() < deadline, "the outbox drains: {:?}", timelines(d.fp()));
-        std::thread::sleep(std::time::Duration::from_millis(500));
-    }
+    wait_for(
+        "the outbox to drain (a stopped timeline)",
+        Duration::from_secs(120),
+        || timelines(d.fp()),
+        |t| t.iter().any(|t| t.0 == "stopped"),
+    );
     std::thread::sleep(std::time::Duration::from_secs(2));
     let sent: Vec<_> = timelines(d.fp()).into_iter().filter(|t| t.2.as_ref() == Some(&session)).collect();
     let stopped: Vec<_> = sent.iter().filter(|t| t.0 == "stopped").collect();
@@ -171,11 +164,9 @@ fn broken_media_is_told_in_words_and_nothing_is_lost() {
     // opened again where it was): still twice as fast afterwards.
     let sidecar = d.episode_key * 100 + 9;
     activate_window_action_with("subtitle-track", &format!("[<int64 {sidecar}>]"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !d.fp().requests().iter().any(|r| r.path == format!("/library/streams/{sidecar}")) {
-        assert!(std::time::Instant::now() < deadline, "the sidecar file is fetched");
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    wait_until("the sidecar file fetched", Duration::from_secs(10), || {
+        d.fp().requests().iter().any(|r| r.path == format!("/library/streams/{sidecar}"))
+    });
     wait_for_mpris("status", "Playing");
     std::thread::sleep(std::time::Duration::from_secs(1));
     let (p0, t0) = (mpris_position(), std::time::Instant::now());

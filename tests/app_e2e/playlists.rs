@@ -18,15 +18,14 @@ fn artists(d: &Demo) -> Vec<String> {
 
 /// Waits until the server's playlist `title` holds what `ok` wants; its entries.
 fn wait_for_playlist(d: &Demo, title: &str, ok: impl Fn(&[(u64, u64)]) -> bool) -> (u64, Vec<(u64, u64)>) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        let all = d.fp().playlists(&d.living_id());
-        if let Some(p) = all.iter().find(|p| p.title == title && ok(&p.entries)) {
-            return (p.id, p.entries.clone());
-        }
-        assert!(std::time::Instant::now() < deadline, "playlist {title}: {all:?}");
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    let all = wait_for(
+        &format!("the server's playlist {title} as wanted"),
+        Duration::from_secs(15),
+        || d.fp().playlists(&d.living_id()),
+        |all| all.iter().any(|p| p.title == title && ok(&p.entries)),
+    );
+    let p = all.into_iter().find(|p| p.title == title && ok(&p.entries)).expect("waited for");
+    (p.id, p.entries)
 }
 
 #[test]
@@ -146,9 +145,14 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     }
     wait_for_mpris("metadata title", &films[0].title);
     wait_for_mpris("status", "Playing");
-    playerctl(&["position", "27"]);
-    expect_on_screen(&["Up Next", &films[1].title, "Starts in"]);
+    // Paused in the final credits, Up Next offers the next film and waits;
+    // played on, the next film plays at the end.
+    playerctl(&["pause"]);
+    wait_for_mpris("status", "Paused");
+    playerctl(&["position", "28"]);
+    expect_on_screen(&["Up Next", &films[1].title, "Starts in 10 s"]);
     screenshot(x, "app-13-up-next.png");
+    playerctl(&["play"]);
     wait_for_mpris("metadata title", &films[1].title);
     key(x, "Escape");
     wait_for_mpris("status", "Paused");

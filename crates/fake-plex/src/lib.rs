@@ -11,6 +11,7 @@ mod net;
 pub mod plextv;
 pub mod pms;
 pub mod state;
+pub mod testing;
 mod tls;
 pub mod topology;
 pub mod xml;

@@ -27,6 +27,11 @@ struct Args {
     /// The clip's length in seconds.
     #[arg(long, default_value_t = 60)]
     media_seconds: u32,
+    /// Once listening, write `NAME=value` lines (the plex.tv and sign-in
+    /// URLs) here, whole or not at all: a launcher waits for this file
+    /// instead of guessing how long making the clip takes.
+    #[arg(long)]
+    env_file: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -57,7 +62,20 @@ async fn main() -> anyhow::Result<()> {
     }
     let fp = FakePlex::start_with(topology, Options { port_base: args.port_base, ca_file: args.ca_file }).await?;
     println!("{}", serde_json::to_string(fp.info())?);
+    if let Some(path) = &args.env_file {
+        write_env_file(path, fp.info())?;
+    }
     tokio::signal::ctrl_c().await?;
     fp.shutdown();
+    Ok(())
+}
+
+/// The URLs a launcher hands to Reel, written to a temporary file first and
+/// renamed into place, so a reader never sees half of it.
+fn write_env_file(path: &std::path::Path, info: &fake_plex::Info) -> anyhow::Result<()> {
+    let text = format!("REEL_PLEX_TV_URL={}\nREEL_PLEX_AUTH_URL={}\n", info.plex_tv_url, info.auth_url);
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)?;
     Ok(())
 }

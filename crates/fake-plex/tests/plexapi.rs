@@ -2,19 +2,20 @@
 //! (XML, its own connection logic) lists resources, connects, lists sections
 //! and items. The fake-plex binary runs as a user would run it.
 
+use fake_plex::testing::Guarded;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 #[test]
 fn python_plexapi_lists_resources_connects_and_browses() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-plex"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("fake-plex starts");
+    // Ended with the guard, also when an assertion below fails first.
+    let mut fake_plex =
+        Guarded::spawn(Command::new(env!("CARGO_BIN_EXE_fake-plex")).stdout(Stdio::piped()).stderr(Stdio::inherit()))
+            .expect("fake-plex starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("info line");
+    let stdout = fake_plex.child().stdout.take().expect("piped");
+    BufReader::new(stdout).read_line(&mut line).expect("info line");
     let info: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
     let dir = tempfile_dir();
     let info_file = dir.join("info.json");
@@ -22,8 +23,7 @@ fn python_plexapi_lists_resources_connects_and_browses() {
 
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/plexapi_check.py");
     let out = Command::new(test_python()).arg(&script).arg(&info_file).output().expect("python3 runs");
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(fake_plex);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(out.status.success(), "plexapi failed:\n{}", String::from_utf8_lossy(&out.stderr));
     let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plexapi's report");

@@ -288,12 +288,16 @@ async fn offline_the_timelines_and_the_watched_mark_wait_and_go_in_order_once() 
     assert_eq!(s.core.queued_changes(&s.source_id).await, 2, "the two timelines coalesce, the scrobble stays");
     s.server_reachable(true).await;
     // Anything through the core moves the outbox once the server answers.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while s.core.queued_changes(&s.source_id).await > 0 {
-        assert!(tokio::time::Instant::now() < deadline, "the outbox drains");
-        let _ = s.core.fetch_sections(&s.source_id).await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    fake_plex::testing::wait_for_async(
+        "the outbox to drain",
+        Duration::from_secs(20),
+        || async {
+            let _ = s.core.fetch_sections(&s.source_id).await;
+            s.core.queued_changes(&s.source_id).await
+        },
+        |queued| *queued == 0,
+    )
+    .await;
     let sent: Vec<String> =
         s.fp.requests()
             .into_iter()

@@ -39,17 +39,17 @@ machine_id = "m1"
 owned = true
 
 [runtime.cached_sources.plex_abc.connection_info]
-primary_url = "https://10.0.0.2:32400"
+primary_url = "https://127.0.0.1:9"
 is_online = true
 last_check = "2026-11-01T10:00:00Z"
 reason = "local connection answered in 3 ms"
 
 [[runtime.cached_sources.plex_abc.connection_info.connections]]
-uri = "https://10.0.0.2:32400"
+uri = "https://127.0.0.1:9"
 local = true
 
 [[runtime.cached_sources.plex_abc.connection_info.probes]]
-uri = "https://10.0.0.2:32400"
+uri = "https://127.0.0.1:9"
 class = "local_direct"
 rank = 0
 result = "ok"
@@ -57,9 +57,9 @@ latency_ms = 3.0
 chosen = true
 
 [runtime.pinned_connections]
-plex_abc_srv_m1 = "https://10.0.0.2:32400"
+plex_abc_srv_m1 = "https://127.0.0.1:9"
 
-[runtime.connection_history.plex_abc_srv_m1."https://10.0.0.2:32400"]
+[runtime.connection_history.plex_abc_srv_m1."https://127.0.0.1:9"]
 latency_ms = 3.5
 ok = 7
 failed = 1
@@ -93,7 +93,7 @@ fn a_reel_04_config_moves_its_state_out_once_and_loses_nothing() {
         "a_field_from_the_future",
         "alice",
         "sources_ttl_secs = 120",
-        "primary_url = \"https://10.0.0.2:32400\"",
+        "primary_url = \"https://127.0.0.1:9\"",
         "[runtime.pinned_connections]",
     ] {
         assert!(text.contains(kept), "{kept} was lost:\n{text}");
@@ -103,13 +103,13 @@ fn a_reel_04_config_moves_its_state_out_once_and_loses_nothing() {
     assert!(s.connection_info.is_online);
     assert_eq!(s.connection_info.probes.len(), 1);
     let h = m.store().history("plex_abc_srv_m1");
-    assert_eq!(h["https://10.0.0.2:32400"].ok, 7);
+    assert_eq!(h["https://127.0.0.1:9"].ok, 7);
     assert_eq!(m.sources_ttl_for("plex_abc").as_secs(), 960);
     drop(m);
 
     // And across a restart, from the state store's file.
     let again = manager(&config, &state);
-    assert_eq!(again.store().history("plex_abc_srv_m1")["https://10.0.0.2:32400"].failed, 1);
+    assert_eq!(again.store().history("plex_abc_srv_m1")["https://127.0.0.1:9"].failed, 1);
     assert_eq!(again.store().current("plex_abc_srv_m1").unwrap().connection_info.probes.len(), 1);
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text, "moved once: the second start writes nothing");
 }

@@ -48,17 +48,9 @@ impl PlayerPage {
     }
 
     pub(super) fn action(&mut self, sender: &ComponentSender<Self>, a: PlayerAction, v: Option<glib::Variant>) {
-        let (Some(engine), Some(p)) = (self.engine.clone(), self.playing.as_ref()) else { return };
-        let Some(plan) = p.plan.as_ref() else { return };
-        let part = plan.playable.first_part().map(|(_, _, part)| part.clone());
+        let (Some(engine), Some(view)) = (self.engine.clone(), self.session.view()) else { return };
         match a {
-            PlayerAction::SkipMarker => {
-                if let Some(m) = plan.playable.marker_at(p.position_ms as i64) {
-                    let to = m.end_ms.max(0) as u64;
-                    // Exactly past it: a keyframe before its end would replay some.
-                    self.seek(sender, to.min(p.duration_ms.saturating_sub(1)), true);
-                }
-            }
+            PlayerAction::SkipMarker => self.feed(sender, Input::Intent(Intent::SkipMarker)),
             PlayerAction::PlaybackSpeed => {
                 let Some(rate) = v.as_ref().and_then(|v| v.get::<f64>()) else { return };
                 engine.set_rate(rate);
@@ -66,31 +58,23 @@ impl PlayerPage {
                 self.mpris.set_rate(rate);
             }
             PlayerAction::AudioTrack | PlayerAction::SubtitleTrack => {
-                let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), part) else { return };
+                let (Some(id), Some(part)) = (v.as_ref().and_then(|v| v.get::<i64>()), view.part) else { return };
                 let kind = if a == PlayerAction::AudioTrack { StreamKind::Audio } else { StreamKind::Subtitle };
-                let index = tracks::embedded(&part, kind).iter().position(|s| s.id == id).map(|i| i as u32);
-                let sidecar = tracks::sidecars(&part)
-                    .into_iter()
-                    .find(|s| s.id == id && kind == StreamKind::Subtitle)
-                    .and_then(|s| Some((s.key.clone()?, s.codec.clone())));
-                let sidecar_key = sidecar.as_ref().map(|(key, _)| key.clone());
-                let source_id = p.source.id.clone();
+                let index = part.embedded(kind).iter().position(|s| s.id == id).map(|i| i as u32);
+                let sidecar = part.sidecar_subtitles().into_iter().find(|s| s.id == id && kind == StreamKind::Subtitle);
                 match (kind, index, sidecar) {
                     (StreamKind::Audio, Some(i), _) => engine.set_audio_track(i),
                     (StreamKind::Subtitle, i, None) if id == 0 || i.is_some() => engine.set_subtitle_track(i),
                     // The file is fetched, then the media opens again with it where it is.
-                    (StreamKind::Subtitle, _, Some((key, codec))) => {
-                        self.fetch_sidecar(sender, &source_id, key, codec, None)
+                    (StreamKind::Subtitle, _, Some(_)) => {
+                        self.feed(sender, Input::Intent(Intent::LoadSubtitleFile { stream_id: id }))
                     }
                     _ => return,
-                }
-                if let (Some(p), Some(key)) = (self.playing.as_mut(), sidecar_key) {
-                    p.sidecar = Some(key);
                 }
                 self.set_action_state(a, id.to_variant());
                 // Saved on the server: every Plex app starts with it next time.
                 let (audio, subtitle) = if kind == StreamKind::Audio { (Some(id), None) } else { (None, Some(id)) };
-                let (s, part_id) = (sender.clone(), part.id);
+                let (s, part_id, source_id) = (sender.clone(), part.id, view.source_id.clone());
                 self.core.run(
                     move |core| async move { core.choose_streams(&source_id, part_id, audio, subtitle).await },
                     move |r| {
@@ -106,13 +90,13 @@ impl PlayerPage {
     }
 
     pub(super) fn mpris_command(&mut self, sender: &ComponentSender<Self>, c: MprisCommand) {
-        let state = self.playing.as_ref().map(|p| p.state);
+        let state = self.session.view().map(|v| v.status);
         match c {
             MprisCommand::PlayPause => sender.input(PlayerMsg::TogglePlay),
-            MprisCommand::Play if state == Some(EngineState::Paused) => sender.input(PlayerMsg::TogglePlay),
-            MprisCommand::Pause if state == Some(EngineState::Playing) => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::Play if state == Some(Status::Paused) => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::Pause if state == Some(Status::Playing) => sender.input(PlayerMsg::TogglePlay),
             MprisCommand::Play | MprisCommand::Pause => {}
-            MprisCommand::Stop if self.playing.is_some() => sender.input(PlayerMsg::Leave),
+            MprisCommand::Stop if self.session.is_active() => sender.input(PlayerMsg::Leave),
             MprisCommand::Stop => {}
             MprisCommand::SeekBy(ms) => sender.input(PlayerMsg::SeekBy(ms)),
             MprisCommand::SeekTo(ms) => sender.input(PlayerMsg::SeekTo(ms)),

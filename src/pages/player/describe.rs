@@ -2,19 +2,21 @@
 //! or transcoding, and why), and the state the server hears.
 
 use super::*;
+use reel_core::services::playback::session::Fault;
+use reel_core::services::playback::{Decision, TranscodeReason};
 
 /// The size of the poster handed to the shell's media controls.
 pub(super) const ART_SIZE: (u32, u32) = (300, 450);
 
-pub(super) fn now_playing(p: &Playing, art: Option<std::path::PathBuf>) -> NowPlaying {
+pub(super) fn now_playing(v: &View) -> NowPlaying {
     NowPlaying {
-        title: p.item.title.clone(),
-        artist: p.item.grandparent_title.clone(),
-        album: p.item.grandparent_title.clone(),
+        title: v.item.title.clone(),
+        artist: v.item.grandparent_title.clone(),
+        album: v.item.grandparent_title.clone(),
         track_number: None,
-        length_ms: p.duration_ms,
-        art,
-        id: p.item.rating_key.to_string(),
+        length_ms: v.duration_ms,
+        art: v.art.clone(),
+        id: v.item.rating_key.to_string(),
         entry: None,
     }
 }
@@ -41,21 +43,18 @@ pub(super) fn how(decision: &Decision) -> String {
     }
 }
 
-pub(super) fn play_state(p: &Playing) -> PlayState {
-    match p.state {
-        _ if p.buffering => PlayState::Buffering,
-        EngineState::Loading => PlayState::Buffering,
-        EngineState::Playing => PlayState::Playing,
-        EngineState::Paused => PlayState::Paused,
-        EngineState::Stopped => PlayState::Stopped,
+/// Why the playback stopped, in words, and whether the server's
+/// transcoder is worth offering.
+pub(super) fn fault_words(fault: &Fault) -> (String, bool) {
+    match fault {
+        Fault::EngineUnavailable(why) => (i18n_f("The player could not start: {}", &[why]), false),
+        Fault::Prepare(e) => (i18n_f("Cannot play this: {}", &[&crate::words::error(e)]), false),
+        Fault::Engine { error, server, offer_transcode } => {
+            (crate::words::engine_error(error, server), *offer_transcode)
+        }
+        Fault::EndedEarly { at_ms, duration_ms } => (ended_early_words(*at_ms, *duration_ms), false),
+        Fault::Relocate(e) | Fault::Retranscode(e) => (crate::words::error(e), false),
     }
-}
-
-/// Whether the media ended well before its known length: a file cut short.
-/// (A length the server measured may be off by a little.)
-pub(super) fn ended_early(at_ms: u64, duration_ms: u64) -> bool {
-    let slack = (duration_ms / 50).max(5_000);
-    duration_ms > 0 && at_ms + slack < duration_ms
 }
 
 pub(super) fn ended_early_words(at_ms: u64, duration_ms: u64) -> String {
@@ -63,28 +62,4 @@ pub(super) fn ended_early_words(at_ms: u64, duration_ms: u64) -> String {
         "The file ends at {}, before its length of {}: it may be incomplete or damaged on the server.",
         &[&clock(at_ms), &clock(duration_ms)],
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_cut_short_is_told_from_a_length_a_little_off() {
-        assert!(ended_early(5_000, 30_000), "half of it");
-        assert!(!ended_early(29_400, 30_000), "a length measured a little long");
-        assert!(!ended_early(0, 0), "no length known");
-        // Two hours: off by two minutes is still the whole film.
-        assert!(!ended_early(7_100_000, 7_200_000));
-        assert!(ended_early(3_600_000, 7_200_000));
-    }
-
-    #[test]
-    fn only_what_may_pass_is_tried_again() {
-        assert!(EngineError::Network("reset".into()).recoverable());
-        assert!(EngineError::Http(503).recoverable());
-        assert!(EngineError::Http(401).recoverable(), "access is checked again first");
-        assert!(!EngineError::Http(404).recoverable());
-        assert!(!EngineError::Decode("bad".into()).recoverable());
-    }
 }

@@ -11,21 +11,23 @@ mod engine;
 pub mod keys;
 mod playback;
 mod position;
-mod sidecar;
 pub mod tracks;
 
 use crate::i18n::{gettext, i18n_f};
 use crate::player::capabilities::GstCapabilities;
 use crate::player::gst_engine::GstEngine;
 use crate::player::mpris::{Mpris, MprisCommand, NowPlaying};
-use crate::player::{Engine, EngineError, EngineEvent, EngineState};
+use crate::player::{Engine, EngineEvent};
 use crate::runtime::{CoreHandle, Failure};
 use controls::Ui;
-use describe::{ended_early, ended_early_words, how, now_playing, play_state, what, ART_SIZE};
+use describe::{fault_words, how, now_playing, what, ART_SIZE};
 use keys::clock;
-use reel_core::models::{MarkerKind, MediaItem, ServerAction, Source, StreamKind};
-use reel_core::services::playback::{Capabilities, Decision, Format, PlayState, Reporter, TranscodeReason};
-use reel_core::{Delivery, MediaLocation, PlaybackPlan, SourceId};
+use reel_core::models::{MarkerKind, MediaItem, Source, StreamKind};
+use reel_core::services::playback::session::{
+    Answer, CoreCall, Effect, EngineCommand, Input, Intent, Moment, PlaybackSession, Status, View,
+};
+use reel_core::services::playback::{Capabilities, Format};
+use reel_core::{Delivery, SourceId};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -35,23 +37,20 @@ use tracks::PlayerAction;
 
 /// Controls hide this long after the pointer last moved, while playing.
 const HIDE_AFTER: Duration = Duration::from_secs(3);
-/// How often the position on screen (and the reporter) is brought up to date.
+/// How often the position on screen (and what the server hears) is brought up to date.
 const TICK: Duration = Duration::from_millis(250);
-/// How long Up Next counts down before the next episode plays.
-const UP_NEXT_AFTER: Duration = Duration::from_secs(10);
-/// Tries at another connection before a network failure is shown.
-const RECOVER_TRIES: u32 = 2;
 
 pub struct PlayerPage {
     core: CoreHandle,
     engine: Option<Rc<dyn Engine>>,
     /// The shell's media controls (the window's, shared with the music queue).
     mpris: Mpris,
-    playing: Option<Playing>,
-    /// What plays after the item, in order (a playlist's or a collection's
-    /// entries); empty: an episode's next one, as the server says.
-    then: Vec<MediaItem>,
-    generation: u64,
+    /// The playback itself (the core's): this page feeds it and shows it.
+    session: PlaybackSession,
+    /// The session's clock.
+    clock: Instant,
+    /// What the page and the shell were last shown.
+    shown: Shown,
     ui: Ui,
     /// Bumped whenever the pointer moves: only the latest hide timer hides.
     hide: u64,
@@ -59,37 +58,14 @@ pub struct PlayerPage {
     volume: f64,
     muted: bool,
     last_pointer: (f64, f64),
+    _tick: Option<TickGuard>,
 }
 
-/// One playback.
-struct Playing {
-    source: Source,
-    item: MediaItem,
-    plan: Option<PlaybackPlan>,
-    reporter: Option<Reporter>,
-    clock: Instant,
-    state: EngineState,
-    buffering: bool,
-    duration_ms: u64,
-    position_ms: u64,
-    /// Network failures recovered from in a row.
-    recoveries: u32,
-    /// The server's choice of audio and subtitle track inside the file,
-    /// set once it plays (subtitles `None`: a sidecar file, loaded with it).
-    initial_tracks: Option<(Option<u32>, Option<Option<u32>>)>,
-    /// The poster for the shell's media controls is still to be fetched:
-    /// asked for once the video plays, so that it does not take the CPU
-    /// (the server's and this machine's) while the video opens.
-    art_wanted: bool,
-    /// The server path of the subtitle file loaded with the media, if any
-    /// (fetched once to a local file, which the media keeps wherever it moves).
-    sidecar: Option<String>,
-    /// What plays after this (an episode's next one), once known.
-    next: Option<MediaItem>,
-    /// Since when Up Next is shown; None: not (yet).
-    up_next_since: Option<Instant>,
-    up_next_cancelled: bool,
-    _tick: TickGuard,
+/// What the page last showed of the session's view, so a render changes
+/// only what changed (fewer redraws and accessibility events).
+#[derive(Default)]
+struct Shown {
+    view: Option<View>,
 }
 
 /// Stops the position ticks when the playback ends.
@@ -123,20 +99,10 @@ pub enum PlayerMsg {
         then: Vec<MediaItem>,
     },
     PlayTranscoded,
-    Prepared {
+    /// The core's answer to what the session asked in playback `generation`.
+    Answer {
         generation: u64,
-        result: Result<PlaybackPlan, Failure>,
-        start_ms: u64,
-    },
-    Relocated {
-        generation: u64,
-        result: Result<MediaLocation, Failure>,
-        at_ms: u64,
-    },
-    /// A transcode restarted at a seek's target.
-    Retranscoded {
-        generation: u64,
-        result: Result<PlaybackPlan, Failure>,
+        answer: Answer,
     },
     Engine(EngineEvent),
     Tick,
@@ -149,33 +115,14 @@ pub enum PlayerMsg {
     ToggleFullscreen,
     PointerMoved(f64, f64),
     HideControls(u64),
-    Reported {
-        generation: u64,
-        result: Result<(MediaItem, Delivery), Failure>,
-    },
+    Reported(Result<(MediaItem, Delivery), Failure>),
     /// The shell's media controls or a media key.
     Mpris(MprisCommand),
     /// One of the player's window actions (the menu, the skip button, D-Bus).
     Action(PlayerAction, Option<glib::Variant>),
     SkipMarker,
-    NextKnown {
-        generation: u64,
-        next: Option<MediaItem>,
-    },
     PlayNext,
     CancelUpNext,
-    /// The poster file for the media controls.
-    Art {
-        generation: u64,
-        file: Option<std::path::PathBuf>,
-    },
-    /// The subtitle file beside the media, fetched: the media opens (again)
-    /// with it, at `load_at` (None: where it is).
-    Sidecar {
-        generation: u64,
-        file: Result<std::path::PathBuf, Failure>,
-        load_at: Option<u64>,
-    },
     Leave,
 }
 
@@ -212,15 +159,16 @@ impl SimpleComponent for PlayerPage {
             core,
             engine: None,
             mpris,
-            playing: None,
-            then: Vec::new(),
-            generation: 0,
+            session: PlaybackSession::new(),
+            clock: Instant::now(),
+            shown: Shown::default(),
             ui,
             hide: 0,
             inhibit: None,
             volume: 1.0,
             muted: false,
             last_pointer: (-1.0, -1.0),
+            _tick: None,
         };
         ComponentParts { model, widgets: () }
     }
@@ -233,47 +181,37 @@ impl SimpleComponent for PlayerPage {
                 }
             }
             PlayerMsg::Play { source, item, start_ms, then } => {
-                self.then = then;
-                self.start(&sender, source, item, start_ms, false)
-            }
-            PlayerMsg::PlayTranscoded => {
-                if let Some(p) = self.playing.take() {
-                    let at = p.position_ms;
-                    self.start(&sender, p.source, p.item, at, true);
+                #[cfg(feature = "bench")]
+                crate::bench_probe::mark("play start");
+                self.feed(&sender, Input::Intent(Intent::Play { source, item, start_ms, then }));
+                if let Err(e) = self.engine(&sender) {
+                    self.feed(&sender, Input::EngineUnavailable(e));
                 }
             }
-            PlayerMsg::Prepared { generation, result, start_ms } if generation == self.generation => {
-                self.prepared(&sender, result, start_ms)
+            PlayerMsg::PlayTranscoded => self.feed(&sender, Input::Intent(Intent::PlayTranscoded)),
+            PlayerMsg::Answer { generation, answer } => {
+                #[cfg(feature = "bench")]
+                if matches!(answer, Answer::Prepared(_)) {
+                    crate::bench_probe::mark("play prepared");
+                }
+                self.feed(&sender, Input::Answer { generation, answer })
             }
-            PlayerMsg::Relocated { generation, result, at_ms } if generation == self.generation => match result {
-                Ok(location) => self.relocated(&sender, location, at_ms),
-                Err(f) => self.fail(&sender, &f.message(), false),
-            },
-            PlayerMsg::Retranscoded { generation, result } if generation == self.generation => {
-                self.retranscoded(&sender, result)
+            PlayerMsg::Engine(e) => {
+                tracing::debug!(event = ?e, "player");
+                self.feed(&sender, Input::Engine(e));
             }
-            PlayerMsg::Prepared { .. } | PlayerMsg::Relocated { .. } | PlayerMsg::Retranscoded { .. } => {}
-            PlayerMsg::Engine(e) => self.engine_event(&sender, e),
-            PlayerMsg::Tick => self.tick(&sender),
+            PlayerMsg::Tick => {
+                self.fit_video();
+                self.feed(&sender, Input::Tick);
+            }
             PlayerMsg::TogglePlay => {
-                let (Some(engine), Some(p)) = (&self.engine, &self.playing) else { return };
-                match p.state {
-                    EngineState::Playing => engine.pause(),
-                    EngineState::Paused => engine.play(),
-                    EngineState::Stopped if p.plan.is_some() => {
-                        let (source, item, at) = (p.source.clone(), p.item.clone(), 0);
-                        self.start(&sender, source, item, at, false);
-                    }
-                    _ => {}
-                }
+                self.feed(&sender, Input::Intent(Intent::TogglePlay));
                 self.show_controls(&sender);
             }
             // A position asked for (the seek bar, the media controls): there.
-            PlayerMsg::SeekTo(ms) => self.seek(&sender, ms, true),
+            PlayerMsg::SeekTo(ms) => self.feed(&sender, Input::Intent(Intent::SeekTo { ms, exact: true })),
             PlayerMsg::SeekBy(delta) => {
-                let Some(p) = &self.playing else { return };
-                let to = (p.position_ms as i64 + delta).clamp(0, p.duration_ms.max(1) as i64 - 1);
-                self.seek(&sender, to as u64, false);
+                self.feed(&sender, Input::Intent(Intent::SeekBy(delta)));
                 self.show_controls(&sender);
             }
             PlayerMsg::Volume(v) => {
@@ -310,7 +248,7 @@ impl SimpleComponent for PlayerPage {
                 }
             }
             PlayerMsg::HideControls(n) if n == self.hide => {
-                let playing = self.playing.as_ref().is_some_and(|p| p.state == EngineState::Playing);
+                let playing = self.session.view().is_some_and(|v| v.status == Status::Playing);
                 if playing {
                     self.ui.top.set_reveal_child(false);
                     self.ui.bottom.set_reveal_child(false);
@@ -318,46 +256,14 @@ impl SimpleComponent for PlayerPage {
                 }
             }
             PlayerMsg::HideControls(_) => {}
-            PlayerMsg::Reported { result, .. } => match result {
-                Ok((item, _)) => {
-                    if let Some(p) = self.playing.as_mut().filter(|p| p.item.rating_key == item.rating_key) {
-                        p.item = item.clone();
-                        let _ = sender.output(PlayerOutput::ItemChanged { source_id: p.source.id.clone(), item });
-                    }
-                }
-                Err(f) => tracing::warn!("playback report not saved: {}", f.message()),
-            },
-            PlayerMsg::Leave => {
-                self.finish(&sender);
-                // What went wrong was said; it is not the next playback's page.
-                self.ui.error.set_visible(false);
-                let _ = sender.output(PlayerOutput::Leave);
-            }
+            // (What changed was shown when the server was told.)
+            PlayerMsg::Reported(Ok(_)) => {}
+            PlayerMsg::Reported(Err(f)) => tracing::warn!("playback report not saved: {}", f.message()),
+            PlayerMsg::Leave => self.feed(&sender, Input::Intent(Intent::Leave)),
             PlayerMsg::Mpris(c) => self.mpris_command(&sender, c),
-            PlayerMsg::Art { generation, file } if generation == self.generation => {
-                if let Some(p) = &self.playing {
-                    self.mpris.set_now_playing(Some(now_playing(p, file)));
-                }
-            }
-            PlayerMsg::Art { .. } => {}
-            PlayerMsg::Sidecar { generation, file, load_at } if generation == self.generation => {
-                self.sidecar_fetched(&sender, file, load_at)
-            }
-            PlayerMsg::Sidecar { .. } => {}
-            PlayerMsg::SkipMarker => self.action(&sender, PlayerAction::SkipMarker, None),
-            PlayerMsg::NextKnown { generation, next } if generation == self.generation => {
-                if let Some(p) = self.playing.as_mut() {
-                    p.next = next;
-                }
-            }
-            PlayerMsg::NextKnown { .. } => {}
-            PlayerMsg::PlayNext => self.play_next(&sender),
-            PlayerMsg::CancelUpNext => {
-                if let Some(p) = self.playing.as_mut() {
-                    p.up_next_cancelled = true;
-                }
-                self.ui.up_next.set_visible(false);
-            }
+            PlayerMsg::SkipMarker => self.feed(&sender, Input::Intent(Intent::SkipMarker)),
+            PlayerMsg::PlayNext => self.feed(&sender, Input::Intent(Intent::PlayNext)),
+            PlayerMsg::CancelUpNext => self.feed(&sender, Input::Intent(Intent::CancelUpNext)),
             PlayerMsg::Action(a, v) => self.action(&sender, a, v),
         }
     }

@@ -57,24 +57,12 @@ fn stream_label(s: &MediaStream) -> String {
     s.title.clone().or_else(|| s.language_code.clone()).unwrap_or_else(|| i18n_f("Track {}", &[&s.id.to_string()]))
 }
 
-/// Subtitles the server keeps in files beside the media, as it lists them.
-pub fn sidecars(part: &MediaPart) -> Vec<&MediaStream> {
-    part.streams.iter().filter(|s| s.kind == StreamKind::Subtitle && s.key.is_some()).collect()
-}
-
-/// Tracks of `kind` inside the file, in the file's order.
-pub fn embedded(part: &MediaPart, kind: StreamKind) -> Vec<&MediaStream> {
-    let mut v: Vec<&MediaStream> = part.streams.iter().filter(|s| s.kind == kind && s.key.is_none()).collect();
-    v.sort_by_key(|s| s.index.unwrap_or(i64::MAX));
-    v
-}
-
 /// The menu: audio tracks, subtitles (with Off), speeds.
 pub fn menu(part: Option<&MediaPart>) -> gio::Menu {
     let menu = gio::Menu::new();
     if let Some(part) = part {
         let audio = gio::Menu::new();
-        for s in embedded(part, StreamKind::Audio) {
+        for s in part.embedded(StreamKind::Audio) {
             let item = gio::MenuItem::new(Some(&stream_label(s)), None);
             item.set_action_and_target_value(Some("win.audio-track"), Some(&s.id.to_variant()));
             audio.append_item(&item);
@@ -86,7 +74,7 @@ pub fn menu(part: Option<&MediaPart>) -> gio::Menu {
         let off = gio::MenuItem::new(Some(&gettext("Off")), None);
         off.set_action_and_target_value(Some("win.subtitle-track"), Some(&0i64.to_variant()));
         subs.append_item(&off);
-        for s in embedded(part, StreamKind::Subtitle).into_iter().chain(sidecars(part)) {
+        for s in part.embedded(StreamKind::Subtitle).into_iter().chain(part.sidecar_subtitles()) {
             let item = gio::MenuItem::new(Some(&stream_label(s)), None);
             item.set_action_and_target_value(Some("win.subtitle-track"), Some(&s.id.to_variant()));
             subs.append_item(&item);
@@ -138,11 +126,11 @@ mod tests {
                 stream(14, StreamKind::Subtitle, None, Some("/library/streams/14")),
             ],
         };
-        let audio: Vec<i64> = embedded(&part, StreamKind::Audio).iter().map(|s| s.id).collect();
+        let audio: Vec<i64> = part.embedded(StreamKind::Audio).iter().map(|s| s.id).collect();
         assert_eq!(audio, [11, 12]);
-        let subs: Vec<i64> = embedded(&part, StreamKind::Subtitle).iter().map(|s| s.id).collect();
+        let subs: Vec<i64> = part.embedded(StreamKind::Subtitle).iter().map(|s| s.id).collect();
         assert_eq!(subs, [13]);
-        let beside: Vec<i64> = sidecars(&part).iter().map(|s| s.id).collect();
+        let beside: Vec<i64> = part.sidecar_subtitles().iter().map(|s| s.id).collect();
         assert_eq!(beside, [14]);
     }
 

@@ -196,21 +196,9 @@ impl Core {
         item: &MediaItem,
         actions: Vec<ServerAction>,
     ) -> Result<(MediaItem, Delivery)> {
-        let mut updated = item.clone();
+        let updated = crate::services::playback::timelines::after(item, &actions);
         let mut delivery = Delivery::Sent;
         for action in actions {
-            match &action {
-                ServerAction::Timeline { time_ms, duration_ms, .. } => {
-                    // Near the end, Plex forgets the position: it was watched.
-                    let near_end = *duration_ms > 0 && *time_ms * 100 >= *duration_ms * 98;
-                    updated.view_offset_ms = if near_end { 0 } else { *time_ms as i64 };
-                }
-                ServerAction::Scrobble { .. } => {
-                    updated.view_count = updated.view_count.max(1);
-                    updated.view_offset_ms = 0;
-                }
-                ServerAction::Unscrobble { .. } => updated.view_count = 0,
-            }
             if self.connections.send_action(source_id, action).await? == Delivery::Queued {
                 delivery = Delivery::Queued;
             }

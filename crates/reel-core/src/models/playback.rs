@@ -82,6 +82,27 @@ impl MediaStream {
     }
 }
 
+impl MediaPart {
+    /// Subtitles the server keeps in files beside the media, as it lists them.
+    pub fn sidecar_subtitles(&self) -> Vec<&MediaStream> {
+        self.streams.iter().filter(|s| s.kind == StreamKind::Subtitle && s.key.is_some()).collect()
+    }
+
+    /// Tracks of `kind` inside the file, in the file's order (what a
+    /// player numbers them by).
+    pub fn embedded(&self, kind: StreamKind) -> Vec<&MediaStream> {
+        let mut v: Vec<&MediaStream> = self.streams.iter().filter(|s| s.kind == kind && s.key.is_none()).collect();
+        v.sort_by_key(|s| s.index.unwrap_or(i64::MAX));
+        v
+    }
+
+    /// The place among the file's own tracks of `kind` of the one the
+    /// server has chosen, if any.
+    pub fn chosen_embedded(&self, kind: StreamKind) -> Option<u32> {
+        self.embedded(kind).iter().position(|s| s.selected).and_then(|i| u32::try_from(i).ok())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MarkerKind {
     Intro,

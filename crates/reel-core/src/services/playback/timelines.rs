@@ -2,7 +2,7 @@
 //! state and every 10 s while playing, and the item marked watched once
 //! playback passes the server's threshold (never at the start).
 
-use crate::models::ServerAction;
+use crate::models::{MediaItem, ServerAction};
 use std::time::Duration;
 
 /// How often the server hears of a playback that goes on unchanged.
@@ -101,6 +101,28 @@ impl Reporter {
     pub fn session(&self) -> &str {
         &self.session
     }
+}
+
+/// The item as the server has it once it has heard `actions`: progress,
+/// and the watched mark. (Near the end Plex forgets the position: it was
+/// watched.) What the app shows and the cache keeps follow this, so both
+/// change the moment the actions are made, whenever they reach the server.
+pub fn after(item: &MediaItem, actions: &[ServerAction]) -> MediaItem {
+    let mut updated = item.clone();
+    for action in actions {
+        match action {
+            ServerAction::Timeline { time_ms, duration_ms, .. } => {
+                let near_end = *duration_ms > 0 && *time_ms * 100 >= *duration_ms * 98;
+                updated.view_offset_ms = if near_end { 0 } else { *time_ms as i64 };
+            }
+            ServerAction::Scrobble { .. } => {
+                updated.view_count = updated.view_count.max(1);
+                updated.view_offset_ms = 0;
+            }
+            ServerAction::Unscrobble { .. } => updated.view_count = 0,
+        }
+    }
+    updated
 }
 
 #[cfg(test)]

@@ -1,0 +1,124 @@
+//! What every test that drives fake-plex (or a program talking to it) needs
+//! besides the server: waiting for something observable with a deadline,
+//! and children that end with the test, also when it panics.
+
+use std::fmt::Debug;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+/// How often a wait looks again.
+const POLL: Duration = Duration::from_millis(100);
+
+/// Reads `read` until `done` holds for what it gave, at most `within`;
+/// returns that value. Past the deadline it panics with `what` and the last
+/// value read, so a failure says what was seen instead.
+#[track_caller]
+pub fn wait_for<T: Debug>(
+    what: &str,
+    within: Duration,
+    mut read: impl FnMut() -> T,
+    mut done: impl FnMut(&T) -> bool,
+) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        let value = read();
+        if done(&value) {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "waited {within:?} for {what}; last seen: {value:?}");
+        std::thread::sleep(POLL);
+    }
+}
+
+/// [`wait_for`] a condition that has nothing to show but itself.
+#[track_caller]
+pub fn wait_until(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
+    wait_for(what, within, &mut done, |ok| *ok);
+}
+
+/// [`wait_for`] inside a tokio test: `read` is awaited, the wait does not
+/// hold the runtime's thread.
+#[track_caller]
+pub fn wait_for_async<'a, T: Debug + 'a, F, Fut>(
+    what: &'a str,
+    within: Duration,
+    mut read: F,
+    mut done: impl FnMut(&T) -> bool + 'a,
+) -> impl std::future::Future<Output = T> + 'a
+where
+    F: FnMut() -> Fut + 'a,
+    Fut: std::future::Future<Output = T> + 'a,
+{
+    let caller = std::panic::Location::caller();
+    async move {
+        let deadline = Instant::now() + within;
+        loop {
+            let value = read().await;
+            if done(&value) {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "{caller}: waited {within:?} for {what}; last seen: {value:?}");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+/// A child process (and, when started with [`Guarded::group`], everything
+/// it starts) that is ended when the guard is dropped: a test that panics
+/// leaves nothing running behind it.
+pub struct Guarded {
+    child: Child,
+    group: bool,
+}
+
+impl Guarded {
+    /// Starts `cmd`; the child alone is ended with the guard.
+    pub fn spawn(cmd: &mut Command) -> std::io::Result<Self> {
+        Ok(Guarded { child: cmd.spawn()?, group: false })
+    }
+
+    /// Starts `cmd` as a process group of its own (a script and what it
+    /// starts); the whole group is ended with the guard.
+    pub fn group(cmd: &mut Command) -> std::io::Result<Self> {
+        use std::os::unix::process::CommandExt;
+        Ok(Guarded { child: cmd.process_group(0).spawn()?, group: true })
+    }
+
+    pub fn child(&mut self) -> &mut Child {
+        &mut self.child
+    }
+
+    /// Waits (at most `within`) for it to end by itself.
+    pub fn wait_exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn signal(&self, signal: &str) {
+        let target = if self.group { format!("-{}", self.child.id()) } else { self.child.id().to_string() };
+        // kill(1) rather than libc: this crate has no unsafe code.
+        let _ = Command::new("kill").args([&format!("-{signal}"), "--", &target]).status();
+    }
+}
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) && !self.group {
+            return;
+        }
+        // Asked first, so a script's traps clean up after it; then made to.
+        self.signal("TERM");
+        if self.wait_exit(Duration::from_secs(5)).is_none() || self.group {
+            self.signal("KILL");
+        }
+        let _ = self.child.wait();
+    }
+}
