@@ -6,23 +6,22 @@ use crate::{build_info, i18n, runtime, window};
 /// Starts the app; returns when its last window closes.
 pub fn run() -> std::process::ExitCode {
     crate::memory::tune();
-    #[cfg(feature = "bench")]
-    {
-        crate::bench_probe::mark_start();
-        if crate::bench_probe::floor_requested() {
-            return crate::bench_probe::run_floor();
+    crate::probe! {
+        mark_start();
+        if floor_requested() {
+            return run_floor();
         }
-        if let Some(rows) = crate::bench_probe::home_floor_requested() {
-            return crate::bench_probe::run_home_floor(rows);
+        if let Some(rows) = home_floor_requested() {
+            return run_home_floor(rows);
         }
-        if let Some(items) = crate::bench_probe::list_floor_requested() {
-            return crate::bench_probe::run_list_floor(items);
+        if let Some(items) = list_floor_requested() {
+            return run_list_floor(items);
         }
-        if let Some(items) = crate::bench_probe::grid_floor_requested() {
-            return crate::bench_probe::run_grid_floor(items);
+        if let Some(items) = grid_floor_requested() {
+            return run_grid_floor(items);
         }
-        if crate::bench_probe::play_floor_requested() {
-            return crate::bench_probe::run_play_floor();
+        if play_floor_requested() {
+            return run_play_floor();
         }
     }
     i18n::init();
@@ -47,8 +46,7 @@ pub fn run() -> std::process::ExitCode {
             w.present();
         }
     });
-    #[cfg(feature = "bench")]
-    crate::bench_probe::mark("gtk-app-built");
+    crate::probe!(mark("gtk-app-built"));
     let core = match runtime::CoreHandle::start() {
         Ok(c) => c,
         Err(e) => {
@@ -56,8 +54,7 @@ pub fn run() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    #[cfg(feature = "bench")]
-    crate::bench_probe::mark("core-open");
+    crate::probe!(mark("core-open"));
     let app = relm4::RelmApp::from_app(gapp);
     app.run::<window::App>(core);
     std::process::ExitCode::SUCCESS

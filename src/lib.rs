@@ -20,3 +20,18 @@ pub mod window;
 pub mod words;
 
 pub use application::run;
+
+/// A measurement hook of the benchmarks (`bench_probe`, whose functions it
+/// sees unqualified): `probe!(mark("play start"))`, or a block of them.
+/// Without the `bench` feature it compiles to nothing.
+#[macro_export]
+macro_rules! probe {
+    ($($body:tt)*) => {
+        #[cfg(feature = "bench")]
+        {
+            #[allow(unused_imports)]
+            use $crate::bench_probe::*;
+            $($body)*
+        }
+    };
+}

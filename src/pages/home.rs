@@ -106,8 +106,7 @@ impl SimpleComponent for HomePage {
     fn update(&mut self, msg: HomeMsg, sender: ComponentSender<Self>) {
         match msg {
             HomeMsg::Show(sources) => {
-                #[cfg(feature = "bench")]
-                crate::bench_probe::mark_open(crate::bench_probe::Page::Home);
+                crate::probe!(mark_open(Page::Home));
                 self.generation += 1;
                 self.hubs.retain(|(id, _)| sources.iter().any(|s| &s.id == id));
                 self.sources = sources;
@@ -205,16 +204,17 @@ impl HomePage {
         }
         self.ui.stack.set_visible_child_name(if rows.is_empty() { "empty" } else { "hubs" });
         // The Home benchmark's hook: every server's hubs are in.
-        #[cfg(feature = "bench")]
-        if self.hubs.len() == self.sources.len() && !rows.is_empty() {
-            let cards = rows.iter().map(|r| r.cards.len() as u32).sum();
-            crate::bench_probe::grid_filled(
-                crate::bench_probe::Page::Home,
-                &self.ui.rows_box,
-                &self.ui.scroller,
-                cards,
-                true,
-            );
+        crate::probe! {
+            if self.hubs.len() == self.sources.len() && !rows.is_empty() {
+                let cards = rows.iter().map(|r| r.cards.len() as u32).sum();
+                grid_filled(
+                    Page::Home,
+                    &self.ui.rows_box,
+                    &self.ui.scroller,
+                    cards,
+                    true,
+                );
+            }
         }
         self.rendered = rows;
     }

@@ -86,8 +86,7 @@ pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) 
             }
         }
         MessageView::AsyncDone(_) => {
-            #[cfg(feature = "bench")]
-            crate::bench_probe::mark("engine open (async-done)");
+            crate::probe!(mark("engine open (async-done)"));
             if let Some(at) = inner.start_at.take() {
                 // Open: its streams are known, the subtitles chosen can be shown.
                 gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());

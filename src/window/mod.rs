@@ -64,8 +64,7 @@ impl SimpleComponent for App {
     }
 
     fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
-        #[cfg(feature = "bench")]
-        crate::bench_probe::mark("window-init");
+        crate::probe!(mark("window-init"));
         crate::style::load();
         // Where the user left off: the library they had open, its first items
         // read while GTK started, shown in the first frame (else Home).
@@ -75,15 +74,16 @@ impl SimpleComponent for App {
             .and_then(|v| core.server(&v.source_id).map(|source| (source, v.section, v.first)));
         // The grid benchmark's other figure: the window starts on Home and
         // the library is opened once the window is up, as by a click.
-        #[cfg(feature = "bench")]
-        if crate::bench_probe::open_later() {
-            if let Some((source, section, _)) = start.take() {
-                let s = sender.clone();
-                root.add_tick_callback(move |_, _| {
-                    let (s, nav) = (s.clone(), Nav::Library { source: source.clone(), section: section.clone() });
-                    glib::timeout_add_local_once(Duration::from_millis(500), move || s.input(AppMsg::Open(nav)));
-                    glib::ControlFlow::Break
-                });
+        crate::probe! {
+            if open_later() {
+                if let Some((source, section, _)) = start.take() {
+                    let s = sender.clone();
+                    root.add_tick_callback(move |_, _| {
+                        let (s, nav) = (s.clone(), Nav::Library { source: source.clone(), section: section.clone() });
+                        glib::timeout_add_local_once(Duration::from_millis(500), move || s.input(AppMsg::Open(nav)));
+                        glib::ControlFlow::Break
+                    });
+                }
             }
         }
         let start_nav = start
@@ -147,10 +147,9 @@ impl SimpleComponent for App {
             });
         }
         model.start(&sender, start_nav);
-        #[cfg(feature = "bench")]
-        {
-            crate::bench_probe::mark("window-ready");
-            if crate::bench_probe::open_home_requested() {
+        crate::probe! {
+            mark("window-ready");
+            if open_home_requested() {
                 let s = sender.clone();
                 model.ui.window.add_tick_callback(move |_, _| {
                     let s = s.clone();
@@ -158,7 +157,7 @@ impl SimpleComponent for App {
                     glib::ControlFlow::Break
                 });
             }
-            if let Some((source_id, key)) = crate::bench_probe::open_item_request() {
+            if let Some((source_id, key)) = open_item_request() {
                 if let Some(source) = model.core.server(&source_id) {
                     let (s, core) = (sender.clone(), model.core.clone());
                     model.ui.window.add_tick_callback(move |_, _| {
@@ -178,7 +177,7 @@ impl SimpleComponent for App {
                     });
                 }
             }
-            if let Some((source_id, key, start_ms)) = crate::bench_probe::play_request() {
+            if let Some((source_id, key, start_ms)) = play_request() {
                 if let Some(source) = model.core.server(&source_id) {
                     // As a person does: the item's page is open a moment (the
                     // player gets ready, as there), then Play.

@@ -75,12 +75,9 @@ impl App {
         start_ms: u64,
         then: Vec<MediaItem>,
     ) {
-        #[cfg(feature = "bench")]
-        {
-            crate::bench_probe::play_asked();
-            crate::bench_probe::mark("play asked");
-            crate::bench_probe::watch_stalls(400);
-        }
+        crate::probe!(play_asked());
+        crate::probe!(mark("play asked"));
+        crate::probe!(watch_stalls(400));
         // One thing plays at a time: the music waits for the video.
         if let Some(music) = self.children.music_if_built() {
             music.emit(MusicMsg::PauseForVideo);

@@ -181,12 +181,9 @@ impl SimpleComponent for ItemPage {
     fn update(&mut self, msg: ItemMsg, sender: ComponentSender<Self>) {
         match msg {
             ItemMsg::Show { source, item } => {
-                #[cfg(feature = "bench")]
-                {
-                    crate::bench_probe::mark_open(crate::bench_probe::Page::Item);
-                    crate::bench_probe::mark("item show");
-                    crate::bench_probe::watch_stalls(300);
-                }
+                crate::probe!(mark_open(Page::Item));
+                crate::probe!(mark("item show"));
+                crate::probe!(watch_stalls(300));
                 self.generation += 1;
                 self.ui.header.show(&item);
                 self.set_children(Vec::new());
@@ -233,15 +230,13 @@ impl SimpleComponent for ItemPage {
                 }
             },
             ItemMsg::Children { generation, items } if generation == self.generation => {
-                #[cfg(feature = "bench")]
-                crate::bench_probe::mark("item children saved");
+                crate::probe!(mark("item children saved"));
                 if !items.is_empty() {
                     self.set_children(items);
                 }
             }
             ItemMsg::Synced { generation, result } if generation == self.generation => {
-                #[cfg(feature = "bench")]
-                crate::bench_probe::mark("item children synced");
+                crate::probe!(mark("item children synced"));
                 let source_id = self.current.as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
                 if let Ok(items) = &result {
                     self.set_children(items.clone());
@@ -250,8 +245,7 @@ impl SimpleComponent for ItemPage {
                 let _ = sender.output(ItemOutput::Reached { source_id, result: result.map(|_| ()) });
             }
             ItemMsg::Poster { generation, texture } if generation == self.generation => {
-                #[cfg(feature = "bench")]
-                crate::bench_probe::mark("item poster");
+                crate::probe!(mark("item poster"));
                 self.ui.header.poster.set_paintable(Some(&texture));
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
@@ -323,24 +317,23 @@ impl ItemPage {
         }
         self.children = items;
         self.update_playlist_menus();
-        #[cfg(feature = "bench")]
-        crate::bench_probe::mark("item menus updated");
+        crate::probe!(mark("item menus updated"));
         self.ui.rows.list.set(&self.children);
-        #[cfg(feature = "bench")]
-        crate::bench_probe::mark("item rows set");
+        crate::probe!(mark("item rows set"));
         // The long-list benchmark's hook: the children are painted next frame.
-        #[cfg(feature = "bench")]
-        if !self.children.is_empty() {
-            let scroller =
-                self.ui.rows.list.view.parent().and_then(|c| c.parent()).and_downcast::<gtk::ScrolledWindow>();
-            if let Some(scroller) = scroller {
-                crate::bench_probe::grid_filled(
-                    crate::bench_probe::Page::Item,
-                    &self.ui.rows.list.view,
-                    &scroller,
-                    self.children.len() as u32,
-                    true,
-                );
+        crate::probe! {
+            if !self.children.is_empty() {
+                let scroller =
+                    self.ui.rows.list.view.parent().and_then(|c| c.parent()).and_downcast::<gtk::ScrolledWindow>();
+                if let Some(scroller) = scroller {
+                    grid_filled(
+                        Page::Item,
+                        &self.ui.rows.list.view,
+                        &scroller,
+                        self.children.len() as u32,
+                        true,
+                    );
+                }
             }
         }
     }

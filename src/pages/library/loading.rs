@@ -50,14 +50,15 @@ impl LibraryView {
     pub(super) fn loaded(&mut self, sender: &ComponentSender<Self>, generation: u64, page: Page<ItemSummary>) {
         let more = page.items.len() < page.total;
         self.fill(page);
-        #[cfg(feature = "bench")]
-        crate::bench_probe::grid_filled(
-            crate::bench_probe::Page::Library,
-            &self.grid,
-            &self.ui.scroller,
-            self.items.len() as u32,
-            !more,
-        );
+        crate::probe! {
+            grid_filled(
+                Page::Library,
+                &self.grid,
+                &self.ui.scroller,
+                self.items.len() as u32,
+                !more,
+            );
+        }
         if more {
             let s = sender.clone();
             glib::idle_add_local_full(glib::Priority::LOW, move || {
@@ -89,7 +90,6 @@ impl LibraryView {
         };
         self.ui.stack.set_visible_child_name("grid");
         self.items.extend(rest);
-        #[cfg(feature = "bench")]
-        crate::bench_probe::mark("grid-filled");
+        crate::probe!(mark("grid-filled"));
     }
 }

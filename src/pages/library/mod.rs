@@ -207,18 +207,18 @@ impl SimpleComponent for LibraryView {
         };
         // In the window's first frame; the Show that follows brings the rest.
         if let Some((source, section, first)) = start {
-            #[cfg(feature = "bench")]
-            crate::bench_probe::mark_open(crate::bench_probe::Page::Library);
+            crate::probe!(mark_open(Page::Library));
             *model.current.borrow_mut() = Some((source, section));
             model.fill(first);
-            #[cfg(feature = "bench")]
-            crate::bench_probe::grid_filled(
-                crate::bench_probe::Page::Library,
-                &model.grid,
-                &model.ui.scroller,
-                model.items.len() as u32,
-                false,
-            );
+            crate::probe! {
+                grid_filled(
+                    Page::Library,
+                    &model.grid,
+                    &model.ui.scroller,
+                    model.items.len() as u32,
+                    false,
+                );
+            }
         }
         ComponentParts { model, widgets: () }
     }
@@ -227,11 +227,8 @@ impl SimpleComponent for LibraryView {
         let generation = *self.generation.borrow();
         match msg {
             LibraryMsg::Show { source, section } => {
-                #[cfg(feature = "bench")]
-                {
-                    crate::bench_probe::mark_open(crate::bench_probe::Page::Library);
-                    crate::bench_probe::mark("library-open");
-                }
+                crate::probe!(mark_open(Page::Library));
+                crate::probe!(mark("library-open"));
                 let same =
                     self.current.borrow().as_ref().is_some_and(|(s, sec)| s.id == source.id && sec.key == section.key);
                 if !same {

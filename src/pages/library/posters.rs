@@ -153,8 +153,7 @@ impl Posters {
         // What is on screen first, from the top.
         near.sort_by(|a, b| (a.2 < 0.0).cmp(&(b.2 < 0.0)).then(a.2.abs().total_cmp(&b.2.abs())));
         for (key, thumb, _) in near {
-            #[cfg(feature = "bench")]
-            crate::bench_probe::poster_requested();
+            crate::probe!(poster_requested());
             let handle = (self.request)(&key, &thumb);
             if let Some(w) = self.wanted.borrow_mut().get_mut(&key) {
                 w.pending = handle;

@@ -27,10 +27,9 @@ impl PlayerPage {
         let engine: Rc<dyn Engine> =
             Rc::new(GstEngine::new(move |e| s.emit(PlayerMsg::Engine(e))).map_err(|e| format!("{e:#}"))?);
         self.ui.picture.set_paintable(Some(&engine.paintable()));
-        #[cfg(feature = "bench")]
-        {
+        crate::probe! {
             let s = sender.input_sender().clone();
-            crate::bench_probe::watch_frames(&self.ui.picture, &engine.paintable(), move |ms| {
+            watch_frames(&self.ui.picture, &engine.paintable(), move |ms| {
                 s.emit(PlayerMsg::SeekTo(ms))
             });
         }

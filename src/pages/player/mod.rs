@@ -181,8 +181,7 @@ impl SimpleComponent for PlayerPage {
                 }
             }
             PlayerMsg::Play { source, item, start_ms, then } => {
-                #[cfg(feature = "bench")]
-                crate::bench_probe::mark("play start");
+                crate::probe!(mark("play start"));
                 self.feed(&sender, Input::Intent(Intent::Play { source, item, start_ms, then }));
                 if let Err(e) = self.engine(&sender) {
                     self.feed(&sender, Input::EngineUnavailable(e));
@@ -190,9 +189,10 @@ impl SimpleComponent for PlayerPage {
             }
             PlayerMsg::PlayTranscoded => self.feed(&sender, Input::Intent(Intent::PlayTranscoded)),
             PlayerMsg::Answer { generation, answer } => {
-                #[cfg(feature = "bench")]
-                if matches!(answer, Answer::Prepared(_)) {
-                    crate::bench_probe::mark("play prepared");
+                crate::probe! {
+                    if matches!(answer, Answer::Prepared(_)) {
+                        mark("play prepared");
+                    }
                 }
                 self.feed(&sender, Input::Answer { generation, answer })
             }

@@ -62,8 +62,7 @@ impl PlayerPage {
         match command {
             EngineCommand::Load { location, start_ms } => {
                 self.fit_video();
-                #[cfg(feature = "bench")]
-                crate::bench_probe::mark("play load");
+                crate::probe!(mark("play load"));
                 engine.load(&location, start_ms);
             }
             EngineCommand::Play => engine.play(),
