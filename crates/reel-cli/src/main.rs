@@ -108,9 +108,18 @@ async fn run(cli: Cli) -> Result<()> {
         eprintln!("reel-cli: {n}");
     }
     if core.legacy_pending() {
-        let report = core.migrate_legacy().await?;
-        for (b, why) in report.deferred.iter().chain(&report.dropped) {
-            eprintln!("reel-cli: could not bring over old account {b}: {why}");
+        match core.migrate_legacy().await {
+            Ok(report) => {
+                for (b, why) in report.deferred.iter().chain(&report.dropped) {
+                    eprintln!("reel-cli: could not bring over old account {b}: {why}");
+                }
+            }
+            // Older accounts come over once the keyring is there; what was
+            // saved needs no secret and is still listed.
+            Err(e) if e.is_missing_secret() => {
+                eprintln!("reel-cli: older accounts are brought over once the keyring can be used: {e}")
+            }
+            Err(e) => return Err(e.into()),
         }
     }
     match cli.command {

@@ -346,6 +346,19 @@ async fn without_the_keyring_the_saved_servers_and_libraries_still_show() {
     }
     let out = cli.run(&["libraries"], &no_keyring);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Movies"), "the saved libraries");
+    // An account of an older Reel still to bring over (it needs the
+    // keyring): it waits, and what was saved is listed meanwhile.
+    let text = config_text(&cli.config);
+    assert!(text.contains("[runtime]\n"), "{text}");
+    let with_legacy = text.replacen("[runtime]\n", "[runtime]\nlegacy_backends = [\"plex_legacy_0\"]\n", 1);
+    std::fs::write(&cli.config, with_legacy).unwrap();
+    let out = cli.run(&["servers"], &no_keyring);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && stdout.contains("Basement"), "{stdout}\n{stderr}");
+    assert!(stderr.contains("older accounts are brought over once the keyring"), "{stderr}");
+    assert!(config_text(&cli.config).contains("plex_legacy_0"), "kept for when the keyring is back");
+    let text = config_text(&cli.config).replace("legacy_backends = [\"plex_legacy_0\"]\n", "");
+    std::fs::write(&cli.config, text).unwrap();
     let out = cli.run(&["servers", "--refresh"], &no_keyring);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("saved servers of demo") && stderr.contains("unlock the keyring"), "{stderr}");
