@@ -193,6 +193,26 @@ impl CoreHandle {
         self.runtime.spawn(async move { done(fut.await) }).abort_handle()
     }
 
+    /// Asks the core and answers a component: runs `work` with it on the
+    /// core runtime, and sends `sender`'s component the message `answer`
+    /// makes of the result.
+    pub fn ask<C, T, F, Fut>(
+        &self,
+        sender: &relm4::ComponentSender<C>,
+        work: F,
+        answer: impl FnOnce(T) -> C::Input + Send + 'static,
+    ) -> tokio::task::AbortHandle
+    where
+        C: relm4::Component,
+        C::Input: Send,
+        T: Send + 'static,
+        F: FnOnce(Arc<Core>) -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        let input = sender.input_sender().clone();
+        self.run(work, move |result| input.emit(answer(result)))
+    }
+
     /// Runs `work` on the core runtime and hands its result to `done`.
     pub fn spawn<T, F>(&self, work: F, done: impl FnOnce(T) + Send + 'static) -> tokio::task::AbortHandle
     where

@@ -248,10 +248,11 @@ impl SimpleComponent for SignInDialog {
                 self.stop();
                 self.ui.switch.set_label(&gettext("Use a Server Address Instead"));
                 self.ui.stack.set_visible_child_name("starting");
-                let (s, shown) = (sender.clone(), sender.clone());
-                self.work = Some(self.core.run(
+                let shown = sender.clone();
+                self.work = Some(self.core.ask(
+                    &sender,
                     |core| async move { core.sign_in_with_pin(move |pin| shown.input(SignInMsg::PinShown(pin))).await },
-                    move |r| s.input(SignInMsg::Finished(r.map_err(Failure::from))),
+                    |r| SignInMsg::Finished(r.map_err(Failure::from)),
                 ));
             }
             SignInMsg::PinShown(pin) => {
@@ -306,11 +307,11 @@ impl SimpleComponent for SignInDialog {
                 self.ui.server_error.set_visible(false);
                 self.ui.connect.set_sensitive(false);
                 self.ui.server_spinner.start();
-                let s = sender.clone();
                 let token = Token::new(token.trim().to_string());
-                self.work = Some(self.core.run(
+                self.work = Some(self.core.ask(
+                    &sender,
                     |core| async move { core.sign_in_to_server(&url, token).await },
-                    move |r| s.input(SignInMsg::ServerAdded(r.map_err(Failure::from))),
+                    |r| SignInMsg::ServerAdded(r.map_err(Failure::from)),
                 ));
             }
             SignInMsg::ServerAdded(r) => {

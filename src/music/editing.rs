@@ -79,10 +79,11 @@ impl MusicPlayer {
         Fut: std::future::Future<Output = reel_core::Result<PlayQueue>> + Send + 'static,
     {
         let Some(p) = &self.playing else { return };
-        let (s, generation, source, queue) = (sender.clone(), self.generation, p.source.id.to_string(), p.queue.id);
-        self.core.run(
+        let (generation, source, queue) = (self.generation, p.source.id.to_string(), p.queue.id);
+        self.core.ask(
+            sender,
             move |core| async move { change(core, source, queue).await.map_err(Failure::from) },
-            move |result| s.input(MusicMsg::QueueChanged { generation, result }),
+            move |result| MusicMsg::QueueChanged { generation, result },
         );
     }
 

@@ -87,16 +87,17 @@ impl MusicPlayer {
                 tracing::info!("music stream failed ({err:?}); trying again where the failover says");
                 p.recoveries += 1;
                 p.state = EngineState::Loading;
-                let (plan, at, generation, s) = (p.plan.clone(), p.position_ms, self.generation, sender.clone());
+                let (plan, at, generation) = (p.plan.clone(), p.position_ms, self.generation);
                 let entry = p.queue.current().map_or(0, |e| e.id);
-                self.core.run(
+                self.core.ask(
+                    sender,
                     move |core| async move {
                         match plan {
                             Some(plan) => core.media_location(&plan).await.map_err(Failure::from),
                             None => Err(Failure::from(reel_core::Error::Invalid(String::new()))),
                         }
                     },
-                    move |result| s.input(MusicMsg::Relocated { generation, entry, at_ms: at, result }),
+                    move |result| MusicMsg::Relocated { generation, entry, at_ms: at, result },
                 );
             }
             EngineEvent::Error(err) => {

@@ -61,13 +61,14 @@ impl MusicPlayer {
         self.root.set_reveal_child(true);
         self.install_actions();
         let generation = self.generation;
-        let (s, origin) = (sender.clone(), from.clone());
+        let origin = from.clone();
         let source_id = source.id.clone();
-        self.core.run(
+        self.core.ask(
+            sender,
             move |core| async move {
                 core.create_play_queue(&source_id, &origin, start.as_ref(), shuffle).await.map_err(Failure::from)
             },
-            move |result| s.input(MusicMsg::QueueMade { generation, result, keep_playing: false }),
+            move |result| MusicMsg::QueueMade { generation, result, keep_playing: false },
         );
         // Until the server answers, the bar says what is coming.
         let artist = match &from {
@@ -159,11 +160,11 @@ impl MusicPlayer {
     pub(super) fn prepare(&self, sender: &ComponentSender<Self>, entry: u64, load: bool) {
         let Some(p) = &self.playing else { return };
         let Some((_, e)) = p.entry(entry) else { return };
-        let (s, generation, id, key) =
-            (sender.clone(), self.generation, p.source.id.clone(), e.item.rating_key.clone());
-        self.core.run(
+        let (generation, id, key) = (self.generation, p.source.id.clone(), e.item.rating_key.clone());
+        self.core.ask(
+            sender,
             move |core| async move { core.prepare_playback(&id, &key, &GstCapabilities, 0).await.map_err(Failure::from) },
-            move |result| s.input(MusicMsg::Prepared { generation, entry, load, result }),
+            move |result| MusicMsg::Prepared { generation, entry, load, result },
         );
     }
 
@@ -238,13 +239,14 @@ impl MusicPlayer {
             return self.ui.show_shuffle(p.queue.shuffled);
         }
         // A new queue of the same things from the track playing, shuffled or in order.
-        let (s, generation, source_id) = (sender.clone(), self.generation, p.source.id.clone());
+        let (generation, source_id) = (self.generation, p.source.id.clone());
         let (origin, start) = (p.origin.clone(), p.queue.current().map(|e| e.item.clone()));
-        self.core.run(
+        self.core.ask(
+            sender,
             move |core| async move {
                 core.create_play_queue(&source_id, &origin, start.as_ref(), on).await.map_err(Failure::from)
             },
-            move |result| s.input(MusicMsg::QueueMade { generation, result, keep_playing: true }),
+            move |result| MusicMsg::QueueMade { generation, result, keep_playing: true },
         );
     }
 

@@ -62,10 +62,11 @@ impl MusicPlayer {
         if actions.is_empty() {
             return;
         }
-        let (s, id, item) = (sender.clone(), p.source.id.clone(), entry.item.clone());
-        self.core.run(
+        let (id, item) = (p.source.id.clone(), entry.item.clone());
+        self.core.ask(
+            sender,
             move |core| async move { core.report_playback(&id, &item, actions).await.map_err(Failure::from) },
-            move |result| s.input(MusicMsg::Reported(result)),
+            MusicMsg::Reported,
         );
     }
 }

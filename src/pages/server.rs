@@ -103,19 +103,19 @@ impl SimpleComponent for ServerPage {
             ServerMsg::Pin(url) => {
                 let Some(source) = self.source.clone() else { return };
                 self.ui.busy.start();
-                let s = sender.clone();
-                self.core.run(
+                self.core.ask(
+                    &sender,
                     |core| async move { core.pin(&source.id, url.as_deref()).await },
-                    move |r| s.input(ServerMsg::Updated(r.map_err(Failure::from))),
+                    |r| ServerMsg::Updated(r.map_err(Failure::from)),
                 );
             }
             ServerMsg::Probe => {
                 let Some(source) = self.source.clone() else { return };
                 self.ui.busy.start();
-                let s = sender.clone();
-                self.core.run(
+                self.core.ask(
+                    &sender,
                     |core| async move { core.reselect(&source.id).await },
-                    move |r| s.input(ServerMsg::Updated(r.map_err(Failure::from))),
+                    |r| ServerMsg::Updated(r.map_err(Failure::from)),
                 );
             }
             ServerMsg::Refreshed => {

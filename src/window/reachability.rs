@@ -55,11 +55,11 @@ impl App {
     }
 
     pub(super) fn discover(&self, sender: &ComponentSender<Self>, provider_id: ProviderId, force: bool) {
-        let s = sender.clone();
         let id = provider_id.clone();
-        self.core.run(
+        self.core.ask(
+            sender,
             |core| async move { core.discover(&id, force).await.map_err(Failure::from) },
-            move |result| s.input(AppMsg::Discovered { provider_id, result }),
+            move |result| AppMsg::Discovered { provider_id, result },
         );
     }
 

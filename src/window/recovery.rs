@@ -10,13 +10,13 @@ impl App {
     /// taken back; one toast tells that the settings were damaged (`notice`,
     /// when they were just now) and offers the accounts.
     pub(super) fn look_for_orphans(&self, sender: &ComponentSender<Self>, notice: Option<String>) {
-        let s = sender.clone();
-        self.core.run(
+        self.core.ask(
+            sender,
             |core| async move {
                 let orphans = core.orphaned_accounts().await;
                 orphans.into_iter().filter(|o| o.recoverable).map(|o| o.provider.display_name()).collect::<Vec<_>>()
             },
-            move |names| s.input(AppMsg::OrphansFound { notice, names }),
+            move |names| AppMsg::OrphansFound { notice, names },
         );
     }
 
@@ -46,10 +46,10 @@ impl App {
     }
 
     pub(super) fn recover(&self, sender: &ComponentSender<Self>) {
-        let s = sender.clone();
-        self.core.run(
+        self.core.ask(
+            sender,
             |core| async move { core.recover_accounts().await },
-            move |(back, failed)| s.input(AppMsg::AccountsRecovered { back, failed }),
+            |(back, failed)| AppMsg::AccountsRecovered { back, failed },
         );
     }
 

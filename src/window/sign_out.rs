@@ -63,9 +63,10 @@ pub fn confirm(window: &adw::ApplicationWindow, core: &CoreHandle, sender: &Comp
         let Some(Response::SignOut(i)) = Response::parse(response) else { return };
         let Some(provider) = providers.get(i) else { return };
         let (id, s) = (provider.id().to_string(), s.clone());
-        core.run(
+        core.ask(
+            &s,
             |core| async move { core.sign_out(&id).await.map(|()| id).map_err(Failure::from) },
-            move |r| s.input(AppMsg::SignedOut(r)),
+            AppMsg::SignedOut,
         );
     });
     dialog.present();

@@ -261,10 +261,11 @@ impl SimpleComponent for ItemPage {
                 let Some((source, item)) = self.current.clone() else { return };
                 let watched = !item.watched();
                 self.ui.header.watched.set_sensitive(false);
-                let (s, rating_key) = (sender.clone(), item.rating_key.clone());
-                self.core.run(
+                let rating_key = item.rating_key.clone();
+                self.core.ask(
+                    &sender,
                     |core| async move { core.set_watched(&source.id, &item, watched).await.map_err(Failure::from) },
-                    move |result| s.input(ItemMsg::WatchedSaved { rating_key, result }),
+                    move |result| ItemMsg::WatchedSaved { rating_key, result },
                 );
             }
             ItemMsg::WatchedSaved { rating_key, result } => {

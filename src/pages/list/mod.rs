@@ -317,20 +317,21 @@ impl ListPage {
             return;
         }
         // Video: the server's queue of it (a collection of shows: their episodes).
-        let (generation, s, id) = (self.generation, sender.clone(), source.id.clone());
-        self.core.run(
+        let (generation, id) = (self.generation, source.id.clone());
+        self.core.ask(
+            sender,
             move |core| async move {
                 let q = core.create_play_queue(&id, &list.into(), None, shuffle).await.map_err(Failure::from)?;
                 Ok(q.entries.into_iter().map(|e| e.item).collect())
             },
-            move |result| s.input(ListMsg::VideoQueue { generation, result }),
+            move |result| ListMsg::VideoQueue { generation, result },
         );
     }
 
     fn edit(&mut self, sender: &ComponentSender<Self>, a: ListAction, entry: u64) {
         let Some((source, list)) = self.current.clone().filter(|(_, l)| l.editable()) else { return };
         let ids: Vec<u64> = self.entries.iter().map(|e| e.id).collect();
-        let (generation, s, id) = (self.generation, sender.clone(), source.id.clone());
+        let (generation, id) = (self.generation, source.id.clone());
         let after = match a {
             ListAction::Remove => None,
             _ => match rows::move_target(&ids, entry, a) {
@@ -338,7 +339,8 @@ impl ListPage {
                 None => return,
             },
         };
-        self.core.run(
+        self.core.ask(
+            sender,
             move |core| async move {
                 let r = match after {
                     None => core.remove_from_playlist(&id, list.id(), entry).await,
@@ -346,7 +348,7 @@ impl ListPage {
                 };
                 r.map_err(Failure::from)
             },
-            move |result| s.input(ListMsg::Edited { generation, result }),
+            move |result| ListMsg::Edited { generation, result },
         );
     }
 

@@ -24,12 +24,12 @@ impl PlayerPage {
             Effect::Engine(command) => self.command(command),
             Effect::Call { generation, call } => self.call(sender, generation, call),
             Effect::Report { source_id, item, actions } => {
-                let s = sender.clone();
-                self.core.run(
+                self.core.ask(
+                    sender,
                     move |core| async move {
                         core.report_playback(&source_id, &item, actions).await.map_err(Failure::from)
                     },
-                    move |result| s.input(PlayerMsg::Reported(result)),
+                    PlayerMsg::Reported,
                 );
             }
             Effect::StopTranscode(plan) => {
@@ -78,33 +78,38 @@ impl PlayerPage {
     /// Asks the core; the answer goes back to the session as playback
     /// `generation`'s (dropped there if another has started since).
     fn call(&self, sender: &ComponentSender<Self>, generation: u64, call: CoreCall) {
-        let s = sender.clone();
-        let back = move |answer: Answer| s.input(PlayerMsg::Answer { generation, answer });
+        let back = move |answer: Answer| PlayerMsg::Answer { generation, answer };
         match call {
-            CoreCall::Prepare { source_id, rating_key, start_ms, transcode } => self.core.run(
+            CoreCall::Prepare { source_id, rating_key, start_ms, transcode } => self.core.ask(
+                sender,
                 move |core| async move {
                     let caps: &dyn Capabilities = if transcode { &NothingDirect } else { &GstCapabilities };
                     core.prepare_playback(&source_id, &rating_key, caps, start_ms).await
                 },
                 move |result| back(Answer::Prepared(result)),
             ),
-            CoreCall::FindNext { source_id, item } => self.core.run(
+            CoreCall::FindNext { source_id, item } => self.core.ask(
+                sender,
                 move |core| async move { core.next_episode(&source_id, &item).await.ok().flatten() },
                 move |next| back(Answer::NextKnown(next)),
             ),
-            CoreCall::Relocate { plan, at_ms } => self.core.run(
+            CoreCall::Relocate { plan, at_ms } => self.core.ask(
+                sender,
                 move |core| async move { core.media_location(&plan).await },
                 move |result| back(Answer::Relocated { result, at_ms }),
             ),
-            CoreCall::Retranscode { plan, at_ms } => self.core.run(
+            CoreCall::Retranscode { plan, at_ms } => self.core.ask(
+                sender,
                 move |core| async move { core.transcode_from(&plan, at_ms).await },
                 move |result| back(Answer::Retranscoded(result)),
             ),
-            CoreCall::FetchSidecar { source_id, key, codec, load_at } => self.core.run(
+            CoreCall::FetchSidecar { source_id, key, codec, load_at } => self.core.ask(
+                sender,
                 move |core| async move { core.sidecar_file(&source_id, &key, codec.as_deref()).await },
                 move |result| back(Answer::Sidecar { result, load_at }),
             ),
-            CoreCall::FetchArt { source_id, thumb } => self.core.run(
+            CoreCall::FetchArt { source_id, thumb } => self.core.ask(
+                sender,
                 move |core| async move { core.poster_file(&source_id, &thumb, ART_SIZE.0, ART_SIZE.1).await },
                 move |file| back(Answer::Art(file)),
             ),
