@@ -6,7 +6,7 @@
 use crate::i18n::{gettext, i18n_f};
 use crate::player::EngineError;
 use reel_core::models::{Choice, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
-use reel_core::{Error, Notice};
+use reel_core::{Error, Notice, Stored};
 
 /// "Local", "Remote", "Relay".
 pub fn class_name(class: ConnectionClass) -> String {
@@ -59,7 +59,27 @@ pub fn error(e: &Error) -> String {
             &[id],
         ),
         Error::NothingToPlay { server, title } => i18n_f("{} has no file to play for {}", &[server, title]),
-        Error::Invalid(what) => what.clone(),
+        Error::NotAServerAddress { address } => {
+            i18n_f("“{}” is not a server address (like http://192.168.1.10:32400)", &[address])
+        }
+        Error::PlainHttpRemote => {
+            gettext("Plain http is only used on the local network; use the server's https address.")
+        }
+        Error::PlaylistNeedsName => gettext("A playlist needs a name."),
+        Error::Storage { what, reason } => i18n_f("Reel could not use its saved {}: {}", &[&stored(*what), reason]),
+        Error::Setup(why) => i18n_f("Reel could not set up its connections: {}", &[why]),
+        Error::Internal(why) => i18n_f("Something went wrong inside Reel: {}", &[why]),
+    }
+}
+
+/// What Reel keeps on disk, named in a sentence.
+fn stored(what: Stored) -> String {
+    match what {
+        // Translators: "Reel could not use its saved library cache: …"
+        Stored::LibraryCache => gettext("library cache"),
+        Stored::ConnectionState => gettext("connection state"),
+        Stored::Posters => gettext("posters"),
+        Stored::Subtitles => gettext("subtitle files"),
     }
 }
 

@@ -94,7 +94,7 @@ impl MusicPlayer {
                     move |core| async move {
                         match plan {
                             Some(plan) => core.media_location(&plan).await.map_err(Failure::from),
-                            None => Err(Failure::from(reel_core::Error::Invalid(String::new()))),
+                            None => Err(Failure::from(reel_core::Error::Internal("no media to go on from".into()))),
                         }
                     },
                     move |result| MusicMsg::Relocated { generation, entry, at_ms: at, result },

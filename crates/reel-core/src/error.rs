@@ -42,8 +42,42 @@ pub enum Error {
     NoToken(String),
     #[error("{server} has no file to play for {title}")]
     NothingToPlay { server: String, title: String },
-    #[error("{0}")]
-    Invalid(String),
+    #[error("{address:?} is not a server address (like http://192.168.1.10:32400)")]
+    NotAServerAddress { address: String },
+    #[error("plain http is only used on the local network; use the server's https address")]
+    PlainHttpRemote,
+    #[error("A playlist needs a name")]
+    PlaylistNeedsName,
+    /// What Reel keeps on disk (`what`) could not be read or written.
+    #[error("Reel could not use its saved {what}: {reason}")]
+    Storage { what: Stored, reason: String },
+    /// Reel's own set-up (its HTTP client, the plex.tv address it was given)
+    /// failed: nothing the user asked for is at fault.
+    #[error("Reel could not set up its connections: {0}")]
+    Setup(String),
+    /// Something inside Reel failed that should not (a task that ended).
+    #[error("Something went wrong inside Reel: {0}")]
+    Internal(String),
+}
+
+/// What Reel keeps on disk, as a storage error names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    LibraryCache,
+    ConnectionState,
+    Posters,
+    Subtitles,
+}
+
+impl std::fmt::Display for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stored::LibraryCache => "library cache",
+            Stored::ConnectionState => "connection state",
+            Stored::Posters => "posters",
+            Stored::Subtitles => "subtitle files",
+        })
+    }
 }
 
 impl Error {

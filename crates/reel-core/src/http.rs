@@ -51,7 +51,7 @@ pub struct HttpClient {
 }
 
 fn header(v: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(v).map_err(|_| Error::Invalid(format!("not usable in an HTTP header: {v:?}")))
+    HeaderValue::from_str(v).map_err(|_| Error::Setup(format!("not usable in an HTTP header: {v:?}")))
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
@@ -117,10 +117,10 @@ impl HttpClient {
             builder = builder.resolve_to_addrs(name, addrs);
         }
         if let Some(pem) = extra_ca_pem {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| Error::Invalid(format!("extra CA: {e}")))?;
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| Error::Setup(format!("extra CA: {e}")))?;
             builder = builder.add_root_certificate(cert);
         }
-        let client = builder.build().map_err(|e| Error::Invalid(format!("cannot set up HTTP: {e}")))?;
+        let client = builder.build().map_err(|e| Error::Setup(e.to_string()))?;
         Ok(Self { client, identity, extra_ca: extra_ca_pem.map(std::sync::Arc::from) })
     }
 

@@ -16,7 +16,7 @@ pub mod paths;
 pub mod services;
 pub mod token;
 
-pub use error::{Error, Notice, Result};
+pub use error::{Error, Notice, Result, Stored};
 pub use facade::{Core, CoreOptions, MediaLocation, PinCode, PlaybackPlan, SectionSync, StartView, FIRST_PAGE};
 pub use ids::{ItemKey, ProviderId, SectionKey, SourceId};
 pub use services::auth_manager::recovery::OrphanedAccount;

@@ -160,7 +160,7 @@ impl ItemPage {
                         let made = core.create_playlist(&id, &name, items).await.map_err(Failure::from)?;
                         Ok((i18n_f("Made the playlist {} with {}", &[&made.title, &item.title]), Some(made)))
                     }
-                    (None, None) => Err(Failure::from(reel_core::Error::Invalid("no playlist".into()))),
+                    (None, None) => Err(Failure::from(reel_core::Error::Internal("no playlist chosen".into()))),
                 }
             },
             move |result| s.input(ItemMsg::Added(result)),

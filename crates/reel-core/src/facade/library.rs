@@ -46,7 +46,7 @@ impl Core {
         let value = place.map(|(source, section)| serde_json::json!([source, section]).to_string());
         tokio::task::spawn_blocking(move || auth.store().state().set_value(LAST_PLACE, value.as_deref()))
             .await
-            .map_err(|e| crate::error::Error::Invalid(format!("background task failed: {e}")))?
+            .map_err(|e| crate::error::Error::Internal(format!("a background task failed: {e}")))?
     }
 
     /// The library open when Reel was last used, with its first items as

@@ -191,7 +191,7 @@ impl Core {
         let library = self.library.clone();
         tokio::task::spawn_blocking(move || f(&library))
             .await
-            .map_err(|e| crate::error::Error::Invalid(format!("background task failed: {e}")))?
+            .map_err(|e| crate::error::Error::Internal(format!("a background task failed: {e}")))?
     }
 }
 

@@ -9,7 +9,7 @@ use crate::models::{MediaItem, MediaList, PlayQueue, QueuePlace, QueueSource, Sa
 
 impl Core {
     pub(super) fn machine_id_of(&self, source_id: &str) -> Result<String> {
-        let source = self.server(source_id).ok_or_else(|| Error::Invalid(format!("no server {source_id}")))?;
+        let source = self.server(source_id).ok_or_else(|| Error::UnknownSource(source_id.to_string()))?;
         Ok(source.machine_id().to_string())
     }
 

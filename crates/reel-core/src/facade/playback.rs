@@ -4,7 +4,7 @@
 //! stream choice), with the library cache kept in step.
 
 use super::Core;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stored};
 use crate::ids::SourceId;
 use crate::models::{MediaItem, Playable, ServerAction};
 use crate::services::connections::Delivery;
@@ -272,7 +272,7 @@ impl Core {
             format!("{source_id}-{key}").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
         let dir = self.subtitle_dir.clone();
         tokio::task::spawn_blocking(move || -> Result<std::path::PathBuf> {
-            let io = |e: std::io::Error| Error::Invalid(format!("subtitle file: {e}"));
+            let io = |e: std::io::Error| Error::Storage { what: Stored::Subtitles, reason: e.to_string() };
             std::fs::create_dir_all(&dir).map_err(io)?;
             let path = dir.join(format!("{name}.{}", if ext.is_empty() { "srt" } else { &ext }));
             let tmp = path.with_extension("part");
@@ -281,7 +281,7 @@ impl Core {
             Ok(path)
         })
         .await
-        .map_err(|e| Error::Invalid(format!("background task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("a background task failed: {e}")))?
     }
 
     /// Saves the audio and subtitle choice (`Some(0)`: subtitles off) for the

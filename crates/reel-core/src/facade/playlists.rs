@@ -98,7 +98,7 @@ impl Core {
     pub async fn create_playlist(&self, source_id: &str, title: &str, items: &[MediaItem]) -> Result<Playlist> {
         let title = title.trim();
         if title.is_empty() {
-            return Err(Error::Invalid("a playlist needs a name".into()));
+            return Err(Error::PlaylistNeedsName);
         }
         let machine = self.machine_id_of(source_id)?;
         let audio = items.iter().all(|i| i.kind.is_music());

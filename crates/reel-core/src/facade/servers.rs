@@ -80,7 +80,7 @@ impl Core {
         let config = self.auth.config().clone();
         tokio::task::spawn_blocking(move || config.update(|c| f(&mut c.preferences)))
             .await
-            .map_err(|e| Error::Invalid(format!("background task failed: {e}")))?
+            .map_err(|e| Error::Internal(format!("a background task failed: {e}")))?
     }
 
     /// Which libraries the user hid (by `{source}:{section}` id); unlisted ones show.
@@ -101,6 +101,6 @@ impl Core {
             })
         })
         .await
-        .map_err(|e| Error::Invalid(format!("background task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("a background task failed: {e}")))?
     }
 }

@@ -37,7 +37,7 @@ pub struct PlexServerClient {
 
 impl PlexServerClient {
     pub fn new(http: HttpClient, base_url: &str, token: Token) -> Result<Self> {
-        let base = Url::parse(base_url).map_err(|e| Error::Invalid(format!("server URL {base_url:?}: {e}")))?;
+        let base = Url::parse(base_url).map_err(|_| Error::NotAServerAddress { address: base_url.to_string() })?;
         Ok(Self { http, base, token })
     }
 
@@ -46,7 +46,7 @@ impl PlexServerClient {
     }
 
     fn url(&self, path_and_query: &str) -> Result<Url> {
-        self.base.join(path_and_query).map_err(|e| Error::Invalid(format!("{path_and_query}: {e}")))
+        self.base.join(path_and_query).map_err(|e| Error::Internal(format!("{path_and_query}: {e}")))
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
@@ -61,7 +61,7 @@ impl PlexServerClient {
 
     /// `GET /identity`, without a token: which server answers at `base`.
     pub async fn identity_at(http: &HttpClient, base: &Url, timeout: Duration) -> Result<Identity> {
-        let url = base.join("/identity").map_err(|e| Error::Invalid(e.to_string()))?;
+        let url = base.join("/identity").map_err(|e| Error::Internal(e.to_string()))?;
         let resp = http.send(http.request(Method::GET, &url, None, timeout), &url).await?;
         let status = resp.status();
         let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
@@ -148,7 +148,10 @@ impl PlexServerClient {
         let url = self.url(key)?;
         // A path on this server only: never a URL that leads elsewhere.
         if url.origin() != self.base.origin() {
-            return Err(Error::Invalid(format!("{key}: not a path on this server")));
+            return Err(Error::BadResponse {
+                host: crate::http::host_of(&self.base),
+                reason: format!("{key} is not a path on this server"),
+            });
         }
         let resp = self
             .http

@@ -49,7 +49,7 @@ impl PlexAuth {
     }
 
     pub fn with_urls(http: HttpClient, base: &str, auth_url: &str) -> Result<Self> {
-        let base = Url::parse(base).map_err(|e| Error::Invalid(format!("plex.tv URL {base:?}: {e}")))?;
+        let base = Url::parse(base).map_err(|e| Error::Setup(format!("plex.tv URL {base:?}: {e}")))?;
         Ok(Self { http, base, auth_url: auth_url.trim_end_matches('/').to_string() })
     }
 
@@ -63,7 +63,7 @@ impl PlexAuth {
     }
 
     fn url(&self, path: &str) -> Result<Url> {
-        self.base.join(path).map_err(|e| Error::Invalid(format!("{path}: {e}")))
+        self.base.join(path).map_err(|e| Error::Internal(format!("{path}: {e}")))
     }
 
     pub async fn create_pin(&self) -> Result<SignInPin> {
@@ -75,7 +75,8 @@ impl PlexAuth {
             check_status(status, &url, &body)?;
             let pin: WirePin = parse_json(&url, &body)?;
             let lifetime = Duration::from_secs(pin.expires_in.unwrap_or(900).clamp(0, 86_400) as u64);
-            let mut auth_url = Url::parse(&self.auth_url).map_err(|e| Error::Invalid(format!("auth URL: {e}")))?;
+            let mut auth_url =
+                Url::parse(&self.auth_url).map_err(|e| Error::Setup(format!("sign-in page URL: {e}")))?;
             let fragment = format!(
                 "?clientID={}&code={}&context%5Bdevice%5D%5Bproduct%5D=Reel",
                 urlencode(&self.http.identity().client_identifier),

@@ -33,9 +33,7 @@ impl AuthManager {
         let parsed = url::Url::parse(url)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-            .ok_or_else(|| {
-                Error::Invalid(format!("{url:?} is not a server address (like http://192.168.1.10:32400)"))
-            })?;
+            .ok_or_else(|| Error::NotAServerAddress { address: url.to_string() })?;
         let identity = PlexServerClient::identity_at(self.http(), &parsed, Duration::from_secs(10))
             .instrument(info_span!("add_server", host = %crate::http::host_of(&parsed)))
             .await?;
@@ -53,9 +51,7 @@ impl AuthManager {
         };
         let local = is_local_host(&parsed);
         if !local && parsed.scheme() == "http" {
-            return Err(Error::Invalid(
-                "plain http is only used on the local network; use the server's https address".into(),
-            ));
+            return Err(Error::PlainHttpRemote);
         }
         let id = format!("server_{}", identity.machine_identifier);
         let name = friendly.unwrap_or_else(|| parsed.host_str().unwrap_or(url).to_string());

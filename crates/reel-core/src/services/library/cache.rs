@@ -4,7 +4,7 @@
 //! aside and rebuilt, never a reason not to start.
 
 use super::schema::{migrate, SCHEMA};
-use crate::error::{Error, Notice, Result};
+use crate::error::{Error, Notice, Result, Stored};
 use crate::models::{MediaItem, Page, Section, SectionKind};
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -20,7 +20,7 @@ pub struct LibraryCache {
 }
 
 pub(super) fn db_err(e: rusqlite::Error) -> Error {
-    Error::Invalid(format!("library cache: {e}"))
+    Error::Storage { what: Stored::LibraryCache, reason: e.to_string() }
 }
 
 fn is_damage(e: &rusqlite::Error) -> bool {
@@ -74,7 +74,8 @@ impl LibraryCache {
     pub fn open(path: impl AsRef<Path>) -> Result<(Self, Option<Notice>)> {
         let path = path.as_ref().to_path_buf();
         if let Some(dir) = path.parent() {
-            crate::paths::private_dir(dir).map_err(|e| Error::Invalid(format!("library cache folder: {e}")))?;
+            crate::paths::private_dir(dir)
+                .map_err(|e| Error::Storage { what: Stored::LibraryCache, reason: format!("its folder: {e}") })?;
         }
         // Watch history: the user's alone (SQLite gives its -wal and -shm
         // files the database file's mode).
@@ -83,8 +84,10 @@ impl LibraryCache {
         match open_conn(&path) {
             Ok(conn) => Ok((Self { conn: Mutex::new(conn), path: Some(path), resets }, None)),
             Err(first) => {
-                let kept = move_aside(&path)
-                    .map_err(|e| Error::Invalid(format!("library cache: {first}; cannot move it aside: {e}")))?;
+                let kept = move_aside(&path).map_err(|e| Error::Storage {
+                    what: Stored::LibraryCache,
+                    reason: format!("{first}; cannot move it aside: {e}"),
+                })?;
                 crate::paths::private_sqlite(&path);
                 let conn = open_conn(&path)?;
                 let notice = Notice::LibraryCacheReset { kept_as: kept, reason: first.to_string() };
@@ -160,7 +163,7 @@ impl LibraryCache {
     }
 
     pub(super) fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
-        let mut c = self.conn.lock().map_err(|_| Error::Invalid("library cache lock poisoned".into()))?;
+        let mut c = self.conn.lock().map_err(|_| Error::Internal("the library cache's lock was poisoned".into()))?;
         match f(&mut c) {
             Ok(v) => Ok(v),
             // Found damaged while running: kept aside, started afresh, the user told.

@@ -3,7 +3,7 @@
 //! shows it as it is now.
 
 use super::cache::LibraryCache;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stored};
 use crate::models::{Hub, MediaItem};
 use rusqlite::params;
 
@@ -14,7 +14,7 @@ impl LibraryCache {
             .iter()
             .map(serde_json::to_string)
             .collect::<std::result::Result<_, _>>()
-            .map_err(|e| Error::Invalid(e.to_string()))?;
+            .map_err(|e| Error::Storage { what: Stored::LibraryCache, reason: e.to_string() })?;
         self.with(|c| {
             let tx = c.transaction()?;
             tx.execute("DELETE FROM hubs WHERE source_id = ?1", [source_id])?;
@@ -39,7 +39,8 @@ impl LibraryCache {
 
     /// Replaces what is known of one item (its watched state changed, say), wherever it is listed.
     pub fn update_item(&self, source_id: &str, item: &MediaItem) -> Result<bool> {
-        let json = serde_json::to_string(item).map_err(|e| Error::Invalid(e.to_string()))?;
+        let json = serde_json::to_string(item)
+            .map_err(|e| Error::Storage { what: Stored::LibraryCache, reason: e.to_string() })?;
         self.with(|c| {
             c.execute(
                 "UPDATE items SET json = ?3 WHERE source_id = ?1 AND rating_key = ?2",

@@ -2,7 +2,7 @@
 //! what the sidebar and a list's page show at once, also offline.
 
 use super::cache::LibraryCache;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stored};
 use crate::models::{MediaList, PlaylistEntry};
 use rusqlite::params;
 
@@ -10,7 +10,7 @@ fn to_json<T: serde::Serialize>(rows: &[T]) -> Result<Vec<String>> {
     rows.iter()
         .map(serde_json::to_string)
         .collect::<std::result::Result<_, _>>()
-        .map_err(|e| Error::Invalid(e.to_string()))
+        .map_err(|e| Error::Storage { what: Stored::LibraryCache, reason: e.to_string() })
 }
 
 impl LibraryCache {

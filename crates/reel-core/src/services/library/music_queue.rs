@@ -2,14 +2,15 @@
 //! when it changes, its place (entry, position) on its own, often and cheaply.
 
 use super::cache::LibraryCache;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stored};
 use crate::models::SavedQueue;
 use rusqlite::{params, OptionalExtension};
 
 impl LibraryCache {
     /// Keeps `saved` in place of any queue kept before.
     pub fn put_music_queue(&self, saved: &SavedQueue) -> Result<()> {
-        let json = serde_json::to_string(saved).map_err(|e| Error::Invalid(e.to_string()))?;
+        let json = serde_json::to_string(saved)
+            .map_err(|e| Error::Storage { what: Stored::LibraryCache, reason: e.to_string() })?;
         let (entry, at) = (saved.queue.selected as i64, saved.position_ms as i64);
         self.with(|c| {
             c.execute(

@@ -2,7 +2,7 @@
 //! server's image transcoder and then served from disk, also offline.
 
 use crate::backends::plex::PlexServerClient;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stored};
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::PathBuf;
@@ -83,7 +83,7 @@ impl PosterCache {
             Ok(())
         })
         .await
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+        .map_err(|e| Error::Storage { what: Stored::Posters, reason: e.to_string() })?;
         Ok(bytes)
     }
 }

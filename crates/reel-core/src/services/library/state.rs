@@ -3,7 +3,7 @@
 //! the outbox of actions waiting for a server.
 
 use super::cache::LibraryCache;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stored};
 use crate::models::ServerAction;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -36,7 +36,8 @@ impl LibraryCache {
     /// Keeps an action for a server until it can be delivered; a newer
     /// action with the same coalescing key replaces the older one.
     pub fn queue_action(&self, source_id: &str, action: &ServerAction) -> Result<i64> {
-        let json = serde_json::to_string(action).map_err(|e| Error::Invalid(e.to_string()))?;
+        let json = serde_json::to_string(action)
+            .map_err(|e| Error::Storage { what: Stored::LibraryCache, reason: e.to_string() })?;
         let key = action.coalesce_key();
         self.with(|c| {
             let tx = c.transaction()?;

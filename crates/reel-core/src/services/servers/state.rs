@@ -5,7 +5,7 @@
 //! reel-cli and the app share it), with a copy in memory for the request path.
 //! Losing it loses nothing the user chose: the next probe rebuilds it.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stored};
 use crate::models::{ConnectionInfo, ProbeRecord, Reason, Source};
 use crate::services::connections::history::ServerHistory;
 use chrono::{DateTime, Utc};
@@ -73,13 +73,16 @@ pub struct StateStore {
 }
 
 fn db_err(e: rusqlite::Error) -> Error {
-    Error::Invalid(format!("connection state: {e}"))
+    Error::Storage { what: Stored::ConnectionState, reason: e.to_string() }
 }
 
 impl StateStore {
     pub fn open(path: &Path) -> Result<Self> {
         // Which servers the user has and how they answered: the user's alone.
-        crate::paths::private_file(path).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+        crate::paths::private_file(path).map_err(|e| Error::Storage {
+            what: Stored::ConnectionState,
+            reason: format!("{}: {e}", path.display()),
+        })?;
         let conn = Connection::open(path).map_err(db_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").map_err(db_err)?;
@@ -106,7 +109,8 @@ impl StateStore {
     }
 
     fn put_json<T: Serialize>(&self, table: &str, id: &str, value: &T) -> Result<()> {
-        let json = serde_json::to_string(value).map_err(|e| Error::Invalid(e.to_string()))?;
+        let json = serde_json::to_string(value)
+            .map_err(|e| Error::Storage { what: Stored::ConnectionState, reason: e.to_string() })?;
         let sql = format!("INSERT INTO {table} (source_id, json) VALUES (?1, ?2) ON CONFLICT (source_id) DO UPDATE SET json = excluded.json");
         self.with(|c| c.execute(&sql, params![id, json]).map(|_| ()))
     }
