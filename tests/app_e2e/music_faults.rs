@@ -4,7 +4,7 @@
 
 use super::music::first_album;
 use super::playback::{mpris_position, playerctl, wait_for_mpris};
-use super::playback_faults::resumed_by_range_elsewhere;
+use super::playback_faults::{cut_the_media_connection, resumed_by_range_elsewhere};
 use super::*;
 use fake_plex::music::Format;
 
@@ -39,16 +39,15 @@ fn a_track_goes_on_elsewhere_when_its_connection_dies() {
     wait_for_mpris("metadata title", &tracks[0].0);
     wait_for_mpris("status", "Playing");
     wait_for("the MPRIS position to move on", Duration::from_secs(30), mpris_position, |at| *at >= 3.0);
-    d.fp().clear_requests();
-    // The local connection stops answering (its open streams cut too).
-    assert!(d.fp().set_behaviour("Living Room", Some(0), Behaviour::Refuse));
+    // The connection the track comes from stops answering (its open streams cut too).
     let cut_at = mpris_position();
+    let cut = cut_the_media_connection(&d);
     wait_for("playback to go on after the cut", Duration::from_secs(60), mpris_position, |at| *at >= cut_at + 5.0);
     assert_eq!(playerctl(&["metadata", "title"]), tracks[0].0, "the same track goes on");
     screenshot(x, "app-14-after-failover.png");
     // From the same place: the other connection was asked for a range well
     // into the file (not the file from its start), with the token in a header.
-    resumed_by_range_elsewhere(&d);
+    resumed_by_range_elsewhere(&d, &cut);
     // The queue goes on: track 2 follows on its own.
     wait_for_mpris("metadata title", &tracks[1].0);
     drop(reel);
