@@ -29,6 +29,10 @@ use std::time::Duration;
 pub const UP_NEXT_AFTER: Duration = Duration::from_secs(10);
 /// Tries at another connection before a network failure is shown.
 pub const RECOVER_TRIES: u32 = 2;
+/// How far playback must get past where it last went on elsewhere before
+/// the tries count from zero again: a server that sends a little and stops
+/// each time is a failure, not a connection worth trying for ever.
+const RECOVERED_AFTER_MS: u64 = 10_000;
 /// Without markers, *Up Next* shows in the last this-many milliseconds.
 const UP_NEXT_WITHOUT_MARKERS_MS: u64 = 10_000;
 
@@ -219,8 +223,10 @@ struct Current {
     position_ms: u64,
     /// Where it was asked to start (a transcode's stream counts from there).
     start_ms: u64,
-    /// Network failures recovered from in a row.
+    /// Network failures recovered from in a row (with little played
+    /// between them), and where the last one went on from.
     recoveries: u32,
+    recovered_at: u64,
     /// The server's track choice inside the file, applied once it plays.
     initial_tracks: Option<(Option<u32>, Option<Option<u32>>)>,
     /// The poster for the shell's media controls: asked for once it plays
@@ -415,6 +421,7 @@ impl PlaybackSession {
             position_ms: start_ms,
             start_ms,
             recoveries: 0,
+            recovered_at: 0,
             initial_tracks: None,
             art: Art::Wanted,
             next: None,
@@ -551,7 +558,6 @@ impl PlaybackSession {
             EngineEvent::State(state) => {
                 p.state = state;
                 if state == EngineState::Playing {
-                    p.recoveries = 0;
                     // Told "Playing", a client reads where at once: not the
                     // position of before the load.
                     if let Some(pos) = p.engine_at(at) {
@@ -613,6 +619,7 @@ impl PlaybackSession {
                 // passing): the core says where to go on (the failover's
                 // choice, its identity checked again), from where it stopped.
                 p.recoveries += 1;
+                p.recovered_at = p.position_ms;
                 // Meanwhile the server hears it is buffering, not that it stopped.
                 p.buffering = true;
                 let call = CoreCall::Relocate { plan: p.plan.clone().expect("checked above"), at_ms: p.position_ms };
@@ -635,6 +642,9 @@ impl PlaybackSession {
         }
         if let Some(pos) = p.engine_at(at) {
             p.position_ms = pos;
+        }
+        if p.recoveries > 0 && p.position_ms >= p.recovered_at + RECOVERED_AFTER_MS {
+            p.recoveries = 0;
         }
         let near_end = {
             let plan = p.plan.as_ref().expect("checked above");

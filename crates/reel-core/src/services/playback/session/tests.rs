@@ -384,6 +384,35 @@ fn a_dead_connection_goes_on_from_the_same_place_on_the_failovers_choice() {
 }
 
 #[test]
+fn a_server_that_sends_a_little_and_stops_each_time_is_a_fault_not_a_loop() {
+    let mut s = Script::new();
+    let ep = episode("101", "Lantern 1");
+    s.play(&ep, 0, Vec::new());
+    s.pass(3_000);
+    for _ in 0..RECOVER_TRIES {
+        // Each time: gone on elsewhere, played a moment, stalled again.
+        s.engine_says(EngineEvent::Error(EngineError::Network("timed out".into())));
+        assert!(s.view().failure.is_none());
+        s.answer(Answer::Relocated { result: Ok(location("127.0.0.2:32400", "/p")), at_ms: 3_000 });
+        s.engine_says(EngineEvent::State(EngineState::Playing));
+        s.pass(2_000);
+    }
+    s.engine_says(EngineEvent::Error(EngineError::Network("timed out".into())));
+    assert!(matches!(s.view().failure, Some(Fault::Engine { error: EngineError::Network(_), .. })), "{:?}", s.view());
+    // Played on well past the last recovery, the tries count afresh.
+    let mut s = Script::new();
+    s.play(&ep, 0, Vec::new());
+    for _ in 0..RECOVER_TRIES + 1 {
+        s.engine_says(EngineEvent::Error(EngineError::Network("reset".into())));
+        let at_ms = s.view().position_ms;
+        s.answer(Answer::Relocated { result: Ok(location("127.0.0.2:32400", "/p")), at_ms });
+        s.engine_says(EngineEvent::State(EngineState::Playing));
+        s.pass(12_000);
+    }
+    assert!(s.view().failure.is_none(), "{:?}", s.view().failure);
+}
+
+#[test]
 fn the_server_gone_altogether_is_said_and_the_server_hears_it_stopped() {
     let mut s = Script::new();
     let ep = episode("101", "Lantern 1");
