@@ -11,17 +11,17 @@
 //! answers come back as [`Answer`]s. What is shown (and what the shell's
 //! media controls say) is read from [`PlaybackSession::view`].
 
+mod messages;
 mod view;
 
+pub use messages::{Answer, CoreCall, Effect, EngineCommand, Input, Intent, Moment};
 pub use view::{Fault, Status, UpNextView, View};
 
 use super::engine::{EngineError, EngineEvent, EngineState};
 use super::timelines::{PlayState, Reporter};
 use super::Decision;
-use crate::error::Error;
 use crate::facade::{MediaLocation, PlaybackPlan};
-use crate::ids::{ItemKey, SourceId};
-use crate::models::{ItemKind, MarkerKind, MediaItem, ServerAction, Source, StreamKind};
+use crate::models::{ItemKind, MarkerKind, MediaItem, Source, StreamKind};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -35,180 +35,6 @@ pub const RECOVER_TRIES: u32 = 2;
 const RECOVERED_AFTER_MS: u64 = 10_000;
 /// Without markers, *Up Next* shows in the last this-many milliseconds.
 const UP_NEXT_WITHOUT_MARKERS_MS: u64 = 10_000;
-
-/// What the person asks of the player.
-// Messages, each moved once from where it is made to where it is used:
-// boxing the big variants would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum Intent {
-    /// Play `item` from `start_ms`, then each of `then` (a list's entries;
-    /// empty: an episode's next one, as the server says).
-    Play {
-        source: Source,
-        item: MediaItem,
-        start_ms: u64,
-        then: Vec<MediaItem>,
-    },
-    /// The same item from where it is, through the server's transcoder
-    /// (offered when this machine cannot decode it).
-    PlayTranscoded,
-    TogglePlay,
-    /// To a position: `exact` lands there, otherwise on a keyframe.
-    SeekTo {
-        ms: u64,
-        exact: bool,
-    },
-    /// By a step (the arrow keys), on a keyframe.
-    SeekBy(i64),
-    /// Past the intro or credits playing now.
-    SkipMarker,
-    /// The subtitle file beside the media with this stream id: fetched,
-    /// then the media opens again with it where it is.
-    LoadSubtitleFile {
-        stream_id: i64,
-    },
-    CancelUpNext,
-    /// *Up Next*'s item now, without waiting for the countdown.
-    PlayNext,
-    /// The player is left: the playback ends.
-    Leave,
-}
-
-/// What the core answered to an [`Effect`] that asked it something.
-// Messages, each moved once from where it is made to where it is used:
-// boxing the big variants would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum Answer {
-    Prepared(Result<PlaybackPlan, Error>),
-    NextKnown(Option<MediaItem>),
-    /// Where the media goes on after its connection failed, at `at_ms`.
-    Relocated {
-        result: Result<MediaLocation, Error>,
-        at_ms: u64,
-    },
-    /// The transcode restarted at a seek's target.
-    Retranscoded(Result<PlaybackPlan, Error>),
-    /// The subtitle file beside the media, fetched to a local file; the
-    /// media opens with it at `load_at` (None: where it is).
-    Sidecar {
-        result: Result<PathBuf, Error>,
-        load_at: Option<u64>,
-    },
-    /// The poster for the shell's media controls, on disk.
-    Art(Option<PathBuf>),
-}
-
-// Messages, each moved once from where it is made to where it is used:
-// boxing the big variants would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum Input {
-    Intent(Intent),
-    Engine(EngineEvent),
-    /// Time passed (a few times a second while something plays).
-    Tick,
-    /// An answer to the effect made in playback `generation`; an answer for
-    /// an earlier playback is dropped.
-    Answer {
-        generation: u64,
-        answer: Answer,
-    },
-    /// The engine could not be made (this machine cannot play anything).
-    EngineUnavailable(String),
-}
-
-/// When an input happens: the session's monotonic clock, and where the
-/// engine says it is in the stream it plays (None: it cannot say).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Moment {
-    pub now: Duration,
-    pub engine_position_ms: Option<u64>,
-}
-
-/// What the session asks the engine to do.
-#[derive(Debug, Clone)]
-pub enum EngineCommand {
-    /// Open `location` and play from `start_ms` (in the stream's own time).
-    Load {
-        location: MediaLocation,
-        start_ms: u64,
-    },
-    Play,
-    Pause,
-    Stop,
-    Seek {
-        ms: u64,
-        exact: bool,
-    },
-    AudioTrack(u32),
-    SubtitleTrack(Option<u32>),
-    /// A subtitle file loaded with the media from the next `Load` on.
-    ExternalSubtitle(Option<MediaLocation>),
-}
-
-/// What the session asks of the core; the answer comes back as an [`Answer`].
-// Messages, each moved once from where it is made to where it is used:
-// boxing the big variants would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum CoreCall {
-    /// [`Core::prepare_playback`](crate::Core::prepare_playback); with
-    /// `transcode`, as a player that decodes nothing.
-    Prepare { source_id: SourceId, rating_key: ItemKey, start_ms: u64, transcode: bool },
-    /// [`Core::next_episode`](crate::Core::next_episode).
-    FindNext { source_id: SourceId, item: MediaItem },
-    /// [`Core::media_location`](crate::Core::media_location), after the stream died at `at_ms`.
-    Relocate { plan: PlaybackPlan, at_ms: u64 },
-    /// [`Core::transcode_from`](crate::Core::transcode_from).
-    Retranscode { plan: PlaybackPlan, at_ms: u64 },
-    /// [`Core::sidecar_file`](crate::Core::sidecar_file).
-    FetchSidecar { source_id: SourceId, key: String, codec: Option<String>, load_at: Option<u64> },
-    /// [`Core::poster_file`](crate::Core::poster_file) of `thumb`.
-    FetchArt { source_id: SourceId, thumb: String },
-}
-
-/// What the session asks for after an input, in order.
-// Messages, each moved once from where it is made to where it is used:
-// boxing the big variants would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum Effect {
-    Engine(EngineCommand),
-    /// A core call for playback `generation`.
-    Call {
-        generation: u64,
-        call: CoreCall,
-    },
-    /// [`Core::report_playback`](crate::Core::report_playback) of what
-    /// `item` was before `actions`. Not tied to a generation: what the
-    /// server must hear of a playback that ended is still sent.
-    Report {
-        source_id: SourceId,
-        item: MediaItem,
-        actions: Vec<ServerAction>,
-    },
-    /// [`Core::stop_transcode`](crate::Core::stop_transcode): the playback
-    /// that used it ended.
-    StopTranscode(PlaybackPlan),
-    /// The media is opening, or cannot be: the player is worth showing.
-    Show,
-    /// A jump the shell's media controls must hear of (MPRIS `Seeked`).
-    Seeked(u64),
-    /// The media goes on from another connection than before.
-    ConnectionChanged,
-    /// The subtitle file could not be had; the media plays without it.
-    SubtitlesFailed(Error),
-    /// The item is as given now (progress, watched), for pages that show
-    /// it: changed as the server is told, not when it answers.
-    ItemChanged {
-        source_id: SourceId,
-        item: MediaItem,
-    },
-    /// The playback is over (the end with nothing next, or left).
-    Ended,
-}
 
 /// One playback.
 #[derive(Debug, Clone)]

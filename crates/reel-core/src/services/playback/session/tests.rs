@@ -2,6 +2,9 @@
 //! transition the GUI tests rely on, each in a few microseconds.
 
 use super::*;
+use crate::error::Error;
+use crate::ids::SourceId;
+use crate::models::ServerAction;
 use crate::models::{Marker, MediaPart, MediaStream, MediaVersion, Playable, SourceType};
 use crate::services::playback::{TranscodeReason, TranscodeRequest};
 
