@@ -18,7 +18,7 @@ impl MusicPlayer {
                 if let (Some(r), Some(e)) = (p.reporter.as_mut(), p.queue.current()) {
                     let actions = r.update(PlayState::Stopped, at, p.clock.elapsed());
                     let item = e.item.clone();
-                    self.core.run(move |core| async move { core.report_playback(&id, &item, actions).await }, |_| {});
+                    self.core.run(move |core| core.report_playback(&id, &item, actions), |_| {});
                 }
             }
         }
@@ -65,7 +65,11 @@ impl MusicPlayer {
         let (id, item) = (p.source.id.clone(), entry.item.clone());
         self.core.ask(
             sender,
-            move |core| async move { core.report_playback(&id, &item, actions).await.map_err(Failure::from) },
+            // In line now: the server hears reports in this order.
+            move |core| {
+                let report = core.report_playback(&id, &item, actions);
+                async move { report.await.map_err(Failure::from) }
+            },
             MusicMsg::Reported,
         );
     }

@@ -250,13 +250,23 @@ impl Engine for GstEngine {
     }
 
     fn seek(&self, position_ms: u64, exact: bool) {
+        // Still opening: the seek that ends the opening goes there instead
+        // (one now would be undone by it).
+        if self.inner.start_at.get().is_some() {
+            self.inner.start_at.set(Some(position_ms));
+            return;
+        }
         // A flushing seek empties the buffer; its own messages say how it fills.
         self.inner.buffering.set(false);
         let rate = self.inner.rate.get();
+        // Not exact: to a keyframe, on the side it goes to, so that ten
+        // seconds on never lands before where it was.
+        let forward = self.position_ms().is_none_or(|now| position_ms >= now);
+        let snap = if forward { gst::SeekFlags::SNAP_AFTER } else { gst::SeekFlags::SNAP_BEFORE };
         let flags = if exact {
             gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE
         } else {
-            gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT | gst::SeekFlags::SNAP_NEAREST
+            gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT | snap
         };
         let at = gst::ClockTime::from_mseconds(position_ms);
         if rate == 1.0 {

@@ -90,14 +90,17 @@ pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) 
             if let Some(at) = inner.start_at.take() {
                 // Open: its streams are known, the subtitles chosen can be shown.
                 gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
-                let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT;
+                // Exactly where it was: a reload (subtitles, failover) that
+                // went back to the keyframe before would replay seconds.
+                let flags = gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE;
                 // From the start at normal speed nothing needs seeking (and
-                // nothing pauses). A reload (subtitles, failover) keeps the
-                // speed chosen: the rate goes with the seek.
+                // nothing pauses). A reload keeps the speed chosen: the rate
+                // goes with the seek.
                 let (rate, to) = (inner.rate.get(), gst::ClockTime::from_mseconds(at));
+                let seeks = rate != 1.0 || at > 0;
                 let sought = if rate != 1.0 {
                     bin.seek(rate, flags, gst::SeekType::Set, to, gst::SeekType::None, gst::ClockTime::NONE)
-                } else if at > 0 {
+                } else if seeks {
                     bin.seek_simple(flags, to)
                 } else {
                     Ok(())
@@ -107,6 +110,10 @@ pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) 
                 }
                 if inner.wants_playing.get() && !inner.buffering.get() {
                     let _ = bin.set_state(gst::State::Playing);
+                } else if !inner.wants_playing.get() && !seeks {
+                    // Opened paused with nothing to seek: no state change
+                    // follows to say it is open.
+                    inner.emit(EngineEvent::State(EngineState::Paused));
                 }
             }
         }
@@ -116,22 +123,34 @@ pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) 
             }
         }
         MessageView::StateChanged(sc) if sc.src() == Some(bin.upcast_ref()) => {
-            // Only what the user would call a change: opening, playing, paused
-            // by them. A pause underneath (buffering, a seek landing) is not;
-            // stopping is told by whoever stops (`stop`, the end, an error).
-            let state = match sc.current() {
-                gst::State::Playing => EngineState::Playing,
-                gst::State::Paused if inner.start_at.get().is_some() => EngineState::Loading,
-                gst::State::Paused if !inner.wants_playing.get() => EngineState::Paused,
-                _ => return,
-            };
             if sc.current() == gst::State::Paused && sc.old() == gst::State::Ready {
                 if let Some(d) = bin.query_duration::<gst::ClockTime>() {
                     inner.emit(EngineEvent::DurationKnown(d.mseconds()));
                 }
             }
-            inner.emit(EngineEvent::State(state));
+            if let Some(state) = settled(bin, inner) {
+                inner.emit(EngineEvent::State(state));
+            }
         }
         _ => {}
+    }
+}
+
+/// Where playbin is, as the user would name it, once it has settled there:
+/// opening, playing, or paused by them. A pause underneath (buffering, a
+/// seek landing) is not a change, and stopping is told by whoever stops
+/// (`stop`, the end, an error). The bus is read late on a busy machine, so
+/// a message may tell of a state the pipeline has left since (playing, from
+/// before a pause the user asked for): what counts is where it is now.
+fn settled(bin: &gst::Element, inner: &Inner) -> Option<EngineState> {
+    let (_, now, pending) = bin.state(gst::ClockTime::ZERO);
+    if pending != gst::State::VoidPending {
+        return None;
+    }
+    match now {
+        gst::State::Playing if inner.wants_playing.get() => Some(EngineState::Playing),
+        gst::State::Paused if inner.start_at.get().is_some() => Some(EngineState::Loading),
+        gst::State::Paused if !inner.wants_playing.get() => Some(EngineState::Paused),
+        _ => None,
     }
 }

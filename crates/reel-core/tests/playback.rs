@@ -270,6 +270,32 @@ async fn timelines_go_in_order_and_the_item_counts_as_watched_past_the_threshold
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn reports_reach_the_server_in_the_order_they_were_made_whatever_runs_first() {
+    let s = session(two_ways(Behaviour::Ok)).await;
+    let ep = s.episode().await;
+    let plan = s.core.prepare_playback(&s.source_id, &ep.rating_key, &PLAYER, 0).await.unwrap();
+    let mut r = Reporter::new(&ep.rating_key, 12_000, &plan.session, plan.threshold, false);
+    let secs = Duration::from_secs;
+    // The player buffers after a seek, then plays on: two reports, each
+    // sent by a task of its own (as the app does), the later one run first.
+    let buffering = s.core.report_playback(&s.source_id, &ep, r.update(PlayState::Buffering, 5_000, secs(0)));
+    let playing = s.core.report_playback(&s.source_id, &ep, r.update(PlayState::Playing, 5_000, secs(1)));
+    let playing = tokio::spawn(playing);
+    // Given a second to run alone: out of line, it reaches the server now.
+    let alone = async {
+        while s.timelines().is_empty() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let _ = tokio::time::timeout(secs(1), alone).await;
+    let buffering = tokio::spawn(buffering);
+    playing.await.unwrap().unwrap();
+    buffering.await.unwrap().unwrap();
+    let states: Vec<_> = s.timelines().into_iter().map(|(st, _, _)| st).collect();
+    assert_eq!(states, ["buffering", "playing"], "the server is left hearing the player plays");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn offline_the_timelines_and_the_watched_mark_wait_and_go_in_order_once() {
     let s = session(two_ways(Behaviour::Ok)).await;
     let ep = s.episode().await;

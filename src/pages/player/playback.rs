@@ -26,8 +26,10 @@ impl PlayerPage {
             Effect::Report { source_id, item, actions } => {
                 self.core.ask(
                     sender,
-                    move |core| async move {
-                        core.report_playback(&source_id, &item, actions).await.map_err(Failure::from)
+                    // In line now: the server hears reports in this order.
+                    move |core| {
+                        let report = core.report_playback(&source_id, &item, actions);
+                        async move { report.await.map_err(Failure::from) }
                     },
                     PlayerMsg::Reported,
                 );

@@ -5,6 +5,7 @@
 //! every request that carries one goes through the connection manager.
 
 mod accounts;
+mod in_order;
 mod library;
 mod play_queues;
 mod playback;
@@ -82,6 +83,8 @@ pub struct Core {
     media_anchors: Option<PathBuf>,
     /// Where subtitle files beside the media are kept for the player (beside the posters).
     subtitle_dir: PathBuf,
+    /// What the player reports, sent to each server in the order it happened.
+    reports: in_order::InOrder,
 }
 
 impl Core {
@@ -151,6 +154,7 @@ impl Core {
             connections,
             library,
             subtitle_dir,
+            reports: in_order::InOrder::default(),
             posters: PosterCache::new(options.poster_dir),
             // A few poster fetches at a time: a fast scroll must not queue
             // hundreds of requests ahead of what is on screen.
@@ -188,11 +192,18 @@ impl Core {
         &self,
         f: impl FnOnce(&LibraryCache) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let library = self.library.clone();
-        tokio::task::spawn_blocking(move || f(&library))
-            .await
-            .map_err(|e| crate::error::Error::Internal(format!("a background task failed: {e}")))?
+        on_blocking(self.library.clone(), f).await
     }
+}
+
+/// Runs `f` with the library cache on a thread that may block.
+async fn on_blocking<T: Send + 'static>(
+    library: Arc<LibraryCache>,
+    f: impl FnOnce(&LibraryCache) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(move || f(&library))
+        .await
+        .map_err(|e| crate::error::Error::Internal(format!("a background task failed: {e}")))?
 }
 
 impl From<LoadNotice> for Notice {

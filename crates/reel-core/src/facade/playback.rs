@@ -190,24 +190,34 @@ impl Core {
     /// and keeps the library cache in step, so progress bars, Continue
     /// Watching and the watched mark change at once. Unreachable, the
     /// actions wait in the outbox, in order. Returns the item as it is now.
-    pub async fn report_playback(
+    ///
+    /// Reports reach a server in the order this is called, however their
+    /// tasks are run: the place in line is taken here, not when the future
+    /// is first polled.
+    pub fn report_playback(
         &self,
         source_id: &str,
         item: &MediaItem,
         actions: Vec<ServerAction>,
-    ) -> Result<(MediaItem, Delivery)> {
-        let updated = crate::services::playback::timelines::after(item, &actions);
-        let mut delivery = Delivery::Sent;
-        for action in actions {
-            if self.connections.send_action(source_id, action).await? == Delivery::Queued {
-                delivery = Delivery::Queued;
+    ) -> impl std::future::Future<Output = Result<(MediaItem, Delivery)>> + Send + 'static {
+        let mut turn = self.reports.place(source_id);
+        let (connections, library) = (self.connections.clone(), self.library.clone());
+        let (source_id, item) = (source_id.to_string(), item.clone());
+        async move {
+            turn.wait().await;
+            let updated = crate::services::playback::timelines::after(&item, &actions);
+            let mut delivery = Delivery::Sent;
+            for action in actions {
+                if connections.send_action(&source_id, action).await? == Delivery::Queued {
+                    delivery = Delivery::Queued;
+                }
             }
+            if updated != item {
+                let it = updated.clone();
+                super::on_blocking(library, move |l| l.record_progress(&source_id, &it)).await?;
+            }
+            Ok((updated, delivery))
         }
-        if &updated != item {
-            let (id, it) = (source_id.to_string(), updated.clone());
-            self.blocking(move |l| l.record_progress(&id, &it)).await?;
-        }
-        Ok((updated, delivery))
     }
 
     /// What plays after an episode: the next one of its season, else the
