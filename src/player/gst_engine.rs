@@ -53,6 +53,8 @@ pub struct GstEngine {
 pub(super) struct Inner {
     /// Where to go once the media is open (a resume or a reload).
     pub start_at: Cell<Option<u64>>,
+    /// A seek asked for while it opened (where to, exactly), for after.
+    pub seek_after_open: Cell<Option<(u64, bool)>>,
     /// What the user wants: playing, or paused. Buffering pauses underneath.
     pub wants_playing: Cell<bool>,
     pub buffering: Cell<bool>,
@@ -120,6 +122,7 @@ impl GstEngine {
         }
         let inner = Rc::new(Inner {
             start_at: Cell::new(None),
+            seek_after_open: Cell::new(None),
             wants_playing: Cell::new(true),
             buffering: Cell::new(false),
             rate: Cell::new(1.0),
@@ -210,6 +213,7 @@ impl Engine for GstEngine {
         self.inner.buffering.set(false);
         self.inner.wants_playing.set(true);
         self.inner.start_at.set(Some(start_ms));
+        self.inner.seek_after_open.set(None);
         self.inner.next.reset();
         self.playbin.set_property("uri", location.url.as_str());
         // The sidecar comes from the same server, with the same token (the
@@ -242,6 +246,7 @@ impl Engine for GstEngine {
     fn stop(&self) {
         self.inner.wants_playing.set(false);
         self.inner.start_at.set(None);
+        self.inner.seek_after_open.set(None);
         self.inner.next.reset();
         let _ = self.playbin.set_state(gst::State::Null);
         for old in self.source_setup.take() {
@@ -250,30 +255,13 @@ impl Engine for GstEngine {
     }
 
     fn seek(&self, position_ms: u64, exact: bool) {
-        // Still opening: the seek that ends the opening goes there instead
-        // (one now would be undone by it).
+        // Still opening: the seek goes once the opening's own seek (to where
+        // it was loaded at) is done; one now would be undone by it.
         if self.inner.start_at.get().is_some() {
-            self.inner.start_at.set(Some(position_ms));
+            self.inner.seek_after_open.set(Some((position_ms, exact)));
             return;
         }
-        // A flushing seek empties the buffer; its own messages say how it fills.
-        self.inner.buffering.set(false);
-        let rate = self.inner.rate.get();
-        // Not exact: to a keyframe, on the side it goes to, so that ten
-        // seconds on never lands before where it was.
-        let forward = self.position_ms().is_none_or(|now| position_ms >= now);
-        let snap = if forward { gst::SeekFlags::SNAP_AFTER } else { gst::SeekFlags::SNAP_BEFORE };
-        let flags = if exact {
-            gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE
-        } else {
-            gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT | snap
-        };
-        let at = gst::ClockTime::from_mseconds(position_ms);
-        if rate == 1.0 {
-            let _ = self.playbin.seek_simple(flags, at);
-        } else {
-            let _ = self.playbin.seek(rate, flags, gst::SeekType::Set, at, gst::SeekType::None, gst::ClockTime::NONE);
-        }
+        seek_now(&self.playbin, &self.inner, position_ms, exact);
     }
 
     fn position_ms(&self) -> Option<u64> {
@@ -375,4 +363,27 @@ fn tls_database(path: &std::path::Path) -> Option<gio::TlsDatabase> {
             }
         }
     })
+}
+
+/// Seeks an open playbin to `position_ms`, exactly or to a keyframe.
+pub(super) fn seek_now(playbin: &gst::Element, inner: &Inner, position_ms: u64, exact: bool) {
+    // A flushing seek empties the buffer; its own messages say how it fills.
+    inner.buffering.set(false);
+    let rate = inner.rate.get();
+    // Not exact: to a keyframe, on the side it goes to, so that ten
+    // seconds on never lands before where it was.
+    let now = playbin.query_position::<gst::ClockTime>().map(|t| t.mseconds());
+    let forward = now.is_none_or(|now| position_ms >= now);
+    let snap = if forward { gst::SeekFlags::SNAP_AFTER } else { gst::SeekFlags::SNAP_BEFORE };
+    let flags = if exact {
+        gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE
+    } else {
+        gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT | snap
+    };
+    let at = gst::ClockTime::from_mseconds(position_ms);
+    if rate == 1.0 {
+        let _ = playbin.seek_simple(flags, at);
+    } else {
+        let _ = playbin.seek(rate, flags, gst::SeekType::Set, at, gst::SeekType::None, gst::ClockTime::NONE);
+    }
 }

@@ -108,6 +108,13 @@ pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) 
                 if sought.is_err() {
                     tracing::warn!("could not start at {at} ms at {rate}×");
                 }
+                // Nothing sought, nothing to wait for: a seek asked for
+                // while it opened goes now.
+                if !seeks {
+                    if let Some((to, exact)) = inner.seek_after_open.take() {
+                        super::gst_engine::seek_now(bin, inner, to, exact);
+                    }
+                }
                 if inner.wants_playing.get() && !inner.buffering.get() {
                     let _ = bin.set_state(gst::State::Playing);
                 } else if !inner.wants_playing.get() && !seeks {
@@ -115,6 +122,9 @@ pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) 
                     // follows to say it is open.
                     inner.emit(EngineEvent::State(EngineState::Paused));
                 }
+            } else if let Some((to, exact)) = inner.seek_after_open.take() {
+                // The opening's seek is done: the one asked for meanwhile.
+                super::gst_engine::seek_now(bin, inner, to, exact);
             }
         }
         MessageView::DurationChanged(_) => {
