@@ -34,7 +34,7 @@ use gst::prelude::*;
 use reel::player::gst_engine::GstEngine;
 use reel::player::{fetched_whole, Engine, EngineEvent};
 use reel_core::models::MediaItem;
-use reel_core::services::playback::{Capabilities, Format};
+use reel_core::playback::{Capabilities, Format};
 use reel_core::MediaLocation;
 use relm4::gtk::glib;
 use std::sync::{Arc, Mutex};

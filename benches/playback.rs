@@ -22,7 +22,7 @@ mod common;
 use common::{median, one_server, run_app, Xvfb};
 use fake_plex::topology::LibrarySpec;
 use fake_plex::FakePlex;
-use reel_core::services::playback::{Capabilities, Format};
+use reel_core::playback::{Capabilities, Format};
 use reel_core::{Core, CoreOptions, Token};
 use std::process::{Command, Stdio};
 use std::time::Duration;

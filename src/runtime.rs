@@ -99,15 +99,15 @@ impl CoreHandle {
     }
 
     /// One server as the core knows it now (memory only).
-    pub fn server(&self, source_id: &str) -> Option<reel_core::models::Source> {
+    pub fn server(&self, source_id: &reel_core::SourceId) -> Option<reel_core::models::Source> {
         self.core.server(source_id)
     }
 
-    pub fn pinned(&self, source_id: &str) -> Option<String> {
+    pub fn pinned(&self, source_id: &reel_core::SourceId) -> Option<String> {
         self.core.pinned(source_id)
     }
 
-    pub fn preferences(&self) -> reel_core::config::Preferences {
+    pub fn preferences(&self) -> reel_core::Preferences {
         self.core.preferences()
     }
 
@@ -128,7 +128,7 @@ impl CoreHandle {
     /// threads) so the UI thread only paints. None: show a placeholder.
     pub async fn poster_texture(
         &self,
-        source_id: &str,
+        source_id: &reel_core::SourceId,
         thumb: &str,
         size: PosterSize,
     ) -> Option<relm4::gtk::gdk::Texture> {
@@ -137,7 +137,7 @@ impl CoreHandle {
     }
 
     /// A poster's bytes at the size shown × the scale factor.
-    pub async fn poster(&self, source_id: &str, thumb: &str, size: PosterSize) -> Option<Vec<u8>> {
+    pub async fn poster(&self, source_id: &reel_core::SourceId, thumb: &str, size: PosterSize) -> Option<Vec<u8>> {
         // As many pixels as the screen shows: twice as many on a HiDPI display, no more.
         let (w, h) = size.pixels(self.poster_scale.load(Ordering::Relaxed).clamp(1, 4));
         self.core.poster(source_id, thumb, w, h).await

@@ -168,7 +168,7 @@ impl PreferencesDialog {
                 .description(gettext("Show in the sidebar"))
                 .build();
             for sec in sections {
-                let id = reel_core::config::visibility_key(&source.id, &sec.key);
+                let id = reel_core::visibility_key(source.id.as_str(), sec.key.as_str());
                 let row = adw::ActionRow::builder().title(gtk::glib::markup_escape_text(&sec.title).as_str()).build();
                 let sw = gtk::Switch::new();
                 sw.set_valign(gtk::Align::Center);

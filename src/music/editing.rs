@@ -7,7 +7,7 @@ use super::{MusicMsg, MusicOutput, MusicPlayer};
 use crate::i18n::i18n_f;
 use crate::runtime::Failure;
 use reel_core::models::PlayQueue;
-use reel_core::services::playback::PlayState;
+use reel_core::playback::PlayState;
 use relm4::gtk::prelude::*;
 use relm4::gtk::{self, gio};
 use relm4::ComponentSender;
@@ -75,11 +75,11 @@ impl MusicPlayer {
     /// Asks the server for a change of the queue; its answer is the queue.
     fn change_queue<F, Fut>(&self, sender: &ComponentSender<Self>, change: F)
     where
-        F: FnOnce(std::sync::Arc<reel_core::Core>, String, u64) -> Fut + Send + 'static,
+        F: FnOnce(std::sync::Arc<reel_core::Core>, reel_core::SourceId, u64) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = reel_core::Result<PlayQueue>> + Send + 'static,
     {
         let Some(p) = &self.playing else { return };
-        let (generation, source, queue) = (self.generation, p.source.id.to_string(), p.queue.id);
+        let (generation, source, queue) = (self.generation, p.source.id.clone(), p.queue.id);
         self.core.ask(
             sender,
             move |core| async move { change(core, source, queue).await.map_err(Failure::from) },

@@ -8,7 +8,7 @@ use super::{MusicMsg, MusicOutput, MusicPlayer};
 use crate::i18n::i18n_f;
 use crate::player::{Engine, EngineError, EngineEvent, EngineState};
 use crate::runtime::Failure;
-use reel_core::services::playback::{PlayState, Reporter};
+use reel_core::playback::{PlayState, Reporter};
 use relm4::ComponentSender;
 
 /// Tries at another connection before the queue stops for the server.
@@ -51,7 +51,7 @@ impl MusicPlayer {
                 p.position_ms = 0;
                 p.art = None;
                 p.reporter = Some(
-                    Reporter::new(&entry.item.rating_key, p.duration_ms, &plan.session, plan.threshold, false)
+                    Reporter::new(entry.item.rating_key.as_str(), p.duration_ms, &plan.session, plan.threshold, false)
                         .in_play_queue(id),
                 );
                 p.plan = Some(plan);

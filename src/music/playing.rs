@@ -11,7 +11,7 @@ use crate::player::gst_engine::GstEngine;
 use crate::player::{fetched_whole, Engine, EngineState};
 use crate::runtime::Failure;
 use reel_core::models::{MediaItem, PlayQueue, QueueEntry, QueueSource, Source};
-use reel_core::services::playback::{PlayState, Reporter};
+use reel_core::playback::{PlayState, Reporter};
 use reel_core::PlaybackPlan;
 use relm4::ComponentSender;
 use std::rc::Rc;

@@ -7,7 +7,7 @@ use super::{MusicMsg, MusicPlayer};
 use crate::player::{Engine, EngineState};
 use crate::runtime::Failure;
 use reel_core::models::ServerAction;
-use reel_core::services::playback::PlayState;
+use reel_core::playback::PlayState;
 use relm4::ComponentSender;
 
 impl MusicPlayer {

@@ -2,7 +2,7 @@
 //! demuxer for the container, a decoder for each codec), so the core's
 //! direct-play decision rests on what is installed, not on a guess.
 
-use reel_core::services::playback::{Capabilities, Format};
+use reel_core::playback::{Capabilities, Format};
 
 /// Plex's name for a format → the caps GStreamer's elements take it as.
 /// None: a name Reel does not know, which is then not direct-played.

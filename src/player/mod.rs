@@ -16,7 +16,7 @@ use relm4::gtk::gdk;
 
 // The engine's events are plain data of the core's: its playback session
 // runs on them.
-pub use reel_core::services::playback::engine::{EngineError, EngineEvent, EngineState};
+pub use reel_core::playback::{EngineError, EngineEvent, EngineState};
 
 /// Whether media in `container` is best fetched whole before it plays.
 /// Ogg has no index and no length in its header: streamed, GStreamer

@@ -4,8 +4,8 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::words::class_name;
-use reel_core::config::visibility_key;
 use reel_core::models::{MediaList, Section, SectionKind, Source};
+use reel_core::visibility_key;
 use reel_core::{SectionKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -169,9 +169,9 @@ impl Sidebar {
                 None => {}
                 Some(Err(e)) => out.push((RowKey::Note(id.clone()), Spec::Note { text: e.clone() })),
                 Some(Ok(sections)) => {
-                    let shown = |key: &str| self.hidden.get(&visibility_key(id, key)).copied().unwrap_or(true);
+                    let shown = |key: &str| self.hidden.get(&visibility_key(id.as_str(), key)).copied().unwrap_or(true);
                     for sec in sections {
-                        if !shown(&sec.key) {
+                        if !shown(sec.key.as_str()) {
                             continue;
                         }
                         out.push((

@@ -4,6 +4,7 @@
 use super::{App, AppMsg};
 use crate::pages::item::ItemMsg;
 use reel_core::models::MediaList;
+use reel_core::SourceId;
 use relm4::{ComponentController, ComponentSender};
 
 impl App {
@@ -17,8 +18,8 @@ impl App {
         }
     }
 
-    pub(super) fn refresh_lists(&self, sender: &ComponentSender<Self>, source_id: &str) {
-        let (s, id) = (sender.clone(), source_id.to_string());
+    pub(super) fn refresh_lists(&self, sender: &ComponentSender<Self>, source_id: &SourceId) {
+        let (s, id) = (sender.clone(), source_id.clone());
         self.core.run(
             |core| async move {
                 let lists = core.fetch_lists(&id).await?;
@@ -28,7 +29,7 @@ impl App {
             move |r| {
                 // Not reachable: the saved ones stay (the banner says why).
                 if let Ok((source_id, lists)) = r {
-                    s.input(AppMsg::Lists { source_id: source_id.into(), lists });
+                    s.input(AppMsg::Lists { source_id, lists });
                 }
             },
         );

@@ -72,7 +72,7 @@ pub enum AppMsg {
         failed: Vec<(String, String)>,
     },
     /// The account with this id was signed out, or why not.
-    SignedOut(Result<String, Failure>),
+    SignedOut(Result<reel_core::ProviderId, Failure>),
     About,
     ShowPreferences,
     PreferencesChanged,

@@ -213,7 +213,7 @@ impl SimpleComponent for App {
             }
             AppMsg::Discovered { provider_id, result } => self.discovered(&sender, &provider_id, result),
             AppMsg::SavedSections { source_id, sections } => {
-                if self.servers.saved_sections(&source_id, sections) {
+                if self.servers.saved_sections(source_id.as_str(), sections) {
                     self.show_sidebar();
                 }
             }
@@ -224,10 +224,10 @@ impl SimpleComponent for App {
                 self.show_sidebar();
             }
             AppMsg::Reached { source_id, result } => self.mark(&sender, &source_id, result.err()),
-            AppMsg::Lists { source_id, lists } => self.lists_known(&source_id, lists),
+            AppMsg::Lists { source_id, lists } => self.lists_known(source_id.as_str(), lists),
             AppMsg::RefreshLists { source_id } => self.refresh_lists(&sender, &source_id),
             AppMsg::OfflineSince { source_id, since } => {
-                if self.servers.offline_since(&source_id, since) {
+                if self.servers.offline_since(source_id.as_str(), since) {
                     self.update_banner();
                     self.show_sidebar();
                 }
@@ -255,17 +255,17 @@ impl SimpleComponent for App {
             AppMsg::Open(nav) => self.open(nav),
             // The sidebar knows servers by id; the full source is ours.
             AppMsg::OpenLibrary { source_id, section } => {
-                if let Some(source) = self.servers.source(&source_id) {
+                if let Some(source) = self.servers.source(source_id.as_str()) {
                     self.open(Nav::Library { source, section });
                 }
             }
             AppMsg::OpenList { source_id, list } => {
-                if let Some(source) = self.servers.source(&source_id) {
+                if let Some(source) = self.servers.source(source_id.as_str()) {
                     self.open(Nav::List { source, list });
                 }
             }
             AppMsg::OpenServer { source_id } => {
-                if let Some(source) = self.servers.source(&source_id) {
+                if let Some(source) = self.servers.source(source_id.as_str()) {
                     self.open(Nav::Server { source });
                 }
             }
@@ -291,7 +291,7 @@ impl SimpleComponent for App {
                 self.children.music().emit(crate::music::MusicMsg::Restore(saved))
             }
             AppMsg::PreparePlayer => self.children.player().emit(crate::pages::player::PlayerMsg::Prepare),
-            AppMsg::ItemChanged { source_id, item } => self.item_changed(&source_id, item),
+            AppMsg::ItemChanged { source_id, item } => self.item_changed(source_id.as_str(), item),
             AppMsg::PlayerTitle(t) => self.player_title(t),
             AppMsg::Fullscreen(full) => self.set_fullscreen(full),
             AppMsg::LayoutChanged => self.update_back(),
@@ -350,7 +350,7 @@ impl App {
         }
     }
 
-    fn signed_out(&mut self, provider_id: &str) {
+    fn signed_out(&mut self, provider_id: &reel_core::ProviderId) {
         self.servers.remove_provider(provider_id);
         self.history.clear();
         self.ui.content_stack.set_visible_child_name(ContentPage::Choose.name());

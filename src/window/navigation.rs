@@ -98,7 +98,7 @@ impl Nav {
             Nav::Server { source }
             | Nav::Library { source, .. }
             | Nav::Item { source, .. }
-            | Nav::List { source, .. } => Some(&source.id),
+            | Nav::List { source, .. } => Some(source.id.as_str()),
         }
     }
 }

@@ -66,7 +66,7 @@ impl App {
     pub(super) fn discovered(
         &mut self,
         sender: &ComponentSender<Self>,
-        provider_id: &str,
+        provider_id: &reel_core::ProviderId,
         result: Result<Discovery, Failure>,
     ) {
         match result {
@@ -135,7 +135,7 @@ impl App {
                     self.servers.update_source(source);
                 }
                 if cause == SwitchCause::Failover {
-                    let name = self.servers.name(&source_id);
+                    let name = self.servers.name(source_id.as_str());
                     let text = match from_class {
                         Some(from) => i18n_f(
                             "The {} connection to {} stopped answering; Reel switched to {}",
@@ -154,24 +154,29 @@ impl App {
             ConnectionEvent::PinnedFailed { source_id, .. } => {
                 self.toast(&i18n_f(
                     "The connection you chose for {} does not answer; Reel uses another until it does",
-                    &[&self.servers.name(&source_id)],
+                    &[&self.servers.name(source_id.as_str())],
                 ));
             }
             ConnectionEvent::Delivered { source_id, count } => {
-                let name = self.servers.name(&source_id);
+                let name = self.servers.name(source_id.as_str());
                 self.toast(&i18n_f("Sent {} saved changes to {}", &[&count.to_string(), &name]));
             }
         }
     }
 
     /// Records whether a server answered, and keeps the banner in step.
-    pub(super) fn mark(&mut self, sender: &ComponentSender<Self>, source_id: &str, failure: Option<Failure>) {
+    pub(super) fn mark(
+        &mut self,
+        sender: &ComponentSender<Self>,
+        source_id: &reel_core::SourceId,
+        failure: Option<Failure>,
+    ) {
         let offline = failure.as_ref().is_some_and(|f| f.offline);
-        if let Reachability::CameBack { name } = self.servers.mark(source_id, offline, Local::now()) {
+        if let Reachability::CameBack { name } = self.servers.mark(source_id.as_str(), offline, Local::now()) {
             // Back: refresh what is on screen from it.
             self.toast(&i18n_f("{} is back online", &[&name]));
             match self.history.current().cloned() {
-                Some(Nav::Library { source, .. }) if source.id == source_id => {
+                Some(Nav::Library { source, .. }) if source.id == *source_id => {
                     self.children.library.emit(LibraryMsg::Refresh)
                 }
                 Some(nav @ Nav::Item { .. }) => self.show(nav),
@@ -179,15 +184,12 @@ impl App {
             }
         }
         // Remembered across restarts ("offline since"); the answer corrects the time shown.
-        let (s, id) = (sender.clone(), source_id.to_string());
+        let (s, id) = (sender.clone(), source_id.clone());
         self.core.run(
             |core| async move { core.set_online(&id, !offline).await.map(|t| (id, t)) },
             move |since| {
                 if let Some((source_id, since)) = since {
-                    s.input(AppMsg::OfflineSince {
-                        source_id: source_id.into(),
-                        since: DateTime::<Local>::from(since),
-                    });
+                    s.input(AppMsg::OfflineSince { source_id, since: DateTime::<Local>::from(since) });
                 }
             },
         );

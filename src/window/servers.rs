@@ -7,7 +7,7 @@ use crate::runtime::Failure;
 use crate::widgets::sidebar::ServerEntry;
 use chrono::{DateTime, Local};
 use reel_core::models::{MediaList, Section, Source};
-use reel_core::SourceId;
+use reel_core::{ProviderId, SourceId};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
@@ -68,13 +68,13 @@ impl ServerRegistry {
     }
 
     /// After an account's servers were discovered: those it no longer has go.
-    pub fn retain_of_provider(&mut self, provider_id: &str, keep: &[SourceId]) {
-        self.entries.retain(|id, e| e.source.auth_provider_id.as_deref() != Some(provider_id) || keep.contains(id));
+    pub fn retain_of_provider(&mut self, provider_id: &ProviderId, keep: &[SourceId]) {
+        self.entries.retain(|id, e| e.source.auth_provider_id.as_ref() != Some(provider_id) || keep.contains(id));
     }
 
     /// An account was signed out: its servers go.
-    pub fn remove_provider(&mut self, provider_id: &str) {
-        self.entries.retain(|_, e| e.source.auth_provider_id.as_deref() != Some(provider_id));
+    pub fn remove_provider(&mut self, provider_id: &ProviderId) {
+        self.entries.retain(|_, e| e.source.auth_provider_id.as_ref() != Some(provider_id));
     }
 
     /// Saved libraries, shown until the server answers; true when shown.
@@ -217,9 +217,9 @@ mod tests {
         r.upsert(of("a", "p"));
         r.upsert(of("b", "p"));
         r.upsert(of("c", "q"));
-        r.retain_of_provider("p", &["a".into()]);
+        r.retain_of_provider(&"p".into(), &["a".into()]);
         assert!(r.get("b").is_none() && r.get("a").is_some() && r.get("c").is_some());
-        r.remove_provider("q");
+        r.remove_provider(&"q".into());
         assert!(r.get("c").is_none());
         assert_eq!(r.sources().len(), 1);
     }

@@ -62,7 +62,7 @@ pub fn confirm(window: &adw::ApplicationWindow, core: &CoreHandle, sender: &Comp
     dialog.connect_response(None, move |_, response| {
         let Some(Response::SignOut(i)) = Response::parse(response) else { return };
         let Some(provider) = providers.get(i) else { return };
-        let (id, s) = (provider.id().to_string(), s.clone());
+        let (id, s) = (provider.id().clone(), s.clone());
         core.ask(
             &s,
             |core| async move { core.sign_out(&id).await.map(|()| id).map_err(Failure::from) },

@@ -232,7 +232,7 @@ fn sign_in_by_server_address_then_odd_data_a_500_and_a_hang() {
     click(&x, "Sign Out");
     expect_on_screen(&["Welcome to Reel"]);
     let key = format!("server_{}_token", info.servers[0].machine_identifier);
-    let left = rt.block_on(reel_core::services::secrets::SecretStore::get_in("dev.arsfeld.Reel", &key)).unwrap();
+    let left = fake_plex::testing::keyring::secret("dev.arsfeld.Reel", &key).unwrap();
     assert!(left.is_none(), "the token left the keyring");
     drop(_reel);
     assert_no_criticals("app-20.log");

@@ -6,8 +6,6 @@
 use fake_plex::testing::{wait_for, wait_until};
 use fake_plex::topology::{Behaviour, Topology};
 use fake_plex::{FakePlex, Options};
-use reel_core::backends::plex::PlexServerClient;
-use reel_core::http::{ClientIdentity, HttpClient};
 use reel_core::Token;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -260,21 +258,18 @@ impl Demo {
             ("REEL_EXTRA_CA_FILE".to_string(), ca.display().to_string()),
         ];
         // What a person would expect to find: the first show, its first season's first episode.
-        let (show, episode, episode_key) = rt.block_on(async {
-            let http =
-                HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(fp.ca_pem().as_bytes())).unwrap();
-            let living = &info.servers[0];
-            let c = PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone()))
-                .unwrap();
-            let movie = c.items("1", 0, 1).await.unwrap().items.remove(0).title;
-            let show = c.items("2", 0, 1).await.unwrap().items.remove(0);
-            let season = c.children(&show.rating_key).await.unwrap().remove(0);
-            let mut episodes = c.children(&season.rating_key).await.unwrap().into_iter();
+        let (show, episode, episode_key) = {
+            let living = &info.servers[0].machine_identifier;
+            let movie = fp.section_items(living, "1").remove(0).title;
+            let show = fp.section_items(living, "2").remove(0);
+            let season = fp.children(living, show.rating_key).remove(0);
+            let mut episodes = fp.children(living, season.rating_key).into_iter();
             let episode = episodes.next().unwrap();
             let next = episodes.next().unwrap();
-            assert!(!episode.watched(), "the scenarios start from an unwatched episode");
-            (show.title, (episode.title, next.title, movie), episode.rating_key.parse::<u64>().unwrap())
-        });
+            let unwatched = fp.watch_state(living, episode.rating_key).is_some_and(|w| w.0 == 0);
+            assert!(unwatched, "the scenarios start from an unwatched episode");
+            (show.title, (episode.title, next.title, movie), episode.rating_key)
+        };
         let (episode, next_episode, movie) = episode;
         Demo {
             rt,

@@ -10,24 +10,15 @@ use super::playback::{
 };
 use super::*;
 
-/// A client of the demo's first server, to see what it holds as Reel would.
-pub(super) fn peek(d: &Demo) -> PlexServerClient {
-    let http = HttpClient::with_extra_ca(ClientIdentity::new("e2e-peek"), Some(d.fp().ca_pem().as_bytes())).unwrap();
-    let living = &d.info.servers[0];
-    PlexServerClient::new(http, &living.connections[0].uri, Token::new(living.access_token.clone())).unwrap()
-}
-
 /// The first artist of the music library, its first album and the album's
-/// tracks (title, rating key).
+/// tracks (title, rating key), as the demo's first server holds them.
 pub(super) fn first_album(d: &Demo) -> (String, String, Vec<(String, String)>) {
-    d.rt.block_on(async {
-        let c = peek(d);
-        let artist = c.items("3", 0, 1).await.unwrap().items.remove(0);
-        let album = c.children(&artist.rating_key).await.unwrap().remove(0);
-        let tracks = c.children(&album.rating_key).await.unwrap();
-        let tracks = tracks.into_iter().map(|t| (t.title, t.rating_key.to_string())).collect();
-        (artist.title, album.title, tracks)
-    })
+    let living = d.living_id();
+    let artist = d.fp().section_items(&living, "3").remove(0);
+    let album = d.fp().children(&living, artist.rating_key).remove(0);
+    let tracks = d.fp().children(&living, album.rating_key);
+    let tracks = tracks.into_iter().map(|t| (t.title, t.rating_key.to_string())).collect();
+    (artist.title, album.title, tracks)
 }
 
 /// The timelines fake-plex received for music: (state, playQueueItemID).

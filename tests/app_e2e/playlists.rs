@@ -6,14 +6,13 @@
 //! menu, a music collection opened, a films' collection played film after
 //! film, and everything there again from the cache with the server gone.
 
-use super::music::{first_album, peek};
+use super::music::first_album;
 use super::playback::{playerctl, wait_for_mpris};
 use super::*;
-use reel_core::models::MediaItem;
 
 /// The demo's music library's artists (title), in order.
 fn artists(d: &Demo) -> Vec<String> {
-    d.rt.block_on(async { peek(d).items("3", 0, 10).await.unwrap().items.into_iter().map(|a| a.title).collect() })
+    d.fp().section_items(&d.living_id(), "3").into_iter().map(|a| a.title).collect()
 }
 
 /// Waits until the server's playlist `title` holds what `ok` wants; its entries.
@@ -136,11 +135,13 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
 
     // The films' collection plays its films one after another: the first
     // (from the start, if it was part-watched), then Up Next offers the second.
-    let films: Vec<MediaItem> = d.rt.block_on(async { peek(&d).items("1", 0, 3).await.unwrap().items });
+    let living = d.living_id();
+    let films: Vec<_> = d.fp().section_items(&living, "1").into_iter().take(3).collect();
+    let part_watched = d.fp().watch_state(&living, films[0].rating_key).is_some_and(|(count, at)| count == 0 && at > 0);
     click(x, "Favourites, collection on Living Room");
     expect_on_screen(&["Collection · 3 items", &films[0].title, &films[1].title]);
     click_role(x, "=Play Play", Some("push button"));
-    if films[0].view_offset_ms > 0 && !films[0].watched() {
+    if part_watched {
         click(x, "Start from the Beginning");
     }
     wait_for_mpris("metadata title", &films[0].title);

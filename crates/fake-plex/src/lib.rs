@@ -368,6 +368,21 @@ impl FakePlex {
             .collect()
     }
 
+    /// What a server lists at the top of a section (movies, shows or
+    /// artists), in its order: the server's own truth, to check a client by.
+    pub fn section_items(&self, machine_id: &str, section: &str) -> Vec<library::Item> {
+        let Some(s) = self.shared.server(machine_id) else { return Vec::new() };
+        let lib = &s.library;
+        lib.section(section).map(|sec| sec.roots.iter().map(|&i| lib.items[i].clone()).collect()).unwrap_or_default()
+    }
+
+    /// An item's children (seasons, episodes, albums, tracks), in order.
+    pub fn children(&self, machine_id: &str, rating_key: u64) -> Vec<library::Item> {
+        let Some(s) = self.shared.server(machine_id) else { return Vec::new() };
+        let lib = &s.library;
+        lib.item(rating_key).map(|it| it.children.iter().map(|&i| lib.items[i].clone()).collect()).unwrap_or_default()
+    }
+
     /// (viewCount, viewOffset) the server holds for an item.
     pub fn watch_state(&self, machine_id: &str, rating_key: u64) -> Option<(u32, u64)> {
         self.shared.server(machine_id).map(|s| s.watch_of(rating_key))

@@ -122,3 +122,38 @@ impl Drop for Guarded {
         let _ = self.child.wait();
     }
 }
+
+/// The session's Secret Service (the system keyring) read and changed as
+/// any other client would, to check what a program stored there. Runs on a
+/// thread of its own: the keyring crate blocks on D-Bus.
+pub mod keyring {
+    fn on_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::spawn(f).join().expect("the keyring thread")
+    }
+
+    /// The secret stored for `account` under `service`; None when there is none.
+    pub fn secret(service: &str, account: &str) -> Result<Option<String>, String> {
+        let (service, account) = (service.to_string(), account.to_string());
+        on_thread(move || {
+            let entry = ::keyring::Entry::new(&service, &account).map_err(|e| e.to_string())?;
+            match entry.get_password() {
+                Ok(s) => Ok(Some(s)),
+                Err(::keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    }
+
+    /// Deletes what is stored for `account` under `service` (a token lost
+    /// from the keyring); nothing stored is fine.
+    pub fn delete(service: &str, account: &str) -> Result<(), String> {
+        let (service, account) = (service.to_string(), account.to_string());
+        on_thread(move || {
+            let entry = ::keyring::Entry::new(&service, &account).map_err(|e| e.to_string())?;
+            match entry.delete_credential() {
+                Ok(()) | Err(::keyring::Error::NoEntry) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    }
+}

@@ -4,9 +4,9 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use reel_core::connections::LinkStats;
+use reel_core::connections::{describe, describe_reason};
 use reel_core::models::{ProbeRecord, Source};
-use reel_core::services::connections::history::LinkStats;
-use reel_core::services::connections::rank::{describe, describe_reason};
 use reel_core::{Core, CoreOptions, Error, Origin, Token};
 use std::path::PathBuf;
 
@@ -135,7 +135,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Servers { refresh } => servers(&core, refresh, cli.json).await,
         Command::Libraries => libraries(&core, cli.json).await,
         Command::Items { section, server, offset, limit } => {
-            items(&core, &section, server, offset, limit, cli.json).await
+            items(&core, &section.as_str().into(), server, offset, limit, cli.json).await
         }
         Command::Pin { server, url, auto } => pin(&core, &server, url, auto).await,
     }
@@ -199,7 +199,7 @@ async fn logout(core: &Core, account: Option<String>) -> Result<()> {
             }
         },
     };
-    core.sign_out(&id).await?;
+    core.sign_out(&id.as_str().into()).await?;
     println!("Signed out {id}");
     Ok(())
 }
@@ -339,7 +339,7 @@ fn matches_server(s: &Source, wanted: &str) -> bool {
 
 async fn items(
     core: &Core,
-    section: &str,
+    section: &reel_core::SectionKey,
     server: Option<String>,
     offset: usize,
     limit: Option<usize>,
@@ -354,7 +354,7 @@ async fn items(
     let mut last_err = None;
     for s in candidates {
         let found = sections_of(core, s).await;
-        if !found.sections.iter().any(|x| x.key == section) {
+        if !found.sections.iter().any(|x| x.key == *section) {
             if let Some(e) = found.error {
                 last_err = Some(e);
             }

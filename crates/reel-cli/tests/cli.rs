@@ -234,38 +234,37 @@ async fn logout_forgets_what_was_saved_of_the_servers() {
     cli.ok(&["login", "--token", &fp.info().account_token]);
     let (out, _) = cli.ok(&["servers", "--json"]);
     let servers: Value = serde_json::from_str(&out).unwrap();
-    let source_id = servers[0]["id"].as_str().unwrap().to_string();
+    let source_id = reel_core::SourceId::from(servers[0]["id"].as_str().unwrap());
     cli.ok(&["libraries"]);
     let db = dir.path().join("data/reel/library.sqlite3");
-    let saved = |id: &str| {
-        let (cache, _) = reel_core::services::library::LibraryCache::open(&db).unwrap();
-        cache.sections(id).unwrap().len()
-    };
-    assert!(saved(&source_id) > 0, "libraries were saved for offline use");
-    // The app remembers the library open on that server (for the next start).
-    let place = || {
-        let state = reel_core::services::servers::state::StateStore::open(&db.with_file_name("state.sqlite3")).unwrap();
-        state.value("last_library")
-    };
-    let library_key = {
-        let (cache, _) = reel_core::services::library::LibraryCache::open(&db).unwrap();
-        cache.sections(&source_id).unwrap()[0].key.to_string()
-    };
-    let core = reel_core::Core::open(reel_core::CoreOptions {
+    let core_options = || reel_core::CoreOptions {
         library_path: Some(db.clone()),
         poster_dir: dir.path().join("cache/reel/posters"),
         plex_tv: Some((fp.info().plex_tv_url.clone(), fp.info().auth_url.clone())),
         extra_ca_pem: Some(fp.ca_pem().into_bytes()),
         background: false,
         ..reel_core::CoreOptions::with_config(cli.config.clone())
-    })
-    .unwrap();
+    };
+    // What a next start finds saved of the server, offline.
+    let saved = |id: reel_core::SourceId| {
+        let core = reel_core::Core::open(core_options()).unwrap();
+        async move { core.saved_sections(&id).await.unwrap() }
+    };
+    assert!(!saved(source_id.clone()).await.is_empty(), "libraries were saved for offline use");
+    // The app remembers the library open on that server (for the next
+    // start), in its state file, as it is on disk.
+    let place = || {
+        let c = rusqlite::Connection::open(db.with_file_name("state.sqlite3")).unwrap();
+        c.query_row("SELECT value FROM ui_state WHERE key = 'last_library'", [], |r| r.get::<_, String>(0)).ok()
+    };
+    let library_key = saved(source_id.clone()).await[0].key.to_string();
+    let core = reel_core::Core::open(core_options()).unwrap();
     core.remember_place(Some((source_id.as_str().into(), library_key.as_str().into()))).await.unwrap();
     drop(core);
-    assert!(place().is_some_and(|p| p.contains(&source_id)), "{:?}", place());
+    assert!(place().is_some_and(|p| p.contains(source_id.as_str())), "{:?}", place());
     cli.ok(&["logout"]);
-    assert_eq!(saved(&source_id), 0, "signing out forgets them");
-    assert!(!config_text(&cli.config).contains(&source_id), "and the server leaves the settings");
+    assert!(saved(source_id.clone()).await.is_empty(), "signing out forgets them");
+    assert!(!config_text(&cli.config).contains(source_id.as_str()), "and the server leaves the settings");
     assert_eq!(place(), None, "and the library last open on it");
 }
 
@@ -365,8 +364,8 @@ async fn without_the_keyring_the_saved_servers_and_libraries_still_show() {
 
     // The token gone from the keyring: the account to sign in again is named.
     let accounts: Value = serde_json::from_str(&cli.ok(&["accounts", "--json"]).0).unwrap();
-    let key = reel_core::services::auth_manager::token_key(accounts[0]["id"].as_str().unwrap());
-    reel_core::services::secrets::SecretStore::new().delete(&key).await.unwrap();
+    let key = format!("{}_token", accounts[0]["id"].as_str().unwrap());
+    fake_plex::testing::keyring::delete("dev.arsfeld.Reel", &key).unwrap();
     let out = cli.run(&["servers", "--refresh"], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");

@@ -315,7 +315,7 @@ fn failover(rt: &tokio::runtime::Runtime, standby: bool) {
         rt.block_on(sections(cm.clone(), source.id.to_string())).expect("first request on local");
         if standby {
             // What the app's background task does every 30 s.
-            let found = rt.block_on(cm.maintain_standby(&source.id));
+            let found = rt.block_on(cm.maintain_standby(source.id.as_str()));
             assert_eq!(found.as_deref(), Some(fp.info().servers[0].connections[1].uri.as_str()), "standby");
         }
         fp.set_behaviour("Bench", Some(0), Behaviour::Refuse);
@@ -323,7 +323,7 @@ fn failover(rt: &tokio::runtime::Runtime, standby: bool) {
         let start = Instant::now();
         rt.block_on(sections(cm.clone(), source.id.to_string())).expect("answered after failover");
         took.push(start.elapsed().as_secs_f64() * 1000.0);
-        let now = auth.store().source(&source.id).expect("source").connection_info;
+        let now = auth.store().source(source.id.as_str()).expect("source").connection_info;
         assert_eq!(now.primary_url.as_deref(), Some(fp.info().servers[0].connections[1].uri.as_str()));
         let remote = now.probes.iter().find(|p| p.chosen).and_then(|p| p.latency_ms).unwrap_or(0.0);
         window.push(5.0 + 0.1 * remote);

@@ -106,6 +106,7 @@ impl Config {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn library_visible(&self, library_id: &str) -> bool {
         self.runtime.library_visibility.get(library_id).copied().unwrap_or(true)
     }

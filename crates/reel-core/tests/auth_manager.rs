@@ -71,12 +71,12 @@ async fn discovery_picks_connections_stores_server_tokens_and_caches() {
 
     // Each server's own token is in the keyring, and browsing the shared server works with it
     // (fake-plex's shared server rejects the account token).
-    let friend_token = SecretStore::get_in(SERVICE, &token_key(&friend.id)).await.unwrap().unwrap();
+    let friend_token = SecretStore::get_in(SERVICE, &token_key(friend.id.as_str())).await.unwrap().unwrap();
     assert_eq!(friend_token.expose(), info.servers[1].access_token);
     let client = server_client(&h.manager, friend).await;
     let sections = client.sections().await.unwrap();
     assert!(sections.iter().any(|s| s.title == "Movies"));
-    let page = client.items(&sections[0].key, 0, 10).await.unwrap();
+    let page = client.items(sections[0].key.as_str(), 0, 10).await.unwrap();
     assert_eq!((page.items.len(), page.total), (10, 30));
 
     // Within the 5-minute window, no second trip to plex.tv.
@@ -157,17 +157,17 @@ async fn switching_accepts_only_the_servers_own_connections() {
         r.uri = uri.to_string();
         r
     };
-    h.manager.store().switch(&basement.id, &remote, &probe(&remote)).unwrap();
+    h.manager.store().switch(basement.id.as_str(), &remote, &probe(&remote)).unwrap();
     assert_eq!(
-        h.manager.store().source(&basement.id).unwrap().connection_info.primary_url.as_deref(),
+        h.manager.store().source(basement.id.as_str()).unwrap().connection_info.primary_url.as_deref(),
         Some(remote.as_str())
     );
     let sink = h.fp.info().sink_url.clone();
-    let e = h.manager.store().switch(&basement.id, &sink, &probe(&sink)).unwrap_err();
+    let e = h.manager.store().switch(basement.id.as_str(), &sink, &probe(&sink)).unwrap_err();
     assert!(matches!(e, Error::NotACandidate { .. }), "{e:?}");
 
     // A pin survives rediscovery and is chosen.
-    h.manager.store().pin(&basement.id, Some(&remote)).unwrap();
+    h.manager.store().pin(basement.id.as_str(), Some(&remote)).unwrap();
     let d = h.manager.discover(&id, true).await.unwrap();
     let b = d.sources.iter().find(|s| s.name == "Basement").unwrap();
     assert_eq!(b.connection_info.primary_url.as_deref(), Some(remote.as_str()));
@@ -195,7 +195,7 @@ async fn removing_an_account_removes_its_secrets_and_settings() {
     h.manager.remove_provider(&id).await.unwrap();
     assert!(SecretStore::get_in(SERVICE, &token_key(&id)).await.unwrap().is_none());
     for s in &sources {
-        assert!(SecretStore::get_in(SERVICE, &token_key(&s.id)).await.unwrap().is_none(), "{}", s.id);
+        assert!(SecretStore::get_in(SERVICE, &token_key(s.id.as_str())).await.unwrap().is_none(), "{}", s.id);
     }
     let c = h.manager.config().reload();
     assert!(
@@ -243,7 +243,7 @@ async fn legacy_tokens_are_migrated_from_both_old_keyring_places_and_the_config_
     assert!(SecretStore::get_in(LEGACY_SERVICE, &format!("{old_b}_token")).await.unwrap().is_none());
     let providers = m.providers().await;
     assert_eq!(providers.len(), 1, "the same account, once");
-    m.remove_provider(providers[0].id()).await.unwrap();
+    m.remove_provider(providers[0].id().as_str()).await.unwrap();
 }
 
 #[tokio::test]
@@ -271,17 +271,17 @@ async fn browsing_a_server_pages_children_and_hubs() {
     let c = server_client(&h.manager, basement).await;
     let sections = c.sections().await.unwrap();
     let movies = sections.iter().find(|s| s.kind == "movie").unwrap();
-    let all = c.all_items(&movies.key, 7).await.unwrap();
+    let all = c.all_items(movies.key.as_str(), 7).await.unwrap();
     assert_eq!(all.len(), 30);
     let keys: std::collections::HashSet<_> = all.iter().map(|i| i.rating_key.clone()).collect();
     assert_eq!(keys.len(), 30, "pages do not overlap");
     let shows = sections.iter().find(|s| s.kind == "show").unwrap();
-    let show = &c.items(&shows.key, 0, 1).await.unwrap().items[0];
-    let seasons = c.children(&show.rating_key).await.unwrap();
+    let show = &c.items(shows.key.as_str(), 0, 1).await.unwrap().items[0];
+    let seasons = c.children(show.rating_key.as_str()).await.unwrap();
     assert_eq!(seasons.len(), 2);
-    let episodes = c.children(&seasons[0].rating_key).await.unwrap();
+    let episodes = c.children(seasons[0].rating_key.as_str()).await.unwrap();
     assert_eq!(episodes.len(), 3);
-    let ep = c.metadata(&episodes[0].rating_key).await.unwrap().unwrap();
+    let ep = c.metadata(episodes[0].rating_key.as_str()).await.unwrap().unwrap();
     assert_eq!(ep.grandparent_title.as_deref(), Some(show.title.as_str()));
     let hubs = c.hubs().await.unwrap();
     assert!(hubs.iter().any(|h| h.title == "Recently Added Movies" && !h.items.is_empty()));
@@ -366,7 +366,7 @@ async fn a_server_can_be_added_by_address_and_token_without_plex_tv() {
     assert!(!text.contains(&basement.access_token), "no token in config.toml");
 
     // Browsing and refreshing work through that address only.
-    let d = h.manager.discover(provider.id(), true).await.unwrap();
+    let d = h.manager.discover(provider.id().as_str(), true).await.unwrap();
     assert_eq!(d.sources.len(), 1);
     let client = server_client(&h.manager, &d.sources[0]).await;
     assert_eq!(client.sections().await.unwrap().len(), 3);
@@ -376,6 +376,6 @@ async fn a_server_can_be_added_by_address_and_token_without_plex_tv() {
             .filter(|r| r.token.as_deref() == Some(basement.access_token.as_str()) && r.listener != "Basement#0")
             .collect();
     assert!(elsewhere.is_empty(), "the token went only to the address given: {elsewhere:?}");
-    h.manager.remove_provider(provider.id()).await.unwrap();
+    h.manager.remove_provider(provider.id().as_str()).await.unwrap();
     assert_eq!(SecretStore::get_in(SERVICE, &format!("{}_token", provider.id())).await.unwrap(), None);
 }

@@ -46,7 +46,7 @@ impl Session {
         self.h.fp.info().servers[0].connections[i].uri.clone()
     }
     fn primary(&self) -> Option<String> {
-        self.h.manager.store().source(&self.source_id).unwrap().connection_info.primary_url
+        self.h.manager.store().source(self.source_id.as_str()).unwrap().connection_info.primary_url
     }
     fn events(&mut self) -> Vec<ConnectionEvent> {
         let mut v = Vec::new();
@@ -75,7 +75,7 @@ impl Session {
         panic!("port {port} never listened again");
     }
     async fn sections(&self) -> reel_core::Result<usize> {
-        self.cm.call(&self.source_id, |c| async move { c.sections().await.map(|s| s.len()) }).await
+        self.cm.call(self.source_id.as_str(), |c| async move { c.sections().await.map(|s| s.len()) }).await
     }
     async fn done(self) {
         let pid = self.h.manager.providers().await[0].id().to_string();
@@ -108,25 +108,25 @@ async fn a_connection_that_dies_mid_session_fails_over_and_moves_back_when_it_re
         }
         other => panic!("{other:?}"),
     }
-    assert!(s.cm.could_do_better(&s.source_id));
+    assert!(s.cm.could_do_better(s.source_id.as_str()));
 
     // Still dead: re-probing finds nothing better and stays where it works.
-    assert!(!s.cm.reoptimise(&s.source_id).await.unwrap());
+    assert!(!s.cm.reoptimise(s.source_id.as_str()).await.unwrap());
     assert_eq!(s.primary(), Some(s.uri(1)));
 
     // Back: moves up, and tells the UI why.
     s.h.fp.set_behaviour("Den", Some(0), Behaviour::Ok);
     s.listening(0).await;
-    assert!(s.cm.reoptimise(&s.source_id).await.unwrap());
+    assert!(s.cm.reoptimise(s.source_id.as_str()).await.unwrap());
     assert_eq!(s.primary(), Some(s.uri(0)));
     assert!(matches!(&s.events()[..], [ConnectionEvent::Switched { cause: SwitchCause::BetterAnswered, .. }]));
 
     // On the best connection there is nothing to re-probe: never moves down, never probes remote.
     s.h.fp.clear_requests();
-    assert!(!s.cm.could_do_better(&s.source_id));
-    assert!(!s.cm.reoptimise(&s.source_id).await.unwrap());
+    assert!(!s.cm.could_do_better(s.source_id.as_str()));
+    assert!(!s.cm.reoptimise(s.source_id.as_str()).await.unwrap());
     assert!(s.requests().iter().all(|(l, _)| l != "Den#1"), "{:?}", s.requests());
-    let history = s.h.manager.store().history(&s.source_id);
+    let history = s.h.manager.store().history(s.source_id.as_str());
     assert!(history.get(&s.uri(0)).is_some_and(|l| l.ok > 0 && l.failed > 0), "history kept: {history:?}");
     s.done().await;
 }
@@ -135,7 +135,7 @@ async fn a_connection_that_dies_mid_session_fails_over_and_moves_back_when_it_re
 async fn with_a_verified_standby_failover_needs_no_probe_round() {
     let policy = ManagerPolicy { min_reselect_interval: Duration::ZERO, ..ManagerPolicy::default() };
     let mut s = session(two_ways(Behaviour::Ok), policy, no_cache()).await;
-    assert_eq!(s.cm.maintain_standby(&s.source_id).await, Some(s.uri(1)), "remote is the standby");
+    assert_eq!(s.cm.maintain_standby(s.source_id.as_str()).await, Some(s.uri(1)), "remote is the standby");
     assert_eq!(s.primary(), Some(s.uri(0)), "finding a standby changes nothing");
     s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
     s.h.fp.clear_requests();
@@ -144,7 +144,7 @@ async fn with_a_verified_standby_failover_needs_no_probe_round() {
     let all: Vec<_> = s.requests();
     assert_eq!(all, vec![("Den#1".to_string(), "/library/sections".to_string())], "straight to the standby");
     assert!(matches!(&s.events()[..], [ConnectionEvent::Switched { cause: SwitchCause::Failover, .. }]));
-    let ci = s.h.manager.store().source(&s.source_id).unwrap().connection_info;
+    let ci = s.h.manager.store().source(s.source_id.as_str()).unwrap().connection_info;
     let chosen: Vec<_> = ci.probes.iter().filter(|p| p.chosen).collect();
     assert_eq!(chosen.len(), 1, "the diagnostics name the connection in use");
     assert_eq!(chosen[0].uri, s.uri(1));
@@ -163,7 +163,7 @@ async fn with_a_verified_standby_failover_needs_no_probe_round() {
 async fn a_stale_standby_is_not_trusted_with_a_request() {
     let policy = ManagerPolicy { standby_fresh: Duration::ZERO, ..ManagerPolicy::default() };
     let s = session(two_ways(Behaviour::Ok), policy, no_cache()).await;
-    assert_eq!(s.cm.maintain_standby(&s.source_id).await, Some(s.uri(1)));
+    assert_eq!(s.cm.maintain_standby(s.source_id.as_str()).await, Some(s.uri(1)));
     s.h.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
     s.h.fp.clear_requests();
     assert_eq!(s.sections().await.unwrap(), 3);
@@ -227,12 +227,12 @@ async fn actions_wait_in_the_outbox_on_disk_and_go_out_in_order_when_the_server_
         play_queue_item: None,
     };
     let scrobble = ServerAction::Scrobble { rating_key: "1002".into() };
-    assert_eq!(s.cm.send_action(&s.source_id, scrobble.clone()).await.unwrap(), Delivery::Queued);
-    assert_eq!(s.cm.send_action(&s.source_id, timeline(60_000)).await.unwrap(), Delivery::Queued);
-    assert_eq!(s.cm.send_action(&s.source_id, timeline(120_000)).await.unwrap(), Delivery::Queued);
+    assert_eq!(s.cm.send_action(s.source_id.as_str(), scrobble.clone()).await.unwrap(), Delivery::Queued);
+    assert_eq!(s.cm.send_action(s.source_id.as_str(), timeline(60_000)).await.unwrap(), Delivery::Queued);
+    assert_eq!(s.cm.send_action(s.source_id.as_str(), timeline(120_000)).await.unwrap(), Delivery::Queued);
     // Kept on disk, so quitting Reel now would not lose them; positions coalesce.
     let reopened = LibraryCache::open(&db).unwrap().0;
-    let queued: Vec<_> = reopened.queued_actions(&s.source_id).unwrap().into_iter().map(|(_, a)| a).collect();
+    let queued: Vec<_> = reopened.queued_actions(s.source_id.as_str()).unwrap().into_iter().map(|(_, a)| a).collect();
     assert_eq!(queued, vec![scrobble, timeline(120_000)]);
     assert_eq!(s.h.fp.watch_state(&machine, 1002), Some((0, 0)), "nothing reached the server");
 
@@ -246,7 +246,7 @@ async fn actions_wait_in_the_outbox_on_disk_and_go_out_in_order_when_the_server_
             break;
         }
     }
-    assert_eq!(s.cm.queued(&s.source_id), 0);
+    assert_eq!(s.cm.queued(s.source_id.as_str()), 0);
     assert_eq!(s.h.fp.watch_state(&machine, 1002).map(|w| w.0), Some(1), "scrobbled once");
     assert_eq!(s.h.fp.watch_state(&machine, 1001).map(|w| w.1), Some(120_000), "latest position only");
     let sent: Vec<String> = s.requests().into_iter().filter(|(_, p)| p.starts_with("/:/")).map(|(_, p)| p).collect();
@@ -254,7 +254,7 @@ async fn actions_wait_in_the_outbox_on_disk_and_go_out_in_order_when_the_server_
 
     // Reachable: sent at once.
     let again = ServerAction::Unscrobble { rating_key: "1002".into() };
-    assert_eq!(s.cm.send_action(&s.source_id, again).await.unwrap(), Delivery::Sent);
+    assert_eq!(s.cm.send_action(s.source_id.as_str(), again).await.unwrap(), Delivery::Sent);
     assert_eq!(s.h.fp.watch_state(&machine, 1002).map(|w| w.0), Some(0));
     s.done().await;
 }
@@ -262,8 +262,8 @@ async fn actions_wait_in_the_outbox_on_disk_and_go_out_in_order_when_the_server_
 #[tokio::test]
 async fn a_failing_pin_is_reported_and_used_again_once_it_answers() {
     let mut s = session(two_ways(Behaviour::Ok), ManagerPolicy::default(), no_cache()).await;
-    s.h.manager.store().pin(&s.source_id, Some(&s.uri(1))).unwrap();
-    s.h.manager.prober().reselect(&s.source_id).await.unwrap();
+    s.h.manager.store().pin(s.source_id.as_str(), Some(&s.uri(1))).unwrap();
+    s.h.manager.prober().reselect(s.source_id.as_str()).await.unwrap();
     assert_eq!(s.primary(), Some(s.uri(1)), "the pin wins over local");
 
     s.h.fp.set_behaviour("Den", Some(1), Behaviour::Refuse);
@@ -275,14 +275,14 @@ async fn a_failing_pin_is_reported_and_used_again_once_it_answers() {
             if pinned == &s.uri(1) && using.as_deref() == Some(s.uri(0).as_str()))),
         "{events:?}"
     );
-    assert!(s.h.manager.store().source(&s.source_id).unwrap().connection_info.pinned_failed);
-    assert!(s.cm.could_do_better(&s.source_id), "the pin is better-ranked than anything");
+    assert!(s.h.manager.store().source(s.source_id.as_str()).unwrap().connection_info.pinned_failed);
+    assert!(s.cm.could_do_better(s.source_id.as_str()), "the pin is better-ranked than anything");
 
     s.h.fp.set_behaviour("Den", Some(1), Behaviour::Ok);
     s.listening(1).await;
-    assert!(s.cm.reoptimise(&s.source_id).await.unwrap());
+    assert!(s.cm.reoptimise(s.source_id.as_str()).await.unwrap());
     assert_eq!(s.primary(), Some(s.uri(1)));
-    assert!(!s.h.manager.store().source(&s.source_id).unwrap().connection_info.pinned_failed);
+    assert!(!s.h.manager.store().source(s.source_id.as_str()).unwrap().connection_info.pinned_failed);
     s.done().await;
 }
 
@@ -320,7 +320,7 @@ async fn a_saved_address_is_verified_before_it_gets_a_token() {
     };
     let later = another_process();
     s.h.fp.clear_requests();
-    let n = later.call(&s.source_id, |c| async move { c.sections().await.map(|x| x.len()) }).await.unwrap();
+    let n = later.call(s.source_id.as_str(), |c| async move { c.sections().await.map(|x| x.len()) }).await.unwrap();
     assert_eq!(n, 3);
     let reqs = s.h.fp.requests();
     let first_with_token = reqs.iter().position(|r| r.token.is_some()).expect("a request with the token");
@@ -337,7 +337,7 @@ async fn a_saved_address_is_verified_before_it_gets_a_token() {
     s.h.fp.set_behaviour("Den", Some(0), Behaviour::WrongIdentity);
     s.h.fp.set_behaviour("Den", Some(1), Behaviour::Error500);
     s.h.fp.clear_requests();
-    let e = again.call(&s.source_id, |c| async move { c.sections().await.map(|x| x.len()) }).await.unwrap_err();
+    let e = again.call(s.source_id.as_str(), |c| async move { c.sections().await.map(|x| x.len()) }).await.unwrap_err();
     assert!(matches!(e, reel_core::Error::NoConnection { .. }), "not 'sign in again': {e:?}");
     let with_token: Vec<_> = s.h.fp.requests().into_iter().filter(|r| r.token.is_some()).collect();
     assert!(with_token.is_empty(), "no token to an unverified address: {with_token:?}");

@@ -85,7 +85,7 @@ async fn every_fault_of_a_verified_server_ends_in_a_typed_error_and_damages_noth
         let sections = core.fetch_sections(&s.id).await.unwrap();
         let movies: Section = sections.into_iter().find(|x| x.key == "1").unwrap();
         core.sync_section(&s.id, &movies, true, |_, _| {}).await.unwrap();
-        let items = core.saved_items(&s.id, "1", 0, 1000).await.unwrap().items;
+        let items = core.saved_items(&s.id, &"1".into(), 0, 1000).await.unwrap().items;
         assert!(core.poster(&s.id, items[0].thumb.as_deref().unwrap(), 60, 90).await.is_some());
         saved.push((s, movies, items));
     }
@@ -129,7 +129,7 @@ async fn every_fault_of_a_verified_server_ends_in_a_typed_error_and_damages_noth
             assert!(!matches!(e, Error::Unauthorized), "{}: {e:?}", o.fault);
         }
         // What was saved is there as it was.
-        let after = core.saved_items(&s.id, "1", 0, 1000).await.unwrap().items;
+        let after = core.saved_items(&s.id, &"1".into(), 0, 1000).await.unwrap().items;
         let titles = |v: &[reel_core::models::MediaItem]| v.iter().map(|i| i.title.clone()).collect::<Vec<_>>();
         assert_eq!(titles(&after), titles(items), "{}: the saved library is untouched", o.fault);
         assert!(core.poster(&s.id, items[0].thumb.as_deref().unwrap(), 60, 90).await.is_some(), "{}", o.fault);

@@ -146,5 +146,5 @@ fn a_recorded_episode_parses_for_playback() {
     let credits = p.markers.iter().find(|m| m.kind == MarkerKind::Credits).expect("credits");
     assert!(credits.is_final);
     assert_eq!(p.marker_at(100_000).map(|m| m.kind), Some(MarkerKind::Intro));
-    assert_eq!(p.item.parent_key.as_deref(), Some("44546"));
+    assert_eq!(p.item.parent_key.as_ref().map(|k| k.as_str()), Some("44546"));
 }

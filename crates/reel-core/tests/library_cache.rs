@@ -34,34 +34,35 @@ async fn a_synced_library_reads_back_in_order_without_the_server() {
     let sections = sync_sections(&client, &cache, "den").await.unwrap();
     let movies = sections.iter().find(|s| s.kind == "movie").unwrap().clone();
     let mut progress = Vec::new();
-    let n =
-        sync_section(&client, &cache, "den", &movies.key, 7, |done, total| progress.push((done, total))).await.unwrap();
+    let n = sync_section(&client, &cache, "den", movies.key.as_str(), 7, |done, total| progress.push((done, total)))
+        .await
+        .unwrap();
     assert_eq!(n, 30);
     assert_eq!(progress.last(), Some(&(30, 30)));
     assert_eq!(progress.len(), 5, "30 items in pages of 7");
-    let from_server = client.all_items(&movies.key, 100).await.unwrap();
+    let from_server = client.all_items(movies.key.as_str(), 100).await.unwrap();
     let shows = sections.iter().find(|s| s.kind == "show").unwrap().clone();
-    sync_section(&client, &cache, "den", &shows.key, 50, |_, _| {}).await.unwrap();
-    let show = cache.items::<MediaItem>("den", &shows.key, 0, 1).unwrap().items[0].clone();
-    let seasons = sync_children(&client, &cache, "den", &show.rating_key).await.unwrap();
-    let episodes = sync_children(&client, &cache, "den", &seasons[0].rating_key).await.unwrap();
+    sync_section(&client, &cache, "den", shows.key.as_str(), 50, |_, _| {}).await.unwrap();
+    let show = cache.items::<MediaItem>("den", shows.key.as_str(), 0, 1).unwrap().items[0].clone();
+    let seasons = sync_children(&client, &cache, "den", show.rating_key.as_str()).await.unwrap();
+    let episodes = sync_children(&client, &cache, "den", seasons[0].rating_key.as_str()).await.unwrap();
 
     fp.shutdown();
     drop(cache);
     let (cache, _) = LibraryCache::open(dir.path().join("library.sqlite3")).unwrap();
     assert_eq!(cache.sections("den").unwrap(), sections);
-    let page = cache.items::<MediaItem>("den", &movies.key, 0, 100).unwrap();
+    let page = cache.items::<MediaItem>("den", movies.key.as_str(), 0, 100).unwrap();
     assert_eq!(page.total, 30);
     assert_eq!(page.items, from_server, "same items, same order");
-    let middle = cache.items::<MediaItem>("den", &movies.key, 10, 5).unwrap();
+    let middle = cache.items::<MediaItem>("den", movies.key.as_str(), 10, 5).unwrap();
     assert_eq!(middle.items, from_server[10..15].to_vec());
     // What the grid holds: the same items, as summaries.
-    let tiles = cache.items::<ItemSummary>("den", &movies.key, 10, 5).unwrap();
+    let tiles = cache.items::<ItemSummary>("den", movies.key.as_str(), 10, 5).unwrap();
     assert_eq!(tiles.total, 30);
     assert_eq!(tiles.items, from_server[10..15].iter().map(ItemSummary::from).collect::<Vec<_>>());
-    assert_eq!(cache.children("den", &show.rating_key).unwrap(), seasons);
-    assert_eq!(cache.children("den", &seasons[0].rating_key).unwrap(), episodes);
-    assert!(cache.section_synced("den", &movies.key).unwrap().is_some_and(|(_, n)| n == 30));
+    assert_eq!(cache.children("den", show.rating_key.as_str()).unwrap(), seasons);
+    assert_eq!(cache.children("den", seasons[0].rating_key.as_str()).unwrap(), episodes);
+    assert!(cache.section_synced("den", movies.key.as_str()).unwrap().is_some_and(|(_, n)| n == 30));
 }
 
 #[test]
@@ -151,12 +152,12 @@ async fn a_section_synced_from_the_servers_current_version_needs_no_download() {
     assert!(movies.version.is_some(), "the server's update marks make a version");
     assert_eq!(cache.sections("den").unwrap(), sections, "kept with the version");
     assert!(!section_is_current(&cache, "den", &movies), "never synced");
-    sync_section(&client, &cache, "den", &movies.key, 7, |_, _| {}).await.unwrap();
+    sync_section(&client, &cache, "den", movies.key.as_str(), 7, |_, _| {}).await.unwrap();
     mark_section_current(&cache, "den", &movies).unwrap();
     assert!(section_is_current(&cache, "den", &movies));
     let changed = reel_core::models::Section { version: Some("changed".into()), ..movies.clone() };
     assert!(!section_is_current(&cache, "den", &changed), "the server's copy changed");
-    cache.begin_section_sync("den", &movies.key).unwrap();
+    cache.begin_section_sync("den", movies.key.as_str()).unwrap();
     assert!(!section_is_current(&cache, "den", &movies), "a sync under way is no version at all");
 }
 

@@ -11,7 +11,7 @@ use reel_core::Core;
 struct Music {
     fp: FakePlex,
     core: Core,
-    source_id: String,
+    source_id: reel_core::SourceId,
     artist: MediaItem,
     albums: Vec<MediaItem>,
     _dir: tempfile::TempDir,

@@ -50,7 +50,7 @@ fn with_media(mut t: Topology) -> Topology {
 struct Session {
     fp: FakePlex,
     core: Core,
-    source_id: String,
+    source_id: reel_core::SourceId,
     _dir: tempfile::TempDir,
 }
 
@@ -61,7 +61,7 @@ async fn session(t: Topology) -> Session {
         Core::open(core_options(&fp, dir.path(), reel_core::services::secrets::SecretStore::in_memory())).unwrap();
     let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
     let found = core.discover(account.id(), true).await.unwrap();
-    let source_id = found.sources[0].id.to_string();
+    let source_id = found.sources[0].id.clone();
     Session { fp, core, source_id, _dir: dir }
 }
 
@@ -73,14 +73,14 @@ impl Session {
 
     /// The first episode and its season's key (the season's episodes are
     /// then in the library cache).
-    async fn episode_and_season(&self) -> (reel_core::models::MediaItem, String) {
+    async fn episode_and_season(&self) -> (reel_core::models::MediaItem, reel_core::ItemKey) {
         let sections = self.core.fetch_sections(&self.source_id).await.unwrap();
         let shows = sections.iter().find(|s| s.kind == reel_core::models::SectionKind::Show).unwrap();
         let show = self.core.fetch_items(&self.source_id, &shows.key, 0, Some(1)).await.unwrap().remove(0);
         let season = self.core.fetch_children(&self.source_id, &show.rating_key).await.unwrap().remove(0);
         let ep = self.core.fetch_children(&self.source_id, &season.rating_key).await.unwrap().remove(0);
         assert_eq!(ep.kind, ItemKind::Episode);
-        (ep, season.rating_key.to_string())
+        (ep, season.rating_key)
     }
 
     /// Stops (or restarts) every connection of the server, and waits until
@@ -225,7 +225,7 @@ async fn timelines_go_in_order_and_the_item_counts_as_watched_past_the_threshold
     let plan = s.core.prepare_playback(&s.source_id, &ep.rating_key, &PLAYER, 0).await.unwrap();
     let duration = plan.playable.duration_ms().unwrap() as u64;
     assert_eq!(duration, 12_000, "the item is as long as its file");
-    let mut r = Reporter::new(&ep.rating_key, duration, &plan.session, plan.threshold, false);
+    let mut r = Reporter::new(ep.rating_key.as_str(), duration, &plan.session, plan.threshold, false);
     s.core.fetch_hubs(&s.source_id).await.unwrap();
     let continuing = |hubs: Vec<reel_core::models::Hub>| -> Vec<(String, i64)> {
         hubs.into_iter()
@@ -274,7 +274,7 @@ async fn reports_reach_the_server_in_the_order_they_were_made_whatever_runs_firs
     let s = session(two_ways(Behaviour::Ok)).await;
     let ep = s.episode().await;
     let plan = s.core.prepare_playback(&s.source_id, &ep.rating_key, &PLAYER, 0).await.unwrap();
-    let mut r = Reporter::new(&ep.rating_key, 12_000, &plan.session, plan.threshold, false);
+    let mut r = Reporter::new(ep.rating_key.as_str(), 12_000, &plan.session, plan.threshold, false);
     let secs = Duration::from_secs;
     // The player buffers after a seek, then plays on: two reports, each
     // sent by a task of its own (as the app does), the later one run first.
@@ -300,7 +300,7 @@ async fn offline_the_timelines_and_the_watched_mark_wait_and_go_in_order_once() 
     let s = session(two_ways(Behaviour::Ok)).await;
     let ep = s.episode().await;
     let plan = s.core.prepare_playback(&s.source_id, &ep.rating_key, &PLAYER, 0).await.unwrap();
-    let mut r = Reporter::new(&ep.rating_key, 12_000, &plan.session, plan.threshold, false);
+    let mut r = Reporter::new(ep.rating_key.as_str(), 12_000, &plan.session, plan.threshold, false);
     let secs = Duration::from_secs;
     s.core.report_playback(&s.source_id, &ep, r.update(PlayState::Playing, 0, secs(0))).await.unwrap();
     s.server_reachable(false).await;
@@ -397,7 +397,7 @@ async fn no_media_url_or_token_for_a_server_no_connection_of_which_proves_itself
         ],
     )]);
     let s = session(t).await;
-    let err = s.core.prepare_playback(&s.source_id, "1000", &PLAYER, 0).await.unwrap_err();
+    let err = s.core.prepare_playback(&s.source_id, &"1000".into(), &PLAYER, 0).await.unwrap_err();
     assert!(err.is_offline(), "{err:?}");
     let token = s.fp.info().servers[0].access_token.clone();
     let leaked: Vec<_> =

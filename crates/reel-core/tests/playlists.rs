@@ -12,7 +12,7 @@ use reel_core::Core;
 struct Music {
     fp: FakePlex,
     core: Core,
-    source_id: String,
+    source_id: reel_core::SourceId,
     tracks: Vec<MediaItem>,
     _dir: tempfile::TempDir,
 }
@@ -59,7 +59,7 @@ async fn a_playlist_is_made_changed_and_played_on_the_server() {
     let mine = lists.into_iter().find(|l| l.id() == mine.id).expect("listed");
     assert_eq!(keys(&m.core.fetch_list_items(&m.source_id, &mine).await.unwrap()), [key(2), key(1)]);
     // And what Reel saved of it (shown offline) is the same.
-    assert_eq!(keys(&m.core.saved_list_items(&m.source_id, mine.id()).await.unwrap()), [key(2), key(1)]);
+    assert_eq!(keys(&m.core.saved_list_items(&m.source_id, &mine.id().into()).await.unwrap()), [key(2), key(1)]);
 
     // Played: a queue of it, in its order; shuffled: the same tracks.
     let q = m.core.create_play_queue(&m.source_id, &mine.clone().into(), None, false).await.unwrap();
@@ -107,7 +107,7 @@ async fn collections_are_listed_read_and_played() {
     assert_eq!(m.core.sync_list_entries(&m.source_id, &lists).await, 0, "nothing new");
     // Kept for offline: the list and its entries.
     assert_eq!(m.core.saved_lists(&m.source_id).await.unwrap(), lists);
-    assert_eq!(m.core.saved_list_items(&m.source_id, col.id()).await.unwrap(), entries);
+    assert_eq!(m.core.saved_list_items(&m.source_id, &col.id().into()).await.unwrap(), entries);
     // Played: what its artists play, in order, from the second artist's first track when asked.
     let q = m.core.create_play_queue(&m.source_id, &col.clone().into(), None, false).await.unwrap();
     let first_artist = m.core.fetch_children(&m.source_id, &entries[0].item.rating_key).await.unwrap();

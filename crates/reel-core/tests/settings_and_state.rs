@@ -129,14 +129,14 @@ async fn a_probe_that_changes_no_choice_does_not_touch_config_toml() {
     let before = std::fs::read(h.config_path()).unwrap();
     let modified = std::fs::metadata(h.config_path()).unwrap().modified().unwrap();
     for _ in 0..3 {
-        let s = h.manager.prober().reselect(&source.id).await.unwrap();
+        let s = h.manager.prober().reselect(source.id.as_str()).await.unwrap();
         assert!(s.connection_info.is_online);
-        assert!(h.manager.prober().probe_standby(&source.id).await.unwrap().is_none(), "the other one is down");
+        assert!(h.manager.prober().probe_standby(source.id.as_str()).await.unwrap().is_none(), "the other one is down");
     }
     assert_eq!(std::fs::read(h.config_path()).unwrap(), before);
     assert_eq!(std::fs::metadata(h.config_path()).unwrap().modified().unwrap(), modified);
     // What was learnt is kept all the same.
-    let history = h.manager.store().history(&source.id);
+    let history = h.manager.store().history(source.id.as_str());
     assert!(history.values().any(|l| l.ok >= 4), "{history:?}");
     assert!(history.values().any(|l| l.failed >= 1), "{history:?}");
 }
@@ -191,6 +191,6 @@ async fn accounts_of_damaged_settings_come_back_from_the_keyring_or_their_tokens
     let orphans = core.orphaned_accounts().await;
     assert_eq!(orphans.len(), 1);
     assert!(!orphans[0].recoverable, "the old token is gone from the keyring");
-    let key = reel_core::services::auth_manager::token_key(alice.id());
+    let key = reel_core::services::auth_manager::token_key(alice.id().as_str());
     assert!(secrets.get(&key).await.unwrap().is_none());
 }

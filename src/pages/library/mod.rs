@@ -300,7 +300,7 @@ impl SimpleComponent for LibraryView {
             LibraryMsg::Activated(pos) => {
                 let Some(tile) = self.items.visible(pos) else { return };
                 let Some((source, _)) = self.current.borrow().clone() else { return };
-                let (s, key) = (sender.clone(), tile.rating_key().to_string());
+                let (s, key) = (sender.clone(), reel_core::ItemKey::from(tile.rating_key()));
                 self.core.run(
                     move |core| async move { core.saved_item(&source.id, &key).await },
                     move |r| {

@@ -279,7 +279,7 @@ impl ListPage {
         let (id, l, s) = (source.id.clone(), list.clone(), sender.clone());
         self.core.run(
             |core| async move {
-                if let Ok(entries) = core.saved_list_items(&id, l.id()).await {
+                if let Ok(entries) = core.saved_list_items(&id, &reel_core::ItemKey::from(l.id())).await {
                     s.input(ListMsg::Entries { generation, entries });
                 }
                 (s, core.fetch_list_items(&id, &l).await)

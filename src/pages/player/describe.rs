@@ -2,8 +2,8 @@
 //! or transcoding, and why), and the state the server hears.
 
 use super::*;
-use reel_core::services::playback::session::Fault;
-use reel_core::services::playback::{Decision, TranscodeReason};
+use reel_core::playback::Fault;
+use reel_core::playback::{Decision, TranscodeReason};
 
 /// The size of the poster handed to the shell's media controls.
 pub(super) const ART_SIZE: (u32, u32) = (300, 450);

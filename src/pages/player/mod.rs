@@ -23,10 +23,10 @@ use controls::Ui;
 use describe::{fault_words, how, now_playing, what, ART_SIZE};
 use keys::clock;
 use reel_core::models::{MarkerKind, MediaItem, Source, StreamKind};
-use reel_core::services::playback::session::{
+use reel_core::playback::{
     Answer, CoreCall, Effect, EngineCommand, Input, Intent, Moment, PlaybackSession, Status, View,
 };
-use reel_core::services::playback::{Capabilities, Format};
+use reel_core::playback::{Capabilities, Format};
 use reel_core::{Delivery, SourceId};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};

@@ -8,10 +8,6 @@
 
 use fake_plex::topology::{Behaviour, ConnectionSpec, LibrarySpec, Protocol, ServerSpec, Topology};
 use fake_plex::FakePlex;
-use reel_core::config::ConfigStore;
-use reel_core::services::auth_manager::token_key;
-use reel_core::services::library::LibraryCache;
-use reel_core::services::secrets::SecretStore;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -58,7 +54,8 @@ impl Rng {
 }
 
 pub struct Harness {
-    rt: tokio::runtime::Runtime,
+    /// fake-plex runs on it.
+    _rt: tokio::runtime::Runtime,
     fp: FakePlex,
     home: tempfile::TempDir,
     cli: PathBuf,
@@ -68,7 +65,7 @@ impl Harness {
     pub fn start(cli: PathBuf) -> Self {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let fp = rt.block_on(FakePlex::start(topology())).unwrap();
-        let h = Harness { rt, fp, home: tempfile::tempdir().unwrap(), cli };
+        let h = Harness { _rt: rt, fp, home: tempfile::tempdir().unwrap(), cli };
         let out = h.command(&["login", "--token-stdin"]).stdin(Stdio::piped()).spawn().and_then(|mut c| {
             use std::io::Write;
             writeln!(c.stdin.take().unwrap(), "{}", h.fp.info().account_token)?;
@@ -147,26 +144,35 @@ impl Harness {
     /// What the next start reads: the settings whole, the account there with
     /// its token in the keyring, the library cache sound.
     fn check(&self, t: &mut Tally) {
-        match ConfigStore::load(self.config()) {
-            Ok((store, None)) => {
-                let providers: Vec<String> = store.get().runtime.auth_providers.keys().cloned().collect();
+        // Read as they are on disk and in the keyring, with tools of their
+        // own (the core's readers stay behind its facade).
+        let settings = std::fs::read_to_string(self.config()).ok().and_then(|text| text.parse::<toml::Table>().ok());
+        match settings {
+            Some(settings) => {
+                let providers: Vec<String> = settings
+                    .get("runtime")
+                    .and_then(|r| r.get("auth_providers"))
+                    .and_then(|p| p.as_table())
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default();
                 if providers.len() != 1 {
                     t.lost_accounts += 1;
                 }
                 for p in &providers {
-                    let found = self.rt.block_on(SecretStore::new().get(&token_key(p)));
+                    let found = fake_plex::testing::keyring::secret("dev.arsfeld.Reel", &format!("{p}_token"));
                     if !matches!(found, Ok(Some(_))) {
                         t.lost_tokens += 1;
                     }
                 }
             }
-            _ => t.corrupt_settings += 1,
+            None => t.corrupt_settings += 1,
         }
         let db = self.home.path().join("data/reel/library.sqlite3");
         if db.exists() {
-            match LibraryCache::open(&db) {
-                Ok((cache, None)) if cache.verify().is_none() => {}
-                _ => t.corrupt_caches += 1,
+            let check = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .and_then(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)));
+            if !matches!(check.as_deref(), Ok("ok")) {
+                t.corrupt_caches += 1;
             }
         }
     }

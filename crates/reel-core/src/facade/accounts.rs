@@ -3,6 +3,7 @@
 
 use super::Core;
 use crate::error::Result;
+use crate::ids::ProviderId;
 use crate::models::AuthProvider;
 use crate::services::auth_manager::recovery::OrphanedAccount;
 use crate::services::legacy::{self, MigrationReport};
@@ -51,8 +52,8 @@ impl Core {
     /// and connection history leave the settings; what Reel saved of its
     /// servers (libraries, home, queued changes, posters) leaves the caches.
     /// Nothing on the servers changes.
-    pub async fn sign_out(&self, provider_id: &str) -> Result<()> {
-        let sources = self.auth.remove_provider(provider_id).await?;
+    pub async fn sign_out(&self, provider_id: &ProviderId) -> Result<()> {
+        let sources = self.auth.remove_provider(provider_id.as_str()).await?;
         // Tokens only a damaged, kept-aside settings file still names go too.
         match self.auth.remove_orphaned_secrets().await {
             Ok(0) => {}

@@ -4,7 +4,7 @@
 
 use super::Core;
 use crate::error::Result;
-use crate::ids::{SectionKey, SourceId};
+use crate::ids::{ItemKey, SectionKey, SourceId};
 use crate::models::{Hub, ItemSummary, MediaItem, Page, Section, ServerAction, Source};
 use crate::services::connections::Delivery;
 use crate::services::library::sync;
@@ -62,7 +62,7 @@ impl Core {
     }
 
     /// A server's libraries as saved.
-    pub async fn saved_sections(&self, source_id: &str) -> Result<Vec<Section>> {
+    pub async fn saved_sections(&self, source_id: &SourceId) -> Result<Vec<Section>> {
         let id = source_id.to_string();
         self.blocking(move |l| l.sections(&id)).await
     }
@@ -71,25 +71,27 @@ impl Core {
     /// with `reprobe`) and saves them; the answer also says whether it is
     /// reachable. Returns the server as it is afterwards (the request may
     /// have moved it to another connection).
-    pub async fn check_server(&self, source_id: &str, reprobe: bool) -> (Option<Source>, Result<Vec<Section>>) {
+    pub async fn check_server(&self, source_id: &SourceId, reprobe: bool) -> (Option<Source>, Result<Vec<Section>>) {
         if reprobe {
-            let _ = self.auth.prober().reselect(source_id).await;
+            let _ = self.auth.prober().reselect(source_id.as_str()).await;
         }
         let r = self.fetch_sections(source_id).await;
         (self.server(source_id), r)
     }
 
     /// A server's libraries from the server, saved as they come.
-    pub async fn fetch_sections(&self, source_id: &str) -> Result<Vec<Section>> {
+    pub async fn fetch_sections(&self, source_id: &SourceId) -> Result<Vec<Section>> {
         let library = &self.library;
-        self.connections.call(source_id, |c| async move { sync::sync_sections(&c, library, source_id).await }).await
+        self.connections
+            .call(source_id.as_str(), |c| async move { sync::sync_sections(&c, library, source_id.as_str()).await })
+            .await
     }
 
     /// A section's saved items, `limit` from `offset`.
     pub async fn saved_items(
         &self,
-        source_id: &str,
-        section_key: &str,
+        source_id: &SourceId,
+        section_key: &SectionKey,
         offset: usize,
         limit: usize,
     ) -> Result<Page<MediaItem>> {
@@ -101,8 +103,8 @@ impl Core {
     /// item: [`Core::saved_item`]).
     pub async fn saved_summaries(
         &self,
-        source_id: &str,
-        section_key: &str,
+        source_id: &SourceId,
+        section_key: &SectionKey,
         offset: usize,
         limit: usize,
     ) -> Result<Page<ItemSummary>> {
@@ -111,7 +113,7 @@ impl Core {
     }
 
     /// One saved item, whole; `None` when the cache does not hold it.
-    pub async fn saved_item(&self, source_id: &str, rating_key: &str) -> Result<Option<MediaItem>> {
+    pub async fn saved_item(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<Option<MediaItem>> {
         let (id, key) = (source_id.to_string(), rating_key.to_string());
         self.blocking(move |l| l.item(&id, &key)).await
     }
@@ -122,7 +124,7 @@ impl Core {
     /// connection starts over on the new one: it is idempotent.
     pub async fn sync_section(
         &self,
-        source_id: &str,
+        source_id: &SourceId,
         section: &Section,
         force: bool,
         progress: impl Fn(usize, usize) + Send + Sync,
@@ -131,7 +133,7 @@ impl Core {
         let current = self
             .blocking(move |l| {
                 Ok(sync::section_is_current(l, &id, &s)
-                    .then(|| l.section_synced(&id, &s.key).ok().flatten().map_or(0, |(_, n)| n)))
+                    .then(|| l.section_synced(&id, s.key.as_str()).ok().flatten().map_or(0, |(_, n)| n)))
             })
             .await?;
         if let (Some(n), false) = (current, force) {
@@ -139,9 +141,9 @@ impl Core {
         }
         let (library, key, progress) = (&self.library, &section.key, &progress);
         let fetch = |client| async move {
-            sync::sync_section(&client, library, source_id, key, sync::PAGE_SIZE, progress).await
+            sync::sync_section(&client, library, source_id.as_str(), key.as_str(), sync::PAGE_SIZE, progress).await
         };
-        let n = self.connections.call(source_id, fetch).await?;
+        let n = self.connections.call(source_id.as_str(), fetch).await?;
         let (id, s) = (source_id.to_string(), section.clone());
         self.blocking(move |l| sync::mark_section_current(l, &id, &s)).await?;
         Ok(SectionSync::Fetched(n))
@@ -151,19 +153,19 @@ impl Core {
     /// `offset`, or all of them page by page.
     pub async fn fetch_items(
         &self,
-        source_id: &str,
-        section_key: &str,
+        source_id: &SourceId,
+        section_key: &SectionKey,
         offset: usize,
         limit: Option<usize>,
     ) -> Result<Vec<MediaItem>> {
         self.connections
-            .call(source_id, |client| async move {
+            .call(source_id.as_str(), |client| async move {
                 match limit {
-                    Some(n) => Ok(client.items(section_key, offset, n).await?.items),
-                    None if offset == 0 => client.all_items(section_key, sync::PAGE_SIZE).await,
+                    Some(n) => Ok(client.items(section_key.as_str(), offset, n).await?.items),
+                    None if offset == 0 => client.all_items(section_key.as_str(), sync::PAGE_SIZE).await,
                     None => {
-                        let total = client.items(section_key, 0, 0).await?.total;
-                        Ok(client.items(section_key, offset, total.saturating_sub(offset)).await?.items)
+                        let total = client.items(section_key.as_str(), 0, 0).await?.total;
+                        Ok(client.items(section_key.as_str(), offset, total.saturating_sub(offset)).await?.items)
                     }
                 }
             })
@@ -171,39 +173,48 @@ impl Core {
     }
 
     /// An item's saved children (seasons, episodes, albums, tracks).
-    pub async fn saved_children(&self, source_id: &str, parent_key: &str) -> Result<Vec<MediaItem>> {
+    pub async fn saved_children(&self, source_id: &SourceId, parent_key: &ItemKey) -> Result<Vec<MediaItem>> {
         let (id, key) = (source_id.to_string(), parent_key.to_string());
         self.blocking(move |l| l.children(&id, &key)).await
     }
 
     /// An item's children from the server, saved as they come.
-    pub async fn fetch_children(&self, source_id: &str, parent_key: &str) -> Result<Vec<MediaItem>> {
+    pub async fn fetch_children(&self, source_id: &SourceId, parent_key: &ItemKey) -> Result<Vec<MediaItem>> {
         let library = &self.library;
         self.connections
-            .call(source_id, |c| async move { sync::sync_children(&c, library, source_id, parent_key).await })
+            .call(source_id.as_str(), |c| async move {
+                sync::sync_children(&c, library, source_id.as_str(), parent_key.as_str()).await
+            })
             .await
     }
 
     /// A server's home hubs as saved.
-    pub async fn saved_hubs(&self, source_id: &str) -> Result<Vec<Hub>> {
+    pub async fn saved_hubs(&self, source_id: &SourceId) -> Result<Vec<Hub>> {
         let id = source_id.to_string();
         self.blocking(move |l| l.hubs(&id)).await
     }
 
     /// A server's home hubs from the server, saved as they come.
-    pub async fn fetch_hubs(&self, source_id: &str) -> Result<Vec<Hub>> {
+    pub async fn fetch_hubs(&self, source_id: &SourceId) -> Result<Vec<Hub>> {
         let library = &self.library;
-        self.connections.call(source_id, |c| async move { sync::sync_hubs(&c, library, source_id).await }).await
+        self.connections
+            .call(source_id.as_str(), |c| async move { sync::sync_hubs(&c, library, source_id.as_str()).await })
+            .await
     }
 
     /// Marks an item watched or not. Saved at once; sent now, or kept in the
     /// outbox until the server answers (a queued change is the user's intent,
     /// not lost). Returns the item as it is now.
-    pub async fn set_watched(&self, source_id: &str, item: &MediaItem, watched: bool) -> Result<(MediaItem, Delivery)> {
+    pub async fn set_watched(
+        &self,
+        source_id: &SourceId,
+        item: &MediaItem,
+        watched: bool,
+    ) -> Result<(MediaItem, Delivery)> {
         let rating_key = item.rating_key.to_string();
         let action =
             if watched { ServerAction::Scrobble { rating_key } } else { ServerAction::Unscrobble { rating_key } };
-        let delivery = self.connections.send_action(source_id, action).await?;
+        let delivery = self.connections.send_action(source_id.as_str(), action).await?;
         let mut updated = item.clone();
         updated.view_count = i64::from(watched);
         updated.view_offset_ms = 0;
@@ -213,13 +224,13 @@ impl Core {
     }
 
     /// How many changes wait in the outbox for a server.
-    pub async fn queued_changes(&self, source_id: &str) -> usize {
+    pub async fn queued_changes(&self, source_id: &SourceId) -> usize {
         let id = source_id.to_string();
         self.blocking(move |l| Ok(l.queued_actions(&id)?.len())).await.unwrap_or(0)
     }
 
     /// Notes whether a server answered; returns since when it is offline.
-    pub async fn set_online(&self, source_id: &str, online: bool) -> Option<DateTime<Utc>> {
+    pub async fn set_online(&self, source_id: &SourceId, online: bool) -> Option<DateTime<Utc>> {
         let id = source_id.to_string();
         self.blocking(move |l| l.set_online(&id, online)).await.ok().flatten()
     }
@@ -229,19 +240,19 @@ impl Core {
     /// Holds no secret, unlike a server URL of the image would.
     pub async fn poster_file(
         &self,
-        source_id: &str,
+        source_id: &SourceId,
         thumb: &str,
         width: u32,
         height: u32,
     ) -> Option<std::path::PathBuf> {
         self.poster(source_id, thumb, width, height).await?;
-        Some(self.posters.path_of(source_id, thumb, width, height)).filter(|p| p.is_file())
+        Some(self.posters.path_of(source_id.as_str(), thumb, width, height)).filter(|p| p.is_file())
     }
 
     /// A poster at `width`×`height` pixels: from disk, else fetched from its
     /// server and kept, else saved at another size; `None` when none has it.
-    pub async fn poster(&self, source_id: &str, thumb: &str, width: u32, height: u32) -> Option<Vec<u8>> {
-        let cached = |p: &crate::services::library::PosterCache| p.cached(source_id, thumb, width, height);
+    pub async fn poster(&self, source_id: &SourceId, thumb: &str, width: u32, height: u32) -> Option<Vec<u8>> {
+        let cached = |p: &crate::services::library::PosterCache| p.cached(source_id.as_str(), thumb, width, height);
         if let Some(b) = cached(&self.posters) {
             return Some(b);
         }
@@ -252,9 +263,11 @@ impl Core {
         let posters = &self.posters;
         let fetched = self
             .connections
-            .call(source_id, |client| async move { posters.get(&client, source_id, thumb, width, height).await })
+            .call(source_id.as_str(), |client| async move {
+                posters.get(&client, source_id.as_str(), thumb, width, height).await
+            })
             .await;
         // Not at this size, and the server cannot send it: another size saved will do.
-        fetched.ok().or_else(|| self.posters.cached_any_size(source_id, thumb))
+        fetched.ok().or_else(|| self.posters.cached_any_size(source_id.as_str(), thumb))
     }
 }

@@ -5,10 +5,11 @@
 
 use super::Core;
 use crate::error::{Error, Result};
+use crate::ids::SourceId;
 use crate::models::{MediaItem, MediaList, PlayQueue, QueuePlace, QueueSource, SavedQueue};
 
 impl Core {
-    pub(super) fn machine_id_of(&self, source_id: &str) -> Result<String> {
+    pub(super) fn machine_id_of(&self, source_id: &SourceId) -> Result<String> {
         let source = self.server(source_id).ok_or_else(|| Error::UnknownSource(source_id.to_string()))?;
         Ok(source.machine_id().to_string())
     }
@@ -19,7 +20,7 @@ impl Core {
     /// holds it when `start` names it), shuffled when asked.
     pub async fn create_play_queue(
         &self,
-        source_id: &str,
+        source_id: &SourceId,
         from: &QueueSource,
         start: Option<&MediaItem>,
         shuffle: bool,
@@ -31,35 +32,39 @@ impl Core {
             QueueSource::Item(item) => {
                 let (key, kind) = (item.rating_key.as_str(), item.kind);
                 self.connections
-                    .call(source_id, |c| async move { c.create_play_queue(machine, key, kind, start, shuffle).await })
+                    .call(source_id.as_str(), |c| async move {
+                        c.create_play_queue(machine, key, kind, start, shuffle).await
+                    })
                     .await
             }
             QueueSource::List { list: MediaList::Playlist(p) } => {
                 let (id, audio) = (p.id.as_str(), p.audio);
                 self.connections
-                    .call(source_id, |c| async move { c.create_playlist_queue(id, audio, start, shuffle).await })
+                    .call(
+                        source_id.as_str(),
+                        |c| async move { c.create_playlist_queue(id, audio, start, shuffle).await },
+                    )
                     .await
             }
             QueueSource::List { list: MediaList::Collection(col) } => {
                 let (id, audio) = (col.id.as_str(), col.audio);
                 self.connections
-                    .call(
-                        source_id,
-                        |c| async move { c.create_collection_queue(machine, id, audio, start, shuffle).await },
-                    )
+                    .call(source_id.as_str(), |c| async move {
+                        c.create_collection_queue(machine, id, audio, start, shuffle).await
+                    })
                     .await
             }
         }
     }
 
-    pub async fn play_queue(&self, source_id: &str, queue_id: u64) -> Result<PlayQueue> {
-        self.connections.call(source_id, |c| async move { c.play_queue(queue_id).await }).await
+    pub async fn play_queue(&self, source_id: &SourceId, queue_id: u64) -> Result<PlayQueue> {
+        self.connections.call(source_id.as_str(), |c| async move { c.play_queue(queue_id).await }).await
     }
 
     /// Adds what `item` plays to a queue: after the entry playing, or at the end.
     pub async fn add_to_play_queue(
         &self,
-        source_id: &str,
+        source_id: &SourceId,
         queue_id: u64,
         item: &MediaItem,
         place: QueuePlace,
@@ -67,23 +72,27 @@ impl Core {
         let machine = self.machine_id_of(source_id)?;
         let (machine, key) = (machine.as_str(), item.rating_key.as_str());
         self.connections
-            .call(source_id, |c| async move { c.add_to_play_queue(queue_id, machine, key, place).await })
+            .call(source_id.as_str(), |c| async move { c.add_to_play_queue(queue_id, machine, key, place).await })
             .await
     }
 
     /// Moves an entry after another (`None`: to the start).
     pub async fn move_in_play_queue(
         &self,
-        source_id: &str,
+        source_id: &SourceId,
         queue_id: u64,
         entry: u64,
         after: Option<u64>,
     ) -> Result<PlayQueue> {
-        self.connections.call(source_id, |c| async move { c.move_in_play_queue(queue_id, entry, after).await }).await
+        self.connections
+            .call(source_id.as_str(), |c| async move { c.move_in_play_queue(queue_id, entry, after).await })
+            .await
     }
 
-    pub async fn remove_from_play_queue(&self, source_id: &str, queue_id: u64, entry: u64) -> Result<PlayQueue> {
-        self.connections.call(source_id, |c| async move { c.remove_from_play_queue(queue_id, entry).await }).await
+    pub async fn remove_from_play_queue(&self, source_id: &SourceId, queue_id: u64, entry: u64) -> Result<PlayQueue> {
+        self.connections
+            .call(source_id.as_str(), |c| async move { c.remove_from_play_queue(queue_id, entry).await })
+            .await
     }
 
     /// Keeps the music queue for the next start (its place too).

@@ -5,7 +5,7 @@
 
 use super::Core;
 use crate::error::{Error, Result, Stored};
-use crate::ids::SourceId;
+use crate::ids::{ItemKey, SourceId};
 use crate::models::{MediaItem, Playable, ServerAction};
 use crate::services::connections::Delivery;
 use crate::services::playback::{Capabilities, Decision, TranscodeReason, TranscodeRequest};
@@ -73,8 +73,8 @@ impl Core {
     #[tracing::instrument(skip(self, caps), fields(source = %source_id))]
     pub async fn prepare_playback(
         &self,
-        source_id: &str,
-        rating_key: &str,
+        source_id: &SourceId,
+        rating_key: &ItemKey,
         caps: &dyn Capabilities,
         offset_ms: u64,
     ) -> Result<PlaybackPlan> {
@@ -82,8 +82,8 @@ impl Core {
         // is the one the media comes from (verified by that very answer).
         let (playable, prefs, client) = self
             .connections
-            .call(source_id, |c| async move {
-                let (playable, prefs) = tokio::join!(c.playable(rating_key), c.playback_prefs());
+            .call(source_id.as_str(), |c| async move {
+                let (playable, prefs) = tokio::join!(c.playable(rating_key.as_str()), c.playback_prefs());
                 // A server that will not say keeps Plex's defaults.
                 Ok((playable?, prefs.unwrap_or_default(), c))
             })
@@ -121,7 +121,7 @@ impl Core {
             _ => None,
         };
         let mut plan = PlaybackPlan {
-            source_id: source_id.into(),
+            source_id: source_id.clone(),
             location: MediaLocation {
                 url: Url::parse("about:blank").expect("static URL"),
                 token: Token::new(""),
@@ -157,7 +157,7 @@ impl Core {
         let transcode = plan.transcode.clone();
         let (url, token) = self
             .connections
-            .call(&plan.source_id, |c| {
+            .call(plan.source_id.as_str(), |c| {
                 let (part_key, transcode) = (part_key.clone(), transcode.clone());
                 async move {
                     match transcode {
@@ -196,11 +196,11 @@ impl Core {
     /// is first polled.
     pub fn report_playback(
         &self,
-        source_id: &str,
+        source_id: &SourceId,
         item: &MediaItem,
         actions: Vec<ServerAction>,
     ) -> impl std::future::Future<Output = Result<(MediaItem, Delivery)>> + Send + 'static {
-        let mut turn = self.reports.place(source_id);
+        let mut turn = self.reports.place(source_id.as_str());
         let (connections, library) = (self.connections.clone(), self.library.clone());
         let (source_id, item) = (source_id.to_string(), item.clone());
         async move {
@@ -223,7 +223,7 @@ impl Core {
     /// What plays after an episode: the next one of its season, else the
     /// first of the next season; None after the last (or for a movie).
     /// From the server, or what was saved when it cannot be reached.
-    pub async fn next_episode(&self, source_id: &str, episode: &MediaItem) -> Result<Option<MediaItem>> {
+    pub async fn next_episode(&self, source_id: &SourceId, episode: &MediaItem) -> Result<Option<MediaItem>> {
         if episode.kind != crate::models::ItemKind::Episode {
             return Ok(None);
         }
@@ -245,7 +245,7 @@ impl Core {
     }
 
     /// Children from the server, else as saved (offline).
-    async fn children_now(&self, source_id: &str, key: &str) -> Result<Vec<MediaItem>> {
+    async fn children_now(&self, source_id: &SourceId, key: &ItemKey) -> Result<Vec<MediaItem>> {
         match self.fetch_children(source_id, key).await {
             Ok(c) => Ok(c),
             Err(e) if e.is_offline() => self.saved_children(source_id, key).await,
@@ -253,14 +253,14 @@ impl Core {
         }
     }
 
-    fn server_name(&self, source_id: &str) -> String {
+    fn server_name(&self, source_id: &SourceId) -> String {
         self.server(source_id).map_or_else(|| source_id.to_string(), |s| s.name)
     }
 
     /// Ends a transcode session on the server, if the plan had one.
     pub async fn stop_transcode(&self, plan: &PlaybackPlan) {
         let Some(t) = plan.transcode.clone() else { return };
-        let r = self.connections.call(&plan.source_id, |c| {
+        let r = self.connections.call(plan.source_id.as_str(), |c| {
             let t = t.clone();
             async move { c.stop_transcode(&t).await }
         });
@@ -275,8 +275,13 @@ impl Core {
     /// GStreamer now and then took a short SubRip file for plain text and
     /// showed nothing; a local file it reads whole, and its name says what it is.
     #[tracing::instrument(skip(self), fields(source = %source_id))]
-    pub async fn sidecar_file(&self, source_id: &str, key: &str, codec: Option<&str>) -> Result<std::path::PathBuf> {
-        let bytes = self.connections.call(source_id, |c| async move { c.sidecar(key).await }).await?;
+    pub async fn sidecar_file(
+        &self,
+        source_id: &SourceId,
+        key: &str,
+        codec: Option<&str>,
+    ) -> Result<std::path::PathBuf> {
+        let bytes = self.connections.call(source_id.as_str(), |c| async move { c.sidecar(key).await }).await?;
         let ext: String = codec.unwrap_or("srt").chars().filter(char::is_ascii_alphanumeric).take(8).collect();
         let name: String =
             format!("{source_id}-{key}").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
@@ -298,11 +303,13 @@ impl Core {
     /// part on the server, for every Plex app's next playback of it.
     pub async fn choose_streams(
         &self,
-        source_id: &str,
+        source_id: &SourceId,
         part_id: i64,
         audio: Option<i64>,
         subtitle: Option<i64>,
     ) -> Result<()> {
-        self.connections.call(source_id, |c| async move { c.choose_stream(part_id, audio, subtitle).await }).await
+        self.connections
+            .call(source_id.as_str(), |c| async move { c.choose_stream(part_id, audio, subtitle).await })
+            .await
     }
 }

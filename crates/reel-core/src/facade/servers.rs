@@ -4,6 +4,7 @@
 use super::Core;
 use crate::config::Preferences;
 use crate::error::{Error, Result};
+use crate::ids::{ProviderId, SourceId};
 use crate::models::{AuthProvider, Source};
 use crate::services::auth_manager::Discovery;
 use crate::services::connections::history::ServerHistory;
@@ -16,22 +17,22 @@ impl Core {
     }
 
     /// One server as this process knows it (no I/O).
-    pub fn server(&self, source_id: &str) -> Option<Source> {
-        self.auth.store().current(source_id).ok()
+    pub fn server(&self, source_id: &SourceId) -> Option<Source> {
+        self.auth.store().current(source_id.as_str()).ok()
     }
 
     /// An account's servers: saved while fresh, else from plex.tv with every
     /// connection probed, else (network trouble) the saved ones, saying why.
     /// `force` skips the freshness check.
-    pub async fn discover(&self, provider_id: &str, force: bool) -> Result<Discovery> {
-        self.auth.discover(provider_id, force).await
+    pub async fn discover(&self, provider_id: &ProviderId, force: bool) -> Result<Discovery> {
+        self.auth.discover(provider_id.as_str(), force).await
     }
 
     /// [`discover`](Self::discover) for every account.
     pub async fn discover_all(&self, force: bool) -> Vec<(AuthProvider, Result<Discovery>)> {
         let mut out = Vec::new();
         for p in self.auth.providers().await {
-            let r = self.auth.discover(p.id(), force).await;
+            let r = self.auth.discover(p.id().as_str(), force).await;
             out.push((p, r));
         }
         out
@@ -44,25 +45,25 @@ impl Core {
     }
 
     /// The connection the user pinned for a server, if any.
-    pub fn pinned(&self, source_id: &str) -> Option<String> {
-        self.auth.store().pinned(source_id)
+    pub fn pinned(&self, source_id: &SourceId) -> Option<String> {
+        self.auth.store().pinned(source_id.as_str())
     }
 
     /// How each of a server's connections has done lately.
-    pub fn connection_history(&self, source_id: &str) -> ServerHistory {
-        self.auth.store().history(source_id)
+    pub fn connection_history(&self, source_id: &SourceId) -> ServerHistory {
+        self.auth.store().history(source_id.as_str())
     }
 
     /// Pins one of a server's own connections (tried first from now on), or
     /// `None` for automatic, then chooses again.
-    pub async fn pin(&self, source_id: &str, url: Option<&str>) -> Result<Source> {
-        self.auth.store().pin(source_id, url)?;
-        self.auth.prober().reselect(source_id).await
+    pub async fn pin(&self, source_id: &SourceId, url: Option<&str>) -> Result<Source> {
+        self.auth.store().pin(source_id.as_str(), url)?;
+        self.auth.prober().reselect(source_id.as_str()).await
     }
 
     /// Probes a server's connections again and keeps the best.
-    pub async fn reselect(&self, source_id: &str) -> Result<Source> {
-        self.auth.prober().reselect(source_id).await
+    pub async fn reselect(&self, source_id: &SourceId) -> Result<Source> {
+        self.auth.prober().reselect(source_id.as_str()).await
     }
 
     /// Call when the system's network changes: better connections are

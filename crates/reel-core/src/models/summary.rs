@@ -82,13 +82,13 @@ struct Saved {
 impl From<Saved> for ItemSummary {
     fn from(s: Saved) -> Self {
         let watched = watched(s.leaf_count, s.viewed_leaf_count, s.view_count);
-        ItemSummary::new(&s.rating_key, s.kind, &s.title, s.year, s.thumb.as_deref(), watched)
+        ItemSummary::new(s.rating_key.as_str(), s.kind, &s.title, s.year, s.thumb.as_deref(), watched)
     }
 }
 
 impl From<&MediaItem> for ItemSummary {
     fn from(m: &MediaItem) -> Self {
-        ItemSummary::new(&m.rating_key, m.kind, &m.title, m.year, m.thumb.as_deref(), m.watched())
+        ItemSummary::new(m.rating_key.as_str(), m.kind, &m.title, m.year, m.thumb.as_deref(), m.watched())
     }
 }
 

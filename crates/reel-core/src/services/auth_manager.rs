@@ -16,8 +16,8 @@ use crate::services::servers::lifetime::{self, same_servers, TtlChange};
 use crate::services::servers::state::StateStore;
 use crate::services::servers::SourceStore;
 use crate::token::Token;
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::RwLock;
 use tracing::{info, info_span, warn, Instrument};
@@ -48,7 +48,9 @@ pub struct AuthManager {
     secrets: SecretStore,
     plex: PlexAuth,
     prober: Prober,
-    refreshing: Mutex<HashSet<String>>,
+    /// Providers whose server list is being refreshed in the background.
+    #[cfg(any(test, feature = "internals"))]
+    refreshing: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 pub fn token_key(id: &str) -> String {
@@ -57,6 +59,7 @@ pub fn token_key(id: &str) -> String {
 
 impl AuthManager {
     /// With what is learnt about servers kept in memory only (tests).
+    #[cfg(any(test, feature = "internals"))]
     pub fn new(config: Arc<ConfigStore>, secrets: SecretStore, http: HttpClient, plex: PlexAuth) -> Self {
         Self::open(config, StateStore::in_memory(), secrets, http, plex)
     }
@@ -77,7 +80,8 @@ impl AuthManager {
             store,
             secrets,
             plex,
-            refreshing: Mutex::new(HashSet::new()),
+            #[cfg(any(test, feature = "internals"))]
+            refreshing: Default::default(),
         }
     }
 
@@ -171,12 +175,14 @@ impl AuthManager {
     }
 
     /// Sources of a provider as cached in config.toml, instantly, no network.
+    #[cfg(any(test, feature = "internals"))]
     pub fn cached_sources(&self, provider_id: &str) -> Vec<Source> {
         self.store.of_provider(provider_id)
     }
 
     /// Cached sources while fresh, else discovery,
     /// else (network trouble) the stale cache.
+    #[cfg(any(test, feature = "internals"))]
     pub async fn discover_plex_sources(&self, provider_id: &str) -> Result<Vec<Source>> {
         self.discover(provider_id, false).await.map(|d| d.sources)
     }
@@ -200,7 +206,7 @@ impl AuthManager {
             Some(AuthProvider::PlexServerToken { .. }) => {
                 let mut sources = Vec::new();
                 for s in cached.unwrap_or_default() {
-                    sources.push(self.prober.reselect(&s.id).await.unwrap_or(s));
+                    sources.push(self.prober.reselect(s.id.as_str()).await.unwrap_or(s));
                 }
                 return Ok(Discovery { sources, origin: Origin::Fresh });
             }
@@ -260,14 +266,14 @@ impl AuthManager {
         let built = build_sources(self.http(), &policy, provider_id, servers, previous, &pinned, &history).await;
         for b in &built {
             if let Some(t) = &b.token {
-                if let Err(e) = self.secrets.set(&token_key(&b.source.id), t).await {
+                if let Err(e) = self.secrets.set(&token_key(b.source.id.as_str()), t).await {
                     warn!(source = %b.source.id, "cannot keep the server's credential in the keyring: {e}");
                 }
             }
         }
         for old in previous.unwrap_or_default() {
             if !built.iter().any(|b| b.source.id == old.id) {
-                let _ = self.secrets.delete(&token_key(&old.id)).await;
+                let _ = self.secrets.delete(&token_key(old.id.as_str())).await;
             }
         }
         let sources: Vec<Source> = built.iter().map(|b| b.source.clone()).collect();
@@ -277,6 +283,7 @@ impl AuthManager {
 
     /// Refreshes a provider's sources without blocking the caller; at most one
     /// refresh per provider runs at a time (None when one already is).
+    #[cfg(any(test, feature = "internals"))]
     pub fn refresh_sources_background(
         self: &Arc<Self>,
         provider_id: &str,
@@ -300,11 +307,11 @@ impl AuthManager {
 
     /// The token for a server: its own, else the account's.
     pub async fn source_token(&self, source: &Source) -> Result<Token> {
-        if let Some(t) = self.secrets.get(&token_key(&source.id)).await? {
+        if let Some(t) = self.secrets.get(&token_key(source.id.as_str())).await? {
             return Ok(t);
         }
         match &source.auth_provider_id {
-            Some(pid) => self.account_token(pid).await,
+            Some(pid) => self.account_token(pid.as_str()).await,
             None => Err(Error::NoToken(source.name.clone())),
         }
     }
@@ -316,7 +323,7 @@ impl AuthManager {
         let sources = self.store.of_provider(provider_id);
         self.secrets.delete(&token_key(provider_id)).await?;
         for s in &sources {
-            self.secrets.delete(&token_key(&s.id)).await?;
+            self.secrets.delete(&token_key(s.id.as_str())).await?;
         }
         let sources = self.store.forget_provider(provider_id)?;
         self.providers.write().await.remove(provider_id);

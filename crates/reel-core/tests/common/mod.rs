@@ -172,14 +172,15 @@ pub async fn server_client(
 /// A signed-in core with one server (Basement) whose music library has
 /// artists of 2 albums of 4 tracks: the server, the core, the source and the
 /// first artist (the folder must outlive the core).
-pub async fn music_core() -> (FakePlex, reel_core::Core, String, reel_core::models::MediaItem, tempfile::TempDir) {
+pub async fn music_core(
+) -> (FakePlex, reel_core::Core, reel_core::SourceId, reel_core::models::MediaItem, tempfile::TempDir) {
     music_core_with(|_| {}).await
 }
 
 /// As [`music_core`], the server changed by `change` first.
 pub async fn music_core_with(
     change: impl FnOnce(&mut ServerSpec),
-) -> (FakePlex, reel_core::Core, String, reel_core::models::MediaItem, tempfile::TempDir) {
+) -> (FakePlex, reel_core::Core, reel_core::SourceId, reel_core::models::MediaItem, tempfile::TempDir) {
     let mut basement = server("Basement", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
     basement.library.artists = 2;
     basement.library.albums_per_artist = 2;
@@ -189,7 +190,7 @@ pub async fn music_core_with(
     let dir = tempfile::tempdir().unwrap();
     let core = reel_core::Core::open(core_options(&fp, dir.path(), SecretStore::in_memory())).unwrap();
     let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
-    let source_id = core.discover(account.id(), true).await.unwrap().sources[0].id.to_string();
+    let source_id = core.discover(account.id(), true).await.unwrap().sources[0].id.clone();
     let sections = core.fetch_sections(&source_id).await.unwrap();
     let music = sections.iter().find(|s| s.kind == reel_core::models::SectionKind::Music).expect("a music library");
     let artist = core.fetch_items(&source_id, &music.key, 0, Some(1)).await.unwrap().remove(0);

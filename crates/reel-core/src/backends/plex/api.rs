@@ -110,6 +110,7 @@ impl PlexServerClient {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub async fn metadata(&self, rating_key: &str) -> Result<Option<MediaItem>> {
         let c: ItemsContainer = self.get(&format!("/library/metadata/{}", urlencode(rating_key))).await?;
         Ok(c.metadata.into_iter().next().map(Into::into))
@@ -280,11 +281,6 @@ impl PlexServerClient {
         let status = resp.status();
         let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
         check_status(status, &url, &body)
-    }
-
-    pub async fn on_deck(&self) -> Result<Vec<MediaItem>> {
-        let c: ItemsContainer = self.get("/library/onDeck").await?;
-        Ok(c.metadata.into_iter().map(Into::into).collect())
     }
 }
 

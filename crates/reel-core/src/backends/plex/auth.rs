@@ -53,15 +53,6 @@ impl PlexAuth {
         Ok(Self { http, base, auth_url: auth_url.trim_end_matches('/').to_string() })
     }
 
-    pub fn base_url(&self) -> &Url {
-        &self.base
-    }
-
-    /// True when `url` is plex.tv itself (the only host besides a server that may see a token).
-    pub fn is_plex_tv(&self, url: &Url) -> bool {
-        url.host_str() == self.base.host_str() && url.port_or_known_default() == self.base.port_or_known_default()
-    }
-
     fn url(&self, path: &str) -> Result<Url> {
         self.base.join(path).map_err(|e| Error::Internal(format!("{path}: {e}")))
     }
@@ -157,6 +148,7 @@ impl PlexAuth {
         Ok(self.resources(token).await?.into_iter().filter(PlexResource::is_server).collect())
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub async fn ping(&self, token: &Token) -> Result<()> {
         let url = self.url("/api/v2/ping")?;
         let resp = self.http.send(self.http.request(Method::GET, &url, Some(token), PLEX_TV_TIMEOUT), &url).await?;

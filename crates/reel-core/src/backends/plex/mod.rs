@@ -6,4 +6,6 @@ pub mod playback_types;
 pub mod types;
 
 pub use api::PlexServerClient;
-pub use auth::{PinStatus, PlexAuth, SignInPin};
+pub use auth::PlexAuth;
+#[cfg(any(test, feature = "internals"))]
+pub use auth::{PinStatus, SignInPin};

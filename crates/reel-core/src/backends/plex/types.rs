@@ -61,10 +61,6 @@ pub struct PlexResource {
     pub access_token: Option<String>,
     #[serde(default, deserialize_with = "lenient_bool")]
     pub https_required: bool,
-    #[serde(default, deserialize_with = "lenient_bool")]
-    pub presence: bool,
-    #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub product_version: Option<String>,
     #[serde(default)]
     pub connections: Vec<WireConnection>,
 }
@@ -119,8 +115,6 @@ pub struct PlexUser {
     pub username: String,
     #[serde(default, deserialize_with = "lenient_string")]
     pub email: String,
-    #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub thumb: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,8 +126,6 @@ pub struct WirePin {
     #[serde(default, deserialize_with = "lenient_i64")]
     pub expires_in: Option<i64>,
     #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub expires_at: Option<String>,
-    #[serde(default, deserialize_with = "lenient_opt_string")]
     pub auth_token: Option<String>,
 }
 
@@ -142,8 +134,6 @@ pub struct WirePin {
 pub struct Identity {
     #[serde(deserialize_with = "lenient_string")]
     pub machine_identifier: String,
-    #[serde(default, deserialize_with = "lenient_opt_string")]
-    pub version: Option<String>,
 }
 
 /// `GET /` on a server: what it calls itself.
@@ -192,8 +182,6 @@ impl From<WireSection> for Section {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemsContainer {
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub size: Option<i64>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub total_size: Option<i64>,
     #[serde(default, deserialize_with = "lenient_i64")]

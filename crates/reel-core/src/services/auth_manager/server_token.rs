@@ -92,7 +92,7 @@ impl AuthManager {
             c.runtime.sources_last_fetched.insert(id.clone(), Utc::now());
         })?;
         self.providers.write().await.insert(id.clone(), provider.clone());
-        self.store.verified().confirm(&source.id, url);
+        self.store.verified().confirm(source.id.as_str(), url);
         info!(provider = %id, token = %token.redacted(), "added a server by address");
         Ok((provider, source))
     }

@@ -111,6 +111,7 @@ impl ConnectionManager {
         })
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn auth(&self) -> &Arc<AuthManager> {
         &self.auth
     }
@@ -140,7 +141,7 @@ impl ConnectionManager {
     /// a token goes through here.
     pub async fn client(&self, source: &Source) -> Result<PlexServerClient> {
         let url = source.connection_info.primary_url.as_deref().map(|u| u.trim_end_matches('/'));
-        let Some(url) = url.filter(|u| self.auth.store().verified().is_verified(&source.id, u)) else {
+        let Some(url) = url.filter(|u| self.auth.store().verified().is_verified(source.id.as_str(), u)) else {
             return Err(Error::NoConnection { server: source.name.clone() });
         };
         PlexServerClient::new(self.auth.http().clone(), url, self.auth.source_token(source).await?)
@@ -203,7 +204,7 @@ impl ConnectionManager {
         let timeout = self.auth.policy().timeout(class.unwrap_or(ConnectionClass::RemoteDirect));
         match PlexServerClient::identity_at(self.auth.http(), &base, timeout).await {
             Ok(id) if id.machine_identifier == s.machine_id() => {
-                self.auth.store().verified().confirm(&s.id, url);
+                self.auth.store().verified().confirm(s.id.as_str(), url);
                 true
             }
             _ => false,
@@ -318,7 +319,7 @@ impl ConnectionManager {
             self.emit(ConnectionEvent::Lost { source_id: id.clone(), error: self.no_connection(after) });
         }
         if a.pinned_failed && !b.pinned_failed {
-            let pinned = self.auth.store().pinned(&id);
+            let pinned = self.auth.store().pinned(id.as_str());
             if let Some(pinned) = pinned {
                 let using = a.primary_url.clone().filter(|_| a.is_online);
                 self.emit(ConnectionEvent::PinnedFailed { source_id: id, pinned, using });

@@ -15,4 +15,6 @@ pub mod verified;
 
 pub use manager::{ConnectionEvent, ConnectionManager, ManagerPolicy, SwitchCause};
 pub use outbox::Delivery;
-pub use select::{ProbePolicy, Selection};
+pub use select::ProbePolicy;
+#[cfg(any(test, feature = "internals"))]
+pub use select::Selection;

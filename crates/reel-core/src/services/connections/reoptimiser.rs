@@ -70,10 +70,10 @@ impl ConnectionManager {
                 let now = tokio::time::Instant::now();
                 for s in me.auth.store().all() {
                     let online = s.connection_info.is_online;
-                    if online && me.standby_age(&s.id).is_none_or(|age| age >= me.policy.standby_every) {
-                        me.maintain_standby(&s.id).await;
+                    if online && me.standby_age(s.id.as_str()).is_none_or(|age| age >= me.policy.standby_every) {
+                        me.maintain_standby(s.id.as_str()).await;
                     }
-                    if !me.could_do_better(&s.id) {
+                    if !me.could_do_better(s.id.as_str()) {
                         backoff.remove(s.id.as_str());
                         continue;
                     }
@@ -83,7 +83,7 @@ impl ConnectionManager {
                     if due > now {
                         continue;
                     }
-                    let moved = me.reoptimise(&s.id).await.unwrap_or_else(|e| {
+                    let moved = me.reoptimise(s.id.as_str()).await.unwrap_or_else(|e| {
                         warn!(source = %s.id, "re-probing failed: {e}");
                         false
                     });

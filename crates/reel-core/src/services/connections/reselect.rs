@@ -27,6 +27,7 @@ impl Prober {
         &self.http
     }
 
+    #[cfg(any(test, feature = "internals"))]
     pub fn store(&self) -> &Arc<SourceStore> {
         &self.store
     }

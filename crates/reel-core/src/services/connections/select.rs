@@ -126,6 +126,7 @@ async fn probe(http: HttpClient, rank: usize, url: Url, machine_id: String, time
 }
 
 /// [`select_for`] with no history and no warm start.
+#[cfg(any(test, feature = "internals"))]
 pub async fn select(
     http: &HttpClient,
     machine_id: &str,
@@ -318,12 +319,19 @@ pub async fn select_for(http: &HttpClient, target: &Target<'_>, policy: &ProbePo
         None if records.is_empty() => Reason::NoConnections,
         None => Reason::NoneAnswered,
     };
-    Selection {
+    let selection = Selection {
         chosen: chosen.map(|r| records[r].uri.clone()),
         records,
         reason,
         elapsed: start.elapsed(),
         warm,
         pinned_failed,
-    }
+    };
+    tracing::debug!(
+        chosen = ?selection.chosen,
+        elapsed_ms = selection.elapsed.as_millis() as u64,
+        warm = selection.warm,
+        "connection chosen"
+    );
+    selection
 }

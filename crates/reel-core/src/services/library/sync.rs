@@ -19,13 +19,13 @@ pub async fn sync_sections(client: &PlexServerClient, cache: &LibraryCache, sour
 /// True when the cached items of `section` were fully synced from the
 /// version the server reports now: nothing to download.
 pub fn section_is_current(cache: &LibraryCache, source_id: &str, section: &Section) -> bool {
-    section.version.is_some() && cache.section_synced_version(source_id, &section.key).ok().flatten() == section.version
+    section.version.is_some() && cache.section_synced_version(source_id, section.key.as_str()).ok().flatten() == section.version
 }
 
 /// After a full sync of `section`: remembers which version it was made from.
 pub fn mark_section_current(cache: &LibraryCache, source_id: &str, section: &Section) -> Result<()> {
     match &section.version {
-        Some(v) => cache.set_section_synced_version(source_id, &section.key, v),
+        Some(v) => cache.set_section_synced_version(source_id, section.key.as_str(), v),
         None => Ok(()),
     }
 }

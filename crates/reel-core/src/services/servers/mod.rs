@@ -55,8 +55,8 @@ impl SourceStore {
         }
         for s in config.all_sources() {
             let st = ConnectionState::of(&s.connection_info);
-            if st.is_known() && self.state.connection(&s.id).is_none() {
-                self.state.set_connection(&s.id, &st)?;
+            if st.is_known() && self.state.connection(s.id.as_str()).is_none() {
+                self.state.set_connection(s.id.as_str(), &st)?;
             }
         }
         for (id, h) in &r.connection_history {
@@ -89,7 +89,7 @@ impl SourceStore {
     fn with_state(&self, mut s: Source, reread: bool) -> Source {
         let mut states = self.states.lock().unwrap_or_else(|p| p.into_inner());
         if reread || !states.contains_key(s.id.as_str()) {
-            match self.state.connection(&s.id) {
+            match self.state.connection(s.id.as_str()) {
                 Some(st) => {
                     states.insert(s.id.to_string(), st);
                 }
@@ -132,6 +132,7 @@ impl SourceStore {
     }
 
     /// A source as config.toml has it now.
+    #[cfg(any(test, feature = "internals"))]
     pub fn source(&self, source_id: &str) -> Option<Source> {
         self.find(source_id).ok().map(|(_, s)| s)
     }
@@ -302,15 +303,15 @@ impl SourceStore {
         histories: HashMap<String, ServerHistory>,
     ) -> Result<()> {
         for s in sources {
-            self.note_verified(&s.id, &s.connection_info.probes);
-            self.set_state(&s.id, ConnectionState::of(&s.connection_info))?;
+            self.note_verified(s.id.as_str(), &s.connection_info.probes);
+            self.set_state(s.id.as_str(), ConnectionState::of(&s.connection_info))?;
         }
         for (id, h) in &histories {
             self.state.set_history(id, h)?;
         }
         for old in previous.unwrap_or_default() {
             if !sources.iter().any(|s| s.id == old.id) {
-                self.state.forget_source(&old.id)?;
+                self.state.forget_source(old.id.as_str())?;
             }
         }
         let keep: Vec<Source> = sources
@@ -346,9 +347,9 @@ impl SourceStore {
         })?;
         self.state.forget_provider(provider_id)?;
         for s in &sources {
-            self.state.forget_source(&s.id)?;
+            self.state.forget_source(s.id.as_str())?;
             self.states.lock().unwrap_or_else(|p| p.into_inner()).remove(s.id.as_str());
-            self.verified.forget(&s.id);
+            self.verified.forget(s.id.as_str());
         }
         Ok(sources)
     }

@@ -335,7 +335,7 @@ impl PlaybackSession {
             p.duration_ms = d as u64;
         }
         p.reporter =
-            Some(Reporter::new(&p.item.rating_key, p.duration_ms, &plan.session, plan.threshold, p.item.watched()));
+            Some(Reporter::new(p.item.rating_key.as_str(), p.duration_ms, &plan.session, plan.threshold, p.item.watched()));
         // A transcode starts where it was asked: the stream's zero is that point.
         let engine_start = p.start_ms.saturating_sub(plan.stream_offset_ms());
         let part = plan.playable.first_part().map(|(_, _, part)| part);
