@@ -227,7 +227,12 @@ fn first_buffer(played: &Arc<Mutex<Played>>) -> Option<Instant> {
 }
 
 /// Play on `album` → its first buffer played, through Reel's core and music engine (ms).
-fn reel_first_audio(rt: &tokio::runtime::Runtime, core: &reel_core::Core, source_id: &str, album: &MediaItem) -> f64 {
+fn reel_first_audio(
+    rt: &tokio::runtime::Runtime,
+    core: &reel_core::Core,
+    source_id: &reel_core::SourceId,
+    album: &MediaItem,
+) -> f64 {
     let played = Arc::new(Mutex::new(Played::default()));
     let t0 = Instant::now();
     let plan = rt.block_on(async {

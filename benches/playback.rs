@@ -63,7 +63,7 @@ fn main() {
         .expect("core");
         let p = core.sign_in_with_token(Token::new(info.account_token.clone())).await.expect("sign in (keyring?)");
         let source = core.discover(p.id(), true).await.expect("discover").sources.remove(0);
-        let movie = core.fetch_items(&source.id, "1", 0, Some(1)).await.expect("movies").remove(0);
+        let movie = core.fetch_items(&source.id, &"1".into(), 0, Some(1)).await.expect("movies").remove(0);
         let plan = core.prepare_playback(&source.id, &movie.rating_key, &Clip, 0).await.expect("plan");
         (source.id.to_string(), movie.rating_key.to_string(), plan.location.url.to_string(), plan.location.token)
     });

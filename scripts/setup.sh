@@ -8,10 +8,11 @@ set -euo pipefail
 what=${1:-test}
 packages=(pkg-config libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils
           libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-          gstreamer1.0-plugins-bad gstreamer1.0-gl gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-x)
+          gstreamer1.0-plugins-bad gstreamer1.0-gl gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-x
+          libglib2.0-bin dconf-gsettings-backend)
 if [ "$what" = test ]; then
   packages+=(xvfb xauth xdotool dbus dbus-x11 gnome-keyring at-spi2-core python3-pyatspi imagemagick
-             meson ninja-build appstream libglib2.0-bin python3-venv playerctl)
+             meson ninja-build appstream python3-venv playerctl)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -18,7 +18,8 @@ meson install -C "$work/build" >/dev/null
 meson test -C "$work/build" --print-errorlogs
 for f in bin/reel share/applications/dev.arsfeld.Reel.desktop share/metainfo/dev.arsfeld.Reel.metainfo.xml \
          share/icons/hicolor/scalable/apps/dev.arsfeld.Reel.svg share/icons/hicolor/symbolic/apps/dev.arsfeld.Reel-symbolic.svg \
-         share/locale/de/LC_MESSAGES/reel.mo; do
+         share/locale/de/LC_MESSAGES/reel.mo share/glib-2.0/schemas/dev.arsfeld.Reel.gschema.xml \
+         share/glib-2.0/schemas/gschemas.compiled; do
   [ -s "$prefix/$f" ] || { echo "test-install: $f was not installed" >&2; exit 1; }
 done
 grep -q "^Name\[de\]=Reel" "$prefix/share/applications/dev.arsfeld.Reel.desktop" || true
@@ -32,6 +33,8 @@ xvfb=$!
 for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 display=$(head -n1 "$work/display")
 [ -n "$display" ] || { echo "test-install: Xvfb did not start" >&2; exit 1; }
+# Its settings schema is the installed one (the prefix's data first).
+XDG_DATA_DIRS="$prefix/share:/usr/local/share:/usr/share" GSETTINGS_BACKEND=keyfile \
 XDG_CONFIG_HOME="$work/config" DISPLAY=":$display" LANGUAGE=de LANG=C.UTF-8 "$prefix/bin/reel" >/dev/null 2>&1 &
 app=$!
 /usr/bin/python3 tests/python/atspi_find.py reel 30 "Willkommen bei Reel" "Bei Plex anmelden" >/dev/null

@@ -156,7 +156,10 @@ pub fn install(window: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
                     Action::ShowShortcuts => crate::dialogs::shortcuts::window(&w).present(),
                     Action::Close => w.close(),
                     _ => {
-                        if let Some(app) = w.application() {
+                        // Closed first, so it keeps its size as when closed by hand.
+                        let app = w.application();
+                        w.close();
+                        if let Some(app) = app {
                             app.quit();
                         }
                     }

@@ -23,6 +23,7 @@ mod reachability;
 mod recovery;
 pub mod servers;
 mod sign_out;
+mod state;
 
 use crate::build_info;
 use crate::dialogs::preferences::PrefsMsg;
@@ -66,6 +67,7 @@ impl SimpleComponent for App {
     fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         crate::probe!(mark("window-init"));
         crate::style::load();
+        state::remember(&root);
         // Where the user left off: the library they had open, its first items
         // read while GTK started, shown in the first frame (else Home).
         #[allow(unused_mut)]
@@ -158,14 +160,14 @@ impl SimpleComponent for App {
                 });
             }
             if let Some((source_id, key)) = open_item_request() {
-                if let Some(source) = model.core.server(&source_id) {
+                if let Some(source) = model.core.server(&source_id.as_str().into()) {
                     let (s, core) = (sender.clone(), model.core.clone());
                     model.ui.window.add_tick_callback(move |_, _| {
                         let (s, core, source, key) = (s.clone(), core.clone(), source.clone(), key.clone());
                         glib::timeout_add_local_once(Duration::from_millis(500), move || {
                             let id = source.id.clone();
                             core.run(
-                                move |c| async move { c.saved_item(&id, &key).await },
+                                move |c| async move { c.saved_item(&id, &key.as_str().into()).await },
                                 move |item| {
                                     if let Ok(Some(item)) = item {
                                         s.input(AppMsg::Open(Nav::Item { source, item }));
@@ -178,7 +180,7 @@ impl SimpleComponent for App {
                 }
             }
             if let Some((source_id, key, start_ms)) = play_request() {
-                if let Some(source) = model.core.server(&source_id) {
+                if let Some(source) = model.core.server(&source_id.as_str().into()) {
                     // As a person does: the item's page is open a moment (the
                     // player gets ready, as there), then Play.
                     model.children.get_ready_to_play(true);

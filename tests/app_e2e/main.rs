@@ -20,6 +20,7 @@ mod playback;
 mod playback_faults;
 mod playlists;
 mod run_command;
+mod window_state;
 
 struct Xvfb {
     child: Child,
@@ -73,6 +74,10 @@ fn launch(x: &Xvfb, fp_env: &[(String, String)], config_home: &Path, log: &str) 
         .env("XDG_CONFIG_HOME", config_home)
         .env("XDG_DATA_HOME", config_home.join("data"))
         .env("XDG_CACHE_HOME", config_home.join("cache"))
+        // GSettings in a file of the test's config home: dconf's daemon is
+        // one per session bus and writes where its own config home is, so
+        // one test's window size would be the next test's.
+        .env("GSETTINGS_BACKEND", "keyfile")
         .env("GDK_BACKEND", "x11")
         .env("NO_AT_BRIDGE", "0")
         // Everything Reel's own code says (the secrets audit reads it all).

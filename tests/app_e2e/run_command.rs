@@ -39,6 +39,8 @@ fn the_run_command_starts_the_demo_on_a_fresh_home_on_a_busy_machine() {
         .env_remove("REEL_DEMO")
         .env("DISPLAY", &x.display)
         .env("GDK_BACKEND", "x11")
+        // GSettings in the fresh HOME (see `launch`).
+        .env("GSETTINGS_BACKEND", "keyfile")
         .env("NO_AT_BRIDGE", "0")
         .env("REEL_AUDIO_SINK", "fakesink sync=true")
         // Ports of this run's own, apart from the other tests' (20000–39999).
