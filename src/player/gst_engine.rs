@@ -387,3 +387,20 @@ pub(super) fn seek_now(playbin: &gst::Element, inner: &Inner, position_ms: u64, 
         let _ = playbin.seek(rate, flags, gst::SeekType::Set, at, gst::SeekType::None, gst::ClockTime::NONE);
     }
 }
+
+/// Paused and open, the frame on screen was drawn before a change of what
+/// is shown over it (the subtitles): drawn again where it is, once the
+/// change has gone through (a flushing seek at once, while the stream
+/// switch is under way, hung the GTK thread).
+pub(super) fn redraw_if_paused(playbin: &gst::Element, inner: &Rc<Inner>) {
+    let (bin, inner) = (playbin.downgrade(), Rc::downgrade(inner));
+    glib::idle_add_local_once(move || {
+        let (Some(bin), Some(inner)) = (bin.upgrade(), inner.upgrade()) else { return };
+        let open = inner.start_at.get().is_none() && inner.seek_after_open.get().is_none();
+        if open && !inner.wants_playing.get() {
+            if let Some(at) = bin.query_position::<gst::ClockTime>() {
+                seek_now(&bin, &inner, at.mseconds(), true);
+            }
+        }
+    });
+}

@@ -14,7 +14,7 @@ fn from_source(msg: &gst::Message) -> bool {
     msg.src().is_some_and(|s| s.name() == "source")
 }
 
-pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) {
+pub(super) fn on_message(bin: &gst::Element, inner: &std::rc::Rc<Inner>, msg: &gst::Message) {
     use gst::MessageView;
     match msg.view() {
         // playbin ends only when no next track was handed over in time.
@@ -62,7 +62,12 @@ pub(super) fn on_message(bin: &gst::Element, inner: &Inner, msg: &gst::Message) 
         }
         // Once open: while opening, the open itself applies the choice.
         MessageView::Application(a) if gst_text::is_change(a) && inner.start_at.get().is_none() => {
-            gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
+            // A sidecar's stream is often known only after the media
+            // opened: chosen now, and a paused frame drawn again with it.
+            let changed = gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
+            if changed {
+                super::gst_engine::redraw_if_paused(bin, inner);
+            }
         }
         MessageView::Element(el) => {
             if let Some(s) = el.structure().filter(|s| s.name() == "missing-plugin") {

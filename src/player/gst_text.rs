@@ -19,8 +19,11 @@ pub enum TextChoice {
     External,
 }
 
-/// Applies `choice` to `playbin` (once its streams are known).
-pub fn apply(playbin: &gst::Element, choice: TextChoice, has_suburi: bool) {
+/// Applies `choice` to `playbin` (once its streams are known); whether
+/// what is shown changed.
+pub fn apply(playbin: &gst::Element, choice: TextChoice, has_suburi: bool) -> bool {
+    let shown = |bin: &gst::Element| (bin.property::<i32>("current-text"), flag(bin, "text"));
+    let before = shown(playbin);
     let n = playbin.property::<i32>("n-text");
     let from_container = |i: i32| {
         // Without a sidecar every text stream is the file's.
@@ -30,7 +33,7 @@ pub fn apply(playbin: &gst::Element, choice: TextChoice, has_suburi: bool) {
                 .is_some_and(|t| t.get::<gst::tags::ContainerFormat>().is_some())
     };
     let pick = match choice {
-        TextChoice::AsIs => return,
+        TextChoice::AsIs => return false,
         TextChoice::Off => None,
         TextChoice::Embedded(k) => (0..n).filter(|i| from_container(*i)).nth(k as usize),
         TextChoice::External => (0..n).find(|i| !from_container(*i)),
@@ -44,6 +47,13 @@ pub fn apply(playbin: &gst::Element, choice: TextChoice, has_suburi: bool) {
         None if choice == TextChoice::Off => set_flag(playbin, "text", false),
         None => tracing::debug!("subtitle {choice:?} not among the {n} text streams"),
     }
+    shown(playbin) != before
+}
+
+/// Whether one of playbin's `flags` (by nick) is on.
+fn flag(playbin: &gst::Element, nick: &str) -> bool {
+    let value = playbin.property_value("flags");
+    glib::FlagsClass::with_type(value.type_()).is_some_and(|class| class.is_set_by_nick(&value, nick))
 }
 
 /// The message [`report_changes`] posts on playbin's bus.
