@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 code=$(grep -v '^data/' po/POTFILES.in)
 data=$(grep '^data/' po/POTFILES.in)
-xgettext --from-code=UTF-8 --language=C --keyword=gettext --keyword=i18n_f --add-comments \
+xgettext --from-code=UTF-8 --language=C --keyword=gettext --keyword=i18n_f --keyword=ngettext:1,2 --keyword=ni18n_f:1,2 --add-comments \
     --package-name=reel -o po/reel.pot $code
 xgettext --from-code=UTF-8 --join-existing -o po/reel.pot $data
 for lang in $(cat po/LINGUAS); do

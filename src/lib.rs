@@ -17,7 +17,6 @@ pub mod runtime;
 pub mod style;
 pub mod widgets;
 pub mod window;
-pub mod words;
 
 pub use application::run;
 

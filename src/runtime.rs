@@ -31,7 +31,7 @@ pub struct Failure {
 impl Failure {
     /// The failure in the user's language.
     pub fn message(&self) -> String {
-        crate::words::error(&self.error)
+        reel_words::error(&self.error)
     }
 }
 

@@ -2,11 +2,11 @@
 //! artist, previous / play-pause / next, the position, repeat, shuffle and
 //! volume. It stays while the user browses anywhere.
 
-use super::queue::Repeat;
 use super::queue_view::{QueueAction, QueueView};
 use super::{MusicMsg, MusicPlayer};
 use crate::i18n::{gettext, i18n_f};
 use crate::widgets::labelled;
+use reel_core::models::Repeat;
 use relm4::gtk::prelude::*;
 use relm4::{gtk, ComponentSender};
 use std::cell::Cell;
@@ -87,7 +87,7 @@ pub fn build(root: &gtk::Revealer, sender: &ComponentSender<MusicPlayer>) -> Bar
     bar.append(&play);
     bar.append(&next);
 
-    let zero = crate::pages::player::keys::clock(0);
+    let zero = reel_words::clock(0);
     let elapsed = gtk::Label::new(Some(&zero));
     labelled(&elapsed, &i18n_f("Elapsed {}", &[&zero]));
     elapsed.add_css_class("numeric");
@@ -181,7 +181,7 @@ impl Bar {
     }
 
     pub fn show_position(&self, position_ms: u64, duration_ms: u64) {
-        use crate::pages::player::keys::clock;
+        use reel_words::clock;
         self.moving_scale.set(true);
         self.scale.set_range(0.0, duration_ms.max(1) as f64);
         self.scale.set_value(position_ms as f64);

@@ -1,54 +1,53 @@
 //! Music: a server play queue played gaplessly by the music engine, shown
 //! in the now-playing bar at the bottom of the window while the user
-//! browses anywhere. The server makes the queue (an album in order, an
-//! artist's albums, a track with the rest of its album, shuffled if asked),
-//! so other Plex apps see it; timelines name the queue's entry.
-//!
-//! Here: the messages and their dispatch; the bar is [`bar`], the rules of
-//! the queue [`queue`], playing it [`playing`], what the engine says
-//! [`events`], what the server hears [`report`], what the bar and the
-//! shell show [`announce`], the queue kept across restarts [`saved`], its
-//! view [`queue_view`] and the changes made there [`editing`].
+//! browses anywhere. What the queue does (the server makes it, what plays
+//! next, repeat, shuffle, changes, what the server hears, failures, the
+//! queue kept across restarts) is the core's music session; here it is
+//! driven ([`drive`]: the person, the engine, the time and the core's
+//! answers in, engine commands and core calls out) and drawn ([`render`]:
+//! the bar, the queue's view and the shell's media controls).
 
-mod announce;
+mod actions;
 mod bar;
-mod editing;
-mod events;
-mod playing;
-pub mod queue;
+mod drive;
 mod queue_view;
-mod report;
-mod saved;
+mod render;
 
 use crate::player::gst_engine::GstEngine;
 use crate::player::mpris::{LoopStatus, Mpris, MprisCommand};
-use crate::player::{EngineEvent, EngineState};
+use crate::player::EngineEvent;
 use crate::runtime::{CoreHandle, Failure};
-use playing::Playing;
-use queue::Repeat;
-use reel_core::models::{MediaItem, PlayQueue, Source};
-use reel_core::{Delivery, PlaybackPlan};
+use queue_view::QueueAction;
+use reel_core::models::{MediaItem, QueueSource, Repeat, SavedQueue, Source};
+use reel_core::playback::{cycled, Answer, Input, Intent, MusicSession, MusicView, QueueEdit, QueueIntent, Status};
+use reel_core::Delivery;
 use relm4::gtk::prelude::*;
 use relm4::gtk::{gdk, glib};
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// How often the position on screen (and the reporter) is brought up to date.
+/// How often the position on screen (and what the server hears) is brought up to date.
 const TICK: Duration = Duration::from_millis(250);
 
 pub struct MusicPlayer {
     core: CoreHandle,
     mpris: Mpris,
+    session: MusicSession,
+    /// The session's clock.
+    clock: Instant,
     /// Made the first time music plays.
     engine: Option<Rc<GstEngine>>,
-    playing: Option<Playing>,
-    /// Bumped at every new queue: answers about an older one are dropped.
-    generation: u64,
-    repeat: Repeat,
+    /// Whether what is loaded or queued next is fetched whole (kept for
+    /// an engine not made yet).
+    fetch_whole: bool,
     volume: f64,
     /// Whether the shell's controls are the queue's (not the video player's).
     announcing: bool,
+    /// The view drawn last.
+    shown: Option<MusicView>,
+    /// The entry whose cover the bar shows.
+    cover_of: Option<u64>,
     ui: bar::Bar,
     root: gtk::Revealer,
     /// Where the engine's events go.
@@ -64,31 +63,20 @@ pub enum MusicMsg {
     /// collection) from `start` (one of its tracks), shuffled if asked.
     Play {
         source: Source,
-        from: reel_core::models::QueueSource,
+        from: QueueSource,
         start: Option<MediaItem>,
         shuffle: bool,
     },
-    QueueMade {
+    /// The queue the last run left, shown paused at its place.
+    Restore(SavedQueue),
+    /// The core's answer to a call the session made in `generation`.
+    Answer {
         generation: u64,
-        result: Result<PlayQueue, Failure>,
-        keep_playing: bool,
-    },
-    /// Where an entry of the queue (by its id) plays from; `load`: play it
-    /// now, else it is the one that follows.
-    Prepared {
-        generation: u64,
-        entry: u64,
-        load: bool,
-        result: Result<PlaybackPlan, Failure>,
-    },
-    /// Where the entry playing goes on (at `at_ms`) after its connection failed.
-    Relocated {
-        generation: u64,
-        entry: u64,
-        at_ms: u64,
-        result: Result<reel_core::MediaLocation, Failure>,
+        answer: Answer,
     },
     Engine(EngineEvent),
+    /// The engine could not be made.
+    EngineFailed(String),
     Tick,
     TogglePlay,
     Next,
@@ -100,27 +88,14 @@ pub enum MusicMsg {
     SetShuffle(bool),
     Mpris(MprisCommand),
     /// Something done to an entry of the queue (by its id), from its view.
-    Queue(queue_view::QueueAction, u64),
-    /// The server's queue after a change asked of it.
-    QueueChanged {
-        generation: u64,
-        result: Result<PlayQueue, Failure>,
-    },
-    /// The queue the last run left, shown paused at its place.
-    Restore(reel_core::models::SavedQueue),
+    Queue(QueueAction, u64),
     /// A video starts: the music pauses for it, and the shell's controls are the video's.
     PauseForVideo,
     /// The video player left: the shell's controls are the queue's again.
     Announce,
     Cover {
-        generation: u64,
         entry: u64,
         texture: gdk::Texture,
-    },
-    Art {
-        generation: u64,
-        entry: u64,
-        path: std::path::PathBuf,
     },
     Reported(Result<(MediaItem, Delivery), Failure>),
 }
@@ -158,12 +133,14 @@ impl SimpleComponent for MusicPlayer {
         let model = MusicPlayer {
             core,
             mpris,
+            session: MusicSession::new(),
+            clock: Instant::now(),
             engine: None,
-            playing: None,
-            generation: 0,
-            repeat: Repeat::Off,
+            fetch_whole: false,
             volume: 1.0,
             announcing: false,
+            shown: None,
+            cover_of: None,
             ui,
             root: root.clone(),
             input: sender.input_sender().clone(),
@@ -175,31 +152,30 @@ impl SimpleComponent for MusicPlayer {
 
     fn update(&mut self, msg: MusicMsg, sender: ComponentSender<Self>) {
         match msg {
-            MusicMsg::Play { source, from, start, shuffle } => self.play(&sender, source, from, start, shuffle),
-            MusicMsg::QueueMade { generation, result, keep_playing } if generation == self.generation => {
-                self.queue_made(&sender, result, keep_playing)
+            MusicMsg::Play { source, from, start, shuffle } => {
+                self.announcing = true;
+                self.feed(&sender, Input::Queue(QueueIntent::Play { source, from, start, shuffle }));
             }
-            MusicMsg::Prepared { generation, entry, load, result } if generation == self.generation => {
-                self.prepared(&sender, entry, load, result)
+            MusicMsg::Restore(saved) => {
+                let Some(source) = self.core.server(&saved.source_id) else { return };
+                self.announcing = !self.session.is_active();
+                self.feed(&sender, Input::Queue(QueueIntent::Restore { source, saved }));
             }
-            MusicMsg::Relocated { generation, entry, at_ms, result } if generation == self.generation => {
-                self.relocated(&sender, entry, at_ms, result)
+            MusicMsg::Answer { generation, answer } => self.feed(&sender, Input::Answer { generation, answer }),
+            MusicMsg::Engine(e) => {
+                tracing::debug!(event = ?e, "music");
+                self.feed(&sender, Input::Engine(e));
             }
-            MusicMsg::QueueMade { .. } | MusicMsg::Prepared { .. } | MusicMsg::Relocated { .. } => {}
-            MusicMsg::Engine(e) => self.engine_event(&sender, e),
-            MusicMsg::Tick => self.tick(&sender),
-            MusicMsg::TogglePlay => self.toggle_play(&sender),
-            MusicMsg::Next => self.skip(&sender, true),
-            MusicMsg::Previous => self.skip(&sender, false),
-            MusicMsg::SeekTo(ms) => {
-                if let (Some(engine), Some(p)) = (&self.engine, self.playing.as_mut()) {
-                    engine_seek(engine, ms);
-                    p.position_ms = ms;
-                    self.mpris.seeked(ms);
-                    // A place of its own: kept (paused, nothing else would keep it).
-                    self.save_place();
-                }
+            MusicMsg::EngineFailed(why) => self.feed(&sender, Input::EngineUnavailable(why)),
+            MusicMsg::Tick if self.session.is_active() => self.feed(&sender, Input::Tick),
+            MusicMsg::Tick => {}
+            MusicMsg::TogglePlay => {
+                self.announcing = true;
+                self.feed(&sender, Input::Intent(Intent::TogglePlay));
             }
+            MusicMsg::Next => self.feed(&sender, Input::Queue(QueueIntent::Next)),
+            MusicMsg::Previous => self.feed(&sender, Input::Queue(QueueIntent::Previous)),
+            MusicMsg::SeekTo(ms) => self.feed(&sender, Input::Intent(Intent::SeekTo { ms, exact: true })),
             MusicMsg::SetVolume(v) => {
                 self.volume = v;
                 if let Some(engine) = &self.engine {
@@ -207,54 +183,43 @@ impl SimpleComponent for MusicPlayer {
                 }
                 self.mpris.set_volume(v);
             }
-            MusicMsg::CycleRepeat => sender.input(MusicMsg::SetRepeat(queue::cycled(self.repeat))),
+            MusicMsg::CycleRepeat => sender.input(MusicMsg::SetRepeat(cycled(self.session.repeat()))),
             MusicMsg::SetRepeat(r) => {
-                self.repeat = r;
+                self.feed(&sender, Input::Queue(QueueIntent::SetRepeat(r)));
+                // With no queue the button shows it too (the next queue takes it).
                 self.ui.show_repeat(r);
-                if let Some(p) = self.playing.as_mut() {
-                    p.queue.repeat = r;
-                }
-                self.requeue(&sender);
-                self.save_queue();
-                self.announce_queue();
             }
-            MusicMsg::SetShuffle(on) => self.reshuffle(&sender, on),
-            MusicMsg::Restore(saved) => self.restore(&sender, saved),
-            MusicMsg::Queue(a, entry) => self.queue_action(&sender, a, entry),
-            MusicMsg::QueueChanged { generation, result } if generation == self.generation => {
-                self.queue_changed(&sender, result)
+            MusicMsg::SetShuffle(on) => self.feed(&sender, Input::Queue(QueueIntent::SetShuffle(on))),
+            MusicMsg::Queue(action, entry) => {
+                let intent = match action {
+                    QueueAction::Play => QueueIntent::PlayEntry(entry),
+                    QueueAction::PlayNext => QueueIntent::Edit { entry, edit: QueueEdit::PlayNext },
+                    QueueAction::MoveUp => QueueIntent::Edit { entry, edit: QueueEdit::MoveUp },
+                    QueueAction::MoveDown => QueueIntent::Edit { entry, edit: QueueEdit::MoveDown },
+                    QueueAction::Remove => QueueIntent::Edit { entry, edit: QueueEdit::Remove },
+                };
+                self.feed(&sender, Input::Queue(intent));
             }
-            MusicMsg::QueueChanged { .. } => {}
             MusicMsg::Mpris(c) => self.mpris_command(&sender, c),
             MusicMsg::PauseForVideo => {
                 self.announcing = false;
-                if self.playing.as_ref().is_some_and(|p| p.state == EngineState::Playing) {
-                    self.toggle_play(&sender);
+                if self.status() == Some(Status::Playing) {
+                    self.feed(&sender, Input::Intent(Intent::TogglePlay));
                 }
             }
             MusicMsg::Announce => {
-                self.announcing = self.playing.is_some();
-                self.announce();
+                self.announcing = self.session.is_active();
+                if let Some(v) = self.session.view() {
+                    self.announce(&v, None);
+                }
             }
-            MusicMsg::Cover { generation, entry, texture } if generation == self.generation => {
-                if self.playing.as_ref().and_then(|p| p.queue.current()).is_some_and(|e| e.id == entry) {
+            MusicMsg::Cover { entry, texture } => {
+                if self.cover_of == Some(entry) {
                     self.ui.cover.set_paintable(Some(&texture));
                 }
             }
-            MusicMsg::Art { generation, entry, path } if generation == self.generation => {
-                if let Some(p) = self.playing.as_mut().filter(|p| p.queue.current().is_some_and(|e| e.id == entry)) {
-                    p.art = Some(path);
-                    self.announce();
-                }
-            }
-            MusicMsg::Cover { .. } | MusicMsg::Art { .. } => {}
             MusicMsg::Reported(result) => match result {
-                Ok((item, _)) => {
-                    if let Some(p) = &self.playing {
-                        let source_id = p.source.id.clone();
-                        let _ = sender.output(MusicOutput::ItemChanged { source_id, item });
-                    }
-                }
+                Ok(_) => {}
                 // Not sent and not queued (the outbox keeps what cannot be sent): said once.
                 Err(f) if !f.offline => tracing::warn!("a timeline was not saved: {}", f.message()),
                 Err(_) => {}
@@ -263,37 +228,36 @@ impl SimpleComponent for MusicPlayer {
     }
 }
 
-/// Seeks exactly (music is short: decoding from the page before is cheap).
-fn engine_seek(engine: &GstEngine, ms: u64) {
-    crate::player::Engine::seek(engine, ms, true);
-}
-
 impl MusicPlayer {
+    fn status(&self) -> Option<Status> {
+        self.session.view().map(|v| v.status)
+    }
+
     fn mpris_command(&mut self, sender: &ComponentSender<Self>, c: MprisCommand) {
-        let state = self.playing.as_ref().map(|p| p.state);
+        let playing = self.status() == Some(Status::Playing);
         match c {
-            MprisCommand::PlayPause => self.toggle_play(sender),
-            MprisCommand::Play if state != Some(EngineState::Playing) => self.toggle_play(sender),
-            MprisCommand::Pause if state == Some(EngineState::Playing) => self.toggle_play(sender),
+            MprisCommand::PlayPause => sender.input(MusicMsg::TogglePlay),
+            MprisCommand::Play if !playing => sender.input(MusicMsg::TogglePlay),
+            MprisCommand::Pause if playing => sender.input(MusicMsg::TogglePlay),
             MprisCommand::Play | MprisCommand::Pause => {}
-            MprisCommand::Stop => self.stop(),
+            MprisCommand::Stop => self.feed(sender, Input::Queue(QueueIntent::Stop)),
             MprisCommand::SeekBy(ms) => {
-                let at = self.playing.as_ref().map_or(0, |p| p.position_ms);
+                let at = self.session.view().map_or(0, |v| v.position_ms);
                 sender.input(MusicMsg::SeekTo(at.saturating_add_signed(ms)));
             }
             MprisCommand::SeekTo(ms) => sender.input(MusicMsg::SeekTo(ms)),
-            MprisCommand::Next => self.skip(sender, true),
-            MprisCommand::Previous => self.skip(sender, false),
+            MprisCommand::Next => sender.input(MusicMsg::Next),
+            MprisCommand::Previous => sender.input(MusicMsg::Previous),
             MprisCommand::SetLoop(l) => sender.input(MusicMsg::SetRepeat(match l {
                 LoopStatus::None => Repeat::Off,
                 LoopStatus::Playlist => Repeat::All,
                 LoopStatus::Track => Repeat::One,
             })),
-            MprisCommand::SetShuffle(on) => self.reshuffle(sender, on),
+            MprisCommand::SetShuffle(on) => sender.input(MusicMsg::SetShuffle(on)),
             // Music plays at the speed it was recorded.
             MprisCommand::SetRate(_) => {}
             // An entry of the track list, as a click on it in the queue view.
-            MprisCommand::GoTo(entry) => sender.input(MusicMsg::Queue(queue_view::QueueAction::Play, entry)),
+            MprisCommand::GoTo(entry) => sender.input(MusicMsg::Queue(QueueAction::Play, entry)),
             MprisCommand::Raise => {
                 if let Some(w) = self.root.root().and_downcast::<gtk::Window>() {
                     w.present();

@@ -4,9 +4,9 @@
 //! id as parameter), so the menus, the shortcuts and the tests reach the
 //! same ones; the server's play queue makes each change.
 
-use super::queue::Queue;
 use crate::i18n::{gettext, i18n_f};
 use crate::widgets::labelled;
+use reel_core::models::QueueEntry;
 use relm4::gtk::prelude::*;
 use relm4::gtk::{self, gio, glib};
 use std::rc::Rc;
@@ -111,15 +111,15 @@ impl QueueView {
         QueueView { button, store }
     }
 
-    /// Shows `queue` (all of it; the list builds only the rows in view).
-    pub fn show(&self, queue: &Queue) {
-        let rows: Vec<glib::BoxedAnyObject> = queue
-            .entries
+    /// Shows the queue's entries, `current` marked as playing (all of
+    /// them; the list builds only the rows in view).
+    pub fn show(&self, entries: &[QueueEntry], current: Option<usize>) {
+        let rows: Vec<glib::BoxedAnyObject> = entries
             .iter()
             .enumerate()
             .map(|(i, e)| {
                 let subtitle = e.item.grandparent_title.clone().unwrap_or_default();
-                let row = Row { id: e.id, title: e.item.title.clone(), subtitle, playing: i == queue.current };
+                let row = Row { id: e.id, title: e.item.title.clone(), subtitle, playing: Some(i) == current };
                 glib::BoxedAnyObject::new(row)
             })
             .collect();

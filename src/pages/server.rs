@@ -3,8 +3,8 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::words::{self, class_name};
 use reel_core::models::{ProbeOutcome, Source};
+use reel_words::{self as words, class_name};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 

@@ -246,13 +246,13 @@ fn child_row(c: &MediaItem) -> RowText {
     if let Some(d) = c.duration_ms.filter(|d| *d > 0) {
         // A track's length to the second (3:41), as music players show it.
         sub.push(if c.kind == reel_core::models::ItemKind::Track {
-            crate::pages::player::keys::clock(d as u64)
+            reel_words::clock(d as u64)
         } else {
             crate::pages::item::duration(d)
         });
     }
     if let Some(n) = c.leaf_count {
-        sub.push(i18n_f("{} items", &[&n.to_string()]));
+        sub.push(crate::i18n::ni18n_f("{} item", "{} items", n.max(0) as u64, &[]));
     }
     if c.watched() {
         sub.push(gettext("Watched"));

@@ -3,10 +3,10 @@
 //! to hide (and their collections).
 
 use crate::i18n::{gettext, i18n_f};
-use crate::words::class_name;
 use reel_core::models::{MediaList, Section, SectionKind, Source};
 use reel_core::visibility_key;
 use reel_core::{SectionKey, SourceId};
+use reel_words::class_name;
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 

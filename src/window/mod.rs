@@ -121,9 +121,9 @@ impl SimpleComponent for App {
         let (damaged, others): (Vec<_>, Vec<_>) =
             model.core.notices().into_iter().partition(|n| matches!(n, reel_core::Notice::SettingsDamaged { .. }));
         for n in &others {
-            model.toast(&crate::words::notice(n));
+            model.toast(&reel_words::notice(n));
         }
-        model.look_for_orphans(&sender, damaged.first().map(crate::words::notice));
+        model.look_for_orphans(&sender, damaged.first().map(reel_words::notice));
         {
             // The music queue the last run left: its bar comes back, paused.
             let s = sender.input_sender().clone();
@@ -276,7 +276,9 @@ impl SimpleComponent for App {
                 if self.ui.window.is_fullscreen() {
                     self.ui.window.unfullscreen();
                 } else {
-                    self.children.player().emit(crate::pages::player::PlayerMsg::Leave);
+                    self.children
+                        .player()
+                        .emit(crate::pages::player::PlayerMsg::Intent(reel_core::playback::Intent::Leave));
                 }
             }
             AppMsg::Back => self.back(),
@@ -327,7 +329,7 @@ impl SimpleComponent for App {
             AppMsg::PreferencesChanged => self.show_sidebar(),
             AppMsg::Toast(t) => self.toast(&t),
             AppMsg::Notice(n) => {
-                self.toast(&crate::words::notice(&n));
+                self.toast(&reel_words::notice(&n));
                 // Rebuilt from the servers: what is on screen asks again.
                 if let Some(nav) = self.history.current().cloned() {
                     self.show(nav);

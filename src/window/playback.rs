@@ -6,10 +6,11 @@ use super::navigation::{Nav, TopPage};
 use super::{App, AppMsg};
 use crate::i18n::{gettext, i18n_f};
 use crate::music::MusicMsg;
-use crate::pages::player::keys::clock;
 use crate::pages::player::PlayerMsg;
 use crate::player::mpris::MprisCommand;
 use reel_core::models::{MediaItem, Source};
+use reel_core::playback::Intent;
+use reel_words::clock;
 use relm4::adw::prelude::*;
 use relm4::gtk::glib;
 use relm4::{adw, ComponentController, ComponentSender};
@@ -82,7 +83,7 @@ impl App {
         if let Some(music) = self.children.music_if_built() {
             music.emit(MusicMsg::PauseForVideo);
         }
-        self.children.player().emit(PlayerMsg::Play { source, item, start_ms, then });
+        self.children.player().emit(PlayerMsg::Intent(Intent::Play { source, item, start_ms, then }));
         // The page is shown once the player has asked the server what to
         // open and started opening it (a few ms on a LAN), or after
         // SHOW_PLAYER_AFTER at the latest, still within what feels

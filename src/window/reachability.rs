@@ -11,11 +11,11 @@ use crate::pages::library::LibraryMsg;
 use crate::pages::server::ServerMsg;
 use crate::runtime::Failure;
 use crate::widgets::sidebar::SidebarMsg;
-use crate::words::{self, class_name};
 use chrono::{DateTime, Local};
 use reel_core::models::Source;
 use reel_core::{ConnectionEvent, Discovery, Origin, SwitchCause};
 use reel_core::{ProviderId, SourceId};
+use reel_words::{self as words, class_name};
 use relm4::{ComponentController, ComponentSender};
 
 impl App {
@@ -38,7 +38,10 @@ impl App {
             },
             move |report| {
                 for (b, why) in report.iter().flat_map(|r| r.deferred.iter().chain(&r.dropped)) {
-                    s.input(AppMsg::Toast(i18n_f("Could not bring over the old account {}: {}", &[b, why])));
+                    s.input(AppMsg::Toast(i18n_f(
+                        "Could not bring over the old account {}: {}",
+                        &[b, &words::error(why)],
+                    )));
                 }
             },
         );
@@ -159,7 +162,12 @@ impl App {
             }
             ConnectionEvent::Delivered { source_id, count } => {
                 let name = self.servers.name(source_id.as_str());
-                self.toast(&i18n_f("Sent {} saved changes to {}", &[&count.to_string(), &name]));
+                self.toast(&crate::i18n::ni18n_f(
+                    "Sent {} saved change to {}",
+                    "Sent {} saved changes to {}",
+                    count as u64,
+                    &[&name],
+                ));
             }
         }
     }

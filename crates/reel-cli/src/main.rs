@@ -86,11 +86,31 @@ async fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
+    reel_words::i18n::init(LOCALEDIR);
     let cli = Cli::parse();
     if let Err(e) = run(cli).await {
-        eprintln!("reel-cli: {e:#}");
+        eprintln!("reel-cli: {}", in_words(&e));
         std::process::exit(1);
     }
+}
+
+/// Where the translations are (meson sets it at build time).
+const LOCALEDIR: &str = match option_env!("REEL_LOCALEDIR") {
+    Some(v) => v,
+    None => "/usr/share/locale",
+};
+
+/// A failure as the app would say it: the core's errors in the user's
+/// language, with what reel-cli was doing before them.
+fn in_words(e: &anyhow::Error) -> String {
+    let said: Vec<String> = e
+        .chain()
+        .map(|cause| match cause.downcast_ref::<Error>() {
+            Some(core) => reel_words::error(core),
+            None => cause.to_string(),
+        })
+        .collect();
+    said.join(": ")
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -102,22 +122,25 @@ async fn run(cli: Cli) -> Result<()> {
     options.background = false;
     let core = Core::open(options)?;
     for n in core.notices() {
-        eprintln!("reel-cli: {n}");
+        eprintln!("reel-cli: {}", reel_words::notice(n));
     }
     if let Some(n) = core.verify_library().await {
-        eprintln!("reel-cli: {n}");
+        eprintln!("reel-cli: {}", reel_words::notice(&n));
     }
     if core.legacy_pending() {
         match core.migrate_legacy().await {
             Ok(report) => {
                 for (b, why) in report.deferred.iter().chain(&report.dropped) {
-                    eprintln!("reel-cli: could not bring over old account {b}: {why}");
+                    eprintln!("reel-cli: could not bring over old account {b}: {}", reel_words::error(why));
                 }
             }
             // Older accounts come over once the keyring is there; what was
             // saved needs no secret and is still listed.
             Err(e) if e.is_missing_secret() => {
-                eprintln!("reel-cli: older accounts are brought over once the keyring can be used: {e}")
+                eprintln!(
+                    "reel-cli: older accounts are brought over once the keyring can be used: {}",
+                    reel_words::error(&e)
+                )
             }
             Err(e) => return Err(e.into()),
         }
@@ -233,6 +256,7 @@ async fn all_sources(core: &Core, refresh: bool) -> Result<Vec<Source>> {
                 e if e.is_missing_secret() => " Start or unlock the keyring (a Secret Service, such as gnome-keyring).",
                 _ => "",
             };
+            let error = reel_words::error(error);
             eprintln!("reel-cli: showing the saved servers of {}; {error}.{fix}", p.display_name());
         }
         out.extend(d.sources);
@@ -303,7 +327,7 @@ struct ServerSections {
 async fn sections_of(core: &Core, s: &Source) -> ServerSections {
     let (sections, error) = match core.fetch_sections(&s.id).await {
         Ok(sections) => (sections, None),
-        Err(e) => (core.saved_sections(&s.id).await.unwrap_or_default(), Some(e.to_string())),
+        Err(e) => (core.saved_sections(&s.id).await.unwrap_or_default(), Some(reel_words::error(&e))),
     };
     ServerSections { server: s.name.clone(), source_id: s.id.clone(), sections, error }
 }
@@ -364,7 +388,7 @@ async fn items(
             (None, Ok(items)) => items,
             // Offline: what Reel saved of it.
             (_, Err(e)) if e.is_offline() => {
-                eprintln!("reel-cli: {e}; showing what Reel saved");
+                eprintln!("reel-cli: {}; showing what Reel saved", reel_words::error(&e));
                 core.saved_items(&s.id, section, offset, limit.unwrap_or(usize::MAX)).await?.items
             }
             (Some(e), _) => {

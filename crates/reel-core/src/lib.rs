@@ -29,9 +29,10 @@ pub mod token;
 /// its view), the words an engine reports in, and what this machine decodes.
 pub mod playback {
     pub use crate::services::playback::engine::{EngineError, EngineEvent, EngineState};
+    pub use crate::services::playback::session::music::{cycled, SAVE_PLACE_EVERY};
     pub use crate::services::playback::session::{
-        Answer, CoreCall, Effect, EngineCommand, Fault, Input, Intent, Moment, PlaybackSession, Status, UpNextView,
-        View,
+        Answer, CoreCall, Effect, EngineCommand, Fault, Input, Intent, Moment, MusicSession, MusicView,
+        PlaybackSession, QueueEdit, QueueIntent, QueueNotice, Status, UpNextView, View,
     };
     pub use crate::services::playback::{Capabilities, Decision, Format, PlayState, Reporter, TranscodeReason};
 }

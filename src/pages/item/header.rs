@@ -117,10 +117,8 @@ impl Header {
         // A queue of one track's album shuffled is still that album: from the album.
         self.shuffle.set_visible(music && item.kind != reel_core::models::ItemKind::Track);
         if item.view_offset_ms > 0 && !item.watched() {
-            self.play.set_tooltip_text(Some(&i18n_f(
-                "Resume from {}",
-                &[&crate::pages::player::keys::clock(item.view_offset_ms as u64)],
-            )));
+            self.play
+                .set_tooltip_text(Some(&i18n_f("Resume from {}", &[&reel_words::clock(item.view_offset_ms as u64)])));
         } else {
             self.play.set_tooltip_text(None);
         }

@@ -7,7 +7,7 @@
 
 mod rows;
 
-use crate::i18n::{gettext, i18n_f};
+use crate::i18n::{gettext, i18n_f, ni18n_f};
 use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::child_list::RowsPage;
 use crate::widgets::poster::{poster_slot, PosterSize};
@@ -112,16 +112,16 @@ fn pill(icon: &str, label: &str, sender: &ComponentSender<ListPage>, msg: fn() -
 
 /// "Playlist · 12 tracks · 45 min", "Collection · 3 items".
 fn meta(list: &MediaList, entries: Option<usize>) -> String {
-    let n = entries.unwrap_or(list.items() as usize).to_string();
+    let n = entries.unwrap_or(list.items() as usize) as u64;
     let mut parts = vec![match list {
         MediaList::Playlist(p) if p.smart => gettext("Smart Playlist"),
         MediaList::Playlist(_) => gettext("Playlist"),
         MediaList::Collection(_) => gettext("Collection"),
     }];
     parts.push(if list.audio() && matches!(list, MediaList::Playlist(_)) {
-        i18n_f("{} tracks", &[&n])
+        ni18n_f("{} track", "{} tracks", n, &[])
     } else {
-        i18n_f("{} items", &[&n])
+        ni18n_f("{} item", "{} items", n, &[])
     });
     if let MediaList::Playlist(p) = list {
         // Under a minute it says nothing worth saying ("0 min").

@@ -55,13 +55,13 @@ pub fn row(e: &PlaylistEntry) -> RowText {
     }
     if let Some(d) = item.duration_ms.filter(|d| *d > 0) {
         sub.push(if item.kind == ItemKind::Track {
-            crate::pages::player::keys::clock(d as u64)
+            reel_words::clock(d as u64)
         } else {
             crate::pages::item::duration(d)
         });
     }
     if let Some(n) = item.leaf_count {
-        sub.push(crate::i18n::i18n_f("{} items", &[&n.to_string()]));
+        sub.push(crate::i18n::ni18n_f("{} item", "{} items", n.max(0) as u64, &[]));
     }
     RowText { title: item.title.clone(), subtitle: sub.join(" · ") }
 }

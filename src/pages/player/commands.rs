@@ -80,7 +80,7 @@ impl PlayerPage {
                     move |r| {
                         if let Err(e) = r {
                             let text =
-                                i18n_f("The track choice was not saved on the server: {}", &[&crate::words::error(&e)]);
+                                i18n_f("The track choice was not saved on the server: {}", &[&reel_words::error(&e)]);
                             s.output(PlayerOutput::Toast(text)).ok();
                         }
                     },
@@ -92,14 +92,16 @@ impl PlayerPage {
     pub(super) fn mpris_command(&mut self, sender: &ComponentSender<Self>, c: MprisCommand) {
         let state = self.session.view().map(|v| v.status);
         match c {
-            MprisCommand::PlayPause => sender.input(PlayerMsg::TogglePlay),
-            MprisCommand::Play if state == Some(Status::Paused) => sender.input(PlayerMsg::TogglePlay),
-            MprisCommand::Pause if state == Some(Status::Playing) => sender.input(PlayerMsg::TogglePlay),
+            MprisCommand::PlayPause => sender.input(PlayerMsg::Intent(Intent::TogglePlay)),
+            MprisCommand::Play if state == Some(Status::Paused) => sender.input(PlayerMsg::Intent(Intent::TogglePlay)),
+            MprisCommand::Pause if state == Some(Status::Playing) => {
+                sender.input(PlayerMsg::Intent(Intent::TogglePlay))
+            }
             MprisCommand::Play | MprisCommand::Pause => {}
-            MprisCommand::Stop if self.session.is_active() => sender.input(PlayerMsg::Leave),
+            MprisCommand::Stop if self.session.is_active() => sender.input(PlayerMsg::Intent(Intent::Leave)),
             MprisCommand::Stop => {}
-            MprisCommand::SeekBy(ms) => sender.input(PlayerMsg::SeekBy(ms)),
-            MprisCommand::SeekTo(ms) => sender.input(PlayerMsg::SeekTo(ms)),
+            MprisCommand::SeekBy(ms) => sender.input(PlayerMsg::Intent(Intent::SeekBy(ms))),
+            MprisCommand::SeekTo(ms) => sender.input(PlayerMsg::Intent(Intent::SeekTo { ms, exact: true })),
             MprisCommand::SetRate(rate) => {
                 sender.input(PlayerMsg::Action(PlayerAction::PlaybackSpeed, Some(rate.to_variant())))
             }

@@ -4,6 +4,7 @@
 use super::PlayerMsg;
 use crate::i18n::gettext;
 use crate::widgets::labelled;
+use reel_core::playback::Intent;
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentSender};
 
@@ -69,7 +70,7 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     let back = icon_button("go-previous-symbolic", &gettext("Back"));
     header.pack_start(&back);
     let s = sender.clone();
-    back.connect_clicked(move |_| s.input(PlayerMsg::Leave));
+    back.connect_clicked(move |_| s.input(PlayerMsg::Intent(Intent::Leave)));
     let top = gtk::Revealer::builder()
         .transition_type(gtk::RevealerTransitionType::Crossfade)
         .valign(gtk::Align::Start)
@@ -88,8 +89,8 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     bar.set_margin_bottom(12);
     let play = icon_button("media-playback-pause-symbolic", &gettext("Pause"));
     let s = sender.clone();
-    play.connect_clicked(move |_| s.input(PlayerMsg::TogglePlay));
-    let elapsed = gtk::Label::new(Some(&super::keys::clock(0)));
+    play.connect_clicked(move |_| s.input(PlayerMsg::Intent(Intent::TogglePlay)));
+    let elapsed = gtk::Label::new(Some(&reel_words::clock(0)));
     elapsed.add_css_class("numeric");
     labelled(&elapsed, &gettext("Elapsed"));
     let scale = gtk::Scale::with_range(gtk::Orientation::Horizontal, 0.0, 1.0, 1.0);
@@ -98,10 +99,10 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     labelled(&scale, &gettext("Position"));
     let s = sender.clone();
     scale.connect_change_value(move |_, _, value| {
-        s.input(PlayerMsg::SeekTo(value.max(0.0) as u64));
+        s.input(PlayerMsg::Intent(Intent::SeekTo { ms: value.max(0.0) as u64, exact: true }));
         relm4::gtk::glib::Propagation::Proceed
     });
-    let remaining = gtk::Label::new(Some(&format!("-{}", super::keys::clock(0))));
+    let remaining = gtk::Label::new(Some(&format!("-{}", reel_words::clock(0))));
     remaining.add_css_class("numeric");
     labelled(&remaining, &gettext("Remaining"));
     let volume = crate::widgets::volume_button();
@@ -138,7 +139,7 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     skip.set_margin_bottom(96);
     skip.set_visible(false);
     let s = sender.clone();
-    skip.connect_clicked(move |_| s.input(PlayerMsg::SkipMarker));
+    skip.connect_clicked(move |_| s.input(PlayerMsg::Intent(Intent::SkipMarker)));
     root.add_overlay(&skip);
 
     let up_next = gtk::Box::new(gtk::Orientation::Vertical, 6);
@@ -162,11 +163,11 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     let play_now = gtk::Button::with_label(&gettext("Play Now"));
     play_now.add_css_class("suggested-action");
     let s = sender.clone();
-    play_now.connect_clicked(move |_| s.input(PlayerMsg::PlayNext));
+    play_now.connect_clicked(move |_| s.input(PlayerMsg::Intent(Intent::PlayNext)));
     let cancel = gtk::Button::with_label(&gettext("Cancel"));
     labelled(&cancel, &gettext("Do not play the next episode"));
     let s = sender.clone();
-    cancel.connect_clicked(move |_| s.input(PlayerMsg::CancelUpNext));
+    cancel.connect_clicked(move |_| s.input(PlayerMsg::Intent(Intent::CancelUpNext)));
     row.append(&play_now);
     row.append(&cancel);
     for w in [
@@ -193,7 +194,7 @@ pub fn build(root: &gtk::Overlay, sender: &ComponentSender<super::PlayerPage>) -
     transcode.set_halign(gtk::Align::Center);
     transcode.set_visible(false);
     let s = sender.clone();
-    transcode.connect_clicked(move |_| s.input(PlayerMsg::PlayTranscoded));
+    transcode.connect_clicked(move |_| s.input(PlayerMsg::Intent(Intent::PlayTranscoded)));
     let error = adw::StatusPage::builder().icon_name("dialog-warning-symbolic").child(&transcode).build();
     error.add_css_class("osd");
     error.set_visible(false);

@@ -5,9 +5,6 @@ use super::*;
 use reel_core::playback::Fault;
 use reel_core::playback::{Decision, TranscodeReason};
 
-/// The size of the poster handed to the shell's media controls.
-pub(super) const ART_SIZE: (u32, u32) = (300, 450);
-
 pub(super) fn now_playing(v: &View) -> NowPlaying {
     NowPlaying {
         title: v.item.title.clone(),
@@ -48,18 +45,9 @@ pub(super) fn how(decision: &Decision) -> String {
 pub(super) fn fault_words(fault: &Fault) -> (String, bool) {
     match fault {
         Fault::EngineUnavailable(why) => (i18n_f("The player could not start: {}", &[why]), false),
-        Fault::Prepare(e) => (i18n_f("Cannot play this: {}", &[&crate::words::error(e)]), false),
-        Fault::Engine { error, server, offer_transcode } => {
-            (crate::words::engine_error(error, server), *offer_transcode)
-        }
-        Fault::EndedEarly { at_ms, duration_ms } => (ended_early_words(*at_ms, *duration_ms), false),
-        Fault::Relocate(e) | Fault::Retranscode(e) => (crate::words::error(e), false),
+        Fault::Prepare(e) => (i18n_f("Cannot play this: {}", &[&reel_words::error(e)]), false),
+        Fault::Engine { error, server, offer_transcode } => (reel_words::engine_error(error, server), *offer_transcode),
+        Fault::EndedEarly { at_ms, duration_ms } => (reel_words::ended_early(*at_ms, *duration_ms), false),
+        Fault::Relocate(e) | Fault::Retranscode(e) => (reel_words::error(e), false),
     }
-}
-
-pub(super) fn ended_early_words(at_ms: u64, duration_ms: u64) -> String {
-    i18n_f(
-        "The file ends at {}, before its length of {}: it may be incomplete or damaged on the server.",
-        &[&clock(at_ms), &clock(duration_ms)],
-    )
 }

@@ -30,7 +30,7 @@ impl PlayerPage {
         crate::probe! {
             let s = sender.input_sender().clone();
             watch_frames(&self.ui.picture, &engine.paintable(), move |ms| {
-                s.emit(PlayerMsg::SeekTo(ms))
+                s.emit(PlayerMsg::Intent(Intent::SeekTo { ms, exact: true }))
             });
         }
         engine.set_volume(self.volume);

@@ -4,6 +4,7 @@
 //! elsewhere. Escape is the window's Back: it leaves the player.
 
 use crate::i18n::gettext;
+use reel_core::playback::Intent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlayerKey {
@@ -59,9 +60,9 @@ impl PlayerKey {
     pub fn message(self) -> super::PlayerMsg {
         use super::PlayerMsg;
         match self {
-            PlayerKey::PlayPause => PlayerMsg::TogglePlay,
-            PlayerKey::SeekBack => PlayerMsg::SeekBy(-SEEK_STEP_MS),
-            PlayerKey::SeekForward => PlayerMsg::SeekBy(SEEK_STEP_MS),
+            PlayerKey::PlayPause => PlayerMsg::Intent(Intent::TogglePlay),
+            PlayerKey::SeekBack => PlayerMsg::Intent(Intent::SeekBy(-SEEK_STEP_MS)),
+            PlayerKey::SeekForward => PlayerMsg::Intent(Intent::SeekBy(SEEK_STEP_MS)),
             PlayerKey::VolumeUp => PlayerMsg::VolumeBy(VOLUME_STEP),
             PlayerKey::VolumeDown => PlayerMsg::VolumeBy(-VOLUME_STEP),
             PlayerKey::Mute => PlayerMsg::ToggleMute,
@@ -70,27 +71,9 @@ impl PlayerKey {
     }
 }
 
-/// `1:02:03` or `4:05`, as players show times.
-pub fn clock(ms: u64) -> String {
-    let s = ms / 1000;
-    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clock_reads_like_a_player() {
-        assert_eq!(clock(0), "0:00");
-        assert_eq!(clock(65_432), "1:05");
-        assert_eq!(clock(3_723_000), "1:02:03");
-    }
 
     #[test]
     fn no_key_is_listed_twice() {

@@ -20,14 +20,14 @@ use crate::player::mpris::{Mpris, MprisCommand, NowPlaying};
 use crate::player::{Engine, EngineEvent};
 use crate::runtime::{CoreHandle, Failure};
 use controls::Ui;
-use describe::{fault_words, how, now_playing, what, ART_SIZE};
-use keys::clock;
-use reel_core::models::{MarkerKind, MediaItem, Source, StreamKind};
+use describe::{fault_words, how, now_playing, what};
+use reel_core::models::{MarkerKind, MediaItem, StreamKind};
+use reel_core::playback::Format;
 use reel_core::playback::{
     Answer, CoreCall, Effect, EngineCommand, Input, Intent, Moment, PlaybackSession, Status, View,
 };
-use reel_core::playback::{Capabilities, Format};
 use reel_core::{Delivery, SourceId};
+use reel_words::clock;
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -78,27 +78,12 @@ impl Drop for TickGuard {
     }
 }
 
-/// A player that decodes nothing: what playing through the server's
-/// transcoder asks for.
-struct NothingDirect;
-impl Capabilities for NothingDirect {
-    fn can_decode(&self, _: &Format) -> bool {
-        false
-    }
-}
-
 #[derive(Debug)]
 pub enum PlayerMsg {
     /// Something playable is on screen: make the engine now.
     Prepare,
-    /// Play `item` from `start_ms`, then each of `then`.
-    Play {
-        source: Source,
-        item: MediaItem,
-        start_ms: u64,
-        then: Vec<MediaItem>,
-    },
-    PlayTranscoded,
+    /// What the person asks of the playback (Play, pause, seek, skip, leave).
+    Intent(Intent),
     /// The core's answer to what the session asked in playback `generation`.
     Answer {
         generation: u64,
@@ -106,9 +91,6 @@ pub enum PlayerMsg {
     },
     Engine(EngineEvent),
     Tick,
-    TogglePlay,
-    SeekTo(u64),
-    SeekBy(i64),
     Volume(f64),
     VolumeBy(f64),
     ToggleMute,
@@ -120,10 +102,6 @@ pub enum PlayerMsg {
     Mpris(MprisCommand),
     /// One of the player's window actions (the menu, the skip button, D-Bus).
     Action(PlayerAction, Option<glib::Variant>),
-    SkipMarker,
-    PlayNext,
-    CancelUpNext,
-    Leave,
 }
 
 #[derive(Debug)]
@@ -180,14 +158,23 @@ impl SimpleComponent for PlayerPage {
                     tracing::warn!("the player is not ready: {e}");
                 }
             }
-            PlayerMsg::Play { source, item, start_ms, then } => {
-                crate::probe!(mark("play start"));
-                self.feed(&sender, Input::Intent(Intent::Play { source, item, start_ms, then }));
-                if let Err(e) = self.engine(&sender) {
-                    self.feed(&sender, Input::EngineUnavailable(e));
+            PlayerMsg::Intent(intent) => {
+                let play = matches!(intent, Intent::Play { .. });
+                // Asked by a key or a click on the video: the controls show what it did.
+                let show_controls = matches!(intent, Intent::TogglePlay | Intent::SeekBy(_));
+                if play {
+                    crate::probe!(mark("play start"));
+                }
+                self.feed(&sender, Input::Intent(intent));
+                if play {
+                    if let Err(e) = self.engine(&sender) {
+                        self.feed(&sender, Input::EngineUnavailable(e));
+                    }
+                }
+                if show_controls {
+                    self.show_controls(&sender);
                 }
             }
-            PlayerMsg::PlayTranscoded => self.feed(&sender, Input::Intent(Intent::PlayTranscoded)),
             PlayerMsg::Answer { generation, answer } => {
                 crate::probe! {
                     if matches!(answer, Answer::Prepared(_)) {
@@ -203,16 +190,6 @@ impl SimpleComponent for PlayerPage {
             PlayerMsg::Tick => {
                 self.fit_video();
                 self.feed(&sender, Input::Tick);
-            }
-            PlayerMsg::TogglePlay => {
-                self.feed(&sender, Input::Intent(Intent::TogglePlay));
-                self.show_controls(&sender);
-            }
-            // A position asked for (the seek bar, the media controls): there.
-            PlayerMsg::SeekTo(ms) => self.feed(&sender, Input::Intent(Intent::SeekTo { ms, exact: true })),
-            PlayerMsg::SeekBy(delta) => {
-                self.feed(&sender, Input::Intent(Intent::SeekBy(delta)));
-                self.show_controls(&sender);
             }
             PlayerMsg::Volume(v) => {
                 self.volume = v.clamp(0.0, 1.0);
@@ -259,11 +236,7 @@ impl SimpleComponent for PlayerPage {
             // (What changed was shown when the server was told.)
             PlayerMsg::Reported(Ok(_)) => {}
             PlayerMsg::Reported(Err(f)) => tracing::warn!("playback report not saved: {}", f.message()),
-            PlayerMsg::Leave => self.feed(&sender, Input::Intent(Intent::Leave)),
             PlayerMsg::Mpris(c) => self.mpris_command(&sender, c),
-            PlayerMsg::SkipMarker => self.feed(&sender, Input::Intent(Intent::SkipMarker)),
-            PlayerMsg::PlayNext => self.feed(&sender, Input::Intent(Intent::PlayNext)),
-            PlayerMsg::CancelUpNext => self.feed(&sender, Input::Intent(Intent::CancelUpNext)),
             PlayerMsg::Action(a, v) => self.action(&sender, a, v),
         }
     }

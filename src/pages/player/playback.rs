@@ -45,7 +45,7 @@ impl PlayerPage {
                 let _ = sender.output(PlayerOutput::Toast(gettext("The connection changed; playback goes on")));
             }
             Effect::SubtitlesFailed(e) => {
-                let text = i18n_f("The subtitles could not be loaded: {}", &[&crate::words::error(&e)]);
+                let text = i18n_f("The subtitles could not be loaded: {}", &[&reel_words::error(&e)]);
                 let _ = sender.output(PlayerOutput::Toast(text));
             }
             Effect::ItemChanged { source_id, item } => {
@@ -56,6 +56,8 @@ impl PlayerPage {
                 self.ui.error.set_visible(false);
                 let _ = sender.output(PlayerOutput::Leave);
             }
+            // The music queue's own.
+            Effect::SaveQueue(_) | Effect::SavePlace { .. } | Effect::ForgetQueue | Effect::QueueNotice(_) => {}
         }
     }
 
@@ -74,48 +76,19 @@ impl PlayerPage {
             EngineCommand::AudioTrack(i) => engine.set_audio_track(i),
             EngineCommand::SubtitleTrack(i) => engine.set_subtitle_track(i),
             EngineCommand::ExternalSubtitle(file) => engine.set_external_subtitle(file.as_ref()),
+            // A video has nothing queued after it, and the player fetches it as it plays.
+            EngineCommand::QueueNext(_) | EngineCommand::Container(_) => {}
         }
     }
 
     /// Asks the core; the answer goes back to the session as playback
     /// `generation`'s (dropped there if another has started since).
     fn call(&self, sender: &ComponentSender<Self>, generation: u64, call: CoreCall) {
-        let back = move |answer: Answer| PlayerMsg::Answer { generation, answer };
-        match call {
-            CoreCall::Prepare { source_id, rating_key, start_ms, transcode } => self.core.ask(
-                sender,
-                move |core| async move {
-                    let caps: &dyn Capabilities = if transcode { &NothingDirect } else { &GstCapabilities };
-                    core.prepare_playback(&source_id, &rating_key, caps, start_ms).await
-                },
-                move |result| back(Answer::Prepared(result)),
-            ),
-            CoreCall::FindNext { source_id, item } => self.core.ask(
-                sender,
-                move |core| async move { core.next_episode(&source_id, &item).await.ok().flatten() },
-                move |next| back(Answer::NextKnown(next)),
-            ),
-            CoreCall::Relocate { plan, at_ms } => self.core.ask(
-                sender,
-                move |core| async move { core.media_location(&plan).await },
-                move |result| back(Answer::Relocated { result, at_ms }),
-            ),
-            CoreCall::Retranscode { plan, at_ms } => self.core.ask(
-                sender,
-                move |core| async move { core.transcode_from(&plan, at_ms).await },
-                move |result| back(Answer::Retranscoded(result)),
-            ),
-            CoreCall::FetchSidecar { source_id, key, codec, load_at } => self.core.ask(
-                sender,
-                move |core| async move { core.sidecar_file(&source_id, &key, codec.as_deref()).await },
-                move |result| back(Answer::Sidecar { result, load_at }),
-            ),
-            CoreCall::FetchArt { source_id, thumb } => self.core.ask(
-                sender,
-                move |core| async move { core.poster_file(&source_id, &thumb, ART_SIZE.0, ART_SIZE.1).await },
-                move |file| back(Answer::Art(file)),
-            ),
-        };
+        self.core.ask(
+            sender,
+            move |core| async move { core.carry_out(call, &GstCapabilities).await },
+            move |answer| PlayerMsg::Answer { generation, answer },
+        );
     }
 
     /// Shows the session's view: only what changed since the last time.

@@ -11,6 +11,7 @@ mod play_queues;
 mod playback;
 mod playlists;
 mod servers;
+mod session_calls;
 
 pub use accounts::PinCode;
 pub use library::{SectionSync, StartView, FIRST_PAGE};

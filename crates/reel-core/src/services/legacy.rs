@@ -10,10 +10,10 @@ use crate::token::Token;
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct MigrationReport {
     pub migrated: Vec<String>,
-    /// Backends left for a later try (plex.tv unreachable), with the reason.
-    pub deferred: Vec<(String, String)>,
+    /// Backends left for a later try (plex.tv unreachable), with why.
+    pub deferred: Vec<(String, Error)>,
     /// Backends dropped: no token anywhere, or plex.tv rejected it.
-    pub dropped: Vec<(String, String)>,
+    pub dropped: Vec<(String, Error)>,
 }
 
 /// True when there is something to migrate.
@@ -52,12 +52,11 @@ pub async fn migrate(auth: &AuthManager) -> Result<MigrationReport> {
             None => auth.secrets().get_from(LEGACY_SERVICE, &format!("{backend}_token")).await?,
         };
         let outcome = match &found {
-            None => Err((false, "no token found for it".to_string())),
+            None => Err((false, Error::NoToken(backend.clone()))),
             Some(t) => match auth.add_plex_account(t).await {
                 Ok(p) => Ok(p),
-                Err(Error::Unauthorized) => Err((false, "plex.tv no longer accepts its token".into())),
-                Err(e) if e.is_offline() => Err((true, e.to_string())),
-                Err(e) => Err((true, e.to_string())),
+                Err(Error::Unauthorized) => Err((false, Error::Unauthorized)),
+                Err(e) => Err((true, e)),
             },
         };
         match outcome {

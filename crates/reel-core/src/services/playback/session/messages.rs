@@ -8,7 +8,7 @@
 use crate::error::Error;
 use crate::facade::{MediaLocation, PlaybackPlan};
 use crate::ids::{ItemKey, SourceId};
-use crate::models::{MediaItem, ServerAction, Source};
+use crate::models::{MediaItem, PlayQueue, QueueSource, Repeat, SavedQueue, ServerAction, Source};
 use crate::services::playback::engine::EngineEvent;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -49,6 +49,57 @@ pub enum Intent {
     Leave,
 }
 
+/// What the person asks of the music queue (the player's own intents,
+/// play, pause and seek, are [`Intent`]s).
+#[derive(Debug, Clone)]
+pub enum QueueIntent {
+    /// A new queue of what `from` holds (an album, an artist, a list),
+    /// made by the server, from `start` (one of its tracks), shuffled if asked.
+    Play {
+        source: Source,
+        from: QueueSource,
+        start: Option<MediaItem>,
+        shuffle: bool,
+    },
+    /// The queue the last run left, shown paused at its place.
+    Restore {
+        source: Source,
+        saved: SavedQueue,
+    },
+    Next,
+    Previous,
+    /// The entry with this id, from its start.
+    PlayEntry(u64),
+    SetRepeat(Repeat),
+    /// A new server queue of the same things from the track playing.
+    SetShuffle(bool),
+    /// A change of the queue around an entry (by its id), made by the server.
+    Edit {
+        entry: u64,
+        edit: QueueEdit,
+    },
+    /// The queue ends: nothing plays, nothing is kept for the next start.
+    Stop,
+}
+
+/// What can be done to an entry of the queue besides playing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueEdit {
+    /// Right after the entry playing.
+    PlayNext,
+    MoveUp,
+    MoveDown,
+    Remove,
+}
+
+/// A change of the server's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueChange {
+    /// The entry goes after this one (None: to the top).
+    MoveAfter(Option<u64>),
+    Remove,
+}
+
 /// What the core answered to an [`Effect`] that asked it something.
 #[derive(Debug, Clone)]
 pub enum Answer {
@@ -69,11 +120,25 @@ pub enum Answer {
     },
     /// The poster for the shell's media controls, on disk.
     Art(Option<PathBuf>),
+    /// The server's new queue; `keep_playing`: the track playing goes on in it.
+    QueueMade {
+        result: Result<PlayQueue, Error>,
+        keep_playing: bool,
+    },
+    /// The server's queue after a change.
+    QueueChanged(Result<PlayQueue, Error>),
+    /// Where a queue entry plays from; `load`: to play now, else to follow.
+    EntryPrepared {
+        entry: u64,
+        load: bool,
+        result: Result<PlaybackPlan, Error>,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub enum Input {
     Intent(Intent),
+    Queue(QueueIntent),
     Engine(EngineEvent),
     /// Time passed (a few times a second while something plays).
     Tick,
@@ -114,6 +179,11 @@ pub enum EngineCommand {
     SubtitleTrack(Option<u32>),
     /// A subtitle file loaded with the media from the next `Load` on.
     ExternalSubtitle(Option<MediaLocation>),
+    /// What plays when the media ends, with no gap (None: nothing).
+    QueueNext(Option<MediaLocation>),
+    /// The container of what is loaded or queued next, for the engine to
+    /// choose how to fetch it.
+    Container(Option<String>),
 }
 
 /// What the session asks of the core; the answer comes back as an [`Answer`].
@@ -130,8 +200,14 @@ pub enum CoreCall {
     Retranscode { plan: PlaybackPlan, at_ms: u64 },
     /// [`Core::sidecar_file`](crate::Core::sidecar_file).
     FetchSidecar { source_id: SourceId, key: String, codec: Option<String>, load_at: Option<u64> },
-    /// [`Core::poster_file`](crate::Core::poster_file) of `thumb`.
-    FetchArt { source_id: SourceId, thumb: String },
+    /// [`Core::poster_file`](crate::Core::poster_file) of `thumb`, `size` big.
+    FetchArt { source_id: SourceId, thumb: String, size: (u32, u32) },
+    /// [`Core::create_play_queue`](crate::Core::create_play_queue).
+    MakeQueue { source_id: SourceId, from: QueueSource, start: Option<MediaItem>, shuffle: bool, keep_playing: bool },
+    /// A change of the server's queue `queue_id` at `entry`.
+    ChangeQueue { source_id: SourceId, queue_id: u64, entry: u64, change: QueueChange },
+    /// [`Core::prepare_playback`](crate::Core::prepare_playback) of a queue entry.
+    PrepareEntry { source_id: SourceId, rating_key: ItemKey, entry: u64, load: bool },
 }
 
 /// What the session asks for after an input, in order.
@@ -170,4 +246,30 @@ pub enum Effect {
     },
     /// The playback is over (the end with nothing next, or left).
     Ended,
+    /// The whole music queue is to be kept for the next start.
+    SaveQueue(SavedQueue),
+    /// The music queue's place moved (a track started, a pause, a seek, time passed).
+    SavePlace {
+        entry: u64,
+        at_ms: u64,
+    },
+    /// The music queue ended: nothing is shown at the next start.
+    ForgetQueue,
+    /// Something about the queue the person is told (a toast).
+    QueueNotice(QueueNotice),
+}
+
+/// What the music queue tells the person, for the app to put into words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueueNotice {
+    /// What the queue was to be made from (`title`) holds nothing to play.
+    NothingToPlay { title: String },
+    /// The server could not make the queue of `title`.
+    NotMade { title: String, error: Error },
+    /// The track `title` could not be played and was skipped.
+    Skipped { title: String, fault: super::Fault },
+    /// `server` cannot be reached: the music stopped, the queue kept.
+    ServerGone { server: String },
+    /// The server did not change the queue.
+    NotChanged(Error),
 }

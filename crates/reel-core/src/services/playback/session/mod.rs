@@ -11,10 +11,15 @@
 //! answers come back as [`Answer`]s. What is shown (and what the shell's
 //! media controls say) is read from [`PlaybackSession::view`].
 
+mod course;
 mod messages;
+pub mod music;
 mod view;
 
-pub use messages::{Answer, CoreCall, Effect, EngineCommand, Input, Intent, Moment};
+pub use messages::{
+    Answer, CoreCall, Effect, EngineCommand, Input, Intent, Moment, QueueChange, QueueEdit, QueueIntent, QueueNotice,
+};
+pub use music::{MusicSession, MusicView};
 pub use view::{Fault, Status, UpNextView, View};
 
 use super::engine::{EngineError, EngineEvent, EngineState};
@@ -25,14 +30,11 @@ use crate::models::{ItemKind, MarkerKind, MediaItem, Source, StreamKind};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The size of a video's poster for the shell's media controls.
+const VIDEO_ART: (u32, u32) = (300, 450);
 /// How long *Up Next* counts down, while playing, before the next item plays.
 pub const UP_NEXT_AFTER: Duration = Duration::from_secs(10);
-/// Tries at another connection before a network failure is shown.
-pub const RECOVER_TRIES: u32 = 2;
-/// How far playback must get past where it last went on elsewhere before
-/// the tries count from zero again: a server that sends a little and stops
-/// each time is a failure, not a connection worth trying for ever.
-const RECOVERED_AFTER_MS: u64 = 10_000;
+use course::Recovery;
 /// Without markers, *Up Next* shows in the last this-many milliseconds.
 const UP_NEXT_WITHOUT_MARKERS_MS: u64 = 10_000;
 
@@ -49,10 +51,7 @@ struct Current {
     position_ms: u64,
     /// Where it was asked to start (a transcode's stream counts from there).
     start_ms: u64,
-    /// Network failures recovered from in a row (with little played
-    /// between them), and where the last one went on from.
-    recoveries: u32,
-    recovered_at: u64,
+    recovery: Recovery,
     /// The server's track choice inside the file, applied once it plays.
     initial_tracks: Option<(Option<u32>, Option<Option<u32>>)>,
     /// The poster for the shell's media controls: asked for once it plays
@@ -141,6 +140,8 @@ impl PlaybackSession {
         let mut out = Vec::new();
         match input {
             Input::Intent(intent) => self.intent(intent, at, &mut out),
+            // The music queue's own.
+            Input::Queue(_) => {}
             Input::Engine(event) => self.engine_event(event, at, &mut out),
             Input::Tick => self.tick(at, &mut out),
             Input::Answer { generation, answer } if generation == self.generation => self.answer(answer, at, &mut out),
@@ -246,8 +247,7 @@ impl PlaybackSession {
             duration_ms,
             position_ms: start_ms,
             start_ms,
-            recoveries: 0,
-            recovered_at: 0,
+            recovery: Recovery::default(),
             initial_tracks: None,
             art: Art::Wanted,
             next: None,
@@ -322,6 +322,8 @@ impl PlaybackSession {
                     p.art = Art::Here(file);
                 }
             }
+            // The music queue's own.
+            Answer::QueueMade { .. } | Answer::QueueChanged(_) | Answer::EntryPrepared { .. } => {}
         }
     }
 
@@ -393,7 +395,7 @@ impl PlaybackSession {
                         p.art = Art::Asked;
                         if let Some(thumb) = p.item.thumb.clone() {
                             let source_id = p.source.id.clone();
-                            out.push(Effect::Call { generation, call: CoreCall::FetchArt { source_id, thumb } });
+                            out.push(Effect::Call { generation, call: CoreCall::FetchArt { source_id, thumb, size: VIDEO_ART } });
                         }
                     }
                     if let Some((audio, subtitle)) = p.initial_tracks.take() {
@@ -440,12 +442,10 @@ impl PlaybackSession {
                     out.push(Effect::Ended);
                 }
             }
-            EngineEvent::Error(e) if e.recoverable() && p.recoveries < RECOVER_TRIES && p.plan.is_some() => {
+            EngineEvent::Error(e) if p.plan.is_some() && p.recovery.try_again(&e, p.position_ms) => {
                 // The connection may have died (or the server's answer was
                 // passing): the core says where to go on (the failover's
                 // choice, its identity checked again), from where it stopped.
-                p.recoveries += 1;
-                p.recovered_at = p.position_ms;
                 // Meanwhile the server hears it is buffering, not that it stopped.
                 p.buffering = true;
                 let call = CoreCall::Relocate { plan: p.plan.clone().expect("checked above"), at_ms: p.position_ms };
@@ -469,9 +469,7 @@ impl PlaybackSession {
         if let Some(pos) = p.engine_at(at) {
             p.position_ms = pos;
         }
-        if p.recoveries > 0 && p.position_ms >= p.recovered_at + RECOVERED_AFTER_MS {
-            p.recoveries = 0;
-        }
+        p.recovery.played_to(p.position_ms);
         let near_end = {
             let plan = p.plan.as_ref().expect("checked above");
             let final_credits = plan
@@ -572,19 +570,7 @@ impl PlaybackSession {
         let Some(p) = self.current.as_mut() else { return };
         let state = p.play_state();
         let Some(reporter) = p.reporter.as_mut() else { return };
-        let actions = reporter.update(state, p.position_ms, at.now);
-        if actions.is_empty() {
-            return;
-        }
-        // Shown changed at once, whenever the server hears it: answers
-        // that come back out of order cannot take a watched mark back.
-        let updated = super::timelines::after(&p.item, &actions);
-        let changed = updated != p.item;
-        let item = std::mem::replace(&mut p.item, updated);
-        out.push(Effect::Report { source_id: p.source.id.clone(), item, actions });
-        if changed {
-            out.push(Effect::ItemChanged { source_id: p.source.id.clone(), item: p.item.clone() });
-        }
+        course::report(&p.source.id, &mut p.item, reporter, state, p.position_ms, at.now, out);
     }
 }
 

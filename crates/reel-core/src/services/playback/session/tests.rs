@@ -392,7 +392,7 @@ fn a_server_that_sends_a_little_and_stops_each_time_is_a_fault_not_a_loop() {
     let ep = episode("101", "Lantern 1");
     s.play(&ep, 0, Vec::new());
     s.pass(3_000);
-    for _ in 0..RECOVER_TRIES {
+    for _ in 0..course::RECOVER_TRIES {
         // Each time: gone on elsewhere, played a moment, stalled again.
         s.engine_says(EngineEvent::Error(EngineError::Network("timed out".into())));
         assert!(s.view().failure.is_none());
@@ -405,7 +405,7 @@ fn a_server_that_sends_a_little_and_stops_each_time_is_a_fault_not_a_loop() {
     // Played on well past the last recovery, the tries count afresh.
     let mut s = Script::new();
     s.play(&ep, 0, Vec::new());
-    for _ in 0..RECOVER_TRIES + 1 {
+    for _ in 0..course::RECOVER_TRIES + 1 {
         s.engine_says(EngineEvent::Error(EngineError::Network("reset".into())));
         let at_ms = s.view().position_ms;
         s.answer(Answer::Relocated { result: Ok(location("127.0.0.2:32400", "/p")), at_ms });

@@ -1,9 +1,7 @@
-//! What the music player plays, in order: the server's play queue as Reel
-//! follows it (which entry plays, what comes next with repeat), apart from
-//! the widgets and the engine so the rules can be tested alone.
+//! What the music queue plays, in order: the server's play queue as Reel
+//! follows it (which entry plays, what comes next with repeat).
 
-pub use reel_core::models::Repeat;
-use reel_core::models::{PlayQueue, QueueEntry};
+use crate::models::{PlayQueue, QueueEntry, Repeat};
 
 /// What the repeat button goes to next.
 pub fn cycled(r: Repeat) -> Repeat {
@@ -26,7 +24,7 @@ pub enum Previous {
     Go(usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Queue {
     /// The server's id of the queue.
     pub id: u64,
@@ -39,9 +37,18 @@ pub struct Queue {
 
 impl Queue {
     /// The queue the server made, playing the entry it selected.
-    pub fn new(q: PlayQueue) -> Self {
+    pub fn new(q: PlayQueue, repeat: Repeat) -> Self {
         let current = q.selected_index().unwrap_or(0);
-        Queue { id: q.id, current, entries: q.entries, repeat: Repeat::Off, shuffled: q.shuffled }
+        Queue { id: q.id, current, entries: q.entries, repeat, shuffled: q.shuffled }
+    }
+
+    /// A queue the server has not made yet.
+    pub fn waiting(repeat: Repeat, shuffled: bool) -> Self {
+        Queue { id: 0, entries: Vec::new(), current: 0, repeat, shuffled }
+    }
+
+    pub fn position(&self, entry: u64) -> Option<usize> {
+        self.entries.iter().position(|e| e.id == entry)
     }
 
     pub fn current(&self) -> Option<&QueueEntry> {
@@ -93,13 +100,13 @@ impl Queue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reel_core::models::{ItemKind, MediaItem};
+    use crate::models::{ItemKind, MediaItem};
 
     fn queue(n: u64, selected: u64) -> Queue {
         let entries = (1..=n)
             .map(|i| QueueEntry { id: 100 + i, item: MediaItem::new(i.to_string().as_str(), ItemKind::Track, "t") })
             .collect();
-        Queue::new(PlayQueue { id: 7, version: 1, selected: 100 + selected, shuffled: false, entries })
+        Queue::new(PlayQueue { id: 7, version: 1, selected: 100 + selected, shuffled: false, entries }, Repeat::Off)
     }
 
     #[test]

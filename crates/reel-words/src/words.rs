@@ -1,11 +1,11 @@
 //! The core's typed answers in the user's language: errors, notices, why a
-//! connection was chosen, what a probe found. The one place the UI turns
-//! reel-core's words into sentences; the core itself never says anything to
-//! a person.
+//! connection was chosen, what a probe found, why playback stopped. The one
+//! place the app and reel-cli turn reel-core's words into sentences; the
+//! core itself never says anything to a person.
 
 use crate::i18n::{gettext, i18n_f};
-use crate::player::EngineError;
 use reel_core::models::{Choice, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
+use reel_core::playback::EngineError;
 use reel_core::{Error, Notice, Stored};
 
 /// "Local", "Remote", "Relay".
@@ -189,4 +189,12 @@ pub fn engine_error(e: &EngineError, server: &str) -> String {
         EngineError::Decode(why) => i18n_f("The file could not be decoded (it may be damaged): {}", &[why]),
         EngineError::Other(why) => i18n_f("Playback failed: {}", &[why]),
     }
+}
+
+/// A file that ended at `at_ms`, well before its length.
+pub fn ended_early(at_ms: u64, duration_ms: u64) -> String {
+    i18n_f(
+        "The file ends at {}, before its length of {}: it may be incomplete or damaged on the server.",
+        &[&crate::clock(at_ms), &crate::clock(duration_ms)],
+    )
 }
