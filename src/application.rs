@@ -1,5 +1,5 @@
-//! Starting Reel: logging, translations, one instance per session, the core,
-//! then the window.
+//! Starting Reel: logging, translations, one instance per session, then the
+//! window (which opens the core).
 
 use crate::{build_info, i18n, runtime, window};
 
@@ -32,51 +32,40 @@ pub fn run() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    use relm4::gtk::glib;
     use relm4::gtk::prelude::*;
+    // One Reel per session, the GApplication way: a second launch, or the
+    // desktop's D-Bus activation of a running Reel, hands over to the first,
+    // which presents its window. Only the first instance starts up, and it
+    // opens the settings, keyring and cache then (the window's init), once
+    // it owns the name.
     let gapp = relm4::adw::Application::builder().application_id(build_info::APP_ID).build();
-    // Reel is already running: bring its window forward rather than open the
-    // settings, keyring and cache a second time. (Registering here in the
-    // first instance would start it before relm4 can build its window.)
-    if already_running() && gapp.register(None::<&relm4::gtk::gio::Cancellable>).is_ok() && gapp.is_remote() {
-        gapp.activate();
-        return std::process::ExitCode::SUCCESS;
-    }
     gapp.connect_activate(|a| {
         if let Some(w) = a.active_window() {
+            tracing::info!("activated: the window is presented");
             w.present();
         }
     });
     crate::probe!(mark("gtk-app-built"));
-    let core = match runtime::CoreHandle::start() {
-        Ok(c) => c,
+    let runtime = match runtime::Runtime::start() {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("reel: {e:#}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    crate::probe!(mark("core-open"));
+    // After the application has run, relm4 waits for one more event of
+    // the main loop. A second instance hands over and runs no loop: with
+    // nothing to wake it, it would wait for ever. A timer wakes it; the
+    // first instance, which starts up, stops the timer at once.
+    let waker = glib::timeout_add_local(std::time::Duration::from_millis(100), || glib::ControlFlow::Continue);
+    let waker = std::cell::Cell::new(Some(waker));
+    gapp.connect_startup(move |_| {
+        if let Some(w) = waker.take() {
+            w.remove();
+        }
+    });
     let app = relm4::RelmApp::from_app(gapp);
-    app.run::<window::App>(core);
+    app.run::<window::App>(runtime);
     std::process::ExitCode::SUCCESS
-}
-
-/// Whether another Reel owns the app's name on the session bus.
-fn already_running() -> bool {
-    use relm4::gtk::prelude::*;
-    use relm4::gtk::{gio, glib};
-    let Ok(bus) = gio::bus_get_sync(gio::BusType::Session, None::<&gio::Cancellable>) else { return false };
-    bus.call_sync(
-        Some("org.freedesktop.DBus"),
-        "/org/freedesktop/DBus",
-        "org.freedesktop.DBus",
-        "NameHasOwner",
-        Some(&(build_info::APP_ID,).to_variant()),
-        Some(glib::VariantTy::new("(b)").expect("valid type")),
-        gio::DBusCallFlags::NONE,
-        1000,
-        None::<&gio::Cancellable>,
-    )
-    .ok()
-    .and_then(|v| v.get::<(bool,)>())
-    .is_some_and(|(owned,)| owned)
 }

@@ -20,7 +20,7 @@ pub struct CoreHandle {
 }
 
 /// A failure as the UI needs it: the core's typed error (put into words by
-/// [`crate::words`]), and whether it means "cannot reach the server" (show
+/// [`reel_words`]), and whether it means "cannot reach the server" (show
 /// the cache and the offline banner).
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -41,7 +41,12 @@ impl From<reel_core::Error> for Failure {
     }
 }
 
-impl CoreHandle {
+/// The tokio runtime the core runs on, started before GTK: the GTK thread
+/// runs inside its context for good, so that libraries which spawn on tokio
+/// from it (zbus, for MPRIS) work.
+pub struct Runtime(tokio::runtime::Runtime);
+
+impl Runtime {
     pub fn start() -> Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -49,23 +54,28 @@ impl CoreHandle {
             .enable_all()
             .build()
             .context("cannot start the background runtime")?;
-        let core = {
-            let _guard = runtime.enter();
-            Core::open(CoreOptions::standard()).context("cannot open Reel's settings")?
-        };
+        // Never left (entered before any other runtime's context, so none is
+        // left out of order): the handle is leaked with it, and nothing here
+        // blocks on it.
+        let handle: &'static tokio::runtime::Handle = Box::leak(Box::new(runtime.handle().clone()));
+        std::mem::forget(handle.enter());
+        Ok(Runtime(runtime))
+    }
+}
+
+impl CoreHandle {
+    /// Opens the core (settings, keyring, cache) on `runtime`.
+    pub fn open(runtime: Runtime) -> Result<Self> {
+        let runtime = runtime.0;
+        let core = Core::open(CoreOptions::standard()).context("cannot open Reel's settings")?;
         let core = Arc::new(core);
-        // Read the library to show at start now, while GTK starts: it is
-        // ready when the window is built, and shown in its first frame.
+        // Read the library to show at start now, while the window is built:
+        // it is shown in its first frame.
         let (tx, rx) = std::sync::mpsc::channel();
         let c = core.clone();
         runtime.spawn(async move {
             let _ = tx.send(c.start_view().await);
         });
-        // The GTK thread runs inside the runtime's context for good, so that
-        // libraries which spawn on tokio from it (zbus, for MPRIS) work. Never
-        // left: the handle is leaked with it, and nothing here blocks on it.
-        let handle: &'static tokio::runtime::Handle = Box::leak(Box::new(runtime.handle().clone()));
-        std::mem::forget(handle.enter());
         Ok(Self {
             runtime: Arc::new(runtime),
             core,

@@ -54,7 +54,8 @@ pub struct App {
 }
 
 impl SimpleComponent for App {
-    type Init = CoreHandle;
+    /// The runtime the core opens on.
+    type Init = crate::runtime::Runtime;
     type Input = AppMsg;
     type Output = ();
     type Root = adw::ApplicationWindow;
@@ -64,7 +65,17 @@ impl SimpleComponent for App {
         adw::ApplicationWindow::builder().title("Reel").default_width(1100).default_height(720).build()
     }
 
-    fn init(core: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+    fn init(runtime: Self::Init, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        // This is the instance that owns the app's name: its core opens now.
+        let core = match CoreHandle::open(runtime) {
+            Ok(core) => core,
+            Err(e) => {
+                // Nothing can be shown without settings; said where it was started.
+                eprintln!("reel: {e:#}");
+                std::process::exit(1);
+            }
+        };
+        crate::probe!(mark("core-open"));
         crate::probe!(mark("window-init"));
         crate::style::load();
         state::remember(&root);

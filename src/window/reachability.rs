@@ -74,9 +74,18 @@ impl App {
     ) {
         match result {
             Ok(d) => {
-                if let Origin::StaleCache { error } = &d.origin {
-                    self.toast(&i18n_f("Showing saved servers: {}", &[&words::error(error)]));
+                match &d.origin {
+                    // The banner says it, for as long as it lasts.
+                    Origin::StaleCache { error } if error.is_missing_secret() => {
+                        self.servers.secrets_missing(Some(error.clone()));
+                    }
+                    Origin::StaleCache { error } => {
+                        self.toast(&i18n_f("Showing saved servers: {}", &[&words::error(error)]));
+                    }
+                    Origin::Fresh => self.servers.secrets_missing(None),
+                    Origin::Cache => {}
                 }
+                self.update_banner();
                 let keep: Vec<SourceId> = d.sources.iter().map(|s| s.id.clone()).collect();
                 self.servers.retain_of_provider(provider_id, &keep);
                 for source in d.sources {

@@ -13,6 +13,10 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub struct ServerRegistry {
     entries: BTreeMap<SourceId, ServerEntry>,
+    /// Why the sign-ins Reel keeps cannot be read (no keyring, a locked
+    /// one, a token gone), while they cannot: the banner says it once,
+    /// instead of every server failing in words of its own.
+    secrets: Option<reel_core::Error>,
 }
 
 /// What marking a server did.
@@ -108,6 +112,12 @@ impl ServerRegistry {
         match result {
             Ok(sections) => {
                 entry.sections = Some(Ok(sections));
+                // A server answered with the token kept for it: the keyring reads again.
+                self.secrets = None;
+                None
+            }
+            Err(f) if f.error.is_missing_secret() => {
+                self.secrets = Some(f.error);
                 None
             }
             Err(f) => {
@@ -143,8 +153,20 @@ impl ServerRegistry {
         }
     }
 
-    /// The offline banner's words, or None when every server answers.
+    /// Discovery could not read a sign-in (`Some`), or did (`None`).
+    pub fn secrets_missing(&mut self, error: Option<reel_core::Error>) {
+        self.secrets = error.filter(reel_core::Error::is_missing_secret);
+    }
+
+    /// The banner's words: why the sign-ins cannot be read, and which
+    /// servers are offline; None when all is well.
     pub fn banner(&self) -> Option<String> {
+        let parts: Vec<String> =
+            [self.secrets.as_ref().map(reel_words::error), self.offline_words()].into_iter().flatten().collect();
+        (!parts.is_empty()).then(|| parts.join("\n"))
+    }
+
+    fn offline_words(&self) -> Option<String> {
         let offline: Vec<&ServerEntry> = self.entries.values().filter(|e| e.offline_since.is_some()).collect();
         let since = |t: DateTime<Local>| t.format("%H:%M").to_string();
         match offline.as_slice() {
@@ -191,6 +213,28 @@ mod tests {
         let broken = Failure::from(reel_core::Error::Http { host: "h".into(), status: 500, message: None });
         assert!(r.checked(of("a", "p"), Err(broken)).is_some_and(|c| c.contains("500")));
         assert!(!r.saved_sections("a", vec![]), "saved ones never replace an answer");
+    }
+
+    #[test]
+    fn a_keyring_that_cannot_be_read_is_said_once_in_the_banner() {
+        let mut r = ServerRegistry::default();
+        r.upsert(of("a", "p"));
+        r.upsert(of("b", "p"));
+        let locked = || Failure::from(reel_core::Error::KeyringUnavailable("no Secret Service".into()));
+        assert_eq!(r.checked(of("a", "p"), Err(locked())), None, "not a complaint of its own");
+        assert_eq!(r.checked(of("b", "p"), Err(locked())), None);
+        let banner = r.banner().expect("a banner");
+        assert!(banner.contains("keyring is not available") && banner.contains("no Secret Service"), "{banner}");
+        assert_eq!(banner.lines().count(), 1, "said once, not once per server: {banner}");
+        assert!(r.offline_words().is_none(), "not offline: {banner}");
+        // A server answers with its token: the keyring is back.
+        assert_eq!(r.checked(of("a", "p"), Ok(vec![])), None);
+        assert_eq!(r.banner(), None);
+        // Discovery's word counts too, and only for secrets.
+        r.secrets_missing(Some(reel_core::Error::NoToken("p".into())));
+        assert!(r.banner().is_some_and(|b| b.contains("sign in again")), "{:?}", r.banner());
+        r.secrets_missing(Some(reel_core::Error::Timeout { host: "plex.tv".into() }));
+        assert_eq!(r.banner(), None);
     }
 
     #[test]

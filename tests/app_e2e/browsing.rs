@@ -6,6 +6,7 @@ use super::*;
 fn sign_in_through_the_dialog_then_home_and_an_episode_marked_watched() {
     let _turn = keyring_turn();
     let d = Demo::start();
+    d.at_store_size();
     let x = &d.x;
     let reel = d.launch("app-01.log");
     expect_on_screen(&["Welcome to Reel", "Sign in to Plex"]);
@@ -22,14 +23,18 @@ fn sign_in_through_the_dialog_then_home_and_an_episode_marked_watched() {
     // Home: what is being watched and what is new, from every server's hubs.
     expect_on_screen(&["Continue Watching", "On Deck", "Recently Added Movies", "part-way through"]);
     screenshot(x, "app-03-signed-in-home.png");
+    store_screenshot(x, "home");
 
     click(x, "Movies on Living Room");
     expect_on_screen(&["Library items", "The "]);
     screenshot(x, "app-04-movies-grid.png");
+    store_screenshot(x, "browse");
     d.open_first_season();
     click(x, &format!("1. {}", d.episode));
-    expect_on_screen(&[&d.episode, &d.show]);
+    let tree = expect_on_screen(&[&d.episode, &d.show]);
+    every_control_is_named(&tree, "home, a library, a season and an episode");
     screenshot(x, "app-05-episode.png");
+    store_screenshot(x, "episode");
     // Watched and back: each reaches the server.
     click(x, "Mark as Watched");
     expect_on_screen(&["Mark as Unwatched"]);
@@ -51,7 +56,8 @@ fn the_server_page_pins_a_connection_and_preferences_hide_a_library() {
     let local = d.info.servers[0].connections[0].uri.clone();
     let remote = d.info.servers[0].connections[1].uri.clone();
     click(x, "Connections of Living Room");
-    expect_on_screen(&[&format!("{local}: local · answered"), "in use", &format!("{remote}: remote")]);
+    let tree = expect_on_screen(&[&format!("{local}: local · answered"), "in use", &format!("{remote}: remote")]);
+    every_control_is_named(&tree, "the server page");
     click(x, &format!("{remote}: remote"));
     expect_on_screen(&[&format!("{remote}: remote · answered"), "in use · pinned"]);
     screenshot(x, "app-06-server-connections-pinned.png");
@@ -64,12 +70,13 @@ fn the_server_page_pins_a_connection_and_preferences_hide_a_library() {
     key(x, "ctrl+comma");
     click(x, "Libraries");
     click(x, "Show Music from Living Room");
-    expect_on_screen(&[
+    let tree = expect_on_screen(&[
         "!Music on Living Room",
         "!Essentials, collection on Living Room",
         "Movies on Living Room",
         "Favourites, collection on Living Room",
     ]);
+    every_control_is_named(&tree, "Preferences");
     screenshot(x, "app-07-preferences.png");
     // Shown again: both come back.
     click(x, "Show Music from Living Room");
@@ -264,6 +271,12 @@ fn a_second_launch_brings_the_running_window_forward() {
     let tree = expect_on_screen(&["Welcome to Reel"]);
     let frames = tree.iter().filter(|(role, name)| role == "frame" && name == "Reel").count();
     assert_eq!(frames, 1, "one window, one instance: {tree:?}");
+    // The first presented its window again, for the second launch (GApplication's activate).
+    let presented = || {
+        let log = std::fs::read_to_string(artifacts().join("app-30.log")).unwrap_or_default();
+        log.matches("activated: the window is presented").count()
+    };
+    wait_for("the first window presented again", Duration::from_secs(10), presented, |n| *n >= 2);
     assert_no_criticals("app-30.log");
 }
 

@@ -16,6 +16,7 @@ mod browsing;
 mod library_grid;
 mod music;
 mod music_faults;
+mod no_keyring;
 mod playback;
 mod playback_faults;
 mod playlists;
@@ -98,6 +99,18 @@ fn expect_on_screen(names: &[&str]) -> Vec<(String, String)> {
     expect_on_screen_within(40, names)
 }
 
+/// Every control in `tree` (a window's accessibility tree, hidden pages
+/// included) has a name a screen reader can say.
+fn every_control_is_named(tree: &[(String, String)], page: &str) {
+    const CONTROLS: &[&str] = &["push button", "toggle button", "check box", "radio button", "switch", "slider"];
+    let unnamed: Vec<&String> = tree
+        .iter()
+        .filter(|(role, name)| CONTROLS.contains(&role.as_str()) && name.trim().is_empty())
+        .map(|(r, _)| r)
+        .collect();
+    assert!(unnamed.is_empty(), "{page}: controls without a name: {unnamed:?}");
+}
+
 fn expect_on_screen_within(secs: u32, names: &[&str]) -> Vec<(String, String)> {
     let out = Command::new("/usr/bin/python3")
         .arg(repo().join("tests/python/atspi_find.py"))
@@ -145,6 +158,36 @@ fn screenshot(x: &Xvfb, name: &str) {
     let path = artifacts().join(name);
     let ok = Command::new("import").args(["-display", &x.display, "-window", "root"]).arg(&path).status();
     assert!(ok.is_ok_and(|s| s.success()), "screenshot {name}");
+}
+
+/// The size of the screenshots software centres show (the metainfo's).
+const STORE_SIZE: (u32, u32) = (1280, 800);
+
+/// The size of Reel's main X window, as the X server has it (GTK keeps a
+/// 1×1 window of the same name too: the biggest is the one shown).
+fn window_size(x: &Xvfb) -> Option<(u32, u32)> {
+    let out = Command::new("xdotool")
+        .args(["search", "--name", "^Reel$", "getwindowgeometry", "--shell", "%@"])
+        .env("DISPLAY", &x.display)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let values = |name: &str| -> Vec<u32> {
+        text.lines().filter_map(|l| l.strip_prefix(name)).filter_map(|v| v.trim().parse().ok()).collect()
+    };
+    values("WIDTH=").into_iter().zip(values("HEIGHT=")).max_by_key(|(w, h)| w * h)
+}
+
+/// A screenshot for the metainfo: the screen, which the window fills at
+/// [`STORE_SIZE`] (launched after [`Demo::at_store_size`]), as
+/// `store-{name}.png`; scripts/screenshots.sh copies them to data/screenshots/.
+fn store_screenshot(x: &Xvfb, name: &str) {
+    // (With no window manager GTK's resize border is part of the X window.)
+    let fills = |s: &Option<(u32, u32)>| {
+        s.is_some_and(|(w, h)| w.abs_diff(STORE_SIZE.0) <= 16 && h.abs_diff(STORE_SIZE.1) <= 16)
+    };
+    wait_for("the window at the store's size", Duration::from_secs(20), || window_size(x), fills);
+    screenshot(x, &format!("store-{name}.png"));
 }
 
 /// The demo topology with fixed tokens and ports, so a second fake-plex is
@@ -322,6 +365,16 @@ impl Demo {
             core.discover(p.id(), true).await.unwrap();
         });
         self
+    }
+
+    /// The window opens at [`STORE_SIZE`], the screen's, as a person's
+    /// kept size would make it (GSettings' keyfile in this test's config).
+    fn at_store_size(&self) {
+        let dir = self.home.path().join("glib-2.0/settings");
+        std::fs::create_dir_all(&dir).expect("settings folder");
+        let (w, h) = STORE_SIZE;
+        let keyfile = format!("[dev/arsfeld/Reel]\nwindow-width={w}\nwindow-height={h}\nwindow-maximized=false\n");
+        std::fs::write(dir.join("keyfile"), keyfile).expect("keyfile written");
     }
 
     fn launch(&self, log: &str) -> Reel {

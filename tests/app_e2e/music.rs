@@ -53,6 +53,7 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     let x = &d.x;
     let (artist, album, tracks) = first_album(&d);
     let (keys, tracks): (Vec<String>, Vec<String>) = tracks.into_iter().map(|(t, k)| (k, t)).unzip();
+    d.at_store_size();
     let reel = d.launch("app-12.log");
     click(x, "Music on Living Room");
     click(x, &artist);
@@ -72,6 +73,7 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     wait_for_mpris("status", "Paused");
     let shown = expect_on_screen(&["Now playing", "Next Track", "Previous Track", &tracks[0]]);
     screenshot(x, "app-12-bar.png");
+    store_screenshot(x, "music");
     assert!(elapsed(&shown).is_some(), "the bar shows the time: {shown:?}");
     // The length is the server's (6 s): an estimate from the stream's first pages is not shown.
     let remaining = shown.iter().find_map(|(_, n)| n.strip_prefix("Remaining ").map(String::from));
@@ -138,7 +140,8 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     wait_for_mpris("status", "Paused");
     let playing = playerctl(&["metadata", "title"]);
     click_role(x, "=Queue", Some("push button"));
-    expect_on_screen(&[&format!("{playing}, playing"), &format!("Options for {playing}")]);
+    let tree = expect_on_screen(&[&format!("{playing}, playing"), &format!("Options for {playing}")]);
+    every_control_is_named(&tree, "the now-playing bar and its queue");
     screenshot(x, "app-12-queue.png");
     key(x, "Escape");
     // Played next and removed, through the window actions its menus use:

@@ -156,6 +156,7 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     assert_eq!(playerctl(&["metadata", "artist"]), d.show, "the show, as the artist");
     let shown = expect_on_screen(&["!Pause", "Play", "Direct Play", "Elapsed"]);
     assert!(elapsed(&shown).is_some_and(|t| t >= 1), "elapsed time on screen: {:?}", elapsed(&shown));
+    every_control_is_named(&shown, "the player");
     // Into the intro (2–12 s, as the server marks it) from the media
     // controls, and skipped from the button.
     playerctl(&["position", "5"]);

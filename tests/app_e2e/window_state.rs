@@ -7,21 +7,6 @@
 
 use super::*;
 
-/// The size of Reel's main X window, as the X server has it (GTK keeps a
-/// 1×1 window of the same name too: the biggest is the one shown).
-fn window_size(x: &Xvfb) -> Option<(u32, u32)> {
-    let out = Command::new("xdotool")
-        .args(["search", "--name", "^Reel$", "getwindowgeometry", "--shell", "%@"])
-        .env("DISPLAY", &x.display)
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let values = |name: &str| -> Vec<u32> {
-        text.lines().filter_map(|l| l.strip_prefix(name)).filter_map(|v| v.trim().parse().ok()).collect()
-    };
-    values("WIDTH=").into_iter().zip(values("HEIGHT=")).max_by_key(|(w, h)| w * h)
-}
-
 #[test]
 fn the_window_comes_back_at_the_size_it_was_left() {
     let _turn = keyring_turn();

@@ -123,6 +123,30 @@ impl Drop for Guarded {
     }
 }
 
+/// A session bus of its own with nothing on it and nothing it can start
+/// (the standard one would start gnome-keyring when a program asks for
+/// secrets), listening in `dir`: its address, and the daemon, ended with the
+/// guard. For a session that has D-Bus but no Secret Service.
+pub fn empty_session_bus(dir: &std::path::Path) -> std::io::Result<(String, Guarded)> {
+    use std::io::BufRead;
+    let config = dir.join("empty-bus.conf");
+    // The standard session bus's rules, without its service folders.
+    let rules = r#"<auth>EXTERNAL</auth><policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>"#;
+    let text =
+        format!("<busconfig><type>session</type><listen>unix:tmpdir={}</listen>{rules}</busconfig>", dir.display());
+    std::fs::write(&config, text)?;
+    let mut bus = Guarded::spawn(
+        Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped()),
+    )?;
+    let out = bus.child().stdout.take().ok_or_else(|| std::io::Error::other("dbus-daemon's output"))?;
+    let mut address = String::new();
+    std::io::BufReader::new(out).read_line(&mut address)?;
+    Ok((address.trim().to_string(), bus))
+}
+
 /// The session's Secret Service (the system keyring) read and changed as
 /// any other client would, to check what a program stored there. Runs on a
 /// thread of its own: the keyring crate blocks on D-Bus.

@@ -384,32 +384,45 @@ async fn items(
             }
             continue;
         }
+        let saved = |e: String| {
+            eprintln!("reel-cli: {e}; showing what Reel saved");
+            core.saved_items(&s.id, section, offset, limit.unwrap_or(usize::MAX))
+        };
+        // A whole library is kept as the app keeps it (up to date from the
+        // server's version), so that it is there without a network later.
+        let whole = found.sections.iter().find(|x| x.key == *section).filter(|_| offset == 0 && limit.is_none());
+        if let (None, Some(sec)) = (&found.error, whole) {
+            let items = match core.sync_section(&s.id, sec, false, |_, _| {}).await {
+                Ok(_) => core.saved_items(&s.id, section, 0, usize::MAX).await?.items,
+                Err(e) if e.is_offline() => saved(reel_words::error(&e)).await?.items,
+                Err(e) => return Err(e.into()),
+            };
+            return print_items(items, json);
+        }
         let items = match (found.error, core.fetch_items(&s.id, section, offset, limit).await) {
             (None, Ok(items)) => items,
             // Offline: what Reel saved of it.
-            (_, Err(e)) if e.is_offline() => {
-                eprintln!("reel-cli: {}; showing what Reel saved", reel_words::error(&e));
-                core.saved_items(&s.id, section, offset, limit.unwrap_or(usize::MAX)).await?.items
-            }
-            (Some(e), _) => {
-                eprintln!("reel-cli: {e}; showing what Reel saved");
-                core.saved_items(&s.id, section, offset, limit.unwrap_or(usize::MAX)).await?.items
-            }
+            (_, Err(e)) if e.is_offline() => saved(reel_words::error(&e)).await?.items,
+            (Some(e), _) => saved(e).await?.items,
             (None, Err(e)) => return Err(e.into()),
         };
-        if json {
-            return print_json(&items);
-        }
-        for i in items {
-            let year = i.year.map(|y| format!(" ({y})")).unwrap_or_default();
-            println!("{:<8} {}{}{}", i.rating_key, i.title, year, if i.watched() { "  ✓" } else { "" });
-        }
-        return Ok(());
+        return print_items(items, json);
     }
     match last_err {
         Some(e) => bail!(e),
         None => bail!("no library section {section}"),
     }
+}
+
+fn print_items(items: Vec<reel_core::models::MediaItem>, json: bool) -> Result<()> {
+    if json {
+        return print_json(&items);
+    }
+    for i in items {
+        let year = i.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        println!("{:<8} {}{}{}", i.rating_key, i.title, year, if i.watched() { "  ✓" } else { "" });
+    }
+    Ok(())
 }
 
 async fn pin(core: &Core, server: &str, url: Option<String>, auto: bool) -> Result<()> {

@@ -334,15 +334,29 @@ async fn without_the_keyring_the_saved_servers_and_libraries_still_show() {
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
     cli.ok(&["login", "--token", &fp.info().account_token]);
     cli.ok(&["libraries"]);
-    let no_keyring = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")];
-    for args in [&["servers", "--refresh"][..], &["libraries"][..]] {
-        let out = cli.run(args, &no_keyring);
-        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "{args:?} works from what was saved:\n{stderr}");
-        assert!(stdout.contains("Basement"), "{stdout}");
-        let said = format!("{stdout}{stderr}");
-        assert!(said.contains("keyring is not available"), "says what is wrong: {said}");
+    let libraries: Value = serde_json::from_str(&cli.ok(&["libraries", "--json"]).0).unwrap();
+    let movies = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "movie").unwrap().clone();
+    let movies = movies["key"].as_str().unwrap().to_string();
+    cli.ok(&["items", &movies]);
+    // No D-Bus at all, and a session bus with no Secret Service on it.
+    let (empty_bus, _bus) = fake_plex::testing::empty_session_bus(dir.path()).expect("dbus-daemon starts");
+    for bus in ["unix:path=/nonexistent/bus", empty_bus.as_str()] {
+        let no_keyring = [("DBUS_SESSION_BUS_ADDRESS", bus)];
+        for args in [&["servers", "--refresh"][..], &["libraries"][..], &["items", &movies][..]] {
+            let out = cli.run(args, &no_keyring);
+            let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(out.status.success(), "{args:?} on {bus} works from what was saved:\n{stderr}");
+            match args[0] {
+                "items" => {
+                    assert_eq!(stdout.lines().count(), 12, "{args:?} on {bus}, the saved films: {stdout}\n{stderr}")
+                }
+                _ => assert!(stdout.contains("Basement"), "{args:?} on {bus}: {stdout}\n{stderr}"),
+            }
+            let said = format!("{stdout}{stderr}");
+            assert!(said.contains("keyring is not available"), "{args:?} on {bus} says what is wrong: {said}");
+        }
     }
+    let no_keyring = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")];
     let out = cli.run(&["libraries"], &no_keyring);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Movies"), "the saved libraries");
     // An account of an older Reel still to bring over (it needs the

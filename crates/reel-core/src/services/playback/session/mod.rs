@@ -575,4 +575,6 @@ impl PlaybackSession {
 }
 
 #[cfg(test)]
+mod scripted;
+#[cfg(test)]
 mod tests;

@@ -1,28 +1,15 @@
 //! The session driven by a scripted engine and scripted core answers: every
 //! transition the GUI tests rely on, each in a few microseconds.
 
+use super::scripted::{source, Clocked};
 use super::*;
 use crate::error::Error;
-use crate::ids::SourceId;
 use crate::models::ServerAction;
-use crate::models::{Marker, MediaPart, MediaStream, MediaVersion, Playable, SourceType};
+use crate::models::{Marker, MediaPart, MediaStream, MediaVersion, Playable};
 use crate::services::playback::{TranscodeReason, TranscodeRequest};
 
 const MINUTE: u64 = 60_000;
 
-fn source() -> Source {
-    Source {
-        id: SourceId::new("plex_a_srv_m1"),
-        name: "Living Room".into(),
-        source_type: SourceType::PlexServer { machine_id: "m1".into(), owned: true },
-        auth_provider_id: None,
-        connection_info: Default::default(),
-        enabled: true,
-        last_sync: None,
-        library_count: 0,
-        extra: Default::default(),
-    }
-}
 
 fn episode(key: &str, title: &str) -> MediaItem {
     MediaItem {
@@ -118,26 +105,17 @@ fn transcoded(mut plan: PlaybackPlan, offset_ms: u64) -> PlaybackPlan {
 struct Script {
     session: PlaybackSession,
     now: Duration,
-    /// (stream position at `since`, since, playing)
-    engine: Option<(u64, Duration, bool)>,
+    engine: Clocked,
     effects: Vec<Effect>,
 }
 
 impl Script {
     fn new() -> Self {
-        Script { session: PlaybackSession::new(), now: Duration::ZERO, engine: None, effects: Vec::new() }
+        Script { session: PlaybackSession::new(), now: Duration::ZERO, engine: Clocked::default(), effects: Vec::new() }
     }
 
     fn engine_position(&self) -> Option<u64> {
-        self.engine.map(
-            |(at, since, playing)| {
-                if playing {
-                    at + self.now.saturating_sub(since).as_millis() as u64
-                } else {
-                    at
-                }
-            },
-        )
+        self.engine.position(self.now)
     }
 
     /// Feeds an input; the engine obeys what the session asks of it.
@@ -146,17 +124,7 @@ impl Script {
         let out = self.session.handle(input, moment);
         for e in &out {
             if let Effect::Engine(c) = e {
-                let pos = self.engine_position();
-                match c {
-                    EngineCommand::Load { start_ms, .. } => self.engine = Some((*start_ms, self.now, false)),
-                    EngineCommand::Stop => self.engine = None,
-                    EngineCommand::Seek { ms, .. } => {
-                        self.engine = self.engine.map(|(_, _, playing)| (*ms, self.now, playing))
-                    }
-                    EngineCommand::Pause => self.engine = pos.map(|p| (p, self.now, false)),
-                    EngineCommand::Play => self.engine = pos.map(|p| (p, self.now, true)),
-                    _ => {}
-                }
+                self.engine.obey(c, self.now);
             }
         }
         self.effects.extend(out.clone());
@@ -169,8 +137,7 @@ impl Script {
 
     fn engine_says(&mut self, e: EngineEvent) -> Vec<Effect> {
         if let EngineEvent::State(s) = &e {
-            let pos = self.engine_position();
-            self.engine = pos.map(|p| (p, self.now, *s == EngineState::Playing));
+            self.engine.now_in(*s, self.now);
         }
         self.feed(Input::Engine(e))
     }
@@ -199,7 +166,7 @@ impl Script {
     /// The engine plays to the media's end and says so.
     fn reach_end(&mut self) -> Vec<Effect> {
         let end = self.view().duration_ms;
-        self.engine = Some((end, self.now, false));
+        self.engine.at(end, self.now);
         self.feed(Input::Engine(EngineEvent::Ended))
     }
 

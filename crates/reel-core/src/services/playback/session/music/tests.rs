@@ -3,26 +3,13 @@
 //! generation it was made in.
 
 use super::*;
-use crate::ids::SourceId;
-use crate::models::{ItemKind, MediaPart, MediaVersion, Playable, QueueEntry, ServerAction, SourceType};
+use crate::services::playback::session::scripted::{source, Clocked};
+use crate::models::{ItemKind, MediaPart, MediaVersion, Playable, QueueEntry, ServerAction};
 use crate::services::playback::session::Status;
 use crate::services::playback::Decision;
 
 const TRACK_MS: u64 = 4_000;
 
-fn source() -> Source {
-    Source {
-        id: SourceId::new("plex_a_srv_m1"),
-        name: "Living Room".into(),
-        source_type: SourceType::PlexServer { machine_id: "m1".into(), owned: true },
-        auth_provider_id: None,
-        connection_info: Default::default(),
-        enabled: true,
-        last_sync: None,
-        library_count: 0,
-        extra: Default::default(),
-    }
-}
 
 fn album() -> MediaItem {
     MediaItem::new("50", ItemKind::Album, "Lanterns")
@@ -91,25 +78,24 @@ fn plan(item: &MediaItem) -> PlaybackPlan {
 struct Script {
     session: MusicSession,
     now: Duration,
-    /// (position at `since`, since, playing)
-    engine: Option<(u64, Duration, bool)>,
+    engine: Clocked,
     calls: Vec<(u64, CoreCall)>,
     effects: Vec<Effect>,
 }
 
 impl Script {
     fn new() -> Self {
-        Script { session: MusicSession::new(), now: Duration::ZERO, engine: None, calls: Vec::new(), effects: Vec::new() }
+        Script {
+            session: MusicSession::new(),
+            now: Duration::ZERO,
+            engine: Clocked::default(),
+            calls: Vec::new(),
+            effects: Vec::new(),
+        }
     }
 
     fn position(&self) -> Option<u64> {
-        self.engine.map(|(at, since, playing)| {
-            if playing {
-                at + self.now.saturating_sub(since).as_millis() as u64
-            } else {
-                at
-            }
-        })
+        self.engine.position(self.now)
     }
 
     fn feed(&mut self, input: Input) -> Vec<Effect> {
@@ -117,11 +103,7 @@ impl Script {
         for e in &out {
             match e {
                 Effect::Call { generation, call } => self.calls.push((*generation, call.clone())),
-                Effect::Engine(EngineCommand::Load { start_ms, .. }) => self.engine = Some((*start_ms, self.now, false)),
-                Effect::Engine(EngineCommand::Stop) => self.engine = None,
-                Effect::Engine(EngineCommand::Seek { ms, .. }) => {
-                    self.engine = self.engine.map(|(_, _, playing)| (*ms, self.now, playing))
-                }
+                Effect::Engine(command) => self.engine.obey(command, self.now),
                 _ => {}
             }
         }
@@ -135,8 +117,7 @@ impl Script {
 
     fn engine_says(&mut self, e: EngineEvent) -> Vec<Effect> {
         if let EngineEvent::State(s) = &e {
-            let pos = self.position();
-            self.engine = pos.map(|p| (p, self.now, *s == EngineState::Playing));
+            self.engine.now_in(*s, self.now);
         }
         self.feed(Input::Engine(e))
     }
@@ -316,7 +297,7 @@ fn a_connection_that_holds_again_earns_its_tries_back() {
         s.answer(generation, Answer::Relocated { result: Ok(location("127.0.0.2:32400", "61")), at_ms: 0 });
         s.engine_says(EngineEvent::State(EngineState::Playing));
         // A long track: 11 s played since each recovery.
-        s.engine = Some((at_ms, s.now, true));
+        s.engine.playing_from(at_ms, s.now);
         s.session.current.as_mut().unwrap().duration_ms = 10 * 60_000;
         s.pass(11_000);
     }
