@@ -10,6 +10,8 @@ use reel_core::models::{ProbeRecord, Source};
 use reel_core::{Core, CoreOptions, Error, Origin, Token};
 use std::path::PathBuf;
 
+mod downloads;
+
 #[derive(Parser)]
 #[command(name = "reel-cli", version, about = "Reel's Plex core from a terminal")]
 struct Cli {
@@ -68,6 +70,24 @@ enum Command {
         #[arg(long)]
         limit: Option<usize>,
     },
+    /// Download an item to play with no network (a movie, an episode, a
+    /// track; a show, season, artist or album: all it holds), and wait until
+    /// it is here.
+    Download {
+        /// The item's rating key, as `items` prints it.
+        key: String,
+        /// Server name or id (default: the first server that has the item).
+        #[arg(long)]
+        server: Option<String>,
+        /// Queue it and return at once (`downloads` shows how it goes).
+        #[arg(long)]
+        no_wait: bool,
+        /// Stop and forget the download of KEY, deleting its file.
+        #[arg(long)]
+        cancel: bool,
+    },
+    /// Every download: its state, progress, size and file.
+    Downloads,
     /// Pin a server's connection (tried first from now on), or --auto to unpin.
     Pin {
         server: String,
@@ -161,6 +181,11 @@ async fn run(cli: Cli) -> Result<()> {
             items(&core, &section.as_str().into(), server, offset, limit, cli.json).await
         }
         Command::Pin { server, url, auto } => pin(&core, &server, url, auto).await,
+        Command::Download { key, server, cancel: true, .. } => downloads::cancel(&core, &key, server).await,
+        Command::Download { key, server, no_wait, .. } => {
+            downloads::download(&core, &key, server, no_wait, cli.json).await
+        }
+        Command::Downloads => downloads::list(&core, cli.json).await,
     }
 }
 

@@ -449,3 +449,103 @@ async fn login_reads_the_token_from_stdin() {
     assert!(warned.contains("can be seen by other users"), "{warned}");
     cli.ok(&["logout"]);
 }
+
+/// Downloads from a terminal: a season's episodes, waited for with the
+/// progress told; listed as the app lists them; reel-cli killed with
+/// SIGKILL mid-transfer, then asked again, goes on from where it stopped
+/// (a `Range` request) and ends with the server's bytes; cancelled, the
+/// file is gone.
+#[tokio::test(flavor = "multi_thread")]
+async fn download_a_season_then_kill_9_mid_transfer_and_go_on() {
+    let _turn = keyring_turn().await;
+    let media = tempfile::tempdir().unwrap();
+    let mut clip = fake_plex::media::make_clip(media.path(), 6, &["eng"]).expect("gst-launch-1.0 makes the clip");
+    let size = std::fs::metadata(&clip.file).unwrap().len();
+    // About three seconds a file: time to see one half-way.
+    clip.bytes_per_second = Some(size / 3);
+    let mut t = topology();
+    t.servers[0].library.media = Some(clip.clone());
+    let fp = FakePlex::start(t).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    cli.ok(&["login", "--token", &fp.info().account_token]);
+    let libraries: Value = serde_json::from_str(&cli.ok(&["libraries", "--json"]).0).unwrap();
+    let movies = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "movie").unwrap().clone();
+    let items: Value = serde_json::from_str(&cli.ok(&["items", movies["key"].as_str().unwrap(), "--json"]).0).unwrap();
+    let movie = items[0]["rating_key"].as_str().unwrap().to_string();
+
+    // Started, then killed half-way.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel-cli"));
+    cmd.args(["download", &movie])
+        .env("REEL_CONFIG", &cli.config)
+        .env("XDG_DATA_HOME", cli.config.with_file_name("data"))
+        .env("XDG_CACHE_HOME", cli.config.with_file_name("cache"))
+        .env("REEL_PLEX_TV_URL", &fp.info().plex_tv_url)
+        .env("REEL_PLEX_AUTH_URL", &fp.info().auth_url)
+        .env("REEL_EXTRA_CA_FILE", fp.info().ca_file.as_deref().unwrap())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut running = fake_plex::testing::Guarded::spawn(&mut cmd).unwrap();
+    let downloads = cli.config.with_file_name("data").join("reel/downloads");
+    let part = || {
+        walk(&downloads)
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "part"))
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+    };
+    fake_plex::testing::wait_for("a part of the file", std::time::Duration::from_secs(30), part, |n| {
+        n.is_some_and(|n| n > 0 && n < size)
+    });
+    running.child().kill().unwrap();
+    let _ = running.child().wait();
+    let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
+    assert_eq!(listed[0]["state"], "running", "killed while running: {listed}");
+    let had = listed[0]["fetched"].as_u64().unwrap();
+    assert!(had > 0 && had < size, "{listed}");
+
+    // Asked again: on from where it stopped, the server's bytes in the end.
+    fp.clear_requests();
+    let (out, err) = cli.ok(&["download", &movie]);
+    assert!(out.contains("Downloaded"), "{out}\n{err}");
+    assert!(err.contains('%'), "the progress is told: {err}");
+    let ranges: Vec<String> =
+        fp.requests().into_iter().filter(|r| r.path.starts_with("/library/parts/")).filter_map(|r| r.range).collect();
+    let from: u64 = ranges
+        .first()
+        .and_then(|r| r.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok())
+        .expect("a range request");
+    assert!(from >= had.saturating_sub(1 << 20) && from <= size, "from {from}, had {had}: {ranges:?}");
+    let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
+    let file = PathBuf::from(listed[0]["file"].as_str().unwrap());
+    assert!(std::fs::read(&file).unwrap() == std::fs::read(&clip.file).unwrap(), "byte-identical");
+
+    // A season: each episode, waited for.
+    let shows = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "show").unwrap().clone();
+    let shows: Value = serde_json::from_str(&cli.ok(&["items", shows["key"].as_str().unwrap(), "--json"]).0).unwrap();
+    let (out, _) = cli.ok(&["download", shows[0]["rating_key"].as_str().unwrap(), "--no-wait"]);
+    assert!(out.contains("Queued"), "{out}");
+    let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
+    assert!(listed.as_array().unwrap().len() > 2, "the movie and the show's episodes: {listed}");
+
+    // Cancelled: forgotten, its file gone.
+    let (out, _) = cli.ok(&["download", &movie, "--cancel"]);
+    assert!(out.contains("Cancelled"), "{out}");
+    assert!(!file.exists());
+    let text = config_text(&cli.config);
+    assert!(!text.contains(&fp.info().account_token));
+    cli.ok(&["logout"]);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

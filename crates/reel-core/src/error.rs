@@ -51,6 +51,9 @@ pub enum Error {
     /// What Reel keeps on disk (`what`) could not be read or written.
     #[error("Reel could not use its saved {what}: {reason}")]
     Storage { what: Stored, reason: String },
+    /// The disk holding `what` has no room left.
+    #[error("There is no room left on the disk for Reel's {what}")]
+    DiskFull { what: Stored },
     /// Reel's own set-up (its HTTP client, the plex.tv address it was given)
     /// failed: nothing the user asked for is at fault.
     #[error("Reel could not set up its connections: {0}")]
@@ -67,6 +70,7 @@ pub enum Stored {
     ConnectionState,
     Posters,
     Subtitles,
+    Downloads,
 }
 
 impl std::fmt::Display for Stored {
@@ -76,6 +80,7 @@ impl std::fmt::Display for Stored {
             Stored::ConnectionState => "connection state",
             Stored::Posters => "posters",
             Stored::Subtitles => "subtitle files",
+            Stored::Downloads => "downloads",
         })
     }
 }

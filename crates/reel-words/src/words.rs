@@ -67,6 +67,9 @@ pub fn error(e: &Error) -> String {
         }
         Error::PlaylistNeedsName => gettext("A playlist needs a name."),
         Error::Storage { what, reason } => i18n_f("Reel could not use its saved {}: {}", &[&stored(*what), reason]),
+        Error::DiskFull { what } => {
+            i18n_f("There is no room left on the disk for Reel's {}. Free some space and try again.", &[&stored(*what)])
+        }
         Error::Setup(why) => i18n_f("Reel could not set up its connections: {}", &[why]),
         Error::Internal(why) => i18n_f("Something went wrong inside Reel: {}", &[why]),
     }
@@ -80,6 +83,7 @@ fn stored(what: Stored) -> String {
         Stored::ConnectionState => gettext("connection state"),
         Stored::Posters => gettext("posters"),
         Stored::Subtitles => gettext("subtitle files"),
+        Stored::Downloads => gettext("downloads"),
     }
 }
 
@@ -197,4 +201,34 @@ pub fn ended_early(at_ms: u64, duration_ms: u64) -> String {
         "The file ends at {}, before its length of {}: it may be incomplete or damaged on the server.",
         &[&crate::clock(at_ms), &crate::clock(duration_ms)],
     )
+}
+
+/// A download's state, as a list shows it.
+pub fn download_state(state: reel_core::models::DownloadState) -> String {
+    use reel_core::models::DownloadState::*;
+    match state {
+        Queued => gettext("Queued"),
+        Running => gettext("Downloading"),
+        Paused => gettext("Paused"),
+        Failed => gettext("Failed"),
+        Done => gettext("Downloaded"),
+    }
+}
+
+/// Why a download stopped short, and what to do.
+pub fn download_fault(fault: &reel_core::models::DownloadFault) -> String {
+    use reel_core::models::DownloadFault::*;
+    match fault {
+        WrongSize { expected, got } => i18n_f(
+            "The server sent {} of the {} bytes it gave for the file. Asked again, the download goes on from there.",
+            &[&got.to_string(), &expected.to_string()],
+        ),
+        Unreachable => {
+            gettext("The server could not be reached. Asked again, the download goes on from where it stopped.")
+        }
+        Refused { status } => i18n_f("The server refused to send the file (error {}).", &[&status.to_string()]),
+        DiskFull => gettext("There is no room left on the disk. Free some space and resume the download."),
+        Disk { reason } => i18n_f("The file could not be written: {}", &[reason]),
+        Missing => gettext("The file was deleted. Download it again to have it back."),
+    }
 }

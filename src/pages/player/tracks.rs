@@ -118,6 +118,7 @@ mod tests {
             key: "/p".into(),
             container: None,
             duration_ms: None,
+            size: None,
             streams: vec![
                 stream(10, StreamKind::Video, Some(0), None),
                 stream(12, StreamKind::Audio, Some(2), None),

@@ -5,6 +5,7 @@
 //! every request that carries one goes through the connection manager.
 
 mod accounts;
+mod downloads;
 mod in_order;
 mod library;
 mod play_queues;
@@ -23,6 +24,7 @@ use crate::error::{Notice, Result};
 use crate::http::{ClientIdentity, HttpClient};
 use crate::services::auth_manager::AuthManager;
 use crate::services::connections::{ConnectionEvent, ConnectionManager, ManagerPolicy, ProbePolicy};
+use crate::services::downloads::DownloadStore;
 use crate::services::library::{LibraryCache, PosterCache};
 use crate::services::secrets::SecretStore;
 use crate::services::servers::state::StateStore;
@@ -47,6 +49,9 @@ pub struct CoreOptions {
     pub manager_policy: ManagerPolicy,
     /// Keep connections fresh in the background (standby, moving back up).
     pub background: bool,
+    /// Where downloads are kept; `None`: beside the library cache's file
+    /// (`$XDG_DATA_HOME/reel/downloads`).
+    pub download_dir: Option<PathBuf>,
 }
 
 impl CoreOptions {
@@ -62,6 +67,7 @@ impl CoreOptions {
             probe_policy: ProbePolicy::default(),
             manager_policy: ManagerPolicy::default(),
             background: true,
+            download_dir: None,
         }
     }
 
@@ -86,6 +92,7 @@ pub struct Core {
     subtitle_dir: PathBuf,
     /// What the player reports, sent to each server in the order it happened.
     reports: in_order::InOrder,
+    downloads: DownloadStore,
 }
 
 impl Core {
@@ -150,6 +157,10 @@ impl Core {
             connections.spawn_reoptimiser();
         }
         let subtitle_dir = options.poster_dir.with_file_name("subtitles");
+        let download_dir = options.download_dir.clone().unwrap_or_else(|| match library.path() {
+            Some(path) => path.with_file_name("downloads"),
+            None => crate::services::downloads::default_dir(),
+        });
         Ok(Self {
             auth,
             connections,
@@ -162,6 +173,7 @@ impl Core {
             poster_slots: Arc::new(tokio::sync::Semaphore::new(6)),
             notices,
             media_anchors,
+            downloads: DownloadStore::new(download_dir),
         })
     }
 

@@ -253,7 +253,7 @@ impl Core {
         }
     }
 
-    fn server_name(&self, source_id: &SourceId) -> String {
+    pub(super) fn server_name(&self, source_id: &SourceId) -> String {
         self.server(source_id).map_or_else(|| source_id.to_string(), |s| s.name)
     }
 

@@ -3,6 +3,7 @@
 mod action;
 mod auth_provider;
 mod connection;
+mod download;
 mod library;
 mod play_queue;
 mod playback;
@@ -13,6 +14,7 @@ mod summary;
 pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
+pub use download::{Download, DownloadFault, DownloadState};
 pub use library::{Hub, ItemKind, MediaItem, Page, Section, SectionKind};
 pub use play_queue::{PlayQueue, QueueEntry, QueuePlace, QueueSource, Repeat, SavedQueue};
 pub use playback::{Marker, MarkerKind, MediaPart, MediaStream, MediaVersion, Playable, PlaybackPrefs, StreamKind};

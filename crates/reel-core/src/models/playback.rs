@@ -33,6 +33,10 @@ pub struct MediaPart {
     pub key: String,
     pub container: Option<String>,
     pub duration_ms: Option<i64>,
+    /// The file's size in bytes, as the server says (a download is whole
+    /// only at this size).
+    #[serde(default)]
+    pub size: Option<u64>,
     pub streams: Vec<MediaStream>,
 }
 

@@ -7,6 +7,7 @@
 
 pub mod auth_manager;
 pub mod connections;
+pub mod downloads;
 pub mod legacy;
 pub mod library;
 pub mod playback;

@@ -61,6 +61,7 @@ pub fn core_options(fp: &FakePlex, dir: &std::path::Path, secrets: SecretStore) 
         extra_ca_pem: Some(fp.ca_pem().into_bytes()),
         secrets,
         background: false,
+        download_dir: Some(dir.join("downloads")),
         ..reel_core::CoreOptions::standard()
     }
 }

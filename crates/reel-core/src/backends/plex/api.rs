@@ -21,6 +21,8 @@ mod playlists;
 const LIBRARY: &str = "com.plexapp.plugins.library";
 
 const API_TIMEOUT: Duration = Duration::from_secs(30);
+/// A whole download may take hours; a stalled one is noticed by its reader.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 /// An identity answer is tiny; anything big is not a Plex server.
 const IDENTITY_LIMIT: usize = 64 << 10;
 /// A subtitle file of a long film is well under this.
@@ -191,6 +193,30 @@ impl PlexServerClient {
     /// Where to fetch `path` (a part's key) on this connection, and the
     /// token to send with it as a header (never in the URL, so no URL a
     /// player logs carries it).
+    /// The file of a part for keeping (`download=1`), from byte `from` on;
+    /// the answer's body is read by the caller as it comes. The token goes
+    /// in a header, never in the URL.
+    pub async fn download(&self, part_key: &str, from: u64) -> Result<reqwest::Response> {
+        let mut url = self.url(part_key)?;
+        url.query_pairs_mut().append_pair("download", "1");
+        let mut rb = self.http.request(Method::GET, &url, Some(&self.token), DOWNLOAD_TIMEOUT);
+        if from > 0 {
+            rb = rb.header(reqwest::header::RANGE, format!("bytes={from}-"));
+        }
+        let resp = self
+            .http
+            .send(rb, &url)
+            .instrument(info_span!("pms_download", host = %host_of(&url), path = %url.path(), from))
+            .await?;
+        let status = resp.status();
+        if status.is_success() || status == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
+            return Ok(resp);
+        }
+        let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
+        check_status(status, &url, &body)?;
+        Err(Error::Http { host: host_of(&url), status: status.as_u16(), message: None })
+    }
+
     pub fn media_location(&self, path: &str) -> Result<(Url, Token)> {
         Ok((self.url(path)?, self.token.clone()))
     }

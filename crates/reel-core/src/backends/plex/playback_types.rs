@@ -56,6 +56,8 @@ pub struct WirePart {
     pub container: Option<String>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub duration: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub size: Option<i64>,
     #[serde(rename = "Stream", default)]
     pub streams: Vec<WireStream>,
 }
@@ -135,6 +137,7 @@ impl From<WirePart> for MediaPart {
             key: p.key,
             container: p.container,
             duration_ms: p.duration,
+            size: p.size.and_then(|s| u64::try_from(s).ok()),
             streams: p
                 .streams
                 .into_iter()

@@ -127,6 +127,7 @@ mod tests {
                     key: "/library/parts/9/1/file".into(),
                     container: Some(container.into()),
                     duration_ms: Some(1000),
+                    size: None,
                     streams: vec![stream(1, StreamKind::Video, video), stream(2, StreamKind::Audio, audio), pgs],
                 }],
             }],

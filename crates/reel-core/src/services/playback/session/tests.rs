@@ -62,6 +62,7 @@ fn plan(item: &MediaItem, streams: Vec<MediaStream>) -> PlaybackPlan {
                     key: format!("/library/parts/{}/1/file.mkv", item.rating_key),
                     container: Some("mkv".into()),
                     duration_ms: Some(duration),
+                    size: None,
                     streams,
                 }],
             }],

@@ -59,6 +59,7 @@ fn plan(item: &MediaItem) -> PlaybackPlan {
                     key: format!("/library/parts/{key}/file.ogg"),
                     container: Some("ogg".into()),
                     duration_ms: item.duration_ms,
+                    size: None,
                     streams: Vec::new(),
                 }],
             }],

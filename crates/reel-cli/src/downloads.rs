@@ -1,0 +1,105 @@
+//! `reel-cli download` and `reel-cli downloads`: the core's downloads from
+//! a terminal, in the same store as the app's.
+
+use super::{all_sources, matches_server, print_json};
+use anyhow::{bail, Result};
+use reel_core::models::{Download, DownloadState};
+use reel_core::{Core, ItemKey};
+use std::io::Write;
+
+/// Queues `key` (of `server`, else the first server that has it); unless
+/// `no_wait`, runs the downloads until they end, telling the progress.
+pub async fn download(core: &Core, key: &str, server: Option<String>, no_wait: bool, json: bool) -> Result<()> {
+    let key = ItemKey::new(key);
+    let sources = all_sources(core, false).await?;
+    let mut last = None;
+    let mut asked = Vec::new();
+    for s in sources.iter().filter(|s| server.as_deref().is_none_or(|w| matches_server(s, w))) {
+        match core.download(&s.id, &key).await {
+            Ok(d) => {
+                asked = d;
+                break;
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    if asked.is_empty() {
+        match last {
+            Some(e) => bail!(reel_words::error(&e)),
+            None => bail!("no server named {}", server.unwrap_or_default()),
+        }
+    }
+    if !no_wait {
+        core.run_downloads(&|d: &Download| {
+            if asked.iter().any(|a| a.rating_key == d.rating_key && a.source_id == d.source_id) {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "{}: {}", d.title, progress(d));
+            }
+        })
+        .await?;
+    }
+    let all = core.downloads().await?;
+    let mine: Vec<&Download> = all
+        .iter()
+        .filter(|d| asked.iter().any(|a| a.rating_key == d.rating_key && a.source_id == d.source_id))
+        .collect();
+    if json {
+        print_json(&mine)?;
+    } else {
+        mine.iter().for_each(|d| print_one(d));
+    }
+    let failed: Vec<&&Download> =
+        mine.iter().filter(|d| matches!(d.state, DownloadState::Failed | DownloadState::Paused)).collect();
+    if !no_wait && !failed.is_empty() {
+        bail!("{} of {} downloads did not finish", failed.len(), mine.len());
+    }
+    Ok(())
+}
+
+/// Stops and forgets every download of `key` (of `server`, if named).
+pub async fn cancel(core: &Core, key: &str, server: Option<String>) -> Result<()> {
+    let sources = all_sources(core, false).await?;
+    let all = core.downloads().await?;
+    let mut n = 0;
+    for d in all.iter().filter(|d| d.rating_key.as_str() == key) {
+        let named = sources.iter().find(|s| s.id == d.source_id);
+        if server.as_deref().is_some_and(|w| !named.is_some_and(|s| matches_server(s, w))) {
+            continue;
+        }
+        core.cancel_download(&d.source_id, &d.rating_key).await?;
+        println!("Cancelled {}", d.title);
+        n += 1;
+    }
+    if n == 0 {
+        bail!("no download of {key}");
+    }
+    Ok(())
+}
+
+pub async fn list(core: &Core, json: bool) -> Result<()> {
+    let all = core.downloads().await?;
+    if json {
+        return print_json(&all);
+    }
+    all.iter().for_each(print_one);
+    Ok(())
+}
+
+fn print_one(d: &Download) {
+    println!("{:<8} {:<12} {}  {}", d.rating_key.as_str(), reel_words::download_state(d.state), d.title, progress(d));
+    if let Some(f) = &d.fault {
+        println!("         {}", reel_words::download_fault(f));
+    }
+    if d.state == DownloadState::Done {
+        println!("         {}", d.file.display());
+    }
+}
+
+/// "42% (3.1 of 7.4 MB)", or the bytes alone without a size.
+fn progress(d: &Download) -> String {
+    let mb = |b: u64| format!("{:.1}", b as f64 / 1_000_000.0);
+    match d.size.filter(|s| *s > 0) {
+        Some(size) => format!("{}% ({} of {} MB)", d.fetched * 100 / size, mb(d.fetched), mb(size)),
+        None => format!("{} MB", mb(d.fetched)),
+    }
+}

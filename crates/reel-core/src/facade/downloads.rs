@@ -1,0 +1,220 @@
+//! Downloads through the facade: ask for an item (a movie, an episode, a
+//! track; a show, season, artist or album: everything it holds), list
+//! them, cancel one, and run what is queued, at most two at once, each
+//! going on from where it stopped.
+
+use super::Core;
+use crate::backends::plex::PlexServerClient;
+use crate::error::{Error, Result};
+use crate::ids::{ItemKey, SourceId};
+use crate::models::{Download, DownloadFault, DownloadState, ItemKind, Playable};
+use crate::services::downloads::{transfer, turns, DownloadStore};
+use futures::stream::{FuturesUnordered, StreamExt};
+use std::collections::HashSet;
+
+/// Tries in one run at a download that ends short before it counts as failed.
+const SHORT_TRIES: u32 = 3;
+/// How often (in bytes) a running download's progress is told.
+const TELL_EVERY: u64 = 1 << 20;
+
+impl Core {
+    /// Queues `rating_key` of `source_id` for download: the item's file, or
+    /// every file of what it holds (a show's or season's episodes, an
+    /// artist's or album's tracks). What is already downloaded or on its
+    /// way stays as it is; a failed one is queued again.
+    #[tracing::instrument(skip(self), fields(source = %source_id))]
+    pub async fn download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<Vec<Download>> {
+        let leaves = self.connections.call(source_id.as_str(), |c| async move { leaves(&c, rating_key).await }).await?;
+        let (store, id) = (self.downloads.clone(), source_id.clone());
+        let server = self.server_name(source_id);
+        let title = rating_key.to_string();
+        on_store(store, move |store| {
+            let mut out = Vec::new();
+            for p in leaves {
+                let Some((_, _, part)) = p.first_part() else { continue };
+                let key = p.item.rating_key.clone();
+                if let Some(d) = store.get(&id, &key)?.filter(|d| d.state != DownloadState::Failed) {
+                    out.push(d);
+                    continue;
+                }
+                let d = Download {
+                    source_id: id.clone(),
+                    file: store.file_for(&id, &key, &part.key),
+                    rating_key: key,
+                    title: shown_title(&p),
+                    kind: p.item.kind,
+                    part_key: part.key.clone(),
+                    size: part.size,
+                    state: DownloadState::Queued,
+                    fault: None,
+                    fetched: 0,
+                };
+                store.put(&d)?;
+                out.push(d);
+            }
+            if out.is_empty() {
+                return Err(Error::NothingToPlay { server, title });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Every download, in the order asked for.
+    pub async fn downloads(&self) -> Result<Vec<Download>> {
+        on_store(self.downloads.clone(), |s| s.all()).await
+    }
+
+    /// Stops and forgets a download, deleting its file.
+    pub async fn cancel_download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<()> {
+        let (id, key) = (source_id.clone(), rating_key.clone());
+        on_store(self.downloads.clone(), move |s| s.remove(&id, &key)).await
+    }
+
+    /// Runs what is queued (and what a stopped run left running), at most
+    /// two at once, until nothing is left to run; `changed` hears every
+    /// change of state and the progress of each.
+    pub async fn run_downloads(&self, changed: &(dyn Fn(&Download) + Send + Sync)) -> Result<()> {
+        let mut started: HashSet<(SourceId, ItemKey)> = HashSet::new();
+        let mut running = FuturesUnordered::new();
+        loop {
+            let all = self.downloads().await?;
+            let waiting: Vec<Download> =
+                all.into_iter().filter(|d| !started.contains(&(d.source_id.clone(), d.rating_key.clone()))).collect();
+            for d in turns::next(&waiting, running.len()) {
+                started.insert((d.source_id.clone(), d.rating_key.clone()));
+                running.push(self.run_one(d.clone(), changed));
+            }
+            if running.next().await.is_none() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// One download, to its end or to a fault; its row says which.
+    async fn run_one(&self, mut d: Download, changed: &(dyn Fn(&Download) + Send + Sync)) {
+        let part = DownloadStore::part_file(&d.file);
+        d.state = DownloadState::Running;
+        d.fault = None;
+        if let Err(e) = self.set_download_state(&d).await {
+            tracing::warn!("a download's state was not kept: {e}");
+        }
+        changed(&d);
+        let told = std::sync::atomic::AtomicU64::new(0);
+        let progress = |n: u64| {
+            if n >= told.load(std::sync::atomic::Ordering::Relaxed) + TELL_EVERY {
+                told.store(n, std::sync::atomic::Ordering::Relaxed);
+                changed(&Download { fetched: n, ..d.clone() });
+            }
+        };
+        let (mut tries, mut last) = (0, None);
+        let outcome = loop {
+            let (key, part) = (&d.part_key, &part);
+            let go = self
+                .connections
+                .call(d.source_id.as_str(), |c| async move { transfer::fetch(&c, key, part, &progress).await })
+                .await;
+            match (go, d.size) {
+                (Ok(n), Some(size)) if n == size => break Ok(n),
+                // Short (a connection closed early): on from there, while it moves.
+                (Ok(n), Some(size)) if n < size && last != Some(n) && tries < SHORT_TRIES => {
+                    tries += 1;
+                    last = Some(n);
+                }
+                (Ok(n), Some(size)) => break Err(DownloadFault::WrongSize { expected: size, got: n }),
+                // The server gave no size: whole when it says it is done.
+                (Ok(n), None) => break Ok(n),
+                (Err(e), _) => break Err(fault_of(&e)),
+            }
+        };
+        match outcome {
+            Ok(n) => match tokio::fs::rename(&part, &d.file).await {
+                Ok(()) => {
+                    d.state = DownloadState::Done;
+                    d.fetched = n;
+                }
+                Err(e) => {
+                    d.state = DownloadState::Failed;
+                    d.fault = Some(DownloadFault::Disk { reason: e.to_string() });
+                }
+            },
+            Err(fault) => {
+                if let DownloadFault::WrongSize { expected, got } = fault {
+                    // Longer than the server said: not the same file; the next try starts afresh.
+                    if got > expected {
+                        let _ = tokio::fs::remove_file(&part).await;
+                    }
+                }
+                // A full disk waits for room; everything else for another try.
+                d.state = if fault == DownloadFault::DiskFull { DownloadState::Paused } else { DownloadState::Failed };
+                d.fetched = tokio::fs::metadata(&part).await.map(|m| m.len()).unwrap_or(0);
+                d.fault = Some(fault);
+            }
+        }
+        tracing::info!(state = ?d.state, fault = ?d.fault, bytes = d.fetched, "download ended");
+        if let Err(e) = self.set_download_state(&d).await {
+            tracing::warn!("a download's state was not kept: {e}");
+        }
+        changed(&d);
+    }
+
+    async fn set_download_state(&self, d: &Download) -> Result<()> {
+        let (id, key, state, fault) = (d.source_id.clone(), d.rating_key.clone(), d.state, d.fault.clone());
+        on_store(self.downloads.clone(), move |s| s.set_state(&id, &key, state, fault.as_ref())).await
+    }
+}
+
+/// What stopped a download, as the downloads list says it.
+fn fault_of(e: &Error) -> DownloadFault {
+    match e {
+        Error::DiskFull { .. } => DownloadFault::DiskFull,
+        Error::Storage { reason, .. } => DownloadFault::Disk { reason: reason.clone() },
+        Error::Http { status, .. } => DownloadFault::Refused { status: *status },
+        Error::Unauthorized | Error::AccessRefused { .. } => DownloadFault::Refused { status: 401 },
+        _ => DownloadFault::Unreachable,
+    }
+}
+
+/// "Show – Episode", an album's track as its title.
+fn shown_title(p: &Playable) -> String {
+    match (&p.item.grandparent_title, p.item.kind) {
+        (Some(show), ItemKind::Episode) => format!("{show} – {}", p.item.title),
+        _ => p.item.title.clone(),
+    }
+}
+
+/// The playable items `key` is or holds (a show's seasons' episodes, an
+/// artist's albums' tracks).
+async fn leaves(c: &PlexServerClient, key: &ItemKey) -> Result<Vec<Playable>> {
+    let Some(p) = c.playable(key.as_str()).await? else { return Ok(Vec::new()) };
+    match p.item.kind {
+        ItemKind::Movie | ItemKind::Episode | ItemKind::Track => Ok(vec![p]),
+        _ => {
+            let mut out = Vec::new();
+            for child in c.children(key.as_str()).await? {
+                match child.kind {
+                    ItemKind::Movie | ItemKind::Episode | ItemKind::Track => {
+                        out.extend(c.playable(child.rating_key.as_str()).await?);
+                    }
+                    // A season of a show, an album of an artist.
+                    _ => {
+                        for leaf in c.children(child.rating_key.as_str()).await? {
+                            out.extend(c.playable(leaf.rating_key.as_str()).await?);
+                        }
+                    }
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Runs `f` with the store on a thread that may block (SQLite, the disk).
+async fn on_store<T: Send + 'static>(
+    store: DownloadStore,
+    f: impl FnOnce(&DownloadStore) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| Error::Internal(format!("a background task failed: {e}")))?
+}

@@ -1,0 +1,232 @@
+//! What is downloaded, in `downloads.sqlite3` beside the files: one row a
+//! download, written at every change of state, read by the app and
+//! reel-cli alike (each opens it for what it does; SQLite keeps them in
+//! step). The bytes so far are the file's own length, not a number kept.
+
+use crate::error::{Error, Result, Stored};
+use crate::ids::{ItemKey, SourceId};
+use crate::models::{Download, DownloadFault, DownloadState, ItemKind};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS downloads (
+    source_id TEXT NOT NULL,
+    rating_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    part_key TEXT NOT NULL,
+    size INTEGER,
+    state TEXT NOT NULL,
+    fault TEXT,
+    file TEXT NOT NULL,
+    asked INTEGER NOT NULL,
+    PRIMARY KEY (source_id, rating_key)
+);";
+
+#[derive(Debug, Clone)]
+pub struct DownloadStore {
+    dir: PathBuf,
+}
+
+fn stored(e: impl std::fmt::Display) -> Error {
+    Error::Storage { what: Stored::Downloads, reason: e.to_string() }
+}
+
+impl DownloadStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// Where `key`'s file of `source_id` goes, with the part's extension:
+    /// named by ids alone (never a token, nor a title a server chose).
+    pub fn file_for(&self, source_id: &SourceId, key: &ItemKey, part_key: &str) -> PathBuf {
+        let ext = Path::new(part_key)
+            .extension()
+            .and_then(|e| e.to_str())
+            .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+            .unwrap_or("bin");
+        let safe = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect::<String>();
+        self.dir.join(safe(source_id.as_str())).join(format!("{}.{ext}", safe(key.as_str())))
+    }
+
+    /// The file being written until it is whole.
+    pub fn part_file(file: &Path) -> PathBuf {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".part");
+        PathBuf::from(name)
+    }
+
+    fn open(&self) -> Result<Connection> {
+        crate::paths::private_dir(&self.dir).map_err(stored)?;
+        let path = self.dir.join("downloads.sqlite3");
+        if !path.exists() {
+            crate::paths::private_file(&path).map_err(stored)?;
+        }
+        let c = Connection::open(&path).map_err(stored)?;
+        // The app and reel-cli may write at the same moment: one waits.
+        c.busy_timeout(Duration::from_secs(5)).map_err(stored)?;
+        c.execute_batch(SCHEMA).map_err(stored)?;
+        Ok(c)
+    }
+
+    /// Adds `d` (asked for now), or changes it when it is there.
+    pub fn put(&self, d: &Download) -> Result<()> {
+        let c = self.open()?;
+        let fault = d.fault.as_ref().map(serde_json::to_string).transpose().map_err(stored)?;
+        c.execute(
+            "INSERT INTO downloads (source_id, rating_key, title, kind, part_key, size, state, fault, file, asked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT COALESCE(MAX(asked), 0) + 1 FROM downloads))
+             ON CONFLICT (source_id, rating_key) DO UPDATE SET title = excluded.title, kind = excluded.kind,
+               part_key = excluded.part_key, size = excluded.size, state = excluded.state, fault = excluded.fault,
+               file = excluded.file",
+            params![
+                d.source_id.as_str(),
+                d.rating_key.as_str(),
+                d.title,
+                enum_text(&d.kind)?,
+                d.part_key,
+                d.size.map(|s| s as i64),
+                enum_text(&d.state)?,
+                fault,
+                d.file.to_string_lossy(),
+            ],
+        )
+        .map_err(stored)?;
+        Ok(())
+    }
+
+    pub fn set_state(
+        &self,
+        source_id: &SourceId,
+        key: &ItemKey,
+        state: DownloadState,
+        fault: Option<&DownloadFault>,
+    ) -> Result<()> {
+        let c = self.open()?;
+        let fault = fault.map(serde_json::to_string).transpose().map_err(stored)?;
+        c.execute(
+            "UPDATE downloads SET state = ?3, fault = ?4 WHERE source_id = ?1 AND rating_key = ?2",
+            params![source_id.as_str(), key.as_str(), enum_text(&state)?, fault],
+        )
+        .map_err(stored)?;
+        Ok(())
+    }
+
+    /// Every download, in the order asked for, with the bytes on disk.
+    pub fn all(&self) -> Result<Vec<Download>> {
+        if !self.dir.join("downloads.sqlite3").exists() {
+            return Ok(Vec::new());
+        }
+        let c = self.open()?;
+        let mut q = c
+            .prepare(
+                "SELECT source_id, rating_key, title, kind, part_key, size, state, fault, file
+                 FROM downloads ORDER BY asked",
+            )
+            .map_err(stored)?;
+        let rows = q.query_map([], row).map_err(stored)?;
+        rows.map(|r| r.map_err(stored).and_then(|r| r.into_download())).collect()
+    }
+
+    pub fn get(&self, source_id: &SourceId, key: &ItemKey) -> Result<Option<Download>> {
+        if !self.dir.join("downloads.sqlite3").exists() {
+            return Ok(None);
+        }
+        let c = self.open()?;
+        let r = c
+            .query_row(
+                "SELECT source_id, rating_key, title, kind, part_key, size, state, fault, file
+                 FROM downloads WHERE source_id = ?1 AND rating_key = ?2",
+                params![source_id.as_str(), key.as_str()],
+                row,
+            )
+            .optional()
+            .map_err(stored)?;
+        r.map(Row::into_download).transpose()
+    }
+
+    /// Forgets a download and deletes its file (whole or partial).
+    pub fn remove(&self, source_id: &SourceId, key: &ItemKey) -> Result<()> {
+        if let Some(d) = self.get(source_id, key)? {
+            for f in [Self::part_file(&d.file), d.file] {
+                match std::fs::remove_file(&f) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(stored(e)),
+                }
+            }
+        }
+        let c = self.open()?;
+        c.execute("DELETE FROM downloads WHERE source_id = ?1 AND rating_key = ?2", params![source_id.as_str(), key.as_str()])
+            .map_err(stored)?;
+        Ok(())
+    }
+}
+
+struct Row {
+    source_id: String,
+    rating_key: String,
+    title: String,
+    kind: String,
+    part_key: String,
+    size: Option<i64>,
+    state: String,
+    fault: Option<String>,
+    file: String,
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        source_id: r.get(0)?,
+        rating_key: r.get(1)?,
+        title: r.get(2)?,
+        kind: r.get(3)?,
+        part_key: r.get(4)?,
+        size: r.get(5)?,
+        state: r.get(6)?,
+        fault: r.get(7)?,
+        file: r.get(8)?,
+    })
+}
+
+impl Row {
+    fn into_download(self) -> Result<Download> {
+        let file = PathBuf::from(self.file);
+        let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+        let fetched = len(&file).or_else(|| len(&DownloadStore::part_file(&file))).unwrap_or(0);
+        let mut state: DownloadState = from_text(&self.state)?;
+        let mut fault: Option<DownloadFault> =
+            self.fault.map(|f| serde_json::from_str(&f)).transpose().map_err(stored)?;
+        // Deleted behind Reel's back: it says so, and can be fetched again.
+        if state == DownloadState::Done && !file.exists() {
+            state = DownloadState::Failed;
+            fault = Some(DownloadFault::Missing);
+        }
+        Ok(Download {
+            source_id: SourceId::new(self.source_id),
+            rating_key: ItemKey::new(self.rating_key),
+            title: self.title,
+            kind: from_text::<ItemKind>(&self.kind)?,
+            part_key: self.part_key,
+            size: self.size.and_then(|s| u64::try_from(s).ok()),
+            state,
+            fault,
+            fetched,
+            file,
+        })
+    }
+}
+
+/// A unit enum as its serde name ("running", "episode").
+fn enum_text<T: serde::Serialize>(v: &T) -> Result<String> {
+    match serde_json::to_value(v).map_err(stored)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(stored(format!("not a name: {other}"))),
+    }
+}
+
+fn from_text<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(stored)
+}

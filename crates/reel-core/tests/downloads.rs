@@ -1,0 +1,163 @@
+//! Downloads through the core facade against fake-plex serving a real clip
+//! (made with GStreamer at test time): whole and byte-identical, the token
+//! only in a header, cut short and gone on with `Range` from where it
+//! stopped, a season's episodes, a file deleted behind Reel's back.
+
+mod common;
+
+use common::{conn, core_options, server, topology};
+use fake_plex::media::{make_clip, MediaFault, MediaSpec};
+use fake_plex::topology::{Behaviour, Protocol, Topology};
+use fake_plex::FakePlex;
+use reel_core::models::{Download, DownloadFault, DownloadState, ItemKind, SectionKind};
+use reel_core::{Core, ItemKey, SourceId};
+use std::os::unix::fs::PermissionsExt;
+use std::sync::{Mutex, OnceLock};
+
+fn clip() -> MediaSpec {
+    static CLIP: OnceLock<(tempfile::TempDir, MediaSpec)> = OnceLock::new();
+    CLIP.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = make_clip(dir.path(), 6, &["eng"]).expect("gst-launch-1.0 makes the clip");
+        (dir, spec)
+    })
+    .1
+    .clone()
+}
+
+struct Session {
+    fp: FakePlex,
+    core: Core,
+    source_id: SourceId,
+    dir: tempfile::TempDir,
+}
+
+async fn session() -> Session {
+    let mut t: Topology = topology(vec![server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)])]);
+    t.servers[0].library.media = Some(clip());
+    let fp = FakePlex::start(t).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core =
+        Core::open(core_options(&fp, dir.path(), reel_core::services::secrets::SecretStore::in_memory())).unwrap();
+    let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
+    let found = core.discover(account.id(), true).await.unwrap();
+    let source_id = found.sources[0].id.clone();
+    Session { fp, core, source_id, dir }
+}
+
+impl Session {
+    async fn first_of(&self, kind: SectionKind) -> reel_core::models::MediaItem {
+        let sections = self.core.fetch_sections(&self.source_id).await.unwrap();
+        let section = sections.iter().find(|s| s.kind == kind).unwrap();
+        self.core.fetch_items(&self.source_id, &section.key, 0, Some(1)).await.unwrap().remove(0)
+    }
+
+    /// Runs the downloads to their end; returns every state they passed.
+    async fn run(&self) -> Vec<Download> {
+        let seen = Mutex::new(Vec::new());
+        self.core.run_downloads(&|d: &Download| seen.lock().unwrap().push(d.clone())).await.unwrap();
+        seen.into_inner().unwrap()
+    }
+
+    fn downloads_of_parts(&self) -> Vec<fake_plex::state::RecordedRequest> {
+        self.fp.requests().into_iter().filter(|r| r.path.starts_with("/library/parts/")).collect()
+    }
+}
+
+fn bytes(p: &std::path::Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_movie_downloads_whole_and_byte_identical_with_the_token_only_in_a_header() {
+    let s = session().await;
+    let movie = s.first_of(SectionKind::Movie).await;
+    let queued = s.core.download(&s.source_id, &movie.rating_key).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!((queued[0].state, queued[0].kind), (DownloadState::Queued, ItemKind::Movie));
+    let seen = s.run().await;
+    assert_eq!(seen.first().map(|d| d.state), Some(DownloadState::Running));
+    let done = s.core.downloads().await.unwrap().remove(0);
+    assert_eq!(done.state, DownloadState::Done, "{done:?}");
+    let server_file = bytes(&clip().file);
+    assert_eq!(done.size, Some(server_file.len() as u64), "the part's size, as the server gave it");
+    assert_eq!(done.fetched, server_file.len() as u64);
+    assert!(bytes(&done.file) == server_file, "byte-identical to the server's file");
+    // Named by ids, private, under the download folder.
+    let name = done.file.file_name().unwrap().to_string_lossy().to_string();
+    assert_eq!(name, format!("{}.mkv", movie.rating_key.as_str()));
+    assert!(done.file.starts_with(s.dir.path().join("downloads")));
+    assert_eq!(std::fs::metadata(&done.file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(done.file.parent().unwrap().parent().unwrap()).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    // Asked as a download, the token in a header (never in the URL or a file name).
+    let token = &s.fp.info().servers[0].access_token;
+    let parts = s.downloads_of_parts();
+    assert!(!parts.is_empty());
+    for r in &parts {
+        assert!(r.query.contains("download=1"), "{r:?}");
+        assert!(!r.query.contains(token.as_str()) && r.token.as_deref() == Some(token.as_str()), "{r:?}");
+    }
+    assert!(!name.contains(token.as_str()));
+    // Asked again: already here, nothing fetched again.
+    s.fp.clear_requests();
+    let again = s.core.download(&s.source_id, &movie.rating_key).await.unwrap();
+    assert_eq!(again[0].state, DownloadState::Done);
+    s.run().await;
+    assert!(s.downloads_of_parts().is_empty(), "a finished download is not fetched again");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_cut_short_is_never_done_and_goes_on_with_range_from_where_it_stopped() {
+    let s = session().await;
+    let movie = s.first_of(SectionKind::Movie).await;
+    let whole = bytes(&clip().file);
+    // The server sends half the file and closes, as if that were all.
+    assert!(s.fp.set_media_fault("Den", Some(MediaFault::Truncated)));
+    s.core.download(&s.source_id, &movie.rating_key).await.unwrap();
+    s.run().await;
+    let d = s.core.downloads().await.unwrap().remove(0);
+    let half = (whole.len() / 2) as u64;
+    assert_eq!(d.state, DownloadState::Failed, "a short file is not done: {d:?}");
+    assert_eq!(d.fault, Some(DownloadFault::WrongSize { expected: whole.len() as u64, got: half }));
+    assert!(!d.file.exists(), "nothing at the finished file's name");
+    assert_eq!(d.fetched, half, "what came is kept");
+    // The server is whole again; asked again, it goes on from byte `half`.
+    assert!(s.fp.set_media_fault("Den", None));
+    s.fp.clear_requests();
+    s.core.download(&s.source_id, &movie.rating_key).await.unwrap();
+    s.run().await;
+    let d = s.core.downloads().await.unwrap().remove(0);
+    assert_eq!(d.state, DownloadState::Done);
+    assert!(bytes(&d.file) == whole, "byte-identical after the resume");
+    let ranges: Vec<Option<String>> = s.downloads_of_parts().into_iter().map(|r| r.range).collect();
+    assert_eq!(ranges, vec![Some(format!("bytes={half}-"))], "one request, from where it stopped");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_season_downloads_each_of_its_episodes_and_a_deleted_file_is_fetched_again() {
+    let s = session().await;
+    let show = s.first_of(SectionKind::Show).await;
+    let season = s.core.fetch_children(&s.source_id, &show.rating_key).await.unwrap().remove(0);
+    let episodes = s.core.fetch_children(&s.source_id, &season.rating_key).await.unwrap();
+    let queued = s.core.download(&s.source_id, &season.rating_key).await.unwrap();
+    let keys = |v: &[Download]| v.iter().map(|d| d.rating_key.clone()).collect::<Vec<ItemKey>>();
+    assert_eq!(keys(&queued), episodes.iter().map(|e| e.rating_key.clone()).collect::<Vec<_>>());
+    assert!(queued.iter().all(|d| d.kind == ItemKind::Episode && d.title.contains(" – ")), "{queued:?}");
+    s.run().await;
+    let all = s.core.downloads().await.unwrap();
+    assert!(all.iter().all(|d| d.state == DownloadState::Done), "{all:?}");
+    // One file deleted behind Reel's back: shown as missing, fetched again when asked.
+    std::fs::remove_file(&all[0].file).unwrap();
+    let missing = s.core.downloads().await.unwrap().remove(0);
+    assert_eq!((missing.state, missing.fault), (DownloadState::Failed, Some(DownloadFault::Missing)));
+    s.core.download(&s.source_id, &all[0].rating_key).await.unwrap();
+    s.run().await;
+    assert_eq!(s.core.downloads().await.unwrap()[0].state, DownloadState::Done);
+    // Cancelled: forgotten, its file gone.
+    s.core.cancel_download(&s.source_id, &all[1].rating_key).await.unwrap();
+    assert!(!all[1].file.exists());
+    assert_eq!(s.core.downloads().await.unwrap().len(), all.len() - 1);
+}
