@@ -161,3 +161,44 @@ async fn a_season_downloads_each_of_its_episodes_and_a_deleted_file_is_fetched_a
     assert!(!all[1].file.exists());
     assert_eq!(s.core.downloads().await.unwrap().len(), all.len() - 1);
 }
+
+struct Decodes;
+impl reel_core::playback::Capabilities for Decodes {
+    fn can_decode(&self, f: &reel_core::playback::Format) -> bool {
+        ["mkv", "vp8", "vorbis"].contains(&f.name())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_downloaded_movie_plays_from_its_file_also_with_the_server_gone() {
+    let s = session().await;
+    let movie = s.first_of(SectionKind::Movie).await;
+    // Not downloaded: it streams from the server.
+    let plan = s.core.prepare_playback(&s.source_id, &movie.rating_key, &Decodes, 0).await.unwrap();
+    assert_eq!(plan.location.url.scheme(), "http");
+    s.core.download(&s.source_id, &movie.rating_key).await.unwrap();
+    s.run().await;
+    let d = s.core.downloads().await.unwrap().remove(0);
+    assert_eq!(d.state, DownloadState::Done);
+    // Downloaded: the file, with what the server says of the item now.
+    let plan = s.core.prepare_playback(&s.source_id, &movie.rating_key, &Decodes, 0).await.unwrap();
+    assert_eq!(plan.location.url, url::Url::from_file_path(&d.file).unwrap(), "{:?}", plan.location);
+    assert!(plan.location.token.expose().is_empty(), "no token for a file");
+    assert_eq!(plan.decision, reel_core::playback::Decision::DirectPlay);
+    // The server gone: the file, with what was kept of the item.
+    for i in 0..s.fp.info().servers[0].connections.len() {
+        s.fp.set_behaviour("Den", Some(i), Behaviour::Refuse);
+    }
+    let port = s.fp.info().servers[0].connections[0].port;
+    fake_plex::testing::wait_until("the server's port closed", std::time::Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+    });
+    let plan = s.core.prepare_playback(&s.source_id, &movie.rating_key, &Decodes, 0).await.unwrap();
+    assert_eq!(plan.location.url, url::Url::from_file_path(&d.file).unwrap());
+    assert_eq!(plan.playable.item.title, movie.title);
+    assert!(plan.playable.first_part().is_some_and(|(_, _, p)| p.size == d.size), "the part as it was downloaded");
+    // A movie never downloaded cannot play with the server gone: said as offline.
+    let other = reel_core::ItemKey::new((movie.rating_key.as_str().parse::<u64>().unwrap() + 1).to_string());
+    let e = s.core.prepare_playback(&s.source_id, &other, &Decodes, 0).await.unwrap_err();
+    assert!(e.is_offline(), "{e:?}");
+}

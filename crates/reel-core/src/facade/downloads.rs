@@ -49,7 +49,7 @@ impl Core {
                     fault: None,
                     fetched: 0,
                 };
-                store.put(&d)?;
+                store.put(&d, &p)?;
                 out.push(d);
             }
             if out.is_empty() {
@@ -156,6 +156,21 @@ impl Core {
             tracing::warn!("a download's state was not kept: {e}");
         }
         changed(&d);
+    }
+
+    /// `key`'s download when it is done and its file is here, with what
+    /// playing it needs with no server.
+    pub(super) async fn downloaded(&self, source_id: &SourceId, key: &ItemKey) -> Option<(Download, Option<Playable>)> {
+        let (id, key) = (source_id.clone(), key.clone());
+        let found = on_store(self.downloads.clone(), move |s| {
+            let d = s.get(&id, &key)?.filter(|d| d.state == DownloadState::Done);
+            d.map(|d| Ok((d, s.playable(&id, &key)?))).transpose()
+        })
+        .await;
+        found.unwrap_or_else(|e| {
+            tracing::warn!("the downloads could not be read: {e}");
+            None
+        })
     }
 
     async fn set_download_state(&self, d: &Download) -> Result<()> {

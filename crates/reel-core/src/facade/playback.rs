@@ -70,8 +70,50 @@ impl Core {
     /// Gets an item ready to play from `offset_ms`: its media and markers,
     /// the server's watched threshold, and where to fetch it: the part as
     /// it is when `caps` can decode it, else the server's transcoder.
+    /// A downloaded item plays from its file: with what the server says of
+    /// it now when it answers (its watch state, markers, threshold), else,
+    /// with no server, as it was when downloaded.
     #[tracing::instrument(skip(self, caps), fields(source = %source_id))]
     pub async fn prepare_playback(
+        &self,
+        source_id: &SourceId,
+        rating_key: &ItemKey,
+        caps: &dyn Capabilities,
+        offset_ms: u64,
+    ) -> Result<PlaybackPlan> {
+        let kept = self.downloaded(source_id, rating_key).await;
+        let from_server = self.prepare_from_server(source_id, rating_key, caps, offset_ms).await;
+        let local = |file: &std::path::Path| {
+            Url::from_file_path(file).map(|url| MediaLocation { url, token: Token::new(""), trust_anchors: None })
+        };
+        match (from_server, kept) {
+            (Ok(mut plan), Some((d, _))) if plan.decision == Decision::DirectPlay => {
+                if let Ok(location) = local(&d.file) {
+                    tracing::info!("playing the downloaded file");
+                    plan.location = location;
+                }
+                Ok(plan)
+            }
+            (Err(e), Some((d, Some(playable)))) if e.is_offline() => {
+                let location = local(&d.file).map_err(|()| e.clone())?;
+                tracing::info!("the server is not reachable: playing the downloaded file as it was downloaded");
+                let prefs = crate::models::PlaybackPrefs::default();
+                Ok(PlaybackPlan {
+                    source_id: source_id.clone(),
+                    playable,
+                    decision: Decision::DirectPlay,
+                    location,
+                    session: uuid::Uuid::new_v4().to_string(),
+                    threshold: prefs.played_threshold,
+                    transcoder_ahead_ms: prefs.transcoder_ahead_ms,
+                    transcode: None,
+                })
+            }
+            (r, _) => r,
+        }
+    }
+
+    async fn prepare_from_server(
         &self,
         source_id: &SourceId,
         rating_key: &ItemKey,

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result, Stored};
 use crate::ids::{ItemKey, SourceId};
-use crate::models::{Download, DownloadFault, DownloadState, ItemKind};
+use crate::models::{Download, DownloadFault, DownloadState, ItemKind, Playable};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS downloads (
     state TEXT NOT NULL,
     fault TEXT,
     file TEXT NOT NULL,
+    playable TEXT,
     asked INTEGER NOT NULL,
     PRIMARY KEY (source_id, rating_key)
 );";
@@ -71,16 +72,18 @@ impl DownloadStore {
         Ok(c)
     }
 
-    /// Adds `d` (asked for now), or changes it when it is there.
-    pub fn put(&self, d: &Download) -> Result<()> {
+    /// Adds `d` (asked for now), or changes it when it is there, with what
+    /// playing it needs with no server (its media, streams and markers).
+    pub fn put(&self, d: &Download, playable: &Playable) -> Result<()> {
         let c = self.open()?;
         let fault = d.fault.as_ref().map(serde_json::to_string).transpose().map_err(stored)?;
+        let playable = serde_json::to_string(playable).map_err(stored)?;
         c.execute(
-            "INSERT INTO downloads (source_id, rating_key, title, kind, part_key, size, state, fault, file, asked)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT COALESCE(MAX(asked), 0) + 1 FROM downloads))
+            "INSERT INTO downloads (source_id, rating_key, title, kind, part_key, size, state, fault, file, playable, asked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, (SELECT COALESCE(MAX(asked), 0) + 1 FROM downloads))
              ON CONFLICT (source_id, rating_key) DO UPDATE SET title = excluded.title, kind = excluded.kind,
                part_key = excluded.part_key, size = excluded.size, state = excluded.state, fault = excluded.fault,
-               file = excluded.file",
+               file = excluded.file, playable = excluded.playable",
             params![
                 d.source_id.as_str(),
                 d.rating_key.as_str(),
@@ -91,6 +94,7 @@ impl DownloadStore {
                 enum_text(&d.state)?,
                 fault,
                 d.file.to_string_lossy(),
+                playable,
             ],
         )
         .map_err(stored)?;
@@ -145,6 +149,23 @@ impl DownloadStore {
             .optional()
             .map_err(stored)?;
         r.map(Row::into_download).transpose()
+    }
+
+    /// What playing `key` needs with no server, as it was when downloaded.
+    pub fn playable(&self, source_id: &SourceId, key: &ItemKey) -> Result<Option<Playable>> {
+        if !self.dir.join("downloads.sqlite3").exists() {
+            return Ok(None);
+        }
+        let c = self.open()?;
+        let text: Option<Option<String>> = c
+            .query_row(
+                "SELECT playable FROM downloads WHERE source_id = ?1 AND rating_key = ?2",
+                params![source_id.as_str(), key.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(stored)?;
+        text.flatten().map(|t| serde_json::from_str(&t).map_err(stored)).transpose()
     }
 
     /// Forgets a download and deletes its file (whole or partial).
