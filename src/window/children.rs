@@ -184,6 +184,7 @@ impl Children {
                 ItemOutput::PlayMusic { source, item, start, shuffle } => {
                     AppMsg::PlayMusic { source, from: item.into(), start, shuffle }
                 }
+                ItemOutput::Downloading => AppMsg::RunDownloads,
             });
             self.place(c.widget(), ContentPage::Item);
             c

@@ -10,6 +10,12 @@ use reel_core::{ConnectionEvent, Discovery, ProviderId, SourceId};
 #[derive(Debug)]
 pub enum AppMsg {
     ShowSignIn,
+    /// Something was queued for download: run the downloads.
+    RunDownloads,
+    /// A download changed (its state, its progress).
+    DownloadChanged(Box<reel_core::models::Download>),
+    /// The downloads run ended: nothing more to run.
+    DownloadsIdle,
     AccountAdded(AuthProvider),
     Discovered {
         provider_id: ProviderId,

@@ -14,6 +14,7 @@
 pub mod actions;
 mod children;
 mod content;
+mod downloads;
 mod layout;
 mod lists;
 mod messages;
@@ -51,6 +52,7 @@ pub struct App {
     ui: layout::Ui,
     /// Play was asked and the player is not shown yet (see `play_from`).
     player_opening: bool,
+    downloads: downloads::Runner,
 }
 
 impl SimpleComponent for App {
@@ -126,7 +128,10 @@ impl SimpleComponent for App {
             history: History::default(),
             ui,
             player_opening: false,
+            downloads: downloads::Runner::default(),
         };
+        // What a run before left to do (a restart, kill -9) goes on.
+        model.run_downloads(&sender);
         // A damaged settings file is told with what can be done about it
         // (its accounts back from the keyring), once that is known.
         let (damaged, others): (Vec<_>, Vec<_>) =
@@ -307,6 +312,9 @@ impl SimpleComponent for App {
             }
             AppMsg::PreparePlayer => self.children.player().emit(crate::pages::player::PlayerMsg::Prepare),
             AppMsg::ItemChanged { source_id, item } => self.item_changed(source_id.as_str(), item),
+            AppMsg::RunDownloads => self.run_downloads(&sender),
+            AppMsg::DownloadChanged(d) => self.download_changed(*d),
+            AppMsg::DownloadsIdle => self.downloads_idle(&sender),
             AppMsg::PlayerTitle(t) => self.player_title(t),
             AppMsg::Fullscreen(full) => self.set_fullscreen(full),
             AppMsg::LayoutChanged => self.update_back(),

@@ -13,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 mod browsing;
+mod downloads;
 mod library_grid;
 mod music;
 mod music_faults;

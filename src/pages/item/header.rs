@@ -21,6 +21,17 @@ pub struct Header {
     pub add: gtk::MenuButton,
     play: gtk::Button,
     shuffle: gtk::Button,
+    /// Keeps the item (or all it holds) to play with no network; says how
+    /// its download stands.
+    download: gtk::Button,
+}
+
+/// What the download button shows.
+#[derive(Debug)]
+pub enum DownloadShown {
+    /// Asked for, not queued yet.
+    Asked,
+    Is(reel_core::models::Download),
 }
 
 /// A pill button sending `msg` when clicked.
@@ -72,6 +83,13 @@ impl Header {
         add.set_tooltip_text(Some(&gettext("Add to Playlist")));
         add.add_css_class("circular");
         crate::widgets::labelled(&add, &gettext("Add to Playlist"));
+        let download = gtk::Button::from_icon_name("folder-download-symbolic");
+        download.set_valign(gtk::Align::Center);
+        download.add_css_class("circular");
+        {
+            let s = sender.clone();
+            download.connect_clicked(move |_| s.input(ItemMsg::Download));
+        }
         let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 12);
         buttons.set_halign(gtk::Align::Start);
         buttons.set_margin_top(8);
@@ -79,9 +97,38 @@ impl Header {
         buttons.append(&shuffle);
         buttons.append(&watched);
         buttons.append(&add);
+        buttons.append(&download);
         text.append(&buttons);
         root.append(&text);
-        Header { root, poster, placeholder, title, meta, summary, watched, add, play, shuffle }
+        let header = Header { root, poster, placeholder, title, meta, summary, watched, add, play, shuffle, download };
+        header.show_download(None);
+        header
+    }
+
+    /// Shows how the item's download stands (None: not downloaded).
+    pub fn show_download(&self, shown: Option<&DownloadShown>) {
+        use reel_core::models::DownloadState;
+        let (icon, name, can_click) = match shown {
+            None => ("folder-download-symbolic", gettext("Download"), true),
+            Some(DownloadShown::Asked) => ("folder-download-symbolic", gettext("Download"), false),
+            Some(DownloadShown::Is(d)) => match d.state {
+                DownloadState::Done => ("emblem-ok-symbolic", reel_words::download_state(d.state), false),
+                DownloadState::Queued | DownloadState::Running => {
+                    let done = d.size.filter(|s| *s > 0).map(|s| d.fetched * 100 / s).unwrap_or(0);
+                    let name = i18n_f("{}, {}%", &[&reel_words::download_state(d.state), &done.to_string()]);
+                    ("folder-download-symbolic", name, false)
+                }
+                // Failed or paused: asked again, it goes on from where it stopped.
+                DownloadState::Failed | DownloadState::Paused => {
+                    let why = d.fault.as_ref().map(reel_words::download_fault).unwrap_or_default();
+                    ("folder-download-symbolic", i18n_f("Download again: {}", &[&why]), true)
+                }
+            },
+        };
+        self.download.set_icon_name(icon);
+        self.download.set_tooltip_text(Some(&name));
+        crate::widgets::labelled(&self.download, &name);
+        self.download.set_sensitive(can_click);
     }
 
     /// Shows `item`: its words, and the buttons it can use.
@@ -112,6 +159,7 @@ impl Header {
         self.summary.set_text(item.summary.as_deref().unwrap_or(""));
         self.watched.set_visible(item.kind.can_be_watched());
         self.add.set_visible(item.kind != reel_core::models::ItemKind::Other);
+        self.download.set_visible(item.kind != reel_core::models::ItemKind::Other);
         let music = super::music_queue(item).is_some();
         self.play.set_visible(item.kind.can_be_watched() || music);
         // A queue of one track's album shuffled is still that album: from the album.

@@ -13,7 +13,9 @@ use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 
 mod add_to_playlist;
 mod header;
+
 use crate::widgets::child_list::RowsPage;
+use header::DownloadShown;
 
 pub struct ItemPage {
     core: CoreHandle,
@@ -80,6 +82,11 @@ pub enum ItemMsg {
     },
     /// Added (or a playlist made): the words to say, and the playlist when new.
     Added(Result<(String, Option<Playlist>), Failure>),
+    /// Keep the page's item (or all it holds) to play with no network.
+    Download,
+    Queued(Result<Vec<reel_core::models::Download>, Failure>),
+    /// A download changed, or (at the page's show) was found as it is.
+    DownloadChanged(reel_core::models::Download),
 }
 
 #[derive(Debug)]
@@ -108,6 +115,8 @@ pub enum ItemOutput {
         start: Option<MediaItem>,
         shuffle: bool,
     },
+    /// Something was queued for download.
+    Downloading,
 }
 
 /// Music plays as a queue: an album or an artist as they are, a track
@@ -197,6 +206,8 @@ impl SimpleComponent for ItemPage {
                         self.actions_installed = true;
                     }
                 }
+                self.ui.header.show_download(None);
+                self.known_download(&sender, &source, &item);
                 self.current = Some((source, item));
                 self.update_playlist_menus();
             }
@@ -294,6 +305,31 @@ impl SimpleComponent for ItemPage {
                     }
                 }
             }
+            ItemMsg::Download => {
+                let Some((source, item)) = self.current.clone() else { return };
+                self.ui.header.show_download(Some(&DownloadShown::Asked));
+                self.core.ask(
+                    &sender,
+                    move |core| async move { core.download(&source.id, &item.rating_key).await.map_err(Failure::from) },
+                    ItemMsg::Queued,
+                );
+            }
+            ItemMsg::Queued(result) => match result {
+                Ok(_) => {
+                    let _ = sender.output(ItemOutput::Downloading);
+                }
+                Err(f) => {
+                    self.ui.header.show_download(None);
+                    let _ = sender.output(ItemOutput::Toast(i18n_f("Could not download: {}", &[&f.message()])));
+                }
+            },
+            ItemMsg::DownloadChanged(d) => {
+                let here =
+                    self.current.as_ref().is_some_and(|(s, i)| s.id == d.source_id && i.rating_key == d.rating_key);
+                if here {
+                    self.ui.header.show_download(Some(&DownloadShown::Is(d)));
+                }
+            }
             ItemMsg::Activated(i) => {
                 let (Some((source, parent)), Some(child)) = (self.current.as_ref(), self.children.get(i)) else {
                     return;
@@ -311,6 +347,21 @@ impl SimpleComponent for ItemPage {
 }
 
 impl ItemPage {
+    /// How the item's download stands, shown once known.
+    fn known_download(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {
+        let (id, key) = (source.id.clone(), item.rating_key.clone());
+        let s = sender.clone();
+        self.core.run(
+            |core| async move { core.downloads().await },
+            move |all| {
+                let found = all.ok().and_then(|all| all.into_iter().find(|d| d.source_id == id && d.rating_key == key));
+                if let Some(d) = found {
+                    s.input(ItemMsg::DownloadChanged(d));
+                }
+            },
+        );
+    }
+
     fn set_children(&mut self, items: Vec<MediaItem>) {
         // The cache and the server usually agree: leave the rows (and focus) alone then.
         if items == self.children {

@@ -1,0 +1,59 @@
+//! Downloads from the window: an episode kept from its page (the progress
+//! and the end said on its Download button), its file on disk whole, then
+//! played with fake-plex gone altogether.
+
+use super::playback::{clip_in, mpris_position, wait_for_mpris, wait_for_position_past};
+use super::*;
+
+#[test]
+fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
+    let _turn = keyring_turn();
+    let mut d = Demo::start_with(|t, home| {
+        let clip = clip_in(home, 30, &["eng"]);
+        for s in &mut t.servers {
+            s.library.media = Some(clip.clone());
+        }
+    })
+    .signed_in();
+    let reel = d.launch("app-50.log");
+    d.open_first_season();
+    click(&d.x, &format!("1. {}", d.episode));
+    expect_on_screen(&[&d.episode, "Play", "Download"]);
+    click_role(&d.x, "=Download", Some("push button"));
+    let tree = expect_on_screen_within(60, &["Downloaded"]);
+    every_control_is_named(&tree, "the item page with a download");
+    screenshot(&d.x, "app-50-downloaded.png");
+    // Whole on disk, under Reel's data, with no partial file left.
+    let files = walk(&d.home.path().join("data/reel/downloads"));
+    let media: Vec<&PathBuf> = files.iter().filter(|p| p.extension().is_some_and(|e| e != "sqlite3")).collect();
+    assert_eq!(media.len(), 1, "one file, no .part left: {files:?}");
+    let clip = d.home.path().join("media");
+    let server_files = walk(&clip);
+    assert!(
+        server_files.iter().any(|f| std::fs::read(f).ok() == std::fs::read(media[0]).ok()),
+        "byte-identical to the server's file"
+    );
+
+    // The servers gone altogether: the episode plays from its file.
+    d.fp.take().expect("fake-plex runs").shutdown();
+    click(&d.x, "Play");
+    wait_for_mpris("status", "Playing");
+    let at = mpris_position();
+    wait_for_position_past(at, 1.0);
+    screenshot(&d.x, "app-50-playing-offline.png");
+    drop(reel);
+    assert_no_criticals("app-50.log");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
