@@ -89,6 +89,8 @@ pub struct Library {
     pub movie_media: Option<MediaSpec>,
     /// What tracks play: track n of an album plays file (n − 1) mod len.
     pub music: Vec<MediaSpec>,
+    /// Whether the owner lets this user download (`allowSync`).
+    pub allow_sync: bool,
 }
 
 const FIRST_KEY: u64 = 1000;
@@ -122,6 +124,7 @@ impl Library {
             media: spec.media.clone(),
             movie_media: spec.movie_media.clone(),
             music: spec.music.clone(),
+            allow_sync: spec.allow_sync,
             ..Library::default()
         };
         let mut rng = Rng(spec.seed.wrapping_mul(2_654_435_761).wrapping_add(0x9E37_79B9_7F4A_7C15) | 1);

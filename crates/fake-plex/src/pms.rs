@@ -275,7 +275,7 @@ async fn metadata(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderM
     }
     render(
         c.json,
-        json!({"MediaContainer": {"size": 1, "allowSync": true, "identifier": "com.plexapp.plugins.library", "Metadata": [md]}}),
+        json!({"MediaContainer": {"size": 1, "allowSync": lib.allow_sync, "identifier": "com.plexapp.plugins.library", "Metadata": [md]}}),
     )
 }
 

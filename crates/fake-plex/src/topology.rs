@@ -128,6 +128,9 @@ pub struct LibrarySpec {
     /// far its transcoder works ahead of the player.
     #[serde(default = "d_throttle_buffer")]
     pub transcoder_throttle_buffer: u32,
+    /// Whether the owner lets this user download (`allowSync` on the items).
+    #[serde(default = "yes")]
+    pub allow_sync: bool,
 }
 
 fn d_throttle_buffer() -> u32 {
@@ -179,6 +182,7 @@ impl Default for LibrarySpec {
             no_collections: false,
             played_threshold: d_threshold(),
             transcoder_throttle_buffer: d_throttle_buffer(),
+            allow_sync: true,
         }
     }
 }

@@ -51,6 +51,9 @@ pub enum Error {
     /// What Reel keeps on disk (`what`) could not be read or written.
     #[error("Reel could not use its saved {what}: {reason}")]
     Storage { what: Stored, reason: String },
+    /// The owner of `server` does not let this user download from it.
+    #[error("The owner of {server} does not allow downloads from it")]
+    DownloadsNotAllowed { server: String },
     /// The disk holding `what` has no room left.
     #[error("There is no room left on the disk for Reel's {what}")]
     DiskFull { what: Stored },

@@ -33,8 +33,13 @@ struct Session {
 }
 
 async fn session() -> Session {
+    session_with(|_| {}).await
+}
+
+async fn session_with(change: impl FnOnce(&mut Topology)) -> Session {
     let mut t: Topology = topology(vec![server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)])]);
     t.servers[0].library.media = Some(clip());
+    change(&mut t);
     let fp = FakePlex::start(t).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let core =
@@ -201,4 +206,16 @@ async fn a_downloaded_movie_plays_from_its_file_also_with_the_server_gone() {
     let other = reel_core::ItemKey::new((movie.rating_key.as_str().parse::<u64>().unwrap() + 1).to_string());
     let e = s.core.prepare_playback(&s.source_id, &other, &Decodes, 0).await.unwrap_err();
     assert!(e.is_offline(), "{e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_whose_owner_does_not_allow_downloads_is_not_asked_for_a_file() {
+    let s = session_with(|t| t.servers[0].library.allow_sync = false).await;
+    let movie = s.first_of(SectionKind::Movie).await;
+    s.fp.clear_requests();
+    let e = s.core.download(&s.source_id, &movie.rating_key).await.unwrap_err();
+    assert_eq!(e, reel_core::Error::DownloadsNotAllowed { server: "Den".into() });
+    assert!(s.core.downloads().await.unwrap().is_empty(), "nothing queued");
+    s.run().await;
+    assert!(s.downloads_of_parts().is_empty(), "no file asked for");
 }

@@ -67,6 +67,10 @@ pub fn error(e: &Error) -> String {
         }
         Error::PlaylistNeedsName => gettext("A playlist needs a name."),
         Error::Storage { what, reason } => i18n_f("Reel could not use its saved {}: {}", &[&stored(*what), reason]),
+        Error::DownloadsNotAllowed { server } => i18n_f(
+            "The owner of {} does not allow downloads from it. Playing it with a network works as before.",
+            &[server],
+        ),
         Error::DiskFull { what } => {
             i18n_f("There is no room left on the disk for Reel's {}. Free some space and try again.", &[&stored(*what)])
         }

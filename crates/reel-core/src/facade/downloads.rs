@@ -28,6 +28,12 @@ impl Core {
         let (store, id) = (self.downloads.clone(), source_id.clone());
         let server = self.server_name(source_id);
         let title = rating_key.to_string();
+        // The owner's word first: nothing of what they do not allow is asked for.
+        let refused = leaves.iter().any(|(_, allowed)| !allowed);
+        let leaves: Vec<Playable> = leaves.into_iter().filter(|(_, allowed)| *allowed).map(|(p, _)| p).collect();
+        if leaves.is_empty() && refused {
+            return Err(Error::DownloadsNotAllowed { server });
+        }
         on_store(store, move |store| {
             let mut out = Vec::new();
             for p in leaves {
@@ -200,21 +206,22 @@ fn shown_title(p: &Playable) -> String {
 
 /// The playable items `key` is or holds (a show's seasons' episodes, an
 /// artist's albums' tracks).
-async fn leaves(c: &PlexServerClient, key: &ItemKey) -> Result<Vec<Playable>> {
-    let Some(p) = c.playable(key.as_str()).await? else { return Ok(Vec::new()) };
+/// Each with whether the owner lets this user download it.
+async fn leaves(c: &PlexServerClient, key: &ItemKey) -> Result<Vec<(Playable, bool)>> {
+    let Some((p, allowed)) = c.playable_to_keep(key.as_str()).await? else { return Ok(Vec::new()) };
     match p.item.kind {
-        ItemKind::Movie | ItemKind::Episode | ItemKind::Track => Ok(vec![p]),
+        ItemKind::Movie | ItemKind::Episode | ItemKind::Track => Ok(vec![(p, allowed)]),
         _ => {
             let mut out = Vec::new();
             for child in c.children(key.as_str()).await? {
                 match child.kind {
                     ItemKind::Movie | ItemKind::Episode | ItemKind::Track => {
-                        out.extend(c.playable(child.rating_key.as_str()).await?);
+                        out.extend(c.playable_to_keep(child.rating_key.as_str()).await?);
                     }
                     // A season of a show, an album of an artist.
                     _ => {
                         for leaf in c.children(child.rating_key.as_str()).await? {
-                            out.extend(c.playable(leaf.rating_key.as_str()).await?);
+                            out.extend(c.playable_to_keep(leaf.rating_key.as_str()).await?);
                         }
                     }
                 }

@@ -120,9 +120,16 @@ impl PlexServerClient {
 
     /// The item with its media, parts, streams and markers: what playing it needs.
     pub async fn playable(&self, rating_key: &str) -> Result<Option<Playable>> {
+        Ok(self.playable_to_keep(rating_key).await?.map(|(p, _)| p))
+    }
+
+    /// As [`playable`](Self::playable), with whether the owner lets this
+    /// user download it (`allowSync`).
+    pub async fn playable_to_keep(&self, rating_key: &str) -> Result<Option<(Playable, bool)>> {
         let path = format!("/library/metadata/{}?includeMarkers=1", urlencode(rating_key));
         let c: PlayableContainer = self.get(&path).await?;
-        Ok(c.metadata.into_iter().next().map(Into::into))
+        let allowed = c.allow_sync;
+        Ok(c.metadata.into_iter().next().map(|p| (p.into(), allowed)))
     }
 
     /// The server's settings a player follows: how far into a video it

@@ -12,6 +12,14 @@ use serde_json::Value;
 pub struct PlayableContainer {
     #[serde(rename = "Metadata", default)]
     pub metadata: Vec<WirePlayable>,
+    /// Whether the owner lets this user download it (absent: Plex's
+    /// default, allowed).
+    #[serde(rename = "allowSync", default = "allowed", deserialize_with = "lenient_bool")]
+    pub allow_sync: bool,
+}
+
+fn allowed() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
