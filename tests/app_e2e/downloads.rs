@@ -24,11 +24,11 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     every_control_is_named(&tree, "the item page with a download");
     screenshot(&d.x, "app-50-downloaded.png");
     // Whole on disk, under Reel's data, with no partial file left.
-    let files = walk(&d.home.path().join("data/reel/downloads"));
+    let files = fake_plex::testing::files_under(&d.home.path().join("data/reel/downloads"));
     let media: Vec<&PathBuf> = files.iter().filter(|p| p.extension().is_some_and(|e| e != "sqlite3")).collect();
     assert_eq!(media.len(), 1, "one file, no .part left: {files:?}");
     let clip = d.home.path().join("media");
-    let server_files = walk(&clip);
+    let server_files = fake_plex::testing::files_under(&clip);
     assert!(
         server_files.iter().any(|f| std::fs::read(f).ok() == std::fs::read(media[0]).ok()),
         "byte-identical to the server's file"
@@ -43,17 +43,4 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     screenshot(&d.x, "app-50-playing-offline.png");
     drop(reel);
     assert_no_criticals("app-50.log");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -123,6 +123,20 @@ impl Drop for Guarded {
     }
 }
 
+/// Every file under `dir`, its folders walked (none when it is not there).
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// A session bus of its own with nothing on it and nothing it can start
 /// (the standard one would start gnome-keyring when a program asks for
 /// secrets), listening in `dir`: its address, and the daemon, ended with the

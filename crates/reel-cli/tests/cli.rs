@@ -44,6 +44,15 @@ struct Cli<'a> {
 
 impl Cli<'_> {
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("reel-cli runs")
+    }
+
+    /// reel-cli with `args`, set up for this test's settings and fake-plex.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel-cli"));
         cmd.args(args)
             .env("REEL_CONFIG", &self.config)
@@ -55,10 +64,7 @@ impl Cli<'_> {
             .env("REEL_EXTRA_CA_FILE", self.fp.info().ca_file.as_deref().unwrap())
             .env("RUST_LOG", "trace")
             .env_remove("REEL_TOKEN");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().expect("reel-cli runs")
+        cmd
     }
     fn ok(&self, args: &[&str]) -> (String, String) {
         let out = self.run(args, &[]);
@@ -423,18 +429,8 @@ async fn login_reads_the_token_from_stdin() {
     let fp = FakePlex::start(topology()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel-cli"));
-    cmd.args(["login", "--token-stdin"])
-        .env("REEL_CONFIG", &cli.config)
-        .env("XDG_DATA_HOME", cli.config.with_file_name("data"))
-        .env("XDG_CACHE_HOME", cli.config.with_file_name("cache"))
-        .env("REEL_PLEX_TV_URL", &fp.info().plex_tv_url)
-        .env("REEL_PLEX_AUTH_URL", &fp.info().auth_url)
-        .env("REEL_EXTRA_CA_FILE", fp.info().ca_file.as_deref().unwrap())
-        .env_remove("REEL_TOKEN")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+    let mut cmd = cli.command(&["login", "--token-stdin"]);
+    cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     writeln!(child.stdin.take().unwrap(), "{}", fp.info().account_token).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -475,20 +471,12 @@ async fn download_a_season_then_kill_9_mid_transfer_and_go_on() {
     let movie = items[0]["rating_key"].as_str().unwrap().to_string();
 
     // Started, then killed half-way.
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel-cli"));
-    cmd.args(["download", &movie])
-        .env("REEL_CONFIG", &cli.config)
-        .env("XDG_DATA_HOME", cli.config.with_file_name("data"))
-        .env("XDG_CACHE_HOME", cli.config.with_file_name("cache"))
-        .env("REEL_PLEX_TV_URL", &fp.info().plex_tv_url)
-        .env("REEL_PLEX_AUTH_URL", &fp.info().auth_url)
-        .env("REEL_EXTRA_CA_FILE", fp.info().ca_file.as_deref().unwrap())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
+    let mut cmd = cli.command(&["download", &movie]);
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
     let mut running = fake_plex::testing::Guarded::spawn(&mut cmd).unwrap();
     let downloads = cli.config.with_file_name("data").join("reel/downloads");
     let part = || {
-        walk(&downloads)
+        fake_plex::testing::files_under(&downloads)
             .into_iter()
             .find(|p| p.extension().is_some_and(|e| e == "part"))
             .and_then(|p| std::fs::metadata(p).ok())
@@ -535,17 +523,4 @@ async fn download_a_season_then_kill_9_mid_transfer_and_go_on() {
     let text = config_text(&cli.config);
     assert!(!text.contains(&fp.info().account_token));
     cli.ok(&["logout"]);
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
