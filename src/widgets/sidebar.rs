@@ -34,6 +34,7 @@ pub struct Sidebar {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum RowKey {
     Home,
+    Downloads,
     Server(SourceId),
     Library {
         source_id: SourceId,
@@ -69,6 +70,7 @@ struct Row {
 /// One row as it should be.
 enum Spec {
     Home,
+    Downloads,
     Header { name: String, summary: String },
     Library { source_id: SourceId, section: Section, server: String },
     List { source_id: SourceId, list: MediaList, server: String },
@@ -84,6 +86,7 @@ pub enum SidebarMsg {
 #[derive(Debug)]
 pub enum SidebarOutput {
     HomeSelected,
+    DownloadsSelected,
     LibrarySelected { source_id: SourceId, section: Section },
     ListSelected { source_id: SourceId, list: MediaList },
     ServerSelected { source_id: SourceId },
@@ -142,6 +145,7 @@ impl SimpleComponent for Sidebar {
                 let Some(row) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) else { return };
                 let _ = sender.output(match row.target.clone() {
                     _ if row.key == RowKey::Home => SidebarOutput::HomeSelected,
+                    _ if row.key == RowKey::Downloads => SidebarOutput::DownloadsSelected,
                     Some(Target::Library(source_id, section)) => SidebarOutput::LibrarySelected { source_id, section },
                     Some(Target::List(source_id, list)) => SidebarOutput::ListSelected { source_id, list },
                     None => return,
@@ -156,6 +160,7 @@ impl Sidebar {
         let mut out = Vec::new();
         if !servers.is_empty() {
             out.push((RowKey::Home, Spec::Home));
+            out.push((RowKey::Downloads, Spec::Downloads));
         }
         for entry in servers {
             let id = &entry.source.id;
@@ -239,18 +244,22 @@ impl Sidebar {
     }
 }
 
+/// A row that opens a place of the app's own (Home, Downloads).
+fn place_row(key: RowKey, icon: &str, name: &str) -> Row {
+    let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+    b.append(&gtk::Image::from_icon_name(icon));
+    let l = gtk::Label::new(Some(name));
+    l.set_xalign(0.0);
+    b.append(&l);
+    let widget = gtk::ListBoxRow::builder().child(&b).build();
+    widget.update_property(&[gtk::accessible::Property::Label(name)]);
+    Row { key, widget, primary: l, secondary: None, target: None, button: None }
+}
+
 fn build(key: RowKey, spec: &Spec) -> Row {
     let mut row = match spec {
-        Spec::Home => {
-            let b = gtk::Box::new(gtk::Orientation::Horizontal, 8);
-            b.append(&gtk::Image::from_icon_name("go-home-symbolic"));
-            let l = gtk::Label::new(Some(&gettext("Home")));
-            l.set_xalign(0.0);
-            b.append(&l);
-            let widget = gtk::ListBoxRow::builder().child(&b).build();
-            widget.update_property(&[gtk::accessible::Property::Label(&gettext("Home"))]);
-            Row { key, widget, primary: l, secondary: None, target: None, button: None }
-        }
+        Spec::Home => place_row(key, "go-home-symbolic", &gettext("Home")),
+        Spec::Downloads => place_row(key, "folder-download-symbolic", &gettext("Downloads")),
         Spec::Header { .. } => {
             let b = gtk::Box::new(gtk::Orientation::Vertical, 2);
             b.set_margin_top(12);
@@ -349,6 +358,6 @@ fn update(row: &mut Row, spec: &Spec) {
             row.target = Some(Target::List(source_id.clone(), list.clone()));
         }
         Spec::Note { text } => set(&row.primary, text),
-        Spec::Home => {}
+        Spec::Home | Spec::Downloads => {}
     }
 }

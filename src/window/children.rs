@@ -7,6 +7,7 @@ use super::{App, AppMsg};
 use crate::dialogs::preferences::{PreferencesDialog, PrefsOutput};
 use crate::dialogs::sign_in::{SignInDialog, SignInOutput};
 use crate::music::{MusicOutput, MusicPlayer};
+use crate::pages::downloads::{DownloadsOutput, DownloadsPage};
 use crate::pages::home::{HomeOutput, HomePage};
 use crate::pages::item::{ItemOutput, ItemPage};
 use crate::pages::library::{LibraryOutput, LibraryView};
@@ -30,6 +31,7 @@ pub struct Children {
     list_page: OnceCell<Controller<ListPage>>,
     home: OnceCell<Controller<HomePage>>,
     server_page: OnceCell<Controller<ServerPage>>,
+    downloads_page: OnceCell<Controller<DownloadsPage>>,
     player: OnceCell<Controller<PlayerPage>>,
     /// The now-playing bar and its queue, built when music first plays.
     music: OnceCell<Controller<MusicPlayer>>,
@@ -59,6 +61,7 @@ impl Children {
         let input = sender.input_sender();
         let sidebar = Sidebar::builder().launch(()).forward(input, |o| match o {
             SidebarOutput::HomeSelected => AppMsg::Open(Nav::Home),
+            SidebarOutput::DownloadsSelected => AppMsg::Open(Nav::Downloads),
             SidebarOutput::LibrarySelected { source_id, section } => AppMsg::OpenLibrary { source_id, section },
             SidebarOutput::ListSelected { source_id, list } => AppMsg::OpenList { source_id, list },
             SidebarOutput::ServerSelected { source_id } => AppMsg::OpenServer { source_id },
@@ -75,6 +78,7 @@ impl Children {
             list_page: OnceCell::new(),
             home: OnceCell::new(),
             server_page: OnceCell::new(),
+            downloads_page: OnceCell::new(),
             player: OnceCell::new(),
             music: OnceCell::new(),
             mpris: OnceCell::new(),
@@ -222,6 +226,22 @@ impl Children {
             self.place(c.widget(), ContentPage::Server);
             c
         })
+    }
+
+    pub fn downloads_page(&self) -> &Controller<DownloadsPage> {
+        self.downloads_page.get_or_init(|| {
+            let c =
+                DownloadsPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
+                    DownloadsOutput::Toast(t) => AppMsg::Toast(t),
+                });
+            self.place(c.widget(), ContentPage::Downloads);
+            c
+        })
+    }
+
+    /// The Downloads page, if it was ever shown.
+    pub fn downloads_page_if_built(&self) -> Option<&Controller<DownloadsPage>> {
+        self.downloads_page.get()
     }
 
     /// The server page, if it was ever shown.

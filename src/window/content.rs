@@ -4,6 +4,7 @@
 use super::navigation::{Nav, TopPage};
 use super::App;
 use crate::i18n::gettext;
+use crate::pages::downloads::DownloadsMsg;
 use crate::pages::home::HomeMsg;
 use crate::pages::item::ItemMsg;
 use crate::pages::library::LibraryMsg;
@@ -31,7 +32,7 @@ impl App {
         let place = match &nav {
             Nav::Home => Some(None),
             Nav::Library { source, section } => Some(Some((source.id.clone(), section.key.clone()))),
-            Nav::Item { .. } | Nav::Server { .. } | Nav::List { .. } => None,
+            Nav::Item { .. } | Nav::Server { .. } | Nav::List { .. } | Nav::Downloads => None,
         };
         // A benchmark that opens a page itself leaves the place as it found
         // it: every run must start the same way.
@@ -76,6 +77,11 @@ impl App {
                 // Its cards play (Continue Watching).
                 self.children.get_ready_to_play(false);
                 self.children.home().emit(HomeMsg::Show(self.servers.sources()));
+            }
+            Nav::Downloads => {
+                title.set_title(&gettext("Downloads"));
+                title.set_subtitle("");
+                self.children.downloads_page().emit(DownloadsMsg::Show);
             }
             Nav::Server { source } => {
                 title.set_title(&source.name);

@@ -4,6 +4,7 @@
 //! every change goes to the page showing the item.
 
 use super::{App, AppMsg};
+use crate::pages::downloads::DownloadsMsg;
 use crate::pages::item::ItemMsg;
 use reel_core::models::Download;
 use relm4::{ComponentController, ComponentSender};
@@ -48,6 +49,9 @@ impl App {
     }
 
     pub(super) fn download_changed(&self, d: Download) {
+        if let Some(page) = self.children.downloads_page_if_built() {
+            page.emit(DownloadsMsg::Changed(d.clone()));
+        }
         if let Some(page) = self.children.item_page_if_built() {
             page.emit(ItemMsg::DownloadChanged(d));
         }

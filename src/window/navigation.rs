@@ -7,6 +7,8 @@ use reel_core::models::{MediaItem, MediaList, Section, Source};
 #[derive(Debug, Clone)]
 pub enum Nav {
     Home,
+    /// Every download, on this machine.
+    Downloads,
     Server {
         source: Source,
     },
@@ -35,16 +37,18 @@ pub enum ContentPage {
     Item,
     Server,
     List,
+    Downloads,
 }
 
 impl ContentPage {
-    pub const ALL: [ContentPage; 6] = [
+    pub const ALL: [ContentPage; 7] = [
         ContentPage::Choose,
         ContentPage::Home,
         ContentPage::Library,
         ContentPage::Item,
         ContentPage::Server,
         ContentPage::List,
+        ContentPage::Downloads,
     ];
 
     /// The page's name in the stack.
@@ -56,6 +60,7 @@ impl ContentPage {
             ContentPage::Item => "item",
             ContentPage::Server => "server",
             ContentPage::List => "list",
+            ContentPage::Downloads => "downloads",
         }
     }
 }
@@ -84,6 +89,7 @@ impl Nav {
     pub fn page(&self) -> ContentPage {
         match self {
             Nav::Home => ContentPage::Home,
+            Nav::Downloads => ContentPage::Downloads,
             Nav::Server { .. } => ContentPage::Server,
             Nav::Library { .. } => ContentPage::Library,
             Nav::Item { .. } => ContentPage::Item,
@@ -94,7 +100,7 @@ impl Nav {
     /// The server the place belongs to, if any.
     pub fn source_id(&self) -> Option<&str> {
         match self {
-            Nav::Home => None,
+            Nav::Home | Nav::Downloads => None,
             Nav::Server { source }
             | Nav::Library { source, .. }
             | Nav::Item { source, .. }
@@ -112,7 +118,7 @@ pub struct History {
 impl History {
     /// Goes to `nav`; returns it, to be shown.
     pub fn open(&mut self, nav: Nav) -> &Nav {
-        if matches!(nav, Nav::Home | Nav::Library { .. } | Nav::Server { .. } | Nav::List { .. }) {
+        if matches!(nav, Nav::Home | Nav::Downloads | Nav::Library { .. } | Nav::Server { .. } | Nav::List { .. }) {
             self.stack.clear();
         }
         self.stack.push(nav);

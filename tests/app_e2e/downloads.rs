@@ -1,8 +1,9 @@
 //! Downloads from the window: an episode kept from its page (the progress
 //! and the end said on its Download button), its file on disk whole, then
-//! played with fake-plex gone altogether.
+//! played with fake-plex gone altogether; the Downloads page lists it, and
+//! removed there, its file is gone.
 
-use super::playback::{clip_in, mpris_position, wait_for_mpris, wait_for_position_past};
+use super::playback::{clip_in, mpris_position, playerctl, wait_for_mpris, wait_for_position_past};
 use super::*;
 
 #[test]
@@ -41,6 +42,19 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     let at = mpris_position();
     wait_for_position_past(at, 1.0);
     screenshot(&d.x, "app-50-playing-offline.png");
+    // Stopped from the shell's media controls: the player leaves.
+    playerctl(&["stop"]);
+    expect_on_screen(&["!Pause", "Play", &d.episode]);
+
+    // The Downloads page: the episode, done, and a way to remove it.
+    click_role(&d.x, "=Downloads", Some("list item"));
+    let title = format!("{} – {}", d.show, d.episode);
+    let tree = expect_on_screen(&[&format!("{title}, Downloaded"), &format!("Remove the download of {title}")]);
+    every_control_is_named(&tree, "the Downloads page");
+    screenshot(&d.x, "app-50-downloads-page.png");
+    click(&d.x, &format!("Remove the download of {title}"));
+    expect_on_screen(&["Nothing Downloaded"]);
+    assert!(!media[0].exists(), "removed, its file is gone");
     drop(reel);
     assert_no_criticals("app-50.log");
 }
