@@ -60,12 +60,13 @@ pub(super) fn on_message(bin: &gst::Element, inner: &std::rc::Rc<Inner>, msg: &g
             // Stopped or not is the page's call: it may go on elsewhere.
             inner.emit(EngineEvent::Error(kind));
         }
-        // Once open: while opening, the open itself applies the choice.
-        MessageView::Application(a) if gst_text::is_change(a) && inner.start_at.get().is_none() => {
+        MessageView::Application(a) if gst_text::is_change(a) => {
             // A sidecar's stream is often known only after the media
-            // opened: chosen now, and a paused frame drawn again with it.
+            // opened, and its change may be told before or after the open
+            // ends: chosen whenever it comes. Once open, a paused frame is
+            // drawn again with it (while opening, the open draws it).
             let changed = gst_text::apply(bin, inner.text.get(), inner.suburi.borrow().is_some());
-            if changed {
+            if changed && inner.start_at.get().is_none() {
                 super::gst_engine::redraw_if_paused(bin, inner);
             }
         }

@@ -4,7 +4,6 @@ use super::*;
 
 #[test]
 fn sign_in_through_the_dialog_then_home_and_an_episode_marked_watched() {
-    let _turn = keyring_turn();
     let d = Demo::start();
     d.at_store_size();
     let x = &d.x;
@@ -48,7 +47,6 @@ fn sign_in_through_the_dialog_then_home_and_an_episode_marked_watched() {
 
 #[test]
 fn the_server_page_pins_a_connection_and_preferences_hide_a_library() {
-    let _turn = keyring_turn();
     let d = Demo::start().signed_in();
     let x = &d.x;
     let reel = d.launch("app-02.log");
@@ -88,7 +86,6 @@ fn the_server_page_pins_a_connection_and_preferences_hide_a_library() {
 
 #[test]
 fn a_connection_that_dies_mid_session_fails_over_and_comes_back_then_a_narrow_window() {
-    let _turn = keyring_turn();
     let d = Demo::start().signed_in();
     let x = &d.x;
     let reel = d.launch("app-03.log");
@@ -119,7 +116,6 @@ fn a_connection_that_dies_mid_session_fails_over_and_comes_back_then_a_narrow_wi
 
 #[test]
 fn offline_from_what_was_saved_then_back_with_the_change_made_offline() {
-    let _turn = keyring_turn();
     let mut d = Demo::start().signed_in();
     let x = &d.x;
     {
@@ -161,7 +157,7 @@ fn offline_from_what_was_saved_then_back_with_the_change_made_offline() {
 
 #[test]
 fn sign_in_by_server_address_then_odd_data_a_500_and_a_hang() {
-    let _turn = keyring_turn();
+    let _session = Session::start();
     use fake_plex::topology::{ConnectionSpec, LibrarySpec, ServerSpec};
     let rt = tokio::runtime::Runtime::new().unwrap();
     let attic = ServerSpec {
@@ -239,8 +235,8 @@ fn sign_in_by_server_address_then_odd_data_a_500_and_a_hang() {
     click(&x, "Sign Out");
     expect_on_screen(&["Welcome to Reel"]);
     let key = format!("server_{}_token", info.servers[0].machine_identifier);
-    let left = fake_plex::testing::keyring::secret("dev.arsfeld.Reel", &key).unwrap();
-    assert!(left.is_none(), "the token left the keyring");
+    let left = session::in_a_process("secret", &[("SERVICE", "dev.arsfeld.Reel".into()), ("ACCOUNT", key)]);
+    assert_eq!(left, "none", "the token left the keyring");
     drop(_reel);
     assert_no_criticals("app-20.log");
     assert_no_secrets_in(
@@ -253,7 +249,7 @@ fn sign_in_by_server_address_then_odd_data_a_500_and_a_hang() {
 
 #[test]
 fn a_second_launch_brings_the_running_window_forward() {
-    let _turn = keyring_turn();
+    let _session = Session::start();
     let home = tempfile::tempdir().unwrap();
     let x = Xvfb::start();
     // Nothing to reach: the welcome page is enough to tell the instances apart.
@@ -285,7 +281,6 @@ fn a_second_launch_brings_the_running_window_forward() {
 /// are there again.
 #[test]
 fn damaged_settings_then_the_accounts_back_from_the_keyring() {
-    let _turn = keyring_turn();
     let d = Demo::start().signed_in();
     let x = &d.x;
     let path = d.home.path().join("reel/config.toml");

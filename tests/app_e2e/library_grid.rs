@@ -23,7 +23,6 @@ fn settled_poster_requests(fp: &FakePlex) -> Vec<String> {
 
 #[test]
 fn posters_come_for_the_tiles_shown_at_the_size_drawn() {
-    let _turn = keyring_turn();
     let d = Demo::start_with(|t, _| {
         for s in &mut t.servers {
             s.library.movies = 400;

@@ -6,7 +6,6 @@
 use fake_plex::testing::{wait_for, wait_until};
 use fake_plex::topology::{Behaviour, Topology};
 use fake_plex::{FakePlex, Options};
-use reel_core::Token;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -22,7 +21,10 @@ mod playback;
 mod playback_faults;
 mod playlists;
 mod run_command;
+mod session;
 mod window_state;
+
+use session::Session;
 
 struct Xvfb {
     child: Child,
@@ -87,7 +89,9 @@ fn launch(x: &Xvfb, fp_env: &[(String, String)], config_home: &Path, log: &str) 
         // No sound card here: the audio is decoded and timed, then dropped.
         .env("REEL_AUDIO_SINK", "fakesink sync=true")
         .stdout(Stdio::null())
-        .stderr(log);
+        .stderr(log)
+        // On the scenario's own bus (a scenario's `fp_env` may name another).
+        .envs(session::env());
     for (k, v) in fp_env {
         cmd.env(k, v);
     }
@@ -117,6 +121,7 @@ fn expect_on_screen_within(secs: u32, names: &[&str]) -> Vec<(String, String)> {
         .arg(repo().join("tests/python/atspi_find.py"))
         .args(["reel", &secs.to_string()])
         .args(names)
+        .envs(session::env())
         .output()
         .expect("python3 with pyatspi");
     assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
@@ -135,6 +140,7 @@ fn click_role(x: &Xvfb, name: &str, role: Option<&str>) {
         .args(["reel", "40", name])
         .args(role)
         .env("DISPLAY", &x.display)
+        .envs(session::env())
         .output()
         .expect("python3 with pyatspi");
     assert!(out.status.success(), "click {name}: {}", String::from_utf8_lossy(&out.stderr));
@@ -199,8 +205,12 @@ fn stable_demo() -> (Topology, Options) {
     for (i, s) in t.servers.iter_mut().enumerate() {
         s.access_token = Some(format!("e2e-server-token-000{i}"));
     }
-    let base = 20000 + (std::process::id() % 20000) as u16;
-    (t, Options { port_base: Some(base), ca_file: None })
+    // Scenarios run side by side: each demo has ports of its own (20 from
+    // its base), apart from another test binary's (by the process id).
+    static DEMOS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let slot = DEMOS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let base = 20000 + ((std::process::id() % 50) * 20 + slot % 20) * 20;
+    (t, Options { port_base: Some(base as u16), ca_file: None })
 }
 
 fn with_ca(opts: &Options, ca: &Path) -> Options {
@@ -229,6 +239,7 @@ struct Demo {
     /// The logs of the app's runs, for the secrets audit.
     logs: std::cell::RefCell<Vec<String>>,
     x: Xvfb,
+    _session: Session,
 }
 
 impl Drop for Demo {
@@ -293,6 +304,7 @@ impl Demo {
     /// As [`start`](Self::start), with the topology changed first (`home`
     /// is the scenario's own folder).
     fn start_with(change: impl FnOnce(&mut Topology, &Path)) -> Self {
+        let session = Session::start();
         let rt = tokio::runtime::Runtime::new().unwrap();
         let (mut topology, opts) = stable_demo();
         let home = tempfile::tempdir().unwrap();
@@ -336,6 +348,7 @@ impl Demo {
             movie,
             logs: Default::default(),
             x: Xvfb::start(),
+            _session: session,
         }
     }
 
@@ -351,20 +364,16 @@ impl Demo {
     /// scenario of its own): the account's token in the keyring, the servers
     /// discovered, at the paths the app reads.
     fn signed_in(self) -> Self {
-        self.rt.block_on(async {
-            let config = self.home.path();
-            let core = reel_core::Core::open(reel_core::CoreOptions {
-                library_path: Some(config.join("data/reel/library.sqlite3")),
-                poster_dir: config.join("cache/reel/posters"),
-                plex_tv: Some((self.info.plex_tv_url.clone(), self.info.auth_url.clone())),
-                extra_ca_pem: Some(self.fp().ca_pem().into_bytes()),
-                background: false,
-                ..reel_core::CoreOptions::with_config(config.join("reel/config.toml"))
-            })
-            .unwrap();
-            let p = core.sign_in_with_token(Token::new(self.info.account_token.clone())).await.unwrap();
-            core.discover(p.id(), true).await.unwrap();
-        });
+        session::in_a_process(
+            "sign-in",
+            &[
+                ("CONFIG", self.home.path().display().to_string()),
+                ("PLEX_TV", self.info.plex_tv_url.clone()),
+                ("AUTH", self.info.auth_url.clone()),
+                ("CA", self.ca.display().to_string()),
+                ("TOKEN", self.info.account_token.clone()),
+            ],
+        );
         self
     }
 
@@ -401,6 +410,7 @@ fn activate_window_action_with(name: &str, parameter: &str) {
     let out = Command::new("gdbus")
         .args(["call", "--session", "--dest", "dev.arsfeld.Reel", "--object-path", "/dev/arsfeld/Reel/window/1"])
         .args(["--method", "org.gtk.Actions.Activate", name, parameter, "{}"])
+        .envs(session::env())
         .output()
         .expect("gdbus");
     assert!(out.status.success(), "activate win.{name}: {}", String::from_utf8_lossy(&out.stderr));
@@ -442,10 +452,4 @@ fn assert_no_criticals(log: &str) {
         })
         .collect();
     assert!(ours.is_empty(), "{log} has criticals:\n{}", ours.join("\n"));
-}
-/// The tests here share the real keyring (the same account's entries), so
-/// they take turns; other test binaries run meanwhile.
-fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
-    static KEYRING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    KEYRING.lock().unwrap_or_else(|p| p.into_inner())
 }

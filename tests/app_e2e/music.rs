@@ -37,7 +37,6 @@ fn queue_timelines(d: &Demo) -> Vec<(String, String)> {
 
 #[test]
 fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
-    let _turn = keyring_turn();
     let d = Demo::start_with(|t, home| {
         let dir = home.join("media");
         std::fs::create_dir_all(&dir).unwrap();

@@ -12,7 +12,12 @@ pub(super) fn clip_in(home: &Path, seconds: u32, languages: &[&str]) -> fake_ple
 
 /// `playerctl -p Reel …` (MPRIS over the test's session bus): its output.
 pub(super) fn playerctl(args: &[&str]) -> String {
-    let out = Command::new("playerctl").args(["-p", "Reel"]).args(args).output().expect("playerctl (scripts/setup.sh)");
+    let out = Command::new("playerctl")
+        .args(["-p", "Reel"])
+        .args(args)
+        .envs(session::env())
+        .output()
+        .expect("playerctl (scripts/setup.sh)");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -44,6 +49,7 @@ pub(super) fn mpris_call(method: &str, args: &[&str]) -> std::process::Output {
         .args(["call", "--session", "--dest", "org.mpris.MediaPlayer2.Reel", "--object-path"])
         .args(["/org/mpris/MediaPlayer2", "--method", method])
         .args(args)
+        .envs(session::env())
         .output()
         .expect("gdbus")
 }
@@ -108,7 +114,6 @@ pub(super) fn timelines(fp: &FakePlex) -> Vec<(String, u64, Option<String>)> {
 
 #[test]
 fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
-    let _turn = keyring_turn();
     let mut d = Demo::start_with(|t, home| {
         let clip = clip_in(home, 30, &["eng", "deu"]);
         // Movies say they are in a codec no player has (H.266): the server's

@@ -9,7 +9,6 @@ use super::*;
 /// place on the connection the failover picks, with a toast, not an error.
 #[test]
 fn the_connection_dies_mid_stream_and_playback_goes_on() {
-    let _turn = keyring_turn();
     let d = Demo::start_with(|t, home| {
         // Long, and sent at about 1.5 times what the video needs: the player
         // cannot have it all before the cut, even when a busy machine makes
@@ -94,7 +93,6 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
 #[test]
 fn broken_media_is_told_in_words_and_nothing_is_lost() {
     use fake_plex::media::MediaFault;
-    let _turn = keyring_turn();
     let d = Demo::start_with(|t, home| {
         let clip = clip_in(home, 12, &["eng"]);
         t.servers[0].library.media = Some(clip);

@@ -29,7 +29,6 @@ fn wait_for_playlist(d: &Demo, title: &str, ok: impl Fn(&[(u64, u64)]) -> bool) 
 
 #[test]
 fn playlists_and_collections_are_listed_played_changed_and_kept() {
-    let _turn = keyring_turn();
     let d = Demo::start_with(|t, home| {
         let dir = home.join("media");
         std::fs::create_dir_all(&dir).unwrap();

@@ -21,7 +21,7 @@ fn http_get(url: &str) -> String {
 
 #[test]
 fn the_run_command_starts_the_demo_on_a_fresh_home_on_a_busy_machine() {
-    let _turn = keyring_turn();
+    let _session = Session::start();
     let x = Xvfb::start();
     let home = tempfile::tempdir().unwrap();
     // Both cores busy while the demo's clip is made and the app starts.
@@ -43,6 +43,7 @@ fn the_run_command_starts_the_demo_on_a_fresh_home_on_a_busy_machine() {
         .env("GSETTINGS_BACKEND", "keyfile")
         .env("NO_AT_BRIDGE", "0")
         .env("REEL_AUDIO_SINK", "fakesink sync=true")
+        .envs(session::env())
         // Ports of this run's own, apart from the other tests' (20000–39999).
         .env("REEL_DEMO_PORT", (40000 + std::process::id() % 20000).to_string())
         .stdin(Stdio::null())

@@ -9,7 +9,6 @@ use super::*;
 
 #[test]
 fn the_window_comes_back_at_the_size_it_was_left() {
-    let _turn = keyring_turn();
     let d = Demo::start();
     let mut reel = d.launch("app-30.log");
     expect_on_screen(&["Welcome to Reel"]);

@@ -153,7 +153,9 @@ pub fn empty_session_bus(dir: &std::path::Path) -> std::io::Result<(String, Guar
         Command::new("dbus-daemon")
             .arg(format!("--config-file={}", config.display()))
             .args(["--nofork", "--print-address=1"])
-            .stdout(std::process::Stdio::piped()),
+            .stdout(std::process::Stdio::piped())
+            // It says it may not raise its file limit, which is no fault.
+            .stderr(std::process::Stdio::null()),
     )?;
     let out = bus.child().stdout.take().ok_or_else(|| std::io::Error::other("dbus-daemon's output"))?;
     let mut address = String::new();
