@@ -1,11 +1,12 @@
 //! The Downloads page: every download, queued, running, paused, failed or
-//! done, with its progress and why it stopped; each can be removed (its
-//! file deleted). Changes come as the window's download runner reports
-//! them.
+//! done, with its progress, speed and time left, or why it stopped; each
+//! can be paused, resumed or removed (its file deleted); what the
+//! downloads take of the disk and what is free there. Changes come as the
+//! window's download runner reports them.
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use reel_core::models::{Download, DownloadState};
+use reel_core::models::{Download, DownloadSpace, DownloadState};
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -20,6 +21,7 @@ struct Ui {
     list: gtk::ListBox,
     empty: adw::StatusPage,
     group: gtk::Box,
+    space: gtk::Label,
 }
 
 /// One download on screen, updated in place as it changes.
@@ -27,6 +29,8 @@ struct Row {
     key: (SourceId, ItemKey),
     widget: adw::ActionRow,
     progress: gtk::ProgressBar,
+    pause: gtk::Button,
+    resume: gtk::Button,
 }
 
 #[derive(Debug)]
@@ -36,12 +40,19 @@ pub enum DownloadsMsg {
     Loaded(Result<Vec<Download>, Failure>),
     Changed(Download),
     Remove(SourceId, ItemKey),
-    Removed(Result<(), Failure>),
+    Pause(SourceId, ItemKey),
+    Resume(SourceId, ItemKey),
+    /// A remove or pause went through (or did not).
+    Moved(Result<(), Failure>),
+    Resumed(Result<(), Failure>),
+    Space(Result<DownloadSpace, Failure>),
 }
 
 #[derive(Debug)]
 pub enum DownloadsOutput {
     Toast(String),
+    /// A download was resumed: the window's runner takes it up.
+    Run,
 }
 
 impl SimpleComponent for DownloadsPage {
@@ -74,12 +85,15 @@ impl SimpleComponent for DownloadsPage {
         group.set_margin_start(12);
         group.set_margin_end(12);
         group.append(&list);
+        let space = gtk::Label::builder().xalign(0.0).wrap(true).build();
+        space.add_css_class("dim-label");
+        group.append(&space);
         let clamp = adw::Clamp::builder().maximum_size(800).child(&group).build();
         let stack = gtk::Box::new(gtk::Orientation::Vertical, 0);
         stack.append(&empty);
         stack.append(&clamp);
         root.set_child(Some(&stack));
-        let ui = Ui { list, empty, group };
+        let ui = Ui { list, empty, group, space };
         ComponentParts { model: DownloadsPage { core, ui, rows: Vec::new() }, widgets: () }
     }
 
@@ -91,29 +105,54 @@ impl SimpleComponent for DownloadsPage {
                     |core| async move { core.downloads().await.map_err(Failure::from) },
                     DownloadsMsg::Loaded,
                 );
+                self.ask_space(&sender);
             }
             DownloadsMsg::Loaded(Ok(all)) => self.set(&sender, &all),
-            DownloadsMsg::Loaded(Err(f)) => {
+            DownloadsMsg::Loaded(Err(f)) | DownloadsMsg::Space(Err(f)) => {
                 let _ = sender.output(DownloadsOutput::Toast(f.message()));
             }
+            DownloadsMsg::Space(Ok(space)) => self.ui.space.set_label(&reel_words::download_space(&space)),
             DownloadsMsg::Changed(d) => {
                 match self.rows.iter().find(|r| r.key == (d.source_id.clone(), d.rating_key.clone())) {
                     Some(row) => show(row, &d),
                     // New here (asked for from another page, or reel-cli): read them all.
                     None => sender.input(DownloadsMsg::Show),
                 }
+                if d.state != DownloadState::Running {
+                    self.ask_space(&sender);
+                }
             }
             DownloadsMsg::Remove(source_id, key) => {
                 self.core.ask(
                     &sender,
                     move |core| async move { core.cancel_download(&source_id, &key).await.map_err(Failure::from) },
-                    DownloadsMsg::Removed,
+                    DownloadsMsg::Moved,
                 );
             }
-            DownloadsMsg::Removed(result) => {
+            DownloadsMsg::Pause(source_id, key) => {
+                self.core.ask(
+                    &sender,
+                    move |core| async move { core.pause_download(&source_id, &key).await.map_err(Failure::from) },
+                    DownloadsMsg::Moved,
+                );
+            }
+            DownloadsMsg::Resume(source_id, key) => {
+                self.core.ask(
+                    &sender,
+                    move |core| async move { core.resume_download(&source_id, &key).await.map_err(Failure::from) },
+                    DownloadsMsg::Resumed,
+                );
+            }
+            DownloadsMsg::Resumed(result) => {
+                if result.is_ok() {
+                    let _ = sender.output(DownloadsOutput::Run);
+                }
+                sender.input(DownloadsMsg::Moved(result));
+            }
+            DownloadsMsg::Moved(result) => {
                 if let Err(f) = result {
                     let _ = sender
-                        .output(DownloadsOutput::Toast(i18n_f("Could not remove the download: {}", &[&f.message()])));
+                        .output(DownloadsOutput::Toast(i18n_f("Could not change the download: {}", &[&f.message()])));
                 }
                 sender.input(DownloadsMsg::Show);
             }
@@ -122,6 +161,14 @@ impl SimpleComponent for DownloadsPage {
 }
 
 impl DownloadsPage {
+    fn ask_space(&self, sender: &ComponentSender<Self>) {
+        self.core.ask(
+            sender,
+            |core| async move { core.download_space().await.map_err(Failure::from) },
+            DownloadsMsg::Space,
+        );
+    }
+
     fn set(&mut self, sender: &ComponentSender<Self>, all: &[Download]) {
         for row in self.rows.drain(..) {
             self.ui.list.remove(&row.widget);
@@ -141,27 +188,30 @@ fn build(sender: &ComponentSender<DownloadsPage>, d: &Download) -> Row {
     let widget = adw::ActionRow::builder().title(glib_escape(&d.title)).build();
     let progress = gtk::ProgressBar::builder().valign(gtk::Align::Center).width_request(120).build();
     widget.add_suffix(&progress);
-    let remove = gtk::Button::from_icon_name("user-trash-symbolic");
-    remove.set_valign(gtk::Align::Center);
-    remove.add_css_class("flat");
-    let name = i18n_f("Remove the download of {}", &[&d.title]);
-    remove.set_tooltip_text(Some(&name));
-    crate::widgets::labelled(&remove, &name);
-    let (s, source_id, key) = (sender.clone(), d.source_id.clone(), d.rating_key.clone());
-    remove.connect_clicked(move |_| s.input(DownloadsMsg::Remove(source_id.clone(), key.clone())));
-    widget.add_suffix(&remove);
-    Row { key: (d.source_id.clone(), d.rating_key.clone()), widget, progress }
+    let key = (d.source_id.clone(), d.rating_key.clone());
+    let button = |icon: &str, name: String, msg: fn(SourceId, ItemKey) -> DownloadsMsg| {
+        let b = gtk::Button::from_icon_name(icon);
+        b.set_valign(gtk::Align::Center);
+        b.add_css_class("flat");
+        b.set_tooltip_text(Some(&name));
+        crate::widgets::labelled(&b, &name);
+        let (s, (source_id, key)) = (sender.clone(), key.clone());
+        b.connect_clicked(move |_| s.input(msg(source_id.clone(), key.clone())));
+        widget.add_suffix(&b);
+        b
+    };
+    let pause =
+        button("media-playback-pause-symbolic", i18n_f("Pause the download of {}", &[&d.title]), DownloadsMsg::Pause);
+    let resume =
+        button("media-playback-start-symbolic", i18n_f("Resume the download of {}", &[&d.title]), DownloadsMsg::Resume);
+    button("user-trash-symbolic", i18n_f("Remove the download of {}", &[&d.title]), DownloadsMsg::Remove);
+    Row { key, widget, progress, pause, resume }
 }
 
 /// The row says the download as it is now.
 fn show(row: &Row, d: &Download) {
     let state = reel_words::download_state(d.state);
-    let mb = |b: u64| format!("{:.1}", b as f64 / 1_000_000.0);
-    let amount = match d.size.filter(|s| *s > 0) {
-        Some(size) => i18n_f("{} of {} MB", &[&mb(d.fetched), &mb(size)]),
-        None => i18n_f("{} MB", &[&mb(d.fetched)]),
-    };
-    let mut subtitle = format!("{state} · {amount}");
+    let mut subtitle = format!("{state} · {}", reel_words::download_progress(d));
     if let Some(f) = &d.fault {
         subtitle = format!("{subtitle}\n{}", reel_words::download_fault(f));
     }
@@ -169,6 +219,8 @@ fn show(row: &Row, d: &Download) {
     let fraction = d.size.filter(|s| *s > 0).map_or(0.0, |s| d.fetched as f64 / s as f64);
     row.progress.set_fraction(fraction.clamp(0.0, 1.0));
     row.progress.set_visible(matches!(d.state, DownloadState::Queued | DownloadState::Running | DownloadState::Paused));
+    row.pause.set_visible(matches!(d.state, DownloadState::Queued | DownloadState::Running));
+    row.resume.set_visible(matches!(d.state, DownloadState::Paused | DownloadState::Failed));
     crate::widgets::labelled(&row.widget, &format!("{}, {}", d.title, subtitle.replace('\n', ", ")));
 }
 

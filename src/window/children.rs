@@ -233,6 +233,7 @@ impl Children {
             let c =
                 DownloadsPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
                     DownloadsOutput::Toast(t) => AppMsg::Toast(t),
+                    DownloadsOutput::Run => AppMsg::RunDownloads,
                 });
             self.place(c.widget(), ContentPage::Downloads);
             c

@@ -1,12 +1,16 @@
 //! The window runs the core's downloads: one run at a time (the core keeps
 //! at most two transfers going in it), started when something is queued and
 //! at start when a run before left something to do (a restart, `kill -9`);
-//! every change goes to the page showing the item.
+//! every change goes to the page showing the item. While a run goes the
+//! header shows a button to the Downloads page; one that ends while the
+//! window is not in front is told in a desktop notification.
 
 use super::{App, AppMsg};
+use crate::i18n::gettext;
 use crate::pages::downloads::DownloadsMsg;
 use crate::pages::item::ItemMsg;
-use reel_core::models::Download;
+use reel_core::models::{Download, DownloadState};
+use relm4::gtk::{gio, prelude::*};
 use relm4::{ComponentController, ComponentSender};
 
 /// Whether a run is going, and whether more was queued since it began.
@@ -24,6 +28,7 @@ impl App {
             return;
         }
         self.downloads = Runner { running: true, again: false };
+        self.ui.downloading.set_visible(true);
         let s = sender.input_sender().clone();
         let done = sender.input_sender().clone();
         self.core.run(
@@ -43,17 +48,39 @@ impl App {
     pub(super) fn downloads_idle(&mut self, sender: &ComponentSender<Self>) {
         let again = self.downloads.again;
         self.downloads = Runner::default();
+        self.ui.downloading.set_visible(false);
         if again {
             self.run_downloads(sender);
         }
     }
 
     pub(super) fn download_changed(&self, d: Download) {
+        if matches!(d.state, DownloadState::Done | DownloadState::Failed) && !self.ui.window.is_active() {
+            self.notify_ended(&d);
+        }
         if let Some(page) = self.children.downloads_page_if_built() {
             page.emit(DownloadsMsg::Changed(d.clone()));
         }
         if let Some(page) = self.children.item_page_if_built() {
             page.emit(ItemMsg::DownloadChanged(d));
         }
+    }
+}
+
+impl App {
+    /// A desktop notification that `d` is here or failed (one per item:
+    /// a later one replaces it); clicking it activates Reel, which brings the window forward.
+    fn notify_ended(&self, d: &Download) {
+        let Some(app) = self.ui.window.application() else { return };
+        let (title, body) = match (&d.state, &d.fault) {
+            (DownloadState::Done, _) => (gettext("Download Finished"), d.title.clone()),
+            (_, Some(fault)) => {
+                (gettext("Download Failed"), format!("{}\n{}", d.title, reel_words::download_fault(fault)))
+            }
+            _ => (gettext("Download Failed"), d.title.clone()),
+        };
+        let n = gio::Notification::new(&title);
+        n.set_body(Some(&body));
+        app.send_notification(Some(&format!("download-{}-{}", d.source_id.as_str(), d.rating_key.as_str())), &n);
     }
 }

@@ -22,6 +22,8 @@ pub struct Ui {
     pub banner: gtk::Revealer,
     pub banner_label: gtk::Label,
     pub menu_button: gtk::MenuButton,
+    /// Shown in the header while downloads run: opens the Downloads page.
+    pub downloading: gtk::Button,
     /// Under the browsing area: where the now-playing bar goes.
     pub music_slot: gtk::Box,
 }
@@ -115,6 +117,13 @@ pub fn build(root: &adw::ApplicationWindow, sender: &ComponentSender<App>, parts
     content_header.pack_end(&search);
     let s = sender.clone();
     search.connect_clicked(move |_| s.input(AppMsg::Search));
+    let downloading = gtk::Button::from_icon_name("folder-download-symbolic");
+    downloading.set_tooltip_text(Some(gettext("Downloads in Progress").as_str()));
+    labelled(&downloading, &gettext("Downloads in progress"));
+    downloading.set_visible(false);
+    content_header.pack_end(&downloading);
+    let s = sender.clone();
+    downloading.connect_clicked(move |_| s.input(AppMsg::Open(super::navigation::Nav::Downloads)));
     let (banner, banner_label) = banner();
 
     let choose = adw::StatusPage::builder()
@@ -174,6 +183,7 @@ pub fn build(root: &adw::ApplicationWindow, sender: &ComponentSender<App>, parts
         banner,
         banner_label,
         menu_button,
+        downloading,
         music_slot,
     }
 }

@@ -1,16 +1,17 @@
-//! Downloads from the window: an episode kept from its page (the progress
-//! and the end said on its Download button), its file on disk whole, then
-//! played with fake-plex gone altogether; the Downloads page lists it, and
-//! removed there, its file is gone.
+//! Downloads from the window: an episode kept from its page, followed on
+//! the Downloads page (reached from the header while it runs), paused and
+//! resumed there, its file on disk whole, then played with fake-plex gone
+//! altogether; removed on the Downloads page, its file is gone.
 
 use super::playback::{clip_in, mpris_position, playerctl, wait_for_mpris, wait_for_position_past};
 use super::*;
 
 #[test]
 fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
-    let _turn = keyring_turn();
     let mut d = Demo::start_with(|t, home| {
-        let clip = clip_in(home, 30, &["eng"]);
+        let mut clip = clip_in(home, 30, &["eng"]);
+        // About eight seconds for the file: time to pause it on the way.
+        clip.bytes_per_second = std::fs::metadata(&clip.file).ok().map(|m| m.len() / 8);
         for s in &mut t.servers {
             s.library.media = Some(clip.clone());
         }
@@ -21,7 +22,20 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     click(&d.x, &format!("1. {}", d.episode));
     expect_on_screen(&[&d.episode, "Play", "Download"]);
     click_role(&d.x, "=Download", Some("push button"));
-    let tree = expect_on_screen_within(60, &["Downloaded"]);
+    // While it runs the header leads to the Downloads page: paused there,
+    // then resumed, it ends whole.
+    click(&d.x, "Downloads in progress");
+    let title = format!("{} – {}", d.show, d.episode);
+    expect_on_screen(&[&format!("{title}, Downloading"), "Downloads take"]);
+    click(&d.x, &format!("Pause the download of {title}"));
+    let tree = expect_on_screen(&[&format!("{title}, Paused"), &format!("Resume the download of {title}")]);
+    every_control_is_named(&tree, "the Downloads page with a paused download");
+    screenshot(&d.x, "app-50-paused.png");
+    click(&d.x, &format!("Resume the download of {title}"));
+    expect_on_screen_within(60, &[&format!("{title}, Downloaded"), "!Downloads in progress"]);
+    d.open_first_season();
+    click(&d.x, &format!("1. {}", d.episode));
+    let tree = expect_on_screen(&[&d.episode, "Downloaded"]);
     every_control_is_named(&tree, "the item page with a download");
     screenshot(&d.x, "app-50-downloaded.png");
     // Whole on disk, under Reel's data, with no partial file left.
@@ -48,7 +62,6 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
 
     // The Downloads page: the episode, done, and a way to remove it.
     click_role(&d.x, "=Downloads", Some("list item"));
-    let title = format!("{} – {}", d.show, d.episode);
     let tree = expect_on_screen(&[&format!("{title}, Downloaded"), &format!("Remove the download of {title}")]);
     every_control_is_named(&tree, "the Downloads page");
     screenshot(&d.x, "app-50-downloads-page.png");

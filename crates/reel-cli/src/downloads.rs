@@ -56,8 +56,16 @@ pub async fn download(core: &Core, key: &str, server: Option<String>, no_wait: b
     Ok(())
 }
 
-/// Stops and forgets every download of `key` (of `server`, if named).
-pub async fn cancel(core: &Core, key: &str, server: Option<String>) -> Result<()> {
+/// What `reel-cli download --cancel|--pause|--resume` does to a download.
+#[derive(Debug, Clone, Copy)]
+pub enum Change {
+    Cancel,
+    Pause,
+    Resume,
+}
+
+/// Cancels, pauses or resumes every download of `key` (of `server`, if named).
+pub async fn change(core: &Core, key: &str, server: Option<String>, change: Change) -> Result<()> {
     let sources = all_sources(core, false).await?;
     let all = core.downloads().await?;
     let mut n = 0;
@@ -66,8 +74,17 @@ pub async fn cancel(core: &Core, key: &str, server: Option<String>) -> Result<()
         if server.as_deref().is_some_and(|w| !named.is_some_and(|s| matches_server(s, w))) {
             continue;
         }
-        core.cancel_download(&d.source_id, &d.rating_key).await?;
-        println!("Cancelled {}", d.title);
+        match change {
+            Change::Cancel => {
+                core.cancel_download(&d.source_id, &d.rating_key).await?;
+                println!("Cancelled {}", d.title);
+            }
+            Change::Pause => {
+                core.pause_download(&d.source_id, &d.rating_key).await?;
+                println!("Paused {}", d.title);
+            }
+            Change::Resume => core.resume_download(&d.source_id, &d.rating_key).await?,
+        }
         n += 1;
     }
     if n == 0 {
@@ -82,6 +99,7 @@ pub async fn list(core: &Core, json: bool) -> Result<()> {
         return print_json(&all);
     }
     all.iter().for_each(print_one);
+    println!("{}", reel_words::download_space(&core.download_space().await?));
     Ok(())
 }
 
@@ -95,11 +113,12 @@ fn print_one(d: &Download) {
     }
 }
 
-/// "42% (3.1 of 7.4 MB)", or the bytes alone without a size.
+/// "42% · 3.1 MB of 7.4 MB · 2.3 MB/s · 2 seconds left", the share left
+/// out without a size.
 fn progress(d: &Download) -> String {
-    let mb = |b: u64| format!("{:.1}", b as f64 / 1_000_000.0);
+    let words = reel_words::download_progress(d);
     match d.size.filter(|s| *s > 0) {
-        Some(size) => format!("{}% ({} of {} MB)", d.fetched * 100 / size, mb(d.fetched), mb(size)),
-        None => format!("{} MB", mb(d.fetched)),
+        Some(size) if d.state != DownloadState::Done => format!("{}% · {words}", d.fetched * 100 / size),
+        _ => words,
     }
 }

@@ -83,8 +83,14 @@ enum Command {
         #[arg(long)]
         no_wait: bool,
         /// Stop and forget the download of KEY, deleting its file.
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["pause", "resume"])]
         cancel: bool,
+        /// Pause the download of KEY, keeping what came (wherever it runs).
+        #[arg(long, conflicts_with = "resume")]
+        pause: bool,
+        /// Go on with a paused or failed download of KEY from where it stopped.
+        #[arg(long)]
+        resume: bool,
     },
     /// Every download: its state, progress, size and file.
     Downloads,
@@ -181,7 +187,16 @@ async fn run(cli: Cli) -> Result<()> {
             items(&core, &section.as_str().into(), server, offset, limit, cli.json).await
         }
         Command::Pin { server, url, auto } => pin(&core, &server, url, auto).await,
-        Command::Download { key, server, cancel: true, .. } => downloads::cancel(&core, &key, server).await,
+        Command::Download { key, server, cancel: true, .. } => {
+            downloads::change(&core, &key, server, downloads::Change::Cancel).await
+        }
+        Command::Download { key, server, pause: true, .. } => {
+            downloads::change(&core, &key, server, downloads::Change::Pause).await
+        }
+        Command::Download { key, server, resume: true, no_wait, .. } => {
+            downloads::change(&core, &key, server.clone(), downloads::Change::Resume).await?;
+            downloads::download(&core, &key, server, no_wait, cli.json).await
+        }
         Command::Download { key, server, no_wait, .. } => {
             downloads::download(&core, &key, server, no_wait, cli.json).await
         }

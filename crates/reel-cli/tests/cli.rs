@@ -524,3 +524,58 @@ async fn download_a_season_then_kill_9_mid_transfer_and_go_on() {
     assert!(!text.contains(&fp.info().account_token));
     cli.ok(&["logout"]);
 }
+
+/// Two runs of the same download at once (two terminals, or reel-cli
+/// beside the app): one fetches, the other waits for it and tells its
+/// progress; the file is fetched once and is the server's.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_runs_of_one_download_fetch_it_once() {
+    let _turn = keyring_turn().await;
+    let media = tempfile::tempdir().unwrap();
+    let mut clip = fake_plex::media::make_clip(media.path(), 6, &["eng"]).expect("gst-launch-1.0 makes the clip");
+    let size = std::fs::metadata(&clip.file).unwrap().len();
+    // About three seconds for the file: time for the second run to find it running.
+    clip.bytes_per_second = Some(size / 3);
+    let mut t = topology();
+    t.servers[0].library.media = Some(clip.clone());
+    let fp = FakePlex::start(t).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    cli.ok(&["login", "--token", &fp.info().account_token]);
+    let libraries: Value = serde_json::from_str(&cli.ok(&["libraries", "--json"]).0).unwrap();
+    let movies = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "movie").unwrap().clone();
+    let items: Value = serde_json::from_str(&cli.ok(&["items", movies["key"].as_str().unwrap(), "--json"]).0).unwrap();
+    let movie = items[0]["rating_key"].as_str().unwrap().to_string();
+
+    fp.clear_requests();
+    let mut first = cli.command(&["download", &movie]);
+    first.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let first = first.spawn().unwrap();
+    // The second starts once the first is fetching.
+    let downloads = cli.config.with_file_name("data").join("reel/downloads");
+    let part = || {
+        fake_plex::testing::files_under(&downloads)
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "part"))
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+    };
+    fake_plex::testing::wait_for("a part of the file", std::time::Duration::from_secs(30), part, |n| {
+        n.is_some_and(|n| n > 0 && n < size)
+    });
+    let (out, err) = cli.ok(&["download", &movie]);
+    assert!(out.contains("Downloaded"), "the second waited until it was done: {out}\n{err}");
+    assert!(err.contains('%'), "and told the progress meanwhile: {err}");
+    let first = first.wait_with_output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Downloaded"));
+
+    let asked: Vec<_> = fp.requests().into_iter().filter(|r| r.path.starts_with("/library/parts/")).collect();
+    assert_eq!(asked.len(), 1, "fetched once: {asked:?}");
+    let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
+    assert_eq!(listed[0]["state"], "done", "{listed}");
+    let file = PathBuf::from(listed[0]["file"].as_str().unwrap());
+    assert!(std::fs::read(&file).unwrap() == std::fs::read(&clip.file).unwrap(), "byte-identical");
+    assert_eq!(part(), None, "no part file left");
+    cli.ok(&["logout"]);
+}

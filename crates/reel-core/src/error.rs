@@ -54,6 +54,9 @@ pub enum Error {
     /// The owner of `server` does not let this user download from it.
     #[error("The owner of {server} does not allow downloads from it")]
     DownloadsNotAllowed { server: String },
+    /// No download of `key` is kept (cancelled, or never asked for).
+    #[error("There is no download of item {key}")]
+    NoDownload { key: crate::ids::ItemKey },
     /// The disk holding `what` has no room left.
     #[error("There is no room left on the disk for Reel's {what}")]
     DiskFull { what: Stored },

@@ -219,3 +219,65 @@ async fn a_server_whose_owner_does_not_allow_downloads_is_not_asked_for_a_file()
     s.run().await;
     assert!(s.downloads_of_parts().is_empty(), "no file asked for");
 }
+
+/// Paused while it runs: the run stops within a moment, what came stays
+/// (never renamed as whole); resumed, it goes on with `Range` from there to
+/// the server's bytes. Meanwhile it is told with its pace, and the space the
+/// downloads take counts what came.
+#[tokio::test(flavor = "multi_thread")]
+async fn paused_mid_transfer_then_resumed_from_where_it_stopped() {
+    let size = std::fs::metadata(clip().file).unwrap().len();
+    let s = session_with(|t| {
+        let media = t.servers[0].library.media.as_mut().unwrap();
+        // About four seconds for the file: time to pause it part-way.
+        media.bytes_per_second = Some(size / 4);
+    })
+    .await;
+    let movie = s.first_of(SectionKind::Movie).await;
+    let d = s.core.download(&s.source_id, &movie.rating_key).await.unwrap().remove(0);
+    let part = std::path::PathBuf::from(format!("{}.part", d.file.display()));
+    let seen = Mutex::new(Vec::new());
+    let tell = |d: &Download| seen.lock().unwrap().push(d.clone());
+    let run = s.core.run_downloads(&tell);
+    let pause = async {
+        let had = fake_plex::testing::wait_for_async(
+            "a part of the file",
+            std::time::Duration::from_secs(30),
+            || async { std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0) },
+            |n| *n > size / 4 && *n < size * 3 / 4,
+        )
+        .await;
+        s.core.pause_download(&s.source_id, &movie.rating_key).await.unwrap();
+        had
+    };
+    let (ran, _) = tokio::join!(run, pause);
+    ran.unwrap();
+    let listed = s.core.downloads().await.unwrap();
+    assert_eq!(listed[0].state, DownloadState::Paused, "{listed:?}");
+    let kept = listed[0].fetched;
+    assert!(kept > 0 && kept < size, "what came is kept: {kept} of {size}");
+    assert!(!d.file.exists(), "a paused download is never whole");
+    let told = seen.into_inner().unwrap();
+    assert!(told.iter().any(|d| d.bytes_per_second.is_some_and(|r| r > 0)), "its pace was told: {told:?}");
+    assert_eq!(told.last().map(|d| d.state), Some(DownloadState::Paused));
+    let space = s.core.download_space().await.unwrap();
+    assert!(space.used >= kept && space.free.is_some_and(|f| f > 0), "{space:?}");
+
+    // A paused one is not run until resumed.
+    s.fp.clear_requests();
+    s.run().await;
+    assert!(s.downloads_of_parts().is_empty(), "paused stays paused");
+    s.core.resume_download(&s.source_id, &movie.rating_key).await.unwrap();
+    let told = s.run().await;
+    assert_eq!(told.last().map(|d| d.state), Some(DownloadState::Done), "{told:?}");
+    let from: Vec<u64> = s
+        .downloads_of_parts()
+        .iter()
+        .filter_map(|r| r.range.as_deref()?.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok())
+        .collect();
+    assert!(from.first().is_some_and(|f| *f >= kept.saturating_sub(1 << 20) && *f > 0), "from {from:?}, kept {kept}");
+    assert_eq!(bytes(&d.file), bytes(&clip().file), "byte-identical");
+    // Only a stopped one can be resumed, and only a known one.
+    let none = s.core.resume_download(&s.source_id, &ItemKey::new("no-such-item")).await;
+    assert!(matches!(none, Err(reel_core::Error::NoDownload { .. })), "{none:?}");
+}

@@ -3,9 +3,11 @@
 //! playback failures), shared by the app and reel-cli so both say the same
 //! thing in the same words.
 
+mod amounts;
 pub mod i18n;
 mod words;
 
+pub use amounts::*;
 pub use words::*;
 
 /// A position or length as a clock shows it: "4:05", "1:02:03".

@@ -7,15 +7,33 @@ use super::Core;
 use crate::backends::plex::PlexServerClient;
 use crate::error::{Error, Result};
 use crate::ids::{ItemKey, SourceId};
-use crate::models::{Download, DownloadFault, DownloadState, ItemKind, Playable};
+use crate::models::{Download, DownloadFault, DownloadSpace, DownloadState, ItemKind, Playable};
+use crate::services::downloads::lock::PartLock;
+use crate::services::downloads::pace::Pace;
 use crate::services::downloads::{transfer, turns, DownloadStore};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::HashSet;
+use std::path::Path;
+use std::time::Duration;
 
 /// Tries in one run at a download that ends short before it counts as failed.
 const SHORT_TRIES: u32 = 3;
-/// How often (in bytes) a running download's progress is told.
-const TELL_EVERY: u64 = 1 << 20;
+/// How often a running download's progress is told.
+const TELL_EVERY: Duration = Duration::from_millis(250);
+/// How often a download another process runs is looked at, and a
+/// running one's row read for a pause or a cancel.
+const LOOK_AGAIN: Duration = Duration::from_millis(500);
+
+/// How a running download was stopped from outside its run.
+enum Stop {
+    Paused,
+    Cancelled,
+}
+
+enum Ended {
+    Fetched(std::result::Result<u64, DownloadFault>),
+    Stopped(Stop),
+}
 
 impl Core {
     /// Queues `rating_key` of `source_id` for download: the item's file, or
@@ -54,6 +72,7 @@ impl Core {
                     state: DownloadState::Queued,
                     fault: None,
                     fetched: 0,
+                    bytes_per_second: None,
                 };
                 store.put(&d, &p)?;
                 out.push(d);
@@ -75,6 +94,51 @@ impl Core {
     pub async fn cancel_download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<()> {
         let (id, key) = (source_id.clone(), rating_key.clone());
         on_store(self.downloads.clone(), move |s| s.remove(&id, &key)).await
+    }
+
+    /// Pauses a queued or running download, keeping what came (a run going
+    /// stops within a moment, in whichever process it is).
+    pub async fn pause_download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<()> {
+        self.move_download(
+            source_id,
+            rating_key,
+            &[DownloadState::Queued, DownloadState::Running],
+            DownloadState::Paused,
+        )
+        .await
+    }
+
+    /// Queues a paused or failed download again; the next run goes on from
+    /// where it stopped.
+    pub async fn resume_download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<()> {
+        self.move_download(
+            source_id,
+            rating_key,
+            &[DownloadState::Paused, DownloadState::Failed],
+            DownloadState::Queued,
+        )
+        .await
+    }
+
+    /// What the downloads take of their disk, and what is free there.
+    pub async fn download_space(&self) -> Result<DownloadSpace> {
+        on_store(self.downloads.clone(), |s| Ok(s.space())).await
+    }
+
+    async fn move_download(
+        &self,
+        id: &SourceId,
+        key: &ItemKey,
+        from: &[DownloadState],
+        to: DownloadState,
+    ) -> Result<()> {
+        let (id, key, from) = (id.clone(), key.clone(), from.to_vec());
+        on_store(self.downloads.clone(), move |s| match s.get(&id, &key)? {
+            Some(d) if from.contains(&d.state) => s.set_state(&id, &key, to, None),
+            Some(_) => Ok(()),
+            None => Err(Error::NoDownload { key: key.clone() }),
+        })
+        .await
     }
 
     /// Runs what is queued (and what a stopped run left running), at most
@@ -100,39 +164,47 @@ impl Core {
     /// One download, to its end or to a fault; its row says which.
     async fn run_one(&self, mut d: Download, changed: &(dyn Fn(&Download) + Send + Sync)) {
         let part = DownloadStore::part_file(&d.file);
+        let Some(_lock) = self.take_part(&mut d, &part, changed).await else { return };
         d.state = DownloadState::Running;
         d.fault = None;
         if let Err(e) = self.set_download_state(&d).await {
             tracing::warn!("a download's state was not kept: {e}");
         }
         changed(&d);
-        let told = std::sync::atomic::AtomicU64::new(0);
+        let told = std::sync::Mutex::new((std::time::Instant::now(), Pace::default()));
         let progress = |n: u64| {
-            if n >= told.load(std::sync::atomic::Ordering::Relaxed) + TELL_EVERY {
-                told.store(n, std::sync::atomic::Ordering::Relaxed);
-                changed(&Download { fetched: n, ..d.clone() });
+            let now = std::time::Instant::now();
+            let Ok(mut told) = told.lock() else { return };
+            if now.duration_since(told.0) >= TELL_EVERY {
+                told.0 = now;
+                let rate = told.1.at(now, n);
+                changed(&Download { fetched: n, bytes_per_second: rate, ..d.clone() });
             }
         };
-        let (mut tries, mut last) = (0, None);
-        let outcome = loop {
-            let (key, part) = (&d.part_key, &part);
-            let go = self
-                .connections
-                .call(d.source_id.as_str(), |c| async move { transfer::fetch(&c, key, part, &progress).await })
-                .await;
-            match (go, d.size) {
-                (Ok(n), Some(size)) if n == size => break Ok(n),
-                // Short (a connection closed early): on from there, while it moves.
-                (Ok(n), Some(size)) if n < size && last != Some(n) && tries < SHORT_TRIES => {
-                    tries += 1;
-                    last = Some(n);
-                }
-                (Ok(n), Some(size)) => break Err(DownloadFault::WrongSize { expected: size, got: n }),
-                // The server gave no size: whole when it says it is done.
-                (Ok(n), None) => break Ok(n),
-                (Err(e), _) => break Err(fault_of(&e)),
+        let ended = tokio::select! {
+            outcome = self.fetch_whole(&d, &part, &progress) => Ended::Fetched(outcome),
+            stop = self.stopped_elsewhere(&d) => Ended::Stopped(stop),
+        };
+        let outcome = match ended {
+            Ended::Fetched(outcome) => outcome,
+            // Paused: what came stays for the resume.
+            Ended::Stopped(Stop::Paused) => {
+                d.state = DownloadState::Paused;
+                d.fetched = tokio::fs::metadata(&part).await.map(|m| m.len()).unwrap_or(0);
+                tracing::info!(bytes = d.fetched, "download paused");
+                changed(&d);
+                return;
+            }
+            Ended::Stopped(Stop::Cancelled) => {
+                let _ = tokio::fs::remove_file(&part).await;
+                return;
             }
         };
+        // Cancelled meanwhile (by another process): nothing is kept.
+        if self.download_row(&d).await.is_none() {
+            let _ = tokio::fs::remove_file(&part).await;
+            return;
+        }
         match outcome {
             Ok(n) => match tokio::fs::rename(&part, &d.file).await {
                 Ok(()) => {
@@ -162,6 +234,113 @@ impl Core {
             tracing::warn!("a download's state was not kept: {e}");
         }
         changed(&d);
+    }
+
+    /// Fetches `d` into `part` until it has the size the server gave (a
+    /// go that ends short is followed by another while it moves): the
+    /// bytes then, or why it stopped.
+    async fn fetch_whole(
+        &self,
+        d: &Download,
+        part: &Path,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> std::result::Result<u64, DownloadFault> {
+        let (mut tries, mut last) = (0, None);
+        loop {
+            let key = &d.part_key;
+            let go = self
+                .connections
+                .call(d.source_id.as_str(), |c| async move { transfer::fetch(&c, key, part, progress).await })
+                .await;
+            match (go, d.size) {
+                (Ok(n), Some(size)) if n == size => return Ok(n),
+                // Short (a connection closed early): on from there, while it moves.
+                (Ok(n), Some(size)) if n < size && last != Some(n) && tries < SHORT_TRIES => {
+                    tries += 1;
+                    last = Some(n);
+                }
+                (Ok(n), Some(size)) => return Err(DownloadFault::WrongSize { expected: size, got: n }),
+                // The server gave no size: whole when it says it is done.
+                (Ok(n), None) => return Ok(n),
+                (Err(e), _) => return Err(fault_of(&e)),
+            }
+        }
+    }
+
+    /// Ends when `d` is paused or cancelled, here or by another process
+    /// (the store says so).
+    async fn stopped_elsewhere(&self, d: &Download) -> Stop {
+        loop {
+            tokio::time::sleep(LOOK_AGAIN).await;
+            match self.download_row(d).await {
+                None => return Stop::Cancelled,
+                Some(r) if r.state == DownloadState::Paused => return Stop::Paused,
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// Waits until this process may run `d`: while another process runs it,
+    /// its progress is told from the file. None when, once it may, there
+    /// is nothing left to run (the other finished it, it was cancelled or
+    /// stopped) or the `.part` file cannot be had (the row says why).
+    async fn take_part(
+        &self,
+        d: &mut Download,
+        part: &Path,
+        changed: &(dyn Fn(&Download) + Send + Sync),
+    ) -> Option<PartLock> {
+        let lock = loop {
+            let path = part.to_path_buf();
+            let taken = tokio::task::spawn_blocking(move || {
+                if let Some(dir) = path.parent() {
+                    crate::paths::private_dir(dir)?;
+                }
+                PartLock::try_take(&path)
+            })
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+            match taken {
+                Ok(Some(lock)) => break lock,
+                Ok(None) => {}
+                Err(e) => {
+                    d.state = DownloadState::Failed;
+                    d.fault = Some(DownloadFault::Disk { reason: e.to_string() });
+                    if let Err(e) = self.set_download_state(d).await {
+                        tracing::warn!("a download's state was not kept: {e}");
+                    }
+                    changed(d);
+                    return None;
+                }
+            }
+            let fetched = tokio::fs::metadata(part).await.map(|m| m.len()).unwrap_or(0);
+            changed(&Download { fetched, state: DownloadState::Running, ..d.clone() });
+            tokio::time::sleep(LOOK_AGAIN).await;
+        };
+        // What the row says now, with the file held: another runner may
+        // have finished it since this run read the list.
+        let row = self.download_row(d).await;
+        let runs = row.as_ref().is_some_and(|r| matches!(r.state, DownloadState::Queued | DownloadState::Running));
+        if runs {
+            return Some(lock);
+        }
+        // The empty file taking it made, where the finished one was renamed away.
+        if tokio::fs::metadata(part).await.is_ok_and(|m| m.len() == 0) {
+            let _ = tokio::fs::remove_file(part).await;
+        }
+        if let Some(row) = row {
+            changed(&row);
+        }
+        None
+    }
+
+    /// `d`'s row as the store has it now (as `d` when it cannot be read).
+    async fn download_row(&self, d: &Download) -> Option<Download> {
+        let (id, key) = (d.source_id.clone(), d.rating_key.clone());
+        on_store(self.downloads.clone(), move |s| s.get(&id, &key)).await.unwrap_or_else(|e| {
+            tracing::warn!("the downloads could not be read: {e}");
+            Some(d.clone())
+        })
     }
 
     /// `key`'s download when it is done and its file is here, with what

@@ -57,4 +57,25 @@ pub struct Download {
     pub fetched: u64,
     /// Where the finished file is (it is there only once done).
     pub file: PathBuf,
+    /// How fast the bytes come, while it runs (not kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_per_second: Option<u64>,
+}
+
+impl Download {
+    /// How long the rest takes at the pace it goes now.
+    pub fn time_left(&self) -> Option<std::time::Duration> {
+        let rate = self.bytes_per_second.filter(|r| *r > 0)?;
+        let left = self.size?.saturating_sub(self.fetched);
+        Some(std::time::Duration::from_secs(left.div_ceil(rate)))
+    }
+}
+
+/// The disk the downloads are on: what Reel's downloads take of it and
+/// what is free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadSpace {
+    pub used: u64,
+    /// None when the disk cannot say.
+    pub free: Option<u64>,
 }

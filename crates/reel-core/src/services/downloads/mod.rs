@@ -4,8 +4,11 @@
 //! into a `.part` file, resumed with `Range` from where they stopped
 //! (another connection, a restart, `kill -9`), and the file is renamed to
 //! its name only once it has the size the server gave ([`transfer`]);
-//! [`turns`] says which run (at most two at once).
+//! [`turns`] says which run (at most two at once), and [`lock`] that one
+//! process runs each.
 
+pub mod lock;
+pub mod pace;
 pub mod store;
 pub mod transfer;
 pub mod turns;

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result, Stored};
 use crate::ids::{ItemKey, SourceId};
-use crate::models::{Download, DownloadFault, DownloadState, ItemKind, Playable};
+use crate::models::{Download, DownloadFault, DownloadSpace, DownloadState, ItemKind, Playable};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -50,6 +50,26 @@ impl DownloadStore {
             .unwrap_or("bin");
         let safe = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect::<String>();
         self.dir.join(safe(source_id.as_str())).join(format!("{}.{ext}", safe(key.as_str())))
+    }
+
+    /// What the downloads take on their disk (every file under the
+    /// folder), and what is free there.
+    pub fn space(&self) -> DownloadSpace {
+        let mut used = 0;
+        let mut dirs = vec![self.dir.clone()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                match e.metadata() {
+                    Ok(m) if m.is_dir() => dirs.push(e.path()),
+                    Ok(m) => used += m.len(),
+                    Err(_) => {}
+                }
+            }
+        }
+        // The folder may not be made yet: its disk is its nearest parent's.
+        let there = self.dir.ancestors().find(|p| p.exists());
+        let free = there.and_then(|p| rustix::fs::statvfs(p).ok()).map(|s| s.f_bavail.saturating_mul(s.f_frsize));
+        DownloadSpace { used, free }
     }
 
     /// The file being written until it is whole.
@@ -236,6 +256,7 @@ impl Row {
             fault,
             fetched,
             file,
+            bytes_per_second: None,
         })
     }
 }

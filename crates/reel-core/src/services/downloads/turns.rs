@@ -34,6 +34,7 @@ mod tests {
             fault: None,
             fetched: 0,
             file: key.into(),
+            bytes_per_second: None,
         }
     }
 

@@ -1,0 +1,92 @@
+//! Sizes, speeds and time left as a person reads them on the Downloads
+//! page and in reel-cli: decimal units (as GNOME's Files shows sizes), one
+//! decimal below 10, and the time left in the largest unit that fits.
+
+use crate::i18n::{i18n_f, ni18n_f};
+use reel_core::models::{Download, DownloadSpace, DownloadState};
+use std::time::Duration;
+
+/// "512 bytes", "3.1 MB", "12 GB".
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return ni18n_f("{} byte", "{} bytes", bytes, &[&bytes.to_string()]);
+    }
+    let mut v = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while v >= 999.95 && unit + 1 < UNITS.len() {
+        v /= 1000.0;
+        unit += 1;
+    }
+    let n = if v < 9.95 { format!("{v:.1}") } else { format!("{v:.0}") };
+    // Translators: a size, like "3.1 MB".
+    i18n_f("{} {}", &[&n, UNITS[unit]])
+}
+
+/// "2.3 MB/s".
+pub fn speed(bytes_per_second: u64) -> String {
+    // Translators: a download's speed, like "2.3 MB/s".
+    i18n_f("{}/s", &[&size(bytes_per_second)])
+}
+
+/// "5 seconds left", "3 minutes left", "2 hours left".
+pub fn time_left(left: Duration) -> String {
+    let s = left.as_secs();
+    match s {
+        0..=59 => ni18n_f("{} second left", "{} seconds left", s, &[&s.to_string()]),
+        60..=3599 => {
+            let m = s.div_ceil(60);
+            ni18n_f("{} minute left", "{} minutes left", m, &[&m.to_string()])
+        }
+        _ => {
+            let h = s.div_ceil(3600);
+            ni18n_f("{} hour left", "{} hours left", h, &[&h.to_string()])
+        }
+    }
+}
+
+/// How far a download is: "3.1 MB of 7.4 MB · 2.3 MB/s · 2 seconds left"
+/// while it runs, the size alone once it is done.
+pub fn download_progress(d: &Download) -> String {
+    let total = d.size.filter(|s| *s > 0);
+    if d.state == DownloadState::Done {
+        return size(total.unwrap_or(d.fetched));
+    }
+    let mut parts = vec![match total {
+        // Translators: how much of a download is here, like "3.1 MB of 7.4 MB".
+        Some(t) => i18n_f("{} of {}", &[&size(d.fetched), &size(t)]),
+        None => size(d.fetched),
+    }];
+    if d.state == DownloadState::Running {
+        parts.extend(d.bytes_per_second.map(speed));
+        parts.extend(d.time_left().map(time_left));
+    }
+    parts.join(" · ")
+}
+
+/// "Downloads take 1.2 GB · 40 GB free on this disk".
+pub fn download_space(space: &DownloadSpace) -> String {
+    let used = i18n_f("Downloads take {}", &[&size(space.used)]);
+    match space.free {
+        Some(free) => format!("{used} · {}", i18n_f("{} free on this disk", &[&size(free)])),
+        None => used,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_speeds_and_time_left_read_like_gnome() {
+        assert_eq!(size(1), "1 byte");
+        assert_eq!(size(999), "999 bytes");
+        assert_eq!(size(3_140_000), "3.1 MB");
+        assert_eq!(size(12_400_000_000), "12 GB");
+        assert_eq!(size(999_990), "1.0 MB");
+        assert_eq!(speed(2_300_000), "2.3 MB/s");
+        assert_eq!(time_left(Duration::from_secs(1)), "1 second left");
+        assert_eq!(time_left(Duration::from_secs(61)), "2 minutes left");
+        assert_eq!(time_left(Duration::from_secs(7200)), "2 hours left");
+    }
+}
