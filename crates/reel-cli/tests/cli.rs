@@ -446,6 +446,52 @@ async fn login_reads_the_token_from_stdin() {
     cli.ok(&["logout"]);
 }
 
+/// A server whose clip takes about three seconds to send (time to see a
+/// download of it half-way), and a folder for the settings.
+struct Paced {
+    fp: FakePlex,
+    clip: fake_plex::media::MediaSpec,
+    size: u64,
+    _media: tempfile::TempDir,
+    dir: tempfile::TempDir,
+}
+
+impl Paced {
+    async fn start() -> Self {
+        let media = tempfile::tempdir().unwrap();
+        let mut clip = fake_plex::media::make_clip(media.path(), 6, &["eng"]).expect("gst-launch-1.0 makes the clip");
+        let size = std::fs::metadata(&clip.file).unwrap().len();
+        clip.bytes_per_second = Some(size / 3);
+        let mut t = topology();
+        t.servers[0].library.media = Some(clip.clone());
+        let fp = FakePlex::start(t).await.unwrap();
+        Paced { fp, clip, size, _media: media, dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn signed_in(&self) -> Cli<'_> {
+        let cli = Cli { fp: &self.fp, config: self.dir.path().join("config.toml") };
+        cli.ok(&["login", "--token", &self.fp.info().account_token]);
+        cli
+    }
+}
+
+/// The libraries, and the first movie's rating key.
+fn first_movie(cli: &Cli) -> (Value, String) {
+    let libraries: Value = serde_json::from_str(&cli.ok(&["libraries", "--json"]).0).unwrap();
+    let movies = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "movie").unwrap().clone();
+    let items: Value = serde_json::from_str(&cli.ok(&["items", movies["key"].as_str().unwrap(), "--json"]).0).unwrap();
+    (libraries, items[0]["rating_key"].as_str().unwrap().to_string())
+}
+
+/// How much of a download's `.part` file is there (None: no part file).
+fn part_len(cli: &Cli) -> Option<u64> {
+    fake_plex::testing::files_under(&cli.config.with_file_name("data").join("reel/downloads"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "part"))
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+}
+
 /// Downloads from a terminal: a season's episodes, waited for with the
 /// progress told; listed as the app lists them; reel-cli killed with
 /// SIGKILL mid-transfer, then asked again, goes on from where it stopped
@@ -454,34 +500,16 @@ async fn login_reads_the_token_from_stdin() {
 #[tokio::test(flavor = "multi_thread")]
 async fn download_a_season_then_kill_9_mid_transfer_and_go_on() {
     let _turn = keyring_turn().await;
-    let media = tempfile::tempdir().unwrap();
-    let mut clip = fake_plex::media::make_clip(media.path(), 6, &["eng"]).expect("gst-launch-1.0 makes the clip");
-    let size = std::fs::metadata(&clip.file).unwrap().len();
-    // About three seconds a file: time to see one half-way.
-    clip.bytes_per_second = Some(size / 3);
-    let mut t = topology();
-    t.servers[0].library.media = Some(clip.clone());
-    let fp = FakePlex::start(t).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
-    cli.ok(&["login", "--token", &fp.info().account_token]);
-    let libraries: Value = serde_json::from_str(&cli.ok(&["libraries", "--json"]).0).unwrap();
-    let movies = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "movie").unwrap().clone();
-    let items: Value = serde_json::from_str(&cli.ok(&["items", movies["key"].as_str().unwrap(), "--json"]).0).unwrap();
-    let movie = items[0]["rating_key"].as_str().unwrap().to_string();
+    let p = Paced::start().await;
+    let (fp, clip, size) = (&p.fp, &p.clip, p.size);
+    let cli = p.signed_in();
+    let (libraries, movie) = first_movie(&cli);
 
     // Started, then killed half-way.
     let mut cmd = cli.command(&["download", &movie]);
     cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
     let mut running = fake_plex::testing::Guarded::spawn(&mut cmd).unwrap();
-    let downloads = cli.config.with_file_name("data").join("reel/downloads");
-    let part = || {
-        fake_plex::testing::files_under(&downloads)
-            .into_iter()
-            .find(|p| p.extension().is_some_and(|e| e == "part"))
-            .and_then(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-    };
+    let part = || part_len(&cli);
     fake_plex::testing::wait_for("a part of the file", std::time::Duration::from_secs(30), part, |n| {
         n.is_some_and(|n| n > 0 && n < size)
     });
@@ -531,35 +559,17 @@ async fn download_a_season_then_kill_9_mid_transfer_and_go_on() {
 #[tokio::test(flavor = "multi_thread")]
 async fn two_runs_of_one_download_fetch_it_once() {
     let _turn = keyring_turn().await;
-    let media = tempfile::tempdir().unwrap();
-    let mut clip = fake_plex::media::make_clip(media.path(), 6, &["eng"]).expect("gst-launch-1.0 makes the clip");
-    let size = std::fs::metadata(&clip.file).unwrap().len();
-    // About three seconds for the file: time for the second run to find it running.
-    clip.bytes_per_second = Some(size / 3);
-    let mut t = topology();
-    t.servers[0].library.media = Some(clip.clone());
-    let fp = FakePlex::start(t).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
-    cli.ok(&["login", "--token", &fp.info().account_token]);
-    let libraries: Value = serde_json::from_str(&cli.ok(&["libraries", "--json"]).0).unwrap();
-    let movies = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "movie").unwrap().clone();
-    let items: Value = serde_json::from_str(&cli.ok(&["items", movies["key"].as_str().unwrap(), "--json"]).0).unwrap();
-    let movie = items[0]["rating_key"].as_str().unwrap().to_string();
+    let p = Paced::start().await;
+    let (fp, clip, size) = (&p.fp, &p.clip, p.size);
+    let cli = p.signed_in();
+    let (_, movie) = first_movie(&cli);
 
     fp.clear_requests();
     let mut first = cli.command(&["download", &movie]);
     first.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     let first = first.spawn().unwrap();
     // The second starts once the first is fetching.
-    let downloads = cli.config.with_file_name("data").join("reel/downloads");
-    let part = || {
-        fake_plex::testing::files_under(&downloads)
-            .into_iter()
-            .find(|p| p.extension().is_some_and(|e| e == "part"))
-            .and_then(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-    };
+    let part = || part_len(&cli);
     fake_plex::testing::wait_for("a part of the file", std::time::Duration::from_secs(30), part, |n| {
         n.is_some_and(|n| n > 0 && n < size)
     });
