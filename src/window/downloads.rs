@@ -1,6 +1,8 @@
 //! The window runs the core's downloads: one run at a time (the core keeps
-//! at most two transfers going in it), started when something is queued and
-//! at start when a run before left something to do (a restart, `kill -9`);
+//! at most two transfers going in it), started when something is queued, at
+//! start (a run before may have left something to do: a restart, `kill -9`)
+//! and every quarter of an hour, each time after keeping up with the shows
+//! that have a rule (an episode watched elsewhere is seen then);
 //! every change goes to the page showing the item. While a run goes the
 //! header shows a button to the Downloads page; one that ends while the
 //! window is not in front is told in a desktop notification.
@@ -33,6 +35,15 @@ impl App {
         let done = sender.input_sender().clone();
         self.core.run(
             move |core| async move {
+                // The shows kept up with first: what was watched since goes,
+                // the next episodes join the queue (while their server answers).
+                match core.keep_up().await {
+                    Ok(kept) if kept != reel_core::models::KeptUp::default() => {
+                        tracing::info!(?kept, "kept up with shows")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("shows were not kept up with: {e}"),
+                }
                 let changed = move |d: &Download| s.emit(AppMsg::DownloadChanged(Box::new(d.clone())));
                 core.run_downloads(&changed).await
             },

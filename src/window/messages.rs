@@ -66,6 +66,9 @@ pub enum AppMsg {
     Back,
     Search,
     ConfirmSignOut,
+    /// What each account has downloaded (count, bytes), in the accounts'
+    /// order: the sign-out dialog says it and asks.
+    AskSignOut(Vec<(usize, u64)>),
     /// Accounts a damaged settings file named can be taken back (names),
     /// told with the notice that it was damaged, if that is new.
     OrphansFound {

@@ -130,8 +130,14 @@ impl SimpleComponent for App {
             player_opening: false,
             downloads: downloads::Runner::default(),
         };
-        // What a run before left to do (a restart, kill -9) goes on.
+        // What a run before left to do (a restart, kill -9) goes on; the
+        // shows kept up with are looked at again now and then.
         model.run_downloads(&sender);
+        let s = sender.input_sender().clone();
+        relm4::gtk::glib::timeout_add_seconds_local(15 * 60, move || {
+            s.emit(AppMsg::RunDownloads);
+            relm4::gtk::glib::ControlFlow::Continue
+        });
         // A damaged settings file is told with what can be done about it
         // (its accounts back from the keyring), once that is known.
         let (damaged, others): (Vec<_>, Vec<_>) =
@@ -323,7 +329,8 @@ impl SimpleComponent for App {
                     self.children.library.emit(LibraryMsg::ToggleSearch);
                 }
             }
-            AppMsg::ConfirmSignOut => sign_out::confirm(&self.ui.window, &self.core, &sender),
+            AppMsg::ConfirmSignOut => sign_out::look(&self.core, &sender),
+            AppMsg::AskSignOut(downloads) => sign_out::confirm(&self.ui.window, &self.core, &sender, &downloads),
             AppMsg::OrphansFound { notice, names } => self.offer_recovery(notice, &names),
             AppMsg::RecoverAccounts => self.recover(&sender),
             AppMsg::AccountsRecovered { back, failed } => self.recovered(&sender, back, failed),

@@ -1,7 +1,9 @@
-//! Downloads from the window: an episode kept from its page, followed on
-//! the Downloads page (reached from the header while it runs), paused and
-//! resumed there, its file on disk whole, then played with fake-plex gone
-//! altogether; removed on the Downloads page, its file is gone.
+//! Downloads from the window: an episode kept from its page (what it would
+//! fetch said first), followed on the Downloads page (reached from the
+//! header while it runs), paused and resumed there, its file on disk whole;
+//! its season from the season's page, followed on its button; the episode
+//! played with fake-plex gone altogether; signing out would ask about the
+//! downloads; removed on the Downloads page, its file is gone.
 
 use super::playback::{clip_in, mpris_position, playerctl, wait_for_mpris, wait_for_position_past};
 use super::*;
@@ -22,6 +24,11 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     click(&d.x, &format!("1. {}", d.episode));
     expect_on_screen(&[&d.episode, "Play", "Download"]);
     click_role(&d.x, "=Download", Some("push button"));
+    // What it would fetch is said first, and asked (GTK 4.8 names a
+    // dialog's button by its label twice).
+    expect_on_screen(&[&format!("Download {}?", d.episode), "1 file · ", "free on this disk"]);
+    screenshot(&d.x, "app-50-asked.png");
+    click_role(&d.x, "=Download Download", Some("push button"));
     // While it runs the header leads to the Downloads page: paused there,
     // then resumed, it ends whole.
     click(&d.x, "Downloads in progress");
@@ -49,6 +56,31 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
         "byte-identical to the server's file"
     );
 
+    // A season from its page: what it would fetch said first, then how
+    // far it is on its button, until all of it is here.
+    d.open_first_season();
+    expect_on_screen(&[&format!("1. {}", d.episode)]);
+    // An episode's row menu asks the same way (not now).
+    activate_window_action_with("download-child", "[<int64 1>]");
+    expect_on_screen(&[&format!("Download {}?", d.next_episode), "1 file · "]);
+    click(&d.x, "Cancel");
+    expect_on_screen(&[&format!("!Download {}?", d.next_episode)]);
+    // (Its first episode is here already.)
+    click_role(&d.x, "Download all (1 file here)", Some("push button"));
+    expect_on_screen(&["Download Season 1?", " files · ", "free on this disk"]);
+    click_role(&d.x, "=Download Download", Some("push button"));
+    expect_on_screen(&["Downloading: "]);
+    screenshot(&d.x, "app-50-season-downloading.png");
+    let tree = expect_on_screen_within(180, &["files here)", "!Downloading: "]);
+    every_control_is_named(&tree, "a season page with its downloads");
+    let season_files = fake_plex::testing::files_under(&d.home.path().join("data/reel/downloads"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e != "sqlite3" && !e.to_string_lossy().starts_with("sqlite3")))
+        .count();
+    assert!(season_files > 1, "the season's episodes are here: {season_files}");
+    click(&d.x, &format!("1. {}", d.episode));
+    expect_on_screen(&[&d.episode, "Play", "Downloaded"]);
+
     // The servers gone altogether: the episode plays from its file.
     d.fp.take().expect("fake-plex runs").shutdown();
     click(&d.x, "Play");
@@ -65,9 +97,52 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     let tree = expect_on_screen(&[&format!("{title}, Downloaded"), &format!("Remove the download of {title}")]);
     every_control_is_named(&tree, "the Downloads page");
     screenshot(&d.x, "app-50-downloads-page.png");
+    // Signing out would ask about it (not now).
+    activate_window_action("sign-out");
+    expect_on_screen(&["Sign out of demo?", &format!("Delete its {season_files} downloads (")]);
+    screenshot(&d.x, "app-50-sign-out-asks.png");
+    click(&d.x, "Cancel");
+    expect_on_screen(&["!Delete its "]);
     click(&d.x, &format!("Remove the download of {title}"));
-    expect_on_screen(&["Nothing Downloaded"]);
+    expect_on_screen(&[&format!("!{title}, Downloaded"), &format!("!Remove the download of {title}")]);
     assert!(!media[0].exists(), "removed, its file is gone");
     drop(reel);
     assert_no_criticals("app-50.log");
+}
+
+/// A show kept up with from its page: its next two unwatched episodes are
+/// downloaded at once (the window's runner applies the rule), and the page
+/// says the rule.
+#[test]
+fn a_show_kept_up_with_from_its_page() {
+    let d = Demo::start_with(|t, home| {
+        let clip = clip_in(home, 10, &["eng"]);
+        for s in &mut t.servers {
+            s.library.media = Some(clip.clone());
+        }
+    })
+    .signed_in();
+    let reel = d.launch("app-51.log");
+    click(&d.x, "TV Shows on Living Room");
+    click(&d.x, &d.show);
+    let tree = expect_on_screen(&["Season 1", "Keep Episodes Downloaded"]);
+    every_control_is_named(&tree, "a show's page");
+    // The menu's choice, as the menu sends it (a popover needs a window
+    // manager's grab, which Xvfb has not).
+    activate_window_action_with("keep-next", "[<2>]");
+    expect_on_screen(&["Keeping the next 2 unwatched episodes downloaded"]);
+    click_role(&d.x, "=Downloads", Some("list item"));
+    let first = format!("{} – {}, Downloaded", d.show, d.episode);
+    expect_on_screen_within(90, &[&first]);
+    let done_rows = |t: &Vec<(String, String)>| t.iter().filter(|(_, n)| n.contains(", Downloaded · ")).count();
+    let tree = wait_for(
+        "two episodes downloaded",
+        Duration::from_secs(60),
+        || expect_on_screen(&[&first]),
+        |t| done_rows(t) >= 2,
+    );
+    assert_eq!(done_rows(&tree), 2, "the next two unwatched, no more: {tree:?}");
+    screenshot(&d.x, "app-51-kept-up.png");
+    drop(reel);
+    assert_no_criticals("app-51.log");
 }

@@ -15,7 +15,16 @@ pub async fn download(core: &Core, key: &str, server: Option<String>, no_wait: b
     let mut last = None;
     let mut asked = Vec::new();
     for s in sources.iter().filter(|s| server.as_deref().is_none_or(|w| matches_server(s, w))) {
-        match core.download(&s.id, &key).await {
+        let plan = match core.plan_download(&s.id, &key).await {
+            Ok(plan) => plan,
+            Err(e) => {
+                last = Some(e);
+                continue;
+            }
+        };
+        // What it will fetch, before it starts.
+        eprintln!("{}", reel_words::download_plan(&plan));
+        match core.queue_download(plan).await {
             Ok(d) => {
                 asked = d;
                 break;
@@ -89,6 +98,33 @@ pub async fn change(core: &Core, key: &str, server: Option<String>, change: Chan
     }
     if n == 0 {
         bail!("no download of {key}");
+    }
+    Ok(())
+}
+
+/// Keeps the next `count` unwatched episodes of show `key` (of `server`,
+/// else the first server) downloaded, or (None) no longer; then keeps up
+/// and, unless `no_wait`, runs the downloads to their end.
+pub async fn keep(core: &Core, key: &str, count: Option<u32>, server: Option<String>, no_wait: bool) -> Result<()> {
+    let sources = all_sources(core, false).await?;
+    let Some(source) = sources.iter().find(|s| server.as_deref().is_none_or(|w| matches_server(s, w))) else {
+        bail!("no server named {}", server.unwrap_or_default());
+    };
+    core.set_keep_next(&source.id, &ItemKey::new(key), count).await?;
+    let Some(n) = count else {
+        println!("No longer keeping {key} downloaded; its files stay");
+        return Ok(());
+    };
+    let kept = core.keep_up().await?;
+    println!(
+        "Keeping the next {n} unwatched episodes of {key}: {} queued, {} watched removed",
+        kept.queued, kept.removed
+    );
+    if kept.unreachable > 0 {
+        println!("{} did not answer: tried again when downloads run next", source.name);
+    }
+    if !no_wait {
+        core.run_downloads(&|d: &Download| eprintln!("{}: {}", d.title, progress(d))).await?;
     }
     Ok(())
 }

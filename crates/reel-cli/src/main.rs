@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use reel_core::connections::LinkStats;
 use reel_core::connections::{describe, describe_reason};
 use reel_core::models::{ProbeRecord, Source};
-use reel_core::{Core, CoreOptions, Error, Origin, Token};
+use reel_core::{AccountDownloads, Core, CoreOptions, Error, Origin, Token};
 use std::path::PathBuf;
 
 mod downloads;
@@ -46,6 +46,9 @@ enum Command {
     Logout {
         /// Account id (default: the only account).
         account: Option<String>,
+        /// Keep the account's downloads on disk (by default they are deleted with it).
+        #[arg(long)]
+        keep_downloads: bool,
     },
     /// List accounts.
     Accounts,
@@ -94,6 +97,24 @@ enum Command {
     },
     /// Every download: its state, progress, size and file.
     Downloads,
+    /// Keep a show's next COUNT unwatched episodes downloaded: watched ones
+    /// are deleted, the next fetched (whenever downloads run while the
+    /// server answers); --off stops it, keeping the files.
+    Keep {
+        /// The show's rating key, as `items` prints it.
+        key: String,
+        /// How many unwatched episodes to keep.
+        #[arg(required_unless_present = "off")]
+        count: Option<u32>,
+        #[arg(long, conflicts_with = "count")]
+        off: bool,
+        /// Server name or id (default: the first server).
+        #[arg(long)]
+        server: Option<String>,
+        /// Queue them and return at once.
+        #[arg(long)]
+        no_wait: bool,
+    },
     /// Pin a server's connection (tried first from now on), or --auto to unpin.
     Pin {
         server: String,
@@ -179,7 +200,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             login(&core, token, server, cli.json).await
         }
-        Command::Logout { account } => logout(&core, account).await,
+        Command::Logout { account, keep_downloads } => logout(&core, account, keep_downloads).await,
         Command::Accounts => accounts(&core, cli.json),
         Command::Servers { refresh } => servers(&core, refresh, cli.json).await,
         Command::Libraries => libraries(&core, cli.json).await,
@@ -201,6 +222,7 @@ async fn run(cli: Cli) -> Result<()> {
             downloads::download(&core, &key, server, no_wait, cli.json).await
         }
         Command::Downloads => downloads::list(&core, cli.json).await,
+        Command::Keep { key, count, server, no_wait, .. } => downloads::keep(&core, &key, count, server, no_wait).await,
     }
 }
 
@@ -247,7 +269,7 @@ async fn login(core: &Core, token: Option<String>, server: Option<String>, json:
     }
 }
 
-async fn logout(core: &Core, account: Option<String>) -> Result<()> {
+async fn logout(core: &Core, account: Option<String>, keep_downloads: bool) -> Result<()> {
     let providers = core.accounts();
     let id = match account {
         Some(a) => a,
@@ -262,8 +284,15 @@ async fn logout(core: &Core, account: Option<String>) -> Result<()> {
             }
         },
     };
-    core.sign_out(&id.as_str().into()).await?;
+    let id: reel_core::ProviderId = id.as_str().into();
+    let (n, bytes) = core.account_downloads(&id).await?;
+    let downloads = if keep_downloads { AccountDownloads::Keep } else { AccountDownloads::Delete };
+    core.sign_out(&id, downloads).await?;
     println!("Signed out {id}");
+    if n > 0 {
+        let kept = if keep_downloads { "kept" } else { "deleted" };
+        println!("{n} downloads ({}) {kept}", reel_words::size(bytes));
+    }
     Ok(())
 }
 

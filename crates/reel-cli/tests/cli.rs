@@ -539,10 +539,14 @@ async fn download_a_season_then_kill_9_mid_transfer_and_go_on() {
     // A season: each episode, waited for.
     let shows = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "show").unwrap().clone();
     let shows: Value = serde_json::from_str(&cli.ok(&["items", shows["key"].as_str().unwrap(), "--json"]).0).unwrap();
-    let (out, _) = cli.ok(&["download", shows[0]["rating_key"].as_str().unwrap(), "--no-wait"]);
+    let (out, err) = cli.ok(&["download", shows[0]["rating_key"].as_str().unwrap(), "--no-wait"]);
     assert!(out.contains("Queued"), "{out}");
     let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
-    assert!(listed.as_array().unwrap().len() > 2, "the movie and the show's episodes: {listed}");
+    let episodes = listed.as_array().unwrap().len() - 1;
+    assert!(episodes > 1, "the movie and the show's episodes: {listed}");
+    // What it would fetch was said first.
+    let said = format!("{episodes} files · ");
+    assert!(err.contains(&said) && err.contains("free on this disk"), "{said:?} in {err}");
 
     // Cancelled: forgotten, its file gone.
     let (out, _) = cli.ok(&["download", &movie, "--cancel"]);

@@ -64,6 +64,11 @@ impl Session {
         seen.into_inner().unwrap()
     }
 
+    /// The items downloaded or on their way, in the order asked for.
+    async fn held(&self) -> Vec<ItemKey> {
+        self.core.downloads().await.unwrap().into_iter().map(|d| d.rating_key).collect()
+    }
+
     fn downloads_of_parts(&self) -> Vec<fake_plex::state::RecordedRequest> {
         self.fp.requests().into_iter().filter(|r| r.path.starts_with("/library/parts/")).collect()
     }
@@ -147,13 +152,22 @@ async fn a_season_downloads_each_of_its_episodes_and_a_deleted_file_is_fetched_a
     let show = s.first_of(SectionKind::Show).await;
     let season = s.core.fetch_children(&s.source_id, &show.rating_key).await.unwrap().remove(0);
     let episodes = s.core.fetch_children(&s.source_id, &season.rating_key).await.unwrap();
-    let queued = s.core.download(&s.source_id, &season.rating_key).await.unwrap();
+    // Said before it starts: a file an episode, their size, what is free.
+    let plan = s.core.plan_download(&s.source_id, &season.rating_key).await.unwrap();
+    let clip_size = std::fs::metadata(clip().file).unwrap().len();
+    assert_eq!((plan.files, plan.bytes, plan.refused), (episodes.len(), clip_size * episodes.len() as u64, 0));
+    assert!(plan.space.free.is_some() && plan.fits(), "{plan:?}");
+    assert!(s.core.downloads().await.unwrap().is_empty(), "a plan queues nothing");
+    let queued = s.core.queue_download(plan).await.unwrap();
     let keys = |v: &[Download]| v.iter().map(|d| d.rating_key.clone()).collect::<Vec<ItemKey>>();
     assert_eq!(keys(&queued), episodes.iter().map(|e| e.rating_key.clone()).collect::<Vec<_>>());
     assert!(queued.iter().all(|d| d.kind == ItemKind::Episode && d.title.contains(" – ")), "{queued:?}");
     s.run().await;
     let all = s.core.downloads().await.unwrap();
     assert!(all.iter().all(|d| d.state == DownloadState::Done), "{all:?}");
+    // Each knows its season and show (their pages show how they stand).
+    let within = vec![season.rating_key.clone(), show.rating_key.clone()];
+    assert!(all.iter().all(|d| d.within == within), "{all:?}");
     // One file deleted behind Reel's back: shown as missing, fetched again when asked.
     std::fs::remove_file(&all[0].file).unwrap();
     let missing = s.core.downloads().await.unwrap().remove(0);
@@ -280,4 +294,78 @@ async fn paused_mid_transfer_then_resumed_from_where_it_stopped() {
     // Only a stopped one can be resumed, and only a known one.
     let none = s.core.resume_download(&s.source_id, &ItemKey::new("no-such-item")).await;
     assert!(matches!(none, Err(reel_core::Error::NoDownload { .. })), "{none:?}");
+}
+
+/// Signing out asks what to do with the account's downloads: deleted,
+/// nothing of them is left (file, row, the server's folder); kept, the
+/// file stays where it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_deletes_or_keeps_the_accounts_downloads() {
+    for choice in [reel_core::AccountDownloads::Delete, reel_core::AccountDownloads::Keep] {
+        let s = session().await;
+        let movie = s.first_of(SectionKind::Movie).await;
+        let d = s.core.download(&s.source_id, &movie.rating_key).await.unwrap().remove(0);
+        s.run().await;
+        let account = s.core.accounts().remove(0);
+        let size = std::fs::metadata(clip().file).unwrap().len();
+        assert_eq!(s.core.account_downloads(account.id()).await.unwrap(), (1, size), "said before signing out");
+        s.core.sign_out(account.id(), choice).await.unwrap();
+        let left: Vec<_> = fake_plex::testing::files_under(&s.dir.path().join("downloads"))
+            .into_iter()
+            .filter(|f| f.extension().is_none_or(|e| e != "sqlite3" && e != "sqlite3-wal" && e != "sqlite3-shm"))
+            .collect();
+        match choice {
+            reel_core::AccountDownloads::Delete => {
+                assert!(left.is_empty() && s.core.downloads().await.unwrap().is_empty(), "{left:?}");
+                let server_dir = d.file.parent().unwrap();
+                assert!(!server_dir.exists(), "no folder names the server: {server_dir:?}");
+            }
+            reel_core::AccountDownloads::Keep => assert_eq!(left, vec![d.file.clone()], "kept"),
+        }
+    }
+}
+
+/// Keeping up with a show: its next two unwatched episodes are queued; one
+/// watched (what the server says, from here or another device) makes room:
+/// its file goes, the next comes. With the server away nothing changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn keeping_up_with_a_show_keeps_its_next_unwatched_episodes() {
+    let s = session().await;
+    let show = s.first_of(SectionKind::Show).await;
+    let mut episodes = Vec::new();
+    for season in s.core.fetch_children(&s.source_id, &show.rating_key).await.unwrap() {
+        episodes.extend(s.core.fetch_children(&s.source_id, &season.rating_key).await.unwrap());
+    }
+    let unwatched: Vec<_> = episodes.iter().filter(|e| !e.watched()).cloned().collect();
+    assert!(unwatched.len() >= 3, "the scenario needs three unwatched episodes: {}", unwatched.len());
+
+    s.core.set_keep_next(&s.source_id, &show.rating_key, Some(2)).await.unwrap();
+    let kept = s.core.keep_up().await.unwrap();
+    assert_eq!((kept.queued, kept.removed, kept.unreachable), (2, 0, 0));
+    s.run().await;
+    assert_eq!(s.held().await, vec![unwatched[0].rating_key.clone(), unwatched[1].rating_key.clone()]);
+    let first = s.core.downloads().await.unwrap().remove(0);
+    assert!(first.file.exists() && first.state == DownloadState::Done);
+    // Applied again with nothing new: nothing changes.
+    assert_eq!(s.core.keep_up().await.unwrap(), reel_core::models::KeptUp::default());
+
+    // The first watched: its file goes, the third comes.
+    s.core.set_watched(&s.source_id, &unwatched[0], true).await.unwrap();
+    let kept = s.core.keep_up().await.unwrap();
+    assert_eq!((kept.queued, kept.removed), (1, 1));
+    s.run().await;
+    assert_eq!(s.held().await, vec![unwatched[1].rating_key.clone(), unwatched[2].rating_key.clone()]);
+    assert!(!first.file.exists(), "the watched episode's file is gone");
+
+    // The server away: nothing is removed or asked for.
+    s.core.set_watched(&s.source_id, &unwatched[1], true).await.unwrap();
+    assert!(s.fp.set_behaviour("Den", None, fake_plex::topology::Behaviour::Refuse));
+    let kept = s.core.keep_up().await.unwrap();
+    assert_eq!((kept.queued, kept.removed, kept.unreachable), (0, 0, 1));
+    assert_eq!(s.held().await.len(), 2);
+
+    // No longer kept up with: the rule goes, the files stay.
+    s.core.set_keep_next(&s.source_id, &show.rating_key, None).await.unwrap();
+    assert!(s.core.keep_rules().await.unwrap().is_empty());
+    assert_eq!(s.held().await.len(), 2);
 }

@@ -187,7 +187,7 @@ async fn accounts_of_damaged_settings_come_back_from_the_keyring_or_their_tokens
     let url = living.connections[0].uri.clone();
     let one = core.sign_in_to_server(&url, Token::new(living.access_token.clone())).await.unwrap();
     assert!(core.orphaned_accounts().await[0].recoverable);
-    core.sign_out(one.id()).await.unwrap();
+    core.sign_out(one.id(), reel_core::AccountDownloads::Delete).await.unwrap();
     let orphans = core.orphaned_accounts().await;
     assert_eq!(orphans.len(), 1);
     assert!(!orphans[0].recoverable, "the old token is gone from the keyring");

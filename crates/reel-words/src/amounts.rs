@@ -3,14 +3,14 @@
 //! decimal below 10, and the time left in the largest unit that fits.
 
 use crate::i18n::{i18n_f, ni18n_f};
-use reel_core::models::{Download, DownloadSpace, DownloadState};
+use reel_core::models::{Download, DownloadPlan, DownloadSpace, DownloadState};
 use std::time::Duration;
 
 /// "512 bytes", "3.1 MB", "12 GB".
 pub fn size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
     if bytes < 1000 {
-        return ni18n_f("{} byte", "{} bytes", bytes, &[&bytes.to_string()]);
+        return ni18n_f("{} byte", "{} bytes", bytes, &[]);
     }
     let mut v = bytes as f64 / 1000.0;
     let mut unit = 0;
@@ -33,14 +33,14 @@ pub fn speed(bytes_per_second: u64) -> String {
 pub fn time_left(left: Duration) -> String {
     let s = left.as_secs();
     match s {
-        0..=59 => ni18n_f("{} second left", "{} seconds left", s, &[&s.to_string()]),
+        0..=59 => ni18n_f("{} second left", "{} seconds left", s, &[]),
         60..=3599 => {
             let m = s.div_ceil(60);
-            ni18n_f("{} minute left", "{} minutes left", m, &[&m.to_string()])
+            ni18n_f("{} minute left", "{} minutes left", m, &[])
         }
         _ => {
             let h = s.div_ceil(3600);
-            ni18n_f("{} hour left", "{} hours left", h, &[&h.to_string()])
+            ni18n_f("{} hour left", "{} hours left", h, &[])
         }
     }
 }
@@ -71,6 +71,29 @@ pub fn download_space(space: &DownloadSpace) -> String {
         Some(free) => format!("{used} · {}", i18n_f("{} free on this disk", &[&size(free)])),
         None => used,
     }
+}
+
+/// What a download would fetch, said before it starts: "10 files · 3.2 GB
+/// · 40 GB free on this disk", then what stands in its way.
+pub fn download_plan(plan: &DownloadPlan) -> String {
+    let files = ni18n_f("{} file", "{} files", plan.files as u64, &[]);
+    let mut lines = vec![format!("{files} · {}", size(plan.bytes))];
+    if let Some(free) = plan.space.free {
+        lines[0] = format!("{} · {}", lines[0], i18n_f("{} free on this disk", &[&size(free)]));
+    }
+    if !plan.fits() {
+        lines.push(crate::i18n::gettext("There is not enough room on this disk for all of it."));
+    }
+    if plan.refused > 0 {
+        let n = plan.refused as u64;
+        lines.push(ni18n_f(
+            "{} file the server's owner does not allow downloading is left out.",
+            "{} files the server's owner does not allow downloading are left out.",
+            n,
+            &[],
+        ));
+    }
+    lines.join("\n")
 }
 
 #[cfg(test)]

@@ -47,10 +47,11 @@ pub fn menu(playlists: &[Playlist], audio: bool, child: i64) -> gio::Menu {
     menu
 }
 
-/// A child's row menu: "Add to Playlist" and its choices.
+/// A child's row menu: "Add to Playlist" and its choices, and "Download…".
 pub fn row_menu(playlists: &[Playlist], audio: bool, child: i64) -> gio::MenuModel {
     let menu = gio::Menu::new();
     menu.append_submenu(Some(&gettext("Add to Playlist")), &self::menu(playlists, audio, child));
+    menu.append_item(&super::download::row_item(child));
     menu.upcast()
 }
 

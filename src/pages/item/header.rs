@@ -3,7 +3,7 @@
 //! mark).
 
 use super::ItemMsg;
-use crate::i18n::{gettext, i18n_f};
+use crate::i18n::{gettext, i18n_f, ni18n_f};
 use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
 use reel_core::models::MediaItem;
 use relm4::adw::prelude::*;
@@ -24,6 +24,8 @@ pub struct Header {
     /// Keeps the item (or all it holds) to play with no network; says how
     /// its download stands.
     download: gtk::Button,
+    /// A show's "keep the next episodes downloaded" rule.
+    keep: gtk::MenuButton,
 }
 
 /// What the download button shows.
@@ -31,7 +33,10 @@ pub struct Header {
 pub enum DownloadShown {
     /// Asked for, not queued yet.
     Asked,
+    /// The item's own file.
     Is(reel_core::models::Download),
+    /// The files of what it holds (a season's episodes), together.
+    Holds(reel_core::models::DownloadsOf),
 }
 
 /// A pill button sending `msg` when clicked.
@@ -88,8 +93,14 @@ impl Header {
         download.add_css_class("circular");
         {
             let s = sender.clone();
-            download.connect_clicked(move |_| s.input(ItemMsg::Download));
+            download.connect_clicked(move |_| s.input(ItemMsg::Download(-1)));
         }
+        let keep = gtk::MenuButton::builder()
+            .icon_name("emblem-synchronizing-symbolic")
+            .valign(gtk::Align::Center)
+            .menu_model(&super::keep_next::menu())
+            .build();
+        keep.add_css_class("circular");
         let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 12);
         buttons.set_halign(gtk::Align::Start);
         buttons.set_margin_top(8);
@@ -98,11 +109,21 @@ impl Header {
         buttons.append(&watched);
         buttons.append(&add);
         buttons.append(&download);
+        buttons.append(&keep);
         text.append(&buttons);
         root.append(&text);
-        let header = Header { root, poster, placeholder, title, meta, summary, watched, add, play, shuffle, download };
+        let header =
+            Header { root, poster, placeholder, title, meta, summary, watched, add, play, shuffle, download, keep };
         header.show_download(None);
+        header.show_keep(None);
         header
+    }
+
+    /// Shows a show's rule (None: none).
+    pub fn show_keep(&self, count: Option<u32>) {
+        let name = super::keep_next::name(count);
+        self.keep.set_tooltip_text(Some(&name));
+        crate::widgets::labelled(&self.keep, &name);
     }
 
     /// Shows how the item's download stands (None: not downloaded).
@@ -110,7 +131,8 @@ impl Header {
         use reel_core::models::DownloadState;
         let (icon, name, can_click) = match shown {
             None => ("folder-download-symbolic", gettext("Download"), true),
-            Some(DownloadShown::Asked) => ("folder-download-symbolic", gettext("Download"), false),
+            // Asked, while the server says what it would fetch.
+            Some(DownloadShown::Asked) => ("folder-download-symbolic", gettext("Preparing the download…"), false),
             Some(DownloadShown::Is(d)) => match d.state {
                 DownloadState::Done => ("emblem-ok-symbolic", reel_words::download_state(d.state), false),
                 DownloadState::Queued | DownloadState::Running => {
@@ -124,6 +146,31 @@ impl Header {
                     ("folder-download-symbolic", i18n_f("Download again: {}", &[&why]), true)
                 }
             },
+            Some(DownloadShown::Holds(all)) if all.going > 0 => {
+                let name = ni18n_f(
+                    "Downloading: {} file, {} here",
+                    "Downloading: {} files, {} here",
+                    all.files as u64,
+                    &[&all.done.to_string()],
+                );
+                ("folder-download-symbolic", name, false)
+            }
+            // Some stopped: asked again, the rest comes.
+            Some(DownloadShown::Holds(all)) if all.stopped > 0 => {
+                let name = ni18n_f(
+                    "Download the rest: {} file, {} here",
+                    "Download the rest: {} files, {} here",
+                    all.files as u64,
+                    &[&all.done.to_string()],
+                );
+                ("folder-download-symbolic", name, true)
+            }
+            // All it had is here; it may hold more by now (new episodes).
+            Some(DownloadShown::Holds(all)) => {
+                let name =
+                    ni18n_f("Download all ({} file here)", "Download all ({} files here)", all.files as u64, &[]);
+                ("emblem-ok-symbolic", name, true)
+            }
         };
         self.download.set_icon_name(icon);
         self.download.set_tooltip_text(Some(&name));
@@ -160,6 +207,7 @@ impl Header {
         self.watched.set_visible(item.kind.can_be_watched());
         self.add.set_visible(item.kind != reel_core::models::ItemKind::Other);
         self.download.set_visible(item.kind != reel_core::models::ItemKind::Other);
+        self.keep.set_visible(item.kind == reel_core::models::ItemKind::Show);
         let music = super::music_queue(item).is_some();
         self.play.set_visible(item.kind.can_be_watched() || music);
         // A queue of one track's album shuffled is still that album: from the album.

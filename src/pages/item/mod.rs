@@ -12,7 +12,9 @@ use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
 
 mod add_to_playlist;
+mod download;
 mod header;
+mod keep_next;
 
 use crate::widgets::child_list::RowsPage;
 use header::DownloadShown;
@@ -23,6 +25,8 @@ pub struct ItemPage {
     children: Vec<MediaItem>,
     /// The server's playlists one can add to (saved, or as it answered).
     playlists: Vec<Playlist>,
+    /// The downloads of the item or of what it holds, as last told.
+    downloads: Vec<reel_core::models::Download>,
     generation: u64,
     actions_installed: bool,
     ui: Ui,
@@ -82,9 +86,19 @@ pub enum ItemMsg {
     },
     /// Added (or a playlist made): the words to say, and the playlist when new.
     Added(Result<(String, Option<Playlist>), Failure>),
-    /// Keep the page's item (or all it holds) to play with no network.
-    Download,
+    /// Keep the page's item (-1: or all it holds) or a child to play with
+    /// no network: what it would fetch is asked first, and said.
+    Download(i64),
+    /// What it would fetch, with the title to say it by.
+    Planned(Result<(String, Box<reel_core::models::DownloadPlan>), Failure>),
+    Confirmed(Box<reel_core::models::DownloadPlan>),
+    /// Not now, after all.
+    Declined,
     Queued(Result<Vec<reel_core::models::Download>, Failure>),
+    /// Keep the show's next N unwatched episodes downloaded (0: no longer).
+    KeepNext(u32),
+    /// The show's rule as kept (None: none), and whether it was just set.
+    KeepShown(Result<Option<u32>, Failure>, bool),
     /// A download changed, or (at the page's show) was found as it is.
     DownloadChanged(reel_core::models::Download),
 }
@@ -180,6 +194,7 @@ impl SimpleComponent for ItemPage {
             current: None,
             children: Vec::new(),
             playlists: Vec::new(),
+            downloads: Vec::new(),
             generation: 0,
             actions_installed: false,
             ui: Ui { header, children_title, rows },
@@ -203,11 +218,25 @@ impl SimpleComponent for ItemPage {
                 if !self.actions_installed {
                     if let Some(w) = self.ui.rows.list.view.root().and_downcast::<gtk::ApplicationWindow>() {
                         add_to_playlist::install(&w, &sender);
+                        keep_next::install(&w, &sender);
+                        download::install(&w, &sender);
                         self.actions_installed = true;
                     }
                 }
+                self.downloads.clear();
                 self.ui.header.show_download(None);
                 self.known_download(&sender, &source, &item);
+                if item.kind == reel_core::models::ItemKind::Show {
+                    let (id, key) = (source.id.clone(), item.rating_key.clone());
+                    self.core.ask(
+                        &sender,
+                        move |core| async move {
+                            let rules = core.keep_rules().await.map_err(Failure::from)?;
+                            Ok(rules.into_iter().find(|r| r.source_id == id && r.show_key == key).map(|r| r.count))
+                        },
+                        |rule| ItemMsg::KeepShown(rule, false),
+                    );
+                }
                 self.current = Some((source, item));
                 self.update_playlist_menus();
             }
@@ -305,30 +334,86 @@ impl SimpleComponent for ItemPage {
                     }
                 }
             }
-            ItemMsg::Download => {
-                let Some((source, item)) = self.current.clone() else { return };
-                self.ui.header.show_download(Some(&DownloadShown::Asked));
+            ItemMsg::Download(child) => {
+                let (Some((source, _)), Some(item)) = (self.current.clone(), self.target(child).cloned()) else {
+                    return;
+                };
+                if child < 0 {
+                    self.ui.header.show_download(Some(&DownloadShown::Asked));
+                }
                 self.core.ask(
                     &sender,
-                    move |core| async move { core.download(&source.id, &item.rating_key).await.map_err(Failure::from) },
+                    move |core| async move {
+                        let plan = core.plan_download(&source.id, &item.rating_key).await.map_err(Failure::from)?;
+                        Ok((item.title, Box::new(plan)))
+                    },
+                    ItemMsg::Planned,
+                );
+            }
+            ItemMsg::Planned(Ok((title, plan))) => {
+                let window = self.ui.rows.list.view.root().and_downcast::<gtk::Window>();
+                download::confirm(window.as_ref(), &title, *plan, &sender);
+            }
+            ItemMsg::Planned(Err(f)) => {
+                self.show_downloads();
+                let _ = sender.output(ItemOutput::Toast(i18n_f("Could not download: {}", &[&f.message()])));
+            }
+            ItemMsg::Confirmed(plan) => {
+                self.core.ask(
+                    &sender,
+                    move |core| async move { core.queue_download(*plan).await.map_err(Failure::from) },
                     ItemMsg::Queued,
                 );
             }
+            ItemMsg::Declined => self.show_downloads(),
+            ItemMsg::KeepNext(n) => {
+                let Some((source, item)) = self.current.clone() else { return };
+                let count = (n > 0).then_some(n);
+                self.core.ask(
+                    &sender,
+                    move |core| async move {
+                        core.set_keep_next(&source.id, &item.rating_key, count)
+                            .await
+                            .map(|()| count)
+                            .map_err(Failure::from)
+                    },
+                    |rule| ItemMsg::KeepShown(rule, true),
+                );
+            }
+            ItemMsg::KeepShown(Ok(count), just_set) => {
+                self.ui.header.show_keep(count);
+                let window = self.ui.rows.list.view.root().and_downcast::<gtk::ApplicationWindow>();
+                keep_next::show_state(window, count);
+                // The window's runner applies it now.
+                if just_set && count.is_some() {
+                    let _ = sender.output(ItemOutput::Downloading);
+                }
+            }
+            ItemMsg::KeepShown(Err(f), _) => {
+                let _ = sender.output(ItemOutput::Toast(f.message()));
+            }
             ItemMsg::Queued(result) => match result {
-                Ok(_) => {
+                Ok(queued) => {
+                    queued.into_iter().for_each(|d| sender.input(ItemMsg::DownloadChanged(d)));
                     let _ = sender.output(ItemOutput::Downloading);
                 }
                 Err(f) => {
-                    self.ui.header.show_download(None);
+                    self.show_downloads();
                     let _ = sender.output(ItemOutput::Toast(i18n_f("Could not download: {}", &[&f.message()])));
                 }
             },
             ItemMsg::DownloadChanged(d) => {
-                let here =
-                    self.current.as_ref().is_some_and(|(s, i)| s.id == d.source_id && i.rating_key == d.rating_key);
-                if here {
-                    self.ui.header.show_download(Some(&DownloadShown::Is(d)));
+                let Some((source, item)) = self.current.as_ref() else { return };
+                let mine = d.source_id == source.id
+                    && (d.rating_key == item.rating_key || d.within.contains(&item.rating_key));
+                if !mine {
+                    return;
                 }
+                match self.downloads.iter_mut().find(|k| k.rating_key == d.rating_key) {
+                    Some(known) => *known = d,
+                    None => self.downloads.push(d),
+                }
+                self.show_downloads();
             }
             ItemMsg::Activated(i) => {
                 let (Some((source, parent)), Some(child)) = (self.current.as_ref(), self.children.get(i)) else {
@@ -347,6 +432,17 @@ impl SimpleComponent for ItemPage {
 }
 
 impl ItemPage {
+    /// The header's download button as the downloads known say (its own,
+    /// or those of what it holds), or ready to download.
+    fn show_downloads(&self) {
+        let Some((_, item)) = self.current.as_ref() else { return };
+        let shown = match self.downloads.as_slice() {
+            [one] if one.rating_key == item.rating_key => Some(DownloadShown::Is(one.clone())),
+            all => reel_core::models::DownloadsOf::of(&item.rating_key, all).map(DownloadShown::Holds),
+        };
+        self.ui.header.show_download(shown.as_ref());
+    }
+
     /// How the item's download stands, shown once known.
     fn known_download(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {
         let (id, key) = (source.id.clone(), item.rating_key.clone());
@@ -354,10 +450,10 @@ impl ItemPage {
         self.core.run(
             |core| async move { core.downloads().await },
             move |all| {
-                let found = all.ok().and_then(|all| all.into_iter().find(|d| d.source_id == id && d.rating_key == key));
-                if let Some(d) = found {
-                    s.input(ItemMsg::DownloadChanged(d));
-                }
+                let all = all.unwrap_or_default();
+                let mine =
+                    all.into_iter().filter(|d| d.source_id == id && (d.rating_key == key || d.within.contains(&key)));
+                mine.for_each(|d| s.input(ItemMsg::DownloadChanged(d)));
             },
         );
     }

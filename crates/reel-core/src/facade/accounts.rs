@@ -3,7 +3,7 @@
 
 use super::Core;
 use crate::error::Result;
-use crate::ids::ProviderId;
+use crate::ids::{ProviderId, SourceId};
 use crate::models::AuthProvider;
 use crate::services::auth_manager::recovery::OrphanedAccount;
 use crate::services::legacy::{self, MigrationReport};
@@ -17,6 +17,15 @@ use tracing::warn;
 pub struct PinCode {
     pub code: String,
     pub auth_url: String,
+}
+
+/// What signing out does with the account's downloads (the person is asked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountDownloads {
+    /// Deleted with everything else of the account.
+    Delete,
+    /// Kept on disk, to play again once the account is signed in again.
+    Keep,
 }
 
 impl Core {
@@ -51,9 +60,13 @@ impl Core {
     /// Forgets an account: its tokens leave the keyring; its entries, pins
     /// and connection history leave the settings; what Reel saved of its
     /// servers (libraries, home, queued changes, posters) leaves the caches.
-    /// Nothing on the servers changes.
-    pub async fn sign_out(&self, provider_id: &ProviderId) -> Result<()> {
+    /// Nothing on the servers changes. Its downloads go too, or stay, as
+    /// `downloads` says.
+    pub async fn sign_out(&self, provider_id: &ProviderId, downloads: AccountDownloads) -> Result<()> {
         let sources = self.auth.remove_provider(provider_id.as_str()).await?;
+        if downloads == AccountDownloads::Delete {
+            self.forget_downloads_of(sources.iter().map(|s| s.id.clone()).collect()).await?;
+        }
         // Tokens only a damaged, kept-aside settings file still names go too.
         match self.auth.remove_orphaned_secrets().await {
             Ok(0) => {}
@@ -72,6 +85,17 @@ impl Core {
             Ok(())
         })
         .await
+    }
+
+    /// The account's downloads, to say before signing out: how many, and
+    /// what they take on disk.
+    pub async fn account_downloads(&self, provider_id: &ProviderId) -> Result<(usize, u64)> {
+        let mine: Vec<SourceId> = self.auth.config().read(|c| {
+            c.all_sources().filter(|s| s.auth_provider_id.as_ref() == Some(provider_id)).map(|s| s.id.clone()).collect()
+        });
+        let all = self.downloads().await?;
+        let of_account = all.iter().filter(|d| mine.contains(&d.source_id));
+        Ok(of_account.fold((0, 0), |(n, bytes), d| (n + 1, bytes + d.fetched)))
     }
 
     /// Accounts a damaged settings file (kept aside) still names and that

@@ -7,7 +7,7 @@ use super::Core;
 use crate::backends::plex::PlexServerClient;
 use crate::error::{Error, Result};
 use crate::ids::{ItemKey, SourceId};
-use crate::models::{Download, DownloadFault, DownloadSpace, DownloadState, ItemKind, Playable};
+use crate::models::{Download, DownloadFault, DownloadPlan, DownloadSpace, DownloadState, ItemKind, Playable};
 use crate::services::downloads::lock::PartLock;
 use crate::services::downloads::pace::Pace;
 use crate::services::downloads::{transfer, turns, DownloadStore};
@@ -40,18 +40,41 @@ impl Core {
     /// every file of what it holds (a show's or season's episodes, an
     /// artist's or album's tracks). What is already downloaded or on its
     /// way stays as it is; a failed one is queued again.
-    #[tracing::instrument(skip(self), fields(source = %source_id))]
     pub async fn download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<Vec<Download>> {
+        let plan = self.plan_download(source_id, rating_key).await?;
+        self.queue_download(plan).await
+    }
+
+    /// What downloading `rating_key` would fetch (asking the server for the
+    /// item and what it holds), to say before it starts. A user the owner
+    /// lets download none of it hears why.
+    #[tracing::instrument(skip(self), fields(source = %source_id))]
+    pub async fn plan_download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<DownloadPlan> {
         let leaves = self.connections.call(source_id.as_str(), |c| async move { leaves(&c, rating_key).await }).await?;
-        let (store, id) = (self.downloads.clone(), source_id.clone());
-        let server = self.server_name(source_id);
-        let title = rating_key.to_string();
         // The owner's word first: nothing of what they do not allow is asked for.
-        let refused = leaves.iter().any(|(_, allowed)| !allowed);
+        let refused = leaves.iter().filter(|(_, allowed)| !allowed).count();
         let leaves: Vec<Playable> = leaves.into_iter().filter(|(_, allowed)| *allowed).map(|(p, _)| p).collect();
-        if leaves.is_empty() && refused {
-            return Err(Error::DownloadsNotAllowed { server });
+        if leaves.is_empty() && refused > 0 {
+            return Err(Error::DownloadsNotAllowed { server: self.server_name(source_id) });
         }
+        let bytes = leaves.iter().filter_map(|p| p.first_part().and_then(|(_, _, part)| part.size)).sum();
+        Ok(DownloadPlan {
+            source_id: source_id.clone(),
+            rating_key: rating_key.clone(),
+            files: leaves.iter().filter(|p| p.first_part().is_some()).count(),
+            bytes,
+            refused,
+            space: self.download_space().await?,
+            leaves,
+        })
+    }
+
+    /// Queues what `plan` said it would fetch.
+    pub async fn queue_download(&self, plan: DownloadPlan) -> Result<Vec<Download>> {
+        let (store, id) = (self.downloads.clone(), plan.source_id.clone());
+        let server = self.server_name(&id);
+        let title = plan.rating_key.to_string();
+        let leaves = plan.leaves;
         on_store(store, move |store| {
             let mut out = Vec::new();
             for p in leaves {
@@ -73,6 +96,7 @@ impl Core {
                     fault: None,
                     fetched: 0,
                     bytes_per_second: None,
+                    within: p.item.parent_key.iter().chain(&p.item.grandparent_key).cloned().collect(),
                 };
                 store.put(&d, &p)?;
                 out.push(d);
@@ -94,6 +118,18 @@ impl Core {
     pub async fn cancel_download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<()> {
         let (id, key) = (source_id.clone(), rating_key.clone());
         on_store(self.downloads.clone(), move |s| s.remove(&id, &key)).await
+    }
+
+    /// Deletes every download of `sources` (an account signed out of):
+    /// files, rows and the servers' folders.
+    pub(super) async fn forget_downloads_of(&self, sources: Vec<SourceId>) -> Result<()> {
+        on_store(self.downloads.clone(), move |s| {
+            for d in s.all()?.into_iter().filter(|d| sources.contains(&d.source_id)) {
+                s.remove(&d.source_id, &d.rating_key)?;
+            }
+            sources.iter().try_for_each(|id| s.forget_source_dir(id))
+        })
+        .await
     }
 
     /// Pauses a queued or running download, keeping what came (a run going
@@ -411,7 +447,7 @@ async fn leaves(c: &PlexServerClient, key: &ItemKey) -> Result<Vec<(Playable, bo
 }
 
 /// Runs `f` with the store on a thread that may block (SQLite, the disk).
-async fn on_store<T: Send + 'static>(
+pub(super) async fn on_store<T: Send + 'static>(
     store: DownloadStore,
     f: impl FnOnce(&DownloadStore) -> Result<T> + Send + 'static,
 ) -> Result<T> {

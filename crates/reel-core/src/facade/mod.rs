@@ -7,6 +7,7 @@
 mod accounts;
 mod downloads;
 mod in_order;
+mod keep_up;
 mod library;
 mod play_queues;
 mod playback;
@@ -14,7 +15,7 @@ mod playlists;
 mod servers;
 mod session_calls;
 
-pub use accounts::PinCode;
+pub use accounts::{AccountDownloads, PinCode};
 pub use library::{SectionSync, StartView, FIRST_PAGE};
 pub use playback::{MediaLocation, PlaybackPlan};
 

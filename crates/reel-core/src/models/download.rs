@@ -60,6 +60,63 @@ pub struct Download {
     /// How fast the bytes come, while it runs (not kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes_per_second: Option<u64>,
+    /// What holds the item: its season and show, or album and artist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub within: Vec<ItemKey>,
+}
+
+/// A show kept up with: its next `count` unwatched episodes stay
+/// downloaded; one watched (here or elsewhere) makes room for the next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeepNext {
+    pub source_id: SourceId,
+    pub show_key: ItemKey,
+    pub count: u32,
+}
+
+/// What keeping up with the shows did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct KeptUp {
+    /// Episodes queued.
+    pub queued: usize,
+    /// Watched episodes whose files were deleted.
+    pub removed: usize,
+    /// Shows whose server did not answer (tried again next time).
+    pub unreachable: usize,
+}
+
+/// How the downloads of an item and what it holds stand together (a
+/// season's episodes), for its page to show in one button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DownloadsOf {
+    pub files: usize,
+    pub done: usize,
+    /// Queued or running.
+    pub going: usize,
+    /// Paused or failed: asked again, they go on.
+    pub stopped: usize,
+    pub fetched: u64,
+    /// What the server gave for their sizes.
+    pub size: u64,
+}
+
+impl DownloadsOf {
+    /// Those of `all` that are `key` or that it holds (None: none).
+    pub fn of(key: &ItemKey, all: &[Download]) -> Option<Self> {
+        let mine = all.iter().filter(|d| &d.rating_key == key || d.within.contains(key));
+        let sum = mine.fold(Self::default(), |mut s, d| {
+            s.files += 1;
+            match d.state {
+                DownloadState::Done => s.done += 1,
+                DownloadState::Queued | DownloadState::Running => s.going += 1,
+                DownloadState::Paused | DownloadState::Failed => s.stopped += 1,
+            }
+            s.fetched += d.fetched;
+            s.size += d.size.unwrap_or(d.fetched);
+            s
+        });
+        (sum.files > 0).then_some(sum)
+    }
 }
 
 impl Download {
@@ -71,6 +128,31 @@ impl Download {
     }
 }
 
+/// What a download of an item would fetch, said before it starts (how
+/// many files, how big, whether the disk has room), then handed back to
+/// queue exactly that.
+#[derive(Debug, Clone)]
+pub struct DownloadPlan {
+    pub source_id: SourceId,
+    pub rating_key: ItemKey,
+    /// Files to fetch: the item's, or each the show, season, artist or
+    /// album holds that the owner lets this user download.
+    pub files: usize,
+    /// Their size, as far as the server gave it.
+    pub bytes: u64,
+    /// Files the owner does not let this user download (left out).
+    pub refused: usize,
+    pub space: DownloadSpace,
+    pub(crate) leaves: Vec<crate::models::Playable>,
+}
+
+impl DownloadPlan {
+    /// Whether the files fit in what is free (true when the disk cannot say).
+    pub fn fits(&self) -> bool {
+        self.space.free.is_none_or(|free| self.bytes <= free)
+    }
+}
+
 /// The disk the downloads are on: what Reel's downloads take of it and
 /// what is free.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,4 +160,43 @@ pub struct DownloadSpace {
     pub used: u64,
     /// None when the disk cannot say.
     pub free: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(key: &str, within: &[&str], state: DownloadState) -> Download {
+        Download {
+            source_id: SourceId::new("s"),
+            rating_key: ItemKey::new(key),
+            title: key.into(),
+            kind: ItemKind::Episode,
+            part_key: String::new(),
+            size: Some(100),
+            state,
+            fault: None,
+            fetched: if state == DownloadState::Done { 100 } else { 40 },
+            file: PathBuf::new(),
+            bytes_per_second: None,
+            within: within.iter().map(|k| ItemKey::new(*k)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_season_counts_its_episodes_and_a_show_its_seasons_episodes() {
+        use DownloadState::*;
+        let all = [
+            d("e1", &["s1", "show"], Done),
+            d("e2", &["s1", "show"], Running),
+            d("e3", &["s2", "show"], Failed),
+            d("m", &[], Done),
+        ];
+        let s1 = DownloadsOf::of(&ItemKey::new("s1"), &all).unwrap();
+        assert_eq!((s1.files, s1.done, s1.going, s1.stopped, s1.fetched, s1.size), (2, 1, 1, 0, 140, 200));
+        let show = DownloadsOf::of(&ItemKey::new("show"), &all).unwrap();
+        assert_eq!((show.files, show.done, show.going, show.stopped), (3, 1, 1, 1));
+        assert_eq!(DownloadsOf::of(&ItemKey::new("m"), &all).map(|m| m.done), Some(1), "an item is its own");
+        assert_eq!(DownloadsOf::of(&ItemKey::new("other"), &all), None);
+    }
 }

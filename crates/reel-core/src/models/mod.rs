@@ -14,7 +14,9 @@ mod summary;
 pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
-pub use download::{Download, DownloadFault, DownloadSpace, DownloadState};
+pub use download::{
+    Download, DownloadFault, DownloadPlan, DownloadSpace, DownloadState, DownloadsOf, KeepNext, KeptUp,
+};
 pub use library::{Hub, ItemKind, MediaItem, Page, Section, SectionKind};
 pub use play_queue::{PlayQueue, QueueEntry, QueuePlace, QueueSource, Repeat, SavedQueue};
 pub use playback::{Marker, MarkerKind, MediaPart, MediaStream, MediaVersion, Playable, PlaybackPrefs, StreamKind};

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result, Stored};
 use crate::ids::{ItemKey, SourceId};
-use crate::models::{Download, DownloadFault, DownloadSpace, DownloadState, ItemKind, Playable};
+use crate::models::{Download, DownloadFault, DownloadSpace, DownloadState, ItemKind, KeepNext, Playable};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,6 +24,12 @@ CREATE TABLE IF NOT EXISTS downloads (
     playable TEXT,
     asked INTEGER NOT NULL,
     PRIMARY KEY (source_id, rating_key)
+);
+CREATE TABLE IF NOT EXISTS keep_next (
+    source_id TEXT NOT NULL,
+    show_key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (source_id, show_key)
 );";
 
 #[derive(Debug, Clone)]
@@ -70,6 +76,57 @@ impl DownloadStore {
         let there = self.dir.ancestors().find(|p| p.exists());
         let free = there.and_then(|p| rustix::fs::statvfs(p).ok()).map(|s| s.f_bavail.saturating_mul(s.f_frsize));
         DownloadSpace { used, free }
+    }
+
+    /// Removes the folder of `source_id`'s files once it holds nothing
+    /// (its name is the server's id).
+    pub fn forget_source_dir(&self, source_id: &SourceId) -> Result<()> {
+        let dir = self.file_for(source_id, &ItemKey::new("x"), "x").parent().map(Path::to_path_buf);
+        match dir.map(std::fs::remove_dir) {
+            Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => {
+                tracing::warn!("a server's downloads folder stays: {e}");
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Keeps the next `count` unwatched episodes of `show` downloaded, or
+    /// (None) no longer.
+    pub fn set_keep_next(&self, source_id: &SourceId, show: &ItemKey, count: Option<u32>) -> Result<()> {
+        let c = self.open()?;
+        match count {
+            Some(n) => c.execute(
+                "INSERT INTO keep_next (source_id, show_key, count) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (source_id, show_key) DO UPDATE SET count = excluded.count",
+                params![source_id.as_str(), show.as_str(), n],
+            ),
+            None => c.execute(
+                "DELETE FROM keep_next WHERE source_id = ?1 AND show_key = ?2",
+                params![source_id.as_str(), show.as_str()],
+            ),
+        }
+        .map_err(stored)?;
+        Ok(())
+    }
+
+    /// Every show kept up with.
+    pub fn keep_rules(&self) -> Result<Vec<KeepNext>> {
+        if !self.dir.join("downloads.sqlite3").exists() {
+            return Ok(Vec::new());
+        }
+        let c = self.open()?;
+        let mut q = c.prepare("SELECT source_id, show_key, count FROM keep_next ORDER BY rowid").map_err(stored)?;
+        let rows = q
+            .query_map([], |r| {
+                Ok(KeepNext {
+                    source_id: SourceId::new(r.get::<_, String>(0)?),
+                    show_key: ItemKey::new(r.get::<_, String>(1)?),
+                    count: r.get(2)?,
+                })
+            })
+            .map_err(stored)?;
+        rows.map(|r| r.map_err(stored)).collect()
     }
 
     /// The file being written until it is whole.
@@ -146,7 +203,7 @@ impl DownloadStore {
         let c = self.open()?;
         let mut q = c
             .prepare(
-                "SELECT source_id, rating_key, title, kind, part_key, size, state, fault, file
+                "SELECT source_id, rating_key, title, kind, part_key, size, state, fault, file, playable
                  FROM downloads ORDER BY asked",
             )
             .map_err(stored)?;
@@ -161,7 +218,7 @@ impl DownloadStore {
         let c = self.open()?;
         let r = c
             .query_row(
-                "SELECT source_id, rating_key, title, kind, part_key, size, state, fault, file
+                "SELECT source_id, rating_key, title, kind, part_key, size, state, fault, file, playable
                  FROM downloads WHERE source_id = ?1 AND rating_key = ?2",
                 params![source_id.as_str(), key.as_str()],
                 row,
@@ -216,6 +273,7 @@ struct Row {
     state: String,
     fault: Option<String>,
     file: String,
+    playable: Option<String>,
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -229,6 +287,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         state: r.get(6)?,
         fault: r.get(7)?,
         file: r.get(8)?,
+        playable: r.get(9)?,
     })
 }
 
@@ -257,8 +316,16 @@ impl Row {
             fetched,
             file,
             bytes_per_second: None,
+            within: within(self.playable.as_deref()),
         })
     }
+}
+
+/// What holds the item, as its kept metadata says (nothing when it
+/// cannot be read: the download itself is still what the row says).
+fn within(playable: Option<&str>) -> Vec<ItemKey> {
+    let Some(p) = playable.and_then(|p| serde_json::from_str::<Playable>(p).ok()) else { return Vec::new() };
+    p.item.parent_key.into_iter().chain(p.item.grandparent_key).collect()
 }
 
 /// A unit enum as its serde name ("running", "episode").

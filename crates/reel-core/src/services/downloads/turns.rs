@@ -35,6 +35,7 @@ mod tests {
             fetched: 0,
             file: key.into(),
             bytes_per_second: None,
+            within: Vec::new(),
         }
     }
 
