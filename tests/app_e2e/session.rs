@@ -2,7 +2,12 @@
 //! unlocked gnome-keyring on it, and the accessibility bus that bus starts
 //! when the app asks for it. Each app is alone on its bus, so its
 //! single-instance name, its MPRIS name and its keyring entries are no
-//! other scenario's, and the scenarios run side by side.
+//! other scenario's.
+//!
+//! The scenarios still take turns: side by side on two cores they passed
+//! on a quiet machine, but with both cores busy three of them missed a
+//! toast (shown for five seconds) between two walks of the tree.
+//! `REEL_E2E_SIDE_BY_SIDE=1` runs them side by side anyway.
 //!
 //! The helpers that talk to the app from outside (`playerctl`, `gdbus`, the
 //! AT-SPI scripts, the app itself) are started with [`env`]: the bus of the
@@ -24,11 +29,20 @@ pub(crate) struct Session {
     _keyring: Guarded,
     _bus: Guarded,
     _dir: tempfile::TempDir,
+    _turn: Option<std::sync::MutexGuard<'static, ()>>,
+}
+
+/// This scenario's turn (none when they run side by side).
+fn turn() -> Option<std::sync::MutexGuard<'static, ()>> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let side_by_side = std::env::var_os("REEL_E2E_SIDE_BY_SIDE").is_some_and(|v| v == "1");
+    (!side_by_side).then(|| TURN.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 impl Session {
     /// Starts the bus and the keyring, and makes them this thread's.
     pub(crate) fn start() -> Self {
+        let turn = turn();
         let dir = tempfile::Builder::new().prefix("reel-session-").tempdir().expect("a session folder");
         let run = dir.path().join("run");
         std::fs::create_dir_all(&run).expect("a runtime folder");
@@ -83,7 +97,7 @@ impl Session {
         };
         wait_until("the keyring on the session's bus", Duration::from_secs(30), has_secrets);
         BUS.with(|b| *b.borrow_mut() = Some(address));
-        Session { _keyring: keyring, _bus: bus, _dir: dir }
+        Session { _keyring: keyring, _bus: bus, _dir: dir, _turn: turn }
     }
 }
 
