@@ -7,12 +7,13 @@
 
 use super::playback::{clip_in, mpris_position, playerctl, wait_for_mpris, wait_for_position_past};
 use super::*;
+use fake_plex::media::MediaFault;
 
 #[test]
 fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     let mut d = Demo::start_with(|t, home| {
         let mut clip = clip_in(home, 30, &["eng"]);
-        // About eight seconds for the file: time to pause it on the way.
+        // About eight seconds a file: a season's progress can be seen.
         clip.bytes_per_second = std::fs::metadata(&clip.file).ok().map(|m| m.len() / 8);
         for s in &mut t.servers {
             s.library.media = Some(clip.clone());
@@ -23,6 +24,10 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     d.open_first_season();
     click(&d.x, &format!("1. {}", d.episode));
     expect_on_screen(&[&d.episode, "Play", "Download"]);
+    // Half the file, then the server holds the rest (for up to the 30 s a
+    // download waits): it is running, whatever the machine's load, until paused.
+    let half = d.topology.servers[0].library.media.as_ref().map(|m| std::fs::metadata(&m.file).unwrap().len() / 2);
+    assert!(d.fp().set_media_fault("Living Room", Some(MediaFault::StallAfter(half.unwrap_or(0) as usize))));
     click_role(&d.x, "=Download", Some("push button"));
     // What it would fetch is said first, and asked (GTK 4.8 names a
     // dialog's button by its label twice).
@@ -38,6 +43,8 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     let tree = expect_on_screen(&[&format!("{title}, Paused"), &format!("Resume the download of {title}")]);
     every_control_is_named(&tree, "the Downloads page with a paused download");
     screenshot(&d.x, "app-50-paused.png");
+    // Served whole again: resumed, it goes on from where it stopped.
+    assert!(d.fp().set_media_fault("Living Room", None));
     click(&d.x, &format!("Resume the download of {title}"));
     expect_on_screen_within(60, &[&format!("{title}, Downloaded"), "!Downloads in progress"]);
     d.open_first_season();
