@@ -5,7 +5,7 @@
 //! other scenario's.
 //!
 //! The scenarios still take turns: side by side on two cores they passed
-//! on a quiet machine, but with both cores busy three of them missed a
+//! on a quiet machine, but with both cores busy four of them missed a
 //! toast (shown for five seconds) between two walks of the tree.
 //! `REEL_E2E_SIDE_BY_SIDE=1` runs them side by side anyway.
 //!
