@@ -246,4 +246,7 @@ fn main() {
     }
     let worst = again.iter().max().copied().unwrap_or(0);
     println!("  bytes fetched again after kill -9: at most {worst} (target ≤ {} = 1 MiB)", 1 << 20);
+    // What had come but was still gathered for a write is not seen from
+    // outside: at most the transfer's gather (half a MiB) more.
+    println!("  (plus what had come but was not written yet: at most 512 KiB)");
 }

@@ -2,6 +2,12 @@
 //! (`Range`), appended as they come, flushed to disk at the end. A go that
 //! ends short leaves what came; the next one goes on from there, on the
 //! same connection or the one the failover picks.
+//!
+//! The network hands over small pieces (one TLS record each); each write
+//! to a tokio file is a trip to a blocking thread, so pieces are gathered
+//! into bigger writes. Gathered bytes never wait on a quiet network: when
+//! nothing comes for a moment they go to the file, so the `.part` file
+//! shows what has arrived and a paused or stalled download keeps it.
 
 use crate::backends::plex::PlexServerClient;
 use crate::error::{Error, Result, Stored};
@@ -13,6 +19,45 @@ use tokio::io::AsyncWriteExt;
 
 /// How long a transfer may receive nothing before it counts as dropped.
 const STALL: Duration = Duration::from_secs(30);
+
+/// How much is gathered before it is written. A `kill -9` loses at most
+/// this much, which the next go fetches again.
+const GATHER: usize = 512 * 1024;
+
+/// How long gathered bytes wait for more before they are written anyway.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// How much is written between two flushes to the disk made while the
+/// transfer goes on: the disk works beside the network, and the flush
+/// that makes the finished file durable has little left to do.
+const FLUSH_EVERY: u64 = 32 * 1024 * 1024;
+
+/// Flushes what was written to `part` to the disk, on a blocking thread,
+/// one flush at a time, without holding the transfer up.
+#[derive(Default)]
+struct Flusher {
+    running: Option<tokio::task::JoinHandle<()>>,
+    written: u64,
+}
+
+impl Flusher {
+    fn wrote(&mut self, n: usize, part: &Path) {
+        self.written += n as u64;
+        let busy = self.running.as_ref().is_some_and(|r| !r.is_finished());
+        if self.written < FLUSH_EVERY || busy {
+            return;
+        }
+        self.written = 0;
+        let part = part.to_path_buf();
+        // Any descriptor of the file flushes its pages; a failure here is
+        // met again by the final flush, which is the one that counts.
+        self.running = Some(tokio::task::spawn_blocking(move || {
+            if let Ok(f) = std::fs::File::open(&part) {
+                let _ = f.sync_data();
+            }
+        }));
+    }
+}
 
 /// A write to the download's file failed.
 fn disk(e: std::io::Error) -> Error {
@@ -53,24 +98,43 @@ pub async fn fetch(
         .await
         .map_err(disk)?;
     let mut got = if append { have } else { 0 };
+    let mut gathered: Vec<u8> = Vec::with_capacity(GATHER);
+    let mut flusher = Flusher::default();
+    let mut quiet_since = tokio::time::Instant::now();
     loop {
-        let chunk = tokio::time::timeout(STALL, resp.chunk())
-            .await
-            .map_err(|_| Error::Timeout { host: host_of(&url) })?
-            .map_err(|e| transport_error(&url, &e));
+        // Gathered bytes go out after a quiet moment; the stall deadline
+        // counts from the last piece that came.
+        let wait = if gathered.is_empty() { STALL.saturating_sub(quiet_since.elapsed()) } else { QUIET };
+        let chunk = match tokio::time::timeout(wait, resp.chunk()).await {
+            Ok(c) => c.map_err(|e| transport_error(&url, &e)),
+            Err(_) if !gathered.is_empty() => {
+                file.write_all(&gathered).await.map_err(disk)?;
+                gathered.clear();
+                continue;
+            }
+            Err(_) => Err(Error::Timeout { host: host_of(&url) }),
+        };
         // What came before a drop is kept: the next go starts after it.
         let chunk = match chunk {
             Ok(c) => c,
             Err(e) => {
+                file.write_all(&gathered).await.map_err(disk)?;
                 file.sync_data().await.map_err(disk)?;
                 return Err(e);
             }
         };
         let Some(bytes) = chunk else { break };
-        file.write_all(&bytes).await.map_err(disk)?;
+        quiet_since = tokio::time::Instant::now();
+        gathered.extend_from_slice(&bytes);
+        if gathered.len() >= GATHER {
+            file.write_all(&gathered).await.map_err(disk)?;
+            flusher.wrote(gathered.len(), part);
+            gathered.clear();
+        }
         got += bytes.len() as u64;
         progress(got);
     }
+    file.write_all(&gathered).await.map_err(disk)?;
     file.sync_data().await.map_err(disk)?;
     Ok(got)
 }
