@@ -384,6 +384,48 @@ fn a_server_that_sends_a_little_and_stops_each_time_is_a_fault_not_a_loop() {
 }
 
 #[test]
+fn a_playback_that_stands_still_without_a_word_goes_on_from_there_then_is_said() {
+    let mut s = Script::new();
+    let ep = episode("101", "Lantern 1");
+    s.play(&ep, 0, Vec::new());
+    s.pass(6_000);
+    // The engine still says it plays, but its position stays at 6 s.
+    s.engine.at(6_000, s.now);
+    s.take();
+    s.pass(STUCK_AFTER.as_millis() as u64 - 1_000);
+    assert!(calls(&s.take()).is_empty(), "a moment standing still is not a fault");
+    s.pass(1_500);
+    let out = s.take();
+    assert!(matches!(calls(&out)[..], [CoreCall::Relocate { at_ms: 6_000, .. }]), "{out:?}");
+    // Paused or buffering, standing still is what it should do.
+    let mut s = Script::new();
+    s.play(&ep, 0, Vec::new());
+    s.intent(Intent::TogglePlay);
+    s.engine_says(EngineEvent::State(EngineState::Paused));
+    s.pass(2 * STUCK_AFTER.as_millis() as u64);
+    s.intent(Intent::TogglePlay);
+    s.engine_says(EngineEvent::State(EngineState::Playing));
+    s.engine_says(EngineEvent::Buffering(10));
+    s.engine.at(s.view().position_ms, s.now);
+    s.pass(2 * STUCK_AFTER.as_millis() as u64);
+    assert!(calls(&s.take()).iter().all(|c| !matches!(c, CoreCall::Relocate { .. })), "waited while buffering");
+    // Each time it goes on and stands still again: after the tries, said.
+    let mut s = Script::new();
+    s.play(&ep, 0, Vec::new());
+    for _ in 0..=course::RECOVER_TRIES {
+        s.pass(2_000);
+        s.engine.at(s.view().position_ms, s.now);
+        s.pass(STUCK_AFTER.as_millis() as u64 + 500);
+        if s.view().failure.is_none() {
+            let at_ms = s.view().position_ms;
+            s.answer(Answer::Relocated { result: Ok(location("127.0.0.2:32400", "/p")), at_ms });
+            s.engine_says(EngineEvent::State(EngineState::Playing));
+        }
+    }
+    assert!(matches!(s.view().failure, Some(Fault::Engine { error: EngineError::Network(_), .. })), "{:?}", s.view());
+}
+
+#[test]
 fn the_server_gone_altogether_is_said_and_the_server_hears_it_stopped() {
     let mut s = Script::new();
     let ep = episode("101", "Lantern 1");
