@@ -66,8 +66,12 @@ impl App {
     }
 
     pub(super) fn download_changed(&self, d: Download) {
-        if matches!(d.state, DownloadState::Done | DownloadState::Failed) && !self.ui.window.is_active() {
-            self.notify_ended(&d);
+        if matches!(d.state, DownloadState::Done | DownloadState::Failed) {
+            let active = self.ui.window.is_active();
+            tracing::debug!(active, "a download ended; the desktop is told when the window is not active");
+            if !active {
+                self.notify_ended(&d);
+            }
         }
         if let Some(page) = self.children.downloads_page_if_built() {
             page.emit(DownloadsMsg::Changed(d.clone()));

@@ -35,6 +35,7 @@ pub(super) fn remember(window: &adw::ApplicationWindow) {
     if settings.boolean("window-maximized") {
         window.maximize();
     }
+    window.connect_is_active_notify(|w| tracing::debug!(active = w.is_active(), "the window's focus changed"));
     window.connect_close_request(move |window| {
         // The size to come back to when it is not maximised: as drawn now,
         // else the one it had before it was maximised.

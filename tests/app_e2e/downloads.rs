@@ -5,6 +5,7 @@
 //! played with fake-plex gone altogether; signing out would ask about the
 //! downloads; removed on the Downloads page, its file is gone.
 
+use super::notifications::{Notifications, OtherApp};
 use super::playback::{clip_in, mpris_position, playerctl, wait_for_mpris, wait_for_position_past};
 use super::*;
 use fake_plex::media::MediaFault;
@@ -20,6 +21,10 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
         }
     })
     .signed_in();
+    // The window is the one the person uses throughout: nothing pops up
+    // on the desktop.
+    let notifications = Notifications::start();
+    let mut other = OtherApp::start(&d.x);
     let reel = d.launch("app-50.log");
     d.open_first_season();
     click(&d.x, &format!("1. {}", d.episode));
@@ -34,6 +39,8 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     expect_on_screen(&[&format!("Download {}?", d.episode), "1 file · ", "free on this disk"]);
     screenshot(&d.x, "app-50-asked.png");
     click_role(&d.x, "=Download Download", Some("push button"));
+    // (GTK gave the dialog the focus; the person is back in the window.)
+    other.switch_to_reel(&d.x);
     // While it runs the header leads to the Downloads page: paused there,
     // then resumed, it ends whole.
     click(&d.x, "Downloads in progress");
@@ -76,6 +83,8 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     click_role(&d.x, "Download all (1 file here)", Some("push button"));
     expect_on_screen(&["Download Season 1?", " files · ", "free on this disk"]);
     click_role(&d.x, "=Download Download", Some("push button"));
+    // (GTK gave the dialog the focus; the person is back in the window.)
+    other.switch_to_reel(&d.x);
     expect_on_screen(&["Downloading: "]);
     screenshot(&d.x, "app-50-season-downloading.png");
     let tree = expect_on_screen_within(180, &["files here)", "!Downloading: "]);
@@ -115,6 +124,9 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     assert!(!media[0].exists(), "removed, its file is gone");
     drop(reel);
     assert_no_criticals("app-50.log");
+    let told = notifications.sent();
+    assert!(told.is_empty(), "downloads that end under the person's eyes pop nothing up: {told:?}");
+    drop(other);
 }
 
 /// A show kept up with from its page: its next two unwatched episodes are
@@ -129,15 +141,28 @@ fn a_show_kept_up_with_from_its_page() {
         }
     })
     .signed_in();
+    let notifications = Notifications::start();
     let reel = d.launch("app-51.log");
     click(&d.x, "TV Shows on Living Room");
     click(&d.x, &d.show);
     let tree = expect_on_screen(&["Season 1", "Keep Episodes Downloaded"]);
     every_control_is_named(&tree, "a show's page");
+    // The person switches to another app before these two end: each is
+    // told by the desktop (while the window is active, its Downloads page
+    // says it: the first scenario sees no notification).
+    let mut other = OtherApp::start(&d.x);
+    other.switch_to();
     // The menu's choice, as the menu sends it (a popover needs a window
     // manager's grab, which Xvfb has not).
     activate_window_action_with("keep-next", "[<2>]");
     expect_on_screen(&["Keeping the next 2 unwatched episodes downloaded"]);
+    let told = notifications.wait_for(2, Duration::from_secs(120));
+    assert!(
+        told.iter().all(|n| n.summary == "Download Finished" && n.body.starts_with(&d.show)),
+        "each finished download told, with its title: {told:?}"
+    );
+    assert!(told.iter().any(|n| n.body.contains(&d.episode)), "the first unwatched among them: {told:?}");
+    drop(other);
     click_role(&d.x, "=Downloads", Some("list item"));
     let first = format!("{} – {}, Downloaded", d.show, d.episode);
     expect_on_screen_within(90, &[&first]);

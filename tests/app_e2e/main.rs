@@ -17,6 +17,7 @@ mod library_grid;
 mod music;
 mod music_faults;
 mod no_keyring;
+mod notifications;
 mod playback;
 mod playback_faults;
 mod playlists;
@@ -128,6 +129,44 @@ fn expect_on_screen_within(secs: u32, names: &[&str]) -> Vec<(String, String)> {
     serde_json::from_slice(&out.stdout).expect("tree as JSON")
 }
 
+/// Starts watching reel's accessibility tree for `names` before an action
+/// that shows them only for a moment (a toast's five seconds): each counts
+/// once any walk saw it. [`Watch::seen`] waits for the verdict.
+fn watch_for(secs: u32, names: &[&str]) -> Watch {
+    assert!(names.iter().all(|n| !n.starts_with('!')), "a watch looks for what shows");
+    let child = Command::new("/usr/bin/python3")
+        .arg(repo().join("tests/python/atspi_find.py"))
+        .args(["--any-time", "reel", &secs.to_string()])
+        .args(names)
+        .envs(session::env())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 with pyatspi");
+    Watch(Some(child))
+}
+
+struct Watch(Option<Child>);
+
+impl Watch {
+    /// Waits until every name was seen (or the watch's time ran out).
+    fn seen(mut self) {
+        let child = self.0.take().expect("a watch is waited for once");
+        let out = child.wait_with_output().expect("the watch ends");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+impl Drop for Watch {
+    /// A scenario that fails before the verdict leaves no watcher behind.
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Clicks what the accessibility tree calls `name`, with the mouse.
 fn click(x: &Xvfb, name: &str) {
     click_role(x, name, None);
@@ -206,10 +245,11 @@ fn stable_demo() -> (Topology, Options) {
         s.access_token = Some(format!("e2e-server-token-000{i}"));
     }
     // Scenarios run side by side: each demo has ports of its own (20 from
-    // its base), apart from another test binary's (by the process id).
+    // its base), apart from another test binary's (by the process id), and
+    // below the ports the kernel hands out to other sockets (from 32768).
     static DEMOS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let slot = DEMOS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let base = 20000 + ((std::process::id() % 50) * 20 + slot % 20) * 20;
+    let base = 20000 + ((std::process::id() % 30) * 20 + slot % 20) * 20;
     (t, Options { port_base: Some(base as u16), ca_file: None })
 }
 

@@ -122,8 +122,9 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     // The press on the row's menu button opened the menu only: the row
     // did not play (the music paused above stays paused).
     assert_eq!(playerctl(&["status"]), "Paused", "a press on a row's menu button played the row");
+    let toast = watch_for(40, &[&format!("Added {second} to Road Trip")]);
     activate_window_action_with("add-to-playlist", &format!("[<(int64 1, '{road}')>]"));
-    expect_on_screen_within(10, &[&format!("Added {second} to Road Trip")]);
+    toast.seen();
     let want = key_of(second);
     wait_for_playlist(&d, "Road Trip", |e| e.last().map(|(_, k)| *k) == want);
 
