@@ -209,19 +209,26 @@ fn screenshot(x: &Xvfb, name: &str) {
 /// The size of the screenshots software centres show (the metainfo's).
 const STORE_SIZE: (u32, u32) = (1280, 800);
 
-/// The size of Reel's main X window, as the X server has it (GTK keeps a
-/// 1×1 window of the same name too: the biggest is the one shown).
-fn window_size(x: &Xvfb) -> Option<(u32, u32)> {
+/// Reel's main X window, as the X server has it: its id and size (GTK
+/// keeps a 1×1 window of the same name too: the biggest is the one shown).
+fn main_window(x: &Xvfb) -> Option<(u64, u32, u32)> {
     let out = Command::new("xdotool")
         .args(["search", "--name", "^Reel$", "getwindowgeometry", "--shell", "%@"])
         .env("DISPLAY", &x.display)
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let values = |name: &str| -> Vec<u32> {
+    let values = |name: &str| -> Vec<u64> {
         text.lines().filter_map(|l| l.strip_prefix(name)).filter_map(|v| v.trim().parse().ok()).collect()
     };
-    values("WIDTH=").into_iter().zip(values("HEIGHT=")).max_by_key(|(w, h)| w * h)
+    let sizes = values("WIDTH=").into_iter().zip(values("HEIGHT="));
+    let (id, (w, h)) = values("WINDOW=").into_iter().zip(sizes).max_by_key(|(_, (w, h))| w * h)?;
+    Some((id, u32::try_from(w).ok()?, u32::try_from(h).ok()?))
+}
+
+/// The size of Reel's main X window.
+fn window_size(x: &Xvfb) -> Option<(u32, u32)> {
+    main_window(x).map(|(_, w, h)| (w, h))
 }
 
 /// A screenshot for the metainfo: the screen, which the window fills at

@@ -82,7 +82,7 @@ impl OtherApp {
 
     /// The person switches to Reel's window.
     pub(crate) fn switch_to_reel(&mut self, x: &Xvfb) {
-        let window = reel_window(x);
+        let (window, _, _) = main_window(x).expect("Reel's window on the display");
         self.tell(&format!("give {window}"));
     }
 
@@ -93,29 +93,4 @@ impl OtherApp {
         self.answers.read_line(&mut line).expect("the other app answers");
         assert_eq!(line.trim(), "ok");
     }
-}
-
-/// Reel's main X window (GTK keeps a 1×1 one of the same name too).
-fn reel_window(x: &Xvfb) -> u64 {
-    let ids = Command::new("xdotool")
-        .args(["search", "--name", "^Reel$"])
-        .env("DISPLAY", &x.display)
-        .output()
-        .expect("xdotool");
-    let area = |id: &str| {
-        let out = Command::new("xdotool")
-            .args(["getwindowgeometry", "--shell", id])
-            .env("DISPLAY", &x.display)
-            .output()
-            .ok()?;
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        let value = |k: &str| text.lines().find_map(|l| l.strip_prefix(k)).and_then(|v| v.trim().parse::<u64>().ok());
-        Some(value("WIDTH=")? * value("HEIGHT=")?)
-    };
-    String::from_utf8_lossy(&ids.stdout)
-        .split_whitespace()
-        .filter_map(|id| Some((area(id)?, id.parse::<u64>().ok()?)))
-        .max()
-        .map(|(_, id)| id)
-        .expect("Reel's window on the display")
 }
