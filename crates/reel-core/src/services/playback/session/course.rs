@@ -17,12 +17,19 @@ pub const RECOVER_TRIES: u32 = 2;
 /// each time is a failure, not a connection worth trying for ever.
 const RECOVERED_AFTER_MS: u64 = 10_000;
 
+/// How long a playback may play without its position moving (and without
+/// buffering) before it counts as a connection that died without a word.
+/// Longer than the engine's own wait for a silent server (twice 10 s).
+pub const STUCK_AFTER: Duration = Duration::from_secs(30);
+
 /// Network failures recovered from in a row (with little played between
-/// them), and where the last one went on from.
+/// them), and where the last one went on from; where playback stood still
+/// while playing, and since when.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Recovery {
     tries: u32,
     from_ms: u64,
+    still: Option<(u64, Duration)>,
 }
 
 impl Recovery {
@@ -35,6 +42,30 @@ impl Recovery {
         self.tries += 1;
         self.from_ms = position_ms;
         true
+    }
+
+    /// Whether playback, `playing` (and not buffering) at `position_ms`,
+    /// has stood there for [`STUCK_AFTER`]: the media stopped coming and
+    /// the engine did not say so (a file cut short can leave GStreamer
+    /// waiting). A yes starts the watch afresh.
+    pub fn stood_still(&mut self, playing: bool, position_ms: u64, now: Duration) -> bool {
+        match self.still {
+            _ if !playing => self.still = None,
+            Some((at, since)) if at == position_ms => {
+                if now.saturating_sub(since) >= STUCK_AFTER {
+                    self.still = None;
+                    tracing::warn!(at_ms = position_ms, "playing, but the position stands still");
+                    return true;
+                }
+            }
+            _ => self.still = Some((position_ms, now)),
+        }
+        false
+    }
+
+    /// What a playback that stood still is taken as: a dropped connection.
+    pub fn stood_still_error() -> EngineError {
+        EngineError::Network(format!("the position stood still for {} s", STUCK_AFTER.as_secs()))
     }
 
     /// Playback got to `position_ms`: far enough past the last recovery,

@@ -38,11 +38,6 @@ use course::Recovery;
 /// Without markers, *Up Next* shows in the last this-many milliseconds.
 const UP_NEXT_WITHOUT_MARKERS_MS: u64 = 10_000;
 
-/// How long a playback may play without its position moving (and without
-/// buffering) before it counts as a connection that died without a word.
-/// Longer than the engine's own wait for a silent server (twice 10 s).
-pub const STUCK_AFTER: Duration = Duration::from_secs(30);
-
 /// One playback.
 #[derive(Debug, Clone)]
 struct Current {
@@ -66,8 +61,6 @@ struct Current {
     next: Option<MediaItem>,
     up_next: UpNext,
     failure: Option<Fault>,
-    /// Where it stood still while playing, and since when.
-    still: Option<(u64, Duration)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -260,7 +253,6 @@ impl PlaybackSession {
             next: None,
             up_next: UpNext::Hidden,
             failure: None,
-            still: None,
         });
     }
 
@@ -478,26 +470,11 @@ impl PlaybackSession {
             p.position_ms = pos;
         }
         p.recovery.played_to(p.position_ms);
-        // Playing, not buffering, and standing still: the media stopped
-        // coming and the engine did not say so (a file cut short can leave
-        // it waiting). Taken as a dropped connection: gone on from here
-        // where the failover says, and said when that does not help.
-        let stuck = match p.still {
-            _ if p.state != EngineState::Playing || p.buffering => {
-                p.still = None;
-                false
-            }
-            Some((pos, since)) if pos == p.position_ms => at.now.saturating_sub(since) >= STUCK_AFTER,
-            _ => {
-                p.still = Some((p.position_ms, at.now));
-                false
-            }
-        };
-        if stuck {
-            p.still = None;
-            tracing::warn!(at_ms = p.position_ms, "playing, but the position stands still");
-            let error = EngineError::Network(format!("the position stood still for {} s", STUCK_AFTER.as_secs()));
-            return self.engine_event(EngineEvent::Error(error), at, out);
+        // Playing and standing still: taken as a dropped connection, gone
+        // on from here where the failover says, said when that does not help.
+        let playing = p.state == EngineState::Playing && !p.buffering;
+        if p.recovery.stood_still(playing, p.position_ms, at.now) {
+            return self.engine_event(EngineEvent::Error(Recovery::stood_still_error()), at, out);
         }
         let near_end = {
             let plan = p.plan.as_ref().expect("checked above");

@@ -392,7 +392,7 @@ fn a_playback_that_stands_still_without_a_word_goes_on_from_there_then_is_said()
     // The engine still says it plays, but its position stays at 6 s.
     s.engine.at(6_000, s.now);
     s.take();
-    s.pass(STUCK_AFTER.as_millis() as u64 - 1_000);
+    s.pass(course::STUCK_AFTER.as_millis() as u64 - 1_000);
     assert!(calls(&s.take()).is_empty(), "a moment standing still is not a fault");
     s.pass(1_500);
     let out = s.take();
@@ -402,12 +402,12 @@ fn a_playback_that_stands_still_without_a_word_goes_on_from_there_then_is_said()
     s.play(&ep, 0, Vec::new());
     s.intent(Intent::TogglePlay);
     s.engine_says(EngineEvent::State(EngineState::Paused));
-    s.pass(2 * STUCK_AFTER.as_millis() as u64);
+    s.pass(2 * course::STUCK_AFTER.as_millis() as u64);
     s.intent(Intent::TogglePlay);
     s.engine_says(EngineEvent::State(EngineState::Playing));
     s.engine_says(EngineEvent::Buffering(10));
     s.engine.at(s.view().position_ms, s.now);
-    s.pass(2 * STUCK_AFTER.as_millis() as u64);
+    s.pass(2 * course::STUCK_AFTER.as_millis() as u64);
     assert!(calls(&s.take()).iter().all(|c| !matches!(c, CoreCall::Relocate { .. })), "waited while buffering");
     // Each time it goes on and stands still again: after the tries, said.
     let mut s = Script::new();
@@ -415,7 +415,7 @@ fn a_playback_that_stands_still_without_a_word_goes_on_from_there_then_is_said()
     for _ in 0..=course::RECOVER_TRIES {
         s.pass(2_000);
         s.engine.at(s.view().position_ms, s.now);
-        s.pass(STUCK_AFTER.as_millis() as u64 + 500);
+        s.pass(course::STUCK_AFTER.as_millis() as u64 + 500);
         if s.view().failure.is_none() {
             let at_ms = s.view().position_ms;
             s.answer(Answer::Relocated { result: Ok(location("127.0.0.2:32400", "/p")), at_ms });

@@ -607,11 +607,18 @@ impl MusicSession {
 
     fn tick(&mut self, at: Moment, out: &mut Vec<Effect>) {
         let Some(p) = self.current.as_mut() else { return };
-        if p.state != EngineState::Playing {
-            return;
+        let playing = p.state == EngineState::Playing;
+        if playing {
+            if let Some(pos) = at.engine_position_ms {
+                p.position_ms = pos;
+            }
         }
-        if let Some(pos) = at.engine_position_ms {
-            p.position_ms = pos;
+        // Playing and standing still: taken as a dropped connection.
+        if p.recovery.stood_still(playing, p.position_ms, at.now) {
+            return self.engine_event(EngineEvent::Error(Recovery::stood_still_error()), at, out);
+        }
+        if !playing {
+            return;
         }
         p.recovery.played_to(p.position_ms);
         let save = at.now.saturating_sub(p.place_saved) >= SAVE_PLACE_EVERY;

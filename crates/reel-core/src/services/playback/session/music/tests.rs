@@ -289,6 +289,29 @@ fn a_stream_that_keeps_dying_is_tried_elsewhere_twice_then_the_music_stops_with_
 }
 
 #[test]
+fn a_track_that_stands_still_while_playing_goes_on_from_there() {
+    let mut s = Script::playing(3);
+    s.pass(4_000);
+    // The engine still says it plays, but its position stays at 4 s.
+    s.engine.at(4_000, s.now);
+    let still = course::STUCK_AFTER.as_millis() as u64;
+    s.pass(still - 1_000);
+    assert!(s.calls.iter().all(|(_, c)| !matches!(c, CoreCall::Relocate { .. })), "a moment is not a fault");
+    s.pass(1_500);
+    let (_, call) = s.take(|c| matches!(c, CoreCall::Relocate { .. }));
+    assert!(matches!(call, CoreCall::Relocate { at_ms: 4_000, .. }), "{call:?}");
+    // Paused, standing still is what it should do, however long.
+    let mut s = Script::playing(3);
+    s.feed(Input::Intent(Intent::TogglePlay));
+    s.engine_says(EngineEvent::State(EngineState::Paused));
+    s.pass(2 * still);
+    s.feed(Input::Intent(Intent::TogglePlay));
+    s.engine_says(EngineEvent::State(EngineState::Playing));
+    s.pass(2_000);
+    assert!(s.calls.iter().all(|(_, c)| !matches!(c, CoreCall::Relocate { .. })), "{:?}", s.calls);
+}
+
+#[test]
 fn a_connection_that_holds_again_earns_its_tries_back() {
     let mut s = Script::playing(1);
     for _ in 0..5 {
