@@ -6,7 +6,9 @@
 //!
 //! The scenarios still take turns: side by side on two cores they passed
 //! on a quiet machine, but with both cores busy four of them missed a
-//! toast (shown for five seconds) between two walks of the tree.
+//! toast (shown for five seconds) between two walks of the tree. Toasts
+//! are now watched for from before the action that shows them
+//! (`watch_for`); side by side has not been tried under load since.
 //! `REEL_E2E_SIDE_BY_SIDE=1` runs them side by side anyway.
 //!
 //! The helpers that talk to the app from outside (`playerctl`, `gdbus`, the
