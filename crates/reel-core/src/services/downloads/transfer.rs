@@ -1,13 +1,15 @@
 //! One go at a download's bytes: asked from where the `.part` file ends
-//! (`Range`), appended as they come, flushed to disk at the end. A go that
+//! (`Range`), appended as they come, flushed to disk as they go and at the
+//! end. A go that
 //! ends short leaves what came; the next one goes on from there, on the
 //! same connection or the one the failover picks.
 //!
 //! The network hands over small pieces (one TLS record each); each write
 //! to a tokio file is a trip to a blocking thread, so pieces are gathered
 //! into bigger writes. Gathered bytes never wait on a quiet network: when
-//! nothing comes for a moment they go to the file, so the `.part` file
-//! shows what has arrived and a paused or stalled download keeps it.
+//! nothing comes for a moment they go to the file, so a stalled download
+//! keeps all that came; one paused while bytes flow leaves at most the
+//! gathered ones, which the resume fetches again.
 
 use crate::backends::plex::PlexServerClient;
 use crate::error::{Error, Result, Stored};
