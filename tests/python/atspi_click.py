@@ -54,7 +54,7 @@ def find(node, depth=0):
 # GTK 4.8 answers a tree walk wrongly while widgets are being added (a NULL
 # object path; the app then drops out of the registry). Walk only after the
 # UI has had a moment to settle, and not too often.
-SETTLE, AGAIN = 0.3, 1.0
+SETTLE, AGAIN = 1.0, 1.0
 deadline = time.time() + timeout
 def attempt():
     desktop = pyatspi.Registry.getDesktop(0)
