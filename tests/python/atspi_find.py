@@ -34,7 +34,7 @@ def walk(node, depth=0, out=None):
 
 
 # GTK 4.8 answers a tree walk wrongly while widgets are being added (a NULL
-# object path: a GLib critical, and the app may go down). Walk after the UI
+# object path: a GLib critical in the app). Walk after the UI
 # has had a moment to settle, and not too often (0.3 s tried: a busy run's
 # sign-in went down so). A watch walks often: what it waits for is brief.
 SETTLE, AGAIN = (0.3, 0.3) if any_time else (1.0, 1.0)
