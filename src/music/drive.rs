@@ -141,7 +141,8 @@ fn notice_words(notice: &QueueNotice) -> String {
     }
 }
 
-fn skipped_because(fault: &Fault) -> String {
+/// Why a track was skipped, in words (its toast and its mark in the queue).
+pub(super) fn skipped_because(fault: &Fault) -> String {
     match fault {
         Fault::Engine { error, server, .. } => reel_words::engine_error(error, server),
         Fault::Prepare(e) | Fault::Relocate(e) | Fault::Retranscode(e) => reel_words::error(e),

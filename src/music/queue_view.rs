@@ -7,8 +7,10 @@
 use crate::i18n::{gettext, i18n_f};
 use crate::widgets::labelled;
 use reel_core::models::QueueEntry;
+use reel_core::playback::Fault;
 use relm4::gtk::prelude::*;
 use relm4::gtk::{self, gio, glib};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// What can be done with an entry of the queue.
@@ -55,6 +57,8 @@ struct Row {
     title: String,
     subtitle: String,
     playing: bool,
+    /// Why it was skipped, when it could not be played.
+    skipped: Option<String>,
 }
 
 pub struct QueueView {
@@ -111,15 +115,21 @@ impl QueueView {
         QueueView { button, store }
     }
 
-    /// Shows the queue's entries, `current` marked as playing (all of
-    /// them; the list builds only the rows in view).
-    pub fn show(&self, entries: &[QueueEntry], current: Option<usize>) {
+    /// Shows the queue's entries, `current` marked as playing and those in
+    /// `skipped` with the reason (all of them; the list builds only the
+    /// rows in view).
+    pub fn show(&self, entries: &[QueueEntry], current: Option<usize>, skipped: &BTreeMap<u64, Fault>) {
         let rows: Vec<glib::BoxedAnyObject> = entries
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                let subtitle = e.item.grandparent_title.clone().unwrap_or_default();
-                let row = Row { id: e.id, title: e.item.title.clone(), subtitle, playing: Some(i) == current };
+                let row = Row {
+                    id: e.id,
+                    title: e.item.title.clone(),
+                    subtitle: e.item.grandparent_title.clone().unwrap_or_default(),
+                    playing: Some(i) == current,
+                    skipped: skipped.get(&e.id).map(super::drive::skipped_because),
+                };
                 glib::BoxedAnyObject::new(row)
             })
             .collect();
@@ -137,6 +147,7 @@ fn row_widget() -> gtk::Box {
     title.set_ellipsize(gtk::pango::EllipsizeMode::End);
     let subtitle = gtk::Label::new(None);
     subtitle.set_xalign(0.0);
+    subtitle.set_ellipsize(gtk::pango::EllipsizeMode::End);
     subtitle.add_css_class(crate::style::DIM);
     subtitle.add_css_class("caption");
     text.append(&title);
@@ -162,8 +173,16 @@ fn bind_row(root: &gtk::Box, row: &Row) {
     // Kept in its place (not hidden) so the titles line up.
     playing.set_opacity(if row.playing { 1.0 } else { 0.0 });
     title.set_text(&row.title);
-    subtitle.set_text(&row.subtitle);
-    let name = if row.playing { i18n_f("{}, playing", &[&row.title]) } else { row.title.clone() };
+    // The reason can be long: cut short in the row, whole in its tooltip.
+    let reason = row.skipped.as_ref().map(|why| i18n_f("Skipped: {}", &[why]));
+    subtitle.set_text(reason.as_deref().unwrap_or(&row.subtitle));
+    subtitle.set_tooltip_text(reason.as_deref());
+    let name = match (row.playing, &row.skipped) {
+        (true, _) => i18n_f("{}, playing", &[&row.title]),
+        // Translators: a queue entry that could not be played; {} is its title.
+        (false, Some(_)) => i18n_f("{}, skipped", &[&row.title]),
+        (false, None) => row.title.clone(),
+    };
     root.update_property(&[gtk::accessible::Property::Label(&name)]);
     labelled(&menu, &crate::widgets::options_for(&row.title));
     let model = gio::Menu::new();

@@ -56,8 +56,8 @@ impl MusicPlayer {
         if before.is_none_or(|b| b.shuffled != v.shuffled) {
             self.ui.show_shuffle(v.shuffled);
         }
-        if before.is_none_or(|b| b.entries != v.entries || b.current != v.current) {
-            self.ui.queue.show(&v.entries, v.current);
+        if before.is_none_or(|b| b.entries != v.entries || b.current != v.current || b.skipped != v.skipped) {
+            self.ui.queue.show(&v.entries, v.current, &v.skipped);
         }
         self.ui.next.set_sensitive(v.can_next);
         self.ui.previous.set_sensitive(!v.entries.is_empty());

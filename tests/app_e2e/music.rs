@@ -104,10 +104,19 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     assert!(out.status.success(), "GoTo: {}", String::from_utf8_lossy(&out.stderr));
     wait_for_mpris("metadata title", &tracks[2]);
     // Track 3 plays (asked through the track list), then the damaged
-    // track 4 is skipped with a toast naming it, and track 5 plays.
+    // track 4 is skipped and track 5 plays. The queue marks the skipped
+    // one and says why. (Its toast lasts 5 s: busy CI runs outlasted it
+    // with one walk of the accessibility tree, and the session's unit
+    // tests say when it is raised.)
     wait_for_mpris("metadata title", &tracks[4]);
-    expect_on_screen_within(5, &[&format!("Skipped {}", tracks[3])]);
+    playerctl(&["pause"]);
+    wait_for_mpris("status", "Paused");
+    click_role(x, "=Queue", Some("push button"));
+    expect_on_screen(&[&format!("{}, skipped", tracks[3]), "Skipped: The file could not be decoded"]);
     screenshot(x, "app-12-skipped.png");
+    key(x, "Escape");
+    playerctl(&["play"]);
+    wait_for_mpris("status", "Playing");
     // Track 1 played to its end: a play the server counts.
     let scrobbled = |key: &str| {
         d.fp().requests().iter().any(|r| r.path == "/:/scrobble" && r.query.contains(&format!("key={key}&")))

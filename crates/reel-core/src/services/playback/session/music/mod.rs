@@ -26,6 +26,7 @@ use crate::facade::PlaybackPlan;
 use crate::models::{MediaItem, PlayQueue, QueueSource, Repeat, SavedQueue, Source};
 use crate::services::playback::engine::{EngineError, EngineEvent, EngineState};
 use crate::services::playback::timelines::{PlayState, Reporter};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// How often the queue's place is kept while it plays.
@@ -58,6 +59,9 @@ struct Playing {
     /// When the place was last kept.
     place_saved: Duration,
     art: Art,
+    /// Entries skipped because they could not be played, and why: the
+    /// queue marks them (a toast is gone in seconds) until one plays.
+    skipped: BTreeMap<u64, Fault>,
 }
 
 impl Playing {
@@ -189,6 +193,7 @@ impl MusicSession {
             resume_at: None,
             place_saved: at.now,
             art: Art::Wanted,
+            skipped: BTreeMap::new(),
         });
     }
 
@@ -219,6 +224,7 @@ impl MusicSession {
             resume_at: Some(saved.position_ms),
             place_saved: at.now,
             art: Art::Wanted,
+            skipped: BTreeMap::new(),
         });
     }
 
@@ -260,6 +266,8 @@ impl MusicSession {
             }
         };
         let queue = Queue::new(q, self.repeat);
+        // A new queue has new entries: none of them was skipped yet.
+        p.skipped.clear();
         if keep_playing {
             // The same track goes on, as an entry of the new queue.
             let id = queue.current().map(|e| e.id);
@@ -278,6 +286,8 @@ impl MusicSession {
         match result {
             Ok(q) => {
                 p.queue.replace(q);
+                let queue = &p.queue;
+                p.skipped.retain(|id, _| queue.position(*id).is_some());
                 self.requeue(out);
                 self.save_queue(at, out);
             }
@@ -487,6 +497,9 @@ impl MusicSession {
                     p.position_ms = pos;
                 }
                 if state == EngineState::Playing {
+                    if let Some(e) = p.queue.current() {
+                        p.skipped.remove(&e.id);
+                    }
                     self.want_art(out);
                 }
                 if state == EngineState::Paused {
@@ -507,6 +520,7 @@ impl MusicSession {
                 let Some(i) = p.queue.position(id) else { return };
                 self.generation += 1;
                 p.queue.current = i;
+                p.skipped.remove(&id);
                 let item = &p.queue.entries[i].item;
                 p.duration_ms = item.duration_ms.unwrap_or(0).max(0) as u64;
                 p.position_ms = 0;
@@ -596,6 +610,9 @@ impl MusicSession {
             out.push(Effect::QueueNotice(QueueNotice::ServerGone { server }));
             self.save_place(at, out);
             return;
+        }
+        if let Some(e) = p.queue.current() {
+            p.skipped.insert(e.id, fault.clone());
         }
         out.push(Effect::QueueNotice(QueueNotice::Skipped { title, fault }));
         if let Some(i) = p.queue.next().filter(|i| *i != p.queue.current) {

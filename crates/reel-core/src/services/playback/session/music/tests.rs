@@ -342,6 +342,17 @@ fn a_track_that_cannot_be_decoded_is_skipped_and_the_next_plays() {
     assert_eq!((entry, loads(&out).len()), (102, 1));
     // The skipped track was not counted as played.
     assert!(!s.effects.iter().any(|e| matches!(e, Effect::Report { actions, .. } if actions.iter().any(|a| matches!(a, ServerAction::Scrobble { .. })))));
+    // The queue marks it, and why, while the next one plays (the toast is
+    // gone in seconds).
+    s.engine_says(EngineEvent::State(EngineState::Playing));
+    let marked = |s: &Script| s.view().skipped.into_iter().map(|(id, f)| (id, matches!(f, Fault::Engine { .. }))).collect::<Vec<_>>();
+    assert_eq!(marked(&s), [(101, true)]);
+    // Asked for again, it plays this time: no longer marked.
+    s.queue(QueueIntent::PlayEntry(101));
+    let (entry, _) = s.prepare(true);
+    assert_eq!(entry, 101);
+    s.engine_says(EngineEvent::State(EngineState::Playing));
+    assert_eq!(marked(&s), []);
 }
 
 #[test]

@@ -5,7 +5,8 @@ use super::{MusicSession, Playing};
 use crate::ids::SourceId;
 use crate::models::{QueueEntry, QueueSource, Repeat};
 use crate::services::playback::engine::EngineState;
-use crate::services::playback::session::{Art, Status};
+use crate::services::playback::session::{Art, Fault, Status};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The queue as it is now.
@@ -33,6 +34,9 @@ pub struct MusicView {
     pub duration_ms: u64,
     /// The cover on disk, for the shell's media controls.
     pub art: Option<PathBuf>,
+    /// Entries (by id) skipped since the queue was made, and why; an entry
+    /// that plays after all is no longer here.
+    pub skipped: BTreeMap<u64, Fault>,
 }
 
 impl MusicView {
@@ -75,5 +79,6 @@ fn view(p: &Playing) -> MusicView {
             Art::Here(file) => file.clone(),
             _ => None,
         },
+        skipped: p.skipped.clone(),
     }
 }
