@@ -121,6 +121,11 @@ impl CoreHandle {
         self.core.preferences()
     }
 
+    /// Where new downloads go.
+    pub fn download_folder(&self) -> std::path::PathBuf {
+        self.core.download_folder()
+    }
+
     pub fn library_visibility(&self) -> std::collections::BTreeMap<String, bool> {
         self.core.library_visibility()
     }

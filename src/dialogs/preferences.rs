@@ -1,5 +1,5 @@
 //! Preferences: how long the server list counts as fresh (and the bounds it adapts within), insecure local
-//! connections, and which libraries show in the sidebar. Saved at once.
+//! connections, where downloads go, and which libraries show in the sidebar. Saved at once.
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
@@ -12,6 +12,16 @@ pub struct PreferencesDialog {
     window: adw::PreferencesWindow,
     libraries: adw::PreferencesPage,
     groups: Vec<adw::PreferencesGroup>,
+    folder: FolderRow,
+    /// The folder chooser while it is open (a native dialog is owned by no widget).
+    chooser: Option<gtk::FileChooserNative>,
+}
+
+/// Where downloads go: the folder, a button to choose another, one to go
+/// back to Reel's own.
+struct FolderRow {
+    row: adw::ActionRow,
+    reset: gtk::Button,
 }
 
 #[derive(Debug)]
@@ -19,8 +29,16 @@ pub enum PrefsMsg {
     Show(Vec<(Source, Vec<Section>)>),
     Ttl(TtlBound, u64),
     Insecure(bool),
-    Visible { id: String, visible: bool },
+    Visible {
+        id: String,
+        visible: bool,
+    },
     Saved(Result<(), Failure>),
+    /// Choose where downloads go: the folder chooser opens.
+    ChooseFolder,
+    /// Downloads go here (None: Reel's own folder).
+    Folder(Option<std::path::PathBuf>),
+    FolderSet(Result<std::path::PathBuf, Failure>),
 }
 
 /// Which of the server list's lifetimes a spin button sets.
@@ -107,12 +125,15 @@ impl SimpleComponent for PreferencesDialog {
         }
         servers.add(&insecure_row);
         general.add(&servers);
+        let folder = download_folder_group(&general, &sender);
+        show_folder(&folder, &core.download_folder(), prefs.download_folder.is_some());
         root.add(&general);
 
         let libraries =
             adw::PreferencesPage::builder().title(gettext("Libraries")).icon_name("folder-videos-symbolic").build();
         root.add(&libraries);
-        let model = PreferencesDialog { core, window: root.clone(), libraries, groups: Vec::new() };
+        let model =
+            PreferencesDialog { core, window: root.clone(), libraries, groups: Vec::new(), folder, chooser: None };
         ComponentParts { model, widgets: () }
     }
 
@@ -146,6 +167,22 @@ impl SimpleComponent for PreferencesDialog {
             PrefsMsg::Visible { id, visible } => {
                 self.core.run(|core| async move { core.set_library_visible(id, visible).await }, saved);
             }
+            PrefsMsg::ChooseFolder => self.choose_folder(&sender),
+            PrefsMsg::Folder(folder) => {
+                self.core.ask(
+                    &sender,
+                    |core| async move { core.set_download_folder(folder).await.map_err(Failure::from) },
+                    PrefsMsg::FolderSet,
+                );
+            }
+            PrefsMsg::FolderSet(r) => {
+                match &r {
+                    Ok(folder) => show_folder(&self.folder, folder, self.core.preferences().download_folder.is_some()),
+                    // Said here: the window's own toasts are behind this one.
+                    Err(f) => self.window.add_toast(adw::Toast::new(&f.message())),
+                }
+                sender.input(PrefsMsg::Saved(r.map(|_| ())));
+            }
             PrefsMsg::Saved(r) => {
                 let _ = sender.output(match r {
                     Ok(()) => PrefsOutput::Changed,
@@ -157,6 +194,28 @@ impl SimpleComponent for PreferencesDialog {
 }
 
 impl PreferencesDialog {
+    fn choose_folder(&mut self, sender: &ComponentSender<Self>) {
+        let chooser = gtk::FileChooserNative::new(
+            Some(&gettext("Choose a Download Folder")),
+            Some(&self.window),
+            gtk::FileChooserAction::SelectFolder,
+            Some(&gettext("Select")),
+            Some(&gettext("Cancel")),
+        );
+        chooser.set_modal(true);
+        let s = sender.clone();
+        chooser.connect_response(move |c, response| {
+            if response == gtk::ResponseType::Accept {
+                if let Some(path) = c.file().and_then(|f| f.path()) {
+                    s.input(PrefsMsg::Folder(Some(path)));
+                }
+            }
+            c.hide();
+        });
+        chooser.show();
+        self.chooser = Some(chooser);
+    }
+
     fn show_libraries(&mut self, servers: &[(Source, Vec<Section>)], sender: &ComponentSender<Self>) {
         for g in self.groups.drain(..) {
             self.libraries.remove(&g);
@@ -189,4 +248,48 @@ impl PreferencesDialog {
             self.groups.push(group);
         }
     }
+}
+
+/// The Downloads group of the General page.
+fn download_folder_group(page: &adw::PreferencesPage, sender: &ComponentSender<PreferencesDialog>) -> FolderRow {
+    let group = adw::PreferencesGroup::builder()
+        .title(gettext("Downloads"))
+        .description(gettext("New downloads go here. Those already downloaded stay where they are."))
+        .build();
+    let row = adw::ActionRow::builder().title(gettext("Download Folder")).build();
+    row.add_css_class("property");
+    let choose = gtk::Button::with_label(&gettext("Choose…"));
+    choose.set_valign(gtk::Align::Center);
+    choose.update_property(&[gtk::accessible::Property::Label(&gettext("Choose a download folder"))]);
+    let reset = gtk::Button::from_icon_name("edit-undo-symbolic");
+    reset.set_valign(gtk::Align::Center);
+    reset.add_css_class("flat");
+    reset.set_tooltip_text(Some(&gettext("Use Reel's Own Folder")));
+    reset.update_property(&[gtk::accessible::Property::Label(&gettext("Use Reel's own download folder"))]);
+    {
+        let s = sender.clone();
+        choose.connect_clicked(move |_| s.input(PrefsMsg::ChooseFolder));
+    }
+    {
+        let s = sender.clone();
+        reset.connect_clicked(move |_| s.input(PrefsMsg::Folder(None)));
+    }
+    row.add_suffix(&reset);
+    row.add_suffix(&choose);
+    group.add(&row);
+    page.add(&group);
+    FolderRow { row, reset }
+}
+
+/// The row says the folder (its home shown as ~); going back is offered
+/// when one was chosen.
+fn show_folder(f: &FolderRow, folder: &std::path::Path, chosen: bool) {
+    let home = relm4::gtk::glib::home_dir();
+    let shown = match folder.strip_prefix(&home) {
+        Ok(rest) => std::path::Path::new("~").join(rest).display().to_string(),
+        Err(_) => folder.display().to_string(),
+    };
+    f.row.set_subtitle(&gtk::glib::markup_escape_text(&shown));
+    f.row.update_property(&[gtk::accessible::Property::Description(&shown)]);
+    f.reset.set_visible(chosen);
 }

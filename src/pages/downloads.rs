@@ -1,12 +1,13 @@
 //! The Downloads page: every download, queued, running, paused, failed or
 //! done, with its progress, speed and time left, or why it stopped; each
 //! can be paused, resumed or removed (its file deleted); what the
-//! downloads take of the disk and what is free there. Changes come as the
-//! window's download runner reports them.
+//! downloads take of the disk and what is free there. A finished one opens
+//! its item's page, where it plays from the file (with no network too).
+//! Changes come as the window's download runner reports them.
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use reel_core::models::{Download, DownloadSpace, DownloadState};
+use reel_core::models::{Download, DownloadSpace, DownloadState, MediaItem, Source};
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
@@ -31,6 +32,8 @@ struct Row {
     progress: gtk::ProgressBar,
     pause: gtk::Button,
     resume: gtk::Button,
+    /// Shown once done: the row opens the item's page.
+    opens: gtk::Image,
 }
 
 #[derive(Debug)]
@@ -45,6 +48,9 @@ pub enum DownloadsMsg {
     /// A remove or pause went through (or did not).
     Moved(Result<(), Failure>),
     Resumed(Result<(), Failure>),
+    Removed(Result<(), Failure>),
+    /// A finished download's row was activated: its page opens.
+    Open(Download),
     Space(Result<DownloadSpace, Failure>),
 }
 
@@ -53,6 +59,13 @@ pub enum DownloadsOutput {
     Toast(String),
     /// A download was resumed: the window's runner takes it up.
     Run,
+    /// A download was removed: what marks it elsewhere goes.
+    Removed,
+    /// The page of a finished download's item (it plays from the file).
+    Open {
+        source: Source,
+        item: MediaItem,
+    },
 }
 
 impl SimpleComponent for DownloadsPage {
@@ -126,8 +139,29 @@ impl SimpleComponent for DownloadsPage {
                 self.core.ask(
                     &sender,
                     move |core| async move { core.cancel_download(&source_id, &key).await.map_err(Failure::from) },
-                    DownloadsMsg::Moved,
+                    DownloadsMsg::Removed,
                 );
+            }
+            DownloadsMsg::Open(d) => {
+                let Some(source) = self.core.server(&d.source_id) else { return };
+                let s = sender.clone();
+                self.core.run(
+                    move |core| async move { core.saved_item(&d.source_id, &d.rating_key).await.map(|i| (d, i)) },
+                    move |r| match r {
+                        Ok((d, item)) => {
+                            // Its metadata is kept with it; if not, what the download knows.
+                            let item = item.unwrap_or_else(|| MediaItem::new(d.rating_key.as_str(), d.kind, &d.title));
+                            let _ = s.output(DownloadsOutput::Open { source, item });
+                        }
+                        Err(e) => tracing::warn!("a download's item could not be read: {e}"),
+                    },
+                );
+            }
+            DownloadsMsg::Removed(result) => {
+                if result.is_ok() {
+                    let _ = sender.output(DownloadsOutput::Removed);
+                }
+                sender.input(DownloadsMsg::Moved(result));
             }
             DownloadsMsg::Pause(source_id, key) => {
                 self.core.ask(
@@ -186,6 +220,11 @@ impl DownloadsPage {
 
 fn build(sender: &ComponentSender<DownloadsPage>, d: &Download) -> Row {
     let widget = adw::ActionRow::builder().title(glib_escape(&d.title)).build();
+    {
+        let (s, d) = (sender.clone(), d.clone());
+        widget.connect_activated(move |_| s.input(DownloadsMsg::Open(d.clone())));
+    }
+    let opens = gtk::Image::from_icon_name("go-next-symbolic");
     let progress = gtk::ProgressBar::builder().valign(gtk::Align::Center).width_request(120).build();
     widget.add_suffix(&progress);
     let key = (d.source_id.clone(), d.rating_key.clone());
@@ -205,7 +244,8 @@ fn build(sender: &ComponentSender<DownloadsPage>, d: &Download) -> Row {
     let resume =
         button("media-playback-start-symbolic", i18n_f("Resume the download of {}", &[&d.title]), DownloadsMsg::Resume);
     button("user-trash-symbolic", i18n_f("Remove the download of {}", &[&d.title]), DownloadsMsg::Remove);
-    Row { key, widget, progress, pause, resume }
+    widget.add_suffix(&opens);
+    Row { key, widget, progress, pause, resume, opens }
 }
 
 /// The row says the download as it is now.
@@ -221,6 +261,9 @@ fn show(row: &Row, d: &Download) {
     row.progress.set_visible(matches!(d.state, DownloadState::Queued | DownloadState::Running | DownloadState::Paused));
     row.pause.set_visible(matches!(d.state, DownloadState::Queued | DownloadState::Running));
     row.resume.set_visible(matches!(d.state, DownloadState::Paused | DownloadState::Failed));
+    let done = d.state == DownloadState::Done;
+    row.widget.set_activatable(done);
+    row.opens.set_visible(done);
     crate::widgets::labelled(&row.widget, &format!("{}, {}", d.title, subtitle.replace('\n', ", ")));
 }
 

@@ -5,7 +5,7 @@
 //! scrolls away with the list. A row may have a menu (the page says which).
 
 use crate::i18n::{gettext, i18n_f};
-use reel_core::models::MediaItem;
+use reel_core::models::{DownloadMark, Downloaded, MediaItem};
 use relm4::gtk::prelude::*;
 use relm4::gtk::{self, gio, glib};
 use std::cell::RefCell;
@@ -22,6 +22,8 @@ enum Row {
 pub struct RowText {
     pub title: String,
     pub subtitle: String,
+    /// Whether it plays here with no network (or holds what does).
+    pub downloaded: Option<DownloadMark>,
 }
 
 /// Which children have a menu, and each one's menu, made when it opens
@@ -170,13 +172,19 @@ impl ChildList {
                             root.append(&header);
                         }
                     }
-                    Row::Child(RowText { title, subtitle }) => {
+                    Row::Child(RowText { title, subtitle, downloaded }) => {
                         item.set_activatable(true);
                         parts.row.set_visible(true);
                         parts.title.set_text(title);
                         parts.subtitle.set_text(subtitle);
                         parts.subtitle.set_visible(!subtitle.is_empty());
-                        root.update_property(&[gtk::accessible::Property::Label(title)]);
+                        parts.downloaded.set_visible(downloaded.is_some());
+                        let name = match downloaded {
+                            Some(DownloadMark::Here) => i18n_f("{}, downloaded", &[title]),
+                            Some(DownloadMark::Holds) => i18n_f("{}, some downloaded", &[title]),
+                            None => title.clone(),
+                        };
+                        root.update_property(&[gtk::accessible::Property::Label(&name)]);
                         // Row 0 is the header.
                         let index = (item.position() as usize).saturating_sub(1);
                         let has_menu = menus.borrow().as_ref().is_some_and(|m| (m.has)(index));
@@ -212,17 +220,37 @@ impl ChildList {
     }
 
     /// Shows these children under the header (none: the header alone), as
-    /// an item's children are shown.
-    pub fn set(&self, items: &[MediaItem]) {
-        self.set_rows(items.iter().map(child_row).collect());
+    /// an item's children are shown, those `downloaded` holds marked.
+    pub fn set(&self, items: &[MediaItem], downloaded: &Downloaded) {
+        self.set_rows(items.iter().map(|c| child_row(c, downloaded)).collect());
     }
 
     /// Shows these rows under the header. The header's row stays: moving
     /// the header while the pointer is over it trips GTK 4.8's pointer
-    /// tracking.
+    /// tracking. As many rows as before: only those that changed are
+    /// replaced (a download that finished marks its row; the others keep
+    /// their focus and their place).
     pub fn set_rows(&self, rows: Vec<RowText>) {
-        let rows: Vec<glib::BoxedAnyObject> =
-            rows.into_iter().map(|r| glib::BoxedAnyObject::new(Row::Child(r))).collect();
+        let shown: Vec<Option<RowText>> = (1..self.store.n_items())
+            .map(|i| {
+                let o = self.store.item(i).and_downcast::<glib::BoxedAnyObject>()?;
+                let row = o.borrow::<Row>();
+                match &*row {
+                    Row::Child(text) => Some(text.clone()),
+                    Row::Header => None,
+                }
+            })
+            .collect();
+        let object = |r: RowText| glib::BoxedAnyObject::new(Row::Child(r));
+        if shown.len() == rows.len() {
+            for (i, (new, old)) in rows.into_iter().zip(shown).enumerate() {
+                if old.as_ref() != Some(&new) {
+                    self.store.splice(i as u32 + 1, 1, &[object(new)]);
+                }
+            }
+            return;
+        }
+        let rows: Vec<glib::BoxedAnyObject> = rows.into_iter().map(object).collect();
         self.store.splice(1, self.store.n_items().saturating_sub(1), &rows);
     }
 
@@ -237,7 +265,7 @@ impl ChildList {
     }
 }
 
-fn child_row(c: &MediaItem) -> RowText {
+fn child_row(c: &MediaItem, downloaded: &Downloaded) -> RowText {
     let title = match c.index {
         Some(i) if i > 0 => format!("{i}. {}", c.title),
         _ => c.title.clone(),
@@ -257,7 +285,13 @@ fn child_row(c: &MediaItem) -> RowText {
     if c.watched() {
         sub.push(gettext("Watched"));
     }
-    RowText { title, subtitle: sub.join(" · ") }
+    let mark = downloaded.mark(c.rating_key.as_str());
+    match mark {
+        Some(DownloadMark::Here) => sub.push(gettext("Downloaded")),
+        Some(DownloadMark::Holds) => sub.push(gettext("Some downloaded")),
+        None => {}
+    }
+    RowText { title, subtitle: sub.join(" · "), downloaded: mark }
 }
 
 /// A child's row: title, subtitle, its menu, an arrow; hidden on the header's row.
@@ -284,6 +318,11 @@ fn row_widget() -> gtk::Box {
     menu.add_css_class("flat");
     menu.set_visible(false);
     crate::widgets::options_tooltip(&menu, &title);
+    let downloaded = gtk::Image::from_icon_name("folder-download-symbolic");
+    downloaded.set_tooltip_text(Some(&gettext("Plays with no network")));
+    downloaded.add_css_class(crate::style::DIM);
+    downloaded.set_visible(false);
+    row.append(&downloaded);
     row.append(&menu);
     row.append(&gtk::Image::from_icon_name("go-next-symbolic"));
     root.append(&row);
@@ -295,6 +334,7 @@ struct RowParts {
     row: gtk::Widget,
     title: gtk::Label,
     subtitle: gtk::Label,
+    downloaded: gtk::Image,
     menu: gtk::MenuButton,
 }
 
@@ -304,7 +344,10 @@ impl RowParts {
         let text = row.first_child();
         let title = text.as_ref().and_then(|t| t.first_child()).and_downcast::<gtk::Label>().unwrap_or_default();
         let subtitle = text.as_ref().and_then(|t| t.last_child()).and_downcast::<gtk::Label>().unwrap_or_default();
-        let menu = text.and_then(|t| t.next_sibling()).and_downcast::<gtk::MenuButton>().unwrap_or_default();
-        RowParts { row, title, subtitle, menu }
+        let downloaded = text.and_then(|t| t.next_sibling());
+        let menu =
+            downloaded.as_ref().and_then(|d| d.next_sibling()).and_downcast::<gtk::MenuButton>().unwrap_or_default();
+        let downloaded = downloaded.and_downcast::<gtk::Image>().unwrap_or_default();
+        RowParts { row, title, subtitle, downloaded, menu }
     }
 }

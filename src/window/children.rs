@@ -234,6 +234,8 @@ impl Children {
                 DownloadsPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
                     DownloadsOutput::Toast(t) => AppMsg::Toast(t),
                     DownloadsOutput::Run => AppMsg::RunDownloads,
+                    DownloadsOutput::Removed => AppMsg::DownloadRemoved,
+                    DownloadsOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
                 });
             self.place(c.widget(), ContentPage::Downloads);
             c

@@ -11,6 +11,7 @@ use super::{App, AppMsg};
 use crate::i18n::gettext;
 use crate::pages::downloads::DownloadsMsg;
 use crate::pages::item::ItemMsg;
+use crate::pages::library::LibraryMsg;
 use reel_core::models::{Download, DownloadState};
 use relm4::gtk::{gio, prelude::*};
 use relm4::{ComponentController, ComponentSender};
@@ -60,6 +61,8 @@ impl App {
         let again = self.downloads.again;
         self.downloads = Runner::default();
         self.ui.downloading.set_visible(false);
+        // Keeping up with the shows may have deleted watched episodes.
+        self.children.library.emit(LibraryMsg::DownloadsChanged);
         if again {
             self.run_downloads(sender);
         }
@@ -72,6 +75,9 @@ impl App {
             if !active {
                 self.notify_ended(&d);
             }
+        }
+        if d.state == DownloadState::Done {
+            self.children.library.emit(LibraryMsg::DownloadsChanged);
         }
         if let Some(page) = self.children.downloads_page_if_built() {
             page.emit(DownloadsMsg::Changed(d.clone()));

@@ -16,6 +16,8 @@ pub enum AppMsg {
     DownloadChanged(Box<reel_core::models::Download>),
     /// The downloads run ended: nothing more to run.
     DownloadsIdle,
+    /// A download was removed (its file deleted) from the Downloads page.
+    DownloadRemoved,
     AccountAdded(AuthProvider),
     Discovered {
         provider_id: ProviderId,

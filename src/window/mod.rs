@@ -321,6 +321,7 @@ impl SimpleComponent for App {
             AppMsg::RunDownloads => self.run_downloads(&sender),
             AppMsg::DownloadChanged(d) => self.download_changed(*d),
             AppMsg::DownloadsIdle => self.downloads_idle(&sender),
+            AppMsg::DownloadRemoved => self.children.library.emit(LibraryMsg::DownloadsChanged),
             AppMsg::PlayerTitle(t) => self.player_title(t),
             AppMsg::Fullscreen(full) => self.set_fullscreen(full),
             AppMsg::LayoutChanged => self.update_back(),

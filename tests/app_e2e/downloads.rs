@@ -94,6 +94,11 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
         .filter(|p| p.extension().is_some_and(|e| e != "sqlite3" && !e.to_string_lossy().starts_with("sqlite3")))
         .count();
     assert!(season_files > 1, "the season's episodes are here: {season_files}");
+    // Each episode's row is marked as it finished, its place kept.
+    let tree = expect_on_screen(&[&format!("1. {}, downloaded", d.episode)]);
+    let marked = tree.iter().filter(|(_, n)| n.ends_with(", downloaded")).count();
+    assert_eq!(marked, season_files, "one marked row per episode here: {tree:?}");
+    screenshot(&d.x, "app-50-season-downloaded.png");
     click(&d.x, &format!("1. {}", d.episode));
     expect_on_screen(&[&d.episode, "Play", "Downloaded"]);
 
@@ -122,6 +127,22 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     click(&d.x, &format!("Remove the download of {title}"));
     expect_on_screen(&[&format!("!{title}, Downloaded"), &format!("!Remove the download of {title}")]);
     assert!(!media[0].exists(), "removed, its file is gone");
+    // What is left is a list of what plays with no network: a finished
+    // one opens its page (the page showed the first episode until now).
+    click(&d.x, &format!("{} – {}, Downloaded", d.show, d.next_episode));
+    let tree = wait_for(
+        "the next episode's page",
+        Duration::from_secs(40),
+        || expect_on_screen(&["Downloaded"]),
+        |t| t.iter().any(|(_, n)| n == &d.next_episode),
+    );
+    every_control_is_named(&tree, "a downloaded episode's page");
+    // The library's grid marks the show that holds downloads.
+    click(&d.x, "TV Shows on Living Room");
+    let tree = expect_on_screen(&[", some downloaded"]);
+    let tile = tree.iter().find(|(_, n)| n.ends_with(", some downloaded")).map(|(_, n)| n.clone());
+    assert!(tile.as_deref().is_some_and(|n| n.starts_with(&d.show)), "the show's tile: {tile:?}");
+    screenshot(&d.x, "app-50-grid-marked.png");
     drop(reel);
     assert_no_criticals("app-50.log");
     let told = notifications.sent();
@@ -143,7 +164,25 @@ fn a_show_kept_up_with_from_its_page() {
     .signed_in();
     let notifications = Notifications::start();
     let reel = d.launch("app-51.log");
+    // Downloads go to a folder of the person's, chosen in Preferences
+    // (GTK's own folder chooser here: this session has no portal).
+    let folder = d.home.path().join("Videos/Reel");
+    std::fs::create_dir_all(&folder).expect("a folder of the person's");
+    // (Clicked first: with no window manager the keyboard goes to the
+    // window the pointer last gave it to.)
     click(&d.x, "TV Shows on Living Room");
+    key(&d.x, "ctrl+comma");
+    expect_on_screen(&["Download Folder", "~/data/reel/downloads"]);
+    click(&d.x, "Choose a download folder");
+    expect_on_screen(&["Choose a Download Folder"]);
+    // Its location typed, and Return: the chooser takes the folder.
+    key(&d.x, "ctrl+l");
+    type_text(&d.x, &format!("{}/", folder.display()));
+    key(&d.x, "Return");
+    let tree = expect_on_screen(&["~/Videos/Reel", "Use Reel's own download folder", "!Choose a Download Folder"]);
+    every_control_is_named(&tree, "Preferences with a download folder chosen");
+    screenshot(&d.x, "app-51-download-folder.png");
+    key(&d.x, "Escape");
     click(&d.x, &d.show);
     let tree = expect_on_screen(&["Season 1", "Keep Episodes Downloaded"]);
     every_control_is_named(&tree, "a show's page");
@@ -175,6 +214,9 @@ fn a_show_kept_up_with_from_its_page() {
     );
     assert_eq!(done_rows(&tree), 2, "the next two unwatched, no more: {tree:?}");
     screenshot(&d.x, "app-51-kept-up.png");
+    // Both in the folder chosen, under the server's id.
+    let files = fake_plex::testing::files_under(&folder);
+    assert_eq!(files.len(), 2, "the two episodes' files, no partial ones: {files:?}");
     drop(reel);
     assert_no_criticals("app-51.log");
 }

@@ -74,8 +74,10 @@ fn artifacts() -> PathBuf {
 fn launch(x: &Xvfb, fp_env: &[(String, String)], config_home: &Path, log: &str) -> Reel {
     let log = std::fs::File::create(artifacts().join(log)).expect("log file");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_reel"));
-    // Settings, library cache and posters of this test alone.
+    // Settings, library cache and posters of this test alone (its home
+    // too: what the app shows as `~/…` is the test's).
     cmd.env("DISPLAY", &x.display)
+        .env("HOME", config_home)
         .env("XDG_CONFIG_HOME", config_home)
         .env("XDG_DATA_HOME", config_home.join("data"))
         .env("XDG_CACHE_HOME", config_home.join("cache"))

@@ -136,6 +136,7 @@ pub async fn list(core: &Core, json: bool) -> Result<()> {
     }
     all.iter().for_each(print_one);
     println!("{}", reel_words::download_space(&core.download_space().await?));
+    println!("New downloads go to {}", core.download_folder().display());
     Ok(())
 }
 

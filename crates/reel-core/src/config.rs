@@ -42,6 +42,9 @@ pub struct Preferences {
     /// Plain http to servers on the local network (default yes; never for remote ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_insecure_local: Option<bool>,
+    /// Where new downloads go (default: Reel's data folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_folder: Option<std::path::PathBuf>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }

@@ -57,6 +57,9 @@ pub enum Error {
     /// No download of `key` is kept (cancelled, or never asked for).
     #[error("There is no download of item {key}")]
     NoDownload { key: crate::ids::ItemKey },
+    /// A folder chosen for downloads cannot take them.
+    #[error("Downloads cannot go into {path:?}: {reason}")]
+    DownloadFolder { path: PathBuf, reason: String },
     /// The disk holding `what` has no room left.
     #[error("There is no room left on the disk for Reel's {what}")]
     DiskFull { what: Stored },

@@ -369,3 +369,54 @@ async fn keeping_up_with_a_show_keeps_its_next_unwatched_episodes() {
     assert!(s.core.keep_rules().await.unwrap().is_empty());
     assert_eq!(s.held().await.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_chosen_takes_new_downloads_and_one_that_cannot_is_refused() {
+    let s = session().await;
+    let sections = s.core.fetch_sections(&s.source_id).await.unwrap();
+    let movies = sections.iter().find(|x| x.kind == SectionKind::Movie).unwrap();
+    let items = s.core.fetch_items(&s.source_id, &movies.key, 0, Some(2)).await.unwrap();
+    let own = s.dir.path().join("downloads");
+    assert_eq!(s.core.download_folder(), own, "Reel's own folder unless one is chosen");
+    s.core.download(&s.source_id, &items[0].rating_key).await.unwrap();
+    s.run().await;
+
+    // Folders that cannot take downloads are refused, in words, and change nothing.
+    let a_file = s.dir.path().join("a-file");
+    std::fs::write(&a_file, b"not a folder").unwrap();
+    for bad in [a_file.join("Reel"), "Videos/Reel".into()] {
+        let e = s.core.set_download_folder(Some(bad.clone())).await.unwrap_err();
+        assert!(matches!(&e, reel_core::Error::DownloadFolder { path, .. } if *path == bad), "{e:?}");
+    }
+    assert_eq!(s.core.download_folder(), own);
+
+    // A folder chosen (made when missing) takes the next download; what was
+    // here stays, plays, and counts; the person's own files there are neither
+    // touched nor counted.
+    let chosen = s.dir.path().join("Videos/Reel");
+    assert_eq!(s.core.set_download_folder(Some(chosen.clone())).await.unwrap(), chosen);
+    std::fs::write(chosen.join("holiday.mkv"), vec![7u8; 4096]).unwrap();
+    s.core.download(&s.source_id, &items[1].rating_key).await.unwrap();
+    s.run().await;
+    let all = s.core.downloads().await.unwrap();
+    assert!(all.iter().all(|d| d.state == DownloadState::Done), "{all:?}");
+    assert!(all[0].file.starts_with(&own) && all[0].file.exists(), "{:?}", all[0].file);
+    assert!(all[1].file.starts_with(&chosen) && all[1].file.exists(), "{:?}", all[1].file);
+    assert_eq!(bytes(&all[1].file), bytes(&clip().file));
+    let space = s.core.download_space().await.unwrap();
+    assert_eq!(space.used, all.iter().map(|d| d.fetched).sum::<u64>());
+
+    // Kept in config.toml (with no token), for reel-cli and the next start.
+    let config = std::fs::read_to_string(s.dir.path().join("config.toml")).unwrap();
+    assert!(config.contains("download_folder") && config.contains("Videos/Reel"), "{config}");
+    assert!(!config.contains(s.fp.info().account_token.as_str()));
+    let next =
+        Core::open(core_options(&s.fp, s.dir.path(), reel_core::services::secrets::SecretStore::in_memory())).unwrap();
+    assert_eq!(next.download_folder(), chosen);
+
+    // Back to Reel's own; the chosen folder keeps what is in it.
+    assert_eq!(s.core.set_download_folder(None).await.unwrap(), own);
+    assert!(chosen.join("holiday.mkv").exists() && all[1].file.exists());
+    let config = std::fs::read_to_string(s.dir.path().join("config.toml")).unwrap();
+    assert!(!config.contains("download_folder"), "{config}");
+}

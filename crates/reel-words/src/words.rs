@@ -71,6 +71,9 @@ pub fn error(e: &Error) -> String {
             "The owner of {} does not allow downloads from it. Playing it with a network works as before.",
             &[server],
         ),
+        Error::DownloadFolder { path, reason } => {
+            i18n_f("Downloads cannot go into {}: {}", &[&path.display().to_string(), reason])
+        }
         Error::NoDownload { key } => i18n_f("There is no download of item {}.", &[key.as_str()]),
         Error::DiskFull { what } => {
             i18n_f("There is no room left on the disk for Reel's {}. Free some space and try again.", &[&stored(*what)])

@@ -5,7 +5,7 @@
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::poster::PosterSize;
-use reel_core::models::{MediaItem, MediaList, Playlist, Source};
+use reel_core::models::{Downloaded, MediaItem, MediaList, Playlist, Source};
 use reel_core::Delivery;
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
@@ -27,6 +27,8 @@ pub struct ItemPage {
     playlists: Vec<Playlist>,
     /// The downloads of the item or of what it holds, as last told.
     downloads: Vec<reel_core::models::Download>,
+    /// Which of its rows play with no network, as `downloads` says.
+    marks: Downloaded,
     generation: u64,
     actions_installed: bool,
     ui: Ui,
@@ -195,6 +197,7 @@ impl SimpleComponent for ItemPage {
             children: Vec::new(),
             playlists: Vec::new(),
             downloads: Vec::new(),
+            marks: Downloaded::default(),
             generation: 0,
             actions_installed: false,
             ui: Ui { header, children_title, rows },
@@ -224,6 +227,7 @@ impl SimpleComponent for ItemPage {
                     }
                 }
                 self.downloads.clear();
+                self.marks = Downloaded::default();
                 self.ui.header.show_download(None);
                 self.known_download(&sender, &source, &item);
                 if item.kind == reel_core::models::ItemKind::Show {
@@ -434,13 +438,19 @@ impl SimpleComponent for ItemPage {
 impl ItemPage {
     /// The header's download button as the downloads known say (its own,
     /// or those of what it holds), or ready to download.
-    fn show_downloads(&self) {
-        let Some((_, item)) = self.current.as_ref() else { return };
+    /// The rows of what it holds are marked when downloaded.
+    fn show_downloads(&mut self) {
+        let Some((source, item)) = self.current.as_ref() else { return };
         let shown = match self.downloads.as_slice() {
             [one] if one.rating_key == item.rating_key => Some(DownloadShown::Is(one.clone())),
             all => reel_core::models::DownloadsOf::of(&item.rating_key, all).map(DownloadShown::Holds),
         };
         self.ui.header.show_download(shown.as_ref());
+        let marks = Downloaded::of(&source.id, &self.downloads);
+        if marks != self.marks {
+            self.marks = marks;
+            self.ui.rows.list.set(&self.children, &self.marks);
+        }
     }
 
     /// How the item's download stands, shown once known.
@@ -466,7 +476,7 @@ impl ItemPage {
         self.children = items;
         self.update_playlist_menus();
         crate::probe!(mark("item menus updated"));
-        self.ui.rows.list.set(&self.children);
+        self.ui.rows.list.set(&self.children, &self.marks);
         crate::probe!(mark("item rows set"));
         // The long-list benchmark's hook: the children are painted next frame.
         crate::probe! {

@@ -7,7 +7,7 @@ use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::poster::PosterSize;
 use model::TileModel;
 use posters::Posters;
-use reel_core::models::{ItemSummary, MediaItem, Page, Section, Source};
+use reel_core::models::{Download, Downloaded, ItemSummary, MediaItem, Page, Section, Source};
 use reel_core::SectionSync;
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
@@ -35,6 +35,8 @@ pub struct LibraryView {
     current: Rc<RefCell<Option<(Source, Section)>>>,
     generation: Rc<RefCell<u64>>,
     posters: Rc<Posters>,
+    /// What plays here with no network: its tiles are marked.
+    downloaded: Rc<RefCell<Downloaded>>,
     ui: Ui,
 }
 
@@ -91,6 +93,9 @@ pub enum LibraryMsg {
     ToggleSearch,
     Query(String),
     Refresh,
+    /// A download finished or went: the marks are read again.
+    DownloadsChanged,
+    Downloads(Vec<Download>),
 }
 
 #[derive(Debug)]
@@ -182,7 +187,8 @@ impl SimpleComponent for LibraryView {
                 }),
             )
         };
-        grid.set_factory(Some(&tile::factory(posters.clone())));
+        let downloaded = Rc::new(RefCell::new(Downloaded::default()));
+        grid.set_factory(Some(&tile::factory(posters.clone(), downloaded.clone())));
         let status = adw::StatusPage::builder().vexpand(true).build();
         let spinner = gtk::Spinner::new();
         spinner.start();
@@ -203,6 +209,7 @@ impl SimpleComponent for LibraryView {
             current,
             generation,
             posters,
+            downloaded,
             ui: Ui { stack, status, progress, progress_revealer, search_bar, search, scroller },
         };
         // In the window's first frame; the Show that follows brings the rest.
@@ -239,6 +246,7 @@ impl SimpleComponent for LibraryView {
                 *self.generation.borrow_mut() += 1;
                 *self.current.borrow_mut() = Some((source.clone(), section.clone()));
                 self.posters.clear();
+                self.ask_downloads(&sender);
                 self.load_from_cache(&sender, reel_core::FIRST_PAGE);
                 self.sync(&sender, source, section, false);
             }
@@ -329,6 +337,28 @@ impl SimpleComponent for LibraryView {
                 }
             }
             LibraryMsg::Query(q) => self.items.set_filter(&q),
+            LibraryMsg::DownloadsChanged => self.ask_downloads(&sender),
+            LibraryMsg::Downloads(all) => {
+                let Some(source_id) = self.current.borrow().as_ref().map(|(s, _)| s.id.clone()) else { return };
+                let marks = Downloaded::of(&source_id, &all);
+                let changed = marks.changed_since(&self.downloaded.borrow());
+                *self.downloaded.borrow_mut() = marks;
+                changed.iter().for_each(|key| self.items.rebind(key.as_str()));
+            }
         }
+    }
+}
+
+impl LibraryView {
+    /// Reads what is downloaded, for the tiles' marks.
+    fn ask_downloads(&self, sender: &ComponentSender<Self>) {
+        let s = sender.clone();
+        self.core.run(
+            |core| async move { core.downloads().await },
+            move |r| match r {
+                Ok(all) => s.input(LibraryMsg::Downloads(all)),
+                Err(e) => tracing::warn!("the grid's download marks could not be read: {e}"),
+            },
+        );
     }
 }

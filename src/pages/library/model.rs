@@ -79,7 +79,21 @@ impl TileModel {
         let found = imp.items.borrow().iter().position(|it| it.rating_key() == item.rating_key());
         let Some(i) = found else { return };
         imp.items.borrow_mut()[i] = item;
-        let position = match imp.shown.borrow().as_ref() {
+        self.notify_changed(i);
+    }
+
+    /// Binds the tile of the item with `key` again, if shown (its marks changed).
+    pub fn rebind(&self, key: &str) {
+        let imp = self.imp();
+        let found = imp.items.borrow().iter().position(|it| it.rating_key() == key);
+        if let Some(i) = found {
+            self.notify_changed(i);
+        }
+    }
+
+    /// The `i`th item changed: its tile, if shown, is bound again.
+    fn notify_changed(&self, i: usize) {
+        let position = match self.imp().shown.borrow().as_ref() {
             None => Some(to_u32(i)),
             Some(shown) => shown.binary_search(&to_u32(i)).ok().map(to_u32),
         };

@@ -1,15 +1,17 @@
-//! One tile of the library grid: poster, title, year, watched mark. Bound
+//! One tile of the library grid: poster, title, year, watched and
+//! downloaded marks. Bound
 //! and unbound as it scrolls into and out of view; its poster comes from
 //! the grid's [`Posters`].
 
 use super::posters::Posters;
 use crate::i18n::i18n_f;
 use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
-use reel_core::models::ItemSummary;
+use reel_core::models::{DownloadMark, Downloaded, ItemSummary};
 use relm4::gtk;
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::gtk::subclass::prelude::*;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A tile's width: the poster and its margins.
@@ -31,12 +33,13 @@ impl Default for Tile {
 
 impl Tile {
     /// Shows `item`; its poster at once if the grid kept it, else once near the view.
-    pub fn bind(&self, item: &ItemSummary, posters: &Posters) {
+    pub fn bind(&self, item: &ItemSummary, posters: &Posters, downloaded: Option<DownloadMark>) {
         let w = self.imp().parts();
         w.title.set_text(item.title());
         let sub = item.year.map(|y| y.to_string()).unwrap_or_default();
         w.subtitle.set_text(&sub);
         w.watched.set_visible(item.watched);
+        w.downloaded.set_visible(downloaded.is_some());
         w.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
         posters.bind(item.rating_key(), item.thumb(), &w.picture);
         let mut name = item.title().to_string();
@@ -45,6 +48,11 @@ impl Tile {
         }
         if item.watched {
             name = i18n_f("{}, watched", &[&name]);
+        }
+        match downloaded {
+            Some(DownloadMark::Here) => name = i18n_f("{}, downloaded", &[&name]),
+            Some(DownloadMark::Holds) => name = i18n_f("{}, some downloaded", &[&name]),
+            None => {}
         }
         self.update_property(&[gtk::accessible::Property::Label(&name)]);
     }
@@ -65,6 +73,7 @@ mod imp {
         pub title: gtk::Label,
         pub subtitle: gtk::Label,
         pub watched: gtk::Image,
+        pub downloaded: gtk::Image,
     }
 
     #[derive(Default)]
@@ -97,6 +106,14 @@ mod imp {
             watched.set_margin_end(6);
             watched.add_css_class("osd");
             overlay.add_overlay(&watched);
+            // Plays with no network: the other top corner.
+            let downloaded = gtk::Image::from_icon_name("folder-download-symbolic");
+            downloaded.set_halign(gtk::Align::Start);
+            downloaded.set_valign(gtk::Align::Start);
+            downloaded.set_margin_top(6);
+            downloaded.set_margin_start(6);
+            downloaded.add_css_class("osd");
+            overlay.add_overlay(&downloaded);
             root.append(&overlay);
             let title = gtk::Label::new(None);
             title.set_ellipsize(gtk::pango::EllipsizeMode::End);
@@ -109,7 +126,7 @@ mod imp {
             subtitle.add_css_class("caption");
             root.append(&title);
             root.append(&subtitle);
-            Parts { picture, placeholder, title, subtitle, watched }
+            Parts { picture, placeholder, title, subtitle, watched, downloaded }
         }
     }
 
@@ -132,8 +149,9 @@ mod imp {
 }
 
 /// Makes the grid's tiles and binds them to its items ([`ItemSummary`]s
-/// in [`glib::BoxedAnyObject`]s, see [`super::model::TileModel`]).
-pub fn factory(posters: Rc<Posters>) -> gtk::SignalListItemFactory {
+/// in [`glib::BoxedAnyObject`]s, see [`super::model::TileModel`]), each
+/// marked as `downloaded` says at bind.
+pub fn factory(posters: Rc<Posters>, downloaded: Rc<RefCell<Downloaded>>) -> gtk::SignalListItemFactory {
     fn parts(item: &glib::Object) -> Option<(Tile, glib::BoxedAnyObject)> {
         let item = item.downcast_ref::<gtk::ListItem>()?;
         Some((item.child().and_downcast::<Tile>()?, item.item().and_downcast::<glib::BoxedAnyObject>()?))
@@ -147,7 +165,9 @@ pub fn factory(posters: Rc<Posters>) -> gtk::SignalListItemFactory {
     let p = posters.clone();
     factory.connect_bind(move |_, item| {
         if let Some((tile, summary)) = parts(item) {
-            tile.bind(&summary.borrow::<ItemSummary>(), &p);
+            let summary = summary.borrow::<ItemSummary>();
+            let mark = downloaded.borrow().mark(summary.rating_key());
+            tile.bind(&summary, &p, mark);
         }
     });
     factory.connect_unbind(move |_, item| {

@@ -63,7 +63,7 @@ pub fn row(e: &PlaylistEntry) -> RowText {
     if let Some(n) = item.leaf_count {
         sub.push(crate::i18n::ni18n_f("{} item", "{} items", n.max(0) as u64, &[]));
     }
-    RowText { title: item.title.clone(), subtitle: sub.join(" · ") }
+    RowText { title: item.title.clone(), subtitle: sub.join(" · "), downloaded: None }
 }
 
 /// The menu of a playlist's entry `id`: the moves it can make, and removal.

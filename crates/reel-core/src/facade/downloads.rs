@@ -13,7 +13,7 @@ use crate::services::downloads::pace::Pace;
 use crate::services::downloads::{transfer, turns, DownloadStore};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Tries in one run at a download that ends short before it counts as failed.
@@ -120,6 +120,27 @@ impl Core {
         on_store(self.downloads.clone(), move |s| s.remove(&id, &key)).await
     }
 
+    /// Where new downloads go: the folder chosen in Preferences, or Reel's own.
+    pub fn download_folder(&self) -> PathBuf {
+        self.downloads.files_dir()
+    }
+
+    /// Chooses where new downloads go (None: Reel's own folder), checked
+    /// first (a full path to a folder a file can be written in; made if
+    /// missing) and kept in config.toml. What is downloaded or queued
+    /// already stays where it is.
+    pub async fn set_download_folder(&self, folder: Option<PathBuf>) -> Result<PathBuf> {
+        if let Some(f) = folder.clone() {
+            tokio::task::spawn_blocking(move || DownloadStore::check_folder(&f))
+                .await
+                .map_err(|e| Error::Internal(format!("a background task failed: {e}")))??;
+        }
+        let kept = folder.clone();
+        self.set_preferences(move |p| p.download_folder = kept).await?;
+        self.downloads.set_files_dir(folder);
+        Ok(self.download_folder())
+    }
+
     /// Deletes every download of `sources` (an account signed out of):
     /// files, rows and the servers' folders.
     pub(super) async fn forget_downloads_of(&self, sources: Vec<SourceId>) -> Result<()> {
@@ -158,7 +179,7 @@ impl Core {
 
     /// What the downloads take of their disk, and what is free there.
     pub async fn download_space(&self) -> Result<DownloadSpace> {
-        on_store(self.downloads.clone(), |s| Ok(s.space())).await
+        on_store(self.downloads.clone(), |s| s.space()).await
     }
 
     async fn move_download(

@@ -162,6 +162,8 @@ impl Core {
             Some(path) => path.with_file_name("downloads"),
             None => crate::services::downloads::default_dir(),
         });
+        let downloads = DownloadStore::new(download_dir);
+        downloads.set_files_dir(auth.config().read(|c| c.preferences.download_folder.clone()));
         Ok(Self {
             auth,
             connections,
@@ -174,7 +176,7 @@ impl Core {
             poster_slots: Arc::new(tokio::sync::Semaphore::new(6)),
             notices,
             media_anchors,
-            downloads: DownloadStore::new(download_dir),
+            downloads,
         })
     }
 

@@ -4,6 +4,7 @@
 use crate::ids::{ItemKey, SourceId};
 use crate::models::ItemKind;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +120,45 @@ impl DownloadsOf {
     }
 }
 
+/// How an item stands for a marker on its tile or row: its own file is
+/// here, or it holds some that are (a season, a show, an album, an artist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DownloadMark {
+    Here,
+    Holds,
+}
+
+/// What of one server plays here with no network, for grids and rows to
+/// mark: the items whose download is done, and what holds them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Downloaded(HashMap<ItemKey, DownloadMark>);
+
+impl Downloaded {
+    /// The finished downloads of `all` that are `source_id`'s.
+    pub fn of(source_id: &SourceId, all: &[Download]) -> Self {
+        let mut marks = HashMap::new();
+        for d in all.iter().filter(|d| &d.source_id == source_id && d.state == DownloadState::Done) {
+            for key in &d.within {
+                marks.entry(key.clone()).or_insert(DownloadMark::Holds);
+            }
+            marks.insert(d.rating_key.clone(), DownloadMark::Here);
+        }
+        Self(marks)
+    }
+
+    /// Looked up by the key's text: grid tiles hold theirs as `&str`.
+    pub fn mark(&self, key: &str) -> Option<DownloadMark> {
+        self.0.get(key).copied()
+    }
+
+    /// The keys marked otherwise than in `before`: the tiles to bind again.
+    pub fn changed_since(&self, before: &Downloaded) -> Vec<ItemKey> {
+        let gone = before.0.keys().filter(|k| !self.0.contains_key(*k));
+        let new = self.0.iter().filter(|(k, m)| before.0.get(*k) != Some(m)).map(|(k, _)| k);
+        gone.chain(new).cloned().collect()
+    }
+}
+
 impl Download {
     /// How long the rest takes at the pace it goes now.
     pub fn time_left(&self) -> Option<std::time::Duration> {
@@ -198,5 +238,26 @@ mod tests {
         assert_eq!((show.files, show.done, show.going, show.stopped), (3, 1, 1, 1));
         assert_eq!(DownloadsOf::of(&ItemKey::new("m"), &all).map(|m| m.done), Some(1), "an item is its own");
         assert_eq!(DownloadsOf::of(&ItemKey::new("other"), &all), None);
+    }
+
+    #[test]
+    fn only_finished_files_mark_their_items_and_what_holds_them() {
+        use DownloadState::*;
+        let mut elsewhere = d("x", &["xs"], Done);
+        elsewhere.source_id = SourceId::new("other server");
+        let all = [d("e1", &["s1", "show"], Done), d("e2", &["s2", "show"], Running), d("m", &[], Done), elsewhere];
+        let marks = Downloaded::of(&SourceId::new("s"), &all);
+        let mark = |k: &str| marks.mark(k);
+        assert_eq!(
+            (mark("e1"), mark("s1"), mark("show"), mark("m")),
+            (Some(DownloadMark::Here), Some(DownloadMark::Holds), Some(DownloadMark::Holds), Some(DownloadMark::Here))
+        );
+        assert_eq!((mark("e2"), mark("s2")), (None, None), "a running download plays nothing yet");
+        assert_eq!((mark("x"), mark("xs")), (None, None), "another server's keys are its own");
+        // e1 removed, e2 done: e1 and s1 lose their marks, e2 and s2 gain one.
+        let later = [d("e2", &["s2", "show"], Done), d("m", &[], Done)];
+        let mut changed = Downloaded::of(&SourceId::new("s"), &later).changed_since(&marks);
+        changed.sort();
+        assert_eq!(changed, ["e1", "e2", "s1", "s2"].map(ItemKey::new));
     }
 }

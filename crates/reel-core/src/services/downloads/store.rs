@@ -8,6 +8,7 @@ use crate::ids::{ItemKey, SourceId};
 use crate::models::{Download, DownloadFault, DownloadSpace, DownloadState, ItemKind, KeepNext, Playable};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 const SCHEMA: &str = "
@@ -34,7 +35,21 @@ CREATE TABLE IF NOT EXISTS keep_next (
 
 #[derive(Debug, Clone)]
 pub struct DownloadStore {
+    /// Where `downloads.sqlite3` is, and the files unless a folder was chosen.
     dir: PathBuf,
+    /// Where new files go (the store's clones share it): a folder chosen in
+    /// Preferences, or `dir`. Files already there stay where they are.
+    files: Arc<RwLock<PathBuf>>,
+}
+
+/// Only letters, digits and `_` of an id go into a file name.
+fn safe(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect()
+}
+
+/// The folder of a server's files: named by its id.
+fn source_dir_name(source_id: &SourceId) -> String {
+    safe(source_id.as_str())
 }
 
 fn stored(e: impl std::fmt::Display) -> Error {
@@ -43,7 +58,33 @@ fn stored(e: impl std::fmt::Display) -> Error {
 
 impl DownloadStore {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        let dir = dir.into();
+        Self { files: Arc::new(RwLock::new(dir.clone())), dir }
+    }
+
+    /// New files go into `folder` (None: beside the list, Reel's own).
+    pub fn set_files_dir(&self, folder: Option<PathBuf>) {
+        let folder = folder.unwrap_or_else(|| self.dir.clone());
+        *self.files.write().unwrap_or_else(|e| e.into_inner()) = folder;
+    }
+
+    /// Where new files go.
+    pub fn files_dir(&self) -> PathBuf {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Whether `folder` can take downloads: an absolute path to a folder
+    /// (made if missing) where a file can be written. Nothing else in it is
+    /// touched.
+    pub fn check_folder(folder: &Path) -> Result<()> {
+        let refused = |reason: String| Error::DownloadFolder { path: folder.to_path_buf(), reason };
+        if !folder.is_absolute() {
+            return Err(refused("not a full path".into()));
+        }
+        std::fs::create_dir_all(folder).map_err(|e| refused(e.to_string()))?;
+        let probe = folder.join(format!(".reel-write-check-{}", std::process::id()));
+        crate::paths::private_file(&probe).map_err(|e| refused(e.to_string()))?;
+        std::fs::remove_file(&probe).map_err(|e| refused(e.to_string()))
     }
 
     /// Where `key`'s file of `source_id` goes, with the part's extension:
@@ -54,41 +95,33 @@ impl DownloadStore {
             .and_then(|e| e.to_str())
             .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
             .unwrap_or("bin");
-        let safe = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect::<String>();
-        self.dir.join(safe(source_id.as_str())).join(format!("{}.{ext}", safe(key.as_str())))
+        self.files_dir().join(source_dir_name(source_id)).join(format!("{}.{ext}", safe(key.as_str())))
     }
 
-    /// What the downloads take on their disk (every file under the
-    /// folder), and what is free there.
-    pub fn space(&self) -> DownloadSpace {
-        let mut used = 0;
-        let mut dirs = vec![self.dir.clone()];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                match e.metadata() {
-                    Ok(m) if m.is_dir() => dirs.push(e.path()),
-                    Ok(m) => used += m.len(),
-                    Err(_) => {}
-                }
-            }
-        }
+    /// What the downloads take (their files and partial files, wherever
+    /// each is: a chosen folder holds other things too), and what is free
+    /// on the disk new ones go to.
+    pub fn space(&self) -> Result<DownloadSpace> {
+        let used = self.all()?.iter().map(|d| d.fetched).sum();
         // The folder may not be made yet: its disk is its nearest parent's.
-        let there = self.dir.ancestors().find(|p| p.exists());
+        let files = self.files_dir();
+        let there = files.ancestors().find(|p| p.exists());
         let free = there.and_then(|p| rustix::fs::statvfs(p).ok()).map(|s| s.f_bavail.saturating_mul(s.f_frsize));
-        DownloadSpace { used, free }
+        Ok(DownloadSpace { used, free })
     }
 
-    /// Removes the folder of `source_id`'s files once it holds nothing
-    /// (its name is the server's id).
+    /// Removes the folders of `source_id`'s files once they hold nothing
+    /// (named by the server's id: in Reel's folder, and in a chosen one).
     pub fn forget_source_dir(&self, source_id: &SourceId) -> Result<()> {
-        let dir = self.file_for(source_id, &ItemKey::new("x"), "x").parent().map(Path::to_path_buf);
-        match dir.map(std::fs::remove_dir) {
-            Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => {
-                tracing::warn!("a server's downloads folder stays: {e}");
-                Ok(())
+        for parent in [self.dir.clone(), self.files_dir()] {
+            match std::fs::remove_dir(parent.join(source_dir_name(source_id))) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    tracing::warn!("a server's downloads folder stays: {e}");
+                }
+                _ => {}
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 
     /// Keeps the next `count` unwatched episodes of `show` downloaded, or
