@@ -216,10 +216,21 @@ async fn a_downloaded_movie_plays_from_its_file_also_with_the_server_gone() {
     assert_eq!(plan.location.url, url::Url::from_file_path(&d.file).unwrap());
     assert_eq!(plan.playable.item.title, movie.title);
     assert!(plan.playable.first_part().is_some_and(|(_, _, p)| p.size == d.size), "the part as it was downloaded");
+    // Its sidecar subtitles came with it: the player has them with no server.
+    let (_, _, part) = plan.playable.first_part().unwrap();
+    let srt = part.sidecar_subtitles()[0];
+    let kept = s.core.sidecar_file(&s.source_id, srt.key.as_deref().unwrap(), srt.codec.as_deref()).await.unwrap();
+    let text = std::fs::read_to_string(&kept).unwrap();
+    assert_eq!(text, fake_plex::media::sidecar_subtitles(clip().duration_ms), "the server's file, whole");
+    assert!(kept.starts_with(s.dir.path().join("downloads")), "kept with the downloads: {kept:?}");
+    assert_eq!(std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777, 0o600);
     // A movie never downloaded cannot play with the server gone: said as offline.
     let other = reel_core::ItemKey::new((movie.rating_key.as_str().parse::<u64>().unwrap() + 1).to_string());
     let e = s.core.prepare_playback(&s.source_id, &other, &Decodes, 0).await.unwrap_err();
     assert!(e.is_offline(), "{e:?}");
+    // Removed: its subtitles go with it.
+    s.core.cancel_download(&s.source_id, &movie.rating_key).await.unwrap();
+    assert!(!kept.exists() && !d.file.exists());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -320,7 +331,15 @@ async fn signing_out_deletes_or_keeps_the_accounts_downloads() {
                 let server_dir = d.file.parent().unwrap();
                 assert!(!server_dir.exists(), "no folder names the server: {server_dir:?}");
             }
-            reel_core::AccountDownloads::Keep => assert_eq!(left, vec![d.file.clone()], "kept"),
+            reel_core::AccountDownloads::Keep => {
+                let (media, subtitles): (Vec<_>, Vec<_>) = left.into_iter().partition(|f| *f == d.file);
+                assert_eq!(media, vec![d.file.clone()], "kept");
+                assert!(
+                    subtitles.iter().all(|f| f.parent().is_some_and(|p| p.ends_with("subtitles"))),
+                    "{subtitles:?}"
+                );
+                assert_eq!(subtitles.len(), 1, "its subtitles kept with it");
+            }
         }
     }
 }

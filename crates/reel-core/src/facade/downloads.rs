@@ -265,6 +265,7 @@ impl Core {
         match outcome {
             Ok(n) => match tokio::fs::rename(&part, &d.file).await {
                 Ok(()) => {
+                    self.keep_sidecars(&d).await;
                     d.state = DownloadState::Done;
                     d.fetched = n;
                 }
@@ -291,6 +292,35 @@ impl Core {
             tracing::warn!("a download's state was not kept: {e}");
         }
         changed(&d);
+    }
+
+    /// Keeps the subtitle files the server has beside `d`'s media, for
+    /// playing it with no network. One that cannot be had now is fetched
+    /// when it plays with the server there, as for any stream.
+    async fn keep_sidecars(&self, d: &Download) {
+        let store = self.downloads.clone();
+        let (id, key) = (d.source_id.clone(), d.rating_key.clone());
+        let wanted: Vec<(String, Option<String>)> = match on_store(store, move |s| s.playable(&id, &key)).await {
+            Ok(Some(p)) => crate::services::downloads::store::sidecars_of(&p)
+                .filter_map(|s| Some((s.key.clone()?, s.codec.clone())))
+                .collect(),
+            Ok(None) => Vec::new(),
+            Err(e) => return tracing::warn!("a download's subtitles were not looked for: {e}"),
+        };
+        for (key, codec) in wanted {
+            let k = key.as_str();
+            let bytes = match self.connections.call(d.source_id.as_str(), |c| async move { c.sidecar(k).await }).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!("a download's subtitle file was not kept: {e}");
+                    continue;
+                }
+            };
+            let (store, id) = (self.downloads.clone(), d.source_id.clone());
+            if let Err(e) = on_store(store, move |s| s.keep_sidecar(&id, &key, codec.as_deref(), &bytes)).await {
+                tracing::warn!("a download's subtitle file was not kept: {e}");
+            }
+        }
     }
 
     /// Fetches `d` into `part` until it has the size the server gave (a

@@ -312,8 +312,9 @@ impl Core {
     }
 
     /// A subtitle file beside a part (`key`, in format `codec`: srt, ass,
-    /// vtt…), fetched from the server (the token in a header) and kept under
-    /// the cache folder; the player reads it from there. Read over HTTP,
+    /// vtt…): the copy kept with a download, else fetched from the server
+    /// (the token in a header) and kept under the cache folder; the player
+    /// reads it from there. Read over HTTP,
     /// GStreamer now and then took a short SubRip file for plain text and
     /// showed nothing; a local file it reads whole, and its name says what it is.
     #[tracing::instrument(skip(self), fields(source = %source_id))]
@@ -323,15 +324,20 @@ impl Core {
         key: &str,
         codec: Option<&str>,
     ) -> Result<std::path::PathBuf> {
+        // Kept with a download: no network needed.
+        let kept = self.downloads.sidecar_file(source_id, key, codec);
+        if tokio::fs::try_exists(&kept).await.unwrap_or(false) {
+            return Ok(kept);
+        }
         let bytes = self.connections.call(source_id.as_str(), |c| async move { c.sidecar(key).await }).await?;
-        let ext: String = codec.unwrap_or("srt").chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+        let ext = crate::services::downloads::store::sidecar_ext(codec);
         let name: String =
             format!("{source_id}-{key}").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
         let dir = self.subtitle_dir.clone();
         tokio::task::spawn_blocking(move || -> Result<std::path::PathBuf> {
             let io = |e: std::io::Error| Error::Storage { what: Stored::Subtitles, reason: e.to_string() };
             std::fs::create_dir_all(&dir).map_err(io)?;
-            let path = dir.join(format!("{name}.{}", if ext.is_empty() { "srt" } else { &ext }));
+            let path = dir.join(format!("{name}.{ext}"));
             let tmp = path.with_extension("part");
             std::fs::write(&tmp, &bytes).map_err(io)?;
             std::fs::rename(&tmp, &path).map_err(io)?;

@@ -47,6 +47,22 @@ fn safe(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect()
 }
 
+/// The sidecar subtitles of what a download keeps (every version's parts:
+/// the one downloaded is among them).
+pub fn sidecars_of(p: &Playable) -> impl Iterator<Item = &crate::models::MediaStream> {
+    p.media.iter().flat_map(|m| &m.parts).flat_map(|part| part.sidecar_subtitles())
+}
+
+/// A subtitle file's extension, from its format (`srt` unless it says).
+pub fn sidecar_ext(codec: Option<&str>) -> String {
+    let ext: String = codec.unwrap_or("srt").chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+    if ext.is_empty() {
+        "srt".into()
+    } else {
+        ext
+    }
+}
+
 /// The folder of a server's files: named by its id.
 fn source_dir_name(source_id: &SourceId) -> String {
     safe(source_id.as_str())
@@ -98,6 +114,25 @@ impl DownloadStore {
         self.files_dir().join(source_dir_name(source_id)).join(format!("{}.{ext}", safe(key.as_str())))
     }
 
+    /// Where a download's subtitle file `key` (a sidecar on the server, in
+    /// format `codec`) is kept: in Reel's own folder (small, and found
+    /// again whatever folder the media went to), named by ids.
+    pub fn sidecar_file(&self, source_id: &SourceId, key: &str, codec: Option<&str>) -> PathBuf {
+        self.dir.join(source_dir_name(source_id)).join("subtitles").join(format!("{}.{}", safe(key), sidecar_ext(codec)))
+    }
+
+    /// Keeps `bytes` as the sidecar `key` (written whole, then renamed).
+    pub fn keep_sidecar(&self, source_id: &SourceId, key: &str, codec: Option<&str>, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        let path = self.sidecar_file(source_id, key, codec);
+        let dir = path.parent().unwrap_or(&self.dir);
+        crate::paths::private_dir(dir).map_err(stored)?;
+        let tmp = Self::part_file(&path);
+        let mut f = crate::paths::private_file(&tmp).map_err(stored)?;
+        f.set_len(0).and_then(|_| f.write_all(bytes)).and_then(|_| f.sync_data()).map_err(stored)?;
+        std::fs::rename(&tmp, &path).map_err(stored)
+    }
+
     /// What the downloads take (their files and partial files, wherever
     /// each is: a chosen folder holds other things too), and what is free
     /// on the disk new ones go to.
@@ -113,8 +148,10 @@ impl DownloadStore {
     /// Removes the folders of `source_id`'s files once they hold nothing
     /// (named by the server's id: in Reel's folder, and in a chosen one).
     pub fn forget_source_dir(&self, source_id: &SourceId) -> Result<()> {
-        for parent in [self.dir.clone(), self.files_dir()] {
-            match std::fs::remove_dir(parent.join(source_dir_name(source_id))) {
+        let own = self.dir.join(source_dir_name(source_id));
+        let folders = [own.join("subtitles"), own, self.files_dir().join(source_dir_name(source_id))];
+        for folder in folders {
+            match std::fs::remove_dir(folder) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     tracing::warn!("a server's downloads folder stays: {e}");
                 }
@@ -280,8 +317,13 @@ impl DownloadStore {
 
     /// Forgets a download and deletes its file (whole or partial).
     pub fn remove(&self, source_id: &SourceId, key: &ItemKey) -> Result<()> {
+        let sidecars = match self.playable(source_id, key) {
+            Ok(Some(p)) => sidecars_of(&p).map(|s| self.sidecar_file(source_id, s.key.as_deref().unwrap_or_default(), s.codec.as_deref())).collect(),
+            // Its subtitles stay behind rather than the download.
+            _ => Vec::new(),
+        };
         if let Some(d) = self.get(source_id, key)? {
-            for f in [Self::part_file(&d.file), d.file] {
+            for f in [Self::part_file(&d.file), d.file].into_iter().chain(sidecars) {
                 match std::fs::remove_file(&f) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
