@@ -1,12 +1,15 @@
-//! Before a download starts: what it would fetch (how many files, how
-//! big, what is free on the disk, what the owner leaves out), and a choice
-//! to go ahead or not. The page's item downloads from its header's button;
-//! a child (an episode, a track) from its row's menu, through the window
-//! action `win.download-child` (the child's place).
+//! The page's downloads. Before one starts: what it would fetch (how many
+//! files, how big, what is free on the disk, what the owner leaves out),
+//! and a choice to go ahead or not. The page's item downloads from its
+//! header's button; a child (an episode, a track) from its row's menu,
+//! through the window action `win.download-child` (the child's place).
+//! Then how they stand: the header's button, and the rows marked.
 
-use super::{ItemMsg, ItemPage};
+use super::header::DownloadShown;
+use super::{ItemMsg, ItemOutput, ItemPage};
 use crate::i18n::{gettext, i18n_f};
-use reel_core::models::DownloadPlan;
+use crate::runtime::Failure;
+use reel_core::models::{Download, DownloadPlan, Downloaded, DownloadsOf, MediaItem, Source};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};
 use relm4::{adw, gtk, ComponentSender};
@@ -58,4 +61,101 @@ pub fn install(window: &gtk::ApplicationWindow, sender: &ComponentSender<ItemPag
         }
     });
     window.add_action(&action);
+}
+
+impl ItemPage {
+    /// What downloading the item (`child` < 0) or a child would fetch is
+    /// asked of the core, then said in [`confirm`].
+    pub(super) fn ask_download(&mut self, child: i64, sender: &ComponentSender<Self>) {
+        let (Some((source, _)), Some(item)) = (self.current.clone(), self.target(child).cloned()) else {
+            return;
+        };
+        if child < 0 {
+            self.ui.header.show_download(Some(&DownloadShown::Asked));
+        }
+        self.core.ask(
+            sender,
+            move |core| async move {
+                let plan = core.plan_download(&source.id, &item.rating_key).await.map_err(Failure::from)?;
+                Ok((item.title, Box::new(plan)))
+            },
+            ItemMsg::Planned,
+        );
+    }
+
+    pub(super) fn planned(
+        &mut self,
+        planned: Result<(String, Box<DownloadPlan>), Failure>,
+        sender: &ComponentSender<Self>,
+    ) {
+        match planned {
+            Ok((title, plan)) => {
+                let window = self.ui.rows.list.view.root().and_downcast::<gtk::Window>();
+                confirm(window.as_ref(), &title, *plan, sender);
+            }
+            Err(f) => {
+                self.show_downloads();
+                let _ = sender.output(ItemOutput::Toast(i18n_f("Could not download: {}", &[&f.message()])));
+            }
+        }
+    }
+
+    pub(super) fn queued(&mut self, result: Result<Vec<Download>, Failure>, sender: &ComponentSender<Self>) {
+        match result {
+            Ok(queued) => {
+                queued.into_iter().for_each(|d| sender.input(ItemMsg::DownloadChanged(d)));
+                let _ = sender.output(ItemOutput::Downloading);
+            }
+            Err(f) => {
+                self.show_downloads();
+                let _ = sender.output(ItemOutput::Toast(i18n_f("Could not download: {}", &[&f.message()])));
+            }
+        }
+    }
+
+    /// A download changed: shown when it is the item's or one it holds.
+    pub(super) fn download_changed(&mut self, d: Download) {
+        let Some((source, item)) = self.current.as_ref() else { return };
+        let mine = d.source_id == source.id && (d.rating_key == item.rating_key || d.within.contains(&item.rating_key));
+        if !mine {
+            return;
+        }
+        match self.downloads.iter_mut().find(|k| k.rating_key == d.rating_key) {
+            Some(known) => *known = d,
+            None => self.downloads.push(d),
+        }
+        self.show_downloads();
+    }
+
+    /// The header's download button as the downloads known say (its own,
+    /// or those of what it holds), or ready to download; the rows of what
+    /// it holds are marked when downloaded.
+    pub(super) fn show_downloads(&mut self) {
+        let Some((source, item)) = self.current.as_ref() else { return };
+        let shown = match self.downloads.as_slice() {
+            [one] if one.rating_key == item.rating_key => Some(DownloadShown::Is(one.clone())),
+            all => DownloadsOf::of(&item.rating_key, all).map(DownloadShown::Holds),
+        };
+        self.ui.header.show_download(shown.as_ref());
+        let marks = Downloaded::of(&source.id, &self.downloads);
+        if marks != self.marks {
+            self.marks = marks;
+            self.ui.rows.list.set(&self.children, &self.marks);
+        }
+    }
+
+    /// How the item's download stands, shown once known.
+    pub(super) fn known_download(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {
+        let (id, key) = (source.id.clone(), item.rating_key.clone());
+        let s = sender.clone();
+        self.core.run(
+            |core| async move { core.downloads().await },
+            move |all| {
+                let all = all.unwrap_or_default();
+                let mine =
+                    all.into_iter().filter(|d| d.source_id == id && (d.rating_key == key || d.within.contains(&key)));
+                mine.for_each(|d| s.input(ItemMsg::DownloadChanged(d)));
+            },
+        );
+    }
 }

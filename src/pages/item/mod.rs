@@ -17,7 +17,6 @@ mod header;
 mod keep_next;
 
 use crate::widgets::child_list::RowsPage;
-use header::DownloadShown;
 
 pub struct ItemPage {
     core: CoreHandle,
@@ -338,30 +337,8 @@ impl SimpleComponent for ItemPage {
                     }
                 }
             }
-            ItemMsg::Download(child) => {
-                let (Some((source, _)), Some(item)) = (self.current.clone(), self.target(child).cloned()) else {
-                    return;
-                };
-                if child < 0 {
-                    self.ui.header.show_download(Some(&DownloadShown::Asked));
-                }
-                self.core.ask(
-                    &sender,
-                    move |core| async move {
-                        let plan = core.plan_download(&source.id, &item.rating_key).await.map_err(Failure::from)?;
-                        Ok((item.title, Box::new(plan)))
-                    },
-                    ItemMsg::Planned,
-                );
-            }
-            ItemMsg::Planned(Ok((title, plan))) => {
-                let window = self.ui.rows.list.view.root().and_downcast::<gtk::Window>();
-                download::confirm(window.as_ref(), &title, *plan, &sender);
-            }
-            ItemMsg::Planned(Err(f)) => {
-                self.show_downloads();
-                let _ = sender.output(ItemOutput::Toast(i18n_f("Could not download: {}", &[&f.message()])));
-            }
+            ItemMsg::Download(child) => self.ask_download(child, &sender),
+            ItemMsg::Planned(planned) => self.planned(planned, &sender),
             ItemMsg::Confirmed(plan) => {
                 self.core.ask(
                     &sender,
@@ -396,29 +373,8 @@ impl SimpleComponent for ItemPage {
             ItemMsg::KeepShown(Err(f), _) => {
                 let _ = sender.output(ItemOutput::Toast(f.message()));
             }
-            ItemMsg::Queued(result) => match result {
-                Ok(queued) => {
-                    queued.into_iter().for_each(|d| sender.input(ItemMsg::DownloadChanged(d)));
-                    let _ = sender.output(ItemOutput::Downloading);
-                }
-                Err(f) => {
-                    self.show_downloads();
-                    let _ = sender.output(ItemOutput::Toast(i18n_f("Could not download: {}", &[&f.message()])));
-                }
-            },
-            ItemMsg::DownloadChanged(d) => {
-                let Some((source, item)) = self.current.as_ref() else { return };
-                let mine = d.source_id == source.id
-                    && (d.rating_key == item.rating_key || d.within.contains(&item.rating_key));
-                if !mine {
-                    return;
-                }
-                match self.downloads.iter_mut().find(|k| k.rating_key == d.rating_key) {
-                    Some(known) => *known = d,
-                    None => self.downloads.push(d),
-                }
-                self.show_downloads();
-            }
+            ItemMsg::Queued(result) => self.queued(result, &sender),
+            ItemMsg::DownloadChanged(d) => self.download_changed(d),
             ItemMsg::Activated(i) => {
                 let (Some((source, parent)), Some(child)) = (self.current.as_ref(), self.children.get(i)) else {
                     return;
@@ -436,38 +392,6 @@ impl SimpleComponent for ItemPage {
 }
 
 impl ItemPage {
-    /// The header's download button as the downloads known say (its own,
-    /// or those of what it holds), or ready to download.
-    /// The rows of what it holds are marked when downloaded.
-    fn show_downloads(&mut self) {
-        let Some((source, item)) = self.current.as_ref() else { return };
-        let shown = match self.downloads.as_slice() {
-            [one] if one.rating_key == item.rating_key => Some(DownloadShown::Is(one.clone())),
-            all => reel_core::models::DownloadsOf::of(&item.rating_key, all).map(DownloadShown::Holds),
-        };
-        self.ui.header.show_download(shown.as_ref());
-        let marks = Downloaded::of(&source.id, &self.downloads);
-        if marks != self.marks {
-            self.marks = marks;
-            self.ui.rows.list.set(&self.children, &self.marks);
-        }
-    }
-
-    /// How the item's download stands, shown once known.
-    fn known_download(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {
-        let (id, key) = (source.id.clone(), item.rating_key.clone());
-        let s = sender.clone();
-        self.core.run(
-            |core| async move { core.downloads().await },
-            move |all| {
-                let all = all.unwrap_or_default();
-                let mine =
-                    all.into_iter().filter(|d| d.source_id == id && (d.rating_key == key || d.within.contains(&key)));
-                mine.for_each(|d| s.input(ItemMsg::DownloadChanged(d)));
-            },
-        );
-    }
-
     fn set_children(&mut self, items: Vec<MediaItem>) {
         // The cache and the server usually agree: leave the rows (and focus) alone then.
         if items == self.children {

@@ -11,6 +11,7 @@
 //! the same [`Input`]s (with [`QueueIntent`]s), the same [`Effect`]s, and
 //! what is shown in [`MusicSession::view`].
 
+mod edits;
 mod order;
 mod view;
 
@@ -20,10 +21,10 @@ pub use view::MusicView;
 
 use super::course::{self, Recovery};
 use super::{Answer, Art, CoreCall, Effect, EngineCommand, Fault, Input, Intent, Moment};
-use super::{QueueChange, QueueEdit, QueueIntent, QueueNotice};
+use super::{QueueIntent, QueueNotice};
 use crate::error::Error;
 use crate::facade::PlaybackPlan;
-use crate::models::{MediaItem, PlayQueue, QueueSource, Repeat, SavedQueue, Source};
+use crate::models::{MediaItem, QueueSource, Repeat, SavedQueue, Source};
 use crate::services::playback::engine::{EngineError, EngineEvent, EngineState};
 use crate::services::playback::timelines::{PlayState, Reporter};
 use std::collections::BTreeMap;
@@ -245,56 +246,6 @@ impl MusicSession {
         }
     }
 
-    /// The server's queue: played from its selected entry (`keep_playing`:
-    /// a reshuffle, the entry playing goes on in the new queue).
-    fn queue_made(&mut self, result: Result<PlayQueue, Error>, keep_playing: bool, at: Moment, out: &mut Vec<Effect>) {
-        let Some(p) = self.current.as_mut() else { return };
-        let q = match result {
-            Ok(q) if !q.entries.is_empty() => q,
-            Ok(_) => {
-                let title = p.origin.title().to_string();
-                out.push(Effect::QueueNotice(QueueNotice::NothingToPlay { title }));
-                return self.stop(at, out);
-            }
-            Err(error) => {
-                let title = p.origin.title().to_string();
-                out.push(Effect::QueueNotice(QueueNotice::NotMade { title, error }));
-                if !keep_playing {
-                    self.stop(at, out);
-                }
-                return;
-            }
-        };
-        let queue = Queue::new(q, self.repeat);
-        // A new queue has new entries: none of them was skipped yet.
-        p.skipped.clear();
-        if keep_playing {
-            // The same track goes on, as an entry of the new queue.
-            let id = queue.current().map(|e| e.id);
-            p.reporter = p.reporter.take().zip(id).map(|(r, id)| r.in_play_queue(id));
-            p.queue = queue;
-            self.requeue(out);
-        } else {
-            p.queue = queue;
-            self.load_current(at, out);
-        }
-        self.save_queue(at, out);
-    }
-
-    fn queue_changed(&mut self, result: Result<PlayQueue, Error>, at: Moment, out: &mut Vec<Effect>) {
-        let Some(p) = self.current.as_mut() else { return };
-        match result {
-            Ok(q) => {
-                p.queue.replace(q);
-                let queue = &p.queue;
-                p.skipped.retain(|id, _| queue.position(*id).is_some());
-                self.requeue(out);
-                self.save_queue(at, out);
-            }
-            Err(e) => out.push(Effect::QueueNotice(QueueNotice::NotChanged(e))),
-        }
-    }
-
     /// Plays the queue's current entry from its start (or where a restored
     /// queue was).
     fn load_current(&mut self, at: Moment, out: &mut Vec<Effect>) {
@@ -373,33 +324,6 @@ impl MusicSession {
         out.push(Effect::Call { generation: self.generation, call });
     }
 
-    /// The queue changed around the entry playing (repeat, shuffle, a
-    /// move): what follows is chosen again.
-    fn requeue(&mut self, out: &mut Vec<Effect>) {
-        let Some(p) = self.current.as_mut() else { return };
-        p.queued = None;
-        out.push(Effect::Engine(EngineCommand::QueueNext(None)));
-        if p.plan.is_some() {
-            self.prepare_following(out);
-        }
-    }
-
-    fn reshuffle(&mut self, on: bool, out: &mut Vec<Effect>) {
-        let Some(p) = &self.current else { return };
-        if p.queue.shuffled == on || p.queue.entries.is_empty() {
-            return;
-        }
-        // A new queue of the same things from the track playing, shuffled or in order.
-        let call = CoreCall::MakeQueue {
-            source_id: p.source.id.clone(),
-            from: p.origin.clone(),
-            start: p.queue.current().map(|e| e.item.clone()),
-            shuffle: on,
-            keep_playing: true,
-        };
-        out.push(Effect::Call { generation: self.generation, call });
-    }
-
     fn toggle_play(&mut self, at: Moment, out: &mut Vec<Effect>) {
         let Some(p) = &self.current else { return };
         match (&p.plan, p.state) {
@@ -449,32 +373,6 @@ impl MusicSession {
         p.queue.current = i;
         p.resume_at = None;
         self.load_current(at, out);
-    }
-
-    fn edit(&mut self, entry: u64, edit: QueueEdit, at: Moment, out: &mut Vec<Effect>) {
-        let Some(p) = self.current.as_ref() else { return };
-        let Some(i) = p.queue.position(entry) else { return };
-        let (current, n) = (p.queue.current, p.queue.entries.len());
-        let id_at = |k: usize| p.queue.entries.get(k).map(|e| e.id);
-        let change = match edit {
-            QueueEdit::Remove => QueueChange::Remove,
-            QueueEdit::PlayNext if i != current && i != current + 1 => QueueChange::MoveAfter(id_at(current)),
-            QueueEdit::MoveUp if i > 0 => QueueChange::MoveAfter(if i >= 2 { id_at(i - 2) } else { None }),
-            QueueEdit::MoveDown if i + 1 < n => QueueChange::MoveAfter(id_at(i + 1)),
-            // Where it is already.
-            _ => return,
-        };
-        let (source_id, queue_id) = (p.source.id.clone(), p.queue.id);
-        if change == QueueChange::Remove && i == current {
-            // The entry playing goes: the next one plays (or the music stops).
-            if p.queue.next().filter(|k| *k != i).is_some() {
-                self.skip(true, at, out);
-            } else {
-                self.stop(at, out);
-            }
-        }
-        let call = CoreCall::ChangeQueue { source_id, queue_id, entry, change };
-        out.push(Effect::Call { generation: self.generation, call });
     }
 
     /// The queue ends: the server hears the track stopped, nothing is kept.
@@ -677,35 +575,6 @@ impl MusicSession {
         course::report(&p.source.id, &mut entry.item, reporter, state, position_ms, at.now, out);
     }
 
-    /// Keeps the whole queue (it was made or changed).
-    fn save_queue(&mut self, at: Moment, out: &mut Vec<Effect>) {
-        let Some(p) = self.current.as_mut() else { return };
-        let Some(entry) = p.queue.current() else { return };
-        let queue = PlayQueue {
-            id: p.queue.id,
-            version: 0,
-            selected: entry.id,
-            shuffled: p.queue.shuffled,
-            entries: p.queue.entries.clone(),
-        };
-        let saved = SavedQueue {
-            source_id: p.source.id.clone(),
-            origin: p.origin.clone(),
-            queue,
-            position_ms: p.position_ms,
-            repeat: p.queue.repeat,
-        };
-        p.place_saved = at.now;
-        out.push(Effect::SaveQueue(saved));
-    }
-
-    /// Keeps where the queue is.
-    fn save_place(&mut self, at: Moment, out: &mut Vec<Effect>) {
-        let Some(p) = self.current.as_mut() else { return };
-        let Some(entry) = p.queue.current().map(|e| e.id) else { return };
-        p.place_saved = at.now;
-        out.push(Effect::SavePlace { entry, at_ms: p.position_ms });
-    }
 }
 
 /// Opens `plan`'s media at `start_ms`.

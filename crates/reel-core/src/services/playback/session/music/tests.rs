@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::services::playback::session::scripted::{source, Clocked};
-use crate::models::{ItemKind, MediaPart, MediaVersion, Playable, QueueEntry, ServerAction};
-use crate::services::playback::session::Status;
+use crate::models::{ItemKind, MediaPart, MediaVersion, PlayQueue, Playable, QueueEntry, ServerAction};
+use crate::services::playback::session::{QueueChange, QueueEdit, Status};
 use crate::services::playback::Decision;
 
 const TRACK_MS: u64 = 4_000;
