@@ -204,6 +204,17 @@ async fn a_downloaded_movie_plays_from_its_file_also_with_the_server_gone() {
     assert_eq!(plan.location.url, url::Url::from_file_path(&d.file).unwrap(), "{:?}", plan.location);
     assert!(plan.location.token.expose().is_empty(), "no token for a file");
     assert_eq!(plan.decision, reel_core::playback::Decision::DirectPlay);
+    // The server hanging (a captive portal, a half-dead link): the file
+    // plays as it was kept, long before the request's own 30 s timeout.
+    for i in 0..s.fp.info().servers[0].connections.len() {
+        s.fp.set_behaviour("Den", Some(i), Behaviour::Hang);
+    }
+    let asked = s.core.prepare_playback(&s.source_id, &movie.rating_key, &Decodes, 0);
+    let plan = tokio::time::timeout(std::time::Duration::from_secs(15), asked)
+        .await
+        .expect("a downloaded movie does not wait for a server that hangs")
+        .unwrap();
+    assert_eq!(plan.location.url, url::Url::from_file_path(&d.file).unwrap());
     // The server gone: the file, with what was kept of the item.
     for i in 0..s.fp.info().servers[0].connections.len() {
         s.fp.set_behaviour("Den", Some(i), Behaviour::Refuse);

@@ -66,13 +66,19 @@ impl PlaybackPlan {
     }
 }
 
+/// How long a downloaded item waits for its server's word before it plays
+/// as it was downloaded: a server that hangs (a captive portal, a half-dead
+/// connection) would otherwise hold up a file that is here until the HTTP
+/// timeout.
+pub const SERVER_WORD_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
 impl Core {
     /// Gets an item ready to play from `offset_ms`: its media and markers,
     /// the server's watched threshold, and where to fetch it: the part as
     /// it is when `caps` can decode it, else the server's transcoder.
     /// A downloaded item plays from its file: with what the server says of
-    /// it now when it answers (its watch state, markers, threshold), else,
-    /// with no server, as it was when downloaded.
+    /// it now when it answers (its watch state, markers, threshold) within
+    /// [`SERVER_WORD_WAIT`], else as it was when downloaded.
     #[tracing::instrument(skip(self, caps), fields(source = %source_id))]
     pub async fn prepare_playback(
         &self,
@@ -82,7 +88,14 @@ impl Core {
         offset_ms: u64,
     ) -> Result<PlaybackPlan> {
         let kept = self.downloaded(source_id, rating_key).await;
-        let from_server = self.prepare_from_server(source_id, rating_key, caps, offset_ms).await;
+        let asked = self.prepare_from_server(source_id, rating_key, caps, offset_ms);
+        let from_server = match &kept {
+            // The file is here: a server that does not answer soon does not hold it up.
+            Some((_, Some(_))) => tokio::time::timeout(SERVER_WORD_WAIT, asked).await.unwrap_or_else(|_| {
+                Err(Error::Timeout { host: self.server(source_id).map(|s| s.name).unwrap_or_default() })
+            }),
+            _ => asked.await,
+        };
         let local = |file: &std::path::Path| {
             Url::from_file_path(file).map(|url| MediaLocation { url, token: Token::new(""), trust_anchors: None })
         };
