@@ -11,7 +11,7 @@ use crate::i18n::{gettext, i18n_f, ni18n_f};
 use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::child_list::RowsPage;
 use crate::widgets::poster::{poster_slot, PosterSize};
-use reel_core::models::{ItemKind, MediaItem, MediaList, PlaylistEntry, QueueSource, Source};
+use reel_core::models::{Download, Downloaded, ItemKind, MediaItem, MediaList, PlaylistEntry, QueueSource, Source};
 use reel_core::SourceId;
 use relm4::adw::prelude::*;
 use relm4::gtk::{gdk, gio};
@@ -22,6 +22,8 @@ pub struct ListPage {
     core: CoreHandle,
     current: Option<(Source, MediaList)>,
     entries: Vec<PlaylistEntry>,
+    /// Which entries play with no network.
+    marks: Downloaded,
     /// Bumped at every list shown: answers about another one are dropped.
     generation: u64,
     actions_installed: bool,
@@ -56,6 +58,11 @@ pub enum ListMsg {
     Poster {
         generation: u64,
         texture: gdk::Texture,
+    },
+    /// What is downloaded: its entries are marked.
+    Downloads {
+        generation: u64,
+        all: Vec<Download>,
     },
     Activated(usize),
     Play,
@@ -183,13 +190,31 @@ impl SimpleComponent for ListPage {
             shuffle,
             rows,
         };
-        let model = ListPage { core, current: None, entries: Vec::new(), generation: 0, actions_installed: false, ui };
+        let model = ListPage {
+            core,
+            current: None,
+            entries: Vec::new(),
+            marks: Downloaded::default(),
+            generation: 0,
+            actions_installed: false,
+            ui,
+        };
         ComponentParts { model, widgets: () }
     }
 
     fn update(&mut self, msg: ListMsg, sender: ComponentSender<Self>) {
         match msg {
             ListMsg::Show { source, list } => self.show(&sender, source, list),
+            ListMsg::Downloads { generation, all } if generation == self.generation => {
+                let Some((source, _)) = &self.current else { return };
+                let marks = Downloaded::of(&source.id, &all);
+                if marks != self.marks {
+                    self.marks = marks;
+                    let rows = self.entries.iter().map(|e| rows::row(e, &self.marks)).collect();
+                    self.ui.rows.list.set_rows(rows);
+                }
+            }
+            ListMsg::Downloads { .. } => {}
             ListMsg::Entries { generation, entries } if generation == self.generation => {
                 if !entries.is_empty() {
                     self.set_entries(entries);
@@ -266,7 +291,16 @@ impl ListPage {
         } else {
             "video-x-generic-symbolic"
         }));
+        self.marks = Downloaded::default();
         self.set_entries(Vec::new());
+        let s = sender.clone();
+        self.core.run(
+            |core| async move { core.downloads().await },
+            move |r| match r {
+                Ok(all) => s.input(ListMsg::Downloads { generation, all }),
+                Err(e) => tracing::warn!("a list's download marks could not be read: {e}"),
+            },
+        );
         if let Some(thumb) = list.thumb().map(str::to_string) {
             let (core, id, s) = (self.core.clone(), source.id.clone(), sender.clone());
             self.core.spawn(async move { core.poster_texture(&id, &thumb, PosterSize::Page).await }, move |t| {
@@ -300,7 +334,7 @@ impl ListPage {
             .rows
             .list
             .set_menus(move |i| editable && i < n, move |i| Some(rows::menu(*ids.get(i)?, i == 0, i + 1 == ids.len())));
-        self.ui.rows.list.set_rows(entries.iter().map(rows::row).collect());
+        self.ui.rows.list.set_rows(entries.iter().map(|e| rows::row(e, &self.marks)).collect());
         if let Some((_, list)) = &self.current {
             self.ui.meta.set_text(&meta(list, Some(entries.len()).filter(|n| *n > 0)));
         }

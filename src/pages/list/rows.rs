@@ -5,7 +5,7 @@
 
 use crate::i18n::gettext;
 use crate::widgets::child_list::RowText;
-use reel_core::models::{ItemKind, PlaylistEntry};
+use reel_core::models::{DownloadMark, Downloaded, ItemKind, PlaylistEntry};
 use relm4::gtk::gio;
 use relm4::gtk::prelude::*;
 
@@ -38,8 +38,8 @@ impl ListAction {
 }
 
 /// An entry's row: a track with its artist and album, an episode with its
-/// show, anything with its length.
-pub fn row(e: &PlaylistEntry) -> RowText {
+/// show, anything with its length; marked when `downloaded` has it.
+pub fn row(e: &PlaylistEntry, downloaded: &Downloaded) -> RowText {
     let item = &e.item;
     let mut sub = Vec::new();
     match item.kind {
@@ -63,7 +63,11 @@ pub fn row(e: &PlaylistEntry) -> RowText {
     if let Some(n) = item.leaf_count {
         sub.push(crate::i18n::ni18n_f("{} item", "{} items", n.max(0) as u64, &[]));
     }
-    RowText { title: item.title.clone(), subtitle: sub.join(" · "), downloaded: None }
+    let mark = downloaded.mark(item.rating_key.as_str());
+    if mark == Some(DownloadMark::Here) {
+        sub.push(gettext("Downloaded"));
+    }
+    RowText { title: item.title.clone(), subtitle: sub.join(" · "), downloaded: mark }
 }
 
 /// The menu of a playlist's entry `id`: the moves it can make, and removal.
