@@ -128,6 +128,25 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     let want = key_of(second);
     wait_for_playlist(&d, "Road Trip", |e| e.last().map(|(_, k)| *k) == want);
 
+    // The first track downloaded from its row's menu: its row is marked on
+    // the album's page, then in Road Trip, which holds it.
+    let first = &tracks[0].0;
+    assert!(seeded.iter().any(|(_, k)| Some(*k) == key_of(first)), "Road Trip holds {first}: {seeded:?}");
+    activate_window_action_with("download-child", "[<int64 0>]");
+    expect_on_screen(&[&format!("Download {first}?"), "1 file · "]);
+    click_role(x, "=Download Download", Some("push button"));
+    expect_on_screen_within(60, &[&format!("1. {first}, downloaded")]);
+    click(x, "Road Trip, playlist on Living Room");
+    // (Exactly its row's name: the album's page, hidden, is still in the tree.)
+    let marked = format!("{first}, downloaded");
+    wait_for(
+        "Road Trip's row of the downloaded track",
+        Duration::from_secs(40),
+        || expect_on_screen(&[&marked]),
+        |t| t.iter().any(|(_, n)| *n == marked),
+    );
+    screenshot(x, "app-13-playlist-downloaded.png");
+
     // A collection: the music library's, its artists; one opened.
     let names = artists(&d);
     click(x, "Essentials, collection on Living Room");
