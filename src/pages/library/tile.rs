@@ -99,21 +99,9 @@ mod imp {
             root.set_halign(gtk::Align::Center);
             let PosterSlot { overlay, picture, placeholder } =
                 poster_slot(POSTER_SLOT_W, PosterSize::Tile.logical().1, 48);
-            let watched = gtk::Image::from_icon_name("object-select-symbolic");
-            watched.set_halign(gtk::Align::End);
-            watched.set_valign(gtk::Align::Start);
-            watched.set_margin_top(6);
-            watched.set_margin_end(6);
-            watched.add_css_class("osd");
-            overlay.add_overlay(&watched);
+            let watched = corner_mark(&overlay, "object-select-symbolic", gtk::Align::End);
             // Plays with no network: the other top corner.
-            let downloaded = gtk::Image::from_icon_name("folder-download-symbolic");
-            downloaded.set_halign(gtk::Align::Start);
-            downloaded.set_valign(gtk::Align::Start);
-            downloaded.set_margin_top(6);
-            downloaded.set_margin_start(6);
-            downloaded.add_css_class("osd");
-            overlay.add_overlay(&downloaded);
+            let downloaded = corner_mark(&overlay, "folder-download-symbolic", gtk::Align::Start);
             root.append(&overlay);
             let title = gtk::Label::new(None);
             title.set_ellipsize(gtk::pango::EllipsizeMode::End);
@@ -128,6 +116,19 @@ mod imp {
             root.append(&subtitle);
             Parts { picture, placeholder, title, subtitle, watched, downloaded }
         }
+    }
+
+    /// A mark in a top corner of the poster (`side`: start or end).
+    fn corner_mark(overlay: &gtk::Overlay, icon: &str, side: gtk::Align) -> gtk::Image {
+        let mark = gtk::Image::from_icon_name(icon);
+        mark.set_halign(side);
+        mark.set_valign(gtk::Align::Start);
+        mark.set_margin_top(6);
+        mark.set_margin_start(6);
+        mark.set_margin_end(6);
+        mark.add_css_class("osd");
+        overlay.add_overlay(&mark);
+        mark
     }
 
     #[glib::object_subclass]
