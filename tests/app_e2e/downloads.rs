@@ -61,8 +61,11 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     screenshot(&d.x, "app-50-downloaded.png");
     // Whole on disk, under Reel's data, with no partial file left.
     let files = fake_plex::testing::files_under(&d.home.path().join("data/reel/downloads"));
-    let media: Vec<&PathBuf> = files.iter().filter(|p| p.extension().is_some_and(|e| e != "sqlite3")).collect();
+    let subtitles = |p: &PathBuf| p.parent().is_some_and(|d| d.ends_with("subtitles"));
+    let media: Vec<&PathBuf> =
+        files.iter().filter(|p| p.extension().is_some_and(|e| e != "sqlite3") && !subtitles(p)).collect();
     assert_eq!(media.len(), 1, "one file, no .part left: {files:?}");
+    assert_eq!(files.iter().filter(|p| subtitles(p)).count(), 1, "its subtitle file came with it: {files:?}");
     let clip = d.home.path().join("media");
     let server_files = fake_plex::testing::files_under(&clip);
     assert!(
@@ -92,6 +95,7 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
     let season_files = fake_plex::testing::files_under(&d.home.path().join("data/reel/downloads"))
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e != "sqlite3" && !e.to_string_lossy().starts_with("sqlite3")))
+        .filter(|p| !subtitles(p))
         .count();
     assert!(season_files > 1, "the season's episodes are here: {season_files}");
     // Each episode's row is marked as it finished, its place kept.

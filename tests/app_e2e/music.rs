@@ -100,23 +100,29 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     let playing = playerctl(&["metadata", "mpris:trackid"]).trim_matches('\'').to_string();
     assert_eq!(ids.iter().position(|i| *i == playing), Some(1), "track 2 plays: {playing} in {listed}");
     assert!(mpris_get("CanGoNext").contains("true"));
+    // Repeat, set from the shell, is what the bar and the shell show. (Set
+    // now: the queue goes round, so nothing below waits on the album's end
+    // however slow the machine.)
+    mpris_set("LoopStatus", "<'Playlist'>");
+    wait_for(
+        "MPRIS LoopStatus Playlist",
+        Duration::from_secs(10),
+        || mpris_get("LoopStatus"),
+        |s| s.contains("Playlist"),
+    );
     let out = mpris_call("org.mpris.MediaPlayer2.TrackList.GoTo", &[&format!("objectpath '{}'", ids[2])]);
     assert!(out.status.success(), "GoTo: {}", String::from_utf8_lossy(&out.stderr));
     wait_for_mpris("metadata title", &tracks[2]);
     // Track 3 plays (asked through the track list), then the damaged
-    // track 4 is skipped and track 5 plays. The queue marks the skipped
-    // one and says why. (Its toast lasts 5 s: busy CI runs outlasted it
-    // with one walk of the accessibility tree, and the session's unit
-    // tests say when it is raised.)
-    wait_for_mpris("metadata title", &tracks[4]);
-    playerctl(&["pause"]);
-    wait_for_mpris("status", "Paused");
+    // track 4 is skipped and the next plays. The queue marks the skipped
+    // one and says why, for as long as the queue is the same: looked for
+    // as it plays on. (Its toast lasts 5 s: busy CI runs outlasted it with
+    // one walk of the accessibility tree; the session's unit tests say
+    // when it is raised.)
     click_role(x, "=Queue", Some("push button"));
-    expect_on_screen(&[&format!("{}, skipped", tracks[3]), "Skipped: The file could not be decoded"]);
+    expect_on_screen(&[&format!("{}, skipped", tracks[3]), "Skipped: The file could not be decoded", "Repeat: All"]);
     screenshot(x, "app-12-skipped.png");
     key(x, "Escape");
-    playerctl(&["play"]);
-    wait_for_mpris("status", "Playing");
     // Track 1 played to its end: a play the server counts.
     let scrobbled = |key: &str| {
         d.fp().requests().iter().any(|r| r.path == "/:/scrobble" && r.query.contains(&format!("key={key}&")))
@@ -125,22 +131,17 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     assert!(!scrobbled(&keys[3]), "the damaged track was not");
 
     // Shuffle from the shell: the server makes a shuffled queue from the
-    // track playing, which plays on.
+    // track playing (paused first, so it is the one named here).
+    playerctl(&["pause"]);
+    wait_for_mpris("status", "Paused");
+    let current = playerctl(&["metadata", "title"]);
+    let current_key = &keys[tracks.iter().position(|t| *t == current).expect("a track of the album plays")];
     mpris_set("Shuffle", "<true>");
     wait_for("MPRIS Shuffle true", Duration::from_secs(10), || mpris_get("Shuffle"), |s| s.contains("true"));
     let shuffled = d.fp().requests().into_iter().any(|r| {
-        r.method == "POST" && r.path == "/playQueues" && r.query.contains("shuffle=1") && r.query.contains(&keys[4])
+        r.method == "POST" && r.path == "/playQueues" && r.query.contains("shuffle=1") && r.query.contains(current_key)
     });
-    assert!(shuffled, "a shuffled queue from track 5");
-    // Repeat, set from the shell, is what the bar and the shell show.
-    mpris_set("LoopStatus", "<'Playlist'>");
-    wait_for(
-        "MPRIS LoopStatus Playlist",
-        Duration::from_secs(10),
-        || mpris_get("LoopStatus"),
-        |s| s.contains("Playlist"),
-    );
-    expect_on_screen(&["Repeat: All"]);
+    assert!(shuffled, "a shuffled queue from {current}");
 
     // The queue, opened from the bar: the track playing is marked, every
     // entry has its options. (Paused meanwhile: the track stays the same.)
