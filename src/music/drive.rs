@@ -138,6 +138,10 @@ fn notice_words(notice: &QueueNotice) -> String {
             i18n_f("{} cannot be reached: the music stopped. Press Play to go on.", &[server])
         }
         QueueNotice::NotChanged(error) => i18n_f("Could not change the queue: {}", &[&reel_words::error(error)]),
+        QueueNotice::OnlyDownloaded { title, server } => {
+            // Translators: the first {} is a server's name, the second an album's, an artist's or a playlist's.
+            i18n_f("{} cannot be reached: playing what is downloaded of {}.", &[server, title])
+        }
     }
 }
 

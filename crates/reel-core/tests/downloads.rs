@@ -181,6 +181,65 @@ async fn a_season_downloads_each_of_its_episodes_and_a_deleted_file_is_fetched_a
     assert_eq!(s.core.downloads().await.unwrap().len(), all.len() - 1);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_downloaded_seasons_pictures_show_with_no_network_and_go_with_the_last_of_its_episodes() {
+    let s = session().await;
+    let movie = s.first_of(SectionKind::Movie).await;
+    let show = s.first_of(SectionKind::Show).await;
+    let season = s.core.fetch_children(&s.source_id, &show.rating_key).await.unwrap().remove(0);
+    let episodes = s.core.fetch_children(&s.source_id, &season.rating_key).await.unwrap();
+    assert!(episodes.len() >= 2, "{episodes:?}");
+    s.fp.clear_requests();
+    s.core.download(&s.source_id, &season.rating_key).await.unwrap();
+    s.run().await;
+    // The show's poster is fetched once, however many episodes show it.
+    let show_thumb = show.thumb.clone().expect("the show has a poster");
+    let asked_for = |path: &str| {
+        s.fp.requests().iter().filter(|r| r.path == "/photo/:/transcode" && r.query.contains(&urlencoded(path))).count()
+    };
+    assert_eq!(asked_for(&show_thumb), 1);
+    // The poster cache cleared and the server gone: the pictures still show.
+    std::fs::remove_dir_all(s.dir.path().join("posters")).ok();
+    for i in 0..s.fp.info().servers[0].connections.len() {
+        s.fp.set_behaviour("Den", Some(i), Behaviour::Refuse);
+    }
+    let port = s.fp.info().servers[0].connections[0].port;
+    fake_plex::testing::wait_until("the server's port closed", std::time::Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+    });
+    let shown = [
+        ("the show's poster", show_thumb.clone()),
+        ("the show's backdrop", show.art.clone().expect("the show has a backdrop")),
+        ("the season's poster", season.thumb.clone().expect("the season has a poster")),
+        ("an episode's still", episodes[0].thumb.clone().expect("the episode has a still")),
+    ];
+    for (what, path) in &shown {
+        let bytes = s.core.poster(&s.source_id, path, 150, 225).await;
+        assert!(bytes.is_some_and(|b| b.starts_with(b"\x89PNG")), "{what} ({path}) shows offline");
+    }
+    let file = s.core.poster_file(&s.source_id, &show_thumb, 150, 225).await.expect("a file for the shell");
+    assert!(file.starts_with(s.dir.path().join("downloads")), "{file:?}");
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    // A picture no download keeps is not there offline.
+    let movie_thumb = movie.thumb.expect("the movie has a poster");
+    assert!(s.core.poster(&s.source_id, &movie_thumb, 150, 225).await.is_none());
+    // Removed one by one: an episode's still goes with it, the show's
+    // poster with the last episode that shows it.
+    let (first, rest) = episodes.split_first().unwrap();
+    s.core.cancel_download(&s.source_id, &first.rating_key).await.unwrap();
+    assert!(s.core.poster(&s.source_id, &shown[3].1, 150, 225).await.is_none(), "the removed episode's still");
+    assert!(file.exists(), "the other episodes still show the show's poster");
+    for e in rest {
+        s.core.cancel_download(&s.source_id, &e.rating_key).await.unwrap();
+    }
+    assert!(!file.exists(), "no download shows it any more");
+}
+
+/// A server path as it goes in a query (what `/photo/:/transcode` is asked with).
+fn urlencoded(path: &str) -> String {
+    url::form_urlencoded::byte_serialize(path.as_bytes()).collect()
+}
+
 struct Decodes;
 impl reel_core::playback::Capabilities for Decodes {
     fn can_decode(&self, f: &reel_core::playback::Format) -> bool {
@@ -343,13 +402,13 @@ async fn signing_out_deletes_or_keeps_the_accounts_downloads() {
                 assert!(!server_dir.exists(), "no folder names the server: {server_dir:?}");
             }
             reel_core::AccountDownloads::Keep => {
-                let (media, subtitles): (Vec<_>, Vec<_>) = left.into_iter().partition(|f| *f == d.file);
+                let (media, rest): (Vec<_>, Vec<_>) = left.into_iter().partition(|f| *f == d.file);
                 assert_eq!(media, vec![d.file.clone()], "kept");
-                assert!(
-                    subtitles.iter().all(|f| f.parent().is_some_and(|p| p.ends_with("subtitles"))),
-                    "{subtitles:?}"
-                );
-                assert_eq!(subtitles.len(), 1, "its subtitles kept with it");
+                let in_folder =
+                    |name: &str| rest.iter().filter(|f| f.parent().is_some_and(|p| p.ends_with(name))).count();
+                assert_eq!(in_folder("subtitles"), 1, "its subtitles kept with it: {rest:?}");
+                assert_eq!(in_folder("images"), 2, "its poster and backdrop kept with it: {rest:?}");
+                assert_eq!(rest.len(), 3, "{rest:?}");
             }
         }
     }
@@ -449,4 +508,87 @@ async fn a_folder_chosen_takes_new_downloads_and_one_that_cannot_is_refused() {
     assert!(chosen.join("holiday.mkv").exists() && all[1].file.exists());
     let config = std::fs::read_to_string(s.dir.path().join("config.toml")).unwrap();
     assert!(!config.contains("download_folder"), "{config}");
+}
+
+/// Music with no server: the queue of an album is made here of its
+/// downloaded tracks, in album order, from the one asked for; an artist's
+/// holds them album by album. With the server there, the server makes it.
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_an_albums_queue_is_made_here_of_its_downloaded_tracks() {
+    use reel_core::models::{PlayQueue, QueueSource};
+    use reel_core::playback::{Answer, CoreCall};
+    static ALBUM: OnceLock<(tempfile::TempDir, Vec<MediaSpec>)> = OnceLock::new();
+    let (_, songs) = ALBUM.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let songs = fake_plex::music::make_album(dir.path(), &[2, 2]).expect("gst-launch-1.0 makes the album");
+        (dir, songs)
+    });
+    let s = session_with(|t| {
+        let lib = &mut t.servers[0].library;
+        (lib.artists, lib.albums_per_artist, lib.tracks_per_album) = (1, 3, 4);
+        lib.music = songs.clone();
+    })
+    .await;
+    let artist = s.first_of(SectionKind::Music).await;
+    let albums = s.core.fetch_children(&s.source_id, &artist.rating_key).await.unwrap();
+    let (first, second) = (&albums[0], &albums[1]);
+    let tracks = s.core.fetch_children(&s.source_id, &first.rating_key).await.unwrap();
+    let later = s.core.fetch_children(&s.source_id, &second.rating_key).await.unwrap();
+    // Tracks 3 and 1 of the first album, and 2 of the second, downloaded (in that order).
+    for key in [&tracks[2], &tracks[0], &later[1]].map(|t| &t.rating_key) {
+        s.core.download(&s.source_id, key).await.unwrap();
+    }
+    s.run().await;
+    let make =
+        |from: &reel_core::models::MediaItem, start: Option<&reel_core::models::MediaItem>| CoreCall::MakeQueue {
+            source_id: s.source_id.clone(),
+            from: QueueSource::from(from.clone()),
+            start: start.cloned(),
+            shuffle: false,
+            keep_playing: false,
+            or_local: true,
+        };
+    let queue_of = |a: Answer| match a {
+        Answer::QueueMade { result, .. } => result,
+        other => panic!("{other:?}"),
+    };
+    let keys = |q: &PlayQueue| q.entries.iter().map(|e| e.item.rating_key.clone()).collect::<Vec<_>>();
+    // The server there: its own queue, every track.
+    let q = queue_of(s.core.carry_out(make(first, None), &Decodes).await).unwrap();
+    assert!(!q.is_local() && q.entries.len() == tracks.len(), "{q:?}");
+
+    for i in 0..s.fp.info().servers[0].connections.len() {
+        s.fp.set_behaviour("Den", Some(i), Behaviour::Refuse);
+    }
+    let port = s.fp.info().servers[0].connections[0].port;
+    fake_plex::testing::wait_until("the server's port closed", std::time::Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+    });
+    let q = queue_of(s.core.carry_out(make(first, Some(&tracks[2])), &Decodes).await).unwrap();
+    assert!(q.is_local(), "{q:?}");
+    assert_eq!(keys(&q), [tracks[0].rating_key.clone(), tracks[2].rating_key.clone()], "album order");
+    assert_eq!(q.entries[q.selected_index().unwrap()].item.rating_key, tracks[2].rating_key, "from the one asked for");
+    let q = queue_of(s.core.carry_out(make(&artist, None), &Decodes).await).unwrap();
+    assert_eq!(
+        keys(&q),
+        [tracks[0].rating_key.clone(), tracks[2].rating_key.clone(), later[1].rating_key.clone()],
+        "album by album"
+    );
+    // Each plays from its file.
+    let plan = s.core.prepare_playback(&s.source_id, &later[1].rating_key, &Decodes, 0).await.unwrap();
+    assert_eq!(plan.location.url.scheme(), "file");
+    // Handing over asks the server alone: offline, it says so.
+    let handover = CoreCall::MakeQueue {
+        source_id: s.source_id.clone(),
+        from: QueueSource::from(first.clone()),
+        start: Some(tracks[2].clone()),
+        shuffle: false,
+        keep_playing: true,
+        or_local: false,
+    };
+    let e = queue_of(s.core.carry_out(handover, &Decodes).await).unwrap_err();
+    assert!(e.is_offline(), "{e:?}");
+    // Nothing of it downloaded: the server's word stands.
+    let e = queue_of(s.core.carry_out(make(&albums[2], None), &Decodes).await).unwrap_err();
+    assert!(e.is_offline(), "{e:?}");
 }

@@ -44,7 +44,7 @@ async fn an_album_plays_in_order_and_a_track_brings_the_rest_of_its_album() {
     let album = &m.albums[0];
     let tracks = m.tracks(album).await;
     assert!(tracks.len() >= 3, "{tracks:?}");
-    let q = m.core.create_play_queue(&m.source_id, &QueueSource::Item(album.clone()), None, false).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &QueueSource::from(album.clone()), None, false).await.unwrap();
     assert_eq!(keys(&q), item_keys(&tracks), "the album's tracks, in order");
     assert!(q.entries.iter().all(|e| e.item.kind == ItemKind::Track));
     assert_eq!(q.selected_index(), Some(0), "from the first");
@@ -60,7 +60,7 @@ async fn an_album_plays_in_order_and_a_track_brings_the_rest_of_its_album() {
     // Play from the third track: the album is the queue, the third plays.
     let q = m
         .core
-        .create_play_queue(&m.source_id, &QueueSource::Item(album.clone()), Some(&tracks[2]), false)
+        .create_play_queue(&m.source_id, &QueueSource::from(album.clone()), Some(&tracks[2]), false)
         .await
         .unwrap();
     assert_eq!(keys(&q), item_keys(&tracks));
@@ -76,9 +76,9 @@ async fn an_artist_plays_every_album_and_shuffled_is_the_same_tracks_in_another_
     for album in &m.albums {
         all.extend(m.tracks(album).await);
     }
-    let q = m.core.create_play_queue(&m.source_id, &QueueSource::Item(m.artist.clone()), None, false).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &QueueSource::from(m.artist.clone()), None, false).await.unwrap();
     assert_eq!(keys(&q), item_keys(&all), "album after album, each in order");
-    let s = m.core.create_play_queue(&m.source_id, &QueueSource::Item(m.artist.clone()), None, true).await.unwrap();
+    let s = m.core.create_play_queue(&m.source_id, &QueueSource::from(m.artist.clone()), None, true).await.unwrap();
     assert!(s.shuffled);
     let (mut a, mut b) = (keys(&s), item_keys(&all));
     assert_ne!(a, b, "shuffled");
@@ -92,7 +92,7 @@ async fn entries_move_go_and_come_and_the_server_keeps_each_change() {
     let m = music().await;
     let (first, second) = (&m.albums[0], &m.albums[1]);
     let tracks = m.tracks(first).await;
-    let q = m.core.create_play_queue(&m.source_id, &QueueSource::Item(first.clone()), None, false).await.unwrap();
+    let q = m.core.create_play_queue(&m.source_id, &QueueSource::from(first.clone()), None, false).await.unwrap();
     let ids: Vec<u64> = q.entries.iter().map(|e| e.id).collect();
     // The last track after the first.
     let moved = m.core.move_in_play_queue(&m.source_id, q.id, ids[ids.len() - 1], Some(ids[0])).await.unwrap();

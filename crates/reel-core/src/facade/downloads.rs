@@ -24,6 +24,12 @@ const TELL_EVERY: Duration = Duration::from_millis(250);
 /// running one's row read for a pause or a cancel.
 const LOOK_AGAIN: Duration = Duration::from_millis(500);
 
+/// The size a download's poster is kept at: the item page's, on a
+/// display of twice the pixels (smaller views scale it down).
+const KEPT_POSTER: (u32, u32) = (400, 600);
+/// The size a download's backdrop is kept at.
+const KEPT_BACKDROP: (u32, u32) = (1280, 720);
+
 /// How a running download was stopped from outside its run.
 enum Stop {
     Paused,
@@ -266,6 +272,7 @@ impl Core {
             Ok(n) => match tokio::fs::rename(&part, &d.file).await {
                 Ok(()) => {
                     self.keep_sidecars(&d).await;
+                    self.keep_images(&d).await;
                     d.state = DownloadState::Done;
                     d.fetched = n;
                 }
@@ -319,6 +326,58 @@ impl Core {
             let (store, id) = (self.downloads.clone(), d.source_id.clone());
             if let Err(e) = on_store(store, move |s| s.keep_sidecar(&id, &key, codec.as_deref(), &bytes)).await {
                 tracing::warn!("a download's subtitle file was not kept: {e}");
+            }
+        }
+    }
+
+    /// Keeps the pictures `d`'s pages show (its poster and backdrop, and
+    /// those of what holds it) beside the downloads, so they show with no
+    /// network even when the poster cache was cleared. One the server
+    /// cannot send now is left to the poster cache, as for any item.
+    async fn keep_images(&self, d: &Download) {
+        let (store, id, key) = (self.downloads.clone(), d.source_id.clone(), d.rating_key.clone());
+        let Ok(Some(p)) = on_store(store, move |s| s.playable(&id, &key)).await else { return };
+        let mut shown = vec![p.item];
+        for holder in &d.within {
+            let saved = self.saved_item(&d.source_id, holder).await.ok().flatten();
+            let item = match saved {
+                Some(item) => Some(item),
+                None => self
+                    .connections
+                    .call(d.source_id.as_str(), |c| async move { c.metadata(holder.as_str()).await })
+                    .await
+                    .ok()
+                    .flatten(),
+            };
+            shown.extend(item);
+        }
+        let pictures: Vec<(String, (u32, u32))> = shown
+            .into_iter()
+            .flat_map(|i| [(i.thumb, KEPT_POSTER), (i.art, KEPT_BACKDROP)])
+            .filter_map(|(path, size)| Some((path?, size)))
+            .collect();
+        let _turn = self.downloads.pictures_turn().await;
+        for (path, (width, height)) in &pictures {
+            let (path, width, height) = (path.as_str(), *width, *height);
+            let bytes = if self.downloads.kept_image(&d.source_id, path).is_some() {
+                None
+            } else {
+                let fetched = self
+                    .connections
+                    .call(d.source_id.as_str(), |c| async move { c.image(path, width, height).await })
+                    .await;
+                match fetched {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        tracing::warn!("a download's picture was not kept: {e}");
+                        continue;
+                    }
+                }
+            };
+            let (store, id, key, path) =
+                (self.downloads.clone(), d.source_id.clone(), d.rating_key.clone(), path.to_string());
+            if let Err(e) = on_store(store, move |s| s.keep_image(&id, &key, &path, bytes.as_deref())).await {
+                tracing::warn!("a download's picture was not kept: {e}");
             }
         }
     }

@@ -246,7 +246,9 @@ impl Core {
         height: u32,
     ) -> Option<std::path::PathBuf> {
         self.poster(source_id, thumb, width, height).await?;
-        Some(self.posters.path_of(source_id.as_str(), thumb, width, height)).filter(|p| p.is_file())
+        Some(self.posters.path_of(source_id.as_str(), thumb, width, height))
+            .filter(|p| p.is_file())
+            .or_else(|| self.downloads.kept_image(source_id, thumb))
     }
 
     /// A poster at `width`×`height` pixels: from disk, else fetched from its
@@ -267,7 +269,11 @@ impl Core {
                 posters.get(&client, source_id.as_str(), thumb, width, height).await
             })
             .await;
-        // Not at this size, and the server cannot send it: another size saved will do.
-        fetched.ok().or_else(|| self.posters.cached_any_size(source_id.as_str(), thumb))
+        // Not at this size, and the server cannot send it: another size saved
+        // will do, or the one a download keeps.
+        fetched
+            .ok()
+            .or_else(|| self.posters.cached_any_size(source_id.as_str(), thumb))
+            .or_else(|| std::fs::read(self.downloads.kept_image(source_id, thumb)?).ok())
     }
 }

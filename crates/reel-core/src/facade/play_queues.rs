@@ -5,7 +5,7 @@
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::ids::SourceId;
+use crate::ids::{ItemKey, SourceId};
 use crate::models::{MediaItem, MediaList, PlayQueue, QueuePlace, QueueSource, SavedQueue};
 
 impl Core {
@@ -55,6 +55,52 @@ impl Core {
                     .await
             }
         }
+    }
+
+    /// A queue made here of what `from` plays that is downloaded, for when
+    /// its server cannot make one: an album's tracks, an artist's albums'
+    /// (album by album, as its page lists them) or a list's entries, in
+    /// their order. None when none of it is on this machine.
+    pub async fn local_play_queue(
+        &self,
+        source_id: &SourceId,
+        from: &QueueSource,
+        start: Option<&MediaItem>,
+        shuffle: bool,
+    ) -> Option<PlayQueue> {
+        let (store, id) = (self.downloads.clone(), source_id.clone());
+        let kept = super::downloads::on_store(store, move |s| s.finished_items(&id)).await.ok()?;
+        let items: Vec<MediaItem> = match from {
+            QueueSource::Item(item) => {
+                let key = &item.rating_key;
+                let holds = |i: &MediaItem| {
+                    i.rating_key == *key
+                        || i.parent_key.as_ref() == Some(key)
+                        || i.grandparent_key.as_ref() == Some(key)
+                };
+                let mut items: Vec<MediaItem> = kept.into_iter().filter(holds).collect();
+                // Albums as the artist's page lists them, then as downloaded.
+                let listed = self.saved_children(source_id, key).await.unwrap_or_default();
+                let mut albums: Vec<Option<ItemKey>> = listed.into_iter().map(|c| Some(c.rating_key)).collect();
+                for i in &items {
+                    if !albums.contains(&i.parent_key) {
+                        albums.push(i.parent_key.clone());
+                    }
+                }
+                items.sort_by_key(|i| (albums.iter().position(|a| *a == i.parent_key), i.index));
+                items
+            }
+            QueueSource::List { list } => {
+                let entries = self.saved_list_items(source_id, &ItemKey::new(list.id())).await.ok()?;
+                let kept: std::collections::HashSet<ItemKey> = kept.into_iter().map(|i| i.rating_key).collect();
+                entries.into_iter().map(|e| e.item).filter(|i| kept.contains(&i.rating_key)).collect()
+            }
+        };
+        if items.is_empty() {
+            return None;
+        }
+        let seed = shuffle.then(|| uuid::Uuid::new_v4().as_u64_pair().0);
+        Some(PlayQueue::local(items, start.map(|s| &s.rating_key), seed))
     }
 
     pub async fn play_queue(&self, source_id: &SourceId, queue_id: u64) -> Result<PlayQueue> {

@@ -35,10 +35,15 @@ impl Core {
             CoreCall::FetchArt { source_id, thumb, size: (width, height) } => {
                 Answer::Art(self.poster_file(&source_id, &thumb, width, height).await)
             }
-            CoreCall::MakeQueue { source_id, from, start, shuffle, keep_playing } => Answer::QueueMade {
-                result: self.create_play_queue(&source_id, &from, start.as_ref(), shuffle).await,
-                keep_playing,
-            },
+            CoreCall::MakeQueue { source_id, from, start, shuffle, keep_playing, or_local } => {
+                let mut result = self.create_play_queue(&source_id, &from, start.as_ref(), shuffle).await;
+                if or_local && result.as_ref().is_err_and(crate::Error::is_offline) {
+                    if let Some(local) = self.local_play_queue(&source_id, &from, start.as_ref(), shuffle).await {
+                        result = Ok(local);
+                    }
+                }
+                Answer::QueueMade { result, keep_playing }
+            }
             CoreCall::ChangeQueue { source_id, queue_id, entry, change } => Answer::QueueChanged(match change {
                 QueueChange::Remove => self.remove_from_play_queue(&source_id, queue_id, entry).await,
                 QueueChange::MoveAfter(after) => self.move_in_play_queue(&source_id, queue_id, entry, after).await,

@@ -151,6 +151,9 @@ pub struct MediaItem {
     /// The show of an episode, the artist of a track.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grandparent_key: Option<ItemKey>,
+    /// The backdrop (Plex's `art`), a server path like `thumb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub art: Option<String>,
 }
 
 impl MediaItem {
@@ -174,6 +177,7 @@ impl MediaItem {
             added_at: None,
             parent_key: None,
             grandparent_key: None,
+            art: None,
         }
     }
 

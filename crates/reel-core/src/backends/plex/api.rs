@@ -112,7 +112,7 @@ impl PlexServerClient {
         }
     }
 
-    #[cfg(any(test, feature = "internals"))]
+    /// The item alone (what holds a download, to keep its pictures).
     pub async fn metadata(&self, rating_key: &str) -> Result<Option<MediaItem>> {
         let c: ItemsContainer = self.get(&format!("/library/metadata/{}", urlencode(rating_key))).await?;
         Ok(c.metadata.into_iter().next().map(Into::into))

@@ -207,6 +207,8 @@ pub struct WireItem {
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "lenient_opt_string")]
     pub thumb: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub art: Option<String>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub duration: Option<i64>,
     #[serde(default, deserialize_with = "lenient_i64")]
@@ -249,6 +251,7 @@ impl From<WireItem> for MediaItem {
             added_at: w.added_at,
             parent_key: w.parent_rating_key.map(Into::into),
             grandparent_key: w.grandparent_rating_key.map(Into::into),
+            art: w.art.filter(|a| !a.is_empty()),
         }
     }
 }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+mod images;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS downloads (
     source_id TEXT NOT NULL,
@@ -31,6 +33,12 @@ CREATE TABLE IF NOT EXISTS keep_next (
     show_key TEXT NOT NULL,
     count INTEGER NOT NULL,
     PRIMARY KEY (source_id, show_key)
+);
+CREATE TABLE IF NOT EXISTS images (
+    source_id TEXT NOT NULL,
+    rating_key TEXT NOT NULL,
+    path TEXT NOT NULL,
+    PRIMARY KEY (source_id, rating_key, path)
 );";
 
 #[derive(Debug, Clone)]
@@ -40,6 +48,9 @@ pub struct DownloadStore {
     /// Where new files go (the store's clones share it): a folder chosen in
     /// Preferences, or `dir`. Files already there stay where they are.
     files: Arc<RwLock<PathBuf>>,
+    /// Taken while a download's pictures are kept: two downloads of one
+    /// season finishing together fetch their show's poster once.
+    pictures: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Only letters, digits and `_` of an id go into a file name.
@@ -75,7 +86,7 @@ fn stored(e: impl std::fmt::Display) -> Error {
 impl DownloadStore {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         let dir = dir.into();
-        Self { files: Arc::new(RwLock::new(dir.clone())), dir }
+        Self { files: Arc::new(RwLock::new(dir.clone())), dir, pictures: Arc::default() }
     }
 
     /// New files go into `folder` (None: beside the list, Reel's own).
@@ -125,6 +136,8 @@ impl DownloadStore {
     pub fn keep_sidecar(&self, source_id: &SourceId, key: &str, codec: Option<&str>, bytes: &[u8]) -> Result<()> {
         use std::io::Write;
         let path = self.sidecar_file(source_id, key, codec);
+        // The server's folder first: made on the way to `subtitles`, it would be left open to others.
+        crate::paths::private_dir(&self.dir.join(source_dir_name(source_id))).map_err(stored)?;
         let dir = path.parent().unwrap_or(&self.dir);
         crate::paths::private_dir(dir).map_err(stored)?;
         let tmp = Self::part_file(&path);
@@ -149,7 +162,8 @@ impl DownloadStore {
     /// (named by the server's id: in Reel's folder, and in a chosen one).
     pub fn forget_source_dir(&self, source_id: &SourceId) -> Result<()> {
         let own = self.dir.join(source_dir_name(source_id));
-        let folders = [own.join("subtitles"), own, self.files_dir().join(source_dir_name(source_id))];
+        let folders =
+            [own.join("subtitles"), own.join("images"), own, self.files_dir().join(source_dir_name(source_id))];
         for folder in folders {
             match std::fs::remove_dir(folder) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -315,6 +329,18 @@ impl DownloadStore {
         text.flatten().map(|t| serde_json::from_str(&t).map_err(stored)).transpose()
     }
 
+    /// The items of `source_id` whose download is done and on disk, as
+    /// they were kept, in the order asked for.
+    pub fn finished_items(&self, source_id: &SourceId) -> Result<Vec<crate::models::MediaItem>> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .filter(|d| d.source_id == *source_id && d.state == DownloadState::Done)
+            .filter_map(|d| self.playable(source_id, &d.rating_key).ok().flatten())
+            .map(|p| p.item)
+            .collect())
+    }
+
     /// Forgets a download and deletes its file (whole or partial).
     pub fn remove(&self, source_id: &SourceId, key: &ItemKey) -> Result<()> {
         let sidecars = match self.playable(source_id, key) {
@@ -334,7 +360,7 @@ impl DownloadStore {
         let c = self.open()?;
         c.execute("DELETE FROM downloads WHERE source_id = ?1 AND rating_key = ?2", params![source_id.as_str(), key.as_str()])
             .map_err(stored)?;
-        Ok(())
+        self.let_go_images(&c, source_id, key)
     }
 }
 

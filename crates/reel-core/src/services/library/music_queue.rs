@@ -95,7 +95,7 @@ mod tests {
         let json = serde_json::json!({"source_id": "srv", "origin": item,
             "queue": {"id": 5, "version": 1, "selected": 11, "shuffled": false, "entries": []}, "position_ms": 0});
         let saved: SavedQueue = serde_json::from_value(json).expect("read");
-        assert_eq!(saved.origin, QueueSource::Item(item));
+        assert_eq!(saved.origin, QueueSource::from(item));
         // A list's round trip.
         let list = crate::models::MediaList::Collection(crate::models::Collection {
             id: "c".into(),

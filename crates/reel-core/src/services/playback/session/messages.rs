@@ -202,8 +202,17 @@ pub enum CoreCall {
     FetchSidecar { source_id: SourceId, key: String, codec: Option<String>, load_at: Option<u64> },
     /// [`Core::poster_file`](crate::Core::poster_file) of `thumb`, `size` big.
     FetchArt { source_id: SourceId, thumb: String, size: (u32, u32) },
-    /// [`Core::create_play_queue`](crate::Core::create_play_queue).
-    MakeQueue { source_id: SourceId, from: QueueSource, start: Option<MediaItem>, shuffle: bool, keep_playing: bool },
+    /// [`Core::create_play_queue`](crate::Core::create_play_queue); with
+    /// `or_local`, when the server cannot be reached,
+    /// [`Core::local_play_queue`](crate::Core::local_play_queue) will do.
+    MakeQueue {
+        source_id: SourceId,
+        from: QueueSource,
+        start: Option<MediaItem>,
+        shuffle: bool,
+        keep_playing: bool,
+        or_local: bool,
+    },
     /// A change of the server's queue `queue_id` at `entry`.
     ChangeQueue { source_id: SourceId, queue_id: u64, entry: u64, change: QueueChange },
     /// [`Core::prepare_playback`](crate::Core::prepare_playback) of a queue entry.
@@ -272,4 +281,7 @@ pub enum QueueNotice {
     ServerGone { server: String },
     /// The server did not change the queue.
     NotChanged(Error),
+    /// `server` cannot be reached: of `title`, what is downloaded plays,
+    /// in a queue made here (handed to the server when it is back).
+    OnlyDownloaded { title: String, server: String },
 }

@@ -20,6 +20,8 @@ impl MusicSession {
                 out.push(Effect::QueueNotice(QueueNotice::NothingToPlay { title }));
                 return self.stop(at, out);
             }
+            // Still no server to hand the queue made here to: it plays on.
+            Err(error) if keep_playing && p.queue.id == PlayQueue::LOCAL && error.is_offline() => return,
             Err(error) => {
                 let title = p.origin.title().to_string();
                 out.push(Effect::QueueNotice(QueueNotice::NotMade { title, error }));
@@ -29,13 +31,17 @@ impl MusicSession {
                 return;
             }
         };
+        if q.is_local() && !keep_playing {
+            let (title, server) = (p.origin.title().to_string(), p.source.name.clone());
+            out.push(Effect::QueueNotice(QueueNotice::OnlyDownloaded { title, server }));
+        }
         let queue = Queue::new(q, self.repeat);
         // A new queue has new entries: none of them was skipped yet.
         p.skipped.clear();
         if keep_playing {
             // The same track goes on, as an entry of the new queue.
             let id = queue.current().map(|e| e.id);
-            p.reporter = p.reporter.take().zip(id).map(|(r, id)| r.in_play_queue(id));
+            p.reporter = p.reporter.take().zip(id).map(|(r, id)| queue.reporting(r, id));
             p.queue = queue;
             self.requeue(out);
         } else {
@@ -82,6 +88,24 @@ impl MusicSession {
             start: p.queue.current().map(|e| e.item.clone()),
             shuffle: on,
             keep_playing: true,
+            or_local: true,
+        };
+        out.push(Effect::Call { generation: self.generation, call });
+    }
+
+    /// A queue made here while the server could not be reached is handed
+    /// to the server at each new track until it answers: its own queue of
+    /// the same things, the track playing going on as one of its entries.
+    pub(super) fn hand_over(&self, out: &mut Vec<Effect>) {
+        let Some(p) = &self.current else { return };
+        let Some(playing) = p.queue.current().filter(|_| p.queue.id == PlayQueue::LOCAL) else { return };
+        let call = CoreCall::MakeQueue {
+            source_id: p.source.id.clone(),
+            from: p.origin.clone(),
+            start: Some(playing.item.clone()),
+            shuffle: p.queue.shuffled,
+            keep_playing: true,
+            or_local: false,
         };
         out.push(Effect::Call { generation: self.generation, call });
     }
@@ -107,6 +131,11 @@ impl MusicSession {
             } else {
                 self.stop(at, out);
             }
+        }
+        if queue_id == PlayQueue::LOCAL {
+            // Made here: changed here, as the server would have.
+            let Some(changed) = self.current.as_ref().map(|p| p.queue.edited(entry, change)) else { return };
+            return self.queue_changed(Ok(changed), at, out);
         }
         let call = CoreCall::ChangeQueue { source_id, queue_id, entry, change };
         out.push(Effect::Call { generation: self.generation, call });

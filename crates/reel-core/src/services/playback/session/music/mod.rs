@@ -177,6 +177,7 @@ impl MusicSession {
             start,
             shuffle,
             keep_playing: false,
+            or_local: true,
         };
         out.push(Effect::Call { generation: self.generation, call });
         self.current = Some(Playing {
@@ -300,10 +301,11 @@ impl MusicSession {
             load_into(&plan, start, out);
             // Every listen counts: a track played before is counted again.
             let key = p.queue.entries[i].item.rating_key.clone();
-            p.reporter =
-                Some(Reporter::new(key.as_str(), p.duration_ms, &plan.session, plan.threshold, false).in_play_queue(entry));
+            let reporter = Reporter::new(key.as_str(), p.duration_ms, &plan.session, plan.threshold, false);
+            p.reporter = Some(p.queue.reporting(reporter, entry));
             p.plan = Some(plan);
             self.prepare_following(out);
+            self.hand_over(out);
         } else if p.queue.following() == Some(i) && p.plan.is_some() {
             out.push(Effect::Engine(EngineCommand::Container(container(&plan))));
             out.push(Effect::Engine(EngineCommand::QueueNext(Some(plan.location.clone()))));
@@ -424,13 +426,15 @@ impl MusicSession {
                 p.position_ms = 0;
                 p.recovery = Recovery::default();
                 p.art = Art::Wanted;
-                p.reporter =
-                    Some(Reporter::new(item.rating_key.as_str(), p.duration_ms, &plan.session, plan.threshold, false).in_play_queue(id));
+                let reporter =
+                    Reporter::new(item.rating_key.as_str(), p.duration_ms, &plan.session, plan.threshold, false);
+                p.reporter = Some(p.queue.reporting(reporter, id));
                 p.plan = Some(plan);
                 self.want_art(out);
                 self.save_place(at, out);
                 self.report(at, out);
                 self.prepare_following(out);
+                self.hand_over(out);
             }
             EngineEvent::Ended => {
                 let end = p.duration_ms;

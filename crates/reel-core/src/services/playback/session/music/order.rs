@@ -2,6 +2,8 @@
 //! follows it (which entry plays, what comes next with repeat).
 
 use crate::models::{PlayQueue, QueueEntry, Repeat};
+use crate::services::playback::session::QueueChange;
+use crate::services::playback::timelines::Reporter;
 
 /// What the repeat button goes to next.
 pub fn cycled(r: Repeat) -> Repeat {
@@ -83,6 +85,34 @@ impl Queue {
             (None, Repeat::All) if self.entries.len() > 1 => Previous::Go(self.entries.len() - 1),
             (None, _) => Previous::Restart,
         }
+    }
+
+    /// `reporter` for entry `entry`: a server's queue hears which of its
+    /// entries plays; one made here has no entries a server knows.
+    pub fn reporting(&self, reporter: Reporter, entry: u64) -> Reporter {
+        if self.id == PlayQueue::LOCAL {
+            reporter
+        } else {
+            reporter.in_play_queue(entry)
+        }
+    }
+
+    /// This queue after `change` at `entry`, as a server would answer it
+    /// (for a queue made here).
+    pub fn edited(&self, entry: u64, change: QueueChange) -> PlayQueue {
+        let mut entries = self.entries.clone();
+        if let Some(i) = entries.iter().position(|e| e.id == entry) {
+            let moved = entries.remove(i);
+            if let QueueChange::MoveAfter(after) = change {
+                let at = match after {
+                    None => 0,
+                    Some(a) => entries.iter().position(|e| e.id == a).map_or(entries.len(), |k| k + 1),
+                };
+                entries.insert(at, moved);
+            }
+        }
+        let selected = self.current().map_or(0, |e| e.id);
+        PlayQueue { id: self.id, version: 0, selected, shuffled: self.shuffled, entries }
     }
 
     /// The server's queue after a change (a move, a removal, an addition):

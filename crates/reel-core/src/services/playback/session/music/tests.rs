@@ -495,3 +495,61 @@ fn stop_ends_the_queue_and_nothing_is_kept() {
     assert_eq!(notices(&out), vec![QueueNotice::NothingToPlay { title: "Lanterns".into() }]);
     assert!(s.session.view().is_none());
 }
+
+#[test]
+fn a_queue_made_here_offline_plays_reports_no_server_entries_changes_here_and_is_handed_to_the_server_when_it_is_back() {
+    let mut s = Script::new();
+    let out = s.queue(QueueIntent::Play { source: source(), from: album().into(), start: None, shuffle: false });
+    assert!(
+        out.iter().any(|e| matches!(e, Effect::Call { call: CoreCall::MakeQueue { or_local: true, .. }, .. })),
+        "a queue made here will do when the server cannot make one"
+    );
+    // The core answered with the downloaded tracks (the server offline).
+    let local = PlayQueue::local((1..=4).map(track).collect(), None, None);
+    let out = s.make_queue(local);
+    assert_eq!(
+        notices(&out),
+        vec![QueueNotice::OnlyDownloaded { title: "Lanterns".into(), server: "Living Room".into() }],
+        "the person hears why only some of it plays"
+    );
+    s.prepare(true);
+    let out = s.engine_says(EngineEvent::State(EngineState::Playing));
+    assert_eq!(timelines(&out), vec![("61".into(), "playing".into(), None)], "no entry the server does not know");
+    // Each new track offers the queue to the server: offline, it plays on, nothing said.
+    let (generation, call) = s.take(|c| matches!(c, CoreCall::MakeQueue { .. }));
+    let CoreCall::MakeQueue { keep_playing, or_local, start, .. } = call else { unreachable!() };
+    assert!(keep_playing && !or_local, "handed over, or kept as it is");
+    assert_eq!(start.map(|i| i.rating_key.to_string()), Some("61".into()));
+    let offline = Error::Offline { host: "127.0.0.1".into(), reason: "refused".into() };
+    let out = s.answer(generation, Answer::QueueMade { result: Err(offline), keep_playing: true });
+    assert!(notices(&out).is_empty() && loads(&out).is_empty(), "{out:?}");
+    assert_eq!(s.view().status, Status::Playing);
+    // Changed here, as the server would have: track 4 moved up, track 2 removed.
+    s.take(|c| matches!(c, CoreCall::PrepareEntry { load: false, .. }));
+    s.queue(QueueIntent::Edit { entry: 4, edit: QueueEdit::MoveUp });
+    let out = s.queue(QueueIntent::Edit { entry: 2, edit: QueueEdit::Remove });
+    assert!(!s.calls.iter().any(|(_, c)| matches!(c, CoreCall::ChangeQueue { .. })), "no server asked: {:?}", s.calls);
+    let titles: Vec<String> = s.view().entries.iter().map(|e| e.item.title.clone()).collect();
+    assert_eq!(titles, ["Track 1", "Track 4", "Track 3"]);
+    assert!(out.iter().any(|e| matches!(e, Effect::SaveQueue(q) if q.queue.entries.len() == 3)), "kept: {out:?}");
+    // The next track starts: offered again, and the server, back, makes its queue.
+    let following = |c: &CoreCall| matches!(c, CoreCall::PrepareEntry { load: false, .. });
+    while s.calls.iter().filter(|(_, c)| following(c)).count() > 1 {
+        s.take(following); // asked before the queue changed
+    }
+    let (_, out) = s.prepare(false);
+    assert!(out.iter().any(|e| matches!(e, Effect::Engine(EngineCommand::QueueNext(Some(l))) if l.url.path().contains("/64/"))));
+    s.pass(TRACK_MS);
+    s.engine_says(EngineEvent::NextStarted);
+    let (generation, call) = s.take(|c| matches!(c, CoreCall::MakeQueue { .. }));
+    let CoreCall::MakeQueue { start, .. } = call else { unreachable!() };
+    assert_eq!(start.map(|i| i.rating_key.to_string()), Some("64".into()), "from the track playing");
+    let out = s.answer(generation, Answer::QueueMade { result: Ok(server_queue(8, 6, 4)), keep_playing: true });
+    assert!(loads(&out).is_empty(), "the track playing goes on");
+    let v = s.view();
+    assert_eq!((v.entries.len(), v.entry().map(|e| e.id)), (6, Some(104)), "the server's whole queue");
+    s.pass(1_000);
+    s.engine_says(EngineEvent::State(EngineState::Paused));
+    assert_eq!(timelines(&s.effects).last(), Some(&("64".into(), "paused".into(), Some(104))), "its entry, now");
+    assert!(!s.calls.iter().any(|(_, c)| matches!(c, CoreCall::MakeQueue { .. })), "handed over once");
+}
