@@ -4,7 +4,9 @@
 //! window actions its menu uses; the server's playlist is what changes), a
 //! new playlist made from an album's page and a track added from its row's
 //! menu, a music collection opened, a films' collection played film after
-//! film, and everything there again from the cache with the server gone.
+//! film, and everything there again from the cache with the server gone,
+//! where the downloaded album plays in a queue made here, handed to the
+//! server when it is back.
 
 use super::music::first_album;
 use super::playback::{playerctl, wait_for_mpris};
@@ -136,6 +138,13 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     expect_on_screen(&[&format!("Download {first}?"), "1 file · "]);
     click_role(x, "=Download Download", Some("push button"));
     expect_on_screen_within(60, &[&format!("1. {first}, downloaded")]);
+    // Then the rest of the album, from its page, to play offline below.
+    click_role(x, "Download all (1 file here)", Some("push button"));
+    expect_on_screen(&[&format!("Download {album}?")]);
+    click_role(x, "=Download Download", Some("push button"));
+    let all_marked: Vec<String> =
+        tracks.iter().enumerate().map(|(i, (t, _))| format!("{}. {t}, downloaded", i + 1)).collect();
+    expect_on_screen_within(60, &all_marked.iter().map(String::as_str).collect::<Vec<_>>());
     click(x, "Road Trip, playlist on Living Room");
     // (Exactly its row's name: the album's page, hidden, is still in the tree.)
     let marked = format!("{first}, downloaded");
@@ -191,7 +200,32 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     click(x, "Evening, playlist on Living Room");
     expect_on_screen(&[&format!("Playlist · {} tracks", tracks.len()), &tracks[0].0, &tracks[1].0]);
     screenshot(x, "app-13-offline.png");
+    // Played with no server: a queue made here of its downloaded tracks,
+    // said so; one track follows the next from their files.
+    let toast = watch_for(40, &["Living Room cannot be reached: playing what is downloaded of Evening."]);
+    click_role(x, "=Play Play", Some("push button"));
+    wait_for_mpris("metadata title", &tracks[0].0);
+    toast.seen();
+    // Round and round (every new track offers the queue to the server).
+    playerctl(&["loop", "Playlist"]);
+    wait_for_mpris("metadata title", &tracks[1].0);
+    wait_for_mpris("status", "Playing");
+    // The server back: at a new track the queue becomes the server's,
+    // made of the same playlist from the track playing, which goes on.
+    d.fp().clear_requests();
     assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));
+    let made = wait_for(
+        "the queue handed to the server",
+        Duration::from_secs(60),
+        || d.fp().requests(),
+        |r| r.iter().any(|r| r.method == "POST" && r.path == "/playQueues"),
+    );
+    let made = made.into_iter().find(|r| r.method == "POST" && r.path == "/playQueues").expect("waited for");
+    let (evening_id, _) = wait_for_playlist(&d, "Evening", |e| !e.is_empty());
+    assert!(made.query.contains(&format!("playlistID={evening_id}")), "the same playlist's queue: {made:?}");
+    wait_for_mpris("status", "Playing");
+    playerctl(&["pause"]);
+    wait_for_mpris("status", "Paused");
     drop(reel);
     assert_no_criticals("app-13.log");
     assert_no_criticals("app-13-offline.log");
