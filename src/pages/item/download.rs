@@ -116,7 +116,7 @@ impl ItemPage {
     /// A download changed: shown when it is the item's or one it holds.
     pub(super) fn download_changed(&mut self, d: Download) {
         let Some((source, item)) = self.current.as_ref() else { return };
-        let mine = d.source_id == source.id && (d.rating_key == item.rating_key || d.within.contains(&item.rating_key));
+        let mine = d.concerns(&source.id, &item.rating_key);
         if !mine {
             return;
         }
@@ -152,8 +152,7 @@ impl ItemPage {
             |core| async move { core.downloads().await },
             move |all| {
                 let all = all.unwrap_or_default();
-                let mine =
-                    all.into_iter().filter(|d| d.source_id == id && (d.rating_key == key || d.within.contains(&key)));
+                let mine = all.into_iter().filter(|d| d.concerns(&id, &key));
                 mine.for_each(|d| s.input(ItemMsg::DownloadChanged(d)));
             },
         );

@@ -104,7 +104,7 @@ pub struct DownloadsOf {
 impl DownloadsOf {
     /// Those of `all` that are `key` or that it holds (None: none).
     pub fn of(key: &ItemKey, all: &[Download]) -> Option<Self> {
-        let mine = all.iter().filter(|d| &d.rating_key == key || d.within.contains(key));
+        let mine = all.iter().filter(|d| d.is_or_within(key));
         let sum = mine.fold(Self::default(), |mut s, d| {
             s.files += 1;
             match d.state {
@@ -160,6 +160,17 @@ impl Downloaded {
 }
 
 impl Download {
+    /// This download is `key`'s file, or the file of something `key` holds
+    /// (an episode of a show or season, a track of an album or artist).
+    pub fn is_or_within(&self, key: &ItemKey) -> bool {
+        self.rating_key == *key || self.within.contains(key)
+    }
+
+    /// As [`is_or_within`](Self::is_or_within), of `source_id`'s item `key`.
+    pub fn concerns(&self, source_id: &SourceId, key: &ItemKey) -> bool {
+        self.source_id == *source_id && self.is_or_within(key)
+    }
+
     /// How long the rest takes at the pace it goes now.
     pub fn time_left(&self) -> Option<std::time::Duration> {
         let rate = self.bytes_per_second.filter(|r| *r > 0)?;
@@ -221,6 +232,17 @@ mod tests {
             bytes_per_second: None,
             within: within.iter().map(|k| ItemKey::new(*k)).collect(),
         }
+    }
+
+    #[test]
+    fn a_download_concerns_its_item_and_what_holds_it_on_its_server_alone() {
+        let e = d("11", &["10", "1"], DownloadState::Done);
+        let (here, there) = (SourceId::new("s"), SourceId::new("t"));
+        for key in ["11", "10", "1"] {
+            assert!(e.concerns(&here, &ItemKey::new(key)), "{key}");
+            assert!(!e.concerns(&there, &ItemKey::new(key)), "another server's {key}");
+        }
+        assert!(!e.concerns(&here, &ItemKey::new("12")), "a sibling");
     }
 
     #[test]
