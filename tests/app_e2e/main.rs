@@ -13,6 +13,7 @@ use std::time::Duration;
 
 mod browsing;
 mod downloads;
+mod keyboard;
 mod library_grid;
 mod music;
 mod music_faults;

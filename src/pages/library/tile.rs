@@ -55,6 +55,11 @@ impl Tile {
             None => {}
         }
         self.update_property(&[gtk::accessible::Property::Label(&name)]);
+        // The grid's cell around the tile is what takes the focus: named
+        // too, or a screen reader says its type name.
+        if let Some(cell) = self.parent() {
+            cell.update_property(&[gtk::accessible::Property::Label(&name)]);
+        }
     }
 
     /// `item` scrolled away: its poster request is dropped, its poster kept a while.
