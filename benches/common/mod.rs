@@ -77,8 +77,17 @@ pub fn one_server(library: LibrarySpec) -> Topology {
 }
 
 pub fn cached_library(rt: &tokio::runtime::Runtime, items: usize) -> CachedLibrary {
+    cached_library_with(rt, items, None)
+}
+
+/// As [`cached_library`], the films' file being `media`.
+pub fn cached_library_with(
+    rt: &tokio::runtime::Runtime,
+    items: usize,
+    media: Option<fake_plex::media::MediaSpec>,
+) -> CachedLibrary {
     let (mut lib, core, source) =
-        signed_in(rt, LibrarySpec { movies: items, shows: 0, artists: 0, ..LibrarySpec::default() });
+        signed_in(rt, LibrarySpec { movies: items, shows: 0, artists: 0, media, ..LibrarySpec::default() });
     lib.sync_ms = rt.block_on(async {
         let sections = core.fetch_sections(&source.id).await.expect("sections");
         let movies = sections.iter().find(|s| s.key == "1").expect("a movies section");
@@ -139,6 +148,21 @@ pub fn signed_in_to(
         sync_ms: 0.0,
     };
     (lib, core, sources)
+}
+
+/// The core of `lib`'s home opened again (as reel-cli would beside the
+/// app), to ask for what the app then does.
+pub fn core_of(lib: &CachedLibrary) -> Core {
+    let home = lib.home.path();
+    Core::open(CoreOptions {
+        library_path: Some(home.join("data/reel/library.sqlite3")),
+        poster_dir: home.join("cache/reel/posters"),
+        plex_tv: Some((lib.plex_tv_url.clone(), lib.auth_url.clone())),
+        extra_ca_pem: std::fs::read(&lib.ca_file).ok(),
+        background: false,
+        ..CoreOptions::with_config(home.join("config/reel/config.toml"))
+    })
+    .expect("the core opens again")
 }
 
 /// Starts the release app with `env` on `display` and collects every
