@@ -228,6 +228,28 @@ impl CoreHandle {
         self.run(work, move |result| input.emit(answer(result)))
     }
 
+    /// Reads every download and hands them to `answer` for `sender`'s
+    /// component (the marks and buttons a page shows of them). A list that
+    /// cannot be read is logged, naming `whose`; what shows stays as it is.
+    pub fn ask_downloads<C>(
+        &self,
+        sender: &relm4::ComponentSender<C>,
+        whose: &'static str,
+        answer: impl FnOnce(Vec<reel_core::models::Download>) -> C::Input + Send + 'static,
+    ) where
+        C: relm4::Component,
+        C::Input: Send,
+    {
+        let input = sender.input_sender().clone();
+        self.run(
+            |core| async move { core.downloads().await },
+            move |r| match r {
+                Ok(all) => input.emit(answer(all)),
+                Err(e) => tracing::warn!("{whose} downloads could not be read: {e}"),
+            },
+        );
+    }
+
     /// Runs `work` on the core runtime and hands its result to `done`.
     pub fn spawn<T, F>(&self, work: F, done: impl FnOnce(T) + Send + 'static) -> tokio::task::AbortHandle
     where

@@ -147,14 +147,8 @@ impl ItemPage {
     /// How the item's download stands, shown once known.
     pub(super) fn known_download(&self, sender: &ComponentSender<Self>, source: &Source, item: &MediaItem) {
         let (id, key) = (source.id.clone(), item.rating_key.clone());
-        let s = sender.clone();
-        self.core.run(
-            |core| async move { core.downloads().await },
-            move |all| {
-                let all = all.unwrap_or_default();
-                let mine = all.into_iter().filter(|d| d.concerns(&id, &key));
-                mine.for_each(|d| s.input(ItemMsg::DownloadChanged(d)));
-            },
-        );
+        self.core.ask_downloads(sender, "an item page's", move |all| {
+            ItemMsg::DownloadsKnown(all.into_iter().filter(|d| d.concerns(&id, &key)).collect())
+        });
     }
 }

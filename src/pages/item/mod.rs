@@ -100,8 +100,10 @@ pub enum ItemMsg {
     KeepNext(u32),
     /// The show's rule as kept (None: none), and whether it was just set.
     KeepShown(Result<Option<u32>, Failure>, bool),
-    /// A download changed, or (at the page's show) was found as it is.
+    /// A download changed.
     DownloadChanged(reel_core::models::Download),
+    /// The item's downloads (and those of what it holds) as they stand.
+    DownloadsKnown(Vec<reel_core::models::Download>),
 }
 
 #[derive(Debug)]
@@ -375,6 +377,7 @@ impl SimpleComponent for ItemPage {
             }
             ItemMsg::Queued(result) => self.queued(result, &sender),
             ItemMsg::DownloadChanged(d) => self.download_changed(d),
+            ItemMsg::DownloadsKnown(all) => all.into_iter().for_each(|d| self.download_changed(d)),
             ItemMsg::Activated(i) => {
                 let (Some((source, parent)), Some(child)) = (self.current.as_ref(), self.children.get(i)) else {
                     return;

@@ -352,13 +352,6 @@ impl SimpleComponent for LibraryView {
 impl LibraryView {
     /// Reads what is downloaded, for the tiles' marks.
     fn ask_downloads(&self, sender: &ComponentSender<Self>) {
-        let s = sender.clone();
-        self.core.run(
-            |core| async move { core.downloads().await },
-            move |r| match r {
-                Ok(all) => s.input(LibraryMsg::Downloads(all)),
-                Err(e) => tracing::warn!("the grid's download marks could not be read: {e}"),
-            },
-        );
+        self.core.ask_downloads(sender, "the grid's", LibraryMsg::Downloads);
     }
 }

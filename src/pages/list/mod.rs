@@ -293,14 +293,7 @@ impl ListPage {
         }));
         self.marks = Downloaded::default();
         self.set_entries(Vec::new());
-        let s = sender.clone();
-        self.core.run(
-            |core| async move { core.downloads().await },
-            move |r| match r {
-                Ok(all) => s.input(ListMsg::Downloads { generation, all }),
-                Err(e) => tracing::warn!("a list's download marks could not be read: {e}"),
-            },
-        );
+        self.core.ask_downloads(sender, "a list's", move |all| ListMsg::Downloads { generation, all });
         if let Some(thumb) = list.thumb().map(str::to_string) {
             let (core, id, s) = (self.core.clone(), source.id.clone(), sender.clone());
             self.core.spawn(async move { core.poster_texture(&id, &thumb, PosterSize::Page).await }, move |t| {
