@@ -535,6 +535,10 @@ async fn download_a_season_then_kill_9_mid_transfer_and_go_on() {
     let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
     let file = PathBuf::from(listed[0]["file"].as_str().unwrap());
     assert!(std::fs::read(&file).unwrap() == std::fs::read(&clip.file).unwrap(), "byte-identical");
+    // The plain list ends with the disk's room and where new downloads go.
+    let (out, _) = cli.ok(&["downloads"]);
+    let folder = file.parent().and_then(|server| server.parent()).expect("the downloads folder");
+    assert!(out.contains(&format!("New downloads go to {}", folder.display())), "{out}");
 
     // A season: each episode, waited for.
     let shows = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "show").unwrap().clone();
