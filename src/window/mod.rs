@@ -377,6 +377,7 @@ impl SimpleComponent for App {
 impl App {
     fn toast(&self, text: &str) {
         if !text.is_empty() {
+            tracing::debug!(text, "toast shown");
             self.ui.toasts.add_toast(adw::Toast::new(text));
         }
     }
