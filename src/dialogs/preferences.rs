@@ -1,9 +1,9 @@
 //! Preferences: how long the server list counts as fresh (and the bounds it adapts within), insecure local
-//! connections, where downloads go, and which libraries show in the sidebar. Saved at once.
+//! connections, where downloads go and at what quality, and which libraries show in the sidebar. Saved at once.
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use reel_core::models::{Section, Source};
+use reel_core::models::{DownloadQuality, Section, Source};
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
@@ -39,6 +39,8 @@ pub enum PrefsMsg {
     /// Downloads go here (None: Reel's own folder).
     Folder(Option<std::path::PathBuf>),
     FolderSet(Result<std::path::PathBuf, Failure>),
+    /// New downloads of films and episodes are fetched at this quality.
+    Quality(DownloadQuality),
 }
 
 /// Which of the server list's lifetimes a spin button sets.
@@ -125,7 +127,7 @@ impl SimpleComponent for PreferencesDialog {
         }
         servers.add(&insecure_row);
         general.add(&servers);
-        let folder = download_folder_group(&general, &sender);
+        let folder = download_folder_group(&general, &sender, prefs.download_quality.unwrap_or_default());
         show_folder(&folder, &core.download_folder(), prefs.download_folder.is_some());
         root.add(&general);
 
@@ -157,6 +159,9 @@ impl SimpleComponent for PreferencesDialog {
                     },
                     saved,
                 );
+            }
+            PrefsMsg::Quality(q) => {
+                self.core.run(|core| async move { core.set_download_quality(q).await }, saved);
             }
             PrefsMsg::Insecure(on) => {
                 self.core.run(
@@ -250,8 +255,13 @@ impl PreferencesDialog {
     }
 }
 
-/// The Downloads group of the General page.
-fn download_folder_group(page: &adw::PreferencesPage, sender: &ComponentSender<PreferencesDialog>) -> FolderRow {
+/// The Downloads group of the General page: the quality new downloads
+/// are fetched at, and where they go.
+fn download_folder_group(
+    page: &adw::PreferencesPage,
+    sender: &ComponentSender<PreferencesDialog>,
+    quality: DownloadQuality,
+) -> FolderRow {
     let group = adw::PreferencesGroup::builder()
         .title(gettext("Downloads"))
         .description(gettext("New downloads go here. Those already downloaded stay where they are."))
@@ -276,9 +286,30 @@ fn download_folder_group(page: &adw::PreferencesPage, sender: &ComponentSender<P
     }
     row.add_suffix(&reset);
     row.add_suffix(&choose);
+    group.add(&quality_row(sender, quality));
     group.add(&row);
     page.add(&group);
     FolderRow { row, reset }
+}
+
+/// The quality new downloads of films and episodes are fetched at.
+fn quality_row(sender: &ComponentSender<PreferencesDialog>, quality: DownloadQuality) -> adw::ComboRow {
+    let names: Vec<String> = DownloadQuality::ALL.iter().map(|q| reel_words::download_quality(*q)).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let row = adw::ComboRow::builder()
+        .title(gettext("Download Quality"))
+        .subtitle(gettext("Films and episodes are converted by the server to this size. Music is downloaded as it is."))
+        .model(&gtk::StringList::new(&names))
+        .build();
+    let at = DownloadQuality::ALL.iter().position(|q| *q == quality).unwrap_or(0);
+    row.set_selected(at as u32);
+    let s = sender.clone();
+    row.connect_selected_notify(move |r| {
+        if let Some(q) = DownloadQuality::ALL.get(r.selected() as usize) {
+            s.input(PrefsMsg::Quality(*q));
+        }
+    });
+    row
 }
 
 /// The row says the folder (its home shown as ~); going back is offered

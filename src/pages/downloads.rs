@@ -250,14 +250,22 @@ fn build(sender: &ComponentSender<DownloadsPage>, d: &Download) -> Row {
 
 /// The row says the download as it is now.
 fn show(row: &Row, d: &Download) {
-    let state = reel_words::download_state(d.state);
+    let mut state = reel_words::download_state(d.state);
+    if d.quality != reel_core::models::DownloadQuality::Original {
+        state = format!("{state} · {}", reel_words::download_quality(d.quality));
+    }
     let mut subtitle = format!("{state} · {}", reel_words::download_progress(d));
     if let Some(f) = &d.fault {
         subtitle = format!("{subtitle}\n{}", reel_words::download_fault(f));
     }
     row.widget.set_subtitle(&glib_escape(&subtitle));
-    let fraction = d.size.filter(|s| *s > 0).map_or(0.0, |s| d.fetched as f64 / s as f64);
-    row.progress.set_fraction(fraction.clamp(0.0, 1.0));
+    // While the server converts, how far it is is not known: the bar pulses.
+    if d.converting {
+        row.progress.pulse();
+    } else {
+        let fraction = d.size.filter(|s| *s > 0).map_or(0.0, |s| d.fetched as f64 / s as f64);
+        row.progress.set_fraction(fraction.clamp(0.0, 1.0));
+    }
     row.progress.set_visible(matches!(d.state, DownloadState::Queued | DownloadState::Running | DownloadState::Paused));
     row.pause.set_visible(matches!(d.state, DownloadState::Queued | DownloadState::Running));
     row.resume.set_visible(matches!(d.state, DownloadState::Paused | DownloadState::Failed));

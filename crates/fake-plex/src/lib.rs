@@ -177,6 +177,7 @@ impl FakePlex {
                 media_fault: Mutex::new(None),
                 play_queues: Mutex::new(Default::default()),
                 playlists: Mutex::new(crate::pms::playlists::Playlists::seeded(&generated)),
+                download_queues: Mutex::new(Default::default()),
                 library: generated,
             }));
         }
@@ -328,6 +329,13 @@ impl FakePlex {
     pub fn set_media_fault(&self, server_name: &str, fault: Option<media::MediaFault>) -> bool {
         let Some(s) = self.shared.servers.iter().find(|s| s.spec.name == server_name) else { return false };
         s.media_fault.lock().map(|mut f| *f = fault).is_ok()
+    }
+
+    /// Holds a server's download conversions at `processing` (their files
+    /// answer 503) or lets them go. False: no such server.
+    pub fn hold_conversions(&self, server_name: &str, held: bool) -> bool {
+        let Some(s) = self.shared.servers.iter().find(|s| s.spec.name == server_name) else { return false };
+        s.download_queues.lock().map(|mut q| q.hold(held)).is_ok()
     }
 
     /// Changes how a server's connection (or plex.tv, target "plextv") answers from now on.

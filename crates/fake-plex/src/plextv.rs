@@ -205,7 +205,7 @@ fn resources_json(s: &Shared, q: &str) -> Value {
                 })
                 .collect();
             json!({
-                "name": srv.spec.name, "product": "Plex Media Server", "productVersion": "1.41.3.9314-fake",
+                "name": srv.spec.name, "product": "Plex Media Server", "productVersion": srv.spec.version(),
                 "platform": "Linux", "platformVersion": "6.1", "device": "PC",
                 "clientIdentifier": srv.machine_id, "createdAt": "2024-01-01T00:00:00Z",
                 "lastSeenAt": "2026-11-01T00:00:00Z", "provides": srv.spec.provides,

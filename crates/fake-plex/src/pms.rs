@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 pub mod collections;
+pub mod download_queue;
 mod entries;
 mod media_routes;
 pub mod play_queues;
@@ -84,6 +85,10 @@ pub fn router(pms: Pms) -> Router {
         .route("/playlists/{id}/items", get(playlists::items).put(playlists::add))
         .route("/playlists/{id}/items/{item}", axum::routing::delete(playlists::remove_item))
         .route("/playlists/{id}/items/{item}/move", axum::routing::put(playlists::move_item))
+        .route("/downloadQueue", axum::routing::post(download_queue::create))
+        .route("/downloadQueue/{q}/add", axum::routing::post(download_queue::add))
+        .route("/downloadQueue/{q}/items", get(download_queue::items))
+        .route("/downloadQueue/{q}/item/{i}/media", get(download_queue::media))
         .route("/video/:/transcode/universal/decision", get(transcode_decision))
         .route("/video/:/transcode/universal/start.m3u8", get(transcode_start))
         .route("/video/:/transcode/universal/session/{session}/base/{file}", get(transcode_segment))
@@ -105,7 +110,7 @@ async fn identity(State(p): State<Pms>, headers: HeaderMap) -> Response {
     render(
         wants_json(&headers),
         json!({"MediaContainer": {"size": 0, "claimed": true,
-            "machineIdentifier": p.server.machine_id, "version": "1.41.3.9314-fake"}}),
+            "machineIdentifier": p.server.machine_id, "version": p.server.spec.version()}}),
     )
 }
 
@@ -129,7 +134,7 @@ async fn root(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -
             "sync": true, "transcoderActiveVideoSessions": 0, "transcoderAudio": true,
             "transcoderLyrics": true, "transcoderPhoto": true, "transcoderSubtitles": true,
             "transcoderVideo": true, "updatedAt": 1_700_000_000, "updater": true,
-            "version": "1.41.3.9314-fake", "voiceSearch": true,
+            "version": p.server.spec.version(), "voiceSearch": true,
             "Directory": [
                 {"count": 1, "key": "library", "title": "library"},
                 {"count": 1, "key": "hubs", "title": "hubs"},

@@ -70,6 +70,8 @@ pub struct ServerState {
     /// The play queues made on this server.
     pub play_queues: Mutex<crate::pms::play_queues::PlayQueues>,
     pub playlists: Mutex<crate::pms::playlists::Playlists>,
+    /// Its download queues and their conversions.
+    pub download_queues: Mutex<crate::pms::download_queue::DownloadQueues>,
 }
 
 impl ServerState {

@@ -72,6 +72,18 @@ pub struct ServerSpec {
     pub connections: Vec<ConnectionSpec>,
 }
 
+impl ServerSpec {
+    /// The version the server says it is: one with a download queue, or
+    /// one from before it.
+    pub fn version(&self) -> &'static str {
+        if self.library.no_download_queue {
+            "1.41.3.9314-fake"
+        } else {
+            "1.42.1.10060-fake"
+        }
+    }
+}
+
 fn yes() -> bool {
     true
 }
@@ -121,6 +133,10 @@ pub struct LibrarySpec {
     /// An older server: it lists no collections (`/library/sections/{key}/collections` is a 404).
     #[serde(default)]
     pub no_collections: bool,
+    /// An older server (before 1.41.9): it has no download queue, so it
+    /// converts nothing for downloads (`/downloadQueue` is a 404).
+    #[serde(default)]
+    pub no_download_queue: bool,
     /// The server's `LibraryVideoPlayedThreshold` in percent (Plex: 90).
     #[serde(default = "d_threshold")]
     pub played_threshold: u32,
@@ -180,6 +196,7 @@ impl Default for LibrarySpec {
             movie_media: None,
             music: Vec::new(),
             no_collections: false,
+            no_download_queue: false,
             played_threshold: d_threshold(),
             transcoder_throttle_buffer: d_throttle_buffer(),
             allow_sync: true,

@@ -3,20 +3,30 @@
 
 use super::{all_sources, matches_server, print_json};
 use anyhow::{bail, Result};
-use reel_core::models::{Download, DownloadState};
+use reel_core::models::{Download, DownloadQuality, DownloadState};
 use reel_core::{Core, ItemKey};
 use std::io::Write;
 
 /// Queues `key` (of `server`, else the first server that has it); unless
 /// `no_wait`, runs the downloads until they end, telling the progress.
-pub async fn download(core: &Core, key: &str, server: Option<String>, no_wait: bool, json: bool) -> Result<()> {
+pub async fn download(
+    core: &Core,
+    key: &str,
+    server: Option<String>,
+    quality: Option<DownloadQuality>,
+    no_wait: bool,
+    json: bool,
+) -> Result<()> {
     let key = ItemKey::new(key);
     let sources = all_sources(core, false).await?;
     let mut last = None;
     let mut asked = Vec::new();
     for s in sources.iter().filter(|s| server.as_deref().is_none_or(|w| matches_server(s, w))) {
         let plan = match core.plan_download(&s.id, &key).await {
-            Ok(plan) => plan,
+            Ok(plan) => match quality {
+                Some(q) => plan.at(q),
+                None => plan,
+            },
             Err(e) => {
                 last = Some(e);
                 continue;
@@ -141,7 +151,12 @@ pub async fn list(core: &Core, json: bool) -> Result<()> {
 }
 
 fn print_one(d: &Download) {
-    println!("{:<8} {:<12} {}  {}", d.rating_key.as_str(), reel_words::download_state(d.state), d.title, progress(d));
+    let quality = match d.quality {
+        DownloadQuality::Original => String::new(),
+        q => format!(" ({})", reel_words::download_quality(q)),
+    };
+    let state = reel_words::download_state(d.state);
+    println!("{:<8} {:<12} {}{quality}  {}", d.rating_key.as_str(), state, d.title, progress(d));
     if let Some(f) = &d.fault {
         println!("         {}", reel_words::download_fault(f));
     }

@@ -94,6 +94,11 @@ enum Command {
         /// Go on with a paused or failed download of KEY from where it stopped.
         #[arg(long)]
         resume: bool,
+        /// Films and episodes at: original, 1080p, 720p or 480p (converted
+        /// by the server; music is always the original). Default: the
+        /// quality chosen in Preferences.
+        #[arg(long, value_parser = parse_quality)]
+        quality: Option<reel_core::models::DownloadQuality>,
     },
     /// Every download: its state, progress, size and file.
     Downloads,
@@ -214,12 +219,12 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Download { key, server, pause: true, .. } => {
             downloads::change(&core, &key, server, downloads::Change::Pause).await
         }
-        Command::Download { key, server, resume: true, no_wait, .. } => {
+        Command::Download { key, server, resume: true, no_wait, quality, .. } => {
             downloads::change(&core, &key, server.clone(), downloads::Change::Resume).await?;
-            downloads::download(&core, &key, server, no_wait, cli.json).await
+            downloads::download(&core, &key, server, quality, no_wait, cli.json).await
         }
-        Command::Download { key, server, no_wait, .. } => {
-            downloads::download(&core, &key, server, no_wait, cli.json).await
+        Command::Download { key, server, no_wait, quality, .. } => {
+            downloads::download(&core, &key, server, quality, no_wait, cli.json).await
         }
         Command::Downloads => downloads::list(&core, cli.json).await,
         Command::Keep { key, count, server, no_wait, .. } => downloads::keep(&core, &key, count, server, no_wait).await,
@@ -267,6 +272,11 @@ async fn login(core: &Core, token: Option<String>, server: Option<String>, json:
         println!("Signed in as {} ({})", provider.display_name(), provider.id());
         Ok(())
     }
+}
+
+/// `--quality`: a quality by its name.
+fn parse_quality(s: &str) -> std::result::Result<reel_core::models::DownloadQuality, String> {
+    reel_core::models::DownloadQuality::from_name(s).ok_or_else(|| format!("{s:?}: one of original, 1080p, 720p, 480p"))
 }
 
 async fn logout(core: &Core, account: Option<String>, keep_downloads: bool) -> Result<()> {

@@ -597,3 +597,29 @@ async fn two_runs_of_one_download_fetch_it_once() {
     assert_eq!(part(), None, "no part file left");
     cli.ok(&["logout"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_at_480p_is_the_servers_converted_copy_and_a_quality_unknown_is_refused() {
+    let _turn = keyring_turn().await;
+    let p = Paced::start().await;
+    let cli = p.signed_in();
+    let (_, movie) = first_movie(&cli);
+    let refused = cli.run(&["download", &movie, "--quality", "4k"], &[]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(err.contains("original, 1080p, 720p, 480p"), "{err}");
+    let (out, err) = cli.ok(&["download", &movie, "--quality", "480p"]);
+    assert!(
+        err.contains("480p, 2 Mbps") && err.contains("about"),
+        "the plan says the quality and about how big: {err}"
+    );
+    assert!(out.contains("Downloaded") && out.contains("(480p, 2 Mbps)"), "{out}\n{err}");
+    let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
+    assert_eq!((&listed[0]["state"], &listed[0]["quality"]), (&Value::from("done"), &Value::from("480p")), "{listed}");
+    let made = fake_plex::pms::download_queue::converted_path(&p.clip.file, (854, 480), 2000);
+    let file = PathBuf::from(listed[0]["file"].as_str().unwrap());
+    assert!(std::fs::read(&file).unwrap() == std::fs::read(made).unwrap(), "the server's copy, byte-identical");
+    let parts = p.fp.requests().into_iter().filter(|r| r.path.starts_with("/library/parts/")).count();
+    assert_eq!(parts, 0, "the original is not fetched");
+    cli.ok(&["logout"]);
+}

@@ -45,6 +45,9 @@ pub struct Preferences {
     /// Where new downloads go (default: Reel's data folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_folder: Option<std::path::PathBuf>,
+    /// What films and episodes are downloaded at (default: the original file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_quality: Option<crate::models::DownloadQuality>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }

@@ -592,3 +592,144 @@ async fn offline_an_albums_queue_is_made_here_of_its_downloaded_tracks() {
     let e = queue_of(s.core.carry_out(make(&albums[2], None), &Decodes).await).unwrap_err();
     assert!(e.is_offline(), "{e:?}");
 }
+
+/// Whether `file` decodes with a picture `w`×`h` (GStreamer refuses the
+/// caps otherwise).
+fn decodes_at(file: &std::path::Path, (w, h): (u32, u32)) -> bool {
+    let pipeline =
+        format!("filesrc location={} ! decodebin ! video/x-raw,width={w},height={h} ! fakesink", file.display());
+    let words: Vec<&str> = pipeline.split(' ').collect();
+    std::process::Command::new("gst-launch-1.0").arg("-q").args(words).status().is_ok_and(|s| s.success())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_film_asked_at_480p_is_converted_by_the_server_waited_for_and_fetched_whole() {
+    use fake_plex::testing::wait_for_async;
+    use reel_core::models::DownloadQuality;
+    let s = session().await;
+    let movie = s.first_of(SectionKind::Movie).await;
+    // The quality chosen in Preferences is what a plan asks for; its size
+    // is said from the bitrate and length, never more than the original.
+    s.core.set_download_quality(DownloadQuality::P480).await.unwrap();
+    assert_eq!(s.core.preferences().download_quality, Some(DownloadQuality::P480));
+    let plan = s.core.plan_download(&s.source_id, &movie.rating_key).await.unwrap();
+    let original = bytes(&clip().file).len() as u64;
+    assert_eq!(plan.quality, DownloadQuality::P480);
+    assert!(plan.bytes > 0 && plan.bytes <= original, "{} of {original}", plan.bytes);
+    // The server holds its copy back: the download waits, said as converting.
+    assert!(s.fp.hold_conversions("Den", true));
+    let queued = s.core.queue_download(plan).await.unwrap().remove(0);
+    assert_eq!((queued.quality, queued.size), (DownloadQuality::P480, None));
+    let seen = Mutex::new(Vec::<Download>::new());
+    let media_asks = || {
+        s.fp.requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with("/downloadQueue/") && r.path.ends_with("/media"))
+            .count()
+    };
+    // Paused while the server converts, then resumed: the copy asked for
+    // first is the one waited for (nothing is asked twice).
+    let pause = async {
+        wait_for_async(
+            "the download told as converting",
+            std::time::Duration::from_secs(30),
+            || async { seen.lock().unwrap().iter().any(|d| d.converting) && media_asks() >= 1 },
+            |ok| *ok,
+        )
+        .await;
+        s.core.pause_download(&s.source_id, &movie.rating_key).await.unwrap();
+    };
+    let tell = |d: &Download| seen.lock().unwrap().push(d.clone());
+    let (ran, ()) = tokio::join!(s.core.run_downloads(&tell), pause);
+    ran.unwrap();
+    assert_eq!(s.core.downloads().await.unwrap()[0].state, DownloadState::Paused);
+    s.core.resume_download(&s.source_id, &movie.rating_key).await.unwrap();
+    let release = async {
+        wait_for_async(
+            "a 503 answered again after the resume",
+            std::time::Duration::from_secs(30),
+            || async { media_asks() },
+            |n| *n >= 2,
+        )
+        .await;
+        assert!(s.fp.hold_conversions("Den", false));
+    };
+    let quiet = |_: &Download| {};
+    let (ran, ()) = tokio::join!(s.core.run_downloads(&quiet), release);
+    ran.unwrap();
+    let done = s.core.downloads().await.unwrap().remove(0);
+    assert_eq!(
+        (done.state, done.quality, &done.fault),
+        (DownloadState::Done, DownloadQuality::P480, &None),
+        "{done:?}"
+    );
+    let made = fake_plex::pms::download_queue::converted_path(&clip().file, (854, 480), 2000);
+    let converted = bytes(&made);
+    assert!(!converted.is_empty() && bytes(&done.file) == converted, "byte-identical to the server's copy");
+    assert_eq!((done.size, done.fetched), (Some(converted.len() as u64), converted.len() as u64));
+    assert!(decodes_at(&done.file, (854, 480)), "a 480p picture");
+    assert_eq!(done.file.file_name().unwrap().to_string_lossy(), format!("{}-480p.mkv", movie.rating_key.as_str()));
+    // Asked once, at the size chosen, the token in a header only; the
+    // part file itself never fetched.
+    let token = &s.fp.info().servers[0].access_token;
+    let asked: Vec<_> = s.fp.requests().into_iter().filter(|r| r.path.starts_with("/downloadQueue")).collect();
+    let adds: Vec<_> = asked.iter().filter(|r| r.path.ends_with("/add")).collect();
+    assert_eq!(adds.len(), 1, "{adds:?}");
+    assert!(
+        adds[0].query.contains("videoResolution=854x480") && adds[0].query.contains("maxVideoBitrate=2000"),
+        "{adds:?}"
+    );
+    assert!(adds[0].query.contains(&format!("%2Flibrary%2Fmetadata%2F{}", movie.rating_key.as_str())), "{adds:?}");
+    for r in &asked {
+        assert!(!r.query.contains(token.as_str()) && r.token.as_deref() == Some(token.as_str()), "{r:?}");
+    }
+    assert!(s.downloads_of_parts().is_empty(), "the original is not fetched");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_converts_nothing_sends_the_original_and_music_is_always_original() {
+    use reel_core::models::DownloadQuality;
+    let s = session_with(|t| {
+        let lib = &mut t.servers[0].library;
+        lib.no_download_queue = true;
+        lib.music = vec![clip()];
+        (lib.artists, lib.albums_per_artist, lib.tracks_per_album) = (1, 1, 1);
+    })
+    .await;
+    s.core.set_download_quality(DownloadQuality::P720).await.unwrap();
+    let movie = s.first_of(SectionKind::Movie).await;
+    let artist = s.first_of(SectionKind::Music).await;
+    let queued = s.core.download(&s.source_id, &movie.rating_key).await.unwrap().remove(0);
+    assert_eq!(queued.quality, DownloadQuality::P720);
+    let track = s.core.download(&s.source_id, &artist.rating_key).await.unwrap().remove(0);
+    assert_eq!((track.kind, track.quality), (ItemKind::Track, DownloadQuality::Original));
+    s.run().await;
+    let done = s.core.downloads().await.unwrap().into_iter().find(|d| d.rating_key == movie.rating_key).unwrap();
+    let server_file = bytes(&clip().file);
+    assert_eq!((done.state, done.quality), (DownloadState::Done, DownloadQuality::Original), "{done:?}");
+    assert!(bytes(&done.file) == server_file, "the original, byte-identical");
+    assert_eq!(done.size, Some(server_file.len() as u64));
+    assert_eq!(done.file.file_name().unwrap().to_string_lossy(), format!("{}.mkv", movie.rating_key.as_str()));
+    let asked: Vec<_> = s.fp.requests().into_iter().filter(|r| r.path.starts_with("/downloadQueue")).collect();
+    assert!(asked.iter().all(|r| r.path == "/downloadQueue"), "no more than the question: {asked:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_the_server_cannot_make_fails_in_words_and_leaves_nothing() {
+    use reel_core::models::DownloadQuality;
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.mkv");
+    std::fs::write(&broken, b"not a film at all").unwrap();
+    let s = session_with(|t| {
+        t.servers[0].library.media = Some(MediaSpec { file: broken.clone(), ..clip() });
+    })
+    .await;
+    s.core.set_download_quality(DownloadQuality::P480).await.unwrap();
+    let movie = s.first_of(SectionKind::Movie).await;
+    s.core.download(&s.source_id, &movie.rating_key).await.unwrap();
+    s.run().await;
+    let failed = s.core.downloads().await.unwrap().remove(0);
+    assert_eq!((failed.state, &failed.fault), (DownloadState::Failed, &Some(DownloadFault::ConversionFailed)));
+    let part = std::path::PathBuf::from(format!("{}.part", failed.file.display()));
+    assert!(!failed.file.exists() && std::fs::metadata(&part).map_or(0, |m| m.len()) == 0, "nothing of it kept");
+}

@@ -3,7 +3,7 @@
 //! decimal below 10, and the time left in the largest unit that fits.
 
 use crate::i18n::{i18n_f, ni18n_f};
-use reel_core::models::{Download, DownloadPlan, DownloadSpace, DownloadState};
+use reel_core::models::{Download, DownloadPlan, DownloadQuality, DownloadSpace, DownloadState};
 use std::time::Duration;
 
 /// "512 bytes", "3.1 MB", "12 GB".
@@ -52,6 +52,9 @@ pub fn download_progress(d: &Download) -> String {
     if d.state == DownloadState::Done {
         return size(total.unwrap_or(d.fetched));
     }
+    if d.state == DownloadState::Running && d.converting {
+        return crate::i18n::gettext("The server is converting it");
+    }
     let mut parts = vec![match total {
         // Translators: how much of a download is here, like "3.1 MB of 7.4 MB".
         Some(t) => i18n_f("{} of {}", &[&size(d.fetched), &size(t)]),
@@ -62,6 +65,17 @@ pub fn download_progress(d: &Download) -> String {
         parts.extend(d.time_left().map(time_left));
     }
     parts.join(" · ")
+}
+
+/// A download quality as Preferences and the downloads list name it.
+pub fn download_quality(q: DownloadQuality) -> String {
+    match q {
+        DownloadQuality::Original => crate::i18n::gettext("Original quality"),
+        // Translators: a converted download's picture height and bitrate.
+        DownloadQuality::P1080 => crate::i18n::gettext("1080p, 8 Mbps"),
+        DownloadQuality::P720 => crate::i18n::gettext("720p, 4 Mbps"),
+        DownloadQuality::P480 => crate::i18n::gettext("480p, 2 Mbps"),
+    }
 }
 
 /// "Downloads take 1.2 GB · 40 GB free on this disk".
@@ -77,7 +91,11 @@ pub fn download_space(space: &DownloadSpace) -> String {
 /// · 40 GB free on this disk", then what stands in its way.
 pub fn download_plan(plan: &DownloadPlan) -> String {
     let files = ni18n_f("{} file", "{} files", plan.files as u64, &[]);
-    let mut lines = vec![format!("{files} · {}", size(plan.bytes))];
+    let mut lines = vec![match plan.quality {
+        DownloadQuality::Original => format!("{files} · {}", size(plan.bytes)),
+        // Translators: the size a converted download will have, like "about 1.2 GB".
+        q => format!("{files} · {} · {}", download_quality(q), i18n_f("about {}", &[&size(plan.bytes)])),
+    }];
     if let Some(free) = plan.space.free {
         lines[0] = format!("{} · {}", lines[0], i18n_f("{} free on this disk", &[&size(free)]));
     }

@@ -238,5 +238,8 @@ pub fn download_fault(fault: &reel_core::models::DownloadFault) -> String {
         DiskFull => gettext("There is no room left on the disk. Free some space and resume the download."),
         Disk { reason } => i18n_f("The file could not be written: {}", &[reason]),
         Missing => gettext("The file was deleted. Download it again to have it back."),
+        ConversionFailed => {
+            gettext("The server could not convert the file. Resume to ask again, or download the original quality.")
+        }
     }
 }

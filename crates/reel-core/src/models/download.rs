@@ -40,6 +40,84 @@ pub enum DownloadFault {
     /// Done once, then the file was deleted behind Reel's back: asked for
     /// again, it is fetched again.
     Missing,
+    /// The server's transcoder could not make the converted copy.
+    ConversionFailed,
+}
+
+/// What a download fetches: the part itself, or a copy the server's
+/// transcoder makes at a smaller size. Music is always the original file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum DownloadQuality {
+    #[default]
+    #[serde(rename = "original")]
+    Original,
+    #[serde(rename = "1080p")]
+    P1080,
+    #[serde(rename = "720p")]
+    P720,
+    #[serde(rename = "480p")]
+    P480,
+}
+
+/// The picture a converted copy is made at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VideoSize {
+    pub width: u32,
+    pub height: u32,
+    /// The video's bitrate at most, in kbit/s.
+    pub kbps: u32,
+}
+
+/// What a converted copy's sound takes, in kbit/s (for the size said before it starts).
+const CONVERTED_AUDIO_KBPS: u64 = 192;
+
+impl DownloadQuality {
+    pub const ALL: [Self; 4] = [Self::Original, Self::P1080, Self::P720, Self::P480];
+
+    /// Its name in config.toml, the store and reel-cli (`original`, `720p`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Original => "original",
+            Self::P1080 => "1080p",
+            Self::P720 => "720p",
+            Self::P480 => "480p",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|q| q.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The size a converted copy is made at (None: the original file).
+    pub fn size(self) -> Option<VideoSize> {
+        let (width, height, kbps) = match self {
+            Self::Original => return None,
+            Self::P1080 => (1920, 1080, 8000),
+            Self::P720 => (1280, 720, 4000),
+            Self::P480 => (854, 480, 2000),
+        };
+        Some(VideoSize { width, height, kbps })
+    }
+
+    /// What `kind` is fetched at when this is asked: music and anything
+    /// without a picture as the original file.
+    pub fn for_kind(self, kind: ItemKind) -> Self {
+        match kind {
+            ItemKind::Movie | ItemKind::Episode => self,
+            _ => Self::Original,
+        }
+    }
+
+    /// About how big a copy of an item `duration_ms` long is at this
+    /// quality, given the original's size: never more than the original.
+    pub fn estimate(self, duration_ms: Option<u64>, original: Option<u64>) -> Option<u64> {
+        let Some(size) = self.size() else { return original };
+        let converted = duration_ms.map(|ms| (u64::from(size.kbps) + CONVERTED_AUDIO_KBPS) * ms / 8);
+        match (converted, original) {
+            (Some(c), Some(o)) => Some(c.min(o)),
+            (c, o) => c.or(o),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +142,12 @@ pub struct Download {
     /// What holds the item: its season and show, or album and artist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub within: Vec<ItemKey>,
+    /// The original file, or a copy the server converts.
+    #[serde(default)]
+    pub quality: DownloadQuality,
+    /// While it runs: the server is still making the converted copy (not kept).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub converting: bool,
 }
 
 /// A show kept up with: its next `count` unwatched episodes stay
@@ -194,10 +278,29 @@ pub struct DownloadPlan {
     /// Files the owner does not let this user download (left out).
     pub refused: usize,
     pub space: DownloadSpace,
+    /// What the films and episodes are fetched at (music: the original).
+    pub quality: DownloadQuality,
     pub(crate) leaves: Vec<crate::models::Playable>,
 }
 
 impl DownloadPlan {
+    /// The same files at `quality` (films and episodes; music stays the
+    /// original), their size said again: a converted copy's is an estimate
+    /// from its bitrate and length, never more than the original.
+    pub fn at(mut self, quality: DownloadQuality) -> Self {
+        self.quality = quality;
+        self.bytes = self
+            .leaves
+            .iter()
+            .filter_map(|p| {
+                let (_, _, part) = p.first_part()?;
+                let duration = p.duration_ms().and_then(|d| u64::try_from(d).ok());
+                quality.for_kind(p.item.kind).estimate(duration, part.size)
+            })
+            .sum();
+        self
+    }
+
     /// Whether the files fit in what is free (true when the disk cannot say).
     pub fn fits(&self) -> bool {
         self.space.free.is_none_or(|free| self.bytes <= free)
@@ -231,6 +334,8 @@ mod tests {
             file: PathBuf::new(),
             bytes_per_second: None,
             within: within.iter().map(|k| ItemKey::new(*k)).collect(),
+            quality: DownloadQuality::Original,
+            converting: false,
         }
     }
 
@@ -281,5 +386,24 @@ mod tests {
         let mut changed = Downloaded::of(&SourceId::new("s"), &later).changed_since(&marks);
         changed.sort();
         assert_eq!(changed, ["e1", "e2", "s1", "s2"].map(ItemKey::new));
+    }
+
+    #[test]
+    fn qualities_read_back_by_name_and_a_copy_is_never_said_bigger_than_the_original() {
+        for q in DownloadQuality::ALL {
+            assert_eq!(DownloadQuality::from_name(q.name()), Some(q));
+            assert_eq!(serde_json::to_value(q).ok(), Some(serde_json::Value::String(q.name().into())));
+        }
+        assert_eq!(DownloadQuality::from_name(" 720P "), Some(DownloadQuality::P720));
+        assert_eq!(DownloadQuality::from_name("4k"), None);
+        assert_eq!(DownloadQuality::P720.for_kind(ItemKind::Track), DownloadQuality::Original);
+        assert_eq!(DownloadQuality::P720.for_kind(ItemKind::Episode), DownloadQuality::P720);
+        // An hour at 480p (2 Mbit/s and 192 kbit/s of sound): 986.4 MB.
+        let hour = Some(3_600_000);
+        assert_eq!(DownloadQuality::P480.estimate(hour, Some(4_000_000_000)), Some(986_400_000));
+        assert_eq!(DownloadQuality::P480.estimate(hour, Some(300_000_000)), Some(300_000_000));
+        assert_eq!(DownloadQuality::P480.estimate(None, Some(5)), Some(5));
+        assert_eq!(DownloadQuality::Original.estimate(hour, Some(7)), Some(7));
+        assert!(DownloadQuality::P1080.size().is_some_and(|s| s.height == 1080 && s.kbps == 8000));
     }
 }

@@ -15,8 +15,8 @@ pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
 pub use download::{
-    Download, DownloadFault, DownloadMark, DownloadPlan, DownloadSpace, DownloadState, Downloaded, DownloadsOf,
-    KeepNext, KeptUp,
+    Download, DownloadFault, DownloadMark, DownloadPlan, DownloadQuality, DownloadSpace, DownloadState, Downloaded,
+    DownloadsOf, KeepNext, KeptUp, VideoSize,
 };
 pub use library::{Hub, ItemKind, MediaItem, Page, Section, SectionKind};
 pub use play_queue::{PlayQueue, QueueEntry, QueuePlace, QueueSource, Repeat, SavedQueue};

@@ -14,8 +14,11 @@ use tracing::{info_span, Instrument};
 use url::Url;
 
 mod collections;
+mod download_queue;
 mod play_queues;
 mod playlists;
+
+pub use download_queue::Conversion;
 
 /// The library's identifier in Plex's item URIs and scrobbles.
 const LIBRARY: &str = "com.plexapp.plugins.library";

@@ -5,7 +5,7 @@ pub mod auth;
 pub mod playback_types;
 pub mod types;
 
-pub use api::PlexServerClient;
+pub use api::{Conversion, PlexServerClient};
 pub use auth::PlexAuth;
 #[cfg(any(test, feature = "internals"))]
 pub use auth::{PinStatus, SignInPin};

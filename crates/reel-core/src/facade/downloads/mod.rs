@@ -1,8 +1,10 @@
 //! Downloads through the facade: ask for an item (a movie, an episode, a
 //! track; a show, season, artist or album: everything it holds), list
-//! them, pause, resume or cancel one, and where new ones go. Running them
-//! is [`runner`]'s; what travels with a finished one, [`kept`]'s.
+//! them, pause, resume or cancel one, where new ones go and at what
+//! quality. Running them is [`runner`]'s; having the server convert a
+//! copy, [`convert`]'s; what travels with a finished one, [`kept`]'s.
 
+mod convert;
 mod kept;
 mod runner;
 
@@ -10,23 +12,25 @@ use super::Core;
 use crate::backends::plex::PlexServerClient;
 use crate::error::{Error, Result};
 use crate::ids::{ItemKey, SourceId};
-use crate::models::{Download, DownloadPlan, DownloadSpace, DownloadState, ItemKind, Playable};
+use crate::models::{Download, DownloadPlan, DownloadQuality, DownloadSpace, DownloadState, ItemKind, Playable};
 use crate::services::downloads::DownloadStore;
 use std::path::PathBuf;
 
 impl Core {
-    /// Queues `rating_key` of `source_id` for download: the item's file, or
-    /// every file of what it holds (a show's or season's episodes, an
-    /// artist's or album's tracks). What is already downloaded or on its
-    /// way stays as it is; a failed one is queued again.
+    /// Queues `rating_key` of `source_id` for download at the quality
+    /// chosen in Preferences: the item's file, or every file of what it
+    /// holds (a show's or season's episodes, an artist's or album's
+    /// tracks). What is already downloaded or on its way stays as it is; a
+    /// failed one is queued again.
     pub async fn download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<Vec<Download>> {
         let plan = self.plan_download(source_id, rating_key).await?;
         self.queue_download(plan).await
     }
 
-    /// What downloading `rating_key` would fetch (asking the server for the
-    /// item and what it holds), to say before it starts. A user the owner
-    /// lets download none of it hears why.
+    /// What downloading `rating_key` would fetch at the quality chosen in
+    /// Preferences (asking the server for the item and what it holds), to
+    /// say before it starts ([`DownloadPlan::at`] for another quality). A
+    /// user the owner lets download none of it hears why.
     #[tracing::instrument(skip(self), fields(source = %source_id))]
     pub async fn plan_download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<DownloadPlan> {
         let leaves = self.connections.call(source_id.as_str(), |c| async move { leaves(&c, rating_key).await }).await?;
@@ -36,16 +40,17 @@ impl Core {
         if leaves.is_empty() && refused > 0 {
             return Err(Error::DownloadsNotAllowed { server: self.server_name(source_id) });
         }
-        let bytes = leaves.iter().filter_map(|p| p.first_part().and_then(|(_, _, part)| part.size)).sum();
-        Ok(DownloadPlan {
+        let plan = DownloadPlan {
             source_id: source_id.clone(),
             rating_key: rating_key.clone(),
             files: leaves.iter().filter(|p| p.first_part().is_some()).count(),
-            bytes,
+            bytes: 0,
             refused,
             space: self.download_space().await?,
+            quality: DownloadQuality::Original,
             leaves,
-        })
+        };
+        Ok(plan.at(self.download_quality()))
     }
 
     /// Queues what `plan` said it would fetch.
@@ -53,7 +58,7 @@ impl Core {
         let (store, id) = (self.downloads.clone(), plan.source_id.clone());
         let server = self.server_name(&id);
         let title = plan.rating_key.to_string();
-        let leaves = plan.leaves;
+        let (leaves, asked) = (plan.leaves, plan.quality);
         on_store(store, move |store| {
             let mut out = Vec::new();
             for p in leaves {
@@ -63,19 +68,27 @@ impl Core {
                     out.push(d);
                     continue;
                 }
+                let quality = asked.for_kind(p.item.kind);
+                let file = match quality {
+                    DownloadQuality::Original => store.file_for(&id, &key, &part.key),
+                    q => store.converted_file_for(&id, &key, q),
+                };
                 let d = Download {
                     source_id: id.clone(),
-                    file: store.file_for(&id, &key, &part.key),
+                    file,
                     rating_key: key,
                     title: shown_title(&p),
                     kind: p.item.kind,
                     part_key: part.key.clone(),
-                    size: part.size,
+                    // A converted copy's size is known once the server made it.
+                    size: if quality == DownloadQuality::Original { part.size } else { None },
                     state: DownloadState::Queued,
                     fault: None,
                     fetched: 0,
                     bytes_per_second: None,
                     within: p.item.parent_key.iter().chain(&p.item.grandparent_key).cloned().collect(),
+                    quality,
+                    converting: false,
                 };
                 store.put(&d, &p)?;
                 out.push(d);
@@ -97,6 +110,18 @@ impl Core {
     pub async fn cancel_download(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<()> {
         let (id, key) = (source_id.clone(), rating_key.clone());
         on_store(self.downloads.clone(), move |s| s.remove(&id, &key)).await
+    }
+
+    /// What new downloads of films and episodes are fetched at (Preferences;
+    /// the original file unless another was chosen).
+    pub fn download_quality(&self) -> DownloadQuality {
+        self.preferences().download_quality.unwrap_or_default()
+    }
+
+    /// Chooses what new downloads are fetched at, kept in config.toml.
+    pub async fn set_download_quality(&self, quality: DownloadQuality) -> Result<()> {
+        self.set_preferences(move |p| p.download_quality = (quality != DownloadQuality::Original).then_some(quality))
+            .await
     }
 
     /// Where new downloads go: the folder chosen in Preferences, or Reel's own.

@@ -2,13 +2,15 @@
 //! file from where it stopped, until it has the size the server gave;
 //! paused or cancelled from outside (another process too) within a moment.
 
+use super::convert::Copy;
 use super::{on_store, Core};
 use crate::error::{Error, Result};
 use crate::ids::{ItemKey, SourceId};
 use crate::models::{Download, DownloadFault, DownloadState};
 use crate::services::downloads::lock::PartLock;
 use crate::services::downloads::pace::Pace;
-use crate::services::downloads::{transfer, turns, DownloadStore};
+use crate::services::downloads::transfer::{self, Got, Source};
+use crate::services::downloads::{turns, DownloadStore};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::HashSet;
 use std::path::Path;
@@ -56,33 +58,26 @@ impl Core {
 
     /// One download, to its end or to a fault; its row says which.
     async fn run_one(&self, mut d: Download, changed: &(dyn Fn(&Download) + Send + Sync)) {
-        let part = DownloadStore::part_file(&d.file);
-        let Some(_lock) = self.take_part(&mut d, &part, changed).await else { return };
+        let mut part = DownloadStore::part_file(&d.file);
+        let Some(mut lock) = self.take_part(&mut d, &part, changed).await else { return };
         d.state = DownloadState::Running;
         d.fault = None;
         if let Err(e) = self.set_download_state(&d).await {
             tracing::warn!("a download's state was not kept: {e}");
         }
         changed(&d);
-        let told = std::sync::Mutex::new((std::time::Instant::now(), Pace::default()));
-        let progress = |n: u64| {
-            let now = std::time::Instant::now();
-            let Ok(mut told) = told.lock() else { return };
-            if now.duration_since(told.0) >= TELL_EVERY {
-                told.0 = now;
-                let rate = told.1.at(now, n);
-                changed(&Download { fetched: n, bytes_per_second: rate, ..d.clone() });
-            }
-        };
+        let me = d.clone();
         let ended = tokio::select! {
-            outcome = self.fetch_whole(&d, &part, &progress) => Ended::Fetched(outcome),
-            stop = self.stopped_elsewhere(&d) => Ended::Stopped(stop),
+            outcome = self.fetch_whole(&mut d, &mut part, &mut lock, changed) => Ended::Fetched(outcome),
+            stop = self.stopped_elsewhere(&me) => Ended::Stopped(stop),
         };
+        drop(lock);
         let outcome = match ended {
             Ended::Fetched(outcome) => outcome,
             // Paused: what came stays for the resume.
             Ended::Stopped(Stop::Paused) => {
                 d.state = DownloadState::Paused;
+                d.converting = false;
                 d.fetched = tokio::fs::metadata(&part).await.map(|m| m.len()).unwrap_or(0);
                 tracing::info!(bytes = d.fetched, "download paused");
                 changed(&d);
@@ -93,11 +88,17 @@ impl Core {
                 return;
             }
         };
-        // Cancelled meanwhile (by another process): nothing is kept.
-        if self.download_row(&d).await.is_none() {
-            let _ = tokio::fs::remove_file(&part).await;
-            return;
+        // Cancelled meanwhile (by another process): nothing is kept; done
+        // by another (this run stood aside): that stays.
+        match self.download_row(&d).await {
+            None => {
+                let _ = tokio::fs::remove_file(&part).await;
+                return;
+            }
+            Some(row) if row.state == DownloadState::Done && outcome.is_err() => return,
+            Some(_) => {}
         }
+        d.converting = false;
         match outcome {
             Ok(n) => match tokio::fs::rename(&part, &d.file).await {
                 Ok(()) => {
@@ -133,31 +134,93 @@ impl Core {
 
     /// Fetches `d` into `part` until it has the size the server gave (a
     /// go that ends short is followed by another while it moves): the
-    /// bytes then, or why it stopped.
+    /// bytes then, or why it stopped. A converted download first has the
+    /// server make its copy; when the server converts nothing, `d` becomes
+    /// a download of the original, into its own `part` (`lock` follows).
     async fn fetch_whole(
         &self,
-        d: &Download,
-        part: &Path,
-        progress: &(dyn Fn(u64) + Send + Sync),
+        d: &mut Download,
+        part: &mut std::path::PathBuf,
+        lock: &mut PartLock,
+        changed: &(dyn Fn(&Download) + Send + Sync),
     ) -> std::result::Result<u64, DownloadFault> {
-        let (mut tries, mut last) = (0, None);
+        let mut entry = self.conversion_entry(d).await?;
+        if DownloadStore::part_file(&d.file) != *part {
+            *part = DownloadStore::part_file(&d.file);
+            match self.take_part(d, part, changed).await {
+                Some(l) => *lock = l,
+                // Finished or stopped elsewhere meanwhile: its row says so.
+                None => return Err(DownloadFault::Unreachable),
+            }
+        }
+        let (mut tries, mut last, mut asked_again) = (0, None, false);
         loop {
-            let key = &d.part_key;
-            let go = self
-                .connections
-                .call(d.source_id.as_str(), |c| async move { transfer::fetch(&c, key, part, progress).await })
-                .await;
-            match (go, d.size) {
-                (Ok(n), Some(size)) if n == size => return Ok(n),
+            if let Some(e) = entry {
+                match self.copy_of(d, e, changed).await? {
+                    Copy::Ready => {}
+                    // Let go by the server before it was fetched: asked for once more.
+                    Copy::Gone if !asked_again => {
+                        asked_again = true;
+                        self.forget_conversion(d).await?;
+                        entry = self.conversion_entry(d).await?;
+                        continue;
+                    }
+                    Copy::Gone => return Err(DownloadFault::ConversionFailed),
+                }
+            }
+            let source = match entry {
+                Some((queue, item)) => Source::Converted { queue, item },
+                None => Source::Part(&d.part_key),
+            };
+            let go = {
+                let told = std::sync::Mutex::new((std::time::Instant::now(), Pace::default()));
+                let now = &*d;
+                let progress = |n: u64, total: Option<u64>| {
+                    let at = std::time::Instant::now();
+                    let Ok(mut told) = told.lock() else { return };
+                    if at.duration_since(told.0) >= TELL_EVERY {
+                        told.0 = at;
+                        let rate = told.1.at(at, n);
+                        changed(&Download {
+                            fetched: n,
+                            bytes_per_second: rate,
+                            size: now.size.or(total),
+                            ..now.clone()
+                        });
+                    }
+                };
+                let (progress, part) = (&progress, &*part);
+                self.connections
+                    .call(d.source_id.as_str(), |c| async move { transfer::fetch(&c, source, part, progress).await })
+                    .await
+            };
+            let (n, total) = match go {
+                Ok(Got::Bytes { have, total }) => (have, total),
+                Ok(Got::NotYet(wait)) => {
+                    changed(&Download { converting: true, ..d.clone() });
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Err(e) => return Err(fault_of(&e)),
+            };
+            // A converted copy's size is known once the server sends it.
+            if d.size.is_none() && total.is_some() {
+                d.size = total;
+                let now = d.clone();
+                if let Err(e) = on_store(self.downloads.clone(), move |s| s.set_fetched_as(&now)).await {
+                    tracing::warn!("a download's size was not kept: {e}");
+                }
+            }
+            match d.size {
+                Some(size) if n == size => return Ok(n),
                 // Short (a connection closed early): on from there, while it moves.
-                (Ok(n), Some(size)) if n < size && last != Some(n) && tries < SHORT_TRIES => {
+                Some(size) if n < size && last != Some(n) && tries < SHORT_TRIES => {
                     tries += 1;
                     last = Some(n);
                 }
-                (Ok(n), Some(size)) => return Err(DownloadFault::WrongSize { expected: size, got: n }),
+                Some(size) => return Err(DownloadFault::WrongSize { expected: size, got: n }),
                 // The server gave no size: whole when it says it is done.
-                (Ok(n), None) => return Ok(n),
-                (Err(e), _) => return Err(fault_of(&e)),
+                None => return Ok(n),
             }
         }
     }
@@ -245,7 +308,7 @@ impl Core {
 }
 
 /// What stopped a download, as the downloads list says it.
-fn fault_of(e: &Error) -> DownloadFault {
+pub(super) fn fault_of(e: &Error) -> DownloadFault {
     match e {
         Error::DiskFull { .. } => DownloadFault::DiskFull,
         Error::Storage { reason, .. } => DownloadFault::Disk { reason: reason.clone() },

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result, Stored};
 use crate::ids::{ItemKey, SourceId};
-use crate::models::{Download, DownloadFault, DownloadSpace, DownloadState, ItemKind, KeepNext, Playable};
+use crate::models::{Download, DownloadFault, DownloadQuality, DownloadSpace, DownloadState, ItemKind, KeepNext, Playable};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -40,6 +40,14 @@ CREATE TABLE IF NOT EXISTS images (
     path TEXT NOT NULL,
     PRIMARY KEY (source_id, rating_key, path)
 );";
+
+/// Columns added since the first downloads list, with what an older row
+/// means: its original file, no conversion asked.
+const ADDED_COLUMNS: [(&str, &str); 2] =
+    [("quality", "TEXT NOT NULL DEFAULT 'original'"), ("conversion", "TEXT")];
+
+/// The columns a download is read with.
+const COLUMNS: &str = "source_id, rating_key, title, kind, part_key, size, state, fault, file, playable, quality";
 
 #[derive(Debug, Clone)]
 pub struct DownloadStore {
@@ -123,6 +131,13 @@ impl DownloadStore {
             .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
             .unwrap_or("bin");
         self.files_dir().join(source_dir_name(source_id)).join(format!("{}.{ext}", safe(key.as_str())))
+    }
+
+    /// Where the copy of `key` the server converts to `quality` goes
+    /// (Matroska: what a converted download is asked in).
+    pub fn converted_file_for(&self, source_id: &SourceId, key: &ItemKey, quality: DownloadQuality) -> PathBuf {
+        let name = format!("{}-{}.mkv", safe(key.as_str()), quality.name());
+        self.files_dir().join(source_dir_name(source_id)).join(name)
     }
 
     /// Where a download's subtitle file `key` (a sidecar on the server, in
@@ -230,6 +245,7 @@ impl DownloadStore {
         // The app and reel-cli may write at the same moment: one waits.
         c.busy_timeout(Duration::from_secs(5)).map_err(stored)?;
         c.execute_batch(SCHEMA).map_err(stored)?;
+        add_columns(&c)?;
         Ok(c)
     }
 
@@ -240,11 +256,12 @@ impl DownloadStore {
         let fault = d.fault.as_ref().map(serde_json::to_string).transpose().map_err(stored)?;
         let playable = serde_json::to_string(playable).map_err(stored)?;
         c.execute(
-            "INSERT INTO downloads (source_id, rating_key, title, kind, part_key, size, state, fault, file, playable, asked)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, (SELECT COALESCE(MAX(asked), 0) + 1 FROM downloads))
+            "INSERT INTO downloads (source_id, rating_key, title, kind, part_key, size, state, fault, file, playable,
+               quality, asked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT COALESCE(MAX(asked), 0) + 1 FROM downloads))
              ON CONFLICT (source_id, rating_key) DO UPDATE SET title = excluded.title, kind = excluded.kind,
                part_key = excluded.part_key, size = excluded.size, state = excluded.state, fault = excluded.fault,
-               file = excluded.file, playable = excluded.playable",
+               file = excluded.file, playable = excluded.playable, quality = excluded.quality, conversion = NULL",
             params![
                 d.source_id.as_str(),
                 d.rating_key.as_str(),
@@ -256,6 +273,7 @@ impl DownloadStore {
                 fault,
                 d.file.to_string_lossy(),
                 playable,
+                d.quality.name(),
             ],
         )
         .map_err(stored)?;
@@ -286,10 +304,7 @@ impl DownloadStore {
         }
         let c = self.open()?;
         let mut q = c
-            .prepare(
-                "SELECT source_id, rating_key, title, kind, part_key, size, state, fault, file, playable
-                 FROM downloads ORDER BY asked",
-            )
+            .prepare(&format!("SELECT {COLUMNS} FROM downloads ORDER BY asked"))
             .map_err(stored)?;
         let rows = q.query_map([], row).map_err(stored)?;
         rows.map(|r| r.map_err(stored).and_then(|r| r.into_download())).collect()
@@ -302,14 +317,60 @@ impl DownloadStore {
         let c = self.open()?;
         let r = c
             .query_row(
-                "SELECT source_id, rating_key, title, kind, part_key, size, state, fault, file, playable
-                 FROM downloads WHERE source_id = ?1 AND rating_key = ?2",
+                &format!("SELECT {COLUMNS} FROM downloads WHERE source_id = ?1 AND rating_key = ?2"),
                 params![source_id.as_str(), key.as_str()],
                 row,
             )
             .optional()
             .map_err(stored)?;
         r.map(Row::into_download).transpose()
+    }
+
+    /// The server's download-queue entry making `key`'s converted copy
+    /// (its queue and item ids), once one was asked for.
+    pub fn conversion(&self, source_id: &SourceId, key: &ItemKey) -> Result<Option<(u64, u64)>> {
+        let c = self.open()?;
+        let text: Option<Option<String>> = c
+            .query_row(
+                "SELECT conversion FROM downloads WHERE source_id = ?1 AND rating_key = ?2",
+                params![source_id.as_str(), key.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(stored)?;
+        Ok(text.flatten().and_then(|t| {
+            let (q, i) = t.split_once('/')?;
+            Some((q.parse().ok()?, i.parse().ok()?))
+        }))
+    }
+
+    /// Keeps (or, None, forgets) the download-queue entry making `key`'s copy.
+    pub fn set_conversion(&self, source_id: &SourceId, key: &ItemKey, entry: Option<(u64, u64)>) -> Result<()> {
+        let c = self.open()?;
+        c.execute(
+            "UPDATE downloads SET conversion = ?3 WHERE source_id = ?1 AND rating_key = ?2",
+            params![source_id.as_str(), key.as_str(), entry.map(|(q, i)| format!("{q}/{i}"))],
+        )
+        .map_err(stored)?;
+        Ok(())
+    }
+
+    /// What is fetched for `d` now: its quality, the size of the file the
+    /// server sends (learnt once a converted copy is made), and where it goes.
+    pub fn set_fetched_as(&self, d: &Download) -> Result<()> {
+        let c = self.open()?;
+        c.execute(
+            "UPDATE downloads SET quality = ?3, size = ?4, file = ?5 WHERE source_id = ?1 AND rating_key = ?2",
+            params![
+                d.source_id.as_str(),
+                d.rating_key.as_str(),
+                d.quality.name(),
+                d.size.map(|s| s as i64),
+                d.file.to_string_lossy()
+            ],
+        )
+        .map_err(stored)?;
+        Ok(())
     }
 
     /// What playing `key` needs with no server, as it was when downloaded.
@@ -375,6 +436,7 @@ struct Row {
     fault: Option<String>,
     file: String,
     playable: Option<String>,
+    quality: String,
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -389,6 +451,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         fault: r.get(7)?,
         file: r.get(8)?,
         playable: r.get(9)?,
+        quality: r.get(10)?,
     })
 }
 
@@ -418,6 +481,9 @@ impl Row {
             file,
             bytes_per_second: None,
             within: within(self.playable.as_deref()),
+            // A name this version does not know: the original, which every server sends.
+            quality: DownloadQuality::from_name(&self.quality).unwrap_or_default(),
+            converting: false,
         })
     }
 }
@@ -427,6 +493,21 @@ impl Row {
 fn within(playable: Option<&str>) -> Vec<ItemKey> {
     let Some(p) = playable.and_then(|p| serde_json::from_str::<Playable>(p).ok()) else { return Vec::new() };
     p.item.parent_key.into_iter().chain(p.item.grandparent_key).collect()
+}
+
+/// Adds the columns a list made by an older Reel lacks. The app and
+/// reel-cli may both open an old list at once: a column the other just
+/// added is no fault.
+fn add_columns(c: &Connection) -> Result<()> {
+    let mut q = c.prepare("SELECT name FROM pragma_table_info('downloads')").map_err(stored)?;
+    let have: Vec<String> = q.query_map([], |r| r.get(0)).map_err(stored)?.collect::<rusqlite::Result<_>>().map_err(stored)?;
+    for (name, decl) in ADDED_COLUMNS.iter().filter(|(n, _)| !have.iter().any(|h| h == n)) {
+        match c.execute_batch(&format!("ALTER TABLE downloads ADD COLUMN {name} {decl}")) {
+            Err(e) if e.to_string().contains("duplicate column") => {}
+            other => other.map_err(stored)?,
+        }
+    }
+    Ok(())
 }
 
 /// A unit enum as its serde name ("running", "episode").
@@ -439,4 +520,36 @@ fn enum_text<T: serde::Serialize>(v: &T) -> Result<String> {
 
 fn from_text<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(stored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_an_older_reel_wrote_opens_and_reads_as_original_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let c = Connection::open(dir.path().join("downloads.sqlite3")).expect("a list");
+        c.execute_batch(
+            "CREATE TABLE downloads (source_id TEXT NOT NULL, rating_key TEXT NOT NULL, title TEXT NOT NULL,
+               kind TEXT NOT NULL, part_key TEXT NOT NULL, size INTEGER, state TEXT NOT NULL, fault TEXT,
+               file TEXT NOT NULL, playable TEXT, asked INTEGER NOT NULL, PRIMARY KEY (source_id, rating_key));
+             INSERT INTO downloads VALUES ('s', '7', 'Film', 'movie', '/library/parts/70/1/file.mkv', 10,
+               'queued', NULL, '/nowhere/7.mkv', NULL, 1);",
+        )
+        .expect("an old list");
+        drop(c);
+        let store = DownloadStore::new(dir.path());
+        let (s, k) = (SourceId::new("s"), ItemKey::new("7"));
+        let old = store.get(&s, &k).expect("read").expect("the old row");
+        assert_eq!((old.quality, old.size, old.title.as_str()), (DownloadQuality::Original, Some(10), "Film"));
+        // Two openers adding the columns at once: the second finds them there.
+        add_columns(&store.open().expect("opened")).expect("added once");
+        store.set_conversion(&s, &k, Some((3, 41))).expect("kept");
+        assert_eq!(store.conversion(&s, &k).expect("read"), Some((3, 41)));
+        let converted = Download { quality: DownloadQuality::P720, size: None, ..old };
+        store.set_fetched_as(&converted).expect("kept");
+        let read = store.get(&s, &k).expect("read").expect("the row");
+        assert_eq!((read.quality, read.size), (DownloadQuality::P720, None));
+    }
 }

@@ -2,7 +2,8 @@
 //! (`Range`), appended as they come, flushed to disk as they go and at the
 //! end. A go that
 //! ends short leaves what came; the next one goes on from there, on the
-//! same connection or the one the failover picks.
+//! same connection or the one the failover picks. A converted copy comes
+//! the same way once the server made it.
 //!
 //! The network hands over small pieces (one TLS record each); each write
 //! to a tokio file is a trip to a blocking thread, so pieces are gathered
@@ -69,24 +70,69 @@ fn disk(e: std::io::Error) -> Error {
     }
 }
 
-/// Fetches what `part` lacks of the server's file at `part_key`; returns
-/// the bytes `part` holds after. `progress` hears the count as it grows.
+/// Where a download's bytes come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// The part file itself (its server path).
+    Part(&'a str),
+    /// The copy the server converted: entry `item` of download queue `queue`.
+    Converted { queue: u64, item: u64 },
+}
+
+/// What one go ended with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Got {
+    /// The bytes `part` holds now, and the whole file's size as the server
+    /// said it in this answer.
+    Bytes { have: u64, total: Option<u64> },
+    /// The server is still making the copy: ask again after this long.
+    NotYet(Duration),
+}
+
+/// The longest a server's `Retry-After` is waited before asking again.
+const LONGEST_RETRY: Duration = Duration::from_secs(30);
+
+/// The whole file's size an answer gives: after the `/` of its
+/// `Content-Range`, or its length when it is the whole file.
+fn total_of(resp: &reqwest::Response) -> Option<u64> {
+    let range = resp.headers().get(reqwest::header::CONTENT_RANGE).and_then(|v| v.to_str().ok());
+    match range.and_then(|r| r.rsplit_once('/')) {
+        Some((_, total)) => total.trim().parse().ok(),
+        None if resp.status() == StatusCode::OK => resp.content_length(),
+        None => None,
+    }
+}
+
+/// How long a 503 asks to wait (a few seconds when it does not say).
+fn retry_after(resp: &reqwest::Response) -> Duration {
+    let said = resp.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok());
+    said.and_then(|s| s.trim().parse::<u64>().ok()).map_or(Duration::from_secs(5), Duration::from_secs).clamp(Duration::from_secs(1), LONGEST_RETRY)
+}
+
+/// Fetches what `part` lacks of the server's file; the bytes `part` holds
+/// after, or how long to wait for a copy being made. `progress` hears the
+/// count as it grows, with the whole size when the server said it.
 pub async fn fetch(
     client: &PlexServerClient,
-    part_key: &str,
+    source: Source<'_>,
     part: &Path,
-    progress: &(dyn Fn(u64) + Send + Sync),
-) -> Result<u64> {
+    progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
+) -> Result<Got> {
     if let Some(dir) = part.parent() {
         crate::paths::private_dir(dir).map_err(disk)?;
     }
     let have = tokio::fs::metadata(part).await.map(|m| m.len()).unwrap_or(0);
-    let mut resp = client.download(part_key, have).await?;
+    let mut resp = match source {
+        Source::Part(key) => client.download(key, have).await?,
+        Source::Converted { queue, item } => client.converted(queue, item, have).await?,
+    };
     let url = resp.url().clone();
+    let total = total_of(&resp);
     let append = match resp.status() {
         StatusCode::PARTIAL_CONTENT => true,
+        StatusCode::SERVICE_UNAVAILABLE => return Ok(Got::NotYet(retry_after(&resp))),
         // Nothing from there on: what is here is all there is.
-        StatusCode::RANGE_NOT_SATISFIABLE => return Ok(have),
+        StatusCode::RANGE_NOT_SATISFIABLE => return Ok(Got::Bytes { have, total }),
         // The whole file again (a server that ignores ranges).
         _ => false,
     };
@@ -134,9 +180,9 @@ pub async fn fetch(
             gathered.clear();
         }
         got += bytes.len() as u64;
-        progress(got);
+        progress(got, total);
     }
     file.write_all(&gathered).await.map_err(disk)?;
     file.sync_data().await.map_err(disk)?;
-    Ok(got)
+    Ok(Got::Bytes { have: got, total })
 }

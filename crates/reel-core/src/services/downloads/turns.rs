@@ -36,6 +36,8 @@ mod tests {
             file: key.into(),
             bytes_per_second: None,
             within: Vec::new(),
+            quality: Default::default(),
+            converting: false,
         }
     }
 
