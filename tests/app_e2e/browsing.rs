@@ -66,6 +66,14 @@ fn the_server_page_pins_a_connection_and_preferences_hide_a_library() {
     // collection goes with it, the films' stays.
     expect_on_screen(&["Essentials, collection on Living Room", "Favourites, collection on Living Room"]);
     key(x, "ctrl+comma");
+    // Films and episodes are downloaded at the quality chosen here (kept in config.toml).
+    expect_on_screen(&["Download Quality", "Original quality"]);
+    click(x, "Download Quality");
+    click(x, "480p, 2 Mbps");
+    let config = d.home.path().join("reel/config.toml");
+    wait_until("the quality kept in config.toml", Duration::from_secs(10), || {
+        std::fs::read_to_string(&config).is_ok_and(|t| t.contains("download_quality = \"480p\""))
+    });
     click(x, "Libraries");
     click(x, "Show Music from Living Room");
     let tree = expect_on_screen(&[

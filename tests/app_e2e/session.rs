@@ -4,12 +4,12 @@
 //! single-instance name, its MPRIS name and its keyring entries are no
 //! other scenario's.
 //!
-//! The scenarios still take turns: side by side on two cores they passed
-//! on a quiet machine, but with both cores busy four of them missed a
-//! toast (shown for five seconds) between two walks of the tree. Toasts
-//! are now watched for from before the action that shows them
-//! (`watch_for`); side by side has not been tried under load since.
-//! `REEL_E2E_SIDE_BY_SIDE=1` runs them side by side anyway.
+//! So the scenarios run side by side (three at once: `scripts/test.sh`
+//! sets `RUST_TEST_THREADS`; they mostly wait on real clocks). What shows
+//! only for a moment, a toast, is watched for from before the action that
+//! shows it (`watch_for`), so a busy machine cannot make a scenario miss
+//! it between two walks of the tree. `REEL_E2E_TAKE_TURNS=1` runs them one
+//! at a time (to read one scenario's timing alone).
 //!
 //! The helpers that talk to the app from outside (`playerctl`, `gdbus`, the
 //! AT-SPI scripts, the app itself) are started with [`env`]: the bus of the
@@ -34,11 +34,11 @@ pub(crate) struct Session {
     _turn: Option<std::sync::MutexGuard<'static, ()>>,
 }
 
-/// This scenario's turn (none when they run side by side).
+/// This scenario's turn, when they take turns (none side by side).
 fn turn() -> Option<std::sync::MutexGuard<'static, ()>> {
     static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let side_by_side = std::env::var_os("REEL_E2E_SIDE_BY_SIDE").is_some_and(|v| v == "1");
-    (!side_by_side).then(|| TURN.lock().unwrap_or_else(|p| p.into_inner()))
+    let take_turns = std::env::var_os("REEL_E2E_TAKE_TURNS").is_some_and(|v| v == "1");
+    take_turns.then(|| TURN.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 impl Session {
