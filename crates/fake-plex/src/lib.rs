@@ -331,6 +331,49 @@ impl FakePlex {
         s.media_fault.lock().map(|mut f| *f = fault).is_ok()
     }
 
+    /// Waits until plex.tv ("plextv"), a server's connection (`Some(i)`) or
+    /// all of them refuse connections (`listening` false) or take them
+    /// again, as [`set_behaviour`](Self::set_behaviour) makes them do a
+    /// moment later (a listener closes and opens on its own task). Panics
+    /// past a deadline.
+    pub async fn until_listening(&self, target: &str, connection: Option<usize>, listening: bool) {
+        let hosts: Vec<String> =
+            if target == "plextv" {
+                let url = &self.info.plex_tv_url;
+                vec![url.split_once("://").map_or(url.as_str(), |(_, rest)| rest).trim_end_matches('/').to_string()]
+            } else {
+                let servers = self.info.servers.iter().filter(|s| s.name == target || s.machine_identifier == target);
+                servers
+                    .flat_map(|s| s.connections.iter().enumerate())
+                    .filter(|(i, _)| connection.is_none_or(|c| c == *i))
+                    .map(|(_, c)| {
+                        if c.ipv6 {
+                            format!("[{}]:{}", c.address, c.port)
+                        } else {
+                            format!("{}:{}", c.address, c.port)
+                        }
+                    })
+                    .collect()
+            };
+        assert!(!hosts.is_empty(), "no server named {target}");
+        let what = format!("{target} to {}", if listening { "take connections" } else { "refuse connections" });
+        testing::wait_for_async(
+            &what,
+            std::time::Duration::from_secs(10),
+            || async {
+                let mut wrong = Vec::new();
+                for h in &hosts {
+                    if tokio::net::TcpStream::connect(h.as_str()).await.is_ok() != listening {
+                        wrong.push(h.clone());
+                    }
+                }
+                wrong
+            },
+            |wrong: &Vec<String>| wrong.is_empty(),
+        )
+        .await;
+    }
+
     /// Holds a server's download conversions at `processing` (their files
     /// answer 503) or lets them go. False: no such server.
     pub fn hold_conversions(&self, server_name: &str, held: bool) -> bool {

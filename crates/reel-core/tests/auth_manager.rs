@@ -95,7 +95,7 @@ async fn stale_cache_is_used_when_plex_tv_is_unreachable() {
     let id = signed_in(&h).await;
     let first = h.manager.discover(&id, true).await.unwrap().sources;
     h.fp.set_behaviour("plextv", None, Behaviour::Refuse);
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    h.fp.until_listening("plextv", None, false).await;
     let d = h.manager.discover(&id, true).await.unwrap();
     assert!(matches!(&d.origin, Origin::StaleCache { error } if error.is_offline()), "{:?}", d.origin);
     assert_eq!(d.sources, first);
@@ -253,7 +253,7 @@ async fn migration_waits_when_plex_tv_is_unreachable() {
     SecretStore::new().set(&old, &h.account_token()).await.unwrap();
     std::fs::write(h.config_path(), format!("[runtime]\nlegacy_backends = [\"{old}\"]\n")).unwrap();
     h.fp.set_behaviour("plextv", None, Behaviour::Refuse);
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    h.fp.until_listening("plextv", None, false).await;
     let m = manager_at(&h.fp, &h.config_path(), ProbePolicy::default());
     let report = reel_core::services::legacy::migrate(&m).await.unwrap();
     assert_eq!(report.deferred.len(), 1);

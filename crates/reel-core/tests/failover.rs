@@ -65,14 +65,8 @@ impl Session {
     }
     /// fake-plex re-opens a port that had refused in its own task: wait for it.
     async fn listening(&self, i: usize) {
-        let port = self.h.fp.info().servers[0].connections[i].port;
-        for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("port {port} never listened again");
+        let name = self.h.fp.info().servers[0].name.clone();
+        self.h.fp.until_listening(&name, Some(i), true).await;
     }
     async fn sections(&self) -> reel_core::Result<usize> {
         self.cm.call(self.source_id.as_str(), |c| async move { c.sections().await.map(|s| s.len()) }).await

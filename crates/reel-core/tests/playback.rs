@@ -91,14 +91,7 @@ impl Session {
             self.fp.set_behaviour("Den", Some(i), b.clone());
         }
         // fake-plex opens and closes the ports in its own task: wait for it.
-        for c in &self.fp.info().servers[0].connections {
-            for _ in 0..200 {
-                if tokio::net::TcpStream::connect(("127.0.0.1", c.port)).await.is_ok() == up {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        }
+        self.fp.until_listening("Den", None, up).await;
     }
 
     fn timelines(&self) -> Vec<(String, String, Option<String>)> {
@@ -373,13 +366,7 @@ async fn a_stream_whose_connection_died_resumes_on_the_one_failover_picks() {
     assert!(plan.location.url.as_str().starts_with(&local));
     s.fp.set_behaviour("Den", Some(0), Behaviour::Refuse);
     // fake-plex closes the port in its own task: wait until it is closed.
-    let port = s.fp.info().servers[0].connections[0].port;
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    s.fp.until_listening("Den", Some(0), false).await;
     let moved = s.core.media_location(&plan).await.unwrap();
     let seen: Vec<_> = s.fp.requests().into_iter().map(|r| format!("{} {}", r.listener, r.path)).collect();
     assert!(moved.url.as_str().starts_with(&remote), "{} {seen:?}", moved.url);

@@ -65,9 +65,13 @@ async fn cancelling_stops_polling() {
         let (auth, pin) = (auth.clone(), pin.clone());
         tokio::spawn(async move { auth.wait_for_pin(&pin, Duration::from_millis(10)).await })
     };
-    while fp.pin_polls(pin.id) < 3 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    fake_plex::testing::wait_for_async(
+        "three polls of the PIN",
+        Duration::from_secs(10),
+        || async { fp.pin_polls(pin.id) },
+        |n| *n >= 3,
+    )
+    .await;
     poller.abort();
     let _ = poller.await;
     let after_cancel = fp.pin_polls(pin.id);
@@ -97,7 +101,7 @@ async fn plex_tv_errors_are_typed() {
     assert!(matches!(auth.resources(&good).await, Err(Error::TooLarge { .. })));
 
     fp.set_behaviour("plextv", None, Behaviour::Refuse);
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    fp.until_listening("plextv", None, false).await;
     let e = auth.user(&good).await.unwrap_err();
     assert!(e.is_offline(), "no plex.tv is offline, not signed out: {e:?}");
 }
