@@ -3,7 +3,8 @@
 //! header while it runs), paused and resumed there, its file on disk whole;
 //! its season from the season's page, followed on its button; the episode
 //! played with fake-plex gone altogether; signing out would ask about the
-//! downloads; removed on the Downloads page, its file is gone.
+//! downloads; removed on the Downloads page, its file is gone. A film at
+//! 480p, converted by the server first.
 
 use super::notifications::{Notifications, OtherApp};
 use super::playback::{clip_in, mpris_position, playerctl, wait_for_mpris, wait_for_position_past};
@@ -223,4 +224,54 @@ fn a_show_kept_up_with_from_its_page() {
     assert_eq!(files.len(), 2, "the two episodes' files, no partial ones: {files:?}");
     drop(reel);
     assert_no_criticals("app-51.log");
+}
+
+/// A film downloaded at 480p from its page: the quality chosen in the
+/// dialog (the size then said as "about"), the server converting it said
+/// on the Downloads page while it does, then its copy fetched whole.
+#[test]
+fn a_film_downloaded_at_480p_is_converted_by_the_server_first() {
+    let d = Demo::start_with(|t, home| {
+        let clip = clip_in(home, 10, &["eng"]);
+        for s in &mut t.servers {
+            s.library.media = Some(clip.clone());
+        }
+    })
+    .signed_in();
+    let x = &d.x;
+    let reel = d.launch("app-52.log");
+    // The server holds its copy back until the page has said so.
+    assert!(d.fp().hold_conversions("Living Room", true));
+    click(x, "Movies on Living Room");
+    click_role(x, &d.movie, Some("panel"));
+    expect_on_screen(&[&d.movie, "Play", "Download"]);
+    click_role(x, "=Download", Some("push button"));
+    expect_on_screen(&[&format!("Download {}?", d.movie), "Original quality", "1 file · "]);
+    // The list opens at the quality chosen (Original, the first): the
+    // fourth is 480p. (Its popover is a surface of its own, which AT-SPI
+    // gives no place on the screen for the mouse.)
+    click(x, "Download quality");
+    for k in ["Down", "Down", "Down", "Return"] {
+        key(x, k);
+    }
+    let tree = expect_on_screen(&["1 file · 480p, 2 Mbps · about "]);
+    every_control_is_named(&tree, "the download dialog with a quality");
+    screenshot(x, "app-52-asked.png");
+    click_role(x, "=Download Download", Some("push button"));
+    click(x, "Downloads in progress");
+    let title = &d.movie;
+    expect_on_screen(&[&format!("{title}, Downloading · 480p, 2 Mbps · The server is converting it")]);
+    screenshot(x, "app-52-converting.png");
+    assert!(d.fp().hold_conversions("Living Room", false));
+    expect_on_screen_within(60, &[&format!("{title}, Downloaded · 480p, 2 Mbps · ")]);
+    // The server's copy, byte-identical, named by the item and its quality.
+    let media = d.topology.servers[0].library.media.as_ref().map(|m| m.file.clone()).expect("the clip");
+    let made = fake_plex::pms::download_queue::converted_path(&media, (854, 480), 2000);
+    let files = fake_plex::testing::files_under(&d.home.path().join("data/reel/downloads"));
+    let kept: Vec<&PathBuf> = files.iter().filter(|p| p.extension().is_some_and(|e| e == "mkv")).collect();
+    assert_eq!(kept.len(), 1, "{files:?}");
+    assert!(kept[0].to_string_lossy().ends_with("-480p.mkv"), "{kept:?}");
+    assert!(std::fs::read(kept[0]).ok() == std::fs::read(&made).ok(), "the server's converted copy");
+    drop(reel);
+    assert_no_criticals("app-52.log");
 }

@@ -1,6 +1,6 @@
 //! The page's downloads. Before one starts: what it would fetch (how many
 //! files, how big, what is free on the disk, what the owner leaves out),
-//! and a choice to go ahead or not. The page's item downloads from its
+//! at what quality (films and episodes), and a choice to go ahead or not. The page's item downloads from its
 //! header's button; a child (an episode, a track) from its row's menu,
 //! through the window action `win.download-child` (the child's place).
 //! Then how they stand: the header's button, and the rows marked.
@@ -9,7 +9,7 @@ use super::header::DownloadShown;
 use super::{ItemMsg, ItemOutput, ItemPage};
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::Failure;
-use reel_core::models::{Download, DownloadPlan, Downloaded, DownloadsOf, MediaItem, Source};
+use reel_core::models::{Download, DownloadPlan, DownloadQuality, Downloaded, DownloadsOf, MediaItem, Source};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gio, glib};
 use relm4::{adw, gtk, ComponentSender};
@@ -32,8 +32,12 @@ pub fn confirm(parent: Option<&gtk::Window>, title: &str, plan: DownloadPlan, se
     dialog.set_response_appearance(DOWNLOAD, adw::ResponseAppearance::Suggested);
     dialog.set_default_response(Some(DOWNLOAD));
     dialog.set_close_response(CANCEL);
+    let with_video = plan.has_video();
+    let plan = std::rc::Rc::new(std::cell::RefCell::new(Some(plan)));
+    if with_video {
+        dialog.set_extra_child(Some(&quality_choice(&dialog, &plan)));
+    }
     let s = sender.clone();
-    let plan = std::cell::RefCell::new(Some(plan));
     dialog.connect_response(None, move |d, response| {
         match plan.borrow_mut().take() {
             Some(plan) if response == DOWNLOAD => s.input(ItemMsg::Confirmed(Box::new(plan))),
@@ -42,6 +46,36 @@ pub fn confirm(parent: Option<&gtk::Window>, title: &str, plan: DownloadPlan, se
         d.close();
     });
     dialog.present();
+}
+
+/// The quality films and episodes are fetched at, chosen in the dialog
+/// (Preferences' at first); the size said follows the choice.
+fn quality_choice(
+    dialog: &adw::MessageDialog,
+    plan: &std::rc::Rc<std::cell::RefCell<Option<DownloadPlan>>>,
+) -> gtk::Box {
+    let names: Vec<String> = DownloadQuality::ALL.iter().map(|q| reel_words::download_quality(*q)).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let choice = gtk::DropDown::from_strings(&names);
+    let at = plan.borrow().as_ref().and_then(|p| DownloadQuality::ALL.iter().position(|q| *q == p.quality));
+    choice.set_selected(at.unwrap_or(0) as u32);
+    choice.update_property(&[gtk::accessible::Property::Label(&gettext("Download quality"))]);
+    let label = gtk::Label::new(Some(&gettext("Quality")));
+    label.set_mnemonic_widget(Some(&choice));
+    let row = gtk::Box::builder().spacing(12).halign(gtk::Align::Center).build();
+    row.append(&label);
+    row.append(&choice);
+    let (dialog, plan) = (dialog.clone(), plan.clone());
+    choice.connect_selected_notify(move |c| {
+        let Some(q) = DownloadQuality::ALL.get(c.selected() as usize).copied() else { return };
+        let mut plan = plan.borrow_mut();
+        if let Some(p) = plan.take() {
+            let p = p.at(q);
+            dialog.set_body(&reel_words::download_plan(&p));
+            *plan = Some(p);
+        }
+    });
+    row
 }
 
 /// The row menu's entry for child `child`.

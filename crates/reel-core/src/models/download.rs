@@ -301,6 +301,12 @@ impl DownloadPlan {
         self
     }
 
+    /// Whether any of its files is a film or an episode: what a quality
+    /// other than the original changes.
+    pub fn has_video(&self) -> bool {
+        self.leaves.iter().any(|p| matches!(p.item.kind, ItemKind::Movie | ItemKind::Episode))
+    }
+
     /// Whether the files fit in what is free (true when the disk cannot say).
     pub fn fits(&self) -> bool {
         self.space.free.is_none_or(|free| self.bytes <= free)
