@@ -91,6 +91,7 @@ pub fn router(pms: Pms) -> Router {
         .route("/downloadQueue/{q}/item/{i}/media", get(download_queue::media))
         .route("/video/:/transcode/universal/decision", get(transcode_decision))
         .route("/video/:/transcode/universal/start.m3u8", get(transcode_start))
+        .route("/video/:/transcode/universal/start.mkv", get(media_routes::offline_transcode))
         .route("/video/:/transcode/universal/session/{session}/base/{file}", get(transcode_segment))
         .route("/video/:/transcode/universal/stop", get(transcode_stop))
         .with_state(pms)

@@ -712,6 +712,47 @@ async fn a_server_that_converts_nothing_sends_the_original_and_music_is_always_o
     assert_eq!(done.file.file_name().unwrap().to_string_lossy(), format!("{}.mkv", movie.rating_key.as_str()));
     let asked: Vec<_> = s.fp.requests().into_iter().filter(|r| r.path.starts_with("/downloadQueue")).collect();
     assert!(asked.iter().all(|r| r.path == "/downloadQueue"), "no more than the question: {asked:?}");
+    let transcoder = s.fp.requests().into_iter().filter(|r| r.path.ends_with("/universal/start.mkv")).count();
+    assert_eq!(transcoder, 1, "its transcoder asked (it has none) before the original");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_without_a_download_queue_converts_with_its_transcoder_while_it_sends() {
+    use reel_core::models::DownloadQuality;
+    let media = tempfile::tempdir().unwrap();
+    let with_transcoder = fake_plex::media::with_hls(clip(), media.path()).expect("an HLS rendition (gst-libav)");
+    let s = session_with(|t| {
+        let lib = &mut t.servers[0].library;
+        lib.no_download_queue = true;
+        lib.media = Some(with_transcoder);
+    })
+    .await;
+    s.core.set_download_quality(DownloadQuality::P720).await.unwrap();
+    let movie = s.first_of(SectionKind::Movie).await;
+    s.core.download(&s.source_id, &movie.rating_key).await.unwrap();
+    s.run().await;
+    let done = s.core.downloads().await.unwrap().remove(0);
+    assert_eq!(
+        (done.state, done.quality, &done.fault),
+        (DownloadState::Done, DownloadQuality::P720, &None),
+        "{done:?}"
+    );
+    let made = bytes(&fake_plex::pms::download_queue::converted_path(&clip().file, (1280, 720), 4000));
+    assert!(!made.is_empty() && bytes(&done.file) == made, "the transcoder's copy, whole");
+    assert_eq!(done.size, Some(made.len() as u64));
+    assert!(decodes_at(&done.file, (1280, 720)), "a 720p picture");
+    let asked: Vec<_> = s.fp.requests().into_iter().filter(|r| r.path.ends_with("/universal/start.mkv")).collect();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    let q = &asked[0].query;
+    assert!(
+        q.contains("offlineTranscode=1")
+            && q.contains("videoResolution=1280x720")
+            && q.contains("maxVideoBitrate=4000"),
+        "{q}"
+    );
+    let token = &s.fp.info().servers[0].access_token;
+    assert!(!q.contains(token.as_str()) && asked[0].token.as_deref() == Some(token.as_str()), "the token in a header");
+    assert!(s.downloads_of_parts().is_empty(), "the original is not fetched");
 }
 
 #[tokio::test(flavor = "multi_thread")]

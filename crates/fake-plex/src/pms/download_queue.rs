@@ -244,7 +244,7 @@ pub fn converted_path(file: &std::path::Path, (w, h): (u32, u32), kbps: u32) -> 
 
 /// Scales `file`'s picture to `(w, h)` at about `kbps` (VP8) with its first
 /// audio track (Vorbis), in WebM; made once a size.
-fn convert(file: &std::path::Path, size: (u32, u32), kbps: u32) -> anyhow::Result<PathBuf> {
+pub(super) fn convert(file: &std::path::Path, size: (u32, u32), kbps: u32) -> anyhow::Result<PathBuf> {
     let out = converted_path(file, size, kbps);
     if out.exists() {
         return Ok(out);

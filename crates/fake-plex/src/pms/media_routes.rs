@@ -227,3 +227,40 @@ pub(super) async fn prefs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q):
         ]}}),
     )
 }
+
+/// The universal transcoder's offline mode (`start.mkv?offlineTranscode=1`),
+/// what a server before the download queue converts a download with: the
+/// item's media at the size asked (`videoResolution`, `maxVideoBitrate`),
+/// made whole as fast as it can, then sent whole (a transcode has no byte
+/// ranges: a client that lost it asks again from the start). Only a server
+/// with a transcoder (an HLS rendition) has it.
+pub(super) async fn offline_transcode(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if authorize(&p, &headers, &q).is_none() {
+        return unauthorized();
+    }
+    let query = q.clone().unwrap_or_default();
+    if rendition(&p, &q).is_none() || query_param(&query, "offlineTranscode").as_deref() != Some("1") {
+        return not_found();
+    }
+    let Some(media) = query_param(&query, "path")
+        .and_then(|path| path.strip_prefix("/library/metadata/")?.parse::<u64>().ok())
+        .and_then(|key| p.server.library.item(key).and_then(|it| p.server.library.media_for(it)).cloned())
+    else {
+        return not_found();
+    };
+    let Some(size) = query_param(&query, "videoResolution").and_then(|r| {
+        let (w, h) = r.split_once('x')?;
+        Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?))
+    }) else {
+        return (StatusCode::BAD_REQUEST, "videoResolution=WxH is needed").into_response();
+    };
+    let kbps: u32 = query_param(&query, "maxVideoBitrate").and_then(|b| b.parse().ok()).unwrap_or(2000);
+    let made = tokio::task::spawn_blocking(move || super::download_queue::convert(&media.file, size, kbps)).await;
+    let Ok(Ok(file)) = made else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the transcoder failed").into_response();
+    };
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "video/x-matroska")], bytes).into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the transcoder failed").into_response(),
+    }
+}

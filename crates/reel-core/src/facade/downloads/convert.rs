@@ -1,16 +1,28 @@
 //! A converted download: the server's download queue makes a copy of the
 //! item at the size asked, and the runner fetches it once it is made. The
 //! queue entry is kept with the download, so a run after a restart waits
-//! for the same copy. A server with no download queue sends the original
-//! file instead, and the download says so.
+//! for the same copy. A server with no download queue has its universal
+//! transcoder make the copy while it sends it (offline mode); a server
+//! that has neither sends the original file, and the download says so.
 
 use super::{on_store, Core};
 use crate::backends::plex::Conversion;
-use crate::models::{Download, DownloadFault, DownloadQuality};
+use crate::models::{Download, DownloadFault, DownloadQuality, VideoSize};
 use std::time::Duration;
 
 /// How often the server is asked how a copy stands while it decides.
 const ASK_AGAIN: Duration = Duration::from_secs(2);
+
+/// Where a download's file comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Via {
+    /// The part itself (the original quality).
+    Part,
+    /// Entry `(queue, item)` of the server's download queue.
+    Queue(u64, u64),
+    /// The universal transcoder's offline mode, at this size.
+    Transcoder(VideoSize),
+}
 
 /// How a copy stands for the runner.
 pub(super) enum Copy {
@@ -21,15 +33,15 @@ pub(super) enum Copy {
 }
 
 impl Core {
-    /// The entry of the server's download queue that makes `d`'s copy: the
-    /// one asked for before, or a new one. None for the original file, and
-    /// when the server converts nothing (`d` then becomes a download of
-    /// the original, and its row says so).
-    pub(super) async fn conversion_entry(&self, d: &mut Download) -> Result<Option<(u64, u64)>, DownloadFault> {
-        let Some(size) = d.quality.size() else { return Ok(None) };
+    /// Where `d`'s file comes from: its part for the original; for a
+    /// copy, the entry of the server's download queue that makes it (the
+    /// one asked for before, or a new one), or the universal transcoder
+    /// when the server has no download queue.
+    pub(super) async fn conversion_entry(&self, d: &Download) -> Result<Via, DownloadFault> {
+        let Some(size) = d.quality.size() else { return Ok(Via::Part) };
         let (id, key) = (d.source_id.clone(), d.rating_key.clone());
-        if let Some(entry) = on_store(self.downloads.clone(), move |s| s.conversion(&id, &key)).await.map_err(disk)? {
-            return Ok(Some(entry));
+        if let Some((q, i)) = on_store(self.downloads.clone(), move |s| s.conversion(&id, &key)).await.map_err(disk)? {
+            return Ok(Via::Queue(q, i));
         }
         let key = &d.rating_key;
         let asked = self
@@ -41,13 +53,13 @@ impl Core {
             .await
             .map_err(|e| super::runner::fault_of(&e))?;
         let Some(entry) = asked else {
-            self.fetch_original_instead(d).await?;
-            return Ok(None);
+            tracing::info!("the server has no download queue: its transcoder is asked");
+            return Ok(Via::Transcoder(size));
         };
         tracing::info!(queue = entry.0, item = entry.1, quality = d.quality.name(), "the server converts a download");
         let (id, key) = (d.source_id.clone(), d.rating_key.clone());
         on_store(self.downloads.clone(), move |s| s.set_conversion(&id, &key, Some(entry))).await.map_err(disk)?;
-        Ok(Some(entry))
+        Ok(Via::Queue(entry.0, entry.1))
     }
 
     /// Forgets the entry making `d`'s copy (the server let it go).
@@ -82,8 +94,8 @@ impl Core {
         }
     }
 
-    /// `d` fetches the original file: the server has no download queue.
-    async fn fetch_original_instead(&self, d: &mut Download) -> Result<(), DownloadFault> {
+    /// `d` fetches the original file: the server converts nothing.
+    pub(super) async fn fetch_original_instead(&self, d: &mut Download) -> Result<(), DownloadFault> {
         tracing::info!("the server converts no downloads: the original file is fetched");
         let (id, key) = (d.source_id.clone(), d.rating_key.clone());
         let kept = on_store(self.downloads.clone(), move |s| s.playable(&id, &key)).await.map_err(disk)?;

@@ -2,7 +2,7 @@
 //! file from where it stopped, until it has the size the server gave;
 //! paused or cancelled from outside (another process too) within a moment.
 
-use super::convert::Copy;
+use super::convert::{Copy, Via};
 use super::{on_store, Core};
 use crate::error::{Error, Result};
 use crate::ids::{ItemKey, SourceId};
@@ -135,8 +135,9 @@ impl Core {
     /// Fetches `d` into `part` until it has the size the server gave (a
     /// go that ends short is followed by another while it moves): the
     /// bytes then, or why it stopped. A converted download first has the
-    /// server make its copy; when the server converts nothing, `d` becomes
-    /// a download of the original, into its own `part` (`lock` follows).
+    /// server make its copy (or its transcoder make it while it sends it);
+    /// when the server converts nothing, `d` becomes a download of the
+    /// original, into its own `part` (`lock` follows).
     async fn fetch_whole(
         &self,
         d: &mut Download,
@@ -144,33 +145,39 @@ impl Core {
         lock: &mut PartLock,
         changed: &(dyn Fn(&Download) + Send + Sync),
     ) -> std::result::Result<u64, DownloadFault> {
-        let mut entry = self.conversion_entry(d).await?;
-        if DownloadStore::part_file(&d.file) != *part {
-            *part = DownloadStore::part_file(&d.file);
-            match self.take_part(d, part, changed).await {
-                Some(l) => *lock = l,
-                // Finished or stopped elsewhere meanwhile: its row says so.
-                None => return Err(DownloadFault::Unreachable),
-            }
-        }
+        let mut via = self.conversion_entry(d).await?;
         let (mut tries, mut last, mut asked_again) = (0, None, false);
         loop {
-            if let Some(e) = entry {
-                match self.copy_of(d, e, changed).await? {
+            // Fetched as the original after all: into its own file.
+            if DownloadStore::part_file(&d.file) != *part {
+                *part = DownloadStore::part_file(&d.file);
+                match self.take_part(d, part, changed).await {
+                    Some(l) => *lock = l,
+                    // Finished or stopped elsewhere meanwhile: its row says so.
+                    None => return Err(DownloadFault::Unreachable),
+                }
+            }
+            if let Via::Queue(queue, item) = via {
+                match self.copy_of(d, (queue, item), changed).await? {
                     Copy::Ready => {}
                     // Let go by the server before it was fetched: asked for once more.
                     Copy::Gone if !asked_again => {
                         asked_again = true;
                         self.forget_conversion(d).await?;
-                        entry = self.conversion_entry(d).await?;
+                        via = self.conversion_entry(d).await?;
                         continue;
                     }
                     Copy::Gone => return Err(DownloadFault::ConversionFailed),
                 }
             }
-            let source = match entry {
-                Some((queue, item)) => Source::Converted { queue, item },
-                None => Source::Part(&d.part_key),
+            let source = match via {
+                Via::Part => Source::Part(&d.part_key),
+                Via::Queue(queue, item) => Source::Converted { queue, item },
+                Via::Transcoder(size) => {
+                    // Made anew each time: its size is the one this answer gives.
+                    d.size = None;
+                    Source::Transcoded { rating_key: d.rating_key.as_str(), size }
+                }
             };
             let go = {
                 let told = std::sync::Mutex::new((std::time::Instant::now(), Pace::default()));
@@ -195,6 +202,12 @@ impl Core {
                     .await
             };
             let (n, total) = match go {
+                // No transcoder either: the original file, as it is.
+                Err(Error::Http { status: 404, .. }) if matches!(via, Via::Transcoder(_)) => {
+                    self.fetch_original_instead(d).await?;
+                    via = Via::Part;
+                    continue;
+                }
                 Ok(Got::Bytes { have, total }) => (have, total),
                 Ok(Got::NotYet(wait)) => {
                     changed(&Download { converting: true, ..d.clone() });

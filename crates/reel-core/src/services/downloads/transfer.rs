@@ -77,6 +77,9 @@ pub enum Source<'a> {
     Part(&'a str),
     /// The copy the server converted: entry `item` of download queue `queue`.
     Converted { queue: u64, item: u64 },
+    /// A copy the universal transcoder makes while it sends it (a server
+    /// without a download queue): always from the start.
+    Transcoded { rating_key: &'a str, size: crate::models::VideoSize },
 }
 
 /// What one go ended with.
@@ -125,6 +128,7 @@ pub async fn fetch(
     let mut resp = match source {
         Source::Part(key) => client.download(key, have).await?,
         Source::Converted { queue, item } => client.converted(queue, item, have).await?,
+        Source::Transcoded { rating_key, size } => client.offline_transcode(rating_key, size).await?,
     };
     let url = resp.url().clone();
     let total = total_of(&resp);

@@ -1,6 +1,7 @@
 //! The server's download queue (Plex Media Server 1.41.9 and later): the
 //! transcoder makes a copy of an item at the size asked, and the copy is
-//! fetched like a part file. An older server answers 404: it has none.
+//! fetched like a part file. An older server answers 404: it has none, and
+//! its universal transcoder's offline mode makes the copy while it sends it.
 
 use super::{PlexServerClient, API_TIMEOUT, DOWNLOAD_TIMEOUT};
 use crate::backends::plex::types::{lenient_i64, Envelope};
@@ -138,6 +139,35 @@ impl PlexServerClient {
             .await?;
         let status = resp.status();
         if status.is_success() || status == StatusCode::RANGE_NOT_SATISFIABLE || status == StatusCode::SERVICE_UNAVAILABLE {
+            return Ok(resp);
+        }
+        let body = read_limited(resp, &url, DEFAULT_BODY_LIMIT).await?;
+        check_status(status, &url, &body)?;
+        Err(Error::Http { host: host_of(&url), status: status.as_u16(), message: None })
+    }
+
+    /// A copy of `rating_key` at `size` from the universal transcoder's
+    /// offline mode (servers before the download queue): sent whole, as
+    /// fast as the server makes it, from the start every time (a
+    /// transcode has no byte ranges). A 404 says the server has no
+    /// transcoder.
+    pub async fn offline_transcode(&self, rating_key: &str, size: VideoSize) -> Result<reqwest::Response> {
+        let key = super::urlencode(&format!("/library/metadata/{rating_key}"));
+        let session = uuid::Uuid::new_v4().simple().to_string();
+        let url = self.url(&format!(
+            "/video/:/transcode/universal/start.mkv?path={key}&offlineTranscode=1&download=1&protocol=http\
+             &mediaIndex=0&partIndex=0&directPlay=0&directStream=1&directStreamAudio=1&videoQuality=100\
+             &videoResolution={}x{}&maxVideoBitrate={}&subtitles=burn&session={session}",
+            size.width, size.height, size.kbps
+        ))?;
+        let rb = self.http.request(Method::GET, &url, Some(&self.token), DOWNLOAD_TIMEOUT);
+        let resp = self
+            .http
+            .send(rb, &url)
+            .instrument(info_span!("pms_offline_transcode", host = %host_of(&url), path = %url.path()))
+            .await?;
+        let status = resp.status();
+        if status.is_success() {
             return Ok(resp);
         }
         let body = read_limited(resp, &url, DEFAULT_BODY_LIMIT).await?;
