@@ -73,12 +73,7 @@ impl Core {
         let items: Vec<MediaItem> = match from {
             QueueSource::Item(item) => {
                 let key = &item.rating_key;
-                let holds = |i: &MediaItem| {
-                    i.rating_key == *key
-                        || i.parent_key.as_ref() == Some(key)
-                        || i.grandparent_key.as_ref() == Some(key)
-                };
-                let mut items: Vec<MediaItem> = kept.into_iter().filter(holds).collect();
+                let mut items: Vec<MediaItem> = kept.into_iter().filter(|i| i.is_or_within(key)).collect();
                 // Albums as the artist's page lists them, then as downloaded.
                 let listed = self.saved_children(source_id, key).await.unwrap_or_default();
                 let mut albums: Vec<Option<ItemKey>> = listed.into_iter().map(|c| Some(c.rating_key)).collect();

@@ -157,6 +157,12 @@ pub struct MediaItem {
 }
 
 impl MediaItem {
+    /// This item is `key`, or `key` holds it (its season or show, its
+    /// album or artist).
+    pub fn is_or_within(&self, key: &ItemKey) -> bool {
+        self.rating_key == *key || self.parent_key.as_ref() == Some(key) || self.grandparent_key.as_ref() == Some(key)
+    }
+
     /// An item known only by its key, kind and title (the rest unknown yet).
     pub fn new(rating_key: impl Into<ItemKey>, kind: ItemKind, title: impl Into<String>) -> Self {
         MediaItem {

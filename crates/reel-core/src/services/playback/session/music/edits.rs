@@ -21,7 +21,7 @@ impl MusicSession {
                 return self.stop(at, out);
             }
             // Still no server to hand the queue made here to: it plays on.
-            Err(error) if keep_playing && p.queue.id == PlayQueue::LOCAL && error.is_offline() => return,
+            Err(error) if keep_playing && p.queue.is_local() && error.is_offline() => return,
             Err(error) => {
                 let title = p.origin.title().to_string();
                 out.push(Effect::QueueNotice(QueueNotice::NotMade { title, error }));
@@ -98,7 +98,7 @@ impl MusicSession {
     /// the same things, the track playing going on as one of its entries.
     pub(super) fn hand_over(&self, out: &mut Vec<Effect>) {
         let Some(p) = &self.current else { return };
-        let Some(playing) = p.queue.current().filter(|_| p.queue.id == PlayQueue::LOCAL) else { return };
+        let Some(playing) = p.queue.current().filter(|_| p.queue.is_local()) else { return };
         let call = CoreCall::MakeQueue {
             source_id: p.source.id.clone(),
             from: p.origin.clone(),

@@ -87,10 +87,15 @@ impl Queue {
         }
     }
 
+    /// Made here of what is downloaded (no server had it to make).
+    pub fn is_local(&self) -> bool {
+        self.id == PlayQueue::LOCAL
+    }
+
     /// `reporter` for entry `entry`: a server's queue hears which of its
     /// entries plays; one made here has no entries a server knows.
     pub fn reporting(&self, reporter: Reporter, entry: u64) -> Reporter {
-        if self.id == PlayQueue::LOCAL {
+        if self.is_local() {
             reporter
         } else {
             reporter.in_play_queue(entry)
