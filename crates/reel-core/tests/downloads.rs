@@ -684,6 +684,17 @@ async fn a_film_asked_at_480p_is_converted_by_the_server_waited_for_and_fetched_
         assert!(!r.query.contains(token.as_str()) && r.token.as_deref() == Some(token.as_str()), "{r:?}");
     }
     assert!(s.downloads_of_parts().is_empty(), "the original is not fetched");
+    // Played from its file even by a player that could not decode the
+    // original: the server made the copy for it.
+    struct DecodesNothing;
+    impl reel_core::playback::Capabilities for DecodesNothing {
+        fn can_decode(&self, _: &reel_core::playback::Format) -> bool {
+            false
+        }
+    }
+    let plan = s.core.prepare_playback(&s.source_id, &movie.rating_key, &DecodesNothing, 0).await.unwrap();
+    assert_eq!(plan.location.url.to_file_path().ok(), Some(done.file.clone()), "{:?}", plan.location.url);
+    assert!(plan.transcode.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -72,6 +72,16 @@ impl PlaybackPlan {
 /// timeout.
 pub const SERVER_WORD_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
+/// What a converted download is played with: the server made it for a
+/// player like this one.
+struct PlaysItsOwnCopy;
+
+impl Capabilities for PlaysItsOwnCopy {
+    fn can_decode(&self, _: &crate::services::playback::Format) -> bool {
+        true
+    }
+}
+
 impl Core {
     /// Gets an item ready to play from `offset_ms`: its media and markers,
     /// the server's watched threshold, and where to fetch it: the part as
@@ -88,6 +98,10 @@ impl Core {
         offset_ms: u64,
     ) -> Result<PlaybackPlan> {
         let kept = self.downloaded(source_id, rating_key).await;
+        // A copy the server converted for this player plays as it is: its
+        // original's formats do not matter (and no transcode is asked for).
+        let converted = kept.as_ref().is_some_and(|(d, _)| d.quality != crate::models::DownloadQuality::Original);
+        let caps: &dyn Capabilities = if converted { &PlaysItsOwnCopy } else { caps };
         let asked = self.prepare_from_server(source_id, rating_key, caps, offset_ms);
         let from_server = match &kept {
             // The file is here: a server that does not answer soon does not hold it up.
@@ -100,10 +114,12 @@ impl Core {
             Url::from_file_path(file).map(|url| MediaLocation { url, token: Token::new(""), trust_anchors: None })
         };
         match (from_server, kept) {
-            (Ok(mut plan), Some((d, _))) if plan.decision == Decision::DirectPlay => {
+            (Ok(mut plan), Some((d, _))) if plan.decision == Decision::DirectPlay || converted => {
                 if let Ok(location) = local(&d.file) {
-                    tracing::info!("playing the downloaded file");
+                    tracing::info!(quality = d.quality.name(), "playing the downloaded file");
                     plan.location = location;
+                    plan.decision = Decision::DirectPlay;
+                    plan.transcode = None;
                 }
                 Ok(plan)
             }
