@@ -476,19 +476,27 @@ fn type_text(x: &Xvfb, text: &str) {
 /// Whether a line of the app's log (its colours taken out) has every one
 /// of `words`.
 fn log_says(log: &str, words: &[&str]) -> bool {
+    log_lines(log, words) > 0
+}
+
+/// How many lines of the app's log (its colours taken out) have every one
+/// of `words`.
+fn log_lines(log: &str, words: &[&str]) -> usize {
     let text = std::fs::read_to_string(artifacts().join(log)).unwrap_or_default();
-    text.lines().any(|l| {
-        let (mut plain, mut escape) = (String::with_capacity(l.len()), false);
-        for c in l.chars() {
-            match (escape, c) {
-                (true, 'm') => escape = false,
-                (true, _) => {}
-                (false, '\x1b') => escape = true,
-                (false, c) => plain.push(c),
+    text.lines()
+        .filter(|l| {
+            let (mut plain, mut escape) = (String::with_capacity(l.len()), false);
+            for c in l.chars() {
+                match (escape, c) {
+                    (true, 'm') => escape = false,
+                    (true, _) => {}
+                    (false, '\x1b') => escape = true,
+                    (false, c) => plain.push(c),
+                }
             }
-        }
-        words.iter().all(|w| plain.contains(w))
-    })
+            words.iter().all(|w| plain.contains(w))
+        })
+        .count()
 }
 
 fn assert_no_criticals(log: &str) {

@@ -63,7 +63,10 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
     wait_for_mpris("status", "Stopped");
     d.fp().clear_requests();
     // Back: the outbox goes out once the app sees the server again, in
-    // order, once; the server learns where playback stopped.
+    // order, once; the server learns where playback stopped. Read once the
+    // app says its outbox is empty: nothing is left to send twice.
+    let emptied = || log_lines("app-08.log", &["outbox flushed", "left=0"]);
+    let emptied_before = emptied();
     assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));
     wait_for(
         "the outbox to drain (a stopped timeline)",
@@ -71,7 +74,7 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
         || timelines(d.fp()),
         |t| t.iter().any(|t| t.0 == "stopped"),
     );
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    wait_until("the app's outbox empty", Duration::from_secs(60), || emptied() > emptied_before);
     let sent: Vec<_> = timelines(d.fp()).into_iter().filter(|t| t.2.as_ref() == Some(&session)).collect();
     let stopped: Vec<_> = sent.iter().filter(|t| t.0 == "stopped").collect();
     assert_eq!(stopped.len(), 1, "stopped told once: {sent:?}");

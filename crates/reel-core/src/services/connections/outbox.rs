@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::models::ServerAction;
 use std::sync::Arc;
 use std::time::Instant;
-use tracing::warn;
+use tracing::{info, warn};
 
 /// What became of an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +90,7 @@ impl ConnectionManager {
                 break;
             }
         }
+        info!(source = %source_id, delivered, left = self.queued(source_id), "outbox flushed");
         if delivered > 0 {
             self.emit(ConnectionEvent::Delivered { source_id: source_id.into(), count: delivered });
         }
