@@ -62,6 +62,31 @@ impl DownloadQueues {
     }
 }
 
+/// Who may use the download queue: this server's token holders, on a
+/// server that has one (an older one answers 404).
+fn open_to(p: &Pms, headers: &HeaderMap, q: &Option<String>) -> Result<super::Ctx, Refused> {
+    let c = authorize(p, headers, q).ok_or(Refused::Token)?;
+    if p.server.spec.library.no_download_queue {
+        return Err(Refused::NoQueue);
+    }
+    Ok(c)
+}
+
+/// Why the download queue was not opened.
+enum Refused {
+    Token,
+    NoQueue,
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::Token => unauthorized(),
+            Refused::NoQueue => not_found(),
+        }
+    }
+}
+
 fn client_of(headers: &HeaderMap, q: &Option<String>) -> String {
     headers
         .get("X-Plex-Client-Identifier")
@@ -73,10 +98,10 @@ fn client_of(headers: &HeaderMap, q: &Option<String>) -> String {
 
 /// `POST /downloadQueue`: the client's queue, made the first time.
 pub(super) async fn create(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
-    if p.server.spec.library.no_download_queue {
-        return not_found();
-    }
+    let c = match open_to(&p, &headers, &q) {
+        Ok(c) => c,
+        Err(refused) => return refused.into_response(),
+    };
     let client = client_of(&headers, &q);
     let Ok(mut queues) = p.server.download_queues.lock() else { return not_found() };
     let id = match queues.by_client.get(&client) {
@@ -101,18 +126,14 @@ pub(super) async fn add(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
-    if p.server.spec.library.no_download_queue {
-        return not_found();
-    }
+    let c = match open_to(&p, &headers, &q) {
+        Ok(c) => c,
+        Err(refused) => return refused.into_response(),
+    };
     let query = q.clone().unwrap_or_default();
-    let Some(size) = query_param(&query, "videoResolution").and_then(|r| {
-        let (w, h) = r.split_once('x')?;
-        Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?))
-    }) else {
+    let Some((size, kbps)) = size_asked(&query) else {
         return (StatusCode::BAD_REQUEST, "videoResolution=WxH is needed").into_response();
     };
-    let kbps: u32 = query_param(&query, "maxVideoBitrate").and_then(|b| b.parse().ok()).unwrap_or(2000);
     let keys = query_param(&query, "keys").unwrap_or_default();
     let lib = &p.server.library;
     let mut added = Vec::new();
@@ -161,10 +182,10 @@ pub(super) async fn items(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
-    if p.server.spec.library.no_download_queue {
-        return not_found();
-    }
+    let c = match open_to(&p, &headers, &q) {
+        Ok(c) => c,
+        Err(refused) => return refused.into_response(),
+    };
     let Ok(queues) = p.server.download_queues.lock() else { return not_found() };
     let mut list: Vec<_> = queues.items.iter().filter(|(_, i)| i.queue == queue).collect();
     list.sort_by_key(|(id, _)| **id);
@@ -186,11 +207,8 @@ pub(super) async fn media(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if authorize(&p, &headers, &q).is_none() {
-        return unauthorized();
-    }
-    if p.server.spec.library.no_download_queue {
-        return not_found();
+    if let Err(refused) = open_to(&p, &headers, &q) {
+        return refused.into_response();
     }
     let found = p.server.download_queues.lock().ok().and_then(|queues| {
         let i = queues.items.get(&item).filter(|i| i.queue == queue)?;
@@ -207,33 +225,16 @@ pub(super) async fn media(
     let Ok(body) = tokio::fs::read(&file).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "converted file missing").into_response();
     };
-    let len = body.len();
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-    match crate::media::byte_range(range, len) {
-        Ok(None) => (
-            [
-                (header::CONTENT_TYPE, "video/webm".to_string()),
-                (header::ACCEPT_RANGES, "bytes".to_string()),
-                (header::CONTENT_LENGTH, len.to_string()),
-            ],
-            body,
-        )
-            .into_response(),
-        Ok(Some((start, end))) => (
-            StatusCode::PARTIAL_CONTENT,
-            [
-                (header::CONTENT_TYPE, "video/webm".to_string()),
-                (header::ACCEPT_RANGES, "bytes".to_string()),
-                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
-                (header::CONTENT_LENGTH, (end + 1 - start).to_string()),
-            ],
-            body[start..=end].to_vec(),
-        )
-            .into_response(),
-        Err(crate::media::Unsatisfiable) => {
-            (StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{len}"))]).into_response()
-        }
-    }
+    super::media_routes::ranged(body, "video/webm", range, |bytes, _| axum::body::Body::from(bytes))
+}
+
+/// The size a conversion is asked at: `videoResolution=WxH`, and
+/// `maxVideoBitrate` in kbps (2000 unless said).
+pub(super) fn size_asked(query: &str) -> Option<((u32, u32), u32)> {
+    let (w, h) = query_param(query, "videoResolution")?.split_once('x').map(|(w, h)| (w.to_string(), h.to_string()))?;
+    let kbps = query_param(query, "maxVideoBitrate").and_then(|b| b.parse().ok()).unwrap_or(2000);
+    Some(((w.parse().ok()?, h.parse().ok()?), kbps))
 }
 
 /// Where the conversion of `file` to `(w, h)` at `kbps` is kept.

@@ -55,6 +55,17 @@ pub(super) async fn part_file(
         (_, Some(r)) => crate::media::throttled(bytes, r),
         _ => axum::body::Body::from(bytes),
     };
+    ranged(body, mime, range, send)
+}
+
+/// `body` as a `mime` file, the bytes `range` asks for (all without one),
+/// each answer's bytes handed to `send` with where in the file they start.
+pub(super) fn ranged(
+    body: Vec<u8>,
+    mime: &str,
+    range: Option<&str>,
+    send: impl FnOnce(Vec<u8>, usize) -> axum::body::Body,
+) -> Response {
     let len = body.len();
     match crate::media::byte_range(range, len) {
         Ok(None) => (
@@ -248,13 +259,9 @@ pub(super) async fn offline_transcode(State(p): State<Pms>, headers: HeaderMap, 
     else {
         return not_found();
     };
-    let Some(size) = query_param(&query, "videoResolution").and_then(|r| {
-        let (w, h) = r.split_once('x')?;
-        Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?))
-    }) else {
+    let Some((size, kbps)) = super::download_queue::size_asked(&query) else {
         return (StatusCode::BAD_REQUEST, "videoResolution=WxH is needed").into_response();
     };
-    let kbps: u32 = query_param(&query, "maxVideoBitrate").and_then(|b| b.parse().ok()).unwrap_or(2000);
     let made = tokio::task::spawn_blocking(move || super::download_queue::convert(&media.file, size, kbps)).await;
     let Ok(Ok(file)) = made else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "the transcoder failed").into_response();

@@ -209,22 +209,30 @@ impl PlexServerClient {
     pub async fn download(&self, part_key: &str, from: u64) -> Result<reqwest::Response> {
         let mut url = self.url(part_key)?;
         url.query_pairs_mut().append_pair("download", "1");
-        let mut rb = self.http.request(Method::GET, &url, Some(&self.token), DOWNLOAD_TIMEOUT);
+        self.file_from(&url, from, false).await
+    }
+
+    /// The file at `url` from byte `from` on (`Range`), answered as it
+    /// comes when it is the file or a range past its end, and (`busy_ok`)
+    /// when a 503 says the server is still making it.
+    async fn file_from(&self, url: &Url, from: u64, busy_ok: bool) -> Result<reqwest::Response> {
+        let mut rb = self.http.request(Method::GET, url, Some(&self.token), DOWNLOAD_TIMEOUT);
         if from > 0 {
             rb = rb.header(reqwest::header::RANGE, format!("bytes={from}-"));
         }
         let resp = self
             .http
-            .send(rb, &url)
-            .instrument(info_span!("pms_download", host = %host_of(&url), path = %url.path(), from))
+            .send(rb, url)
+            .instrument(info_span!("pms_download", host = %host_of(url), path = %url.path(), from))
             .await?;
         let status = resp.status();
-        if status.is_success() || status == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
+        let busy = busy_ok && status == reqwest::StatusCode::SERVICE_UNAVAILABLE;
+        if status.is_success() || status == reqwest::StatusCode::RANGE_NOT_SATISFIABLE || busy {
             return Ok(resp);
         }
-        let body = read_limited(resp, &url, IDENTITY_LIMIT).await?;
-        check_status(status, &url, &body)?;
-        Err(Error::Http { host: host_of(&url), status: status.as_u16(), message: None })
+        let body = read_limited(resp, url, IDENTITY_LIMIT).await?;
+        check_status(status, url, &body)?;
+        Err(Error::Http { host: host_of(url), status: status.as_u16(), message: None })
     }
 
     pub fn media_location(&self, path: &str) -> Result<(Url, Token)> {

@@ -128,22 +128,7 @@ impl PlexServerClient {
     /// made is the caller's to wait on.
     pub async fn converted(&self, queue: u64, item: u64, from: u64) -> Result<reqwest::Response> {
         let url = self.url(&format!("/downloadQueue/{queue}/item/{item}/media"))?;
-        let mut rb = self.http.request(Method::GET, &url, Some(&self.token), DOWNLOAD_TIMEOUT);
-        if from > 0 {
-            rb = rb.header(reqwest::header::RANGE, format!("bytes={from}-"));
-        }
-        let resp = self
-            .http
-            .send(rb, &url)
-            .instrument(info_span!("pms_download_converted", host = %host_of(&url), path = %url.path(), from))
-            .await?;
-        let status = resp.status();
-        if status.is_success() || status == StatusCode::RANGE_NOT_SATISFIABLE || status == StatusCode::SERVICE_UNAVAILABLE {
-            return Ok(resp);
-        }
-        let body = read_limited(resp, &url, DEFAULT_BODY_LIMIT).await?;
-        check_status(status, &url, &body)?;
-        Err(Error::Http { host: host_of(&url), status: status.as_u16(), message: None })
+        self.file_from(&url, from, true).await
     }
 
     /// A copy of `rating_key` at `size` from the universal transcoder's
