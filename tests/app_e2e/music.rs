@@ -198,8 +198,10 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     // the album page's, hidden but still laid out to AT-SPI, is "Play Play".)
     click_role(x, "=Play", Some("push button"));
     wait_for_mpris("status", "Playing");
+    // (Its toast shows for a moment: watched for from before.)
+    let toast = watch_for(60, &["Living Room cannot be reached: the music stopped"]);
     assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Refuse));
-    expect_on_screen_within(60, &["Living Room cannot be reached: the music stopped"]);
+    toast.seen();
     screenshot(x, "app-12-server-gone.png");
     d.fp().clear_requests();
     assert!(d.fp().set_behaviour("Living Room", None, Behaviour::Ok));

@@ -243,7 +243,7 @@ fn an_episode_plays_pauses_seeks_and_counts_as_watched_when_it_ends() {
     playerctl(&["position", "13.5"]);
     wait_for(
         "the sidecar's line drawn in the paused frame",
-        Duration::from_secs(30),
+        Duration::from_secs(90),
         || pixels_changed(&off, &take("sidecar"), "1090x130+5+530"),
         |drawn| *drawn > 300,
     );

@@ -93,8 +93,9 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     expect_on_screen(&["New Playlist", &format!("A new playlist with {album} in it.")]);
     type_text(x, "Evening");
     screenshot(x, "app-13-new-playlist.png");
+    let toast = watch_for(30, &[&format!("Made the playlist Evening with {album}")]);
     key(x, "Return");
-    expect_on_screen_within(10, &[&format!("Made the playlist Evening with {album}")]);
+    toast.seen();
     let (_, evening) = wait_for_playlist(&d, "Evening", |e| !e.is_empty());
     let keys: Vec<u64> = tracks.iter().map(|(_, k)| k.parse().unwrap()).collect();
     assert_eq!(evening.iter().map(|(_, k)| *k).collect::<Vec<_>>(), keys, "the album's tracks, in order");
