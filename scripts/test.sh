@@ -17,6 +17,11 @@ cargo clippy -p reel -p reel-cli --locked -- -D warnings
 cargo build --workspace --all-targets --locked
 # The benchmarks build too (they need the measurement hook's feature).
 cargo check -p reel --benches --features bench --locked
+# The tests as the two runs below build them (each its own features of
+# reel-core): built here, no compiler takes the cores from the window's
+# scenarios while they run.
+cargo test -p reel --locked --no-run
+cargo test --workspace --exclude reel --locked --no-run
 built=$(date +%s)
 echo "test.sh: built in $(( built - start ))s" >&2
 # Tests run side by side; those that share the real keyring (or one AT-SPI
