@@ -25,7 +25,7 @@ pub(super) enum Via {
 }
 
 /// How a copy stands for the runner.
-pub(super) enum Copy {
+pub(super) enum CopyState {
     /// Made, or being made: its media is asked for (a 503 says to wait).
     Ready,
     /// No longer on the server: asked for anew.
@@ -75,7 +75,7 @@ impl Core {
         d: &Download,
         (queue, item): (u64, u64),
         changed: &(dyn Fn(&Download) + Send + Sync),
-    ) -> Result<Copy, DownloadFault> {
+    ) -> Result<CopyState, DownloadFault> {
         loop {
             let status = self
                 .connections
@@ -83,8 +83,8 @@ impl Core {
                 .await
                 .map_err(|e| super::runner::fault_of(&e))?;
             match status {
-                Conversion::Working | Conversion::Available => return Ok(Copy::Ready),
-                Conversion::Gone => return Ok(Copy::Gone),
+                Conversion::Working | Conversion::Available => return Ok(CopyState::Ready),
+                Conversion::Gone => return Ok(CopyState::Gone),
                 Conversion::Failed => return Err(DownloadFault::ConversionFailed),
                 Conversion::Waiting => {
                     changed(&Download { converting: true, ..d.clone() });

@@ -2,7 +2,7 @@
 //! file from where it stopped, until it has the size the server gave;
 //! paused or cancelled from outside (another process too) within a moment.
 
-use super::convert::{Copy, Via};
+use super::convert::{CopyState, Via};
 use super::{on_store, Core};
 use crate::error::{Error, Result};
 use crate::ids::{ItemKey, SourceId};
@@ -159,15 +159,15 @@ impl Core {
             }
             if let Via::Queue(queue, item) = via {
                 match self.copy_of(d, (queue, item), changed).await? {
-                    Copy::Ready => {}
+                    CopyState::Ready => {}
                     // Let go by the server before it was fetched: asked for once more.
-                    Copy::Gone if !asked_again => {
+                    CopyState::Gone if !asked_again => {
                         asked_again = true;
                         self.forget_conversion(d).await?;
                         via = self.conversion_entry(d).await?;
                         continue;
                     }
-                    Copy::Gone => return Err(DownloadFault::ConversionFailed),
+                    CopyState::Gone => return Err(DownloadFault::ConversionFailed),
                 }
             }
             let source = match via {
