@@ -32,9 +32,9 @@ others_log=$(mktemp)
 scripts/with-keyring.sh cargo test --workspace --exclude reel --locked > "$others_log" 2>&1 &
 others=$!
 app_status=0
-# Four of the window's scenarios at once: each waits on real clocks most
+# Three of the window's scenarios at once: each waits on real clocks most
 # of its time (tests/app_e2e/session.rs).
-RUST_TEST_THREADS=4 scripts/with-keyring.sh cargo test -p reel --locked || app_status=$?
+RUST_TEST_THREADS=3 scripts/with-keyring.sh cargo test -p reel --locked || app_status=$?
 others_status=0
 wait "$others" || others_status=$?
 cat "$others_log"

@@ -4,7 +4,7 @@
 //! single-instance name, its MPRIS name and its keyring entries are no
 //! other scenario's.
 //!
-//! So the scenarios run side by side (four at once: `scripts/test.sh`
+//! So the scenarios run side by side (three at once: `scripts/test.sh`
 //! sets `RUST_TEST_THREADS`; they mostly wait on real clocks). What shows
 //! only for a moment, a toast, is watched for from before the action that
 //! shows it (`watch_for`), so a busy machine cannot make a scenario miss
