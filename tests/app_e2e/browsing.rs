@@ -106,7 +106,7 @@ fn a_connection_that_dies_mid_session_fails_over_and_comes_back_then_a_narrow_wi
     expect_on_screen(&["Living Room, Local · "]);
     d.fp().set_behaviour("Living Room", Some(0), Behaviour::Refuse);
     click(x, "TV Shows on Living Room");
-    let toast = watch_for(60, &["connection to Living Room stopped answering"]);
+    let toast = watch_for("app-03.log", 60, &["connection to Living Room stopped answering"]);
     click(x, &d.show);
     toast.seen();
     expect_on_screen(&["Living Room, Remote · ", "Season 1"]);
@@ -229,7 +229,7 @@ fn sign_in_by_server_address_then_odd_data_a_500_and_a_hang() {
     click(&x, &format!("Movies on {host}"));
     // The cached copy is the server's current one, so only a refresh (F5) asks again.
     // (What failed is a toast, there for a moment: watched for from before.)
-    let toast = watch_for(40, &["Could not update Movies", "HTTP 500"]);
+    let toast = watch_for("app-20.log", 40, &["Could not update Movies", "HTTP 500"]);
     key(&x, "F5");
     toast.seen();
     expect_on_screen(&["Library items"]);
@@ -307,7 +307,7 @@ fn damaged_settings_then_the_accounts_back_from_the_keyring() {
     // What happened, and what can be done about it.
     expect_on_screen(&["Reel's settings were damaged and set aside. Sign in again as demo?"]);
     screenshot(x, "app-11-damaged-settings.png");
-    let toast = watch_for(40, &["Signed in again"]);
+    let toast = watch_for("app-11.log", 40, &["Signed in again"]);
     click(x, "Sign In Again");
     toast.seen();
     expect_on_screen(&["Living Room", "TV Shows on Living Room"]);

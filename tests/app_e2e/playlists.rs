@@ -93,7 +93,7 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     expect_on_screen(&["New Playlist", &format!("A new playlist with {album} in it.")]);
     type_text(x, "Evening");
     screenshot(x, "app-13-new-playlist.png");
-    let toast = watch_for(30, &[&format!("Made the playlist Evening with {album}")]);
+    let toast = watch_for("app-13.log", 30, &[&format!("Made the playlist Evening with {album}")]);
     key(x, "Return");
     toast.seen();
     let (_, evening) = wait_for_playlist(&d, "Evening", |e| !e.is_empty());
@@ -125,7 +125,7 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     // The press on the row's menu button opened the menu only: the row
     // did not play (the music paused above stays paused).
     assert_eq!(playerctl(&["status"]), "Paused", "a press on a row's menu button played the row");
-    let toast = watch_for(40, &[&format!("Added {second} to Road Trip")]);
+    let toast = watch_for("app-13.log", 40, &[&format!("Added {second} to Road Trip")]);
     activate_window_action_with("add-to-playlist", &format!("[<(int64 1, '{road}')>]"));
     toast.seen();
     let want = key_of(second);

@@ -6,9 +6,9 @@
 //!
 //! So the scenarios run side by side (three at once: `scripts/test.sh`
 //! sets `RUST_TEST_THREADS`; they mostly wait on real clocks). What shows
-//! only for a moment, a toast, is watched for from before the action that
-//! shows it (`watch_for`), so a busy machine cannot make a scenario miss
-//! it between two walks of the tree. `REEL_E2E_TAKE_TURNS=1` runs them one
+//! only for a moment, a toast, is read from the app's log (`watch_for`),
+//! so a busy machine cannot make a scenario miss it during one slow walk
+//! of the tree. `REEL_E2E_TAKE_TURNS=1` runs them one
 //! at a time (to read one scenario's timing alone).
 //!
 //! The helpers that talk to the app from outside (`playerctl`, `gdbus`, the

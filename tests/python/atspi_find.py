@@ -1,23 +1,17 @@
 """Reads what an application shows through the accessibility tree (AT-SPI),
 as a person's screen reader would. Usage:
-  atspi_find.py [--any-time] APP_NAME TIMEOUT_S NAME [NAME...]
+  atspi_find.py APP_NAME TIMEOUT_S NAME [NAME...]
 Waits until every NAME is the accessible name of some node of
 APP_NAME (substring match) — or, for a NAME written !NAME, of none — then
 prints the tree's (role, name) pairs as JSON and exits 0; exits 1 with what it
-did see when the time runs out.
-
-With --any-time a NAME counts once any walk saw it, and walks follow each
-other closely: started before an action, it sees what shows only for a
-moment (a toast's five seconds), however long one walk takes."""
+did see when the time runs out."""
 import json
 import sys
 import time
 
 import pyatspi
 
-any_time = sys.argv[1] == "--any-time"
-args = sys.argv[2:] if any_time else sys.argv[1:]
-app_name, timeout, wanted = args[0], float(args[1]), args[2:]
+app_name, timeout, wanted = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
 
 
 def walk(node, depth=0, out=None):
@@ -36,11 +30,10 @@ def walk(node, depth=0, out=None):
 # GTK 4.8 answers a tree walk wrongly while widgets are being added (a NULL
 # object path: a GLib critical in the app). Walk after the UI
 # has had a moment to settle, and not too often (0.3 s tried: a busy run's
-# sign-in went down so). A watch walks often: what it waits for is brief.
-SETTLE, AGAIN = (0.3, 0.3) if any_time else (1.0, 1.0)
+# sign-in went down so).
+SETTLE, AGAIN = 1.0, 1.0
 deadline = time.time() + timeout
 seen = []
-ever = set()
 time.sleep(SETTLE)
 first = True
 while time.time() < deadline:
@@ -56,16 +49,13 @@ while time.time() < deadline:
         print(f"retrying after: {e}", file=sys.stderr)
         continue
     names = [n for _, n in seen]
-    if any_time:
-        ever.update(names)
-        names = list(ever)
     present = [w for w in wanted if not w.startswith("!")]
     absent = [w[1:] for w in wanted if w.startswith("!")]
     if apps and all(any(w in n for n in names) for w in present) and not any(w in n for w in absent for n in names):
         print(json.dumps(seen))
         sys.exit(0)
 print(json.dumps(seen))
-names = list(ever) if any_time else [n for _, n in seen]
+names = [n for _, n in seen]
 missing = [w for w in wanted if (w.startswith("!") and any(w[1:] in n for n in names)) or (not w.startswith("!") and not any(w in n for n in names))]
 print(f"not found in {app_name}'s accessibility tree: {missing}", file=sys.stderr)
 sys.exit(1)
