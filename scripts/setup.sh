@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Reel needs on Debian 12 that is not there yet: the GTK 4 /
 # libadwaita build stack, GStreamer (build and playback; gst-launch-1.0 makes
-# the demo's and the tests' clips), and for tests Xvfb, D-Bus, gnome-keyring, AT-SPI and
+# the demo's and the tests' clips), and for tests Xvfb, D-Bus, gnome-keyring,
+# AT-SPI, gst-discoverer-1.0 (the tracks a downloaded file holds) and
 # python-plexapi. Safe to run again; installs only what is missing.
 # Usage: scripts/setup.sh [app|test]
 set -euo pipefail
@@ -12,7 +13,7 @@ packages=(pkg-config libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils
           libglib2.0-bin dconf-gsettings-backend)
 if [ "$what" = test ]; then
   packages+=(xvfb xauth xdotool dbus dbus-x11 gnome-keyring at-spi2-core python3-pyatspi imagemagick
-             meson ninja-build appstream python3-venv playerctl)
+             meson ninja-build appstream python3-venv playerctl gstreamer1.0-plugins-base-apps)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -101,12 +101,14 @@ fn a_connection_that_dies_mid_session_fails_over_and_comes_back_then_a_narrow_wi
     let d = Demo::start().signed_in();
     let x = &d.x;
     let reel = d.launch("app-03.log");
-    // Mid-session the LAN connection dies: the next request (a show's seasons) fails over to
-    // remote, is answered there, and a toast and the sidebar say so.
+    // Mid-session the LAN connection dies: the next request (the shows'
+    // library, or a show's seasons when the library comes from what was
+    // saved) fails over to remote, is answered there, and a toast and the
+    // sidebar say so.
     expect_on_screen(&["Living Room, Local · "]);
+    let toast = watch_for("app-03.log", 60, &["connection to Living Room stopped answering"]);
     d.fp().set_behaviour("Living Room", Some(0), Behaviour::Refuse);
     click(x, "TV Shows on Living Room");
-    let toast = watch_for("app-03.log", 60, &["connection to Living Room stopped answering"]);
     click(x, &d.show);
     toast.seen();
     expect_on_screen(&["Living Room, Remote · ", "Season 1"]);

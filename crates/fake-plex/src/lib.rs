@@ -421,6 +421,17 @@ impl FakePlex {
 
     /// What a server lists at the top of a section (movies, shows or
     /// artists), in its order: the server's own truth, to check a client by.
+    /// What the server's `/hubs/search` finds for `query` (every hit, not
+    /// cut at a limit): by kind, in its order, as rating keys.
+    pub fn search(&self, machine_id: &str, query: &str) -> Vec<(library::Kind, Vec<u64>)> {
+        let Some(s) = self.shared.server(machine_id) else { return Vec::new() };
+        let lib = &s.library;
+        pms::search::find(lib, query)
+            .into_iter()
+            .map(|(kind, hits)| (kind, hits.into_iter().map(|(i, _)| lib.items[i].rating_key).collect()))
+            .collect()
+    }
+
     pub fn section_items(&self, machine_id: &str, section: &str) -> Vec<library::Item> {
         let Some(s) = self.shared.server(machine_id) else { return Vec::new() };
         let lib = &s.library;

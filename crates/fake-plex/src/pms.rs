@@ -18,6 +18,7 @@ mod entries;
 mod media_routes;
 pub mod play_queues;
 pub mod playlists;
+pub mod search;
 use media_routes::{
     choose_streams, part_file, prefs, transcode_decision, transcode_segment, transcode_start, transcode_stop,
 };
@@ -66,6 +67,7 @@ pub fn router(pms: Pms) -> Router {
         .route("/library/sections/{key}/collections", get(collections::list))
         .route("/library/collections/{id}/children", get(collections::children))
         .route("/hubs", get(hubs))
+        .route("/hubs/search", get(search::hubs))
         .route("/library/onDeck", get(on_deck))
         .route("/library/recentlyAdded", get(recently_added))
         .route("/:/timeline", get(timeline).post(timeline))

@@ -11,6 +11,7 @@ use reel_core::{AccountDownloads, Core, CoreOptions, Error, Origin, Token};
 use std::path::PathBuf;
 
 mod downloads;
+mod search;
 
 #[derive(Parser)]
 #[command(name = "reel-cli", version, about = "Reel's Plex core from a terminal")]
@@ -120,6 +121,10 @@ enum Command {
         #[arg(long)]
         no_wait: bool,
     },
+    /// Search every server (and what was saved of them) for QUERY: results
+    /// by server and kind, with their rating keys; a server that does not
+    /// answer is said so, with what was saved of it.
+    Search { query: String },
     /// Pin a server's connection (tried first from now on), or --auto to unpin.
     Pin {
         server: String,
@@ -213,6 +218,7 @@ async fn run(cli: Cli) -> Result<()> {
             items(&core, &section.as_str().into(), server, offset, limit, cli.json).await
         }
         Command::Pin { server, url, auto } => pin(&core, &server, url, auto).await,
+        Command::Search { query } => search::search(&core, &query, cli.json).await,
         Command::Download { key, server, cancel: true, .. } => {
             downloads::change(&core, &key, server, downloads::Change::Cancel).await
         }

@@ -623,3 +623,40 @@ async fn a_download_at_480p_is_the_servers_converted_copy_and_a_quality_unknown_
     assert_eq!(parts, 0, "the original is not fetched");
     cli.ok(&["logout"]);
 }
+
+/// `reel-cli search`: the server's answer, each result with its kind,
+/// server and rating key; the server gone, what was saved, marked so.
+#[tokio::test(flavor = "multi_thread")]
+async fn search_answers_from_the_server_then_from_saved_data_when_it_is_gone() {
+    let _turn = keyring_turn().await;
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    cli.ok(&["login", "--token", &fp.info().account_token]);
+    let (_, key) = first_movie(&cli);
+    let rows = |out: String| -> Vec<Value> { serde_json::from_str(&out).unwrap() };
+    let items: Vec<Value> = {
+        let libraries: Value = serde_json::from_str(&cli.ok(&["libraries", "--json"]).0).unwrap();
+        let movies =
+            libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "movie").unwrap().clone();
+        rows(cli.ok(&["items", movies["key"].as_str().unwrap(), "--json"]).0)
+    };
+    let title = items.iter().find(|i| i["rating_key"] == key.as_str()).unwrap()["title"].as_str().unwrap().to_string();
+    let word = title.split_whitespace().nth(1).unwrap().to_lowercase();
+    let hit = |rows: &[Value]| rows.iter().find(|r| r["rating_key"] == key.as_str()).cloned();
+
+    let found = rows(cli.ok(&["search", &word, "--json"]).0);
+    let film = hit(&found).unwrap_or_else(|| panic!("{title} found for {word}: {found:?}"));
+    assert_eq!((film["kind"].as_str(), film["server"].as_str()), (Some("movie"), Some("Basement")));
+    assert_eq!(film["from_saved_data"], false);
+    let (text, _) = cli.ok(&["search", &word]);
+    assert!(text.contains("Basement") && text.contains(&format!("{key}  {title}")), "{text}");
+
+    assert!(fp.set_behaviour("Basement", None, Behaviour::Refuse));
+    let found = rows(cli.ok(&["search", &word, "--json"]).0);
+    assert_eq!(hit(&found).map(|f| f["from_saved_data"].clone()), Some(Value::Bool(true)), "{found:?}");
+    let (text, _) = cli.ok(&["search", &word]);
+    assert!(text.contains("did not answer") && text.contains("from saved data"), "{text}");
+    assert!(fp.set_behaviour("Basement", None, Behaviour::Ok));
+    cli.ok(&["logout"]);
+}

@@ -105,9 +105,11 @@ pub struct RuntimeConfig {
 }
 
 impl Config {
+    /// Whether the provider's server list is older than `max_age` (a zero
+    /// lifetime, set in Preferences, makes it stale at once).
     pub fn is_sources_cache_stale(&self, provider_id: &str, max_age: std::time::Duration) -> bool {
         match self.runtime.sources_last_fetched.get(provider_id) {
-            Some(t) => (Utc::now() - *t).to_std().map(|age| age > max_age).unwrap_or(false),
+            Some(t) => (Utc::now() - *t).to_std().map(|age| age >= max_age).unwrap_or(false),
             None => true,
         }
     }

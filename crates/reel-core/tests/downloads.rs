@@ -9,7 +9,7 @@ use common::{conn, core_options, server, topology};
 use fake_plex::media::{make_clip, MediaFault, MediaSpec};
 use fake_plex::topology::{Behaviour, Protocol, Topology};
 use fake_plex::FakePlex;
-use reel_core::models::{Download, DownloadFault, DownloadState, ItemKind, SectionKind};
+use reel_core::models::{Download, DownloadFault, DownloadState, ItemKind, SectionKind, StreamKind};
 use reel_core::{Core, ItemKey, SourceId};
 use std::os::unix::fs::PermissionsExt;
 use std::sync::{Mutex, OnceLock};
@@ -18,7 +18,7 @@ fn clip() -> MediaSpec {
     static CLIP: OnceLock<(tempfile::TempDir, MediaSpec)> = OnceLock::new();
     CLIP.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let spec = make_clip(dir.path(), 6, &["eng"]).expect("gst-launch-1.0 makes the clip");
+        let spec = make_clip(dir.path(), 6, &["eng", "deu"]).expect("gst-launch-1.0 makes the clip");
         (dir, spec)
     })
     .1
@@ -602,6 +602,17 @@ fn decodes_at(file: &std::path::Path, (w, h): (u32, u32)) -> bool {
     std::process::Command::new("gst-launch-1.0").arg("-q").args(words).status().is_ok_and(|s| s.success())
 }
 
+/// How many tracks of `kind` ("video", "audio", "subtitles") `file` holds,
+/// as GStreamer's discoverer reads it.
+fn tracks_in(file: &std::path::Path, kind: &str) -> usize {
+    let out = std::process::Command::new("gst-discoverer-1.0")
+        .arg(file)
+        .output()
+        .expect("gst-discoverer-1.0 (scripts/setup.sh installs it)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().filter(|l| l.trim_start().starts_with(&format!("{kind} #"))).count()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_film_asked_at_480p_is_converted_by_the_server_waited_for_and_fetched_whole() {
     use fake_plex::testing::wait_for_async;
@@ -695,6 +706,18 @@ async fn a_film_asked_at_480p_is_converted_by_the_server_waited_for_and_fetched_
     let plan = s.core.prepare_playback(&s.source_id, &movie.rating_key, &DecodesNothing, 0).await.unwrap();
     assert_eq!(plan.location.url.to_file_path().ok(), Some(done.file.clone()), "{:?}", plan.location.url);
     assert!(plan.transcode.is_none());
+    // The tracks offered are the copy's: the original's two audio tracks
+    // and its subtitles are not all in it, and the player is not told so.
+    let original = clip();
+    assert_eq!((tracks_in(&original.file, "audio"), tracks_in(&original.file, "subtitles")), (2, 1));
+    let (_, _, part) = plan.playable.first_part().expect("a part");
+    for (kind, name) in
+        [(StreamKind::Video, "video"), (StreamKind::Audio, "audio"), (StreamKind::Subtitle, "subtitles")]
+    {
+        assert_eq!(part.embedded(kind).len(), tracks_in(&done.file, name), "{name} tracks offered: {part:?}");
+    }
+    assert_eq!(part.embedded(StreamKind::Audio).len(), 1, "{part:?}");
+    assert_eq!(part.sidecar_subtitles().len(), 1, "the subtitle file beside the film is still offered");
 }
 
 #[tokio::test(flavor = "multi_thread")]

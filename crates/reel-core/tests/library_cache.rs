@@ -120,6 +120,8 @@ fn a_damaged_cache_is_kept_aside_and_rebuilt() {
 fn offline_since_is_the_first_failure_and_clears_on_return() {
     let cache = LibraryCache::in_memory().unwrap();
     let first = cache.set_online("s", false).unwrap().expect("offline");
+    // The second failure comes later on the clock than the first (what is
+    // checked is which of two instants is kept).
     std::thread::sleep(std::time::Duration::from_millis(5));
     assert_eq!(cache.set_online("s", false).unwrap(), Some(first), "still since the first failure");
     assert_eq!(cache.set_online("s", true).unwrap(), None);

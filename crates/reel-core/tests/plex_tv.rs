@@ -75,6 +75,8 @@ async fn cancelling_stops_polling() {
     poller.abort();
     let _ = poller.await;
     let after_cancel = fp.pin_polls(pin.id);
+    // That nothing happens can only be seen over a stretch of time: twenty
+    // of the poll's intervals with no poll.
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(fp.pin_polls(pin.id), after_cancel, "no poll after cancel");
 }

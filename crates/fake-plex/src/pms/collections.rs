@@ -46,6 +46,19 @@ fn collection_json(p: &Pms, section_key: u32, items: &[usize]) -> Value {
     })
 }
 
+/// Every collection of the server, as listed.
+pub fn all(p: &Pms) -> Vec<Value> {
+    let lib = &p.server.library;
+    if p.server.spec.library.no_collections {
+        return Vec::new();
+    }
+    lib.sections
+        .iter()
+        .filter_map(|s| items_of(lib, FIRST_COLLECTION + u64::from(s.key)))
+        .map(|(key, items)| collection_json(p, key, &items))
+        .collect()
+}
+
 /// `GET /library/sections/{key}/collections`.
 pub async fn list(State(p): State<Pms>, Path(key): Path<u32>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let Some(c) = authorize(&p, &headers, &q) else {

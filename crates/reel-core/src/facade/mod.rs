@@ -12,6 +12,7 @@ mod library;
 mod play_queues;
 mod playback;
 mod playlists;
+mod search;
 mod servers;
 mod session_calls;
 

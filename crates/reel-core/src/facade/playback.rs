@@ -100,8 +100,13 @@ impl Core {
         let kept = self.downloaded(source_id, rating_key).await;
         // A copy the server converted for this player plays as it is: its
         // original's formats do not matter (and no transcode is asked for).
-        let converted = kept.as_ref().is_some_and(|(d, _)| d.quality != crate::models::DownloadQuality::Original);
-        let caps: &dyn Capabilities = if converted { &PlaysItsOwnCopy } else { caps };
+        let converted = kept.as_ref().and_then(|(d, _)| d.quality.size());
+        let caps: &dyn Capabilities = if converted.is_some() { &PlaysItsOwnCopy } else { caps };
+        // What is offered to choose from is what the copy holds.
+        let as_kept = |playable: Playable| match converted {
+            Some(size) => playable.as_converted(size),
+            None => playable,
+        };
         let asked = self.prepare_from_server(source_id, rating_key, caps, offset_ms);
         let from_server = match &kept {
             // The file is here: a server that does not answer soon does not hold it up.
@@ -114,9 +119,10 @@ impl Core {
             Url::from_file_path(file).map(|url| MediaLocation { url, token: Token::new(""), trust_anchors: None })
         };
         match (from_server, kept) {
-            (Ok(mut plan), Some((d, _))) if plan.decision == Decision::DirectPlay || converted => {
+            (Ok(mut plan), Some((d, _))) if plan.decision == Decision::DirectPlay || converted.is_some() => {
                 if let Ok(location) = local(&d.file) {
                     tracing::info!(quality = d.quality.name(), "playing the downloaded file");
+                    plan.playable = as_kept(plan.playable);
                     plan.location = location;
                     plan.decision = Decision::DirectPlay;
                     plan.transcode = None;
@@ -129,7 +135,7 @@ impl Core {
                 let prefs = crate::models::PlaybackPrefs::default();
                 Ok(PlaybackPlan {
                     source_id: source_id.clone(),
-                    playable,
+                    playable: as_kept(playable),
                     decision: Decision::DirectPlay,
                     location,
                     session: uuid::Uuid::new_v4().to_string(),

@@ -8,6 +8,7 @@ mod library;
 mod play_queue;
 mod playback;
 mod playlist;
+mod search;
 mod source;
 mod summary;
 
@@ -22,5 +23,6 @@ pub use library::{Hub, ItemKind, MediaItem, Page, Section, SectionKind};
 pub use play_queue::{PlayQueue, QueueEntry, QueuePlace, QueueSource, Repeat, SavedQueue};
 pub use playback::{Marker, MarkerKind, MediaPart, MediaStream, MediaVersion, Playable, PlaybackPrefs, StreamKind};
 pub use playlist::{Collection, MediaList, Playlist, PlaylistEntry};
+pub use search::{grouped, Found, SearchAnswer, SearchGroup, SearchHit, SearchKind, SearchState};
 pub use source::{ConnectionInfo, Source, SourceType};
 pub use summary::ItemSummary;

@@ -125,6 +125,37 @@ pub struct Marker {
 }
 
 impl Playable {
+    /// What a copy the server converted to `size` holds of this item: one
+    /// version of one part with the picture and the one audio track the
+    /// server put in it (the one chosen when the copy was asked, else the
+    /// first), then the subtitle files kept beside it. The original's other
+    /// tracks are not in the copy, so a player offers none of them.
+    pub fn as_converted(mut self, size: super::VideoSize) -> Self {
+        let Some(mut version) = self.media.drain(..).find(|m| !m.parts.is_empty()) else { return self };
+        version.parts.truncate(1);
+        let part = &mut version.parts[0];
+        let video = part.embedded(StreamKind::Video).first().map(|s| (*s).clone());
+        let audio = {
+            let audio = part.embedded(StreamKind::Audio);
+            audio.iter().find(|s| s.selected).or(audio.first()).map(|s| (*s).clone())
+        };
+        let sidecars: Vec<MediaStream> = part.sidecar_subtitles().into_iter().cloned().collect();
+        part.streams = [video, audio]
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, s)| MediaStream { index: i64::try_from(i).ok(), selected: true, ..s })
+            .chain(sidecars)
+            .collect();
+        // Its size and formats are the copy's, not the original's.
+        part.size = None;
+        part.container = None;
+        (version.container, version.video_codec, version.audio_codec) = (None, None, None);
+        (version.width, version.height) = (Some(size.width.into()), Some(size.height.into()));
+        self.media = vec![version];
+        self
+    }
+
     /// The first version and its first part: what a plain Play plays.
     pub fn first_part(&self) -> Option<(usize, &MediaVersion, &MediaPart)> {
         self.media.iter().enumerate().find_map(|(i, m)| m.parts.first().map(|p| (i, m, p)))
@@ -157,5 +188,73 @@ impl Default for PlaybackPrefs {
     /// Plex's defaults.
     fn default() -> Self {
         Self { played_threshold: 0.9, transcoder_ahead_ms: 60_000 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{ItemKind, VideoSize};
+
+    fn stream(id: i64, kind: StreamKind, index: Option<i64>, selected: bool) -> MediaStream {
+        let key = index.is_none().then(|| format!("/library/streams/{id}"));
+        MediaStream { id, kind, codec: None, language_code: None, title: None, selected, index, key }
+    }
+
+    fn version(id: i64, streams: Vec<MediaStream>) -> MediaVersion {
+        MediaVersion {
+            id,
+            container: Some("mkv".into()),
+            video_codec: Some("hevc".into()),
+            audio_codec: Some("truehd".into()),
+            duration_ms: Some(60_000),
+            width: Some(3840),
+            height: Some(2160),
+            parts: vec![MediaPart {
+                id: id * 10,
+                key: format!("/library/parts/{id}/1/file.mkv"),
+                container: Some("mkv".into()),
+                duration_ms: Some(60_000),
+                size: Some(9_000_000_000),
+                streams,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_converted_copy_holds_the_picture_the_chosen_audio_and_the_kept_subtitle_files() {
+        use StreamKind::*;
+        let original = Playable {
+            item: MediaItem::new("7", ItemKind::Movie, "Harbour"),
+            media: vec![version(
+                1,
+                vec![
+                    stream(1, Video, Some(0), false),
+                    stream(2, Audio, Some(1), false),
+                    stream(3, Audio, Some(2), true),
+                    stream(4, Subtitle, Some(3), true),
+                    stream(5, Subtitle, None, false),
+                ],
+            )],
+            markers: vec![],
+        };
+        let copy = original.clone().as_converted(VideoSize { width: 854, height: 480, kbps: 2000 });
+        let (_, version, part) = copy.first_part().expect("one part");
+        let ids = |kind| part.embedded(kind).iter().map(|s| (s.id, s.index)).collect::<Vec<_>>();
+        assert_eq!(ids(Video), [(1, Some(0))]);
+        assert_eq!(ids(Audio), [(3, Some(1))], "the chosen audio, second in the copy");
+        assert!(ids(Subtitle).is_empty(), "no embedded subtitle is in the copy");
+        assert_eq!(part.sidecar_subtitles().iter().map(|s| s.id).collect::<Vec<_>>(), [5]);
+        assert_eq!(part.chosen_embedded(Audio), Some(0));
+        assert_eq!((version.width, version.height, version.video_codec.as_deref()), (Some(854), Some(480), None));
+        assert_eq!(part.size, None, "the original's size is not the copy's");
+        assert_eq!(copy.item, original.item);
+
+        // Nothing chosen: the first audio track is the one the server took.
+        let mut unchosen = original;
+        unchosen.media[0].parts[0].streams.iter_mut().for_each(|s| s.selected = false);
+        let copy = unchosen.as_converted(VideoSize { width: 1280, height: 720, kbps: 4000 });
+        let audio: Vec<i64> = copy.first_part().unwrap().2.embedded(Audio).iter().map(|s| s.id).collect();
+        assert_eq!(audio, [2]);
     }
 }

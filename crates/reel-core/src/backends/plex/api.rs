@@ -17,6 +17,7 @@ mod collections;
 mod download_queue;
 mod play_queues;
 mod playlists;
+mod search;
 
 pub use download_queue::Conversion;
 

@@ -8,6 +8,7 @@ mod lists;
 mod music_queue;
 pub mod posters;
 mod schema;
+pub mod search;
 pub mod state;
 pub mod sync;
 pub mod versions;

@@ -50,5 +50,5 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
             conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT")).map_err(db_err)?;
         }
     }
-    Ok(())
+    super::search::prepare(conn)
 }
