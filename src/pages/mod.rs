@@ -7,4 +7,5 @@ pub mod item;
 pub mod library;
 pub mod list;
 pub mod player;
+pub mod search;
 pub mod server;

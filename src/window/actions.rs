@@ -17,6 +17,7 @@ pub enum Action {
     ShowShortcuts,
     About,
     Search,
+    FilterLibrary,
     Back,
     Close,
     Quit,
@@ -32,7 +33,7 @@ pub enum Group {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Refresh,
         Action::AddAccount,
         Action::Preferences,
@@ -40,6 +41,7 @@ impl Action {
         Action::ShowShortcuts,
         Action::About,
         Action::Search,
+        Action::FilterLibrary,
         Action::Back,
         Action::Close,
         Action::Quit,
@@ -57,6 +59,7 @@ impl Action {
             Action::ShowShortcuts => "show-help-overlay",
             Action::About => "about",
             Action::Search => "search",
+            Action::FilterLibrary => "filter-library",
             Action::Back => "back",
             Action::Close => "close",
             Action::Quit => "quit",
@@ -75,6 +78,7 @@ impl Action {
             Action::Preferences => &["<Control>comma"],
             Action::ShowShortcuts => &["<Control>question"],
             Action::Search => &["<Control>f"],
+            Action::FilterLibrary => &["<Control><Shift>f"],
             Action::Back => &["Escape", "<Alt>Left"],
             Action::Close => &["<Control>w"],
             Action::Quit => &["<Control>q"],
@@ -91,7 +95,12 @@ impl Action {
             Action::SignOut => gettext("Sign Out…"),
             Action::ShowShortcuts => gettext("Keyboard Shortcuts"),
             Action::About => gettext("About Reel"),
-            Action::Search | Action::Back | Action::Close | Action::Quit | Action::RecoverAccounts => return None,
+            Action::Search
+            | Action::FilterLibrary
+            | Action::Back
+            | Action::Close
+            | Action::Quit
+            | Action::RecoverAccounts => return None,
         })
     }
 
@@ -103,7 +112,8 @@ impl Action {
             Action::Close => (Group::General, gettext("Close Window")),
             Action::Quit => (Group::General, gettext("Quit")),
             Action::Refresh => (Group::Browsing, gettext("Refresh")),
-            Action::Search => (Group::Browsing, gettext("Search This Library")),
+            Action::Search => (Group::Browsing, gettext("Search Every Library")),
+            Action::FilterLibrary => (Group::Browsing, gettext("Filter This Library")),
             Action::Back => (Group::Browsing, gettext("Back")),
             Action::AddAccount | Action::SignOut | Action::About | Action::RecoverAccounts => return None,
         })
@@ -119,6 +129,7 @@ impl Action {
             Action::SignOut => AppMsg::ConfirmSignOut,
             Action::About => AppMsg::About,
             Action::Search => AppMsg::Search,
+            Action::FilterLibrary => AppMsg::FilterLibrary,
             Action::Back => AppMsg::Back,
             Action::RecoverAccounts => AppMsg::RecoverAccounts,
             Action::ShowShortcuts | Action::Close | Action::Quit => return None,

@@ -13,6 +13,7 @@ use crate::pages::item::{ItemOutput, ItemPage};
 use crate::pages::library::{LibraryOutput, LibraryView};
 use crate::pages::list::{ListOutput, ListPage};
 use crate::pages::player::{PlayerOutput, PlayerPage};
+use crate::pages::search::{SearchOutput, SearchPage};
 use crate::pages::server::{ServerOutput, ServerPage};
 use crate::player::mpris::Mpris;
 use crate::runtime::CoreHandle;
@@ -32,6 +33,7 @@ pub struct Children {
     home: OnceCell<Controller<HomePage>>,
     server_page: OnceCell<Controller<ServerPage>>,
     downloads_page: OnceCell<Controller<DownloadsPage>>,
+    search_page: OnceCell<Controller<SearchPage>>,
     player: OnceCell<Controller<PlayerPage>>,
     /// The now-playing bar and its queue, built when music first plays.
     music: OnceCell<Controller<MusicPlayer>>,
@@ -78,6 +80,7 @@ impl Children {
             list_page: OnceCell::new(),
             home: OnceCell::new(),
             server_page: OnceCell::new(),
+            search_page: OnceCell::new(),
             downloads_page: OnceCell::new(),
             player: OnceCell::new(),
             music: OnceCell::new(),
@@ -238,6 +241,17 @@ impl Children {
                     DownloadsOutput::Open { source, item } => AppMsg::Open(Nav::Item { source, item }),
                 });
             self.place(c.widget(), ContentPage::Downloads);
+            c
+        })
+    }
+
+    pub fn search_page(&self) -> &Controller<SearchPage> {
+        self.search_page.get_or_init(|| {
+            let c = SearchPage::builder().launch(self.core.clone()).forward(self.sender.input_sender(), |o| match o {
+                SearchOutput::OpenItem { source, item } => AppMsg::Open(Nav::Item { source, item }),
+                SearchOutput::OpenList { source, list } => AppMsg::Open(Nav::List { source, list }),
+            });
+            self.place(c.widget(), ContentPage::Search);
             c
         })
     }

@@ -32,7 +32,7 @@ impl App {
         let place = match &nav {
             Nav::Home => Some(None),
             Nav::Library { source, section } => Some(Some((source.id.clone(), section.key.clone()))),
-            Nav::Item { .. } | Nav::Server { .. } | Nav::List { .. } | Nav::Downloads => None,
+            Nav::Item { .. } | Nav::Server { .. } | Nav::List { .. } | Nav::Downloads | Nav::Search => None,
         };
         // A benchmark that opens a page itself leaves the place as it found
         // it: every run must start the same way.
@@ -82,6 +82,11 @@ impl App {
                 title.set_title(&gettext("Downloads"));
                 title.set_subtitle("");
                 self.children.downloads_page().emit(DownloadsMsg::Show);
+            }
+            Nav::Search => {
+                title.set_title(&gettext("Search"));
+                title.set_subtitle("");
+                self.children.search_page().emit(crate::pages::search::SearchMsg::Show);
             }
             Nav::Server { source } => {
                 title.set_title(&source.name);

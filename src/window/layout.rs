@@ -112,8 +112,8 @@ pub fn build(root: &adw::ApplicationWindow, sender: &ComponentSender<App>, parts
     let s = sender.clone();
     back.connect_clicked(move |_| s.input(AppMsg::Back));
     let search = gtk::Button::from_icon_name("system-search-symbolic");
-    search.set_tooltip_text(Some(gettext("Search This Library").as_str()));
-    labelled(&search, &gettext("Search this library"));
+    search.set_tooltip_text(Some(gettext("Search Every Library").as_str()));
+    labelled(&search, &gettext("Search every library"));
     content_header.pack_end(&search);
     let s = sender.clone();
     search.connect_clicked(move |_| s.input(AppMsg::Search));

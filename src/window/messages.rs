@@ -67,6 +67,8 @@ pub enum AppMsg {
     },
     Back,
     Search,
+    /// Shows or hides the open library's filter box.
+    FilterLibrary,
     ConfirmSignOut,
     /// What each account has downloaded (count, bytes), in the accounts'
     /// order: the sign-out dialog says it and asks.

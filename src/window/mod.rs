@@ -325,7 +325,8 @@ impl SimpleComponent for App {
             AppMsg::PlayerTitle(t) => self.player_title(t),
             AppMsg::Fullscreen(full) => self.set_fullscreen(full),
             AppMsg::LayoutChanged => self.update_back(),
-            AppMsg::Search => {
+            AppMsg::Search => self.open(Nav::Search),
+            AppMsg::FilterLibrary => {
                 if matches!(self.history.current(), Some(Nav::Library { .. })) {
                     self.children.library.emit(LibraryMsg::ToggleSearch);
                 }

@@ -9,6 +9,8 @@ pub enum Nav {
     Home,
     /// Every download, on this machine.
     Downloads,
+    /// Search every server.
+    Search,
     Server {
         source: Source,
     },
@@ -38,10 +40,11 @@ pub enum ContentPage {
     Server,
     List,
     Downloads,
+    Search,
 }
 
 impl ContentPage {
-    pub const ALL: [ContentPage; 7] = [
+    pub const ALL: [ContentPage; 8] = [
         ContentPage::Choose,
         ContentPage::Home,
         ContentPage::Library,
@@ -49,6 +52,7 @@ impl ContentPage {
         ContentPage::Server,
         ContentPage::List,
         ContentPage::Downloads,
+        ContentPage::Search,
     ];
 
     /// The page's name in the stack.
@@ -61,6 +65,7 @@ impl ContentPage {
             ContentPage::Server => "server",
             ContentPage::List => "list",
             ContentPage::Downloads => "downloads",
+            ContentPage::Search => "search",
         }
     }
 }
@@ -90,6 +95,7 @@ impl Nav {
         match self {
             Nav::Home => ContentPage::Home,
             Nav::Downloads => ContentPage::Downloads,
+            Nav::Search => ContentPage::Search,
             Nav::Server { .. } => ContentPage::Server,
             Nav::Library { .. } => ContentPage::Library,
             Nav::Item { .. } => ContentPage::Item,
@@ -100,7 +106,7 @@ impl Nav {
     /// The server the place belongs to, if any.
     pub fn source_id(&self) -> Option<&str> {
         match self {
-            Nav::Home | Nav::Downloads => None,
+            Nav::Home | Nav::Downloads | Nav::Search => None,
             Nav::Server { source }
             | Nav::Library { source, .. }
             | Nav::Item { source, .. }
@@ -118,7 +124,10 @@ pub struct History {
 impl History {
     /// Goes to `nav`; returns it, to be shown.
     pub fn open(&mut self, nav: Nav) -> &Nav {
-        if matches!(nav, Nav::Home | Nav::Downloads | Nav::Library { .. } | Nav::Server { .. } | Nav::List { .. }) {
+        if matches!(
+            nav,
+            Nav::Home | Nav::Downloads | Nav::Search | Nav::Library { .. } | Nav::Server { .. } | Nav::List { .. }
+        ) {
             self.stack.clear();
         }
         self.stack.push(nav);

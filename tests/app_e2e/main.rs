@@ -23,6 +23,7 @@ mod playback;
 mod playback_faults;
 mod playlists;
 mod run_command;
+mod search;
 mod session;
 mod window_state;
 

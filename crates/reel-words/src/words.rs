@@ -243,3 +243,17 @@ pub fn download_fault(fault: &reel_core::models::DownloadFault) -> String {
         }
     }
 }
+
+/// A search result group's title: what kind of things it holds.
+pub fn search_kind(kind: reel_core::models::SearchKind) -> String {
+    use reel_core::models::SearchKind;
+    match kind {
+        SearchKind::Movie => crate::i18n::gettext("Movies"),
+        SearchKind::Show => crate::i18n::gettext("Shows"),
+        SearchKind::Episode => crate::i18n::gettext("Episodes"),
+        SearchKind::Artist => crate::i18n::gettext("Artists"),
+        SearchKind::Album => crate::i18n::gettext("Albums"),
+        SearchKind::Track => crate::i18n::gettext("Tracks"),
+        SearchKind::Collection => crate::i18n::gettext("Collections"),
+    }
+}
