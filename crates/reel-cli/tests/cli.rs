@@ -608,12 +608,33 @@ async fn a_download_at_480p_is_the_servers_converted_copy_and_a_quality_unknown_
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success());
     assert!(err.contains("original, 1080p, 720p, 480p"), "{err}");
+    // Killed with SIGKILL while the server converts: asked again, it waits
+    // for the copy asked for before (nothing is asked twice) and ends with it.
+    assert!(p.fp.hold_conversions("Basement", true));
+    let asked = |end: &str| {
+        p.fp.requests().into_iter().filter(|r| r.path.starts_with("/downloadQueue/") && r.path.ends_with(end)).count()
+    };
+    let mut cmd = cli.command(&["download", &movie, "--quality", "480p"]);
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    let mut running = fake_plex::testing::Guarded::spawn(&mut cmd).unwrap();
+    fake_plex::testing::wait_for(
+        "the copy waited for",
+        std::time::Duration::from_secs(30),
+        || asked("/media"),
+        |n| *n >= 1,
+    );
+    running.child().kill().unwrap();
+    let _ = running.child().wait();
+    let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
+    assert_eq!((&listed[0]["state"], &listed[0]["fetched"]), (&Value::from("running"), &Value::from(0)), "{listed}");
+    assert!(p.fp.hold_conversions("Basement", false));
     let (out, err) = cli.ok(&["download", &movie, "--quality", "480p"]);
     assert!(
         err.contains("480p, 2 Mbps") && err.contains("about"),
         "the plan says the quality and about how big: {err}"
     );
     assert!(out.contains("Downloaded") && out.contains("(480p, 2 Mbps)"), "{out}\n{err}");
+    assert_eq!(asked("/add"), 1, "the copy was asked for once");
     let listed: Value = serde_json::from_str(&cli.ok(&["downloads", "--json"]).0).unwrap();
     assert_eq!((&listed[0]["state"], &listed[0]["quality"]), (&Value::from("done"), &Value::from("480p")), "{listed}");
     let made = fake_plex::pms::download_queue::converted_path(&p.clip.file, (854, 480), 2000);

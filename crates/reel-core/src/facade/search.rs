@@ -29,7 +29,8 @@ impl Core {
         let servers = self.servers();
         let text = typed.to_string();
         let check = visible.clone();
-        let mut saved = self.blocking(move |l| l.search(&text, SEARCH_LIMIT, check)).await.unwrap_or_else(|e| {
+        let ids: Vec<String> = servers.iter().map(|s| s.id.to_string()).collect();
+        let mut saved = self.blocking(move |l| l.search(&ids, &text, SEARCH_LIMIT, check)).await.unwrap_or_else(|e| {
             tracing::warn!("the saved libraries could not be searched: {e}");
             Default::default()
         });

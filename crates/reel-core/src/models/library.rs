@@ -100,6 +100,20 @@ impl ItemKind {
             _ => Self::Other,
         }
     }
+    /// The name Plex and Reel's saved items give it ("movie").
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Movie => "movie",
+            Self::Show => "show",
+            Self::Season => "season",
+            Self::Episode => "episode",
+            Self::Artist => "artist",
+            Self::Album => "album",
+            Self::Track => "track",
+            Self::Other => "other",
+        }
+    }
+
     /// Plex's type number (used in `type=` filters).
     pub fn number(self) -> Option<u32> {
         Some(match self {
