@@ -421,6 +421,17 @@ impl FakePlex {
 
     /// What a server lists at the top of a section (movies, shows or
     /// artists), in its order: the server's own truth, to check a client by.
+    /// What the server's `/library/sections/{section}/all?{query}` lists
+    /// (`sort=year:desc&unwatched=1&genre=102`), as rating keys, in order.
+    pub fn browse(&self, machine_id: &str, section: &str, query: &str) -> Vec<u64> {
+        let Some(s) = self.shared.server(machine_id) else { return Vec::new() };
+        let lib = &s.library;
+        let Some(sec) = lib.section(section) else { return Vec::new() };
+        let watch = s.watch.lock().map(|w| w.clone()).unwrap_or_default();
+        let b = pms::browse::Browse::from_query(query);
+        pms::browse::browse(lib, &sec.roots, &watch, &b).into_iter().map(|i| lib.items[i].rating_key).collect()
+    }
+
     /// What the server's `/hubs/search` finds for `query` (every hit, not
     /// cut at a limit): by kind, in its order, as rating keys.
     pub fn search(&self, machine_id: &str, query: &str) -> Vec<(library::Kind, Vec<u64>)> {

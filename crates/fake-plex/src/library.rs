@@ -95,6 +95,35 @@ pub struct Library {
 
 const FIRST_KEY: u64 = 1000;
 
+/// The genres films, shows, artists and albums have.
+pub const GENRES: [&str; 8] =
+    ["Action", "Animation", "Comedy", "Documentary", "Drama", "Horror", "Romance", "Thriller"];
+
+/// An item's genres, from its rating key (so titles stay as they were
+/// generated): one, and a second for every third item.
+pub fn genres_of(it: &Item) -> Vec<&'static str> {
+    if !matches!(it.kind, Kind::Movie | Kind::Show | Kind::Artist | Kind::Album) {
+        return Vec::new();
+    }
+    let rk = it.rating_key as usize;
+    let mut g = vec![GENRES[rk % GENRES.len()]];
+    if rk.is_multiple_of(3) {
+        g.push(GENRES[(rk / 3 + 3) % GENRES.len()]);
+    }
+    g.dedup();
+    g
+}
+
+/// A genre's id, as the server numbers its tags.
+pub fn genre_id(name: &str) -> u32 {
+    GENRES.iter().position(|g| *g == name).map_or(0, |i| 100 + i as u32)
+}
+
+/// A title as it sorts: without a leading article (Plex's `titleSort`).
+pub fn title_sort(title: &str) -> &str {
+    title.strip_prefix("The ").unwrap_or(title)
+}
+
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -301,6 +330,16 @@ impl Library {
         m.insert("guid".into(), json!(format!("plex://{}/fake{rk}", it.kind.name())));
         m.insert("type".into(), json!(it.kind.name()));
         m.insert("title".into(), json!(it.title));
+        if title_sort(&it.title) != it.title {
+            m.insert("titleSort".into(), json!(title_sort(&it.title)));
+        }
+        let genres: Vec<Value> = genres_of(it)
+            .into_iter()
+            .map(|g| json!({"id": genre_id(g), "tag": g, "filter": format!("genre={}", genre_id(g))}))
+            .collect();
+        if !genres.is_empty() {
+            m.insert("Genre".into(), json!(genres));
+        }
         m.insert("summary".into(), json!(it.summary));
         m.insert("index".into(), json!(it.index));
         if it.year > 0 {

@@ -12,6 +12,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+pub mod browse;
 pub mod collections;
 pub mod download_queue;
 mod entries;
@@ -60,6 +61,10 @@ pub fn router(pms: Pms) -> Router {
         .route("/library/sections", get(sections))
         .route("/library/sections/{key}", get(section_detail))
         .route("/library/sections/{key}/all", get(section_all))
+        .route("/library/sections/{key}/sorts", get(browse::sorts))
+        .route("/library/sections/{key}/filters", get(browse::filters))
+        .route("/library/sections/{key}/firstCharacters", get(browse::first_characters))
+        .route("/library/sections/{key}/{filter}", get(browse::values))
         .route("/library/metadata/{id}", get(metadata))
         .route("/library/metadata/{id}/children", get(children))
         .route("/library/metadata/{id}/thumb/{ts}", get(thumb))
@@ -225,7 +230,15 @@ async fn section_all(
         Some(t) if t != s.kind.number() => {
             (0..lib.items.len()).filter(|&i| lib.items[i].section == s.key && lib.items[i].kind.number() == t).collect()
         }
-        _ => s.roots.clone(),
+        _ => {
+            let b = browse::Browse::from_query(&q);
+            if b == browse::Browse::default() {
+                s.roots.clone()
+            } else {
+                let watch = p.server.watch.lock().map(|w| w.clone()).unwrap_or_default();
+                browse::browse(lib, &s.roots, &watch, &b)
+            }
+        }
     };
     let (start, size) = paging(&headers, &q);
     let page: Vec<Value> = all

@@ -10,6 +10,7 @@ use reel_core::models::{ProbeRecord, Source};
 use reel_core::{AccountDownloads, Core, CoreOptions, Error, Origin, Token};
 use std::path::PathBuf;
 
+mod browse;
 mod downloads;
 mod search;
 
@@ -73,6 +74,14 @@ enum Command {
         /// How many (default: all, fetched page by page).
         #[arg(long)]
         limit: Option<usize>,
+        /// Ordered by one of the library's sorts (titleSort, year, addedAt,
+        /// lastViewedAt, duration…), `:desc` for newest or longest first.
+        #[arg(long)]
+        sort: Option<String>,
+        /// Narrowed by a filter: `unwatched`, `inProgress`, or a filter and
+        /// its value, like `genre=Comedy` or `decade=1990`. May be given again.
+        #[arg(long = "filter")]
+        filters: Vec<String>,
     },
     /// Download an item to play with no network (a movie, an episode, a
     /// track; a show, season, artist or album: all it holds), and wait until
@@ -214,7 +223,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Accounts => accounts(&core, cli.json),
         Command::Servers { refresh } => servers(&core, refresh, cli.json).await,
         Command::Libraries => libraries(&core, cli.json).await,
-        Command::Items { section, server, offset, limit } => {
+        Command::Items { section, server, sort, filters, .. } if sort.is_some() || !filters.is_empty() => {
+            browsed(&core, &section.as_str().into(), server, sort.as_deref(), &filters, cli.json).await
+        }
+        Command::Items { section, server, offset, limit, .. } => {
             items(&core, &section.as_str().into(), server, offset, limit, cli.json).await
         }
         Command::Pin { server, url, auto } => pin(&core, &server, url, auto).await,
@@ -444,6 +456,31 @@ async fn libraries(core: &Core, json: bool) -> Result<()> {
 
 fn matches_server(s: &Source, wanted: &str) -> bool {
     s.name.eq_ignore_ascii_case(wanted) || s.id == wanted || s.machine_id() == wanted
+}
+
+/// A library sorted and filtered (`items --sort … --filter …`).
+async fn browsed(
+    core: &Core,
+    section: &reel_core::SectionKey,
+    server: Option<String>,
+    sort: Option<&str>,
+    filters: &[String],
+    json: bool,
+) -> Result<()> {
+    let sources = all_sources(core, false).await?;
+    for s in sources.iter().filter(|s| server.as_deref().is_none_or(|w| matches_server(s, w))) {
+        let found = sections_of(core, s).await;
+        if !found.sections.iter().any(|x| x.key == *section) {
+            continue;
+        }
+        let view = browse::view(core, &s.id, section, sort, filters).await?;
+        let shown = core.browse(&s.id, section, &view).await?;
+        if shown.from_saved_data {
+            eprintln!("reel-cli: {} does not answer; showing what Reel saved", s.name);
+        }
+        return print_items(shown.items, json);
+    }
+    bail!("no library section {section}")
 }
 
 async fn items(

@@ -681,3 +681,40 @@ async fn search_answers_from_the_server_then_from_saved_data_when_it_is_gone() {
     assert!(fp.set_behaviour("Basement", None, Behaviour::Ok));
     cli.ok(&["logout"]);
 }
+
+/// `reel-cli items --sort … --filter …`: the server's own answer, in its
+/// order; the server gone, the same from what was saved, said so.
+#[tokio::test(flavor = "multi_thread")]
+async fn items_sorted_and_filtered_are_the_servers_then_the_saved_ones() {
+    let _turn = keyring_turn().await;
+    let fp = FakePlex::start(topology()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
+    cli.ok(&["login", "--token", &fp.info().account_token]);
+    let libraries: Value = serde_json::from_str(&cli.ok(&["libraries", "--json"]).0).unwrap();
+    let movies = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "movie").unwrap().clone();
+    let section = movies["key"].as_str().unwrap();
+    // The whole library listed once: kept, as the app keeps it.
+    cli.ok(&["items", section]);
+    let machine = fp.info().servers[0].machine_identifier.clone();
+    let want = fp.browse(&machine, section, "sort=year:desc&unwatched=1&genre=102");
+    assert!(want.len() > 1, "{want:?}");
+    let args = ["items", section, "--sort", "year:desc", "--filter", "unwatched", "--filter", "genre=Comedy", "--json"];
+    let keys = |out: &str| -> Vec<u64> {
+        let items: Vec<Value> = serde_json::from_str(out).unwrap();
+        items.iter().map(|i| i["rating_key"].as_str().unwrap().parse().unwrap()).collect()
+    };
+    let (out, _) = cli.ok(&args);
+    assert_eq!(keys(&out), want);
+    let refused = cli.run(&["items", section, "--filter", "genre=Nothing"], &[]);
+    assert!(
+        !refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("genre has no value Nothing")
+    );
+
+    assert!(fp.set_behaviour("Basement", None, Behaviour::Refuse));
+    let (out, err) = cli.ok(&args);
+    assert_eq!(keys(&out), want, "{err}");
+    assert!(err.contains("showing what Reel saved"), "{err}");
+    assert!(fp.set_behaviour("Basement", None, Behaviour::Ok));
+    cli.ok(&["logout"]);
+}

@@ -42,6 +42,9 @@ pub enum Error {
     NoToken(String),
     #[error("{server} has no file to play for {title}")]
     NothingToPlay { server: String, title: String },
+    /// A library's order or filter that what Reel saved cannot answer.
+    #[error("sorting or filtering by {what} needs the server")]
+    NeedsServer { what: String },
     #[error("{address:?} is not a server address (like http://192.168.1.10:32400)")]
     NotAServerAddress { address: String },
     #[error("plain http is only used on the local network; use the server's https address")]

@@ -46,7 +46,8 @@ pub mod connections {
 pub use config::{visibility_key, Preferences};
 pub use error::{Error, Notice, Result, Stored};
 pub use facade::{
-    AccountDownloads, Core, CoreOptions, MediaLocation, PinCode, PlaybackPlan, SectionSync, StartView, FIRST_PAGE,
+    AccountDownloads, Browsed, Core, CoreOptions, LibraryOptions, MediaLocation, PinCode, PlaybackPlan, SectionSync,
+    StartView, FIRST_PAGE,
 };
 pub use ids::{ItemKey, ProviderId, SectionKey, SourceId};
 pub use services::auth_manager::recovery::OrphanedAccount;

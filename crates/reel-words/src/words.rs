@@ -59,6 +59,8 @@ pub fn error(e: &Error) -> String {
             &[id],
         ),
         Error::NothingToPlay { server, title } => i18n_f("{} has no file to play for {}", &[server, title]),
+        // Translators: {} is the server's name for a sort or filter ("audioLanguage").
+        Error::NeedsServer { what } => i18n_f("Sorting or filtering by {} needs the server", &[what]),
         Error::NotAServerAddress { address } => {
             i18n_f("“{}” is not a server address (like http://192.168.1.10:32400)", &[address])
         }

@@ -5,6 +5,7 @@
 //! every request that carries one goes through the connection manager.
 
 mod accounts;
+mod browse;
 mod downloads;
 mod in_order;
 mod keep_up;
@@ -17,6 +18,7 @@ mod servers;
 mod session_calls;
 
 pub use accounts::{AccountDownloads, PinCode};
+pub use browse::{Browsed, LibraryOptions};
 pub use library::{SectionSync, StartView, FIRST_PAGE};
 pub use playback::{MediaLocation, PlaybackPlan};
 

@@ -168,6 +168,15 @@ pub struct MediaItem {
     /// The backdrop (Plex's `art`), a server path like `thumb`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub art: Option<String>,
+    /// How it sorts by title (Plex's `titleSort`: "Quiet Signal" for "The
+    /// Quiet Signal"); None when that is its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub genres: Vec<String>,
+    /// When it was last watched (seconds since 1970).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_viewed_at: Option<i64>,
 }
 
 impl MediaItem {
@@ -198,6 +207,9 @@ impl MediaItem {
             parent_key: None,
             grandparent_key: None,
             art: None,
+            title_sort: None,
+            genres: Vec::new(),
+            last_viewed_at: None,
         }
     }
 

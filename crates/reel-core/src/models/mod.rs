@@ -2,6 +2,7 @@
 
 mod action;
 mod auth_provider;
+mod browse;
 mod connection;
 mod download;
 mod library;
@@ -14,6 +15,7 @@ mod summary;
 
 pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
+pub use browse::{Filter, FilterOption, FilterValue, LibraryView, Sort, SortOption, FILTERS_OFFLINE, SORTS_OFFLINE};
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
 pub use download::{
     Download, DownloadFault, DownloadMark, DownloadPlan, DownloadQuality, DownloadSpace, DownloadState, Downloaded,

@@ -13,6 +13,7 @@ use std::time::Duration;
 use tracing::{info_span, Instrument};
 use url::Url;
 
+mod browse;
 mod collections;
 mod download_queue;
 mod play_queues;

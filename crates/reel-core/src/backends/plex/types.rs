@@ -229,6 +229,19 @@ pub struct WireItem {
     pub parent_rating_key: Option<String>,
     #[serde(default, deserialize_with = "lenient_opt_string")]
     pub grandparent_rating_key: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub title_sort: Option<String>,
+    #[serde(rename = "Genre", default)]
+    pub genre: Vec<WireTag>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub last_viewed_at: Option<i64>,
+}
+
+/// A tag of an item (a genre, a director): its name.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WireTag {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub tag: String,
 }
 
 impl From<WireItem> for MediaItem {
@@ -252,6 +265,9 @@ impl From<WireItem> for MediaItem {
             parent_key: w.parent_rating_key.map(Into::into),
             grandparent_key: w.grandparent_rating_key.map(Into::into),
             art: w.art.filter(|a| !a.is_empty()),
+            title_sort: w.title_sort.filter(|t| !t.is_empty()),
+            genres: w.genre.into_iter().map(|g| g.tag).filter(|g| !g.is_empty()).collect(),
+            last_viewed_at: w.last_viewed_at,
         }
     }
 }

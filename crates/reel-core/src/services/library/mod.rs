@@ -2,6 +2,7 @@
 //! is kept in step with the servers, Home's hubs and items' progress, and
 //! posters on disk.
 
+mod browse;
 pub mod cache;
 pub mod home;
 mod lists;

@@ -1,0 +1,232 @@
+//! Sorting and filtering a library as a Plex Media Server does: the sorts
+//! and filters a section offers (`/library/sections/{key}/sorts`,
+//! `…/filters`), each filter's values (`…/genre`, `…/year`, `…/decade`),
+//! the first letters of its titles (`…/firstCharacters`), and `…/all`
+//! narrowed and ordered by them (`sort=year:desc&unwatched=1&genre=102`).
+//! [`browse`] is the one computation, for the routes and for tests.
+
+use super::{authorize, not_found, render, unauthorized, Pms};
+use crate::library::{genre_id, genres_of, title_sort, Item, Kind, Library, GENRES};
+use crate::net::url_pairs;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::{json, Value};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The sorts a section offers: (key, title, default direction).
+const SORTS: [(&str, &str, &str); 5] = [
+    ("titleSort", "Title", "asc"),
+    ("year", "Year", "desc"),
+    ("addedAt", "Date Added", "desc"),
+    ("lastViewedAt", "Date Viewed", "desc"),
+    ("duration", "Duration", "desc"),
+];
+
+/// The filters a section offers: (filter, title, type).
+const FILTERS: [(&str, &str, &str); 5] = [
+    ("unwatched", "Unwatched", "boolean"),
+    ("inProgress", "In Progress", "boolean"),
+    ("genre", "Genre", "string"),
+    ("year", "Year", "integer"),
+    ("decade", "Decade", "integer"),
+];
+
+/// How a listing is narrowed and ordered, read from a request's query.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Browse {
+    /// A sort key and whether it goes down.
+    pub sort: Option<(String, bool)>,
+    pub unwatched: bool,
+    pub in_progress: bool,
+    pub genre: Option<u32>,
+    pub year: Option<u32>,
+    pub decade: Option<u32>,
+}
+
+impl Browse {
+    pub fn from_query(q: &str) -> Self {
+        let mut b = Browse::default();
+        for (k, v) in url_pairs(q) {
+            match k.as_str() {
+                "sort" => {
+                    let (key, dir) = v.split_once(':').unwrap_or((&v, "asc"));
+                    b.sort = Some((key.to_string(), dir == "desc"));
+                }
+                "unwatched" => b.unwatched = v == "1",
+                "inProgress" => b.in_progress = v == "1",
+                "genre" => b.genre = v.parse().ok(),
+                "year" => b.year = v.parse().ok(),
+                "decade" => b.decade = v.parse().ok(),
+                _ => {}
+            }
+        }
+        b
+    }
+}
+
+/// `roots` (indices of `lib`'s items) narrowed and ordered as `b` asks;
+/// `watch` gives an item's (views, offset). Ties keep the title order.
+pub fn browse(lib: &Library, roots: &[usize], watch: &HashMap<u64, (u32, u64)>, b: &Browse) -> Vec<usize> {
+    let watched = |it: &Item| watch.get(&it.rating_key).copied().unwrap_or_default();
+    let mut out: Vec<usize> = roots
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let it = &lib.items[i];
+            let (views, offset) = watched(it);
+            (!b.unwatched || unwatched(lib, i, watch))
+                && (!b.in_progress || (views == 0 && offset > 0))
+                && b.genre.is_none_or(|g| genres_of(it).iter().any(|n| genre_id(n) == g))
+                && b.year.is_none_or(|y| it.year == y)
+                && b.decade.is_none_or(|d| it.year / 10 * 10 == d)
+        })
+        .collect();
+    let key = |i: usize| -> (i64, String) {
+        let it = &lib.items[i];
+        let n = match b.sort.as_ref().map(|(k, _)| k.as_str()) {
+            Some("year") => i64::from(it.year),
+            Some("addedAt") => it.added_at,
+            Some("lastViewedAt") => last_viewed(watched(it)),
+            Some("duration") => it.duration_ms as i64,
+            _ => 0,
+        };
+        (n, title_sort(&it.title).to_lowercase())
+    };
+    let down = b.sort.as_ref().is_some_and(|(_, d)| *d);
+    let by_title = matches!(b.sort.as_ref().map(|(k, _)| k.as_str()), None | Some("titleSort"));
+    out.sort_by(|&x, &y| {
+        let ((nx, tx), (ny, ty)) = (key(x), key(y));
+        let primary = if by_title { tx.cmp(&ty) } else { nx.cmp(&ny) };
+        let primary = if down { primary.reverse() } else { primary };
+        primary.then_with(|| if by_title { Ordering::Equal } else { tx.cmp(&ty) })
+    });
+    out
+}
+
+/// When a watched item was last watched (fake-plex's one moment), or never.
+pub fn last_viewed((views, _): (u32, u64)) -> i64 {
+    if views > 0 {
+        1_700_100_000
+    } else {
+        0
+    }
+}
+
+/// Not watched: a film or episode never played to the end; a show or
+/// season with an episode that was not.
+fn unwatched(lib: &Library, i: usize, watch: &HashMap<u64, (u32, u64)>) -> bool {
+    let it = &lib.items[i];
+    if it.children.is_empty() {
+        return watch.get(&it.rating_key).is_none_or(|(views, _)| *views == 0);
+    }
+    it.children.iter().any(|&c| unwatched(lib, c, watch))
+}
+
+fn section_of<'a>(p: &'a Pms, key: &str) -> Option<&'a crate::library::Section> {
+    p.server.library.section(key).filter(|s| matches!(s.kind, Kind::Movie | Kind::Show | Kind::Artist))
+}
+
+/// `GET /library/sections/{key}/sorts`.
+pub async fn sorts(
+    State(p): State<Pms>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
+    if section_of(&p, &key).is_none() {
+        return not_found();
+    }
+    let dirs: Vec<Value> = SORTS
+        .iter()
+        .map(|(k, title, dir)| {
+            json!({"key": k, "descKey": format!("{k}:desc"), "title": title, "defaultDirection": dir,
+                   "type": "sort", "default": if *k == "titleSort" { "asc" } else { "" }})
+        })
+        .collect();
+    render(c.json, json!({"MediaContainer": {"size": dirs.len(), "Directory": dirs}}))
+}
+
+/// `GET /library/sections/{key}/filters`.
+pub async fn filters(
+    State(p): State<Pms>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
+    if section_of(&p, &key).is_none() {
+        return not_found();
+    }
+    let dirs: Vec<Value> = FILTERS
+        .iter()
+        .map(|(f, title, ty)| {
+            json!({"filter": f, "filterType": ty, "key": format!("/library/sections/{key}/{f}"),
+                   "title": title, "type": "filter"})
+        })
+        .collect();
+    render(c.json, json!({"MediaContainer": {"size": dirs.len(), "Directory": dirs}}))
+}
+
+/// `GET /library/sections/{key}/{filter}`: a filter's values (genre, year, decade).
+pub async fn values(
+    State(p): State<Pms>,
+    Path((key, filter)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
+    let Some(s) = section_of(&p, &key) else { return not_found() };
+    let lib = &p.server.library;
+    let items = s.roots.iter().map(|&i| &lib.items[i]);
+    let values: BTreeMap<String, String> = match filter.as_str() {
+        "genre" => items
+            .flat_map(genres_of)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(|g| (genre_id(g).to_string(), g.to_string()))
+            .collect(),
+        "year" => items.filter(|it| it.year > 0).map(|it| (it.year.to_string(), it.year.to_string())).collect(),
+        "decade" => items
+            .filter(|it| it.year > 0)
+            .map(|it| it.year / 10 * 10)
+            .map(|d| (d.to_string(), format!("{d}s")))
+            .collect(),
+        _ => return not_found(),
+    };
+    let dirs: Vec<Value> = values
+        .into_iter()
+        .map(|(k, title)| {
+            json!({"key": k, "title": title, "fastKey": format!("/library/sections/{key}/all?{filter}={k}")})
+        })
+        .collect();
+    render(c.json, json!({"MediaContainer": {"size": dirs.len(), "Directory": dirs}}))
+}
+
+/// `GET /library/sections/{key}/firstCharacters`: each first letter of the
+/// sort titles, with how many start with it.
+pub async fn first_characters(
+    State(p): State<Pms>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
+    let Some(s) = section_of(&p, &key) else { return not_found() };
+    let lib = &p.server.library;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for &i in &s.roots {
+        let first = title_sort(&lib.items[i].title).chars().next().map(|c| c.to_uppercase().to_string());
+        let first = first.filter(|c| c.chars().all(char::is_alphabetic)).unwrap_or_else(|| "#".into());
+        *counts.entry(first).or_default() += 1;
+    }
+    let dirs: Vec<Value> = counts.into_iter().map(|(k, n)| json!({"key": k, "title": k, "size": n})).collect();
+    render(c.json, json!({"MediaContainer": {"size": dirs.len(), "Directory": dirs}}))
+}
+
+/// The genres' names, for tests that pick one.
+pub fn genre_names() -> &'static [&'static str] {
+    &GENRES
+}

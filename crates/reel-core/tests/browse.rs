@@ -1,0 +1,95 @@
+//! Sorting and filtering a library against fake-plex over real sockets:
+//! the server's sorts, filters and values; a view answered exactly as the
+//! server computes it, remembered per library; with the server gone, the
+//! same view answered from what was saved.
+
+mod common;
+
+use common::{conn, core_options, server, topology};
+use fake_plex::topology::{Behaviour, Protocol};
+use fake_plex::FakePlex;
+use reel_core::models::{Filter, LibraryView, Section, SectionKind, Sort};
+use reel_core::{Core, SourceId};
+
+fn open(fp: &FakePlex, dir: &std::path::Path) -> Core {
+    Core::open(core_options(fp, dir, reel_core::services::secrets::SecretStore::in_memory())).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answered_offline_too() {
+    let mut den = server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
+    den.library.watching = 4;
+    let fp = FakePlex::start(topology(vec![den])).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = open(&fp, dir.path());
+    let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
+    let source: SourceId = core.discover(account.id(), true).await.unwrap().sources[0].id.clone();
+    let machine = fp.info().servers[0].machine_identifier.clone();
+    let sections = core.fetch_sections(&source).await.unwrap();
+    let movies: Section = sections.into_iter().find(|s| s.kind == SectionKind::Movie).unwrap();
+    // Some films watched, some part-watched (`watching`).
+    let films = core.fetch_items(&source, &movies.key, 0, Some(12)).await.unwrap();
+    for f in films.iter().skip(6).take(3) {
+        core.set_watched(&source, f, true).await.unwrap();
+    }
+
+    // What the server offers.
+    let options = core.library_options(&source, &movies.key).await.unwrap();
+    let sorts: Vec<&str> = options.sorts.iter().map(|s| s.key.as_str()).collect();
+    assert!(sorts.contains(&"year") && sorts.contains(&"titleSort"), "{sorts:?}");
+    let unwatched = options.filters.iter().find(|f| f.key == "unwatched").expect("an unwatched filter");
+    assert!(unwatched.boolean);
+    let genres = core.filter_values(&source, &movies.key, "genre").await.unwrap();
+    let comedy = genres.iter().find(|g| g.title == "Comedy").expect("comedies").clone();
+
+    // Newest first, unwatched comedies: exactly the server's own computation, in its order.
+    let view = LibraryView {
+        sort: Some(Sort { key: "year".into(), descending: true }),
+        filters: vec![
+            Filter { key: "unwatched".into(), value: "1".into(), title: unwatched.title.clone() },
+            Filter { key: "genre".into(), value: comedy.key.clone(), title: comedy.title.clone() },
+        ],
+    };
+    let keys = |items: &[reel_core::models::MediaItem]| -> Vec<u64> {
+        items.iter().map(|i| i.rating_key.as_str().parse().unwrap()).collect()
+    };
+    let want = fp.browse(&machine, movies.key.as_str(), &view.query());
+    assert!(want.len() > 1, "more than one unwatched comedy: {want:?}");
+    let online = core.browse(&source, &movies.key, &view).await.unwrap();
+    assert!(!online.from_saved_data);
+    assert_eq!(keys(&online.items), want);
+    // Every sort the server offers, both ways, with no filter: the server's order.
+    for sort in &options.sorts {
+        for descending in [false, true] {
+            let v = LibraryView { sort: Some(Sort { key: sort.key.clone(), descending }), filters: vec![] };
+            let got = core.browse(&source, &movies.key, &v).await.unwrap();
+            assert_eq!(keys(&got.items), fp.browse(&machine, movies.key.as_str(), &v.query()), "{}", v.query());
+        }
+    }
+
+    // Remembered per library, also by a Core opened afresh.
+    core.set_library_view(&source, &movies.key, &view).await.unwrap();
+    assert_eq!(open(&fp, dir.path()).library_view(&source, &movies.key).await, view);
+    let shows = core.fetch_sections(&source).await.unwrap().into_iter().find(|s| s.kind == SectionKind::Show).unwrap();
+    assert!(core.library_view(&source, &shows.key).await.is_plain(), "another library keeps its own");
+
+    // Saved by the normal sync, then the server gone: the same view from what was saved.
+    core.sync_section(&source, &movies, true, |_, _| {}).await.unwrap();
+    assert!(fp.set_behaviour("Den", None, Behaviour::Refuse));
+    let offline = core.browse(&source, &movies.key, &view).await.unwrap();
+    assert!(offline.from_saved_data);
+    assert_eq!(keys(&offline.items), want);
+    for key in ["titleSort", "year", "addedAt", "lastViewedAt", "duration"] {
+        let v = LibraryView {
+            sort: Some(Sort { key: key.into(), descending: key != "titleSort" }),
+            filters: vec![Filter { key: "inProgress".into(), value: "1".into(), title: "In Progress".into() }],
+        };
+        let got = core.browse(&source, &movies.key, &v).await.unwrap();
+        assert_eq!(keys(&got.items), fp.browse(&machine, movies.key.as_str(), &v.query()), "{}", v.query());
+    }
+    // The options are there offline too; a filter saved items do not hold is refused in words.
+    assert_eq!(core.library_options(&source, &movies.key).await.unwrap(), options);
+    let language = view.clone().with_filter("audioLanguage", Some(("de".into(), "German".into())));
+    let refused = core.browse(&source, &movies.key, &language).await;
+    assert!(matches!(refused, Err(ref e) if e.is_offline()), "the server's error: {refused:?}");
+}
