@@ -258,9 +258,22 @@ async fn a_downloaded_movie_plays_from_its_file_also_with_the_server_gone() {
     s.run().await;
     let d = s.core.downloads().await.unwrap().remove(0);
     assert_eq!(d.state, DownloadState::Done);
-    // Downloaded: the file, with what the server says of the item now.
+    // Downloaded: the file at once, as it was kept; what the server says
+    // of the item now is asked meanwhile and kept for the next time.
+    let asked_about = |s: &Session| {
+        let path = format!("/library/metadata/{}", movie.rating_key.as_str());
+        s.fp.requests().iter().filter(|r| r.path == path).count()
+    };
+    let before = asked_about(&s);
     let plan = s.core.prepare_playback(&s.source_id, &movie.rating_key, &Decodes, 0).await.unwrap();
     assert_eq!(plan.location.url, url::Url::from_file_path(&d.file).unwrap(), "{:?}", plan.location);
+    fake_plex::testing::wait_for_async(
+        "the server asked about the downloaded movie",
+        std::time::Duration::from_secs(10),
+        || async { asked_about(&s) },
+        |n| *n > before,
+    )
+    .await;
     assert!(plan.location.token.expose().is_empty(), "no token for a file");
     assert_eq!(plan.decision, reel_core::playback::Decision::DirectPlay);
     // The server hanging (a captive portal, a half-dead link): the file

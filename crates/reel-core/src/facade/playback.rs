@@ -66,10 +66,10 @@ impl PlaybackPlan {
     }
 }
 
-/// How long a downloaded item waits for its server's word before it plays
-/// as it was downloaded: a server that hangs (a captive portal, a half-dead
-/// connection) would otherwise hold up a file that is here until the HTTP
-/// timeout.
+/// How long a downloaded item waits for its server's word when it cannot
+/// play as it was kept (the player needs the server's transcode): a server
+/// that hangs (a captive portal, a half-dead connection) would otherwise
+/// hold it up until the HTTP timeout.
 pub const SERVER_WORD_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// What a converted download is played with: the server made it for a
@@ -82,13 +82,29 @@ impl Capabilities for PlaysItsOwnCopy {
     }
 }
 
+/// The subtitle track the server has chosen for the first part, if any.
+fn selected_subtitle(playable: &Playable) -> Option<i64> {
+    playable
+        .first_part()
+        .and_then(|(_, _, p)| p.streams.iter().find(|s| s.kind == crate::models::StreamKind::Subtitle && s.selected))
+        .map(|s| s.id)
+}
+
+fn prefs_key(source_id: &SourceId) -> String {
+    format!("playback_prefs:{source_id}")
+}
+
 impl Core {
     /// Gets an item ready to play from `offset_ms`: its media and markers,
     /// the server's watched threshold, and where to fetch it: the part as
     /// it is when `caps` can decode it, else the server's transcoder.
-    /// A downloaded item plays from its file: with what the server says of
-    /// it now when it answers (its watch state, markers, threshold) within
-    /// [`SERVER_WORD_WAIT`], else as it was when downloaded.
+    ///
+    /// A downloaded item the player can play from its file starts at once,
+    /// with what was kept of it (its tracks, markers, the server's
+    /// threshold as last heard): the server is not waited for, and what it
+    /// says of the item now is kept for the next time. One that needs the
+    /// server's transcode waits for the server's word at most
+    /// [`SERVER_WORD_WAIT`], then plays as it was kept.
     #[tracing::instrument(skip(self, caps), fields(source = %source_id))]
     pub async fn prepare_playback(
         &self,
@@ -107,6 +123,27 @@ impl Core {
             Some(size) => playable.as_converted(size),
             None => playable,
         };
+        let local = |file: &std::path::Path| {
+            Url::from_file_path(file).map(|url| MediaLocation { url, token: Token::new(""), trust_anchors: None })
+        };
+        if let Some((d, Some(playable))) = &kept {
+            let plays = crate::services::playback::decision::decide(playable, caps, selected_subtitle(playable));
+            if let (Decision::DirectPlay, Ok(location)) = (plays, local(&d.file)) {
+                tracing::info!(quality = d.quality.name(), "playing the downloaded file");
+                self.keep_servers_word_soon(source_id, rating_key);
+                let prefs = self.kept_prefs(source_id).await;
+                return Ok(PlaybackPlan {
+                    source_id: source_id.clone(),
+                    playable: as_kept(playable.clone()),
+                    decision: Decision::DirectPlay,
+                    location,
+                    session: uuid::Uuid::new_v4().to_string(),
+                    threshold: prefs.played_threshold,
+                    transcoder_ahead_ms: prefs.transcoder_ahead_ms,
+                    transcode: None,
+                });
+            }
+        }
         let asked = self.prepare_from_server(source_id, rating_key, caps, offset_ms);
         let from_server = match &kept {
             // The file is here: a server that does not answer soon does not hold it up.
@@ -115,24 +152,19 @@ impl Core {
             }),
             _ => asked.await,
         };
-        let local = |file: &std::path::Path| {
-            Url::from_file_path(file).map(|url| MediaLocation { url, token: Token::new(""), trust_anchors: None })
-        };
         match (from_server, kept) {
-            (Ok(mut plan), Some((d, _))) if plan.decision == Decision::DirectPlay || converted.is_some() => {
+            (Ok(mut plan), Some((d, _))) if plan.decision == Decision::DirectPlay => {
                 if let Ok(location) = local(&d.file) {
                     tracing::info!(quality = d.quality.name(), "playing the downloaded file");
                     plan.playable = as_kept(plan.playable);
                     plan.location = location;
-                    plan.decision = Decision::DirectPlay;
-                    plan.transcode = None;
                 }
                 Ok(plan)
             }
             (Err(e), Some((d, Some(playable)))) if e.is_offline() => {
                 let location = local(&d.file).map_err(|()| e.clone())?;
                 tracing::info!("the server is not reachable: playing the downloaded file as it was downloaded");
-                let prefs = crate::models::PlaybackPrefs::default();
+                let prefs = self.kept_prefs(source_id).await;
                 Ok(PlaybackPlan {
                     source_id: source_id.clone(),
                     playable: as_kept(playable),
@@ -146,6 +178,41 @@ impl Core {
             }
             (r, _) => r,
         }
+    }
+
+    /// Asks the server, in the background, what it says of a downloaded
+    /// item now (its tracks, markers, the stream choice) and keeps it with
+    /// the download for the next time it plays.
+    fn keep_servers_word_soon(&self, source_id: &SourceId, rating_key: &ItemKey) {
+        let (connections, store) = (self.connections.clone(), self.downloads.clone());
+        let (source_id, key) = (source_id.clone(), rating_key.clone());
+        tokio::spawn(async move {
+            let k = &key;
+            let asked = connections.call(source_id.as_str(), |c| async move { c.playable(k.as_str()).await }).await;
+            match asked {
+                Ok(Some(playable)) => {
+                    let kept = super::downloads::on_store(store, move |s| s.set_playable(&source_id, &key, &playable));
+                    if let Err(e) = kept.await {
+                        tracing::warn!("what the server says of a download was not kept: {e}");
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::debug!("the server's word on a download was not heard: {e}"),
+            }
+        });
+    }
+
+    /// The server's playback settings as last heard (Plex's own defaults
+    /// before that).
+    async fn kept_prefs(&self, source_id: &SourceId) -> crate::models::PlaybackPrefs {
+        let defaults = crate::models::PlaybackPrefs::default();
+        let auth = self.auth.clone();
+        let key = prefs_key(source_id);
+        let kept = tokio::task::spawn_blocking(move || auth.store().state().value(&key)).await.ok().flatten();
+        let Some((threshold, ahead)) = kept.and_then(|v| serde_json::from_str::<(f64, u64)>(&v).ok()) else {
+            return defaults;
+        };
+        crate::models::PlaybackPrefs { played_threshold: threshold, transcoder_ahead_ms: ahead }
     }
 
     async fn prepare_from_server(
@@ -165,16 +232,19 @@ impl Core {
                 Ok((playable?, prefs.unwrap_or_default(), c))
             })
             .await?;
+        let auth = self.auth.clone();
+        let (key, value) =
+            (prefs_key(source_id), serde_json::json!([prefs.played_threshold, prefs.transcoder_ahead_ms]));
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = auth.store().state().set_value(&key, Some(&value.to_string())) {
+                tracing::warn!("the server's playback settings were not kept: {e}");
+            }
+        });
         let nothing = || Error::NothingToPlay { server: self.server_name(source_id), title: rating_key.to_string() };
         let playable = playable.ok_or_else(nothing)?;
         let nothing =
             || Error::NothingToPlay { server: self.server_name(source_id), title: playable.item.title.clone() };
-        let selected_subtitle = playable
-            .first_part()
-            .and_then(|(_, _, p)| {
-                p.streams.iter().find(|s| s.kind == crate::models::StreamKind::Subtitle && s.selected)
-            })
-            .map(|s| s.id);
+        let selected_subtitle = selected_subtitle(&playable);
         let decision = crate::services::playback::decision::decide(&playable, caps, selected_subtitle);
         let session = uuid::Uuid::new_v4().to_string();
         let transcode = match &decision {

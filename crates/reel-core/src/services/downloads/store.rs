@@ -373,6 +373,19 @@ impl DownloadStore {
         Ok(())
     }
 
+    /// Keeps what the server says of a downloaded item now, for the next
+    /// time it plays (nothing when it is no longer downloaded).
+    pub fn set_playable(&self, source_id: &SourceId, key: &ItemKey, playable: &Playable) -> Result<()> {
+        let text = serde_json::to_string(playable).map_err(stored)?;
+        self.open()?
+            .execute(
+                "UPDATE downloads SET playable = ?3 WHERE source_id = ?1 AND rating_key = ?2",
+                params![source_id.as_str(), key.as_str(), text],
+            )
+            .map_err(stored)?;
+        Ok(())
+    }
+
     /// What playing `key` needs with no server, as it was when downloaded.
     pub fn playable(&self, source_id: &SourceId, key: &ItemKey) -> Result<Option<Playable>> {
         if !self.dir.join("downloads.sqlite3").exists() {
