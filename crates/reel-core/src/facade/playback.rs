@@ -131,17 +131,7 @@ impl Core {
             if let (Decision::DirectPlay, Ok(location)) = (plays, local(&d.file)) {
                 tracing::info!(quality = d.quality.name(), "playing the downloaded file");
                 self.keep_servers_word_soon(source_id, rating_key);
-                let prefs = self.kept_prefs(source_id).await;
-                return Ok(PlaybackPlan {
-                    source_id: source_id.clone(),
-                    playable: as_kept(playable.clone()),
-                    decision: Decision::DirectPlay,
-                    location,
-                    session: uuid::Uuid::new_v4().to_string(),
-                    threshold: prefs.played_threshold,
-                    transcoder_ahead_ms: prefs.transcoder_ahead_ms,
-                    transcode: None,
-                });
+                return Ok(self.plan_as_kept(source_id, as_kept(playable.clone()), location).await);
             }
         }
         let asked = self.prepare_from_server(source_id, rating_key, caps, offset_ms);
@@ -164,19 +154,25 @@ impl Core {
             (Err(e), Some((d, Some(playable)))) if e.is_offline() => {
                 let location = local(&d.file).map_err(|()| e.clone())?;
                 tracing::info!("the server is not reachable: playing the downloaded file as it was downloaded");
-                let prefs = self.kept_prefs(source_id).await;
-                Ok(PlaybackPlan {
-                    source_id: source_id.clone(),
-                    playable: as_kept(playable),
-                    decision: Decision::DirectPlay,
-                    location,
-                    session: uuid::Uuid::new_v4().to_string(),
-                    threshold: prefs.played_threshold,
-                    transcoder_ahead_ms: prefs.transcoder_ahead_ms,
-                    transcode: None,
-                })
+                Ok(self.plan_as_kept(source_id, as_kept(playable), location).await)
             }
             (r, _) => r,
+        }
+    }
+
+    /// A downloaded file played as it was kept, with the server's playback
+    /// settings as last heard.
+    async fn plan_as_kept(&self, source_id: &SourceId, playable: Playable, location: MediaLocation) -> PlaybackPlan {
+        let prefs = self.kept_prefs(source_id).await;
+        PlaybackPlan {
+            source_id: source_id.clone(),
+            playable,
+            decision: Decision::DirectPlay,
+            location,
+            session: uuid::Uuid::new_v4().to_string(),
+            threshold: prefs.played_threshold,
+            transcoder_ahead_ms: prefs.transcoder_ahead_ms,
+            transcode: None,
         }
     }
 
