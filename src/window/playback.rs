@@ -100,6 +100,7 @@ impl App {
     /// Shows the player asked for, if it still is.
     pub(super) fn show_player(&mut self) {
         if std::mem::take(&mut self.player_opening) {
+            crate::probe!(mark("show player"));
             self.show_top(TopPage::Player);
             // Its keys (Space, arrows) work from the start: the page could
             // not take the focus while it was not shown.
