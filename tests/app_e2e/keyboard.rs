@@ -74,10 +74,13 @@ fn the_window_is_used_with_the_keyboard_alone() {
     assert!(tiles >= 3, "Tab reaches Home's tiles: {names:?}");
     screenshot(x, "app-keys-home.png");
 
-    // A library opened from the sidebar; its grid walked with the arrows
-    // (each tile named as its title and year); a film opened with Return.
-    let walk = press(x, &["shift+Tab~Movies on Living Room", "Return", "Right", "Right", "Down"]);
+    // A library opened from the sidebar; the arrows go on to its Sort and
+    // Filter, then down into its grid and from tile to tile (each named as
+    // its title and year); a film opened with Return.
+    let walk = press(x, &["shift+Tab~Movies on Living Room", "Return", "Right", "Right", "Down", "Right", "Down"]);
     every_stop_is_named(&walk, "the Movies grid");
+    let bar: Vec<&str> = walk.iter().filter(|(role, _)| role == "push button").map(|(_, n)| n.as_str()).collect();
+    assert_eq!(bar, ["Sort", "Filter"], "the library's bar before its grid: {walk:?}");
     let films: Vec<&(String, String)> = walk.iter().filter(|(role, _)| role == "table cell").collect();
     assert_eq!(films.len(), 3, "the arrows move from tile to tile: {walk:?}");
     assert!(films.windows(2).all(|w| w[0].1 != w[1].1), "each arrow moved: {films:?}");

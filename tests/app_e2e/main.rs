@@ -15,6 +15,7 @@ mod browsing;
 mod downloads;
 mod keyboard;
 mod library_grid;
+mod library_view;
 mod music;
 mod music_faults;
 mod no_keyring;

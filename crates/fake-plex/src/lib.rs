@@ -461,6 +461,15 @@ impl FakePlex {
         self.shared.server(machine_id).map(|s| s.watch_of(rating_key))
     }
 
+    /// Marks an item watched (or not) on the server, as another client
+    /// would; false when there is no such server.
+    pub fn set_watched(&self, machine_id: &str, rating_key: u64, watched: bool) -> bool {
+        let Some(s) = self.shared.server(machine_id) else { return false };
+        let Ok(mut w) = s.watch.lock() else { return false };
+        w.insert(rating_key, (u32::from(watched), 0));
+        true
+    }
+
     pub fn shutdown(mut self) {
         for t in self.tasks.drain(..) {
             t.abort();

@@ -89,6 +89,9 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     }
     // The options are there offline too; a filter saved items do not hold is refused in words.
     assert_eq!(core.library_options(&source, &movies.key).await.unwrap(), options);
+    assert_eq!(core.filter_values(&source, &movies.key, "genre").await.unwrap(), genres, "the genres as last heard");
+    let never_asked = core.filter_values(&source, &movies.key, "decade").await;
+    assert!(matches!(never_asked, Err(ref e) if e.is_offline()), "never heard, not made up: {never_asked:?}");
     let language = view.clone().with_filter("audioLanguage", Some(("de".into(), "German".into())));
     let refused = core.browse(&source, &movies.key, &language).await;
     assert!(matches!(refused, Err(ref e) if e.is_offline()), "the server's error: {refused:?}");

@@ -7,8 +7,10 @@ use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::poster::PosterSize;
 use model::TileModel;
 use posters::Posters;
-use reel_core::models::{Download, Downloaded, ItemSummary, MediaItem, Page, Section, Source};
-use reel_core::SectionSync;
+use reel_core::models::{
+    Download, Downloaded, FilterValue, ItemSummary, LibraryView as ViewChoice, MediaItem, Page, Section, Source,
+};
+use reel_core::{Browsed, LibraryOptions, SectionSync};
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::gtk::{gdk, glib};
@@ -24,6 +26,10 @@ mod loading;
 mod model;
 mod posters;
 mod tile;
+mod view;
+mod view_bar;
+
+use view_bar::{ViewBar, ViewChange};
 
 pub struct LibraryView {
     core: CoreHandle,
@@ -37,6 +43,12 @@ pub struct LibraryView {
     posters: Rc<Posters>,
     /// What plays here with no network: its tiles are marked.
     downloaded: Rc<RefCell<Downloaded>>,
+    /// How the library is ordered and narrowed (remembered per library).
+    view: ViewChoice,
+    /// Counts the library's listings asked for a view: only the last one's
+    /// answer is shown.
+    browsing: u64,
+    bar: ViewBar,
     ui: Ui,
 }
 
@@ -84,6 +96,34 @@ pub enum LibraryMsg {
     Poster {
         key: ItemKey,
         texture: gdk::Texture,
+    },
+    /// The library's remembered view: the grid is filled as it says.
+    ViewKnown {
+        generation: u64,
+        view: ViewChoice,
+    },
+    /// The sorts and filters the library offers.
+    Options {
+        generation: u64,
+        result: Result<LibraryOptions, Failure>,
+    },
+    ViewChanged(ViewChange),
+    /// A filter's value picked in its row (0: any).
+    FilterPicked {
+        key: String,
+        position: u32,
+    },
+    /// The filters were opened: their values are asked for.
+    FilterValuesWanted,
+    Values {
+        generation: u64,
+        key: String,
+        result: Result<Vec<FilterValue>, Failure>,
+    },
+    /// The library as the view shows it.
+    Browsed {
+        browsing: u64,
+        result: Result<Browsed, Failure>,
     },
     Activated(u32),
     /// The whole item of an activated tile, read from the cache.
@@ -144,6 +184,13 @@ impl SimpleComponent for LibraryView {
             search.connect_search_changed(move |e| s.input(LibraryMsg::Query(e.text().to_string())));
         }
         root.append(&search_bar);
+        let bar = ViewBar::new(&sender);
+        root.append(&bar.root);
+        {
+            // The count follows what the grid shows, whatever changed it.
+            let count = bar.count_label();
+            items.connect_items_changed(move |model, _, _, _| view_bar::show_count(&count, model.n_items()));
+        }
 
         let progress = gtk::ProgressBar::new();
         progress.add_css_class("osd");
@@ -210,6 +257,9 @@ impl SimpleComponent for LibraryView {
             generation,
             posters,
             downloaded,
+            view: ViewChoice::default(),
+            browsing: 0,
+            bar,
             ui: Ui { stack, status, progress, progress_revealer, search_bar, search, scroller },
         };
         // In the window's first frame; the Show that follows brings the rest.
@@ -242,12 +292,13 @@ impl SimpleComponent for LibraryView {
                     self.items.clear();
                     self.ui.search.set_text("");
                     self.ui.stack.set_visible_child_name("loading");
+                    self.bar.reset();
                 }
                 *self.generation.borrow_mut() += 1;
                 *self.current.borrow_mut() = Some((source.clone(), section.clone()));
                 self.posters.clear();
                 self.ask_downloads(&sender);
-                self.load_from_cache(&sender, reel_core::FIRST_PAGE);
+                self.ask_view(&sender);
                 self.sync(&sender, source, section, false);
             }
             LibraryMsg::Refresh => {
@@ -255,8 +306,33 @@ impl SimpleComponent for LibraryView {
                     self.sync(&sender, source, section, true);
                 }
             }
-            LibraryMsg::Loaded { generation: g, page } if g == generation => self.loaded(&sender, g, page),
-            LibraryMsg::LoadRest { generation: g } if g == generation => self.load_from_cache(&sender, usize::MAX),
+            // (A listing read before another view was chosen is not shown.)
+            LibraryMsg::Loaded { generation: g, page } if g == generation && self.view.is_plain() => {
+                self.loaded(&sender, g, page)
+            }
+            LibraryMsg::LoadRest { generation: g } if g == generation && self.view.is_plain() => {
+                self.load_from_cache(&sender, usize::MAX)
+            }
+            LibraryMsg::ViewKnown { generation: g, view } if g == generation => {
+                self.bar.show(&view);
+                self.view = view;
+                self.fill_view(&sender, reel_core::FIRST_PAGE);
+            }
+            LibraryMsg::Options { generation: g, result } if g == generation => match result {
+                Ok(options) => self.bar.offer(&sender, options, &self.view),
+                Err(f) => tracing::info!("the library's sorts and filters are not known: {}", f.error),
+            },
+            LibraryMsg::ViewChanged(change) => self.change_view(&sender, change),
+            LibraryMsg::FilterPicked { key, position } => {
+                let value = self.bar.value_at(&key, position);
+                self.change_view(&sender, ViewChange::Value { key, value });
+            }
+            LibraryMsg::FilterValuesWanted => self.ask_values(&sender),
+            LibraryMsg::Values { generation: g, key, result } if g == generation => match result {
+                Ok(values) => self.bar.values(&key, values, &self.view),
+                Err(f) => self.bar.values_missing(&key, &f.message()),
+            },
+            LibraryMsg::Browsed { browsing, result } if browsing == self.browsing => self.browsed(result),
             LibraryMsg::Progress { generation: g, done, total } if g == generation => {
                 self.ui.progress_revealer.set_reveal_child(true);
                 self.ui.progress.set_fraction(if total == 0 { 1.0 } else { done as f64 / total as f64 });
@@ -266,7 +342,7 @@ impl SimpleComponent for LibraryView {
                 let source_id = self.current.borrow().as_ref().map(|(s, _)| s.id.clone()).unwrap_or_default();
                 match &result {
                     Ok(0) => self.show_empty(),
-                    Ok(_) => self.load_from_cache(&sender, usize::MAX),
+                    Ok(_) => self.fill_view(&sender, usize::MAX),
                     Err(f) if self.items.len() == 0 => {
                         self.ui.status.set_icon_name(Some(if f.offline {
                             "network-offline-symbolic"
@@ -297,6 +373,10 @@ impl SimpleComponent for LibraryView {
             }
             LibraryMsg::Loaded { .. }
             | LibraryMsg::LoadRest { .. }
+            | LibraryMsg::ViewKnown { .. }
+            | LibraryMsg::Options { .. }
+            | LibraryMsg::Values { .. }
+            | LibraryMsg::Browsed { .. }
             | LibraryMsg::Progress { .. }
             | LibraryMsg::Synced { .. }
             | LibraryMsg::Current { .. } => {}

@@ -44,12 +44,21 @@ impl Core {
                 Ok(LibraryOptions { sorts: sorts?, filters: filters? })
             })
             .await;
-        let key = options_key(source_id, section);
+        self.kept_or_asked(options_key(source_id, section), asked).await
+    }
+
+    /// A server's answer, kept under `key`; what was kept there when the
+    /// server cannot be reached.
+    async fn kept_or_asked<T: Serialize + for<'de> Deserialize<'de>>(
+        &self,
+        key: String,
+        asked: Result<T>,
+    ) -> Result<T> {
         match asked {
-            Ok(options) => {
-                let json = serde_json::to_string(&options).map_err(|e| Error::Internal(e.to_string()))?;
+            Ok(answer) => {
+                let json = serde_json::to_string(&answer).map_err(|e| Error::Internal(e.to_string()))?;
                 self.kept_value(key, Some(json)).await?;
-                Ok(options)
+                Ok(answer)
             }
             Err(e) if e.is_offline() => match self.kept(key).await {
                 Some(json) => serde_json::from_str(&json).map_err(|_| e),
@@ -59,16 +68,19 @@ impl Core {
         }
     }
 
-    /// The values a library's filter `filter` can take (a genre's names).
+    /// The values a library's filter `filter` can take (a genre's names),
+    /// as its server says (kept); what was kept when it does not answer.
     pub async fn filter_values(
         &self,
         source_id: &SourceId,
         section: &SectionKey,
         filter: &str,
     ) -> Result<Vec<FilterValue>> {
-        self.connections
+        let asked = self
+            .connections
             .call(source_id.as_str(), |c| async move { c.filter_values(section.as_str(), filter).await })
-            .await
+            .await;
+        self.kept_or_asked(format!("filter_values:{source_id}:{section}:{filter}"), asked).await
     }
 
     /// How the library was last ordered and narrowed (as the server lists it at first).

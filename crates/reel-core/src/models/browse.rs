@@ -54,8 +54,11 @@ pub struct LibraryView {
     pub filters: Vec<Filter>,
 }
 
+/// The server's own order when no sort is asked.
+pub const TITLE_SORT: &str = "titleSort";
+
 /// The sorts saved items can be ordered by with no server.
-pub const SORTS_OFFLINE: [&str; 5] = ["titleSort", "year", "addedAt", "lastViewedAt", "duration"];
+pub const SORTS_OFFLINE: [&str; 5] = [TITLE_SORT, "year", "addedAt", "lastViewedAt", "duration"];
 /// The filters saved items can be narrowed by with no server.
 pub const FILTERS_OFFLINE: [&str; 5] = ["unwatched", "inProgress", "genre", "year", "decade"];
 
@@ -82,6 +85,27 @@ impl LibraryView {
     }
 
     /// With the filter `key` set to `value` (or taken off, with None).
+    /// Ordered by `sort`, in its usual direction (newest first for dates).
+    /// By title from A is the server's own order: no sort asked.
+    pub fn sorted_by(mut self, sort: &SortOption) -> Self {
+        self.sort = Some(Sort { key: sort.key.clone(), descending: sort.descending_first });
+        self.plain_sort()
+    }
+
+    /// In the other direction, or back (no sort chosen is by title).
+    pub fn descending(mut self, down: bool) -> Self {
+        let key = self.sort.take().map_or_else(|| TITLE_SORT.to_string(), |s| s.key);
+        self.sort = Some(Sort { key, descending: down });
+        self.plain_sort()
+    }
+
+    fn plain_sort(mut self) -> Self {
+        if self.sort.as_ref().is_some_and(|s| s.key == TITLE_SORT && !s.descending) {
+            self.sort = None;
+        }
+        self
+    }
+
     pub fn with_filter(mut self, key: &str, value: Option<(String, String)>) -> Self {
         self.filters.retain(|f| f.key != key);
         if let Some((value, title)) = value {
@@ -113,5 +137,13 @@ mod tests {
         assert_eq!(view.query(), "sort=year:desc&genre=102&audioLanguage=de");
         assert!(!view.works_offline(), "saved items hold no audio languages");
         assert!(LibraryView::default().is_plain() && LibraryView::default().query().is_empty());
+        let option = |key: &str, down| SortOption { key: key.into(), title: key.into(), descending_first: down };
+        let added = LibraryView::default().sorted_by(&option("addedAt", true));
+        assert_eq!(added.query(), "sort=addedAt:desc", "dates go newest first");
+        assert_eq!(added.descending(false).query(), "sort=addedAt");
+        let by_title = LibraryView::default().descending(true);
+        assert_eq!(by_title.query(), "sort=titleSort:desc", "reversed with no sort: by title from Z");
+        assert!(by_title.descending(false).is_plain(), "by title from A is the server's own order");
+        assert!(LibraryView::default().sorted_by(&option("titleSort", false)).is_plain());
     }
 }

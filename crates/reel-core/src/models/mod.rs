@@ -15,7 +15,9 @@ mod summary;
 
 pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
-pub use browse::{Filter, FilterOption, FilterValue, LibraryView, Sort, SortOption, FILTERS_OFFLINE, SORTS_OFFLINE};
+pub use browse::{
+    Filter, FilterOption, FilterValue, LibraryView, Sort, SortOption, FILTERS_OFFLINE, SORTS_OFFLINE, TITLE_SORT,
+};
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
 pub use download::{
     Download, DownloadFault, DownloadMark, DownloadPlan, DownloadQuality, DownloadSpace, DownloadState, Downloaded,
