@@ -199,7 +199,11 @@ pub async fn behave(State(ctx): State<Arc<ListenerCtx>>, req: Request, next: Nex
             });
             Response::from_parts(parts, Body::from_stream(stream))
         }
-        Behaviour::Ok | Behaviour::Refuse => next.run(req).await,
+        Behaviour::Ok => next.run(req).await,
+        // Told to go away while this request was on its way (an open
+        // connection, or one accepted before the listener closed): it is
+        // never answered, and the connection goes with the listener.
+        Behaviour::Refuse => std::future::pending().await,
         Behaviour::Delay(ms) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(req).await

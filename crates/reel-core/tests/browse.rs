@@ -75,6 +75,13 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
 
     // Saved by the normal sync, then the server gone: the same view from what was saved.
     core.sync_section(&source, &movies, true, |_, _| {}).await.unwrap();
+    // Opened at the next start, a sorted library reads nothing ahead in its saved order.
+    core.remember_place(Some((source.clone(), movies.key.clone()))).await.unwrap();
+    let start = core.start_view().await.expect("the library opens at start");
+    assert!(start.first.items.is_empty(), "not the saved order of a sorted library: {:?}", start.first.items.len());
+    core.set_library_view(&source, &movies.key, &LibraryView::default()).await.unwrap();
+    assert_eq!(core.start_view().await.expect("at start").first.items.len(), reel_core::FIRST_PAGE);
+    core.set_library_view(&source, &movies.key, &view).await.unwrap();
     assert!(fp.set_behaviour("Den", None, Behaviour::Refuse));
     let offline = core.browse(&source, &movies.key, &view).await.unwrap();
     assert!(offline.from_saved_data);

@@ -57,7 +57,13 @@ impl Core {
         let (source_id, key): (SourceId, SectionKey) = serde_json::from_str(&place).ok()?;
         self.server(&source_id)?;
         let section = self.saved_sections(&source_id).await.ok()?.into_iter().find(|s| s.key == key)?;
-        let first = self.saved_summaries(&source_id, &key, 0, FIRST_PAGE).await.ok()?;
+        // Sorted or filtered, the library's saved order is not what it
+        // shows: nothing is read ahead, rather than the wrong first items.
+        let first = if self.library_view(&source_id, &key).await.is_plain() {
+            self.saved_summaries(&source_id, &key, 0, FIRST_PAGE).await.ok()?
+        } else {
+            Page { offset: 0, total: 0, items: Vec::new() }
+        };
         Some(StartView { source_id, section, first })
     }
 
