@@ -93,61 +93,74 @@ fn the_connection_dies_mid_stream_and_playback_goes_on() {
 /// Part files failing in each way a server or a disk fails them: each ends
 /// in words on the player page, the window stays usable, the episode is not
 /// counted as watched, and it plays once the file is served again.
-#[test]
-fn broken_media_is_told_in_words_and_nothing_is_lost() {
-    use fake_plex::media::MediaFault;
+/// A 12 s clip on the first server, the app launched on its first
+/// episode's page.
+fn at_the_episode(log: &str) -> (Demo, Reel) {
     let d = Demo::start_with(|t, home| {
         let clip = clip_in(home, 12, &["eng"]);
         t.servers[0].library.media = Some(clip);
     })
     .signed_in();
-    let x = &d.x;
-    let reel = d.launch("app-09.log");
+    let reel = d.launch(log);
     d.open_first_season();
-    click(x, &format!("1. {}", d.episode));
+    click(&d.x, &format!("1. {}", d.episode));
     expect_on_screen(&[&d.episode, "Play", "Mark as Watched"]);
-    let clip_bytes = d.topology.servers[0].library.media.as_ref().map(|m| std::fs::metadata(&m.file).unwrap().len());
+    (d, reel)
+}
+
+/// Plays the episode with `fault` on its file: the page says `words`, the
+/// server heard it stop (and never that it was watched); Escape goes back.
+fn fails_in_words(d: &Demo, name: &str, fault: fake_plex::media::MediaFault, words: &str) {
+    let x = &d.x;
+    assert!(d.fp().set_media_fault("Living Room", Some(fault)));
+    d.fp().clear_requests();
+    click(x, "Play");
+    // A server that stops sending is waited for (10 s, tried again once,
+    // then twice more after the failover has checked the server again).
+    expect_on_screen_within(120, &["Cannot Play", words]);
+    screenshot(x, &format!("app-09-{name}.png"));
+    let asked: Vec<_> = d.fp().requests().into_iter().map(|r| (r.path, r.query)).collect();
+    assert!(!asked.iter().any(|(p, _)| p == "/:/scrobble"), "{name}: {asked:?}");
+    assert!(
+        asked.iter().any(|(p, q)| p == "/:/timeline" && q.contains("state=stopped")) || name == "404",
+        "{name}: the server hears it stopped: {asked:?}"
+    );
+    key(x, "Escape");
+    expect_on_screen(&[&d.episode, "Play", "!Cannot Play"]);
+}
+
+#[test]
+fn broken_media_is_told_in_words_and_nothing_is_lost() {
+    use fake_plex::media::MediaFault;
+    let (d, reel) = at_the_episode("app-09.log");
     let cases = [
         ("404", MediaFault::Status(404), "Living Room no longer has this file"),
         ("500", MediaFault::Status(500), "Living Room failed while sending this file (error 500)"),
         ("401", MediaFault::Status(401), "Living Room refused to send this file"),
         ("garbled", MediaFault::Garbled, "The file could not be decoded"),
         ("truncated", MediaFault::Truncated, "before its length of 0:12"),
-        // A few seconds of it, then nothing while the connection stays open.
-        (
-            "stalled",
-            MediaFault::StallAfter(clip_bytes.unwrap_or(0) as usize / 4),
-            "Living Room stopped sending this file",
-        ),
     ];
     for (name, fault, words) in cases {
-        assert!(d.fp().set_media_fault("Living Room", Some(fault)));
-        d.fp().clear_requests();
-        click(x, "Play");
-        if name == "stalled" {
-            // The file cut short was played part-way: where to start is asked.
-            expect_on_screen(&["Resume from 0:", "Start from the Beginning"]);
-            click(x, "Start from the Beginning");
-        }
-        // A server that stops sending is waited for (10 s, tried again once,
-        // then twice more after the failover has checked the server again).
-        expect_on_screen_within(120, &["Cannot Play", words]);
-        screenshot(x, &format!("app-09-{name}.png"));
-        // The server heard the playback stop, and never that it was watched.
-        let asked: Vec<_> = d.fp().requests().into_iter().map(|r| (r.path, r.query)).collect();
-        assert!(!asked.iter().any(|(p, _)| p == "/:/scrobble"), "{name}: {asked:?}");
-        assert!(
-            asked.iter().any(|(p, q)| p == "/:/timeline" && q.contains("state=stopped")) || name == "404",
-            "{name}: the server hears it stopped: {asked:?}"
-        );
-        key(x, "Escape");
-        expect_on_screen(&[&d.episode, "Play", "!Cannot Play"]);
+        fails_in_words(&d, name, fault, words);
     }
     // Not watched, here or on the server; the library is all there.
     expect_on_screen(&["Mark as Watched", &d.show]);
     assert_eq!(d.fp().watch_state(&d.living_id(), d.episode_key).map(|w| w.0), Some(0));
-    // Served again: it plays (from the start, when asked where the stalled
-    // one stopped).
+    drop(reel);
+    assert_no_criticals("app-09.log");
+}
+
+/// A few seconds of the file, then nothing while the connection stays
+/// open: waited for, then told; served again, it plays from the start
+/// when asked where the stalled one stopped.
+#[test]
+fn a_file_that_stops_coming_is_told_then_played_again_from_the_start() {
+    let (d, reel) = at_the_episode("app-09-stall.log");
+    let x = &d.x;
+    let clip_bytes = d.topology.servers[0].library.media.as_ref().map(|m| std::fs::metadata(&m.file).unwrap().len());
+    let stall = fake_plex::media::MediaFault::StallAfter(clip_bytes.unwrap_or(0) as usize / 4);
+    fails_in_words(&d, "stalled", stall, "Living Room stopped sending this file");
+    assert_eq!(d.fp().watch_state(&d.living_id(), d.episode_key).map(|w| w.0), Some(0), "not watched");
     assert!(d.fp().set_media_fault("Living Room", None));
     let stopped_at = d.fp().watch_state(&d.living_id(), d.episode_key).map_or(0, |w| w.1);
     let before = timelines(d.fp()).len();
@@ -168,13 +181,24 @@ fn broken_media_is_told_in_words_and_nothing_is_lost() {
     );
     let at_start = started.map_or(u64::MAX, |t| t.1);
     assert!(at_start < 3_000, "playing from the start, the server heard {at_start} ms (stopped at {stopped_at})");
-    // Twice as fast, asked from outside (the shell's MPRIS Rate): the
-    // position runs ahead of the clock, and the rate says so.
+    key(x, "Escape");
+    wait_for_mpris("status", "Stopped");
+    drop(reel);
+    assert_no_criticals("app-09-stall.log");
+}
+
+/// Twice as fast, asked from outside (the shell's MPRIS Rate): the
+/// position runs ahead of the clock; a subtitle file beside the media
+/// loads with it (the media opened again where it was) and the speed stays.
+#[test]
+fn playback_keeps_the_speed_asked_also_when_a_subtitle_file_is_loaded() {
+    let (d, reel) = at_the_episode("app-09-speed.log");
+    let x = &d.x;
+    click(x, "Play");
+    wait_for_mpris("status", "Playing");
     mpris_set("Rate", "<2.0>");
     wait_for_speed(1.5);
     assert!(mpris_get("Rate").contains("2.0"), "{}", mpris_get("Rate"));
-    // The subtitles in a file beside the media load with it (the media is
-    // opened again where it was): still twice as fast afterwards.
     let sidecar = d.episode_key * 100 + 9;
     activate_window_action_with("subtitle-track", &format!("[<int64 {sidecar}>]"));
     wait_until("the sidecar file fetched", Duration::from_secs(10), || {
@@ -187,9 +211,9 @@ fn broken_media_is_told_in_words_and_nothing_is_lost() {
     key(x, "Escape");
     wait_for_mpris("status", "Stopped");
     drop(reel);
-    assert_no_criticals("app-09.log");
+    assert_no_criticals("app-09-speed.log");
     // Xvfb's GL is software: its frames were converted on the CPU.
-    assert!(log_says("app-09.log", &["video conversion", "convert=Cpu"]), "converted on the CPU");
+    assert!(log_says("app-09-speed.log", &["video conversion", "convert=Cpu"]), "converted on the CPU");
 }
 
 /// Waits until the MPRIS position runs at least `speed` times the clock
