@@ -38,8 +38,6 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
         for s in &mut t.servers {
             s.library.music = album.clone();
         }
-        // Films that play (a 30 s clip), for the films' collection.
-        t.servers[0].library.media = Some(super::playback::clip_in(home, 30, &["eng"]));
     })
     .signed_in();
     let x = &d.x;
@@ -166,30 +164,6 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     click_role(x, &format!("={}", names[1]), Some("panel"));
     expect_on_screen(&["Albums"]);
 
-    // The films' collection plays its films one after another: the first
-    // (from the start, if it was part-watched), then Up Next offers the second.
-    let living = d.living_id();
-    let films: Vec<_> = d.fp().section_items(&living, "1").into_iter().take(3).collect();
-    let part_watched = d.fp().watch_state(&living, films[0].rating_key).is_some_and(|(count, at)| count == 0 && at > 0);
-    click(x, "Favourites, collection on Living Room");
-    expect_on_screen(&["Collection · 3 items", &films[0].title, &films[1].title]);
-    click_role(x, "=Play Play", Some("push button"));
-    if part_watched {
-        click(x, "Start from the Beginning");
-    }
-    wait_for_mpris("metadata title", &films[0].title);
-    wait_for_mpris("status", "Playing");
-    // Paused in the final credits, Up Next offers the next film and waits;
-    // played on, the next film plays at the end.
-    playerctl(&["pause"]);
-    wait_for_mpris("status", "Paused");
-    playerctl(&["position", "28"]);
-    expect_on_screen(&["Up Next", &films[1].title, "Starts in 10 s"]);
-    screenshot(x, "app-13-up-next.png");
-    playerctl(&["play"]);
-    wait_for_mpris("metadata title", &films[1].title);
-    key(x, "Escape");
-    wait_for_mpris("status", "Paused");
     drop(reel);
 
     // The server gone, a new start: the lists are there from the cache,
@@ -232,4 +206,41 @@ fn playlists_and_collections_are_listed_played_changed_and_kept() {
     drop(reel);
     assert_no_criticals("app-13.log");
     assert_no_criticals("app-13-offline.log");
+}
+
+/// The films' collection plays its films one after another: the first
+/// (from the start, if it was part-watched), then Up Next offers the second.
+#[test]
+fn a_collection_of_films_plays_one_after_another() {
+    // Films that play (a 30 s clip).
+    let d = Demo::start_with(|t, home| t.servers[0].library.media = Some(super::playback::clip_in(home, 30, &["eng"])))
+        .signed_in();
+    let x = &d.x;
+    let reel = d.launch("app-13-films.log");
+    expect_on_screen(&["Favourites, collection on Living Room"]);
+    let living = d.living_id();
+    let films: Vec<_> = d.fp().section_items(&living, "1").into_iter().take(3).collect();
+    let part_watched = d.fp().watch_state(&living, films[0].rating_key).is_some_and(|(count, at)| count == 0 && at > 0);
+    click(x, "Favourites, collection on Living Room");
+    expect_on_screen(&["Collection · 3 items", &films[0].title, &films[1].title]);
+    click_role(x, "=Play Play", Some("push button"));
+    if part_watched {
+        click(x, "Start from the Beginning");
+    }
+    wait_for_mpris("metadata title", &films[0].title);
+    wait_for_mpris("status", "Playing");
+    // Paused in the final credits, Up Next offers the next film and waits;
+    // played on, the next film plays at the end.
+    playerctl(&["pause"]);
+    wait_for_mpris("status", "Paused");
+    playerctl(&["position", "28"]);
+    expect_on_screen(&["Up Next", &films[1].title, "Starts in 10 s"]);
+    screenshot(x, "app-13-up-next.png");
+    playerctl(&["play"]);
+    wait_for_mpris("metadata title", &films[1].title);
+    key(x, "Escape");
+    wait_for_mpris("status", "Paused");
+
+    drop(reel);
+    assert_no_criticals("app-13-films.log");
 }
