@@ -128,6 +128,23 @@ fn section_of<'a>(p: &'a Pms, key: &str) -> Option<&'a crate::library::Section> 
     p.server.library.section(key).filter(|s| matches!(s.kind, Kind::Movie | Kind::Show | Kind::Artist))
 }
 
+/// A section's list of `Directory` entries, made by `make` from the
+/// section's key, for a client with access.
+fn directories(
+    p: &Pms,
+    key: &str,
+    headers: &HeaderMap,
+    q: &Option<String>,
+    make: impl Fn(&str) -> Vec<Value>,
+) -> Response {
+    let Some(c) = authorize(p, headers, q) else { return unauthorized() };
+    if section_of(p, key).is_none() {
+        return not_found();
+    }
+    let dirs = make(key);
+    render(c.json, json!({"MediaContainer": {"size": dirs.len(), "Directory": dirs}}))
+}
+
 /// `GET /library/sections/{key}/sorts`.
 pub async fn sorts(
     State(p): State<Pms>,
@@ -135,18 +152,15 @@ pub async fn sorts(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
-    if section_of(&p, &key).is_none() {
-        return not_found();
-    }
-    let dirs: Vec<Value> = SORTS
-        .iter()
-        .map(|(k, title, dir)| {
-            json!({"key": k, "descKey": format!("{k}:desc"), "title": title, "defaultDirection": dir,
-                   "type": "sort", "default": if *k == "titleSort" { "asc" } else { "" }})
-        })
-        .collect();
-    render(c.json, json!({"MediaContainer": {"size": dirs.len(), "Directory": dirs}}))
+    directories(&p, &key, &headers, &q, |_| {
+        SORTS
+            .iter()
+            .map(|(k, title, dir)| {
+                json!({"key": k, "descKey": format!("{k}:desc"), "title": title, "defaultDirection": dir,
+                       "type": "sort", "default": if *k == "titleSort" { "asc" } else { "" }})
+            })
+            .collect()
+    })
 }
 
 /// `GET /library/sections/{key}/filters`.
@@ -156,18 +170,15 @@ pub async fn filters(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
-    if section_of(&p, &key).is_none() {
-        return not_found();
-    }
-    let dirs: Vec<Value> = FILTERS
-        .iter()
-        .map(|(f, title, ty)| {
-            json!({"filter": f, "filterType": ty, "key": format!("/library/sections/{key}/{f}"),
-                   "title": title, "type": "filter"})
-        })
-        .collect();
-    render(c.json, json!({"MediaContainer": {"size": dirs.len(), "Directory": dirs}}))
+    directories(&p, &key, &headers, &q, |key| {
+        FILTERS
+            .iter()
+            .map(|(f, title, ty)| {
+                json!({"filter": f, "filterType": ty, "key": format!("/library/sections/{key}/{f}"),
+                       "title": title, "type": "filter"})
+            })
+            .collect()
+    })
 }
 
 /// `GET /library/sections/{key}/{filter}`: a filter's values (genre, year, decade).
