@@ -1,36 +1,95 @@
 //! A library ordered and narrowed from what Reel saved of it, with no
 //! server: the sorts and filters of [`SORTS_OFFLINE`] and
-//! [`FILTERS_OFFLINE`], read from the saved items' fields. Ties keep the
-//! title order, as the server's do.
+//! [`FILTERS_OFFLINE`]. Ties keep the title order, as the server's do.
+//!
+//! What they read is kept beside each saved item in columns of its own
+//! (`items_fields`, and `items_genres` a row a genre), written by triggers
+//! whenever the item is: a library of 50 000 is ordered and narrowed from
+//! those small rows, and only the items shown are read whole.
 
-use super::cache::LibraryCache;
+use super::cache::{db_err, LibraryCache};
 use crate::error::{Error, Result};
 use crate::models::{LibraryView, MediaItem, FILTERS_OFFLINE, SORTS_OFFLINE};
 use rusqlite::types::Value;
+use rusqlite::Connection;
 
-/// An item's sort title, as SQL reads it from the saved JSON.
-const TITLE: &str = "lower(coalesce(json_extract(json, '$.title_sort'), json_extract(json, '$.title')))";
+/// The fields of an item (`{row}.json` and its other columns), in the
+/// order of `items_fields`'s columns.
+const FIELDS: &str = "{row}.rowid, {row}.source_id, {row}.section_key, {row}.section_pos,
+    lower(coalesce(json_extract({row}.json, '$.title_sort'), json_extract({row}.json, '$.title'))),
+    coalesce(json_extract({row}.json, '$.year'), 0),
+    coalesce(json_extract({row}.json, '$.added_at'), 0),
+    coalesce(json_extract({row}.json, '$.last_viewed_at'), 0),
+    coalesce(json_extract({row}.json, '$.duration_ms'), 0),
+    CASE WHEN json_extract({row}.json, '$.leaf_count') IS NOT NULL
+        THEN coalesce(json_extract({row}.json, '$.viewed_leaf_count'), 0) < json_extract({row}.json, '$.leaf_count')
+        ELSE coalesce(json_extract({row}.json, '$.view_count'), 0) = 0 END,
+    coalesce(json_extract({row}.json, '$.view_count'), 0) = 0
+        AND coalesce(json_extract({row}.json, '$.view_offset_ms'), 0) > 0";
+
+/// Makes the tables and the triggers that keep them; fills them from the
+/// saved items the first time.
+pub(super) fn prepare(conn: &Connection) -> Result<()> {
+    let existed: bool = conn
+        .prepare("SELECT 1 FROM sqlite_master WHERE name = 'items_fields'")
+        .and_then(|mut st| st.exists([]))
+        .map_err(db_err)?;
+    let fields = FIELDS.replace("{row}", "new");
+    let sql = format!(
+        "CREATE TABLE IF NOT EXISTS items_fields (
+            id INTEGER PRIMARY KEY, source_id TEXT, section_key TEXT, section_pos INTEGER, sort_title TEXT,
+            year INTEGER, added_at INTEGER, last_viewed_at INTEGER, duration_ms INTEGER,
+            unwatched INTEGER, in_progress INTEGER);
+        CREATE INDEX IF NOT EXISTS items_fields_by_section ON items_fields (source_id, section_key);
+        CREATE TABLE IF NOT EXISTS items_genres (
+            genre TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (genre, id)) WITHOUT ROWID;
+        -- (A statement in a trigger takes the conflict policy of the one
+        -- that fired it: rows are deleted before, never replaced.)
+        CREATE TRIGGER IF NOT EXISTS items_fields_insert AFTER INSERT ON items BEGIN
+            DELETE FROM items_fields WHERE id = new.rowid;
+            INSERT INTO items_fields VALUES ({fields});
+            DELETE FROM items_genres WHERE id = new.rowid;
+            INSERT INTO items_genres SELECT DISTINCT value, new.rowid FROM json_each(new.json, '$.genres');
+        END;
+        CREATE TRIGGER IF NOT EXISTS items_fields_update AFTER UPDATE ON items BEGIN
+            DELETE FROM items_fields WHERE id = new.rowid;
+            INSERT INTO items_fields VALUES ({fields});
+            DELETE FROM items_genres WHERE id = new.rowid;
+            INSERT INTO items_genres SELECT DISTINCT value, new.rowid FROM json_each(new.json, '$.genres');
+        END;
+        CREATE TRIGGER IF NOT EXISTS items_fields_delete AFTER DELETE ON items BEGIN
+            DELETE FROM items_fields WHERE id = old.rowid;
+            DELETE FROM items_genres WHERE id = old.rowid;
+        END;"
+    );
+    conn.execute_batch(&sql).map_err(db_err)?;
+    if !existed {
+        let fill = format!(
+            "INSERT INTO items_fields SELECT {} FROM items AS new;
+             INSERT INTO items_genres SELECT DISTINCT j.value, new.rowid FROM items AS new, json_each(new.json, '$.genres') AS j;",
+            FIELDS.replace("{row}", "new")
+        );
+        conn.execute_batch(&fill).map_err(db_err)?;
+    }
+    Ok(())
+}
 
 impl LibraryCache {
     /// The saved items of a library as `view` orders and narrows them.
     /// A view that needs the server (a sort or filter saved items cannot
     /// answer) is refused, saying which.
     pub fn browse(&self, source_id: &str, section_key: &str, view: &LibraryView) -> Result<Vec<MediaItem>> {
-        let mut sql = String::from("SELECT json FROM items WHERE source_id = ? AND section_key = ?");
+        let mut sql = String::from(
+            "SELECT f.id FROM items_fields AS f WHERE f.source_id = ? AND f.section_key = ?",
+        );
         let mut args: Vec<Value> = vec![source_id.to_string().into(), section_key.to_string().into()];
         for f in &view.filters {
             let clause = match f.key.as_str() {
-                "unwatched" => {
-                    "CASE WHEN json_extract(json, '$.leaf_count') IS NOT NULL
-                        THEN coalesce(json_extract(json, '$.viewed_leaf_count'), 0) < json_extract(json, '$.leaf_count')
-                        ELSE json_extract(json, '$.view_count') = 0 END = (? = '1')"
-                }
-                "inProgress" => {
-                    "(json_extract(json, '$.view_count') = 0 AND json_extract(json, '$.view_offset_ms') > 0) = (? = '1')"
-                }
-                "genre" => "EXISTS (SELECT 1 FROM json_each(items.json, '$.genres') WHERE value = ?)",
-                "year" => "coalesce(json_extract(json, '$.year'), 0) = CAST(? AS INTEGER)",
-                "decade" => "coalesce(json_extract(json, '$.year'), 0) / 10 * 10 = CAST(? AS INTEGER)",
+                "unwatched" => "f.unwatched = (? = '1')",
+                "inProgress" => "f.in_progress = (? = '1')",
+                "genre" => "EXISTS (SELECT 1 FROM items_genres AS g WHERE g.genre = ? AND g.id = f.id)",
+                "year" => "f.year = CAST(? AS INTEGER)",
+                "decade" => "f.year / 10 * 10 = CAST(? AS INTEGER)",
                 other => return Err(needs_server(other)),
             };
             sql.push_str(" AND ");
@@ -39,31 +98,38 @@ impl LibraryCache {
             args.push(if f.key == "genre" { f.title.clone() } else { f.value.clone() }.into());
         }
         let order = match view.sort.as_ref().map(|s| (s.key.as_str(), s.descending)) {
-            None => "section_pos".to_string(),
+            None => "f.section_pos".to_string(),
             Some((key, down)) => {
                 let dir = if down { "DESC" } else { "ASC" };
                 let by = match key {
-                    "titleSort" => return self.ordered(&sql, &args, &format!("{TITLE} {dir}")),
-                    "year" => "coalesce(json_extract(json, '$.year'), 0)",
-                    "addedAt" => "coalesce(json_extract(json, '$.added_at'), 0)",
-                    "lastViewedAt" => "coalesce(json_extract(json, '$.last_viewed_at'), 0)",
-                    "duration" => "coalesce(json_extract(json, '$.duration_ms'), 0)",
+                    "titleSort" => return self.ordered(&sql, &args, &format!("f.sort_title {dir}")),
+                    "year" => "f.year",
+                    "addedAt" => "f.added_at",
+                    "lastViewedAt" => "f.last_viewed_at",
+                    "duration" => "f.duration_ms",
                     other => return Err(needs_server(other)),
                 };
-                format!("{by} {dir}, {TITLE} ASC")
+                format!("{by} {dir}, f.sort_title ASC")
             }
         };
         self.ordered(&sql, &args, &order)
     }
 
+    /// The items `sql` picks, in `order`: the small rows are ordered, then
+    /// only the items shown are read whole (sorting their JSON spilled to
+    /// disk beyond a few thousand).
     fn ordered(&self, sql: &str, args: &[Value], order: &str) -> Result<Vec<MediaItem>> {
         let sql = format!("{sql} ORDER BY {order}");
         self.with(|c| {
-            let mut st = c.prepare(&sql)?;
-            let rows = st.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(0))?;
-            let mut items = Vec::new();
-            for json in rows {
-                items.extend(serde_json::from_str::<MediaItem>(&json?).ok());
+            let ids: Vec<i64> = c
+                .prepare(&sql)?
+                .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut st = c.prepare_cached("SELECT json FROM items WHERE rowid = ?1")?;
+            let mut items = Vec::with_capacity(ids.len());
+            for id in ids {
+                let json: String = st.query_row([id], |r| r.get(0))?;
+                items.extend(serde_json::from_str::<MediaItem>(&json).ok());
             }
             Ok(items)
         })
@@ -125,5 +191,34 @@ mod tests {
         // What saved items do not hold needs the server, said so.
         let language = LibraryView { sort: None, filters: vec![filter("audioLanguage", "de", "German")] };
         assert!(matches!(cache.browse("s", "1", &language), Err(Error::NeedsServer { what }) if what == "audioLanguage"));
+    }
+
+    #[test]
+    fn the_fields_follow_each_change_of_an_item_and_are_made_for_a_cache_from_before() {
+        let cache = LibraryCache::in_memory().unwrap();
+        let unwatched = LibraryView { sort: None, filters: vec![filter_of("unwatched", "1", "Unwatched")] };
+        let comedies = LibraryView { sort: None, filters: vec![filter_of("genre", "102", "Comedy")] };
+        let browse = |view: &LibraryView| titles(&cache.browse("s", "1", view).unwrap()).join(",");
+        cache.put_section_page("s", "1", 0, &[film("1", "Archive", 1994, &["Comedy"], 0), film("2", "Meadow", 2005, &[], 0)], 1).unwrap();
+        assert_eq!((browse(&unwatched), browse(&comedies)), ("Archive,Meadow".into(), "Archive".into()));
+        // Watched, and no longer a comedy: as saved again by a sync.
+        cache.put_section_page("s", "1", 0, &[film("1", "Archive", 1994, &["Drama"], 1), film("2", "Meadow", 2005, &["Comedy", "Comedy"], 0)], 2).unwrap();
+        assert_eq!((browse(&unwatched), browse(&comedies)), ("Meadow".into(), "Meadow".into()));
+        // Gone from the library.
+        cache.finish_section_sync("s", "1", 0, 3).unwrap();
+        assert_eq!((browse(&unwatched), browse(&comedies)), (String::new(), String::new()));
+
+        // A cache made before the fields were kept: they are made from its items.
+        cache.put_section_page("s", "1", 0, &[film("3", "Harbor", 1999, &["Comedy"], 0)], 4).unwrap();
+        cache
+            .with(|c| c.execute_batch("DROP TABLE items_fields; DROP TABLE items_genres; DROP TRIGGER items_fields_insert;
+                DROP TRIGGER items_fields_update; DROP TRIGGER items_fields_delete;"))
+            .unwrap();
+        cache.with(|c| Ok(prepare(c))).unwrap().unwrap();
+        assert_eq!((browse(&unwatched), browse(&comedies)), ("Harbor".into(), "Harbor".into()));
+    }
+
+    fn filter_of(key: &str, value: &str, title: &str) -> Filter {
+        Filter { key: key.into(), value: value.into(), title: title.into() }
     }
 }

@@ -50,5 +50,6 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
             conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT")).map_err(db_err)?;
         }
     }
-    super::search::prepare(conn)
+    super::search::prepare(conn)?;
+    super::browse::prepare(conn)
 }
