@@ -30,10 +30,6 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 fn open_conn(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(db_err)?;
     conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
-    // Read through a memory map: a sorted or filtered library reads its
-    // items where they lie, page by page, which through read calls took
-    // four times as long.
-    conn.execute_batch("PRAGMA mmap_size = 268435456").map_err(db_err)?;
     conn.execute_batch(SCHEMA).map_err(db_err)?;
     migrate(&conn)?;
     // Touch the biggest table so a file that is not a database fails here;
