@@ -293,6 +293,8 @@ impl SimpleComponent for LibraryView {
                     self.ui.search.set_text("");
                     self.ui.stack.set_visible_child_name("loading");
                     self.bar.reset();
+                    // Until its own is read, the library is shown as listed.
+                    self.view = ViewChoice::default();
                 }
                 *self.generation.borrow_mut() += 1;
                 *self.current.borrow_mut() = Some((source.clone(), section.clone()));
