@@ -71,7 +71,9 @@ impl Core {
             outcome = self.fetch_whole(&mut d, &mut part, &mut lock, changed) => Ended::Fetched(outcome),
             stop = self.stopped_elsewhere(&me) => Ended::Stopped(stop),
         };
-        drop(lock);
+        // The lock is held until the row says how it ended (to the end of
+        // this function): let go before, another runner took the finished
+        // `.part` for one still to fetch.
         let outcome = match ended {
             Ended::Fetched(outcome) => outcome,
             // Paused: what came stays for the resume.
@@ -289,9 +291,21 @@ impl Core {
             tokio::time::sleep(LOOK_AGAIN).await;
         };
         // What the row says now, with the file held: another runner may
-        // have finished it since this run read the list.
-        let row = self.download_row(d).await;
-        let runs = row.as_ref().is_some_and(|r| matches!(r.state, DownloadState::Queued | DownloadState::Running));
+        // have finished it since this run read the list. One that has just
+        // renamed its `.part` into place (its lock went with the file) says
+        // so a moment later: its file being there, the row is read again.
+        let running = |r: &Option<Download>| {
+            r.as_ref().is_some_and(|r| matches!(r.state, DownloadState::Queued | DownloadState::Running))
+        };
+        let mut row = self.download_row(d).await;
+        for _ in 0..10 {
+            if !running(&row) || tokio::fs::metadata(&d.file).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(LOOK_AGAIN / 5).await;
+            row = self.download_row(d).await;
+        }
+        let runs = running(&row);
         if runs {
             return Some(lock);
         }
