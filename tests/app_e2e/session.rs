@@ -32,6 +32,7 @@ pub(crate) struct Session {
     _bus: Guarded,
     _dir: tempfile::TempDir,
     _turn: Option<std::sync::MutexGuard<'static, ()>>,
+    started: std::time::Instant,
 }
 
 /// This scenario's turn, when they take turns (none side by side).
@@ -99,13 +100,18 @@ impl Session {
         };
         wait_until("the keyring on the session's bus", Duration::from_secs(30), has_secrets);
         BUS.with(|b| *b.borrow_mut() = Some(address));
-        Session { _keyring: keyring, _bus: bus, _dir: dir, _turn: turn }
+        Session { _keyring: keyring, _bus: bus, _dir: dir, _turn: turn, started: std::time::Instant::now() }
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
         BUS.with(|b| b.borrow_mut().take());
+        // Straight to stderr, past libtest's capture: which scenarios take
+        // the suite's time is read from any run's log.
+        let name = std::thread::current().name().unwrap_or("a scenario").to_string();
+        let line = format!("scenario {name}: {:.0} s\n", self.started.elapsed().as_secs_f64());
+        let _ = std::io::stderr().write_all(line.as_bytes());
     }
 }
 
