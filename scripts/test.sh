@@ -15,6 +15,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # its own tests use, so reaching past its facade does not compile.
 cargo clippy -p reel -p reel-cli --locked -- -D warnings
 cargo build --workspace --all-targets --locked
+# What the run command builds (reel-core without the features tests give
+# it): built here, the run command's scenario does not compile it on a
+# machine it keeps busy on purpose.
+cargo build --locked --bin reel --bin fake-plex --bin reel-cli
 # The benchmarks build too (they need the measurement hook's feature).
 cargo check -p reel --benches --features bench --locked
 # The tests as the two runs below build them (each its own features of
