@@ -8,7 +8,11 @@ use relm4::gtk::{self, gdk};
 /// subtitles took twice its floor's time per frame.
 pub const DIM: &str = "reel-dim";
 
-const CSS: &str = ".reel-dim { color: alpha(currentColor, 0.55); }";
+/// A letter of the A–Z jump: a column of them fits beside the grid.
+pub const LETTER: &str = "reel-letter";
+
+const CSS: &str = ".reel-dim { color: alpha(currentColor, 0.55); }
+    .reel-letter { min-height: 0; min-width: 0; padding: 2px 8px; font-size: smaller; }";
 
 /// Adds the classes to the display's style (once, as the window is made).
 pub fn load() {

@@ -1,6 +1,7 @@
 //! The library grid's posters, as the server sees them: asked for the tiles
 //! on screen (and a screen around), at the size they are drawn, and for the
-//! tiles a bigger window shows.
+//! tiles a bigger window shows; the A–Z jump bringing a letter's first title
+//! to the screen.
 
 use super::*;
 
@@ -56,5 +57,38 @@ fn posters_come_for_the_tiles_shown_at_the_size_drawn() {
     assert!(!more.is_empty(), "the tiles a bigger window shows get their posters");
     let again: Vec<_> = more.iter().filter(|q| first.contains(q)).collect();
     assert!(again.is_empty(), "posters already shown are not asked again: {again:?}");
+
+    // The A–Z jump: the last letter brings its first title to the screen
+    // (its tile made and its poster asked for: far past what was shown).
+    let films = d.fp().section_items(&d.living_id(), "1");
+    let letter = |title: &str| title.strip_prefix("The ").unwrap_or(title).chars().next().unwrap().to_string();
+    let last = letter(&films.last().expect("films").title);
+    let at = films.iter().position(|f| letter(&f.title) == last).expect("its first film");
+    assert!(at > 200, "the last letter starts far down the grid: at {at}");
+    let film = &films[at];
+    let tile = format!("{}, {}", film.title, film.year);
+    let tree = expect_on_screen(&[&format!("Jump to {last}"), "Jump to a letter"]);
+    assert!(!tree.iter().any(|(_, n)| n.starts_with(&tile)), "{tile:?} is not made before the jump");
+    d.fp().clear_requests();
+    click_role(x, &format!("=Jump to {last}"), Some("push button"));
+    let thumb = format!("/library/metadata/{}/thumb", film.rating_key);
+    wait_until(&format!("the poster of {tile:?} asked for"), Duration::from_secs(60), || {
+        let encoded = thumb.replace('/', "%2F");
+        d.fp()
+            .requests()
+            .iter()
+            .any(|r| r.path == "/photo/:/transcode" && (r.query.contains(&thumb) || r.query.contains(&encoded)))
+    });
+    expect_on_screen(&[&tile]);
+    screenshot(x, "app-grid-jump.png");
+    // Its page and back: the grid is where it was (once its tiles settle,
+    // the film's is still among them, not the first ones').
+    click(x, &tile);
+    expect_on_screen(&["Mark as Watched", "Back"]);
+    click(x, "Back");
+    settled_poster_requests(d.fp());
+    let tree = expect_on_screen(&[&tile, "400 items"]);
+    let first = format!("{}, {}", films[0].title, films[0].year);
+    assert!(!tree.iter().any(|(_, n)| n.starts_with(&first)), "back at the top of the grid, not where it was");
     assert_no_criticals("app-grid.log");
 }

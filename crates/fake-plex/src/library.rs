@@ -215,7 +215,9 @@ impl Library {
         lib
     }
 
-    fn add_section(&mut self, key: u32, kind: Kind, title: &str, roots: Vec<usize>) {
+    fn add_section(&mut self, key: u32, kind: Kind, title: &str, mut roots: Vec<usize>) {
+        // Listed as a Plex server lists `…/all` unless asked otherwise: by sort title.
+        roots.sort_by_cached_key(|&i| title_sort(&self.items[i].title).to_lowercase());
         self.sections.push(Section {
             key,
             kind,
@@ -435,7 +437,9 @@ pub fn initial_watch(spec: &LibrarySpec, lib: &Library) -> std::collections::Has
     if spec.watching == 0 {
         return watch;
     }
-    let movies = lib.items.iter().filter(|i| i.kind == Kind::Movie).take(spec.watching);
+    // The first films as listed (by title): the first a person sees.
+    let listed = lib.sections.iter().filter(|s| s.kind == Kind::Movie).flat_map(|s| s.roots.iter());
+    let movies = listed.map(|&i| &lib.items[i]).take(spec.watching);
     for m in movies {
         watch.insert(m.rating_key, (0, m.duration_ms / 3));
     }

@@ -103,3 +103,70 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     let refused = core.browse(&source, &movies.key, &language).await;
     assert!(matches!(refused, Err(ref e) if e.is_offline()), "the server's error: {refused:?}");
 }
+
+/// The letters of `titles` as a person reads them off the list: each
+/// letter of a sort title (no leading "The") at the first place it shows.
+fn letters_read_off(titles: &[String]) -> Vec<(String, usize)> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (at, title) in titles.iter().enumerate() {
+        let first = title.strip_prefix("The ").unwrap_or(title).chars().next().unwrap();
+        let letter = if first.is_alphabetic() { first.to_uppercase().to_string() } else { "#".into() };
+        if !seen.iter().any(|(l, _)| *l == letter) {
+            seen.push((letter, at));
+        }
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_library_listed_by_title_says_where_each_letter_begins_also_offline() {
+    let mut den = server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
+    den.library.movies = 60;
+    let fp = FakePlex::start(topology(vec![den])).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = open(&fp, dir.path());
+    let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
+    let source: SourceId = core.discover(account.id(), true).await.unwrap().sources[0].id.clone();
+    let machine = fp.info().servers[0].machine_identifier.clone();
+    let sections = core.fetch_sections(&source).await.unwrap();
+    let movies: Section = sections.into_iter().find(|s| s.kind == SectionKind::Movie).unwrap();
+    let films = core.fetch_items(&source, &movies.key, 0, Some(12)).await.unwrap();
+    for f in films.iter().step_by(3) {
+        core.set_watched(&source, f, true).await.unwrap();
+    }
+    let title_of = |key: u64| fp.section_items(&machine, movies.key.as_str()).into_iter().find(|i| i.rating_key == key);
+    let letters = |b: &reel_core::Browsed| -> Vec<(String, usize)> {
+        b.letters.iter().map(|l| (l.letter.clone(), l.position)).collect()
+    };
+
+    // Unwatched, by title: the server's letters, each where its first title is listed.
+    let unwatched = LibraryView::default().with_filter("unwatched", Some(("1".into(), "Unwatched".into())));
+    fp.clear_requests();
+    let online = core.browse(&source, &movies.key, &unwatched).await.unwrap();
+    assert!(fp.requests().iter().any(|r| r.path.ends_with("/firstCharacters") && r.query.contains("unwatched=1")));
+    let listed: Vec<String> = fp
+        .browse(&machine, movies.key.as_str(), &unwatched.query())
+        .into_iter()
+        .map(|k| title_of(k).unwrap().title)
+        .collect();
+    let want = letters_read_off(&listed);
+    assert!(want.len() > 3, "several letters: {want:?}");
+    assert_eq!(letters(&online), want);
+    assert_eq!(online.letters.iter().map(|l| l.count).sum::<usize>(), listed.len());
+    // Not by title: no jump.
+    let newest = LibraryView { sort: Some(Sort { key: "year".into(), descending: true }), filters: vec![] };
+    assert!(core.browse(&source, &movies.key, &newest).await.unwrap().letters.is_empty());
+
+    // The whole library as saved, in the server's order: where the grid's letters begin.
+    core.sync_section(&source, &movies, true, |_, _| {}).await.unwrap();
+    let all: Vec<String> = fp.section_items(&machine, movies.key.as_str()).into_iter().map(|i| i.title).collect();
+    let saved = core.saved_first_letters(&source, &movies.key).await.unwrap();
+    let saved: Vec<(String, usize)> = saved.into_iter().map(|l| (l.letter, l.position)).collect();
+    assert_eq!(saved, letters_read_off(&all));
+
+    // The server gone: the same view's letters from what was saved.
+    assert!(fp.set_behaviour("Den", None, Behaviour::Refuse));
+    let offline = core.browse(&source, &movies.key, &unwatched).await.unwrap();
+    assert!(offline.from_saved_data);
+    assert_eq!(letters(&offline), want);
+}

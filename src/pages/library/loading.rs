@@ -59,6 +59,9 @@ impl LibraryView {
                 !more,
             );
         }
+        if !more && self.view.is_plain() {
+            self.ask_saved_letters(sender);
+        }
         if more {
             let s = sender.clone();
             glib::idle_add_local_full(glib::Priority::LOW, move || {
@@ -74,7 +77,12 @@ impl LibraryView {
             return;
         }
         let shown = self.items.len();
-        if shown == page.items.len() && self.items.starts_with(&page.items) {
+        // The library shown already (back from an item's page): its tiles
+        // stay, and so does the place in the grid.
+        let whole = page.items.len() == page.total;
+        if shown == page.total
+            && (self.items.starts_with(&page.items) || whole && self.items.update_in_place(page.items.clone()))
+        {
             self.ui.stack.set_visible_child_name("grid");
             return;
         }

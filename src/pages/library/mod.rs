@@ -8,7 +8,8 @@ use crate::widgets::poster::PosterSize;
 use model::TileModel;
 use posters::Posters;
 use reel_core::models::{
-    Download, Downloaded, FilterValue, ItemSummary, LibraryView as ViewChoice, MediaItem, Page, Section, Source,
+    Download, Downloaded, FilterValue, FirstLetter, ItemSummary, LibraryView as ViewChoice, MediaItem, Page, Section,
+    Source,
 };
 use reel_core::{Browsed, LibraryOptions, SectionSync};
 use reel_core::{ItemKey, SourceId};
@@ -22,6 +23,7 @@ use std::rc::Rc;
 const INITIAL_COLUMNS: u32 = 5;
 const MAX_COLUMNS: u32 = 12;
 
+mod jump;
 mod loading;
 mod model;
 mod posters;
@@ -29,6 +31,7 @@ mod tile;
 mod view;
 mod view_bar;
 
+use jump::LetterJump;
 use view_bar::{ViewBar, ViewChange};
 
 pub struct LibraryView {
@@ -49,6 +52,7 @@ pub struct LibraryView {
     /// answer is shown.
     browsing: u64,
     bar: ViewBar,
+    jump: LetterJump,
     ui: Ui,
 }
 
@@ -124,6 +128,11 @@ pub enum LibraryMsg {
     Browsed {
         browsing: u64,
         result: Result<Browsed, Failure>,
+    },
+    /// Where each letter begins in the library as saved (listed by title).
+    Letters {
+        browsing: u64,
+        letters: Vec<FirstLetter>,
     },
     Activated(u32),
     /// The whole item of an activated tile, read from the cache.
@@ -242,9 +251,14 @@ impl SimpleComponent for LibraryView {
         spinner.set_size_request(32, 32);
         spinner.set_halign(gtk::Align::Center);
         spinner.set_valign(gtk::Align::Center);
+        let jump = LetterJump::new(&grid);
+        let beside = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        scroller.set_hexpand(true);
+        beside.append(&scroller);
+        beside.append(&jump.root);
         let stack = gtk::Stack::new();
         stack.set_vexpand(true);
-        stack.add_named(&scroller, Some("grid"));
+        stack.add_named(&beside, Some("grid"));
         stack.add_named(&status, Some("status"));
         stack.add_named(&spinner, Some("loading"));
         root.append(&stack);
@@ -260,6 +274,7 @@ impl SimpleComponent for LibraryView {
             view: ViewChoice::default(),
             browsing: 0,
             bar,
+            jump,
             ui: Ui { stack, status, progress, progress_revealer, search_bar, search, scroller },
         };
         // In the window's first frame; the Show that follows brings the rest.
@@ -293,6 +308,7 @@ impl SimpleComponent for LibraryView {
                     self.ui.search.set_text("");
                     self.ui.stack.set_visible_child_name("loading");
                     self.bar.reset();
+                    self.jump.hide();
                     // Until its own is read, the library is shown as listed.
                     self.view = ViewChoice::default();
                 }
@@ -335,6 +351,7 @@ impl SimpleComponent for LibraryView {
                 Err(f) => self.bar.values_missing(&key, &f.message()),
             },
             LibraryMsg::Browsed { browsing, result } if browsing == self.browsing => self.browsed(result),
+            LibraryMsg::Letters { browsing, letters } if browsing == self.browsing => self.show_letters(&letters),
             LibraryMsg::Progress { generation: g, done, total } if g == generation => {
                 self.ui.progress_revealer.set_reveal_child(true);
                 self.ui.progress.set_fraction(if total == 0 { 1.0 } else { done as f64 / total as f64 });
@@ -379,13 +396,21 @@ impl SimpleComponent for LibraryView {
             | LibraryMsg::Options { .. }
             | LibraryMsg::Values { .. }
             | LibraryMsg::Browsed { .. }
+            | LibraryMsg::Letters { .. }
             | LibraryMsg::Progress { .. }
             | LibraryMsg::Synced { .. }
             | LibraryMsg::Current { .. } => {}
             LibraryMsg::Poster { key, texture } => self.posters.arrived(&key, &texture),
             LibraryMsg::ItemChanged(item) => {
-                // What opening the tile shows next (the progress after playing).
-                self.items.replace(ItemSummary::from(&item));
+                // What opening the tile shows next (the progress after playing);
+                // gone from a view it no longer belongs in (watched, under Unwatched).
+                if self.view.still_shows(&item) == Some(false) {
+                    if let Some(at) = self.items.remove(item.rating_key.as_str()) {
+                        self.jump.removed(at);
+                    }
+                } else {
+                    self.items.replace(ItemSummary::from(&item));
+                }
             }
             LibraryMsg::Activated(pos) => {
                 let Some(tile) = self.items.visible(pos) else { return };
@@ -418,7 +443,10 @@ impl SimpleComponent for LibraryView {
                     self.ui.search.grab_focus();
                 }
             }
-            LibraryMsg::Query(q) => self.items.set_filter(&q),
+            LibraryMsg::Query(q) => {
+                self.items.set_filter(&q);
+                self.jump.typed(!q.is_empty());
+            }
             LibraryMsg::DownloadsChanged => self.ask_downloads(&sender),
             LibraryMsg::Downloads(all) => {
                 let Some(source_id) = self.current.borrow().as_ref().map(|(s, _)| s.id.clone()) else { return };

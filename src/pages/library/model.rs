@@ -46,6 +46,25 @@ impl TileModel {
         self.imp().items.borrow().starts_with(items)
     }
 
+    /// Puts `items` in place of what is held when they are the same items
+    /// in the same order (their marks may differ): only changed tiles are
+    /// bound again, and the grid stays where it was. False (nothing done)
+    /// when they are not the same items.
+    pub fn update_in_place(&self, items: Vec<ItemSummary>) -> bool {
+        let changed: Vec<usize> = {
+            let held = self.imp().items.borrow();
+            let same =
+                held.len() == items.len() && held.iter().zip(&items).all(|(a, b)| a.rating_key() == b.rating_key());
+            if !same {
+                return false;
+            }
+            held.iter().zip(&items).enumerate().filter(|(_, (a, b))| a != b).map(|(i, _)| i).collect()
+        };
+        *self.imp().items.borrow_mut() = items;
+        changed.into_iter().for_each(|i| self.notify_changed(i));
+        true
+    }
+
     pub fn clear(&self) {
         let before = self.n_items();
         self.imp().items.borrow_mut().clear();
@@ -80,6 +99,33 @@ impl TileModel {
         let Some(i) = found else { return };
         imp.items.borrow_mut()[i] = item;
         self.notify_changed(i);
+    }
+
+    /// Takes the item with `key` out (no longer in the view): where it was
+    /// in the library (the filter aside), if it was there.
+    pub fn remove(&self, key: &str) -> Option<usize> {
+        let imp = self.imp();
+        let i = imp.items.borrow().iter().position(|it| it.rating_key() == key)?;
+        let position = {
+            let mut shown = imp.shown.borrow_mut();
+            match shown.as_mut() {
+                None => Some(to_u32(i)),
+                Some(shown) => {
+                    let at = shown.binary_search(&to_u32(i));
+                    let after = at.unwrap_or_else(|p| p);
+                    shown[after..].iter_mut().for_each(|j| *j -= 1);
+                    at.ok().map(|p| {
+                        shown.remove(p);
+                        to_u32(p)
+                    })
+                }
+            }
+        };
+        imp.items.borrow_mut().remove(i);
+        if let Some(p) = position {
+            self.items_changed(p, 1, 0);
+        }
+        Some(i)
     }
 
     /// Binds the tile of the item with `key` again, if shown (its marks changed).
@@ -240,7 +286,29 @@ mod tests {
         assert_eq!(seen.borrow().len(), before);
         assert_eq!(model.get(1).map(|i| i.title().to_string()).as_deref(), Some("Brazil (1985)"));
 
+        // One that leaves the view goes, filtered or not; what follows moves up.
+        assert_eq!(model.remove("3"), Some(2));
+        assert_eq!(titles(&model), ["Alien", "Alien 3"]);
+        assert_eq!(seen.borrow().last(), Some(&(1, 1, 0)));
+        let before = seen.borrow().len();
+        assert_eq!(model.remove("2"), Some(1), "a hidden one goes quietly");
+        assert_eq!(seen.borrow().len(), before);
+        assert_eq!(model.remove("2"), None);
         model.set_filter("");
+        assert_eq!(titles(&model), ["Alien", "Casablanca", "Alien 3"]);
+        model.extend(vec![item("2", "Brazil (1985)"), item("3", "Aliens")]);
+        assert_eq!(model.remove("4"), Some(1));
+        assert_eq!(seen.borrow().last(), Some(&(1, 1, 0)));
+        // The same items again (one now watched): only its tile is bound again.
+        let before = seen.borrow().len();
+        let watched = ItemSummary::new("2", ItemKind::Movie, "Brazil (1985)", None, None, true);
+        assert!(model.update_in_place(vec![item("1", "Alien"), item("5", "Alien 3"), watched, item("3", "Aliens")]));
+        assert_eq!(seen.borrow()[before..], [(2, 1, 1)]);
+        assert!(!model.update_in_place(vec![item("1", "Alien")]), "not the same items: left as they are");
+        assert_eq!(model.len(), 4);
+        model.clear();
+        model.extend(vec![item("1", "Alien"), item("2", "Brazil (1985)"), item("3", "Aliens")]);
+        model.extend(vec![item("4", "Casablanca"), item("5", "Alien 3")]);
         assert_eq!(titles(&model), ["Alien", "Brazil (1985)", "Aliens", "Casablanca", "Alien 3"]);
         assert!(model.starts_with(&[item("1", "Alien")]) && !model.starts_with(&[item("2", "Brazil")]));
         model.clear();

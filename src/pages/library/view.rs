@@ -56,6 +56,7 @@ impl LibraryView {
         if view == self.view {
             return;
         }
+        self.jump.hide();
         self.view = view;
         self.bar.show(&self.view);
         if let Some((source, section)) = self.current.borrow().clone() {
@@ -88,6 +89,25 @@ impl LibraryView {
         }
     }
 
+    /// Asks where each letter begins in the library as saved: what the grid
+    /// shows, listed as the server lists it, once it is all there.
+    pub(super) fn ask_saved_letters(&self, sender: &ComponentSender<Self>) {
+        let Some((source, section)) = self.current.borrow().clone() else { return };
+        let browsing = self.browsing;
+        self.core.ask(
+            sender,
+            move |core| async move { core.saved_first_letters(&source.id, &section.key).await.unwrap_or_default() },
+            move |letters| LibraryMsg::Letters { browsing, letters },
+        );
+    }
+
+    pub(super) fn show_letters(&self, letters: &[FirstLetter]) {
+        // Only what the grid shows in full: a listing by title.
+        if self.view.is_plain() && self.items.len() == letters.iter().map(|l| l.count).sum::<usize>() {
+            self.jump.show(letters);
+        }
+    }
+
     /// The server's listing for the view (or the saved one) arrived.
     pub(super) fn browsed(&mut self, result: Result<Browsed, Failure>) {
         match &result {
@@ -99,6 +119,7 @@ impl LibraryView {
         match result {
             Ok(b) if b.items.is_empty() => {
                 self.items.clear();
+                self.jump.hide();
                 self.bar.say_from_saved_data(b.from_saved_data);
                 self.ui.status.set_icon_name(Some("edit-find-symbolic"));
                 self.ui.status.set_title(&gettext("No Matches"));
@@ -106,13 +127,19 @@ impl LibraryView {
                 self.ui.stack.set_visible_child_name("status");
             }
             Ok(b) => {
-                self.items.clear();
-                self.items.extend(b.items.iter().map(ItemSummary::from).collect());
+                // The same listing again (back from an item's page) keeps the place in the grid.
+                let items: Vec<ItemSummary> = b.items.iter().map(ItemSummary::from).collect();
+                if !self.items.update_in_place(items.clone()) {
+                    self.items.clear();
+                    self.items.extend(items);
+                }
+                self.jump.show(&b.letters);
                 self.bar.say_from_saved_data(b.from_saved_data);
                 self.ui.stack.set_visible_child_name("grid");
             }
             Err(f) => {
                 self.items.clear();
+                self.jump.hide();
                 self.ui.status.set_icon_name(Some(if f.offline {
                     "network-offline-symbolic"
                 } else {

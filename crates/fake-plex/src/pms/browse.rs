@@ -217,7 +217,8 @@ pub async fn values(
 }
 
 /// `GET /library/sections/{key}/firstCharacters`: each first letter of the
-/// sort titles, with how many start with it.
+/// sort titles the query's filters leave, with how many start with it, in
+/// title order ("#" for what starts with no letter).
 pub async fn first_characters(
     State(p): State<Pms>,
     Path(key): Path<String>,
@@ -227,11 +228,16 @@ pub async fn first_characters(
     let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
     let Some(s) = section_of(&p, &key) else { return not_found() };
     let lib = &p.server.library;
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for &i in &s.roots {
+    let b = Browse { sort: None, ..Browse::from_query(q.as_deref().unwrap_or_default()) };
+    let watch = p.server.watch.lock().map(|w| w.clone()).unwrap_or_default();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for i in browse(lib, &s.roots, &watch, &b) {
         let first = title_sort(&lib.items[i].title).chars().next().map(|c| c.to_uppercase().to_string());
         let first = first.filter(|c| c.chars().all(char::is_alphabetic)).unwrap_or_else(|| "#".into());
-        *counts.entry(first).or_default() += 1;
+        match counts.iter_mut().find(|(k, _)| *k == first) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((first, 1)),
+        }
     }
     let dirs: Vec<Value> = counts.into_iter().map(|(k, n)| json!({"key": k, "title": k, "size": n})).collect();
     render(c.json, json!({"MediaContainer": {"size": dirs.len(), "Directory": dirs}}))

@@ -41,10 +41,17 @@ struct Playlist {
 }
 
 impl Playlists {
-    /// A server's playlists at start: its first six tracks as "Road Trip".
+    /// A server's playlists at start: its first six tracks (as its music is
+    /// listed: the first artist's first album on) as "Road Trip".
     pub fn seeded(lib: &crate::library::Library) -> Self {
         let mut me = Playlists { next_id: FIRST_PLAYLIST, next_item_id: 0, lists: BTreeMap::new() };
-        let tracks: Vec<usize> = (0..lib.items.len()).filter(|&i| lib.items[i].kind == Kind::Track).take(6).collect();
+        let artists = lib.sections.iter().filter(|s| s.kind == Kind::Artist).flat_map(|s| s.roots.iter());
+        let albums = artists.flat_map(|&a| lib.items[a].children.iter());
+        let tracks: Vec<usize> = albums
+            .flat_map(|&al| lib.items[al].children.iter().copied())
+            .filter(|&i| lib.items[i].kind == Kind::Track)
+            .take(6)
+            .collect();
         if !tracks.is_empty() {
             me.make("Road Trip", true, tracks);
         }

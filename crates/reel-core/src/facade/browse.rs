@@ -6,7 +6,7 @@
 use super::Core;
 use crate::error::{Error, Result};
 use crate::ids::{SectionKey, SourceId};
-use crate::models::{FilterOption, FilterValue, LibraryView, MediaItem, SortOption};
+use crate::models::{letters_of, FilterOption, FilterValue, FirstLetter, LibraryView, MediaItem, SortOption};
 use crate::services::library::sync;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,26 @@ pub struct Browsed {
     pub items: Vec<MediaItem>,
     /// Read from what was saved: the server did not answer.
     pub from_saved_data: bool,
+    /// Where each letter's titles begin, when the view lists by title (the A–Z jump).
+    pub letters: Vec<FirstLetter>,
+}
+
+/// The server's letters for a listing by title, when they add up to what it
+/// listed; else the listed items' own (the server's letters missing or from
+/// a library that changed between the two answers).
+fn letters_for(view: &LibraryView, items: &[MediaItem], asked: Result<Vec<FirstLetter>>) -> Vec<FirstLetter> {
+    if !view.by_title() {
+        return Vec::new();
+    }
+    match asked {
+        Ok(letters) if letters.iter().map(|l| l.count).sum::<usize>() == items.len() => letters,
+        asked => {
+            if let Err(e) = asked {
+                tracing::debug!("the server's first letters not had: {e}");
+            }
+            letters_of(items.iter().map(|i| i.title_sort.as_deref().unwrap_or(&i.title)))
+        }
+    }
 }
 
 fn options_key(source_id: &SourceId, section: &SectionKey) -> String {
@@ -106,26 +126,49 @@ impl Core {
         let asked = self
             .connections
             .call(source_id.as_str(), |c| async move {
-                let mut items = Vec::new();
-                loop {
-                    let page = c.items_in_view(section.as_str(), view, items.len(), sync::PAGE_SIZE).await?;
-                    let got = page.items.len();
-                    items.extend(page.items);
-                    if got == 0 || items.len() >= page.total {
-                        return Ok(items);
+                let listed = async {
+                    let mut items = Vec::new();
+                    loop {
+                        let page = c.items_in_view(section.as_str(), view, items.len(), sync::PAGE_SIZE).await?;
+                        let got = page.items.len();
+                        items.extend(page.items);
+                        if got == 0 || items.len() >= page.total {
+                            return Ok::<_, Error>(items);
+                        }
                     }
-                }
+                };
+                let letters = async {
+                    if view.by_title() {
+                        c.first_letters(section.as_str(), view).await
+                    } else {
+                        Ok(Vec::new())
+                    }
+                };
+                let (items, letters) = tokio::join!(listed, letters);
+                Ok((items?, letters))
             })
             .await;
         match asked {
-            Ok(items) => Ok(Browsed { items, from_saved_data: false }),
+            Ok((items, letters)) => {
+                let letters = letters_for(view, &items, letters);
+                Ok(Browsed { items, from_saved_data: false, letters })
+            }
             Err(e) if e.is_offline() && view.works_offline() => {
                 let (id, key, view) = (source_id.to_string(), section.to_string(), view.clone());
-                let items = self.blocking(move |l| l.browse(&id, &key, &view)).await?;
-                Ok(Browsed { items, from_saved_data: true })
+                let (items, letters) = self
+                    .blocking(move |l| Ok((l.browse(&id, &key, &view)?, l.first_letters(&id, &key, &view)?)))
+                    .await?;
+                Ok(Browsed { items, from_saved_data: true, letters })
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Where each letter's titles begin in the library as saved, listed as
+    /// the server lists it (what the grid shows with no sort or filter).
+    pub async fn saved_first_letters(&self, source_id: &SourceId, section: &SectionKey) -> Result<Vec<FirstLetter>> {
+        let (id, key) = (source_id.to_string(), section.to_string());
+        self.blocking(move |l| l.first_letters(&id, &key, &LibraryView::default())).await
     }
 
     async fn kept(&self, key: String) -> Option<String> {

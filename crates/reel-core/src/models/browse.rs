@@ -1,6 +1,7 @@
 //! How a library is ordered and narrowed: the sorts and filters its server
 //! offers, and the choice made of them (remembered per library).
 
+use super::MediaItem;
 use serde::{Deserialize, Serialize};
 
 /// A sort a server offers for a library (`/library/sections/{id}/sorts`).
@@ -54,6 +55,68 @@ pub struct LibraryView {
     pub filters: Vec<Filter>,
 }
 
+/// Where the titles starting with one letter begin in a library ordered
+/// by title: what the A–Z jump offers. Titles that do not start with a
+/// letter are together under "#", as the server puts them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstLetter {
+    /// "A", "Ö", "#".
+    pub letter: String,
+    /// The first of them in the library's order.
+    pub position: usize,
+    pub count: usize,
+}
+
+/// The letters of a library from the server's counts of each
+/// (`/library/sections/{id}/firstCharacters`), which come in title order.
+pub fn letters_from_counts(counts: impl IntoIterator<Item = (String, usize)>) -> Vec<FirstLetter> {
+    let mut position = 0;
+    counts
+        .into_iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(letter, count)| {
+            let at = FirstLetter { letter, position, count };
+            position += count;
+            at
+        })
+        .collect()
+}
+
+/// The letters of sort titles as a library lists them: where each letter's
+/// titles begin. Should a letter come back after another, the jump goes to
+/// its first title; its count is all of them.
+pub fn letters_of<'a>(sort_titles: impl IntoIterator<Item = &'a str>) -> Vec<FirstLetter> {
+    let mut letters: Vec<FirstLetter> = Vec::new();
+    for (position, title) in sort_titles.into_iter().enumerate() {
+        let letter = match title.chars().next() {
+            Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+            _ => "#".to_string(),
+        };
+        match letters.iter_mut().find(|l| l.letter == letter) {
+            Some(known) => known.count += 1,
+            None => letters.push(FirstLetter { letter, position, count: 1 }),
+        }
+    }
+    letters
+}
+
+/// `letters` once the title at `position` has left the listing: what
+/// follows it moves up; a letter left with no title goes.
+pub fn letters_without(letters: &[FirstLetter], position: usize) -> Vec<FirstLetter> {
+    letters
+        .iter()
+        .filter_map(|l| {
+            let mut l = l.clone();
+            if (l.position..l.position + l.count).contains(&position) {
+                l.count -= 1;
+            } else if l.position > position {
+                l.position -= 1;
+            }
+            (l.count > 0).then_some(l)
+        })
+        .collect()
+}
+
 /// The server's own order when no sort is asked.
 pub const TITLE_SORT: &str = "titleSort";
 
@@ -73,6 +136,17 @@ impl LibraryView {
         sort.chain(filters).collect::<Vec<_>>().join("&")
     }
 
+    /// Its filters alone, as the server is asked them: `unwatched=1&genre=102`.
+    pub fn filter_query(&self) -> String {
+        LibraryView { sort: None, filters: self.filters.clone() }.query()
+    }
+
+    /// Whether it lists the library by title from A (what the A–Z jump
+    /// needs): the server's own order.
+    pub fn by_title(&self) -> bool {
+        self.sort.is_none()
+    }
+
     /// Whether it is the library as the server lists it.
     pub fn is_plain(&self) -> bool {
         self.sort.is_none() && self.filters.is_empty()
@@ -82,6 +156,26 @@ impl LibraryView {
     pub fn works_offline(&self) -> bool {
         self.sort.as_ref().is_none_or(|s| SORTS_OFFLINE.contains(&s.key.as_str()))
             && self.filters.iter().all(|f| FILTERS_OFFLINE.contains(&f.key.as_str()))
+    }
+
+    /// Whether `item`, as it is now (played, marked watched), is still in
+    /// what the view's filters leave; None when a filter asks what the item
+    /// does not say (the server's next listing decides).
+    pub fn still_shows(&self, item: &MediaItem) -> Option<bool> {
+        let mut shows = true;
+        for f in &self.filters {
+            let on = f.value == "1";
+            let year = item.year.unwrap_or(0);
+            shows &= match f.key.as_str() {
+                "unwatched" => item.watched() != on,
+                "inProgress" => (item.view_count == 0 && item.view_offset_ms > 0) == on,
+                "genre" => item.genres.contains(&f.title),
+                "year" => f.value.parse::<i32>().is_ok_and(|y| y == year),
+                "decade" => f.value.parse::<i32>().is_ok_and(|d| year / 10 * 10 == d),
+                _ => return None,
+            };
+        }
+        Some(shows)
     }
 
     /// With the filter `key` set to `value` (or taken off, with None).
@@ -135,15 +229,64 @@ mod tests {
         let view =
             view.with_filter("unwatched", None).with_filter("audioLanguage", Some(("de".into(), "German".into())));
         assert_eq!(view.query(), "sort=year:desc&genre=102&audioLanguage=de");
+        assert_eq!(view.filter_query(), "genre=102&audioLanguage=de");
         assert!(!view.works_offline(), "saved items hold no audio languages");
         assert!(LibraryView::default().is_plain() && LibraryView::default().query().is_empty());
         let option = |key: &str, down| SortOption { key: key.into(), title: key.into(), descending_first: down };
         let added = LibraryView::default().sorted_by(&option("addedAt", true));
         assert_eq!(added.query(), "sort=addedAt:desc", "dates go newest first");
+        assert!(!added.by_title(), "only from A is the jump's order");
         assert_eq!(added.descending(false).query(), "sort=addedAt");
         let by_title = LibraryView::default().descending(true);
         assert_eq!(by_title.query(), "sort=titleSort:desc", "reversed with no sort: by title from Z");
+        assert!(!by_title.by_title(), "from Z: no jump");
         assert!(by_title.descending(false).is_plain(), "by title from A is the server's own order");
         assert!(LibraryView::default().sorted_by(&option("titleSort", false)).is_plain());
+        assert!(LibraryView::default().with_filter("unwatched", Some(("1".into(), "Unwatched".into()))).by_title());
+    }
+
+    #[test]
+    fn an_item_changed_is_known_to_stay_or_leave_where_its_fields_say() {
+        let unwatched = LibraryView::default().with_filter("unwatched", Some(("1".into(), "Unwatched".into())));
+        let mut film = MediaItem {
+            year: Some(1994),
+            genres: vec!["Drama".into()],
+            ..MediaItem::new("1", crate::models::ItemKind::Movie, "Archive")
+        };
+        assert_eq!(unwatched.still_shows(&film), Some(true));
+        film.view_count = 1;
+        assert_eq!(unwatched.still_shows(&film), Some(false), "marked watched: it leaves an Unwatched view");
+        let nineties_dramas = LibraryView::default()
+            .with_filter("decade", Some(("1990".into(), "1990s".into())))
+            .with_filter("genre", Some(("103".into(), "Drama".into())));
+        assert_eq!(nineties_dramas.still_shows(&film), Some(true));
+        let in_progress = LibraryView::default().with_filter("inProgress", Some(("1".into(), "In Progress".into())));
+        film.view_count = 0;
+        film.view_offset_ms = 60_000;
+        assert_eq!(in_progress.still_shows(&film), Some(true));
+        let language = LibraryView::default().with_filter("audioLanguage", Some(("de".into(), "German".into())));
+        assert_eq!(language.still_shows(&film), None, "the item does not say: the server decides");
+        assert_eq!(LibraryView::default().still_shows(&film), Some(true));
+    }
+
+    #[test]
+    fn letters_say_where_their_titles_begin() {
+        let counts = [("#".to_string(), 2), ("A".to_string(), 3), ("B".to_string(), 0), ("C".to_string(), 1)];
+        let at: Vec<(String, usize, usize)> =
+            letters_from_counts(counts).into_iter().map(|l| (l.letter, l.position, l.count)).collect();
+        assert_eq!(at, [("#".into(), 0, 2), ("A".into(), 2, 3), ("C".into(), 5, 1)], "a letter with none is left out");
+
+        // Accents fold to no other letter; a letter coming back counts where it began.
+        let titles = ["2001", "'71", "archive", "apple", "écluse", "meadow", "apricot"];
+        let at: Vec<(String, usize, usize)> =
+            letters_of(titles).into_iter().map(|l| (l.letter, l.position, l.count)).collect();
+        assert_eq!(at, [("#".into(), 0, 2), ("A".into(), 2, 3), ("É".into(), 4, 1), ("M".into(), 5, 1)]);
+        assert!(letters_of([]).is_empty());
+
+        // A title leaving: its letter holds one fewer, those after move up.
+        let letters = letters_from_counts([("A".to_string(), 2), ("B".to_string(), 1), ("C".to_string(), 2)]);
+        let at = |l: Vec<FirstLetter>| l.into_iter().map(|l| (l.letter, l.position, l.count)).collect::<Vec<_>>();
+        assert_eq!(at(letters_without(&letters, 1)), [("A".into(), 0, 1), ("B".into(), 1, 1), ("C".into(), 2, 2)]);
+        assert_eq!(at(letters_without(&letters, 2)), [("A".into(), 0, 2), ("C".into(), 2, 2)], "B had one");
     }
 }

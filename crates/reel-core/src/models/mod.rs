@@ -16,7 +16,8 @@ mod summary;
 pub use action::ServerAction;
 pub use auth_provider::AuthProvider;
 pub use browse::{
-    Filter, FilterOption, FilterValue, LibraryView, Sort, SortOption, FILTERS_OFFLINE, SORTS_OFFLINE, TITLE_SORT,
+    letters_from_counts, letters_of, letters_without, Filter, FilterOption, FilterValue, FirstLetter, LibraryView,
+    Sort, SortOption, FILTERS_OFFLINE, SORTS_OFFLINE, TITLE_SORT,
 };
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
 pub use download::{

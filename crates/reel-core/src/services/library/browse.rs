@@ -9,7 +9,7 @@
 
 use super::cache::{db_err, LibraryCache};
 use crate::error::{Error, Result};
-use crate::models::{LibraryView, MediaItem, FILTERS_OFFLINE, SORTS_OFFLINE};
+use crate::models::{letters_of, FirstLetter, LibraryView, MediaItem, FILTERS_OFFLINE, SORTS_OFFLINE};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -34,7 +34,14 @@ pub(super) fn prepare(conn: &Connection) -> Result<()> {
         .prepare("SELECT 1 FROM sqlite_master WHERE name = 'items_fields'")
         .and_then(|mut st| st.exists([]))
         .map_err(db_err)?;
-    let fields = FIELDS.replace("{row}", "new");
+    // What an item written (added or changed) does to its fields.
+    let written = format!(
+        "DELETE FROM items_fields WHERE id = new.rowid;
+         INSERT INTO items_fields VALUES ({});
+         DELETE FROM items_genres WHERE id = new.rowid;
+         INSERT INTO items_genres SELECT DISTINCT value, new.rowid FROM json_each(new.json, '$.genres');",
+        FIELDS.replace("{row}", "new")
+    );
     let sql = format!(
         "CREATE TABLE IF NOT EXISTS items_fields (
             id INTEGER PRIMARY KEY, source_id TEXT, section_key TEXT, section_pos INTEGER, sort_title TEXT,
@@ -45,18 +52,8 @@ pub(super) fn prepare(conn: &Connection) -> Result<()> {
             genre TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (genre, id)) WITHOUT ROWID;
         -- (A statement in a trigger takes the conflict policy of the one
         -- that fired it: rows are deleted before, never replaced.)
-        CREATE TRIGGER IF NOT EXISTS items_fields_insert AFTER INSERT ON items BEGIN
-            DELETE FROM items_fields WHERE id = new.rowid;
-            INSERT INTO items_fields VALUES ({fields});
-            DELETE FROM items_genres WHERE id = new.rowid;
-            INSERT INTO items_genres SELECT DISTINCT value, new.rowid FROM json_each(new.json, '$.genres');
-        END;
-        CREATE TRIGGER IF NOT EXISTS items_fields_update AFTER UPDATE ON items BEGIN
-            DELETE FROM items_fields WHERE id = new.rowid;
-            INSERT INTO items_fields VALUES ({fields});
-            DELETE FROM items_genres WHERE id = new.rowid;
-            INSERT INTO items_genres SELECT DISTINCT value, new.rowid FROM json_each(new.json, '$.genres');
-        END;
+        CREATE TRIGGER IF NOT EXISTS items_fields_insert AFTER INSERT ON items BEGIN {written} END;
+        CREATE TRIGGER IF NOT EXISTS items_fields_update AFTER UPDATE ON items BEGIN {written} END;
         CREATE TRIGGER IF NOT EXISTS items_fields_delete AFTER DELETE ON items BEGIN
             DELETE FROM items_fields WHERE id = old.rowid;
             DELETE FROM items_genres WHERE id = old.rowid;
@@ -79,24 +76,7 @@ impl LibraryCache {
     /// A view that needs the server (a sort or filter saved items cannot
     /// answer) is refused, saying which.
     pub fn browse(&self, source_id: &str, section_key: &str, view: &LibraryView) -> Result<Vec<MediaItem>> {
-        let mut sql = String::from(
-            "SELECT f.id FROM items_fields AS f WHERE f.source_id = ? AND f.section_key = ?",
-        );
-        let mut args: Vec<Value> = vec![source_id.to_string().into(), section_key.to_string().into()];
-        for f in &view.filters {
-            let clause = match f.key.as_str() {
-                "unwatched" => "f.unwatched = (? = '1')",
-                "inProgress" => "f.in_progress = (? = '1')",
-                "genre" => "EXISTS (SELECT 1 FROM items_genres AS g WHERE g.genre = ? AND g.id = f.id)",
-                "year" => "f.year = CAST(? AS INTEGER)",
-                "decade" => "f.year / 10 * 10 = CAST(? AS INTEGER)",
-                other => return Err(needs_server(other)),
-            };
-            sql.push_str(" AND ");
-            sql.push_str(clause);
-            // A genre is saved by its name; the others by the value itself.
-            args.push(if f.key == "genre" { f.title.clone() } else { f.value.clone() }.into());
-        }
+        let (sql, args) = narrowed("f.id", source_id, section_key, view)?;
         let order = match view.sort.as_ref().map(|s| (s.key.as_str(), s.descending)) {
             None => "f.section_pos".to_string(),
             Some((key, down)) => {
@@ -115,6 +95,20 @@ impl LibraryCache {
         self.ordered(&sql, &args, &order)
     }
 
+    /// Where each first letter's titles begin in the library listed by
+    /// title as `view` narrows it: the saved items' A–Z jump.
+    pub fn first_letters(&self, source_id: &str, section_key: &str, view: &LibraryView) -> Result<Vec<FirstLetter>> {
+        if !view.by_title() {
+            return Ok(Vec::new());
+        }
+        let (sql, args) = narrowed("f.sort_title", source_id, section_key, view)?;
+        let sql = format!("{sql} ORDER BY f.section_pos");
+        let titles: Vec<String> = self.with(|c| {
+            c.prepare(&sql)?.query_map(rusqlite::params_from_iter(&args), |r| r.get(0))?.collect()
+        })?;
+        Ok(letters_of(titles.iter().map(String::as_str)))
+    }
+
     /// The items `sql` picks, in `order`: the small rows are ordered, then
     /// only the items shown are read whole (sorting their JSON spilled to
     /// disk beyond a few thousand).
@@ -130,6 +124,28 @@ impl LibraryCache {
             items
         })
     }
+}
+
+/// The query for `what` of a library's saved items that `view`'s filters
+/// leave, with its arguments.
+fn narrowed(what: &str, source_id: &str, section_key: &str, view: &LibraryView) -> Result<(String, Vec<Value>)> {
+    let mut sql = format!("SELECT {what} FROM items_fields AS f WHERE f.source_id = ? AND f.section_key = ?");
+    let mut args: Vec<Value> = vec![source_id.to_string().into(), section_key.to_string().into()];
+    for f in &view.filters {
+        let clause = match f.key.as_str() {
+            "unwatched" => "f.unwatched = (? = '1')",
+            "inProgress" => "f.in_progress = (? = '1')",
+            "genre" => "EXISTS (SELECT 1 FROM items_genres AS g WHERE g.genre = ? AND g.id = f.id)",
+            "year" => "f.year = CAST(? AS INTEGER)",
+            "decade" => "f.year / 10 * 10 = CAST(? AS INTEGER)",
+            other => return Err(needs_server(other)),
+        };
+        sql.push_str(" AND ");
+        sql.push_str(clause);
+        // A genre is saved by its name; the others by the value itself.
+        args.push(if f.key == "genre" { f.title.clone() } else { f.value.clone() }.into());
+    }
+    Ok((sql, args))
 }
 
 /// The items the query `sql` picks (their ids, in order).
@@ -200,6 +216,27 @@ mod tests {
         // What saved items do not hold needs the server, said so.
         let language = LibraryView { sort: None, filters: vec![filter("audioLanguage", "de", "German")] };
         assert!(matches!(cache.browse("s", "1", &language), Err(Error::NeedsServer { what }) if what == "audioLanguage"));
+
+        // The A–Z jump: where each letter begins as the library is listed
+        // (here in the server's order: the films were saved as it lists them).
+        let letters = |view: LibraryView| -> Vec<(String, usize)> {
+            cache.first_letters("s", "1", &view).unwrap().into_iter().map(|l| (l.letter, l.position)).collect()
+        };
+        let by_title = [
+            film("5", "Archive", 1994, &["Drama"], 1),
+            film("6", "The Echo", 1999, &["Comedy"], 0),
+            film("7", "Meadow", 2005, &["Horror"], 0),
+            film("8", "Moor", 2005, &["Comedy"], 0),
+        ];
+        cache.put_section_page("s", "2", 0, &by_title, 1).unwrap();
+        let letters_in = |view: LibraryView| -> Vec<(String, usize)> {
+            cache.first_letters("s", "2", &view).unwrap().into_iter().map(|l| (l.letter, l.position)).collect()
+        };
+        let at = |pairs: &[(&str, usize)]| pairs.iter().map(|(l, p)| (l.to_string(), *p)).collect::<Vec<_>>();
+        assert_eq!(letters_in(LibraryView::default()), at(&[("A", 0), ("E", 1), ("M", 2)]), "by sort title");
+        let comedies = LibraryView { sort: None, filters: vec![filter("genre", "102", "Comedy")] };
+        assert_eq!(letters_in(comedies), at(&[("E", 0), ("M", 1)]), "as filtered");
+        assert!(letters(LibraryView { sort: sort("year", true), filters: vec![] }).is_empty(), "not by title: no jump");
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! `key`), and its items ordered and narrowed by a [`LibraryView`].
 
 use super::{urlencode, PlexServerClient};
-use crate::backends::plex::types::{lenient_opt_string, lenient_string, ItemsContainer};
+use crate::backends::plex::types::{lenient_i64, lenient_opt_string, lenient_string, ItemsContainer};
 use crate::error::Result;
-use crate::models::{FilterOption, FilterValue, LibraryView, MediaItem, Page, SortOption};
+use crate::models::{
+    letters_from_counts, FilterOption, FilterValue, FirstLetter, LibraryView, MediaItem, Page, SortOption,
+};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -34,6 +36,16 @@ struct WireFilter {
     title: String,
     #[serde(default, deserialize_with = "lenient_opt_string")]
     filter_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WireLetter {
+    #[serde(default, deserialize_with = "lenient_string")]
+    title: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    key: String,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    size: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +85,19 @@ impl PlexServerClient {
         let path = format!("/library/sections/{}/{}", urlencode(section_key), urlencode(filter));
         let c: Directories<WireValue> = self.get(&path).await?;
         Ok(c.directory.into_iter().map(|w| FilterValue { key: w.key, title: w.title }).collect())
+    }
+
+    /// Where each first letter's titles begin in library `section_key`
+    /// listed by title as `view`'s filters narrow it.
+    pub async fn first_letters(&self, section_key: &str, view: &LibraryView) -> Result<Vec<FirstLetter>> {
+        let path = format!("/library/sections/{}/firstCharacters?{}", urlencode(section_key), view.filter_query());
+        let c: Directories<WireLetter> = self.get(&path).await?;
+        // The letter is its title ("#", "A"); an older server names it by its key only.
+        let counts = c.directory.into_iter().map(|w| {
+            let size = w.size.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+            (if w.title.is_empty() { w.key } else { w.title }, size)
+        });
+        Ok(letters_from_counts(counts))
     }
 
     /// A page of library `section_key` as `view` orders and narrows it.
