@@ -49,6 +49,23 @@ fn the_run_command_starts_the_demo_on_a_fresh_home_on_a_busy_machine() {
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
         .stderr(log);
+    // As from a person's shell: none of what `cargo test` sets for a test
+    // (ring's build script reads CARGO_MANIFEST_DIR and OUT_DIR: with them
+    // set it and all that depends on it were built again, minutes on a
+    // machine kept busy).
+    for (name, _) in std::env::vars() {
+        let cargos = name.starts_with("CARGO") && name != "CARGO_HOME" && name != "CARGO_TARGET_DIR";
+        if cargos || name == "OUT_DIR" {
+            cmd.env_remove(name);
+        }
+    }
+    // The fresh HOME is the person's settings, not a fresh Rust: cargo's and
+    // rustup's own folders stay where they are.
+    let user_home = std::env::var("HOME").unwrap_or_default();
+    for (name, folder) in [("CARGO_HOME", ".cargo"), ("RUSTUP_HOME", ".rustup")] {
+        let dir = std::env::var(name).unwrap_or_else(|_| format!("{user_home}/{folder}"));
+        cmd.env(name, dir);
+    }
     let _run = Guarded::group(&mut cmd).expect("bash runs scripts/run.sh");
     expect_on_screen_within(300, &["Welcome to Reel", "Sign in to Plex"]);
     screenshot(&x, "run-sh-welcome.png");
