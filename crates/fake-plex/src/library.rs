@@ -267,6 +267,17 @@ impl Library {
     }
 
     /// The real file an item plays, if the server has one.
+    /// The picture size a film or episode is listed with (`videoResolution`):
+    /// the real clip's "sd"; made-up files at 720p (every third) or 1080p.
+    pub fn video_resolution(&self, it: &Item) -> Option<&'static str> {
+        match it.kind {
+            Kind::Movie | Kind::Episode if self.media_for(it).is_some() => Some("sd"),
+            Kind::Movie | Kind::Episode if it.rating_key.is_multiple_of(3) => Some("720"),
+            Kind::Movie | Kind::Episode => Some("1080"),
+            _ => None,
+        }
+    }
+
     pub fn media_for(&self, it: &Item) -> Option<&MediaSpec> {
         match it.kind {
             Kind::Movie => self.movie_media.as_ref().or(self.media.as_ref()),
@@ -395,9 +406,11 @@ impl Library {
                     let (container, media) = if it.kind == Kind::Track {
                         ("mp3", json!({"audioCodec": "mp3", "audioChannels": 2}))
                     } else {
+                        let (w, h) = if self.video_resolution(it) == Some("720") { (1280, 720) } else { (1920, 1080) };
+                        let resolution = self.video_resolution(it).unwrap_or("1080");
                         (
                             "mkv",
-                            json!({"videoCodec": "h264", "audioCodec": "aac", "videoResolution": "1080", "width": 1920, "height": 1080}),
+                            json!({"videoCodec": "h264", "audioCodec": "aac", "videoResolution": resolution, "width": w, "height": h}),
                         )
                     };
                     let mut media = media;

@@ -67,6 +67,15 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
         }
     }
 
+    // By picture size, as the server lists each film's first Media.
+    let sizes = core.filter_values(&source, &movies.key, "resolution").await.unwrap();
+    let hd = sizes.iter().find(|v| v.title == "720p").expect("720p among the sizes").clone();
+    let hd_view = LibraryView::default().with_filter("resolution", Some((hd.key.clone(), hd.title.clone())));
+    let hd_films = fp.browse(&machine, movies.key.as_str(), &hd_view.query());
+    let all = fp.section_items(&machine, movies.key.as_str()).len();
+    assert!(!hd_films.is_empty() && hd_films.len() < all, "some films at 720p: {hd_films:?} of {all}");
+    assert_eq!(keys(&core.browse(&source, &movies.key, &hd_view).await.unwrap().items), hd_films);
+
     // Remembered per library, also by a Core opened afresh.
     core.set_library_view(&source, &movies.key, &view).await.unwrap();
     assert_eq!(open(&fp, dir.path()).library_view(&source, &movies.key).await, view);
@@ -94,6 +103,9 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
         let got = core.browse(&source, &movies.key, &v).await.unwrap();
         assert_eq!(keys(&got.items), fp.browse(&machine, movies.key.as_str(), &v.query()), "{}", v.query());
     }
+    let offline_hd = core.browse(&source, &movies.key, &hd_view).await.unwrap();
+    assert!(offline_hd.from_saved_data);
+    assert_eq!(keys(&offline_hd.items), hd_films, "by picture size from what was saved");
     // The options are there offline too; a filter saved items do not hold is refused in words.
     assert_eq!(core.library_options(&source, &movies.key).await.unwrap(), options);
     assert_eq!(core.filter_values(&source, &movies.key, "genre").await.unwrap(), genres, "the genres as last heard");

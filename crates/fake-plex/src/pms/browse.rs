@@ -25,13 +25,23 @@ const SORTS: [(&str, &str, &str); 5] = [
 ];
 
 /// The filters a section offers: (filter, title, type).
-const FILTERS: [(&str, &str, &str); 5] = [
+const FILTERS: [(&str, &str, &str); 6] = [
     ("unwatched", "Unwatched", "boolean"),
     ("inProgress", "In Progress", "boolean"),
     ("genre", "Genre", "string"),
     ("year", "Year", "integer"),
     ("decade", "Decade", "integer"),
+    ("resolution", "Resolution", "string"),
 ];
+
+/// A picture size's name as Plex shows it in the Resolution filter.
+fn resolution_title(key: &str) -> String {
+    match key {
+        "4k" => "4K".into(),
+        "sd" => "SD".into(),
+        other => format!("{other}p"),
+    }
+}
 
 /// How a listing is narrowed and ordered, read from a request's query.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -43,6 +53,7 @@ pub struct Browse {
     pub genre: Option<u32>,
     pub year: Option<u32>,
     pub decade: Option<u32>,
+    pub resolution: Option<String>,
 }
 
 impl Browse {
@@ -59,6 +70,7 @@ impl Browse {
                 "genre" => b.genre = v.parse().ok(),
                 "year" => b.year = v.parse().ok(),
                 "decade" => b.decade = v.parse().ok(),
+                "resolution" => b.resolution = Some(v.to_string()),
                 _ => {}
             }
         }
@@ -81,6 +93,7 @@ pub fn browse(lib: &Library, roots: &[usize], watch: &HashMap<u64, (u32, u64)>, 
                 && b.genre.is_none_or(|g| genres_of(it).iter().any(|n| genre_id(n) == g))
                 && b.year.is_none_or(|y| it.year == y)
                 && b.decade.is_none_or(|d| it.year / 10 * 10 == d)
+                && b.resolution.as_deref().is_none_or(|r| lib.video_resolution(it) == Some(r))
         })
         .collect();
     let key = |i: usize| -> (i64, String) {
@@ -205,6 +218,9 @@ pub async fn values(
             .map(|it| it.year / 10 * 10)
             .map(|d| (d.to_string(), format!("{d}s")))
             .collect(),
+        "resolution" => {
+            items.filter_map(|it| lib.video_resolution(it)).map(|r| (r.to_string(), resolution_title(r))).collect()
+        }
         _ => return not_found(),
     };
     let dirs: Vec<Value> = values

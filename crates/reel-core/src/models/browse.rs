@@ -123,7 +123,7 @@ pub const TITLE_SORT: &str = "titleSort";
 /// The sorts saved items can be ordered by with no server.
 pub const SORTS_OFFLINE: [&str; 5] = [TITLE_SORT, "year", "addedAt", "lastViewedAt", "duration"];
 /// The filters saved items can be narrowed by with no server.
-pub const FILTERS_OFFLINE: [&str; 5] = ["unwatched", "inProgress", "genre", "year", "decade"];
+pub const FILTERS_OFFLINE: [&str; 6] = ["unwatched", "inProgress", "genre", "year", "decade", "resolution"];
 
 impl LibraryView {
     /// As the server's listing is asked for it: `sort=year:desc&unwatched=1&genre=102`.
@@ -172,6 +172,7 @@ impl LibraryView {
                 "genre" => item.genres.contains(&f.title),
                 "year" => f.value.parse::<i32>().is_ok_and(|y| y == year),
                 "decade" => f.value.parse::<i32>().is_ok_and(|d| year / 10 * 10 == d),
+                "resolution" => item.video_resolution.as_deref() == Some(f.value.as_str()),
                 _ => return None,
             };
         }

@@ -177,6 +177,10 @@ pub struct MediaItem {
     /// When it was last watched (seconds since 1970).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_viewed_at: Option<i64>,
+    /// Its picture's size as the server names it ("4k", "1080", "720",
+    /// "480", "sd": its first `Media`'s `videoResolution`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_resolution: Option<String>,
 }
 
 impl MediaItem {
@@ -210,6 +214,7 @@ impl MediaItem {
             title_sort: None,
             genres: Vec::new(),
             last_viewed_at: None,
+            video_resolution: None,
         }
     }
 

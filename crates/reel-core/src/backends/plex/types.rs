@@ -235,6 +235,21 @@ pub struct WireItem {
     pub genre: Vec<WireTag>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub last_viewed_at: Option<i64>,
+    #[serde(rename = "Media", default, deserialize_with = "first_video_resolution")]
+    pub video_resolution: Option<String>,
+}
+
+/// The picture size of an item's first `Media` that names one; a `Media`
+/// of another shape is no picture size, not a broken item.
+fn first_video_resolution<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Listed {
+        #[serde(rename = "videoResolution", default, deserialize_with = "lenient_opt_string")]
+        video_resolution: Option<String>,
+    }
+    let value = serde_json::Value::deserialize(d)?;
+    let media: Vec<Listed> = serde_json::from_value(value).unwrap_or_default();
+    Ok(media.into_iter().find_map(|m| m.video_resolution.filter(|r| !r.is_empty())))
 }
 
 /// A tag of an item (a genre, a director): its name.
@@ -268,6 +283,7 @@ impl From<WireItem> for MediaItem {
             title_sort: w.title_sort.filter(|t| !t.is_empty()),
             genres: w.genre.into_iter().map(|g| g.tag).filter(|g| !g.is_empty()).collect(),
             last_viewed_at: w.last_viewed_at,
+            video_resolution: w.video_resolution,
         }
     }
 }

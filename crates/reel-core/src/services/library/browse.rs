@@ -25,15 +25,25 @@ const FIELDS: &str = "{row}.rowid, {row}.source_id, {row}.section_key, {row}.sec
         THEN coalesce(json_extract({row}.json, '$.viewed_leaf_count'), 0) < json_extract({row}.json, '$.leaf_count')
         ELSE coalesce(json_extract({row}.json, '$.view_count'), 0) = 0 END,
     coalesce(json_extract({row}.json, '$.view_count'), 0) = 0
-        AND coalesce(json_extract({row}.json, '$.view_offset_ms'), 0) > 0";
+        AND coalesce(json_extract({row}.json, '$.view_offset_ms'), 0) > 0,
+    json_extract({row}.json, '$.video_resolution')";
 
 /// Makes the tables and the triggers that keep them; fills them from the
 /// saved items the first time.
 pub(super) fn prepare(conn: &Connection) -> Result<()> {
-    let existed: bool = conn
-        .prepare("SELECT 1 FROM sqlite_master WHERE name = 'items_fields'")
-        .and_then(|mut st| st.exists([]))
+    // Made by a Reel that kept fewer fields: made again, from the items.
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('items_fields')")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
         .map_err(db_err)?;
+    let existed = columns.iter().any(|c| c == "resolution");
+    if !columns.is_empty() && !existed {
+        conn.execute_batch(
+            "DROP TRIGGER IF EXISTS items_fields_insert; DROP TRIGGER IF EXISTS items_fields_update;
+             DROP TRIGGER IF EXISTS items_fields_delete; DROP TABLE items_fields; DROP TABLE IF EXISTS items_genres;",
+        )
+        .map_err(db_err)?;
+    }
     // What an item written (added or changed) does to its fields.
     let written = format!(
         "DELETE FROM items_fields WHERE id = new.rowid;
@@ -46,7 +56,7 @@ pub(super) fn prepare(conn: &Connection) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS items_fields (
             id INTEGER PRIMARY KEY, source_id TEXT, section_key TEXT, section_pos INTEGER, sort_title TEXT,
             year INTEGER, added_at INTEGER, last_viewed_at INTEGER, duration_ms INTEGER,
-            unwatched INTEGER, in_progress INTEGER);
+            unwatched INTEGER, in_progress INTEGER, resolution TEXT);
         CREATE INDEX IF NOT EXISTS items_fields_by_section ON items_fields (source_id, section_key);
         CREATE TABLE IF NOT EXISTS items_genres (
             genre TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (genre, id)) WITHOUT ROWID;
@@ -138,6 +148,7 @@ fn narrowed(what: &str, source_id: &str, section_key: &str, view: &LibraryView) 
             "genre" => "EXISTS (SELECT 1 FROM items_genres AS g WHERE g.genre = ? AND g.id = f.id)",
             "year" => "f.year = CAST(? AS INTEGER)",
             "decade" => "f.year / 10 * 10 = CAST(? AS INTEGER)",
+            "resolution" => "f.resolution = ?",
             other => return Err(needs_server(other)),
         };
         sql.push_str(" AND ");
@@ -177,6 +188,7 @@ mod tests {
             genres: genres.iter().map(|g| g.to_string()).collect(),
             view_count: views,
             title_sort: title.strip_prefix("The ").map(str::to_string),
+            video_resolution: Some(if views > 0 || year > 2000 { "720" } else { "1080" }.to_string()),
             ..MediaItem::new(key, ItemKind::Movie, title)
         }
     }
@@ -213,6 +225,8 @@ mod tests {
         assert_eq!(titles(&browse(nineties)), ["Archive", "The Echo", "The Wild River"]);
         let one_year = LibraryView { sort: None, filters: vec![filter("year", "2005", "2005")] };
         assert_eq!(titles(&browse(one_year)), ["Meadow"]);
+        let hd = LibraryView { sort: None, filters: vec![filter("resolution", "720", "720p")] };
+        assert_eq!(titles(&browse(hd)), ["Archive", "Meadow"]);
         // What saved items do not hold needs the server, said so.
         let language = LibraryView { sort: None, filters: vec![filter("audioLanguage", "de", "German")] };
         assert!(matches!(cache.browse("s", "1", &language), Err(Error::NeedsServer { what }) if what == "audioLanguage"));
@@ -262,6 +276,13 @@ mod tests {
             .unwrap();
         cache.with(|c| Ok(prepare(c))).unwrap().unwrap();
         assert_eq!((browse(&unwatched), browse(&comedies)), ("Harbor".into(), "Harbor".into()));
+        // One made when fewer fields were kept (no resolution): made again.
+        cache
+            .with(|c| c.execute_batch("DELETE FROM items_fields; ALTER TABLE items_fields DROP COLUMN resolution;"))
+            .unwrap();
+        cache.with(|c| Ok(prepare(c))).unwrap().unwrap();
+        let hd = LibraryView { sort: None, filters: vec![filter_of("resolution", "1080", "1080p")] };
+        assert_eq!((browse(&unwatched), browse(&hd)), ("Harbor".into(), "Harbor".into()));
     }
 
     fn filter_of(key: &str, value: &str, title: &str) -> Filter {
