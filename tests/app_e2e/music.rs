@@ -122,10 +122,14 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     click_role(x, "=Queue", Some("push button"));
     expect_on_screen(&[&format!("{}, skipped", tracks[3]), "Skipped: The file could not be decoded", "Repeat: All"]);
     screenshot(x, "app-12-skipped.png");
-    key(x, "Escape");
-    // Closed before anything else: the Queue button opens it again below
-    // (pressed on an open queue it would close it).
-    expect_on_screen(&[&format!("!{}, skipped", tracks[3])]);
+    // Closed by its button before anything else (the button opens it again
+    // below). Its rows gone is what says so: the skipped mark alone can go
+    // as the queue plays on with the queue still open (ci48), and Escape
+    // pressed under load before the popover took the focus went to the
+    // window instead. The first track's options are the queue's alone (the
+    // album page's say its number).
+    click_role(x, "=Queue", Some("push button"));
+    expect_on_screen(&[&format!("!Options for {}", tracks[0])]);
     // Track 1 played to its end: a play the server counts.
     let scrobbled = |key: &str| {
         d.fp().requests().iter().any(|r| r.path == "/:/scrobble" && r.query.contains(&format!("key={key}&")))
@@ -155,7 +159,7 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     let tree = expect_on_screen(&[&format!("{playing}, playing"), &format!("Options for {playing}")]);
     every_control_is_named(&tree, "the now-playing bar and its queue");
     screenshot(x, "app-12-queue.png");
-    key(x, "Escape");
+    click_role(x, "=Queue", Some("push button"));
     expect_on_screen(&[&format!("!Options for {playing}")]);
     // Played next and removed, through the window actions its menus use:
     // the server's queue changes, and the track moved up plays right after
