@@ -15,10 +15,20 @@ fn open(fp: &FakePlex, dir: &std::path::Path) -> Core {
     Core::open(core_options(fp, dir, reel_core::services::secrets::SecretStore::in_memory())).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answered_offline_too() {
+/// One server, "Den" (its library as `library` changes it), signed in and
+/// discovered: its films' library.
+struct Den {
+    fp: FakePlex,
+    dir: tempfile::TempDir,
+    core: Core,
+    source: SourceId,
+    machine: String,
+    movies: Section,
+}
+
+async fn den(library: impl FnOnce(&mut fake_plex::topology::LibrarySpec)) -> Den {
     let mut den = server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
-    den.library.watching = 4;
+    library(&mut den.library);
     let fp = FakePlex::start(topology(vec![den])).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let core = open(&fp, dir.path());
@@ -27,6 +37,12 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     let machine = fp.info().servers[0].machine_identifier.clone();
     let sections = core.fetch_sections(&source).await.unwrap();
     let movies: Section = sections.into_iter().find(|s| s.kind == SectionKind::Movie).unwrap();
+    Den { fp, dir, core, source, machine, movies }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answered_offline_too() {
+    let Den { fp, dir, core, source, machine, movies } = den(|l| l.watching = 4).await;
     // Some films watched, some part-watched (`watching`).
     let films = core.fetch_items(&source, &movies.key, 0, Some(12)).await.unwrap();
     for f in films.iter().skip(6).take(3) {
@@ -132,16 +148,7 @@ fn letters_read_off(titles: &[String]) -> Vec<(String, usize)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_library_listed_by_title_says_where_each_letter_begins_also_offline() {
-    let mut den = server("Den", true, vec![conn(true, false, Protocol::Http, Behaviour::Ok)]);
-    den.library.movies = 60;
-    let fp = FakePlex::start(topology(vec![den])).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let core = open(&fp, dir.path());
-    let account = core.sign_in_with_token(reel_core::Token::new(fp.info().account_token.clone())).await.unwrap();
-    let source: SourceId = core.discover(account.id(), true).await.unwrap().sources[0].id.clone();
-    let machine = fp.info().servers[0].machine_identifier.clone();
-    let sections = core.fetch_sections(&source).await.unwrap();
-    let movies: Section = sections.into_iter().find(|s| s.kind == SectionKind::Movie).unwrap();
+    let Den { fp, dir: _dir, core, source, machine, movies } = den(|l| l.movies = 60).await;
     let films = core.fetch_items(&source, &movies.key, 0, Some(12)).await.unwrap();
     for f in films.iter().step_by(3) {
         core.set_watched(&source, f, true).await.unwrap();
