@@ -65,7 +65,8 @@ fn a_library_sorted_and_filtered_shows_what_the_server_computes_and_keeps_the_ch
 
     // Unwatched, then In Progress as well: the count says how many match.
     click_role(x, "=Filter", Some("push button"));
-    let tree = expect_on_screen(&["Unwatched", "In Progress", "Genre", "Clear Filters"]);
+    // The server's filters, and Reel's own Date Added after them.
+    let tree = expect_on_screen(&["Unwatched", "In Progress", "Genre", "Date Added", "Clear Filters"]);
     screenshot(x, "app-45-filter-menu.png");
     every_control_is_named(&tree, "the filters");
     key(x, "Return");

@@ -62,7 +62,11 @@ pub struct Item {
     pub section: u32,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
+    /// When it was added (`addedAt`, what sorts and filters by date added read).
     pub added_at: i64,
+    /// When it last changed: its pictures' and parts' changestamp
+    /// (`updatedAt`), kept whatever `added_at` says.
+    pub stamp: i64,
     pub duration_ms: u64,
     pub summary: String,
     /// Served without a poster (`LibrarySpec::odd`).
@@ -94,6 +98,11 @@ pub struct Library {
 }
 
 const FIRST_KEY: u64 = 1000;
+
+/// Now, in Unix seconds: what relative dates (`addedAt>>=-7d`) are measured from.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
 
 /// The genres films, shows, artists and albums have.
 pub const GENRES: [&str; 8] =
@@ -212,7 +221,24 @@ impl Library {
             }
             lib.add_section(3, Kind::Artist, "Music", roots);
         }
+        if spec.added_lately {
+            lib.add_lately(now_unix());
+        }
         lib
+    }
+
+    /// Each section's items added one a day until `now`, in the order they
+    /// were made, the last half a day ago (so "added in the last week"
+    /// holds the same seven all day).
+    fn add_lately(&mut self, now: i64) {
+        for s in 0..self.sections.len() {
+            let mut roots = self.sections[s].roots.clone();
+            roots.sort_unstable();
+            let n = roots.len() as i64;
+            for (j, i) in roots.into_iter().enumerate() {
+                self.items[i].added_at = now - 43_200 - (n - 1 - j as i64) * 86_400;
+            }
+        }
     }
 
     fn add_section(&mut self, key: u32, kind: Kind, title: &str, mut roots: Vec<usize>) {
@@ -248,6 +274,7 @@ impl Library {
             parent,
             children: Vec::new(),
             added_at: 1_700_000_000 + i as i64 * 60,
+            stamp: 1_700_000_000 + i as i64 * 60,
             duration_ms: match kind {
                 // With real media, an item is as long as its file.
                 Kind::Movie | Kind::Episode if self.media.is_some() => self.media.as_ref().map_or(0, |m| m.duration_ms),
@@ -359,11 +386,11 @@ impl Library {
             m.insert("year".into(), json!(it.year));
         }
         if !it.no_thumb {
-            m.insert("thumb".into(), json!(format!("/library/metadata/{rk}/thumb/{}", it.added_at)));
+            m.insert("thumb".into(), json!(format!("/library/metadata/{rk}/thumb/{}", it.stamp)));
         }
-        m.insert("art".into(), json!(format!("/library/metadata/{rk}/art/{}", it.added_at)));
+        m.insert("art".into(), json!(format!("/library/metadata/{rk}/art/{}", it.stamp)));
         m.insert("addedAt".into(), json!(it.added_at));
-        m.insert("updatedAt".into(), json!(it.added_at));
+        m.insert("updatedAt".into(), json!(it.stamp));
         m.insert("librarySectionID".into(), json!(it.section));
         m.insert("librarySectionKey".into(), json!(format!("/library/sections/{}", it.section)));
         if let Some(s) = self.sections.iter().find(|s| s.key == it.section) {
@@ -377,7 +404,7 @@ impl Library {
             m.insert("parentIndex".into(), json!(parent.index));
             m.insert(
                 "parentThumb".into(),
-                json!(format!("/library/metadata/{}/thumb/{}", parent.rating_key, parent.added_at)),
+                json!(format!("/library/metadata/{}/thumb/{}", parent.rating_key, parent.stamp)),
             );
             if let Some(g) = parent.parent {
                 let gp = &self.items[g];
@@ -386,7 +413,7 @@ impl Library {
                 m.insert("grandparentTitle".into(), json!(gp.title));
                 m.insert(
                     "grandparentThumb".into(),
-                    json!(format!("/library/metadata/{}/thumb/{}", gp.rating_key, gp.added_at)),
+                    json!(format!("/library/metadata/{}/thumb/{}", gp.rating_key, gp.stamp)),
                 );
             }
         }
@@ -401,7 +428,7 @@ impl Library {
             }
             let part = rk * 10;
             let media = match self.media_for(it) {
-                Some(spec) => crate::media::real_media(spec, part, it.added_at),
+                Some(spec) => crate::media::real_media(spec, part, it.stamp),
                 _ => {
                     let (container, media) = if it.kind == Kind::Track {
                         ("mp3", json!({"audioCodec": "mp3", "audioChannels": 2}))
@@ -419,7 +446,7 @@ impl Library {
                         mo.insert(
                             "Part".into(),
                             json!([{
-                                "id": part, "key": format!("/library/parts/{part}/{}/file.{container}", it.added_at),
+                                "id": part, "key": format!("/library/parts/{part}/{}/file.{container}", it.stamp),
                                 "duration": it.duration_ms, "file": format!("/media/{}.{container}", it.title),
                                 "size": 1_000_000 + rk, "container": container,
                             }]),

@@ -147,6 +147,10 @@ pub struct LibrarySpec {
     /// Whether the owner lets this user download (`allowSync` on the items).
     #[serde(default = "yes")]
     pub allow_sync: bool,
+    /// Items were added lately: one a day until the server started (see
+    /// `Library::add_lately`), not all in 2023.
+    #[serde(default)]
+    pub added_lately: bool,
 }
 
 fn d_throttle_buffer() -> u32 {
@@ -200,6 +204,7 @@ impl Default for LibrarySpec {
             played_threshold: d_threshold(),
             transcoder_throttle_buffer: d_throttle_buffer(),
             allow_sync: true,
+            added_lately: false,
         }
     }
 }

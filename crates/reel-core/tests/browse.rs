@@ -8,7 +8,7 @@ mod common;
 use common::{conn, core_options, server, topology};
 use fake_plex::topology::{Behaviour, Protocol};
 use fake_plex::FakePlex;
-use reel_core::models::{Filter, LibraryView, Section, SectionKind, Sort};
+use reel_core::models::{added_within, Filter, LibraryView, Section, SectionKind, Sort, ADDED_AFTER};
 use reel_core::{Core, SourceId};
 
 fn open(fp: &FakePlex, dir: &std::path::Path) -> Core {
@@ -42,7 +42,11 @@ async fn den(library: impl FnOnce(&mut fake_plex::topology::LibrarySpec)) -> Den
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answered_offline_too() {
-    let Den { fp, dir, core, source, machine, movies } = den(|l| l.watching = 4).await;
+    let Den { fp, dir, core, source, machine, movies } = den(|l| {
+        l.watching = 4;
+        l.added_lately = true;
+    })
+    .await;
     // Some films watched, some part-watched (`watching`).
     let films = core.fetch_items(&source, &movies.key, 0, Some(12)).await.unwrap();
     for f in films.iter().skip(6).take(3) {
@@ -92,6 +96,17 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     assert!(!hd_films.is_empty() && hd_films.len() < all, "some films at 720p: {hd_films:?} of {all}");
     assert_eq!(keys(&core.browse(&source, &movies.key, &hd_view).await.unwrap().items), hd_films);
 
+    // Added lately: offered by Reel, asked as a date relative to the server's now.
+    let lately = options.filters.iter().find(|f| f.key == ADDED_AFTER).expect("added lately is offered");
+    assert!(!lately.boolean);
+    let reaches = core.filter_values(&source, &movies.key, ADDED_AFTER).await.unwrap();
+    let week = reaches.iter().find(|v| added_within(&v.key) == Some(7)).expect("the last week").clone();
+    let week_view = LibraryView::default().with_filter(ADDED_AFTER, Some((week.key.clone(), String::new())));
+    let this_week = fp.browse(&machine, movies.key.as_str(), &week_view.query());
+    assert_eq!(this_week.len(), 7, "one film a day: {this_week:?}");
+    assert_eq!(keys(&core.browse(&source, &movies.key, &week_view).await.unwrap().items), this_week);
+    assert!(fp.requests().iter().any(|r| r.path.ends_with("/all") && r.query.contains("addedAt%3E%3E=-7d")));
+
     // Remembered per library, also by a Core opened afresh.
     core.set_library_view(&source, &movies.key, &view).await.unwrap();
     assert_eq!(open(&fp, dir.path()).library_view(&source, &movies.key).await, view);
@@ -122,6 +137,10 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     let offline_hd = core.browse(&source, &movies.key, &hd_view).await.unwrap();
     assert!(offline_hd.from_saved_data);
     assert_eq!(keys(&offline_hd.items), hd_films, "by picture size from what was saved");
+    let offline_week = core.browse(&source, &movies.key, &week_view).await.unwrap();
+    assert!(offline_week.from_saved_data);
+    assert_eq!(keys(&offline_week.items), this_week, "added lately from what was saved");
+    assert_eq!(core.filter_values(&source, &movies.key, ADDED_AFTER).await.unwrap(), reaches, "needs no server");
     // The options are there offline too; a filter saved items do not hold is refused in words.
     assert_eq!(core.library_options(&source, &movies.key).await.unwrap(), options);
     assert_eq!(core.filter_values(&source, &movies.key, "genre").await.unwrap(), genres, "the genres as last heard");

@@ -4,7 +4,7 @@
 
 use super::{LibraryMsg, LibraryView};
 use crate::i18n::{gettext, ni18n_f};
-use reel_core::models::{FilterOption, FilterValue, LibraryView as ViewChoice, SortOption};
+use reel_core::models::{added_within, FilterOption, FilterValue, LibraryView as ViewChoice, SortOption, ADDED_AFTER};
 use reel_core::LibraryOptions;
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentSender};
@@ -218,6 +218,7 @@ impl ViewBar {
     pub(super) fn values(&self, key: &str, values: Vec<FilterValue>, view: &ViewChoice) {
         let mut rows = self.value_rows.borrow_mut();
         let Some(r) = rows.iter_mut().find(|r| r.key == key) else { return };
+        let values = named_values(key, values);
         let mut names = vec![gettext("Any")];
         names.extend(values.iter().map(|v| v.title.clone()));
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -295,11 +296,36 @@ pub(super) fn show_count(label: &gtk::Label, n: u32) {
     label.set_label(&ni18n_f("{} item", "{} items", u64::from(n), &[]));
 }
 
+/// A filter's name: the server's, or Reel's for the filters it offers itself.
+fn named(filter: &FilterOption) -> String {
+    if filter.key == ADDED_AFTER {
+        gettext("Date Added")
+    } else {
+        filter.title.clone()
+    }
+}
+
+/// A filter's values as shown: the server's names, or Reel's words for
+/// how far back "added lately" reaches.
+fn named_values(key: &str, values: Vec<FilterValue>) -> Vec<FilterValue> {
+    if key != ADDED_AFTER {
+        return values;
+    }
+    let words = |v: &FilterValue| match added_within(&v.key) {
+        Some(7) => gettext("In the Last Week"),
+        Some(30) => gettext("In the Last Month"),
+        Some(90) => gettext("In the Last 3 Months"),
+        Some(365) => gettext("In the Last Year"),
+        _ => v.key.clone(),
+    };
+    values.into_iter().map(|v| FilterValue { title: words(&v), ..v }).collect()
+}
+
 /// A filter that is on or off, as a row with a switch.
 fn switch_row(sender: &ComponentSender<LibraryView>, filter: &FilterOption, quiet: &Rc<Cell<bool>>) -> adw::ActionRow {
     let switch = gtk::Switch::builder().valign(gtk::Align::Center).build();
-    switch.update_property(&[gtk::accessible::Property::Label(&filter.title)]);
-    let row = adw::ActionRow::builder().title(filter.title.as_str()).activatable_widget(&switch).build();
+    switch.update_property(&[gtk::accessible::Property::Label(&named(filter))]);
+    let row = adw::ActionRow::builder().title(named(filter)).activatable_widget(&switch).build();
     row.add_suffix(&switch);
     let (s, key, title, quiet) = (sender.clone(), filter.key.clone(), filter.title.clone(), quiet.clone());
     switch.connect_active_notify(move |sw| {
@@ -314,7 +340,7 @@ fn switch_row(sender: &ComponentSender<LibraryView>, filter: &FilterOption, quie
 /// A filter with values, as a row to pick one (or any) from.
 fn value_row(sender: &ComponentSender<LibraryView>, filter: &FilterOption, quiet: &Rc<Cell<bool>>) -> adw::ComboRow {
     let row = adw::ComboRow::builder()
-        .title(filter.title.as_str())
+        .title(named(filter))
         .model(&gtk::StringList::new(&[&gettext("Any")]))
         .sensitive(false)
         .build();

@@ -6,7 +6,7 @@
 //! [`browse`] is the one computation, for the routes and for tests.
 
 use super::{authorize, not_found, render, unauthorized, Pms};
-use crate::library::{genre_id, genres_of, title_sort, Item, Kind, Library, GENRES};
+use crate::library::{genre_id, genres_of, now_unix, title_sort, Item, Kind, Library, GENRES};
 use crate::net::url_pairs;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -54,6 +54,27 @@ pub struct Browse {
     pub year: Option<u32>,
     pub decade: Option<u32>,
     pub resolution: Option<String>,
+    /// Added at or after this moment (`addedAt>>=`), in Unix seconds.
+    pub added_after: Option<i64>,
+}
+
+/// A date as Plex's media queries take it: Unix seconds, or relative to
+/// now (`-7d`; units s, m, h, d, w, mon, y).
+fn plex_date(v: &str, now: i64) -> Option<i64> {
+    let Some(ago) = v.strip_prefix('-') else { return v.parse().ok() };
+    let split = ago.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = ago.split_at(split);
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        "mon" => 30 * 86_400,
+        "y" => 365 * 86_400,
+        _ => return None,
+    };
+    Some(now - n.parse::<i64>().ok()? * seconds)
 }
 
 impl Browse {
@@ -71,6 +92,7 @@ impl Browse {
                 "year" => b.year = v.parse().ok(),
                 "decade" => b.decade = v.parse().ok(),
                 "resolution" => b.resolution = Some(v.to_string()),
+                "addedAt>>" => b.added_after = plex_date(&v, now_unix()),
                 _ => {}
             }
         }
@@ -94,6 +116,7 @@ pub fn browse(lib: &Library, roots: &[usize], watch: &HashMap<u64, (u32, u64)>, 
                 && b.year.is_none_or(|y| it.year == y)
                 && b.decade.is_none_or(|d| it.year / 10 * 10 == d)
                 && b.resolution.as_deref().is_none_or(|r| lib.video_resolution(it) == Some(r))
+                && b.added_after.is_none_or(|t| it.added_at >= t)
         })
         .collect();
     let key = |i: usize| -> (i64, String) {

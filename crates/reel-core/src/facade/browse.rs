@@ -6,7 +6,10 @@
 use super::Core;
 use crate::error::{Error, Result};
 use crate::ids::{SectionKey, SourceId};
-use crate::models::{letters_of, FilterOption, FilterValue, FirstLetter, LibraryView, MediaItem, SortOption};
+use crate::models::{
+    added_lately, added_lately_values, letters_of, FilterOption, FilterValue, FirstLetter, LibraryView, MediaItem,
+    SortOption, ADDED_AFTER,
+};
 use crate::services::library::sync;
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +58,9 @@ fn view_key(source_id: &SourceId, section: &SectionKey) -> String {
 
 impl Core {
     /// The sorts and filters a library offers, as its server says (kept);
-    /// what was kept when the server does not answer.
+    /// what was kept when the server does not answer. Added lately is
+    /// offered too: the server's listing understands it, its list does not
+    /// name it.
     pub async fn library_options(&self, source_id: &SourceId, section: &SectionKey) -> Result<LibraryOptions> {
         let asked = self
             .connections
@@ -64,7 +69,11 @@ impl Core {
                 Ok(LibraryOptions { sorts: sorts?, filters: filters? })
             })
             .await;
-        self.kept_or_asked(options_key(source_id, section), asked).await
+        let mut options: LibraryOptions = self.kept_or_asked(options_key(source_id, section), asked).await?;
+        if !options.filters.iter().any(|f| f.key == ADDED_AFTER) {
+            options.filters.push(added_lately());
+        }
+        Ok(options)
     }
 
     /// A server's answer, kept under `key`; what was kept there when the
@@ -96,6 +105,9 @@ impl Core {
         section: &SectionKey,
         filter: &str,
     ) -> Result<Vec<FilterValue>> {
+        if filter == ADDED_AFTER {
+            return Ok(added_lately_values());
+        }
         let asked = self
             .connections
             .call(source_id.as_str(), |c| async move { c.filter_values(section.as_str(), filter).await })

@@ -123,7 +123,41 @@ pub const TITLE_SORT: &str = "titleSort";
 /// The sorts saved items can be ordered by with no server.
 pub const SORTS_OFFLINE: [&str; 5] = [TITLE_SORT, "year", "addedAt", "lastViewedAt", "duration"];
 /// The filters saved items can be narrowed by with no server.
-pub const FILTERS_OFFLINE: [&str; 6] = ["unwatched", "inProgress", "genre", "year", "decade", "resolution"];
+pub const FILTERS_OFFLINE: [&str; 7] =
+    ["unwatched", "inProgress", "genre", "year", "decade", "resolution", ADDED_AFTER];
+
+/// Added lately: the filter Reel offers in every library, as Plex's listing
+/// understands it (`addedAt>>=-30d`, a date relative to the server's now);
+/// the server's own list of filters does not name it.
+pub const ADDED_AFTER: &str = "addedAt>>";
+
+/// How far back [`ADDED_AFTER`] reaches, in days, as a person picks it.
+pub const ADDED_WITHIN_DAYS: [u32; 4] = [7, 30, 90, 365];
+
+/// The filter [`ADDED_AFTER`] as a library offers it (named by the UI).
+pub fn added_lately() -> FilterOption {
+    FilterOption { key: ADDED_AFTER.to_string(), title: String::new(), boolean: false }
+}
+
+/// Its values: `-7d`… (named by the UI, from [`added_within`]).
+pub fn added_lately_values() -> Vec<FilterValue> {
+    ADDED_WITHIN_DAYS.iter().map(|d| FilterValue { key: format!("-{d}d"), title: String::new() }).collect()
+}
+
+/// The days a value of [`ADDED_AFTER`] reaches back (`-30d`: 30).
+pub fn added_within(value: &str) -> Option<u32> {
+    value.strip_prefix('-')?.strip_suffix('d')?.parse().ok()
+}
+
+/// The moment a value of [`ADDED_AFTER`] reaches back to, in Unix seconds.
+pub fn added_since(value: &str, now: i64) -> Option<i64> {
+    added_within(value).map(|days| now - i64::from(days) * 86_400)
+}
+
+/// Now, in Unix seconds (what relative dates are measured from).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
 
 impl LibraryView {
     /// As the server's listing is asked for it: `sort=year:desc&unwatched=1&genre=102`.
@@ -173,6 +207,10 @@ impl LibraryView {
                 "year" => f.value.parse::<i32>().is_ok_and(|y| y == year),
                 "decade" => f.value.parse::<i32>().is_ok_and(|d| year / 10 * 10 == d),
                 "resolution" => item.video_resolution.as_deref() == Some(f.value.as_str()),
+                ADDED_AFTER => match (added_since(&f.value, unix_now()), item.added_at) {
+                    (Some(since), Some(at)) => at >= since,
+                    _ => return None,
+                },
                 _ => return None,
             };
         }
@@ -268,6 +306,25 @@ mod tests {
         let language = LibraryView::default().with_filter("audioLanguage", Some(("de".into(), "German".into())));
         assert_eq!(language.still_shows(&film), None, "the item does not say: the server decides");
         assert_eq!(LibraryView::default().still_shows(&film), Some(true));
+        let last_week = LibraryView::default().with_filter(ADDED_AFTER, Some(("-7d".into(), "Last week".into())));
+        assert_eq!(last_week.still_shows(&film), None, "not saying when it was added: the server decides");
+        film.added_at = Some(unix_now() - 3 * 86_400);
+        assert_eq!(last_week.still_shows(&film), Some(true));
+        film.added_at = Some(unix_now() - 8 * 86_400);
+        assert_eq!(last_week.still_shows(&film), Some(false));
+    }
+
+    #[test]
+    fn added_lately_is_asked_as_plex_reads_relative_dates_and_works_offline() {
+        let values = added_lately_values();
+        assert_eq!(values.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(), ["-7d", "-30d", "-90d", "-365d"]);
+        let view = LibraryView::default().with_filter(ADDED_AFTER, Some((values[1].key.clone(), String::new())));
+        assert_eq!(view.query(), "addedAt%3E%3E=-30d", "the operator is on the key's side, encoded");
+        assert!(view.works_offline() && view.by_title());
+        assert_eq!(added_within("-30d"), Some(30));
+        assert_eq!(added_since("-7d", 1_000_000), Some(1_000_000 - 7 * 86_400));
+        assert_eq!(added_within("1700000000"), None, "an absolute date is not one of these");
+        assert_eq!(added_within("-3w"), None);
     }
 
     #[test]

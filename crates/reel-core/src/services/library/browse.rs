@@ -9,7 +9,10 @@
 
 use super::cache::{db_err, LibraryCache};
 use crate::error::{Error, Result};
-use crate::models::{letters_of, FirstLetter, LibraryView, MediaItem, FILTERS_OFFLINE, SORTS_OFFLINE};
+use crate::models::{
+    added_since, letters_of, unix_now, FirstLetter, LibraryView, MediaItem, ADDED_AFTER, FILTERS_OFFLINE,
+    SORTS_OFFLINE,
+};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -141,7 +144,11 @@ impl LibraryCache {
 fn narrowed(what: &str, source_id: &str, section_key: &str, view: &LibraryView) -> Result<(String, Vec<Value>)> {
     let mut sql = format!("SELECT {what} FROM items_fields AS f WHERE f.source_id = ? AND f.section_key = ?");
     let mut args: Vec<Value> = vec![source_id.to_string().into(), section_key.to_string().into()];
+    let now = unix_now();
     for f in &view.filters {
+        // A genre is saved by its name; a date added lately as the moment
+        // it reaches back to; the others by the value itself.
+        let mut arg: Value = f.value.clone().into();
         let clause = match f.key.as_str() {
             "unwatched" => "f.unwatched = (? = '1')",
             "inProgress" => "f.in_progress = (? = '1')",
@@ -149,12 +156,20 @@ fn narrowed(what: &str, source_id: &str, section_key: &str, view: &LibraryView) 
             "year" => "f.year = CAST(? AS INTEGER)",
             "decade" => "f.year / 10 * 10 = CAST(? AS INTEGER)",
             "resolution" => "f.resolution = ?",
+            ADDED_AFTER => {
+                // Only the relative dates Reel offers are answered here.
+                let since = added_since(&f.value, now);
+                arg = since.ok_or_else(|| Error::NeedsServer { what: ADDED_AFTER.to_string() })?.into();
+                "f.added_at >= ?"
+            }
             other => return Err(needs_server(other)),
         };
+        if f.key == "genre" {
+            arg = f.title.clone().into();
+        }
         sql.push_str(" AND ");
         sql.push_str(clause);
-        // A genre is saved by its name; the others by the value itself.
-        args.push(if f.key == "genre" { f.title.clone() } else { f.value.clone() }.into());
+        args.push(arg);
     }
     Ok((sql, args))
 }
@@ -227,6 +242,26 @@ mod tests {
         assert_eq!(titles(&browse(one_year)), ["Meadow"]);
         let hd = LibraryView { sort: None, filters: vec![filter("resolution", "720", "720p")] };
         assert_eq!(titles(&browse(hd)), ["Archive", "Meadow"]);
+        // Added lately, measured from now; an item not saying when it was added is not.
+        let day = 86_400;
+        let added = [(1, 2 * day), (2, 20 * day), (3, 200 * day)];
+        let lately: Vec<MediaItem> = films
+            .iter()
+            .map(|f| {
+                let ago = added.iter().find(|(k, _)| f.rating_key.as_str() == k.to_string()).map(|(_, a)| unix_now() - a);
+                MediaItem { added_at: ago, ..f.clone() }
+            })
+            .collect();
+        cache.put_section_page("s", "3", 0, &lately, 1).unwrap();
+        let within = |value: &str| {
+            let view = LibraryView { sort: None, filters: vec![filter(ADDED_AFTER, value, "")] };
+            titles(&cache.browse("s", "3", &view).unwrap()).join(",")
+        };
+        assert_eq!(within("-7d"), "The Wild River");
+        assert_eq!(within("-30d"), "The Wild River,Archive");
+        assert_eq!(within("-365d"), "The Wild River,Archive,The Echo", "Meadow does not say when it was added");
+        let absolute = LibraryView { sort: None, filters: vec![filter(ADDED_AFTER, "1700000000", "")] };
+        assert!(matches!(cache.browse("s", "3", &absolute), Err(Error::NeedsServer { .. })), "not a date Reel offers");
         // What saved items do not hold needs the server, said so.
         let language = LibraryView { sort: None, filters: vec![filter("audioLanguage", "de", "German")] };
         assert!(matches!(cache.browse("s", "1", &language), Err(Error::NeedsServer { what }) if what == "audioLanguage"));
