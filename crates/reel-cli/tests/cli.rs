@@ -687,7 +687,9 @@ async fn search_answers_from_the_server_then_from_saved_data_when_it_is_gone() {
 #[tokio::test(flavor = "multi_thread")]
 async fn items_sorted_and_filtered_are_the_servers_then_the_saved_ones() {
     let _turn = keyring_turn().await;
-    let fp = FakePlex::start(topology()).await.unwrap();
+    let mut t = topology();
+    t.servers[0].library.added_lately = true;
+    let fp = FakePlex::start(t).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli { fp: &fp, config: dir.path().join("config.toml") };
     cli.ok(&["login", "--token", &fp.info().account_token]);
@@ -706,6 +708,11 @@ async fn items_sorted_and_filtered_are_the_servers_then_the_saved_ones() {
     };
     let (out, _) = cli.ok(&args);
     assert_eq!(keys(&out), want);
+    // Added in the last week, as Plex's relative date (Reel's own filter).
+    let week = ["items", section, "--filter", "addedAt>>=-7d", "--json"];
+    let this_week = fp.browse(&machine, section, "addedAt%3E%3E=-7d");
+    assert_eq!(this_week.len(), 7, "one film a day: {this_week:?}");
+    assert_eq!(keys(&cli.ok(&week).0), this_week);
     let refused = cli.run(&["items", section, "--filter", "genre=Nothing"], &[]);
     assert!(
         !refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("genre has no value Nothing")
@@ -715,6 +722,7 @@ async fn items_sorted_and_filtered_are_the_servers_then_the_saved_ones() {
     let (out, err) = cli.ok(&args);
     assert_eq!(keys(&out), want, "{err}");
     assert!(err.contains("showing what Reel saved"), "{err}");
+    assert_eq!(keys(&cli.ok(&week).0), this_week, "added lately, from what was saved");
     assert!(fp.set_behaviour("Basement", None, Behaviour::Ok));
     cli.ok(&["logout"]);
 }
