@@ -190,6 +190,15 @@ fn atspi(script: &str, args: &[&str], x: Option<&Xvfb>) -> std::process::Output 
     out
 }
 
+/// Where the window shows the first laid-out node of `role` whose name
+/// starts with `name`: (x, y, width, height), or None.
+fn place_of(role: &str, name: &str) -> Option<(i32, i32, i32, i32)> {
+    let out = atspi("atspi_where.py", &["reel", role, name], None);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let n: Vec<i32> = text.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    (out.status.success() && n.len() == 4).then(|| (n[0], n[1], n[2], n[3]))
+}
+
 /// Clicks what the accessibility tree calls `name`, with the mouse.
 fn click(x: &Xvfb, name: &str) {
     click_role(x, name, None);

@@ -4,9 +4,10 @@
 //! The letters and where they begin are the core's (the server's
 //! `firstCharacters`, or the saved items'); this only shows them.
 
+use super::tile::Tile;
 use crate::i18n::{i18n_f, ni18n_f};
 use crate::style;
-use reel_core::models::{letters_without, FirstLetter};
+use reel_core::models::{letters_without, FirstLetter, ItemSummary};
 use relm4::gtk;
 use relm4::gtk::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -87,8 +88,8 @@ impl LetterJump {
 }
 
 /// Brings the grid to the tile at `position` and gives it the focus (GTK
-/// 4.8's list has no `scroll_to`: its action scrolls and moves where the
-/// grid's focus goes).
+/// 4.8's list has no `scroll_to`: its action scrolls, and the tile is
+/// found among the grid's cells once they are laid out).
 fn jump(grid: &gtk::GridView, position: u32) {
     let Some(model) = grid.model() else { return };
     if position >= model.n_items() {
@@ -99,4 +100,36 @@ fn jump(grid: &gtk::GridView, position: u32) {
         return;
     }
     grid.grab_focus();
+    if let Some(item) = model.item(position).and_downcast::<gtk::glib::BoxedAnyObject>() {
+        to_the_top(grid, item.borrow::<ItemSummary>().rating_key().to_string());
+    }
+}
+
+/// The action scrolls the least it can: coming from above, the letter's
+/// row lands at the bottom edge, with the letter before filling the
+/// screen. Once the row is laid out there, the grid moves on until it is
+/// the first row shown, as an index opens a book at its page (as far as
+/// the grid goes: the last rows stay where the end of the grid leaves them).
+fn to_the_top(grid: &gtk::GridView, rating_key: String) {
+    // The first frame lays out the scroll asked for; the row's place is
+    // known from the second.
+    let frames = Cell::new(0);
+    grid.add_tick_callback(move |grid, _| {
+        frames.set(frames.get() + 1);
+        if frames.get() < 2 {
+            return gtk::glib::ControlFlow::Continue;
+        }
+        let tile = std::iter::successors(grid.first_child(), |c| c.next_sibling())
+            .find(|cell| cell.first_child().and_downcast::<Tile>().is_some_and(|t| t.shows(&rating_key)));
+        let (Some(tile), Some(adjustment)) = (tile, grid.vadjustment()) else {
+            return gtk::glib::ControlFlow::Break;
+        };
+        if let Some(at) = tile.compute_point(grid, &gtk::graphene::Point::new(0.0, 0.0)) {
+            adjustment.set_value(adjustment.value() + f64::from(at.y()));
+        }
+        // The grid's own focus stays on the cell it had before the jump:
+        // a keyboard user goes on from the letter's first title instead.
+        tile.grab_focus();
+        gtk::glib::ControlFlow::Break
+    });
 }

@@ -34,6 +34,7 @@ impl Default for Tile {
 impl Tile {
     /// Shows `item`; its poster at once if the grid kept it, else once near the view.
     pub fn bind(&self, item: &ItemSummary, posters: &Posters, downloaded: Option<DownloadMark>) {
+        self.imp().shown.replace(Some(item.rating_key().to_string()));
         let w = self.imp().parts();
         w.title.set_text(item.title());
         let sub = item.year.map(|y| y.to_string()).unwrap_or_default();
@@ -62,8 +63,14 @@ impl Tile {
         }
     }
 
+    /// Whether it shows the item `rating_key` now.
+    pub fn shows(&self, rating_key: &str) -> bool {
+        self.imp().shown.borrow().as_deref() == Some(rating_key)
+    }
+
     /// `item` scrolled away: its poster request is dropped, its poster kept a while.
     pub fn unbind(&self, item: &ItemSummary, posters: &Posters) {
+        self.imp().shown.replace(None);
         posters.unbind(item.rating_key(), item.thumb(), &self.imp().parts().picture);
     }
 }
@@ -84,6 +91,8 @@ mod imp {
     #[derive(Default)]
     pub struct Tile {
         parts: OnceCell<Parts>,
+        /// The rating key of the item bound.
+        pub shown: RefCell<Option<String>>,
     }
 
     impl Tile {

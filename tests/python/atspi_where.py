@@ -1,0 +1,44 @@
+"""Prints where an application shows a node, as its toolkit says through
+AT-SPI: "X Y WIDTH HEIGHT" (window coordinates) of the first node of
+APP_NAME with role ROLE whose accessible name starts with NAME and that is
+laid out (GTK 4.8 lists hidden pages too: a size decides). Exits 1 when
+there is none. Usage: atspi_where.py APP_NAME ROLE NAME"""
+import sys
+
+import pyatspi
+
+app_name, role, wanted = sys.argv[1], sys.argv[2], sys.argv[3]
+
+
+def find(node, depth=0):
+    if node is None or depth > 60:
+        return None
+    try:
+        if node.getRoleName() == role and (node.name or "").startswith(wanted):
+            e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            if e.width > 0 and e.height > 0:
+                return e
+        count = node.childCount
+    except Exception:
+        return None
+    for i in range(count):
+        try:
+            hit = find(node.getChildAtIndex(i), depth + 1)
+        except Exception:
+            continue
+        if hit is not None:
+            return hit
+    return None
+
+
+desktop = pyatspi.Registry.getDesktop(0)
+for i in range(desktop.childCount):
+    app = desktop.getChildAtIndex(i)
+    if app is None or (app.name or "").lower() != app_name.lower():
+        continue
+    e = find(app)
+    if e is not None:
+        print(e.x, e.y, e.width, e.height)
+        sys.exit(0)
+print(f"no {role} named {wanted!r} laid out in {app_name}", file=sys.stderr)
+sys.exit(1)
