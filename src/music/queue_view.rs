@@ -112,6 +112,7 @@ impl QueueView {
         button.set_valign(gtk::Align::Center);
         button.set_tooltip_text(Some(&gettext("Queue")));
         labelled(&button, &gettext("Queue"));
+        lift_when_closed(&button, &popover);
         QueueView { button, store }
     }
 
@@ -135,6 +136,25 @@ impl QueueView {
             .collect();
         self.store.splice(0, self.store.n_items(), &rows);
     }
+}
+
+/// GTK 4.8 can leave a menu button pressed with its popover closed (the
+/// press that closed it, under load); the next press then only lifts the
+/// button, and the queue does not open until a third. Once the popover
+/// has closed, the button is lifted with it.
+fn lift_when_closed(button: &gtk::MenuButton, popover: &gtk::Popover) {
+    let button = button.downgrade();
+    popover.connect_closed(move |popover| {
+        let (button, popover) = (button.clone(), popover.downgrade());
+        glib::idle_add_local_once(move || {
+            let (Some(button), Some(popover)) = (button.upgrade(), popover.upgrade()) else { return };
+            let Some(toggle) = button.first_child().and_downcast::<gtk::ToggleButton>() else { return };
+            if toggle.is_active() && !popover.is_visible() {
+                tracing::debug!("the queue's button was left pressed with the queue closed: lifted");
+                toggle.set_active(false);
+            }
+        });
+    });
 }
 
 fn row_widget() -> gtk::Box {
