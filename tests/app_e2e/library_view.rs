@@ -2,7 +2,7 @@
 //! does it: Sort → Year (newest first), then the other way; Filter →
 //! Unwatched and In Progress; the grid shows what fake-plex itself computes for
 //! that view, in its order, and says how many; the choice is there again
-//! after a restart.
+//! after a restart. A music library lists its albums instead of its artists.
 
 use super::*;
 
@@ -101,6 +101,25 @@ fn a_library_sorted_and_filtered_shows_what_the_server_computes_and_keeps_the_ch
     expect_on_screen(&["Clear Filters"]);
     key(x, "Return");
     expect_on_screen(&[&items(movies.len())]);
+
+    // A music library lists its albums instead of its artists: the
+    // server's listing of every album, by title. (The filters closed
+    // first: a click outside an open popover only closes it.)
+    key(x, "Escape");
+    expect_on_screen(&["!Clear Filters"]);
+    click(x, "Music on Living Room");
+    let artists = d.fp().section_items(&living, "3");
+    expect_on_screen(&[&items(artists.len()), "Artists", "Tracks"]);
+    click_role(x, "=Albums", Some("push button"));
+    let albums = d.fp().browse(&living, "3", "type=9");
+    assert!(albums.len() > artists.len(), "{albums:?}");
+    let first = artists
+        .iter()
+        .flat_map(|a| d.fp().children(&living, a.rating_key))
+        .find(|album| album.rating_key == albums[0])
+        .expect("the first album listed is an artist's");
+    expect_on_screen(&[&items(albums.len()), &format!("{}, {}", first.title, first.year)]);
+    screenshot(x, "app-45-albums.png");
     drop(reel);
     assert_no_criticals("app-45.log");
     assert_no_criticals("app-45b.log");

@@ -429,7 +429,8 @@ impl FakePlex {
         let Some(sec) = lib.section(section) else { return Vec::new() };
         let watch = s.watch.lock().map(|w| w.clone()).unwrap_or_default();
         let b = pms::browse::Browse::from_query(query);
-        pms::browse::browse(lib, &sec.roots, &watch, &b).into_iter().map(|i| lib.items[i].rating_key).collect()
+        let listed = pms::browse::candidates(lib, sec, &b);
+        pms::browse::browse(lib, &listed, &watch, &b).into_iter().map(|i| lib.items[i].rating_key).collect()
     }
 
     /// What the server's `/hubs/search` finds for `query` (every hit, not

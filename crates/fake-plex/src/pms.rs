@@ -225,20 +225,14 @@ async fn section_all(
     let Some(s) = lib.section(&key) else {
         return not_found();
     };
-    let wanted_type = query_param(&q, "type").and_then(|t| t.parse::<u32>().ok());
-    let all: Vec<usize> = match wanted_type {
-        Some(t) if t != s.kind.number() => {
-            (0..lib.items.len()).filter(|&i| lib.items[i].section == s.key && lib.items[i].kind.number() == t).collect()
-        }
-        _ => {
-            let b = browse::Browse::from_query(&q);
-            if b == browse::Browse::default() {
-                s.roots.clone()
-            } else {
-                let watch = p.server.watch.lock().map(|w| w.clone()).unwrap_or_default();
-                browse::browse(lib, &s.roots, &watch, &b)
-            }
-        }
+    // Listed by title as Plex lists them, whatever the kind (`type=9`:
+    // a music library's albums), narrowed and ordered as asked.
+    let b = browse::Browse::from_query(&q);
+    let all: Vec<usize> = if b == browse::Browse::default() {
+        s.roots.clone()
+    } else {
+        let watch = p.server.watch.lock().map(|w| w.clone()).unwrap_or_default();
+        browse::browse(lib, &browse::candidates(lib, s, &b), &watch, &b)
     };
     let (start, size) = paging(&headers, &q);
     let page: Vec<Value> = all

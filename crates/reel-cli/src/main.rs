@@ -82,6 +82,9 @@ enum Command {
         /// its value, like `genre=Comedy` or `decade=1990`. May be given again.
         #[arg(long = "filter")]
         filters: Vec<String>,
+        /// A music library's `albums` or `tracks` instead of its artists.
+        #[arg(long, value_parser = parse_listing)]
+        list: Option<reel_core::models::Listing>,
     },
     /// Download an item to play with no network (a movie, an episode, a
     /// track; a show, season, artist or album: all it holds), and wait until
@@ -223,8 +226,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Accounts => accounts(&core, cli.json),
         Command::Servers { refresh } => servers(&core, refresh, cli.json).await,
         Command::Libraries => libraries(&core, cli.json).await,
-        Command::Items { section, server, sort, filters, .. } if sort.is_some() || !filters.is_empty() => {
-            browsed(&core, &section.as_str().into(), server, sort.as_deref(), &filters, cli.json).await
+        Command::Items { section, server, sort, filters, list, .. }
+            if sort.is_some() || !filters.is_empty() || list.is_some() =>
+        {
+            let view = browse::Asked { sort: sort.as_deref(), filters: &filters, listing: list };
+            browsed(&core, &section.as_str().into(), server, view, cli.json).await
         }
         Command::Items { section, server, offset, limit, .. } => {
             items(&core, &section.as_str().into(), server, offset, limit, cli.json).await
@@ -293,6 +299,15 @@ async fn login(core: &Core, token: Option<String>, server: Option<String>, json:
 }
 
 /// `--quality`: a quality by its name.
+fn parse_listing(s: &str) -> std::result::Result<reel_core::models::Listing, String> {
+    use reel_core::models::Listing;
+    match s {
+        "albums" => Ok(Listing::Albums),
+        "tracks" => Ok(Listing::Tracks),
+        _ => Err(format!("{s:?}: albums or tracks")),
+    }
+}
+
 fn parse_quality(s: &str) -> std::result::Result<reel_core::models::DownloadQuality, String> {
     reel_core::models::DownloadQuality::from_name(s).ok_or_else(|| format!("{s:?}: one of original, 1080p, 720p, 480p"))
 }
@@ -463,8 +478,7 @@ async fn browsed(
     core: &Core,
     section: &reel_core::SectionKey,
     server: Option<String>,
-    sort: Option<&str>,
-    filters: &[String],
+    asked: browse::Asked<'_>,
     json: bool,
 ) -> Result<()> {
     let sources = all_sources(core, false).await?;
@@ -473,7 +487,7 @@ async fn browsed(
         if !found.sections.iter().any(|x| x.key == *section) {
             continue;
         }
-        let view = browse::view(core, &s.id, section, sort, filters).await?;
+        let view = browse::view(core, &s.id, section, &asked).await?;
         let shown = core.browse(&s.id, section, &view).await?;
         if shown.from_saved_data {
             eprintln!("reel-cli: {} does not answer; showing what Reel saved", s.name);

@@ -713,6 +713,12 @@ async fn items_sorted_and_filtered_are_the_servers_then_the_saved_ones() {
     let this_week = fp.browse(&machine, section, "addedAt%3E%3E=-7d");
     assert_eq!(this_week.len(), 7, "one film a day: {this_week:?}");
     assert_eq!(keys(&cli.ok(&week).0), this_week);
+    // A music library's albums instead of its artists.
+    let music = libraries[0]["sections"].as_array().unwrap().iter().find(|s| s["kind"] == "artist").unwrap().clone();
+    let music = music["key"].as_str().unwrap();
+    let albums = fp.browse(&machine, music, "type=9");
+    assert!(albums.len() > fp.section_items(&machine, music).len(), "{albums:?}");
+    assert_eq!(keys(&cli.ok(&["items", music, "--list", "albums", "--json"]).0), albums);
     let refused = cli.run(&["items", section, "--filter", "genre=Nothing"], &[]);
     assert!(
         !refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("genre has no value Nothing")

@@ -118,6 +118,7 @@ fn main() {
             Filter { key: "unwatched".into(), value: "1".into(), title: "Unwatched".into() },
             Filter { key: "genre".into(), value: "102".into(), title: "Comedy".into() },
         ],
+        listing: None,
     };
     let _ = cache.browse("s", "1", &view);
     let (mut sorted, mut whole, mut shown) = (Vec::new(), Vec::new(), 0);

@@ -8,7 +8,9 @@ mod common;
 use common::{conn, core_options, server, topology};
 use fake_plex::topology::{Behaviour, Protocol};
 use fake_plex::FakePlex;
-use reel_core::models::{added_within, Filter, LibraryView, Section, SectionKind, Sort, ADDED_AFTER};
+use reel_core::models::{
+    added_within, Filter, ItemKind, LibraryView, Listing, Section, SectionKind, Sort, ADDED_AFTER,
+};
 use reel_core::{Core, SourceId};
 
 fn open(fp: &FakePlex, dir: &std::path::Path) -> Core {
@@ -54,12 +56,12 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     }
 
     // What the server offers.
-    let options = core.library_options(&source, &movies.key).await.unwrap();
+    let options = core.library_options(&source, &movies.key, None).await.unwrap();
     let sorts: Vec<&str> = options.sorts.iter().map(|s| s.key.as_str()).collect();
     assert!(sorts.contains(&"year") && sorts.contains(&"titleSort"), "{sorts:?}");
     let unwatched = options.filters.iter().find(|f| f.key == "unwatched").expect("an unwatched filter");
     assert!(unwatched.boolean);
-    let genres = core.filter_values(&source, &movies.key, "genre").await.unwrap();
+    let genres = core.filter_values(&source, &movies.key, "genre", None).await.unwrap();
     let comedy = genres.iter().find(|g| g.title == "Comedy").expect("comedies").clone();
 
     // Newest first, unwatched comedies: exactly the server's own computation, in its order.
@@ -69,6 +71,7 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
             Filter { key: "unwatched".into(), value: "1".into(), title: unwatched.title.clone() },
             Filter { key: "genre".into(), value: comedy.key.clone(), title: comedy.title.clone() },
         ],
+        listing: None,
     };
     let keys = |items: &[reel_core::models::MediaItem]| -> Vec<u64> {
         items.iter().map(|i| i.rating_key.as_str().parse().unwrap()).collect()
@@ -81,14 +84,15 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     // Every sort the server offers, both ways, with no filter: the server's order.
     for sort in &options.sorts {
         for descending in [false, true] {
-            let v = LibraryView { sort: Some(Sort { key: sort.key.clone(), descending }), filters: vec![] };
+            let v =
+                LibraryView { sort: Some(Sort { key: sort.key.clone(), descending }), filters: vec![], listing: None };
             let got = core.browse(&source, &movies.key, &v).await.unwrap();
             assert_eq!(keys(&got.items), fp.browse(&machine, movies.key.as_str(), &v.query()), "{}", v.query());
         }
     }
 
     // By picture size, as the server lists each film's first Media.
-    let sizes = core.filter_values(&source, &movies.key, "resolution").await.unwrap();
+    let sizes = core.filter_values(&source, &movies.key, "resolution", None).await.unwrap();
     let hd = sizes.iter().find(|v| v.title == "720p").expect("720p among the sizes").clone();
     let hd_view = LibraryView::default().with_filter("resolution", Some((hd.key.clone(), hd.title.clone())));
     let hd_films = fp.browse(&machine, movies.key.as_str(), &hd_view.query());
@@ -99,7 +103,7 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     // Added lately: offered by Reel, asked as a date relative to the server's now.
     let lately = options.filters.iter().find(|f| f.key == ADDED_AFTER).expect("added lately is offered");
     assert!(!lately.boolean);
-    let reaches = core.filter_values(&source, &movies.key, ADDED_AFTER).await.unwrap();
+    let reaches = core.filter_values(&source, &movies.key, ADDED_AFTER, None).await.unwrap();
     let week = reaches.iter().find(|v| added_within(&v.key) == Some(7)).expect("the last week").clone();
     let week_view = LibraryView::default().with_filter(ADDED_AFTER, Some((week.key.clone(), String::new())));
     let this_week = fp.browse(&machine, movies.key.as_str(), &week_view.query());
@@ -130,6 +134,7 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
         let v = LibraryView {
             sort: Some(Sort { key: key.into(), descending: key != "titleSort" }),
             filters: vec![Filter { key: "inProgress".into(), value: "1".into(), title: "In Progress".into() }],
+            listing: None,
         };
         let got = core.browse(&source, &movies.key, &v).await.unwrap();
         assert_eq!(keys(&got.items), fp.browse(&machine, movies.key.as_str(), &v.query()), "{}", v.query());
@@ -140,11 +145,15 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     let offline_week = core.browse(&source, &movies.key, &week_view).await.unwrap();
     assert!(offline_week.from_saved_data);
     assert_eq!(keys(&offline_week.items), this_week, "added lately from what was saved");
-    assert_eq!(core.filter_values(&source, &movies.key, ADDED_AFTER).await.unwrap(), reaches, "needs no server");
+    assert_eq!(core.filter_values(&source, &movies.key, ADDED_AFTER, None).await.unwrap(), reaches, "needs no server");
     // The options are there offline too; a filter saved items do not hold is refused in words.
-    assert_eq!(core.library_options(&source, &movies.key).await.unwrap(), options);
-    assert_eq!(core.filter_values(&source, &movies.key, "genre").await.unwrap(), genres, "the genres as last heard");
-    let never_asked = core.filter_values(&source, &movies.key, "decade").await;
+    assert_eq!(core.library_options(&source, &movies.key, None).await.unwrap(), options);
+    assert_eq!(
+        core.filter_values(&source, &movies.key, "genre", None).await.unwrap(),
+        genres,
+        "the genres as last heard"
+    );
+    let never_asked = core.filter_values(&source, &movies.key, "decade", None).await;
     assert!(matches!(never_asked, Err(ref e) if e.is_offline()), "never heard, not made up: {never_asked:?}");
     let language = view.clone().with_filter("audioLanguage", Some(("de".into(), "German".into())));
     let refused = core.browse(&source, &movies.key, &language).await;
@@ -192,7 +201,8 @@ async fn a_library_listed_by_title_says_where_each_letter_begins_also_offline() 
     assert_eq!(letters(&online), want);
     assert_eq!(online.letters.iter().map(|l| l.count).sum::<usize>(), listed.len());
     // Not by title: no jump.
-    let newest = LibraryView { sort: Some(Sort { key: "year".into(), descending: true }), filters: vec![] };
+    let newest =
+        LibraryView { sort: Some(Sort { key: "year".into(), descending: true }), filters: vec![], listing: None };
     assert!(core.browse(&source, &movies.key, &newest).await.unwrap().letters.is_empty());
 
     // The whole library as saved, in the server's order: where the grid's letters begin.
@@ -207,4 +217,63 @@ async fn a_library_listed_by_title_says_where_each_letter_begins_also_offline() 
     let offline = core.browse(&source, &movies.key, &unwatched).await.unwrap();
     assert!(offline.from_saved_data);
     assert_eq!(letters(&offline), want);
+}
+
+/// A music library's albums or tracks listed instead of its artists: the
+/// server's answer for `type=9` and `type=10`, with the sorts, filters and
+/// letters of that kind; with the server gone, said to need it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_music_library_lists_its_albums_or_tracks_as_the_server_does() {
+    let Den { fp, dir: _dir, core, source, machine, .. } = den(|l| {
+        l.artists = 4;
+        l.albums_per_artist = 3;
+    })
+    .await;
+    let sections = core.fetch_sections(&source).await.unwrap();
+    let music = sections.into_iter().find(|s| s.kind == SectionKind::Music).expect("a music library");
+    let keys = |items: &[reel_core::models::MediaItem]| -> Vec<u64> {
+        items.iter().map(|i| i.rating_key.as_str().parse().unwrap()).collect()
+    };
+    let asked =
+        |path: &str, query: &str| fp.requests().iter().any(|r| r.path.ends_with(path) && r.query.contains(query));
+
+    // Every album, by title, as the server lists them; its letters too.
+    fp.clear_requests();
+    let albums = LibraryView::listing(Some(Listing::Albums));
+    let options = core.library_options(&source, &music.key, Some(Listing::Albums)).await.unwrap();
+    assert!(asked("/sorts", "type=9") && asked("/filters", "type=9"), "the albums' own sorts and filters");
+    let listed = core.browse(&source, &music.key, &albums).await.unwrap();
+    let want = fp.browse(&machine, music.key.as_str(), "type=9");
+    assert_eq!(want.len(), 4 * 3, "every album of every artist");
+    assert_eq!(keys(&listed.items), want);
+    assert!(listed.items.iter().all(|i| i.kind == ItemKind::Album));
+    assert!(asked("/firstCharacters", "type=9"));
+    assert_eq!(listed.letters.iter().map(|l| l.count).sum::<usize>(), want.len(), "the albums' letters");
+    // Newest first, and one genre's: the server's answer for albums.
+    let year = options.sorts.iter().find(|s| s.key == "year").expect("albums sort by year");
+    let genres = core.filter_values(&source, &music.key, "genre", Some(Listing::Albums)).await.unwrap();
+    assert!(asked("/genre", "type=9"));
+    let genre = genres.first().expect("the albums' genres").clone();
+    let narrowed = albums.clone().sorted_by(year).with_filter("genre", Some((genre.key, genre.title)));
+    let want_narrowed = fp.browse(&machine, music.key.as_str(), &narrowed.query());
+    assert!(!want_narrowed.is_empty() && want_narrowed.len() < want.len(), "{want_narrowed:?}");
+    assert_eq!(keys(&core.browse(&source, &music.key, &narrowed).await.unwrap().items), want_narrowed);
+
+    // Every track.
+    let tracks = LibraryView::listing(Some(Listing::Tracks));
+    let listed = core.browse(&source, &music.key, &tracks).await.unwrap();
+    let want = fp.browse(&machine, music.key.as_str(), "type=10");
+    assert!(want.len() >= 2 * 4 * 3, "every track of every album: {}", want.len());
+    assert_eq!(keys(&listed.items), want);
+    assert!(listed.items.iter().all(|i| i.kind == ItemKind::Track));
+    // The library itself still lists its artists.
+    let artists = core.browse(&source, &music.key, &LibraryView::default().descending(false)).await.unwrap();
+    assert!(artists.items.iter().all(|i| i.kind == ItemKind::Artist) && artists.items.len() == 4);
+
+    // What Reel saves of a library is what it lists: no albums offline, said so.
+    core.sync_section(&source, &music, true, |_, _| {}).await.unwrap();
+    assert!(fp.set_behaviour("Den", None, Behaviour::Refuse));
+    let refused = core.browse(&source, &music.key, &albums).await;
+    assert!(matches!(refused, Err(ref e) if e.is_offline()), "the server's error: {refused:?}");
+    assert_eq!(core.library_options(&source, &music.key, Some(Listing::Albums)).await.unwrap(), options, "kept");
 }

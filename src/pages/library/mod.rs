@@ -8,8 +8,8 @@ use crate::widgets::poster::PosterSize;
 use model::TileModel;
 use posters::Posters;
 use reel_core::models::{
-    Download, Downloaded, FilterValue, FirstLetter, ItemSummary, LibraryView as ViewChoice, MediaItem, Page, Section,
-    Source,
+    Download, Downloaded, FilterValue, FirstLetter, ItemSummary, LibraryView as ViewChoice, Listing, MediaItem, Page,
+    Section, SectionKind, Source,
 };
 use reel_core::{Browsed, LibraryOptions, SectionSync};
 use reel_core::{ItemKey, SourceId};
@@ -106,9 +106,10 @@ pub enum LibraryMsg {
         generation: u64,
         view: ViewChoice,
     },
-    /// The sorts and filters the library offers.
+    /// The sorts and filters the library offers for what it lists.
     Options {
         generation: u64,
+        listing: Option<Listing>,
         result: Result<LibraryOptions, Failure>,
     },
     ViewChanged(ViewChange),
@@ -121,6 +122,7 @@ pub enum LibraryMsg {
     FilterValuesWanted,
     Values {
         generation: u64,
+        listing: Option<Listing>,
         key: String,
         result: Result<Vec<FilterValue>, Failure>,
     },
@@ -308,6 +310,7 @@ impl SimpleComponent for LibraryView {
                     self.ui.search.set_text("");
                     self.ui.stack.set_visible_child_name("loading");
                     self.bar.reset();
+                    self.bar.offer_listings(section.kind == SectionKind::Music);
                     self.jump.hide();
                     // Until its own is read, the library is shown as listed.
                     self.view = ViewChoice::default();
@@ -334,22 +337,31 @@ impl SimpleComponent for LibraryView {
             LibraryMsg::ViewKnown { generation: g, view } if g == generation => {
                 self.bar.show(&view);
                 self.view = view;
+                self.ask_options(&sender);
                 self.fill_view(&sender, reel_core::FIRST_PAGE);
             }
-            LibraryMsg::Options { generation: g, result } if g == generation => match result {
-                Ok(options) => self.bar.offer(&sender, options, &self.view),
-                Err(f) => tracing::info!("the library's sorts and filters are not known: {}", f.error),
-            },
+            LibraryMsg::Options { generation: g, listing, result }
+                if g == generation && listing == self.view.listing =>
+            {
+                match result {
+                    Ok(options) => self.bar.offer(&sender, options, &self.view),
+                    Err(f) => tracing::info!("the library's sorts and filters are not known: {}", f.error),
+                }
+            }
             LibraryMsg::ViewChanged(change) => self.change_view(&sender, change),
             LibraryMsg::FilterPicked { key, position } => {
                 let value = self.bar.value_at(&key, position);
                 self.change_view(&sender, ViewChange::Value { key, value });
             }
             LibraryMsg::FilterValuesWanted => self.ask_values(&sender),
-            LibraryMsg::Values { generation: g, key, result } if g == generation => match result {
-                Ok(values) => self.bar.values(&key, values, &self.view),
-                Err(f) => self.bar.values_missing(&key, &f.message()),
-            },
+            LibraryMsg::Values { generation: g, listing, key, result }
+                if g == generation && listing == self.view.listing =>
+            {
+                match result {
+                    Ok(values) => self.bar.values(&key, values, &self.view),
+                    Err(f) => self.bar.values_missing(&key, &f.message()),
+                }
+            }
             LibraryMsg::Browsed { browsing, result } if browsing == self.browsing => self.browsed(result),
             LibraryMsg::Letters { browsing, letters } if browsing == self.browsing => self.show_letters(&letters),
             LibraryMsg::Progress { generation: g, done, total } if g == generation => {

@@ -5,21 +5,28 @@
 use super::*;
 
 impl LibraryView {
-    /// Reads the library's remembered view (and what it offers): the grid
-    /// is filled as the view says.
+    /// Reads the library's remembered view: the grid is filled as it says
+    /// (and what it offers is asked for what it lists).
     pub(super) fn ask_view(&self, sender: &ComponentSender<Self>) {
         let Some((source, section)) = self.current.borrow().clone() else { return };
         let generation = *self.generation.borrow();
-        let (id, key) = (source.id.clone(), section.key.clone());
         self.core.ask(
             sender,
-            move |core| async move { core.library_view(&id, &key).await },
+            move |core| async move { core.library_view(&source.id, &section.key).await },
             move |view| LibraryMsg::ViewKnown { generation, view },
         );
+    }
+
+    /// Asks what the library offers to order and narrow what it lists now.
+    pub(super) fn ask_options(&self, sender: &ComponentSender<Self>) {
+        let Some((source, section)) = self.current.borrow().clone() else { return };
+        let (generation, listing) = (*self.generation.borrow(), self.view.listing);
         self.core.ask(
             sender,
-            move |core| async move { core.library_options(&source.id, &section.key).await.map_err(Failure::from) },
-            move |result| LibraryMsg::Options { generation, result },
+            move |core| async move {
+                core.library_options(&source.id, &section.key, listing).await.map_err(Failure::from)
+            },
+            move |result| LibraryMsg::Options { generation, listing, result },
         );
     }
 
@@ -52,12 +59,20 @@ impl LibraryView {
             ViewChange::Toggle { key, title, on } => view.with_filter(&key, on.then(|| ("1".to_string(), title))),
             ViewChange::Value { key, value } => view.with_filter(&key, value.map(|v| (v.key, v.title))),
             ViewChange::ClearFilters => ViewChoice { filters: Vec::new(), ..view },
+            ViewChange::Listing(listing) if listing != view.listing => ViewChoice::listing(listing),
+            ViewChange::Listing(_) => view,
         };
         if view == self.view {
             return;
         }
         self.jump.hide();
+        let listing_changed = view.listing != self.view.listing;
         self.view = view;
+        if listing_changed {
+            // Albums and tracks have sorts and filters of their own.
+            self.bar.reset_options();
+            self.ask_options(sender);
+        }
         self.bar.show(&self.view);
         if let Some((source, section)) = self.current.borrow().clone() {
             let view = self.view.clone();
@@ -80,11 +95,14 @@ impl LibraryView {
         let Some((source, section)) = self.current.borrow().clone() else { return };
         let generation = *self.generation.borrow();
         for key in self.bar.values_wanted() {
-            let (id, section_key, filter) = (source.id.clone(), section.key.clone(), key.clone());
+            let (id, section_key, filter, listing) =
+                (source.id.clone(), section.key.clone(), key.clone(), self.view.listing);
             self.core.ask(
                 sender,
-                move |core| async move { core.filter_values(&id, &section_key, &filter).await.map_err(Failure::from) },
-                move |result| LibraryMsg::Values { generation, key, result },
+                move |core| async move {
+                    core.filter_values(&id, &section_key, &filter, listing).await.map_err(Failure::from)
+                },
+                move |result| LibraryMsg::Values { generation, listing, key, result },
             );
         }
     }

@@ -4,7 +4,9 @@
 
 use super::{LibraryMsg, LibraryView};
 use crate::i18n::{gettext, ni18n_f};
-use reel_core::models::{added_within, FilterOption, FilterValue, LibraryView as ViewChoice, SortOption, ADDED_AFTER};
+use reel_core::models::{
+    added_within, FilterOption, FilterValue, LibraryView as ViewChoice, Listing, SortOption, ADDED_AFTER,
+};
 use reel_core::LibraryOptions;
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentSender};
@@ -29,6 +31,8 @@ pub enum ViewChange {
         value: Option<FilterValue>,
     },
     ClearFilters,
+    /// A music library's albums or tracks listed instead of its artists.
+    Listing(Option<Listing>),
 }
 
 /// A filter with values: its row and what it offers, once heard.
@@ -40,6 +44,8 @@ struct ValueRow {
 
 pub(super) struct ViewBar {
     pub(super) root: gtk::Box,
+    /// What a music library lists: artists, albums or tracks (one pressed).
+    listings: gtk::Box,
     count: gtk::Label,
     saved: gtk::Label,
     sort_button: gtk::MenuButton,
@@ -122,6 +128,8 @@ impl ViewBar {
             gtk::MenuButton::builder().label(gettext("Filter")).popover(&filter_popover).sensitive(false).build();
         filter_button.add_css_class("flat");
 
+        let listings = listing_buttons(sender, &quiet);
+        root.append(&listings);
         root.append(&count);
         root.append(&saved);
         root.append(&spacer);
@@ -129,6 +137,7 @@ impl ViewBar {
         root.append(&filter_button);
         ViewBar {
             root,
+            listings,
             count,
             saved,
             sort_button,
@@ -157,11 +166,21 @@ impl ViewBar {
 
     /// A new library: nothing to offer until its server (or what was kept) says.
     pub(super) fn reset(&self) {
+        self.reset_options();
+        self.saved.set_visible(false);
+    }
+
+    /// Another kind listed: its sorts and filters are not known yet.
+    pub(super) fn reset_options(&self) {
         *self.options.borrow_mut() = LibraryOptions::default();
         self.value_rows.borrow_mut().clear();
         self.sort_button.set_sensitive(false);
         self.filter_button.set_sensitive(false);
-        self.saved.set_visible(false);
+    }
+
+    /// Whether the library can list its albums or tracks instead (music).
+    pub(super) fn offer_listings(&self, music: bool) {
+        self.listings.set_visible(music);
     }
 
     /// The library's sorts and filters, and the choice made of them.
@@ -260,6 +279,14 @@ impl ViewBar {
             }
             button = button.and_then(|b| b.next_sibling());
         }
+        let listed = [None, Some(Listing::Albums), Some(Listing::Tracks)];
+        let mut button = self.listings.first_child();
+        for listing in listed {
+            if let Some(b) = button.as_ref().and_then(|b| b.downcast_ref::<gtk::ToggleButton>()) {
+                b.set_active(view.listing == listing);
+            }
+            button = button.and_then(|b| b.next_sibling());
+        }
         let down = view.sort.as_ref().is_some_and(|s| s.descending);
         self.descending.set_active(down);
         self.ascending.set_active(!down);
@@ -289,6 +316,32 @@ impl ViewBar {
         self.clear.set_sensitive(n > 0);
         self.quiet.set(false);
     }
+}
+
+/// Artists, Albums, Tracks: what a music library lists, one pressed (a
+/// linked row of toggles, as GNOME apps switch between views of one list).
+fn listing_buttons(sender: &ComponentSender<LibraryView>, quiet: &Rc<Cell<bool>>) -> gtk::Box {
+    let row = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+    row.add_css_class("linked");
+    row.set_visible(false);
+    let mut group: Option<gtk::ToggleButton> = None;
+    for (listing, label) in [
+        (None, gettext("Artists")),
+        (Some(Listing::Albums), gettext("Albums")),
+        (Some(Listing::Tracks), gettext("Tracks")),
+    ] {
+        let button = gtk::ToggleButton::builder().label(label.as_str()).active(listing.is_none()).build();
+        button.set_group(group.as_ref());
+        group.get_or_insert_with(|| button.clone());
+        let (s, quiet) = (sender.clone(), quiet.clone());
+        button.connect_toggled(move |b| {
+            if b.is_active() && !quiet.get() {
+                s.input(LibraryMsg::ViewChanged(ViewChange::Listing(listing)));
+            }
+        });
+        row.append(&button);
+    }
+    row
 }
 
 /// Says on `label` that the grid shows `n` items.

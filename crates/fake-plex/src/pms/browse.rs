@@ -6,7 +6,7 @@
 //! [`browse`] is the one computation, for the routes and for tests.
 
 use super::{authorize, not_found, render, unauthorized, Pms};
-use crate::library::{genre_id, genres_of, now_unix, title_sort, Item, Kind, Library, GENRES};
+use crate::library::{genre_id, genres_of, now_unix, title_sort, Item, Kind, Library, Section, GENRES};
 use crate::net::url_pairs;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -56,6 +56,9 @@ pub struct Browse {
     pub resolution: Option<String>,
     /// Added at or after this moment (`addedAt>>=`), in Unix seconds.
     pub added_after: Option<i64>,
+    /// The kind listed (`type=9`: a music library's albums), when not the
+    /// section's own.
+    pub kind: Option<u32>,
 }
 
 /// A date as Plex's media queries take it: Unix seconds, or relative to
@@ -93,10 +96,23 @@ impl Browse {
                 "decade" => b.decade = v.parse().ok(),
                 "resolution" => b.resolution = Some(v.to_string()),
                 "addedAt>>" => b.added_after = plex_date(&v, now_unix()),
+                "type" => b.kind = v.parse().ok(),
                 _ => {}
             }
         }
         b
+    }
+}
+
+/// What section `s` lists before `b` narrows and orders it: its own top
+/// level, or every item in it of the kind `b` asks for (`type=9`: a music
+/// library's albums).
+pub fn candidates(lib: &Library, s: &Section, b: &Browse) -> Vec<usize> {
+    match b.kind {
+        Some(t) if t != s.kind.number() => {
+            (0..lib.items.len()).filter(|&i| lib.items[i].section == s.key && lib.items[i].kind.number() == t).collect()
+        }
+        _ => s.roots.clone(),
     }
 }
 
@@ -227,7 +243,8 @@ pub async fn values(
     let Some(c) = authorize(&p, &headers, &q) else { return unauthorized() };
     let Some(s) = section_of(&p, &key) else { return not_found() };
     let lib = &p.server.library;
-    let items = s.roots.iter().map(|&i| &lib.items[i]);
+    let listed = candidates(lib, s, &Browse::from_query(q.as_deref().unwrap_or_default()));
+    let items = listed.iter().map(|&i| &lib.items[i]);
     let values: BTreeMap<String, String> = match filter.as_str() {
         "genre" => items
             .flat_map(genres_of)
@@ -270,7 +287,7 @@ pub async fn first_characters(
     let b = Browse { sort: None, ..Browse::from_query(q.as_deref().unwrap_or_default()) };
     let watch = p.server.watch.lock().map(|w| w.clone()).unwrap_or_default();
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for i in browse(lib, &s.roots, &watch, &b) {
+    for i in browse(lib, &candidates(lib, s, &b), &watch, &b) {
         let first = title_sort(&lib.items[i].title).chars().next().map(|c| c.to_uppercase().to_string());
         let first = first.filter(|c| c.chars().all(char::is_alphabetic)).unwrap_or_else(|| "#".into());
         match counts.iter_mut().find(|(k, _)| *k == first) {

@@ -7,8 +7,8 @@ use super::Core;
 use crate::error::{Error, Result};
 use crate::ids::{SectionKey, SourceId};
 use crate::models::{
-    added_lately, added_lately_values, letters_of, FilterOption, FilterValue, FirstLetter, LibraryView, MediaItem,
-    SortOption, ADDED_AFTER,
+    added_lately, added_lately_values, letters_of, FilterOption, FilterValue, FirstLetter, LibraryView, Listing,
+    MediaItem, SortOption, ADDED_AFTER,
 };
 use crate::services::library::sync;
 use serde::{Deserialize, Serialize};
@@ -48,8 +48,12 @@ fn letters_for(view: &LibraryView, items: &[MediaItem], asked: Result<Vec<FirstL
     }
 }
 
-fn options_key(source_id: &SourceId, section: &SectionKey) -> String {
-    format!("library_options:{source_id}:{section}")
+/// Where what a library offers is kept: its own, or its albums' or tracks'.
+fn options_key(source_id: &SourceId, section: &SectionKey, listing: Option<Listing>) -> String {
+    match listing {
+        None => format!("library_options:{source_id}:{section}"),
+        Some(l) => format!("library_options:{source_id}:{section}:{}", l.plex_type()),
+    }
 }
 
 fn view_key(source_id: &SourceId, section: &SectionKey) -> String {
@@ -61,15 +65,22 @@ impl Core {
     /// what was kept when the server does not answer. Added lately is
     /// offered too: the server's listing understands it, its list does not
     /// name it.
-    pub async fn library_options(&self, source_id: &SourceId, section: &SectionKey) -> Result<LibraryOptions> {
+    pub async fn library_options(
+        &self,
+        source_id: &SourceId,
+        section: &SectionKey,
+        listing: Option<Listing>,
+    ) -> Result<LibraryOptions> {
         let asked = self
             .connections
             .call(source_id.as_str(), |c| async move {
-                let (sorts, filters) = tokio::join!(c.sorts(section.as_str()), c.filters(section.as_str()));
+                let section = section.as_str();
+                let (sorts, filters) = tokio::join!(c.sorts(section, listing), c.filters(section, listing));
                 Ok(LibraryOptions { sorts: sorts?, filters: filters? })
             })
             .await;
-        let mut options: LibraryOptions = self.kept_or_asked(options_key(source_id, section), asked).await?;
+        let key = options_key(source_id, section, listing);
+        let mut options: LibraryOptions = self.kept_or_asked(key, asked).await?;
         if !options.filters.iter().any(|f| f.key == ADDED_AFTER) {
             options.filters.push(added_lately());
         }
@@ -104,15 +115,17 @@ impl Core {
         source_id: &SourceId,
         section: &SectionKey,
         filter: &str,
+        listing: Option<Listing>,
     ) -> Result<Vec<FilterValue>> {
         if filter == ADDED_AFTER {
             return Ok(added_lately_values());
         }
         let asked = self
             .connections
-            .call(source_id.as_str(), |c| async move { c.filter_values(section.as_str(), filter).await })
+            .call(source_id.as_str(), |c| async move { c.filter_values(section.as_str(), filter, listing).await })
             .await;
-        self.kept_or_asked(format!("filter_values:{source_id}:{section}:{filter}"), asked).await
+        let of = listing.map(|l| format!(":{}", l.plex_type())).unwrap_or_default();
+        self.kept_or_asked(format!("filter_values:{source_id}:{section}:{filter}{of}"), asked).await
     }
 
     /// How the library was last ordered and narrowed (as the server lists it at first).

@@ -47,12 +47,41 @@ pub struct Filter {
     pub title: String,
 }
 
+/// What a music library lists instead of its artists: every album or
+/// every track in it (Plex's `type=9`, `type=10`; its sorts and filters
+/// are asked with the same type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Listing {
+    Albums,
+    Tracks,
+}
+
+impl Listing {
+    pub const ALL: [Listing; 2] = [Listing::Albums, Listing::Tracks];
+
+    /// Plex's number for the kind listed.
+    pub fn plex_type(self) -> u8 {
+        match self {
+            Listing::Albums => 9,
+            Listing::Tracks => 10,
+        }
+    }
+
+    /// As a request's query names it: `type=9`.
+    pub fn query(listing: Option<Listing>) -> String {
+        listing.map(|l| format!("type={}", l.plex_type())).unwrap_or_default()
+    }
+}
+
 /// How a library is shown: its order and what it is narrowed to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LibraryView {
     pub sort: Option<Sort>,
     #[serde(default)]
     pub filters: Vec<Filter>,
+    /// A music library's albums or tracks; None: what the library itself lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<Listing>,
 }
 
 /// Where the titles starting with one letter begin in a library ordered
@@ -160,19 +189,21 @@ pub(crate) fn unix_now() -> i64 {
 }
 
 impl LibraryView {
-    /// As the server's listing is asked for it: `sort=year:desc&unwatched=1&genre=102`.
+    /// As the server's listing is asked for it: `type=9&sort=year:desc&unwatched=1&genre=102`.
     pub fn query(&self) -> String {
+        let listing = self.listing.map(|l| Listing::query(Some(l)));
         let sort = self.sort.iter().map(|s| {
             let dir = if s.descending { ":desc" } else { "" };
             format!("sort={}{dir}", encode(&s.key))
         });
         let filters = self.filters.iter().map(|f| format!("{}={}", encode(&f.key), encode(&f.value)));
-        sort.chain(filters).collect::<Vec<_>>().join("&")
+        listing.into_iter().chain(sort).chain(filters).collect::<Vec<_>>().join("&")
     }
 
-    /// Its filters alone, as the server is asked them: `unwatched=1&genre=102`.
+    /// What it lists and its filters, as the server is asked them (no
+    /// order): `type=9&unwatched=1&genre=102`.
     pub fn filter_query(&self) -> String {
-        LibraryView { sort: None, filters: self.filters.clone() }.query()
+        LibraryView { sort: None, ..self.clone() }.query()
     }
 
     /// Whether it lists the library by title from A (what the A–Z jump
@@ -183,12 +214,14 @@ impl LibraryView {
 
     /// Whether it is the library as the server lists it.
     pub fn is_plain(&self) -> bool {
-        self.sort.is_none() && self.filters.is_empty()
+        self.sort.is_none() && self.filters.is_empty() && self.listing.is_none()
     }
 
-    /// Whether saved items can answer it with no server.
+    /// Whether saved items can answer it with no server (what Reel saves
+    /// of a library is what it lists itself: not every album or track).
     pub fn works_offline(&self) -> bool {
-        self.sort.as_ref().is_none_or(|s| SORTS_OFFLINE.contains(&s.key.as_str()))
+        self.listing.is_none()
+            && self.sort.as_ref().is_none_or(|s| SORTS_OFFLINE.contains(&s.key.as_str()))
             && self.filters.iter().all(|f| FILTERS_OFFLINE.contains(&f.key.as_str()))
     }
 
@@ -239,6 +272,12 @@ impl LibraryView {
         self
     }
 
+    /// Listing `listing` instead, in the server's order: its sorts and
+    /// filters are others, so the ones chosen go.
+    pub fn listing(listing: Option<Listing>) -> Self {
+        LibraryView { listing, ..LibraryView::default() }
+    }
+
     pub fn with_filter(mut self, key: &str, value: Option<(String, String)>) -> Self {
         self.filters.retain(|f| f.key != key);
         if let Some((value, title)) = value {
@@ -261,6 +300,7 @@ mod tests {
         let view = LibraryView {
             sort: Some(Sort { key: "year".into(), descending: true }),
             filters: vec![Filter { key: "unwatched".into(), value: "1".into(), title: "Unwatched".into() }],
+            listing: None,
         }
         .with_filter("genre", Some(("102".into(), "Comedy".into())));
         assert_eq!(view.query(), "sort=year:desc&unwatched=1&genre=102");
@@ -312,6 +352,22 @@ mod tests {
         assert_eq!(last_week.still_shows(&film), Some(true));
         film.added_at = Some(unix_now() - 8 * 86_400);
         assert_eq!(last_week.still_shows(&film), Some(false));
+    }
+
+    #[test]
+    fn a_music_library_lists_its_albums_or_tracks_by_plex_type_and_needs_the_server_for_them() {
+        let albums = LibraryView::listing(Some(Listing::Albums));
+        assert_eq!(albums.query(), "type=9");
+        assert!(!albums.is_plain() && albums.by_title() && !albums.works_offline());
+        let sorted = albums.clone().descending(true).with_filter("genre", Some(("102".into(), "Comedy".into())));
+        assert_eq!(sorted.query(), "type=9&sort=titleSort:desc&genre=102");
+        assert_eq!(sorted.filter_query(), "type=9&genre=102", "the letters are the albums' too");
+        assert_eq!(LibraryView::listing(Some(Listing::Tracks)).query(), "type=10");
+        assert!(LibraryView::listing(None).is_plain());
+        // Remembered as before by a Reel that knew no listing.
+        let old: LibraryView = serde_json::from_str(r#"{"sort":null,"filters":[]}"#).unwrap();
+        assert_eq!(old, LibraryView::default());
+        assert_eq!(serde_json::to_string(&LibraryView::default()).unwrap(), r#"{"sort":null,"filters":[]}"#);
     }
 
     #[test]

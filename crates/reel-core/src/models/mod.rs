@@ -18,8 +18,8 @@ pub use auth_provider::AuthProvider;
 pub(crate) use browse::unix_now;
 pub use browse::{
     added_lately, added_lately_values, added_since, added_within, letters_from_counts, letters_of, letters_without,
-    Filter, FilterOption, FilterValue, FirstLetter, LibraryView, Sort, SortOption, ADDED_AFTER, ADDED_WITHIN_DAYS,
-    FILTERS_OFFLINE, SORTS_OFFLINE, TITLE_SORT,
+    Filter, FilterOption, FilterValue, FirstLetter, LibraryView, Listing, Sort, SortOption, ADDED_AFTER,
+    ADDED_WITHIN_DAYS, FILTERS_OFFLINE, SORTS_OFFLINE, TITLE_SORT,
 };
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
 pub use download::{

@@ -228,19 +228,20 @@ mod tests {
 
         assert_eq!(titles(&browse(LibraryView::default())), ["The Wild River", "Archive", "The Echo", "Meadow"]);
         // By sort title: "The" aside.
-        let by_title = browse(LibraryView { sort: sort("titleSort", false), filters: vec![] });
+        let by_title = browse(LibraryView { sort: sort("titleSort", false), filters: vec![], listing: None });
         assert_eq!(titles(&by_title), ["Archive", "The Echo", "Meadow", "The Wild River"]);
         // Newest first, ties by title; unwatched comedies only.
         let view = LibraryView {
             sort: sort("year", true),
             filters: vec![filter("unwatched", "1", "Unwatched"), filter("genre", "102", "Comedy")],
+            listing: None,
         };
         assert_eq!(titles(&browse(view)), ["The Echo", "The Wild River"]);
-        let nineties = LibraryView { sort: sort("year", false), filters: vec![filter("decade", "1990", "1990s")] };
+        let nineties = LibraryView { sort: sort("year", false), filters: vec![filter("decade", "1990", "1990s")], listing: None };
         assert_eq!(titles(&browse(nineties)), ["Archive", "The Echo", "The Wild River"]);
-        let one_year = LibraryView { sort: None, filters: vec![filter("year", "2005", "2005")] };
+        let one_year = LibraryView { sort: None, filters: vec![filter("year", "2005", "2005")], listing: None };
         assert_eq!(titles(&browse(one_year)), ["Meadow"]);
-        let hd = LibraryView { sort: None, filters: vec![filter("resolution", "720", "720p")] };
+        let hd = LibraryView { sort: None, filters: vec![filter("resolution", "720", "720p")], listing: None };
         assert_eq!(titles(&browse(hd)), ["Archive", "Meadow"]);
         // Added lately, measured from now; an item not saying when it was added is not.
         let day = 86_400;
@@ -254,16 +255,16 @@ mod tests {
             .collect();
         cache.put_section_page("s", "3", 0, &lately, 1).unwrap();
         let within = |value: &str| {
-            let view = LibraryView { sort: None, filters: vec![filter(ADDED_AFTER, value, "")] };
+            let view = LibraryView { sort: None, filters: vec![filter(ADDED_AFTER, value, "")], listing: None };
             titles(&cache.browse("s", "3", &view).unwrap()).join(",")
         };
         assert_eq!(within("-7d"), "The Wild River");
         assert_eq!(within("-30d"), "The Wild River,Archive");
         assert_eq!(within("-365d"), "The Wild River,Archive,The Echo", "Meadow does not say when it was added");
-        let absolute = LibraryView { sort: None, filters: vec![filter(ADDED_AFTER, "1700000000", "")] };
+        let absolute = LibraryView { sort: None, filters: vec![filter(ADDED_AFTER, "1700000000", "")], listing: None };
         assert!(matches!(cache.browse("s", "3", &absolute), Err(Error::NeedsServer { .. })), "not a date Reel offers");
         // What saved items do not hold needs the server, said so.
-        let language = LibraryView { sort: None, filters: vec![filter("audioLanguage", "de", "German")] };
+        let language = LibraryView { sort: None, filters: vec![filter("audioLanguage", "de", "German")], listing: None };
         assert!(matches!(cache.browse("s", "1", &language), Err(Error::NeedsServer { what }) if what == "audioLanguage"));
 
         // The A–Z jump: where each letter begins as the library is listed
@@ -283,16 +284,16 @@ mod tests {
         };
         let at = |pairs: &[(&str, usize)]| pairs.iter().map(|(l, p)| (l.to_string(), *p)).collect::<Vec<_>>();
         assert_eq!(letters_in(LibraryView::default()), at(&[("A", 0), ("E", 1), ("M", 2)]), "by sort title");
-        let comedies = LibraryView { sort: None, filters: vec![filter("genre", "102", "Comedy")] };
+        let comedies = LibraryView { sort: None, filters: vec![filter("genre", "102", "Comedy")], listing: None };
         assert_eq!(letters_in(comedies), at(&[("E", 0), ("M", 1)]), "as filtered");
-        assert!(letters(LibraryView { sort: sort("year", true), filters: vec![] }).is_empty(), "not by title: no jump");
+        assert!(letters(LibraryView { sort: sort("year", true), filters: vec![], listing: None }).is_empty(), "not by title: no jump");
     }
 
     #[test]
     fn the_fields_follow_each_change_of_an_item_and_are_made_for_a_cache_from_before() {
         let cache = LibraryCache::in_memory().unwrap();
-        let unwatched = LibraryView { sort: None, filters: vec![filter_of("unwatched", "1", "Unwatched")] };
-        let comedies = LibraryView { sort: None, filters: vec![filter_of("genre", "102", "Comedy")] };
+        let unwatched = LibraryView { sort: None, filters: vec![filter_of("unwatched", "1", "Unwatched")], listing: None };
+        let comedies = LibraryView { sort: None, filters: vec![filter_of("genre", "102", "Comedy")], listing: None };
         let browse = |view: &LibraryView| titles(&cache.browse("s", "1", view).unwrap()).join(",");
         cache.put_section_page("s", "1", 0, &[film("1", "Archive", 1994, &["Comedy"], 0), film("2", "Meadow", 2005, &[], 0)], 1).unwrap();
         assert_eq!((browse(&unwatched), browse(&comedies)), ("Archive,Meadow".into(), "Archive".into()));
@@ -316,7 +317,7 @@ mod tests {
             .with(|c| c.execute_batch("DELETE FROM items_fields; ALTER TABLE items_fields DROP COLUMN resolution;"))
             .unwrap();
         cache.with(|c| Ok(prepare(c))).unwrap().unwrap();
-        let hd = LibraryView { sort: None, filters: vec![filter_of("resolution", "1080", "1080p")] };
+        let hd = LibraryView { sort: None, filters: vec![filter_of("resolution", "1080", "1080p")], listing: None };
         assert_eq!((browse(&unwatched), browse(&hd)), ("Harbor".into(), "Harbor".into()));
     }
 

@@ -6,9 +6,18 @@ use super::{urlencode, PlexServerClient};
 use crate::backends::plex::types::{lenient_i64, lenient_opt_string, lenient_string, ItemsContainer};
 use crate::error::Result;
 use crate::models::{
-    letters_from_counts, FilterOption, FilterValue, FirstLetter, LibraryView, MediaItem, Page, SortOption,
+    letters_from_counts, FilterOption, FilterValue, FirstLetter, LibraryView, Listing, MediaItem, Page, SortOption,
 };
 use serde::Deserialize;
+
+/// `path` asked for the kind `listing` lists (a music library's albums or
+/// tracks have sorts, filters and values of their own).
+fn typed(path: String, listing: Option<Listing>) -> String {
+    match listing {
+        Some(_) => format!("{path}?{}", Listing::query(listing)),
+        None => path,
+    }
+}
 
 #[derive(Debug, Deserialize)]
 struct Directories<T> {
@@ -58,8 +67,9 @@ struct WireValue {
 
 impl PlexServerClient {
     /// The sorts library `section_key` offers.
-    pub async fn sorts(&self, section_key: &str) -> Result<Vec<SortOption>> {
-        let c: Directories<WireSort> = self.get(&format!("/library/sections/{}/sorts", urlencode(section_key))).await?;
+    pub async fn sorts(&self, section_key: &str, listing: Option<Listing>) -> Result<Vec<SortOption>> {
+        let path = typed(format!("/library/sections/{}/sorts", urlencode(section_key)), listing);
+        let c: Directories<WireSort> = self.get(&path).await?;
         Ok(c.directory
             .into_iter()
             .map(|w| SortOption {
@@ -71,8 +81,8 @@ impl PlexServerClient {
     }
 
     /// The filters library `section_key` offers.
-    pub async fn filters(&self, section_key: &str) -> Result<Vec<FilterOption>> {
-        let path = format!("/library/sections/{}/filters", urlencode(section_key));
+    pub async fn filters(&self, section_key: &str, listing: Option<Listing>) -> Result<Vec<FilterOption>> {
+        let path = typed(format!("/library/sections/{}/filters", urlencode(section_key)), listing);
         let c: Directories<WireFilter> = self.get(&path).await?;
         Ok(c.directory
             .into_iter()
@@ -81,8 +91,13 @@ impl PlexServerClient {
     }
 
     /// The values filter `filter` of library `section_key` can take.
-    pub async fn filter_values(&self, section_key: &str, filter: &str) -> Result<Vec<FilterValue>> {
-        let path = format!("/library/sections/{}/{}", urlencode(section_key), urlencode(filter));
+    pub async fn filter_values(
+        &self,
+        section_key: &str,
+        filter: &str,
+        listing: Option<Listing>,
+    ) -> Result<Vec<FilterValue>> {
+        let path = typed(format!("/library/sections/{}/{}", urlencode(section_key), urlencode(filter)), listing);
         let c: Directories<WireValue> = self.get(&path).await?;
         Ok(c.directory.into_iter().map(|w| FilterValue { key: w.key, title: w.title }).collect())
     }
