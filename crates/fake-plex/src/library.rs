@@ -305,6 +305,29 @@ impl Library {
         }
     }
 
+    /// Whether a film's or episode's picture is HDR (the `hdr` filter):
+    /// every fifth made-up file; the real clip is not.
+    pub fn hdr(&self, it: &Item) -> bool {
+        matches!(it.kind, Kind::Movie | Kind::Episode)
+            && self.media_for(it).is_none()
+            && it.rating_key.is_multiple_of(5)
+    }
+
+    /// The languages of a film's or episode's audio and subtitle tracks
+    /// (the `audioLanguage` and `subtitleLanguage` filters), as ISO 639-1
+    /// codes: English always, German on every other item, French on every
+    /// third; English subtitles on every fourth, Spanish on every seventh.
+    pub fn languages(&self, it: &Item) -> (Vec<&'static str>, Vec<&'static str>) {
+        if !matches!(it.kind, Kind::Movie | Kind::Episode) {
+            return (Vec::new(), Vec::new());
+        }
+        let rk = it.rating_key;
+        let audio = [("en", true), ("de", rk.is_multiple_of(2)), ("fr", rk.is_multiple_of(3))];
+        let subtitles = [("en", rk.is_multiple_of(4)), ("es", rk.is_multiple_of(7))];
+        let on = |l: &[(&'static str, bool)]| l.iter().filter(|(_, on)| *on).map(|(c, _)| *c).collect();
+        (on(&audio), on(&subtitles))
+    }
+
     pub fn media_for(&self, it: &Item) -> Option<&MediaSpec> {
         match it.kind {
             Kind::Movie => self.movie_media.as_ref().or(self.media.as_ref()),

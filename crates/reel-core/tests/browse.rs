@@ -100,6 +100,24 @@ async fn a_library_sorted_and_filtered_is_the_servers_answer_remembered_and_answ
     assert!(!hd_films.is_empty() && hd_films.len() < all, "some films at 720p: {hd_films:?} of {all}");
     assert_eq!(keys(&core.browse(&source, &movies.key, &hd_view).await.unwrap().items), hd_films);
 
+    // HDR, and the languages of the audio and the subtitles: the server's own filters.
+    let hdr = options.filters.iter().find(|f| f.key == "hdr").expect("an HDR filter");
+    assert!(hdr.boolean);
+    let hdr_view = LibraryView::default().with_filter("hdr", Some(("1".into(), hdr.title.clone())));
+    let hdr_films = fp.browse(&machine, movies.key.as_str(), &hdr_view.query());
+    assert!(!hdr_films.is_empty() && hdr_films.len() < all, "some films in HDR: {hdr_films:?}");
+    assert_eq!(keys(&core.browse(&source, &movies.key, &hdr_view).await.unwrap().items), hdr_films);
+    for filter in ["audioLanguage", "subtitleLanguage"] {
+        let languages = core.filter_values(&source, &movies.key, filter, None).await.unwrap();
+        let spoken: Vec<&str> = languages.iter().map(|l| l.title.as_str()).collect();
+        assert!(spoken.len() >= 2, "{filter}: {spoken:?}");
+        let last = languages.last().expect("a language").clone();
+        let view = LibraryView::default().with_filter(filter, Some((last.key, last.title)));
+        let want = fp.browse(&machine, movies.key.as_str(), &view.query());
+        assert!(!want.is_empty() && want.len() < all, "{}: {want:?}", view.query());
+        assert_eq!(keys(&core.browse(&source, &movies.key, &view).await.unwrap().items), want, "{}", view.query());
+    }
+
     // Added lately: offered by Reel, asked as a date relative to the server's now.
     let lately = options.filters.iter().find(|f| f.key == ADDED_AFTER).expect("added lately is offered");
     assert!(!lately.boolean);

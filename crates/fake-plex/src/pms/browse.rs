@@ -25,14 +25,28 @@ const SORTS: [(&str, &str, &str); 5] = [
 ];
 
 /// The filters a section offers: (filter, title, type).
-const FILTERS: [(&str, &str, &str); 6] = [
+const FILTERS: [(&str, &str, &str); 9] = [
     ("unwatched", "Unwatched", "boolean"),
     ("inProgress", "In Progress", "boolean"),
     ("genre", "Genre", "string"),
     ("year", "Year", "integer"),
     ("decade", "Decade", "integer"),
     ("resolution", "Resolution", "string"),
+    ("hdr", "HDR", "boolean"),
+    ("audioLanguage", "Audio Language", "string"),
+    ("subtitleLanguage", "Subtitle Language", "string"),
 ];
+
+/// A language's name as Plex shows it in the language filters.
+fn language_title(code: &str) -> &'static str {
+    match code {
+        "en" => "English",
+        "de" => "German",
+        "fr" => "French",
+        "es" => "Spanish",
+        _ => "Unknown",
+    }
+}
 
 /// A picture size's name as Plex shows it in the Resolution filter.
 fn resolution_title(key: &str) -> String {
@@ -59,6 +73,9 @@ pub struct Browse {
     /// The kind listed (`type=9`: a music library's albums), when not the
     /// section's own.
     pub kind: Option<u32>,
+    pub hdr: bool,
+    pub audio_language: Option<String>,
+    pub subtitle_language: Option<String>,
 }
 
 /// A date as Plex's media queries take it: Unix seconds, or relative to
@@ -97,6 +114,9 @@ impl Browse {
                 "resolution" => b.resolution = Some(v.to_string()),
                 "addedAt>>" => b.added_after = plex_date(&v, now_unix()),
                 "type" => b.kind = v.parse().ok(),
+                "hdr" => b.hdr = v == "1",
+                "audioLanguage" => b.audio_language = Some(v.to_string()),
+                "subtitleLanguage" => b.subtitle_language = Some(v.to_string()),
                 _ => {}
             }
         }
@@ -133,6 +153,13 @@ pub fn browse(lib: &Library, roots: &[usize], watch: &HashMap<u64, (u32, u64)>, 
                 && b.decade.is_none_or(|d| it.year / 10 * 10 == d)
                 && b.resolution.as_deref().is_none_or(|r| lib.video_resolution(it) == Some(r))
                 && b.added_after.is_none_or(|t| it.added_at >= t)
+                && (!b.hdr || any_leaf(lib, i, &|leaf| lib.hdr(leaf)))
+                && b.audio_language
+                    .as_deref()
+                    .is_none_or(|l| any_leaf(lib, i, &|leaf| lib.languages(leaf).0.contains(&l)))
+                && b.subtitle_language
+                    .as_deref()
+                    .is_none_or(|l| any_leaf(lib, i, &|leaf| lib.languages(leaf).1.contains(&l)))
         })
         .collect();
     let key = |i: usize| -> (i64, String) {
@@ -164,6 +191,25 @@ pub fn last_viewed((views, _): (u32, u64)) -> i64 {
     } else {
         0
     }
+}
+
+/// The films or episodes item `i` is or holds.
+fn leaves(lib: &Library, i: usize) -> Vec<&Item> {
+    let it = &lib.items[i];
+    if it.children.is_empty() {
+        return vec![it];
+    }
+    it.children.iter().flat_map(|&c| leaves(lib, c)).collect()
+}
+
+/// Whether item `i` (a film or episode), or any under it (a show's
+/// episodes), has what `has` looks for.
+fn any_leaf(lib: &Library, i: usize, has: &dyn Fn(&Item) -> bool) -> bool {
+    let it = &lib.items[i];
+    if it.children.is_empty() {
+        return has(it);
+    }
+    it.children.iter().any(|&c| any_leaf(lib, c, has))
 }
 
 /// Not watched: a film or episode never played to the end; a show or
@@ -261,6 +307,19 @@ pub async fn values(
         "resolution" => {
             items.filter_map(|it| lib.video_resolution(it)).map(|r| (r.to_string(), resolution_title(r))).collect()
         }
+        "audioLanguage" | "subtitleLanguage" => listed
+            .iter()
+            .flat_map(|&i| leaves(lib, i))
+            .flat_map(|leaf| {
+                let (audio, subtitles) = lib.languages(leaf);
+                if filter == "audioLanguage" {
+                    audio
+                } else {
+                    subtitles
+                }
+            })
+            .map(|code| (code.to_string(), language_title(code).to_string()))
+            .collect(),
         _ => return not_found(),
     };
     let dirs: Vec<Value> = values
