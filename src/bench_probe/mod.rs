@@ -171,7 +171,7 @@ fn first_frame(grid: &impl IsA<gtk::Widget>, items: u32) {
                 started.elapsed().as_secs_f64() * 1000.0,
                 rss_kb()
             );
-            if scroll_frames() == 0 {
+            if scroll_frames() == 0 && std::env::var_os("REEL_BENCH_VIEW").is_none() {
                 quit(&widget);
             }
         })));
@@ -406,5 +406,63 @@ pub fn watch_stalls(ms: u64) {
         }
         last.set(Instant::now());
         gtk::glib::ControlFlow::from(start.elapsed().as_millis() < u128::from(ms))
+    });
+}
+
+/// `REEL_BENCH_VIEW=sort=year:desc&unwatched=1&genre=102|Comedy` (a
+/// library view: its sort, and filters whose value may carry the name
+/// saved items hold after a `|`): once the library's grid is painted in
+/// full, the library is shown so, as Sort and Filter do; the time to the
+/// grid painted that way is printed as `view_to_frame_ms`, and the app
+/// quits. Given once, the first time asked.
+pub fn view_request_once() -> Option<reel_core::models::LibraryView> {
+    use reel_core::models::{Filter, LibraryView, Sort};
+    static ASKED: OnceLock<()> = OnceLock::new();
+    let asked = std::env::var("REEL_BENCH_VIEW").ok()?;
+    ASKED.set(()).ok()?;
+    let mut view = LibraryView::default();
+    for (key, value) in asked.split('&').filter_map(|p| p.split_once('=')) {
+        if key == "sort" {
+            let (key, dir) = value.split_once(':').unwrap_or((value, "asc"));
+            view.sort = Some(Sort { key: key.into(), descending: dir == "desc" });
+        } else {
+            let (value, title) = value.split_once('|').unwrap_or((value, value));
+            view.filters.push(Filter { key: key.into(), value: value.into(), title: title.into() });
+        }
+    }
+    Some(view)
+}
+
+thread_local! {
+    static VIEW_ASKED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// The view was changed: the clock for `view_to_frame_ms` starts.
+pub fn view_asked() {
+    mark("view asked");
+    VIEW_ASKED.with(|c| c.set(Some(Instant::now())));
+}
+
+/// The grid holds the view's items: prints when they have been painted
+/// (`view_to_frame_ms`, and how many) and quits.
+pub fn view_shown(grid: &impl IsA<gtk::Widget>, items: usize, from_saved_data: bool) {
+    let Some(asked) = VIEW_ASKED.with(|c| c.take()) else { return };
+    mark("view in the grid");
+    grid.add_tick_callback(move |widget, clock| {
+        let (widget, handler) = (widget.clone(), Rc::new(Cell::new(None)));
+        let h = handler.clone();
+        handler.set(Some(clock.connect_after_paint(move |clock| {
+            if let Some(id) = h.take() {
+                clock.disconnect(id);
+            }
+            mark("view painted");
+            println!(
+                "reel-bench view_to_frame_ms={:.1} view_items={items} view_saved={}",
+                asked.elapsed().as_secs_f64() * 1000.0,
+                u8::from(from_saved_data)
+            );
+            quit(&widget);
+        })));
+        gtk::glib::ControlFlow::Break
     });
 }

@@ -295,3 +295,27 @@ async fn a_music_library_lists_its_albums_or_tracks_as_the_server_does() {
     assert!(matches!(refused, Err(ref e) if e.is_offline()), "the server's error: {refused:?}");
     assert_eq!(core.library_options(&source, &music.key, Some(Listing::Albums)).await.unwrap(), options, "kept");
 }
+
+/// A view of more items than a page is asked a few pages at once, and
+/// comes back whole, in the server's order.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_view_comes_in_pages_at_once_in_the_servers_order() {
+    let Den { fp, dir: _dir, core, source, machine, movies } = den(|l| l.movies = 1_100).await;
+    let newest =
+        LibraryView { sort: Some(Sort { key: "year".into(), descending: true }), filters: vec![], listing: None };
+    fp.clear_requests();
+    let got = core.browse(&source, &movies.key, &newest).await.unwrap();
+    let keys: Vec<u64> = got.items.iter().map(|i| i.rating_key.as_str().parse().unwrap()).collect();
+    assert_eq!(keys, fp.browse(&machine, movies.key.as_str(), &newest.query()));
+    assert_eq!(keys.len(), 1_100);
+    let mut starts: Vec<String> = fp
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/all") && r.query.contains("sort=year"))
+        .filter_map(|r| r.query.split('&').find_map(|p| p.strip_prefix("X-Plex-Container-Start=")).map(String::from))
+        .collect();
+    let asked = starts.len();
+    starts.sort();
+    starts.dedup();
+    assert!(asked > 2 && starts.len() == asked, "each page asked once: {starts:?}");
+}

@@ -62,6 +62,17 @@ impl LibraryView {
         if !more && self.view.is_plain() {
             self.ask_saved_letters(sender);
         }
+        crate::probe! {
+            if !more {
+                if let Some(view) = view_request_once() {
+                    // Half a second after the whole grid is there, as a person picks it.
+                    let s = sender.clone();
+                    glib::timeout_add_local_once(std::time::Duration::from_millis(500), move || {
+                        s.input(LibraryMsg::BenchView(view))
+                    });
+                }
+            }
+        }
         if more {
             let s = sender.clone();
             glib::idle_add_local_full(glib::Priority::LOW, move || {

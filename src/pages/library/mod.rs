@@ -113,6 +113,9 @@ pub enum LibraryMsg {
         result: Result<LibraryOptions, Failure>,
     },
     ViewChanged(ViewChange),
+    /// The benchmark's view, shown as a person's choice is (`REEL_BENCH_VIEW`).
+    #[cfg(feature = "bench")]
+    BenchView(ViewChoice),
     /// A filter's value picked in its row (0: any).
     FilterPicked {
         key: String,
@@ -349,6 +352,11 @@ impl SimpleComponent for LibraryView {
                 }
             }
             LibraryMsg::ViewChanged(change) => self.change_view(&sender, change),
+            #[cfg(feature = "bench")]
+            LibraryMsg::BenchView(view) => {
+                crate::probe!(view_asked());
+                self.set_view(&sender, view);
+            }
             LibraryMsg::FilterPicked { key, position } => {
                 let value = self.bar.value_at(&key, position);
                 self.change_view(&sender, ViewChange::Value { key, value });

@@ -62,6 +62,11 @@ impl LibraryView {
             ViewChange::Listing(listing) if listing != view.listing => ViewChoice::listing(listing),
             ViewChange::Listing(_) => view,
         };
+        self.set_view(sender, view);
+    }
+
+    /// Shows the library as `view` says (remembered), unless it already is.
+    pub(super) fn set_view(&mut self, sender: &ComponentSender<Self>, view: ViewChoice) {
         if view == self.view {
             return;
         }
@@ -128,6 +133,7 @@ impl LibraryView {
 
     /// The server's listing for the view (or the saved one) arrived.
     pub(super) fn browsed(&mut self, result: Result<Browsed, Failure>) {
+        crate::probe!(mark("view browsed"));
         match &result {
             Ok(b) => {
                 tracing::debug!(items = b.items.len(), saved = b.from_saved_data, view = %self.view.query(), "library view")
@@ -154,6 +160,7 @@ impl LibraryView {
                 self.jump.show(&b.letters);
                 self.bar.say_from_saved_data(b.from_saved_data);
                 self.ui.stack.set_visible_child_name("grid");
+                crate::probe!(view_shown(&self.grid, b.items.len(), b.from_saved_data));
             }
             Err(f) => {
                 self.items.clear();

@@ -11,6 +11,7 @@ use crate::models::{
     MediaItem, SortOption, ADDED_AFTER,
 };
 use crate::services::library::sync;
+use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
 /// What a library can be ordered and narrowed by.
@@ -47,6 +48,9 @@ fn letters_for(view: &LibraryView, items: &[MediaItem], asked: Result<Vec<FirstL
         }
     }
 }
+
+/// How many pages of a listing are asked for at once.
+const PAGES_AT_ONCE: usize = 4;
 
 /// Where what a library offers is kept: its own, or its albums' or tracks'.
 fn options_key(source_id: &SourceId, section: &SectionKey, listing: Option<Listing>) -> String {
@@ -152,15 +156,22 @@ impl Core {
             .connections
             .call(source_id.as_str(), |c| async move {
                 let listed = async {
-                    let mut items = Vec::new();
-                    loop {
-                        let page = c.items_in_view(section.as_str(), view, items.len(), sync::PAGE_SIZE).await?;
-                        let got = page.items.len();
-                        items.extend(page.items);
-                        if got == 0 || items.len() >= page.total {
-                            return Ok::<_, Error>(items);
-                        }
+                    let first = c.items_in_view(section.as_str(), view, 0, sync::PAGE_SIZE).await?;
+                    let (total, mut items) = (first.total, first.items);
+                    if items.is_empty() || items.len() >= total {
+                        return Ok::<_, Error>(items);
                     }
+                    // The rest a few pages at once: thousands of items are
+                    // tens of pages, each a round trip the server answers
+                    // on its own, and one after the other they added up.
+                    let offsets = (items.len()..total).step_by(sync::PAGE_SIZE);
+                    let pages: Vec<_> = futures::stream::iter(offsets)
+                        .map(|offset| c.items_in_view(section.as_str(), view, offset, sync::PAGE_SIZE))
+                        .buffered(PAGES_AT_ONCE)
+                        .try_collect()
+                        .await?;
+                    items.extend(pages.into_iter().flat_map(|p| p.items));
+                    Ok(items)
                 };
                 let letters = async {
                     if view.by_title() {
