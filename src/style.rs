@@ -11,8 +11,19 @@ pub const DIM: &str = "reel-dim";
 /// A letter of the A–Z jump: a column of them fits beside the grid.
 pub const LETTER: &str = "reel-letter";
 
+/// The offline banner: libadwaita's warning colours, a pair made to be read
+/// together (its `.warning` text on `.osd` was yellow on dark grey, at
+/// less than half the contrast text needs). libadwaita 1.2 has no banner.
+pub const BANNER: &str = "reel-banner";
+
+/// A heading that takes the focus (so a screen reader starts a page at its
+/// title) but shows no text caret, as nothing there is typed.
+pub const NO_CARET: &str = "reel-no-caret";
+
 const CSS: &str = ".reel-dim { color: alpha(currentColor, 0.55); }
-    .reel-letter { min-height: 0; min-width: 0; padding: 2px 8px; font-size: smaller; }";
+    .reel-letter { min-height: 0; min-width: 0; padding: 2px 8px; font-size: smaller; }
+    .reel-banner { background-color: @warning_bg_color; color: @warning_fg_color; }
+    .reel-no-caret { caret-color: transparent; }";
 
 /// Adds the classes to the display's style (once, as the window is made).
 pub fn load() {

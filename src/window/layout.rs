@@ -65,8 +65,7 @@ fn banner() -> (gtk::Revealer, gtk::Label) {
     label.set_margin_end(12);
     label.set_hexpand(true);
     let b = gtk::Box::new(gtk::Orientation::Horizontal, 0);
-    b.add_css_class("warning");
-    b.add_css_class("osd");
+    b.add_css_class(crate::style::BANNER);
     b.append(&label);
     b.set_accessible_role(gtk::AccessibleRole::Alert);
     (gtk::Revealer::builder().child(&b).build(), label)

@@ -1,6 +1,6 @@
 """Prints where an application shows a node, as its toolkit says through
 AT-SPI: "X Y WIDTH HEIGHT" (window coordinates) of the first node of
-APP_NAME with role ROLE whose accessible name starts with NAME and that is
+APP_NAME with role ROLE whose accessible name holds NAME and that is
 laid out (GTK 4.8 lists hidden pages too: a size decides). Exits 1 when
 there is none. Usage: atspi_where.py APP_NAME ROLE NAME"""
 import sys
@@ -14,7 +14,7 @@ def find(node, depth=0):
     if node is None or depth > 60:
         return None
     try:
-        if node.getRoleName() == role and (node.name or "").startswith(wanted):
+        if node.getRoleName() == role and wanted in (node.name or ""):
             e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
             if e.width > 0 and e.height > 0:
                 return e

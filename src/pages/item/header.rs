@@ -69,6 +69,7 @@ impl Header {
         text.set_hexpand(true);
         let (title, meta, summary) =
             (label(Some("title-1"), true), label(Some(crate::style::DIM), false), label(None, true));
+        title.add_css_class(crate::style::NO_CARET);
         text.append(&title);
         text.append(&meta);
         text.append(&summary);
