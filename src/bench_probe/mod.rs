@@ -157,22 +157,33 @@ pub fn grid_filled(
 /// frame's paint, not its start); quits there without scrolling.
 fn first_frame(grid: &impl IsA<gtk::Widget>, items: u32) {
     let started = *STARTED.get_or_init(Instant::now);
-    grid.add_tick_callback(move |widget, clock| {
-        let (widget, handler) = (widget.clone(), Rc::new(Cell::new(None)));
+    after_next_paint(grid, move |widget| {
+        let opened = OPENED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or(f64::NAN);
+        mark("painted");
+        println!(
+            "reel-bench first_frame_ms={:.1} open_to_frame_ms={opened:.1} rss_kb={} items={items}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            rss_kb()
+        );
+        if scroll_frames() == 0 && std::env::var_os("REEL_BENCH_VIEW").is_none() {
+            quit(widget);
+        }
+    });
+}
+
+/// Runs `then` once the next frame of `widget` has been painted (the end
+/// of that frame's paint, not its start).
+fn after_next_paint(widget: &impl IsA<gtk::Widget>, then: impl FnOnce(&gtk::Widget) + 'static) {
+    let then = Rc::new(Cell::new(Some(then)));
+    widget.add_tick_callback(move |widget, clock| {
+        let (widget, handler, then) = (widget.clone(), Rc::new(Cell::new(None)), then.clone());
         let h = handler.clone();
         handler.set(Some(clock.connect_after_paint(move |clock| {
             if let Some(id) = h.take() {
                 clock.disconnect(id);
             }
-            let opened = OPENED.get().map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or(f64::NAN);
-            mark("painted");
-            println!(
-                "reel-bench first_frame_ms={:.1} open_to_frame_ms={opened:.1} rss_kb={} items={items}",
-                started.elapsed().as_secs_f64() * 1000.0,
-                rss_kb()
-            );
-            if scroll_frames() == 0 && std::env::var_os("REEL_BENCH_VIEW").is_none() {
-                quit(&widget);
+            if let Some(then) = then.take() {
+                then(widget.upcast_ref());
             }
         })));
         gtk::glib::ControlFlow::Break
@@ -448,21 +459,13 @@ pub fn view_asked() {
 pub fn view_shown(grid: &impl IsA<gtk::Widget>, items: usize, from_saved_data: bool) {
     let Some(asked) = VIEW_ASKED.with(|c| c.take()) else { return };
     mark("view in the grid");
-    grid.add_tick_callback(move |widget, clock| {
-        let (widget, handler) = (widget.clone(), Rc::new(Cell::new(None)));
-        let h = handler.clone();
-        handler.set(Some(clock.connect_after_paint(move |clock| {
-            if let Some(id) = h.take() {
-                clock.disconnect(id);
-            }
-            mark("view painted");
-            println!(
-                "reel-bench view_to_frame_ms={:.1} view_items={items} view_saved={}",
-                asked.elapsed().as_secs_f64() * 1000.0,
-                u8::from(from_saved_data)
-            );
-            quit(&widget);
-        })));
-        gtk::glib::ControlFlow::Break
+    after_next_paint(grid, move |widget| {
+        mark("view painted");
+        println!(
+            "reel-bench view_to_frame_ms={:.1} view_items={items} view_saved={}",
+            asked.elapsed().as_secs_f64() * 1000.0,
+            u8::from(from_saved_data)
+        );
+        quit(widget);
     });
 }

@@ -8,6 +8,7 @@ import sys
 import time
 
 import pyatspi
+from atspi_tree import extents, find
 
 app_name, timeout, wanted = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 exact = wanted.startswith("=")
@@ -18,37 +19,6 @@ if exact:
 def matches(name):
     return name == wanted if exact else wanted in name
 role = sys.argv[4] if len(sys.argv) > 4 else None
-
-
-def extents(node):
-    try:
-        e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-        return e if e.width > 0 and e.height > 0 else None
-    except Exception:
-        return None
-
-
-def find(node, depth=0):
-    """The first match that is really laid out on screen (GTK 4.8 reports
-    hidden stack pages as visible, so extents decide). A node that vanished
-    mid-walk is skipped, not the end of the search."""
-    if node is None or depth > 60:
-        return None
-    try:
-        if matches(node.name or "") and (role is None or node.getRoleName() == role) and extents(node):
-            return node
-        count = node.childCount
-    except Exception:
-        return None
-    for i in range(count):
-        try:
-            child = node.getChildAtIndex(i)
-        except Exception:
-            continue
-        hit = find(child, depth + 1)
-        if hit is not None:
-            return hit
-    return None
 
 
 # GTK 4.8 answers a tree walk wrongly while widgets are being added (a NULL
@@ -62,7 +32,7 @@ def attempt():
         app = desktop.getChildAtIndex(i)
         if app is None or (app.name or "").lower() != app_name.lower():
             continue
-        node = find(app)
+        node = find(app, matches, role)
         if node is None:
             continue
         ext = extents(node)

@@ -6,38 +6,18 @@ there is none. Usage: atspi_where.py APP_NAME ROLE NAME"""
 import sys
 
 import pyatspi
+from atspi_tree import extents, find
 
 app_name, role, wanted = sys.argv[1], sys.argv[2], sys.argv[3]
-
-
-def find(node, depth=0):
-    if node is None or depth > 60:
-        return None
-    try:
-        if node.getRoleName() == role and wanted in (node.name or ""):
-            e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-            if e.width > 0 and e.height > 0:
-                return e
-        count = node.childCount
-    except Exception:
-        return None
-    for i in range(count):
-        try:
-            hit = find(node.getChildAtIndex(i), depth + 1)
-        except Exception:
-            continue
-        if hit is not None:
-            return hit
-    return None
-
 
 desktop = pyatspi.Registry.getDesktop(0)
 for i in range(desktop.childCount):
     app = desktop.getChildAtIndex(i)
     if app is None or (app.name or "").lower() != app_name.lower():
         continue
-    e = find(app)
-    if e is not None:
+    node = find(app, lambda name: wanted in name, role)
+    if node is not None:
+        e = extents(node)
         print(e.x, e.y, e.width, e.height)
         sys.exit(0)
 print(f"no {role} named {wanted!r} laid out in {app_name}", file=sys.stderr)
