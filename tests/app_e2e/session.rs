@@ -90,15 +90,33 @@ impl Session {
         if let Some(mut stdin) = keyring.child().stdin.take() {
             stdin.write_all(b"throwaway").expect("the keyring's password");
         }
-        let has_secrets = || {
+        let call = |dest: &str, path: &str, args: &[&str]| {
             Command::new("gdbus")
-                .args(["call", "--session", "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus"])
-                .args(["--method", "org.freedesktop.DBus.NameHasOwner", "org.freedesktop.secrets"])
+                .args(["call", "--session", "--dest", dest, "--object-path", path, "--method"])
+                .args(args)
                 .env("DBUS_SESSION_BUS_ADDRESS", &address)
                 .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("true"))
+                .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+                .unwrap_or_default()
         };
-        wait_until("the keyring on the session's bus", Duration::from_secs(30), has_secrets);
+        // Its login keyring made and unlocked, not only its name on the
+        // bus: a secret stored before that asks to make a keyring, a
+        // prompt no one answers here ("prompt dismissed", seen on a busy run).
+        let unlocked = || {
+            let bus = ["org.freedesktop.DBus.NameHasOwner", "org.freedesktop.secrets"];
+            if !call("org.freedesktop.DBus", "/org/freedesktop/DBus", &bus).contains("true") {
+                return false;
+            }
+            let alias = ["org.freedesktop.Secret.Service.ReadAlias", "default"];
+            let found = call("org.freedesktop.secrets", "/org/freedesktop/secrets", &alias);
+            let Some(collection) = found.split('\'').nth(1).filter(|p| p.starts_with("/org/freedesktop/secrets/"))
+            else {
+                return false;
+            };
+            let locked = ["org.freedesktop.DBus.Properties.Get", "org.freedesktop.Secret.Collection", "Locked"];
+            call("org.freedesktop.secrets", collection, &locked).contains("false")
+        };
+        wait_until("the keyring unlocked on the session's bus", Duration::from_secs(30), unlocked);
         BUS.with(|b| *b.borrow_mut() = Some(address));
         Session { _keyring: keyring, _bus: bus, _dir: dir, _turn: turn, started: std::time::Instant::now() }
     }
