@@ -2,7 +2,7 @@
 //! never touch the network, SQLite or files: they ask the [`Core`] through
 //! [`CoreHandle::run`] and get the answer back as a message.
 
-use crate::widgets::poster::PosterSize;
+use crate::widgets::poster::{PosterSize, Shape};
 use anyhow::{Context, Result};
 use reel_core::{ConnectionEvent, Core, CoreOptions, StartView};
 use std::future::Future;
@@ -146,15 +146,22 @@ impl CoreHandle {
         source_id: &reel_core::SourceId,
         thumb: &str,
         size: PosterSize,
+        shape: Shape,
     ) -> Option<relm4::gtk::gdk::Texture> {
-        let bytes = self.poster(source_id, thumb, size).await?;
+        let bytes = self.poster(source_id, thumb, size, shape).await?;
         crate::widgets::poster::decode(bytes).await
     }
 
     /// A poster's bytes at the size shown × the scale factor.
-    pub async fn poster(&self, source_id: &reel_core::SourceId, thumb: &str, size: PosterSize) -> Option<Vec<u8>> {
+    pub async fn poster(
+        &self,
+        source_id: &reel_core::SourceId,
+        thumb: &str,
+        size: PosterSize,
+        shape: Shape,
+    ) -> Option<Vec<u8>> {
         // As many pixels as the screen shows: twice as many on a HiDPI display, no more.
-        let (w, h) = size.pixels(self.poster_scale.load(Ordering::Relaxed).clamp(1, 4));
+        let (w, h) = size.pixels(shape, self.poster_scale.load(Ordering::Relaxed).clamp(1, 4));
         self.core.poster(source_id, thumb, w, h).await
     }
 

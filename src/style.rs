@@ -20,10 +20,20 @@ pub const BANNER: &str = "reel-banner";
 /// title) but shows no text caret, as nothing there is typed.
 pub const NO_CARET: &str = "reel-no-caret";
 
+/// An unwatched item's mark: a dot in the accent colour.
+pub const NEW_MARK: &str = "reel-new";
+
+/// How many episodes of a show or season are left to watch.
+pub const COUNT_MARK: &str = "reel-count";
+
 const CSS: &str = ".reel-dim { color: alpha(currentColor, 0.55); }
     .reel-letter { min-height: 0; min-width: 0; padding: 2px 8px; font-size: smaller; }
     .reel-banner { background-color: @warning_bg_color; color: @warning_fg_color; }
-    .reel-no-caret { caret-color: transparent; }";
+    .reel-no-caret { caret-color: transparent; }
+    .reel-new { min-width: 12px; min-height: 12px; border-radius: 6px; background-color: @accent_bg_color;
+        box-shadow: 0 0 0 2px alpha(black, 0.3); }
+    .reel-count { padding: 1px 7px; border-radius: 10px; font-size: smaller; font-weight: bold;
+        background-color: @accent_bg_color; color: @accent_fg_color; }";
 
 /// Adds the classes to the display's style (once, as the window is made).
 pub fn load() {

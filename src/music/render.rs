@@ -6,7 +6,7 @@
 use super::{MusicMsg, MusicPlayer};
 use crate::i18n::{gettext, i18n_f};
 use crate::player::mpris::{LoopStatus, NowPlaying};
-use crate::widgets::poster::PosterSize;
+use crate::widgets::poster::{PosterSize, Shape};
 use reel_core::models::{MediaItem, QueueEntry, Repeat};
 use reel_core::playback::{MusicView, Status};
 use relm4::gtk::prelude::*;
@@ -74,11 +74,14 @@ impl MusicPlayer {
         self.ui.cover.set_paintable(None::<&relm4::gtk::gdk::Paintable>);
         let Some(thumb) = e.item.thumb.clone() else { return };
         let (s, entry, source_id, core) = (sender.clone(), e.id, v.source_id.clone(), self.core.clone());
-        self.core.spawn(async move { core.poster_texture(&source_id, &thumb, PosterSize::Tile).await }, move |t| {
-            if let Some(texture) = t {
-                s.input(MusicMsg::Cover { entry, texture });
-            }
-        });
+        self.core.spawn(
+            async move { core.poster_texture(&source_id, &thumb, PosterSize::Tile, Shape::Square).await },
+            move |t| {
+                if let Some(texture) = t {
+                    s.input(MusicMsg::Cover { entry, texture });
+                }
+            },
+        );
     }
 
     /// The shell's media controls show the queue (when they are its): what

@@ -3,7 +3,7 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
+use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot, Shape};
 use reel_core::models::{Hub, MediaItem, Source};
 use reel_core::SourceId;
 use relm4::adw::prelude::*;
@@ -296,7 +296,7 @@ impl HomePage {
                 let (core, src, s, generation) = (self.core.clone(), source.clone(), sender.clone(), self.generation);
                 // Decoded on the poster thread, as the grid's: the main loop only paints.
                 self.core.spawn(
-                    async move { core.poster_texture(&src.id, &thumb, PosterSize::Tile).await },
+                    async move { core.poster_texture(&src.id, &thumb, PosterSize::Tile, Shape::Poster).await },
                     move |t| {
                         if let Some(texture) = t {
                             s.input(HomeMsg::Poster { generation, key, texture });

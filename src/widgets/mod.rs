@@ -77,4 +77,6 @@ pub fn volume_button() -> gtk::ScaleButton {
 pub mod busy;
 pub mod child_list;
 pub mod poster;
+pub mod posters;
+pub mod seen;
 pub mod sidebar;

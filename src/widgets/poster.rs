@@ -39,7 +39,7 @@ pub async fn decode(bytes: Vec<u8>) -> Option<gdk::Texture> {
     answer.await.ok().flatten()
 }
 
-/// Where a poster is shown, so it is asked of the server (and decoded) at
+/// Where a picture is shown, so it is asked of the server (and decoded) at
 /// the size drawn × the scale factor: a grid tile's poster at the item
 /// page's size cost 1.8× the memory and decode time for nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,20 +48,68 @@ pub enum PosterSize {
     Tile,
     /// The item page.
     Page,
+    /// A row of a page's list (a season's episodes).
+    Row,
+}
+
+/// A picture's shape: films and shows have posters, music square covers,
+/// an episode a still of its picture (16:9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Poster,
+    Square,
+    Still,
+}
+
+impl Shape {
+    /// The shape of the pictures of `kind` (a season and a show: posters).
+    pub fn of(kind: reel_core::models::ItemKind) -> Self {
+        use reel_core::models::ItemKind::*;
+        match kind {
+            Artist | Album | Track => Shape::Square,
+            Episode => Shape::Still,
+            Movie | Show | Season | Other => Shape::Poster,
+        }
+    }
+}
+
+impl Shape {
+    /// What a screen reader calls a picture of this shape of `title`.
+    pub fn name_for(self, title: &str) -> String {
+        use crate::i18n::i18n_f;
+        match self {
+            Shape::Poster => i18n_f("Poster of {}", &[title]),
+            Shape::Square => i18n_f("Cover of {}", &[title]),
+            Shape::Still => i18n_f("Still of {}", &[title]),
+        }
+    }
 }
 
 impl PosterSize {
-    /// Logical pixels (width, height).
+    /// Logical pixels (width, height) of a poster.
     pub const fn logical(self) -> (i32, i32) {
-        match self {
-            PosterSize::Tile => (150, 225),
-            PosterSize::Page => (200, 300),
+        self.of(Shape::Poster)
+    }
+
+    /// Logical pixels (width, height) of a picture of `shape`: a tile is as
+    /// wide whatever its shape (the grid's columns stay even).
+    pub const fn of(self, shape: Shape) -> (i32, i32) {
+        match (self, shape) {
+            (PosterSize::Tile, Shape::Poster) => (150, 225),
+            (PosterSize::Tile, Shape::Square) => (150, 150),
+            (PosterSize::Tile, Shape::Still) => (150, 84),
+            (PosterSize::Page, Shape::Poster) => (200, 300),
+            (PosterSize::Page, Shape::Square) => (200, 200),
+            (PosterSize::Page, Shape::Still) => (320, 180),
+            (PosterSize::Row, Shape::Poster) => (60, 90),
+            (PosterSize::Row, Shape::Square) => (64, 64),
+            (PosterSize::Row, Shape::Still) => (160, 90),
         }
     }
 
     /// Pixels to ask for at `scale`.
-    pub fn pixels(self, scale: u32) -> (u32, u32) {
-        let (w, h) = self.logical();
+    pub fn pixels(self, shape: Shape, scale: u32) -> (u32, u32) {
+        let (w, h) = self.of(shape);
         (w as u32 * scale, h as u32 * scale)
     }
 }
@@ -82,6 +130,17 @@ pub struct PosterSlot {
     pub overlay: gtk::Overlay,
     pub picture: gtk::Picture,
     pub placeholder: gtk::Image,
+}
+
+impl PosterSlot {
+    /// Makes the slot `width`×`height` (a tile rebound to a square cover).
+    pub fn resize(&self, width: i32, height: i32) {
+        use gtk::prelude::*;
+        if let Some(frame) = self.overlay.child() {
+            frame.set_size_request(width, height);
+        }
+        self.picture.set_size_request(width, height);
+    }
 }
 
 pub fn poster_slot(width: i32, height: i32, icon_size: i32) -> PosterSlot {

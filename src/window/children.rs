@@ -192,6 +192,7 @@ impl Children {
                     AppMsg::PlayMusic { source, from: item.into(), start, shuffle }
                 }
                 ItemOutput::Downloading => AppMsg::RunDownloads,
+                ItemOutput::Changed { source_id, item } => AppMsg::ItemChanged { source_id, item },
             });
             self.place(c.widget(), ContentPage::Item);
             c

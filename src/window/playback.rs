@@ -127,6 +127,10 @@ impl App {
 
     pub(super) fn item_changed(&mut self, source_id: &str, item: MediaItem) {
         self.history.update_item(source_id, &item);
+        // The item page under the player shows it too (its row, or itself).
+        if let Some(page) = self.children.item_page_if_built() {
+            page.emit(crate::pages::item::ItemMsg::ItemChanged { source_id: source_id.into(), item: item.clone() });
+        }
         if let Some(Nav::Library { source, .. }) = self.history.current() {
             if source.id == source_id {
                 self.children.library.emit(crate::pages::library::LibraryMsg::ItemChanged(item));

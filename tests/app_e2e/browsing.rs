@@ -7,6 +7,18 @@ fn sign_in_through_the_dialog_then_home_and_an_episode_marked_watched() {
     let d = Demo::start();
     d.at_store_size();
     let x = &d.x;
+    // Someone watched the season's third episode and half of its fourth.
+    let living = d.living_id();
+    let season = {
+        let show = d.fp().section_items(&living, "2").remove(0);
+        d.fp().children(&living, show.rating_key).remove(0)
+    };
+    let episodes = d.fp().children(&living, season.rating_key);
+    assert!(episodes.len() >= 4, "a season of four episodes or more");
+    assert!(d.fp().set_watched(&living, episodes[2].rating_key, true));
+    let (fourth, offset) = (&episodes[3], episodes[3].duration_ms / 3);
+    assert!(d.fp().set_progress(&living, fourth.rating_key, offset));
+    let percent = (offset * 100 / fourth.duration_ms).clamp(1, 99);
     let reel = d.launch("app-01.log");
     expect_on_screen(&["Welcome to Reel", "Sign in to Plex"]);
     screenshot(x, "app-01-welcome.png");
@@ -29,9 +41,37 @@ fn sign_in_through_the_dialog_then_home_and_an_episode_marked_watched() {
     screenshot(x, "app-04-movies-grid.png");
     store_screenshot(x, "browse");
     d.open_first_season();
-    click(x, &format!("1. {}", d.episode));
+    // Its episodes as pictures, each with how far it was watched.
+    let (first, third) = (format!("1. {}", d.episode), format!("3. {}", episodes[2].title));
+    expect_on_screen(&[
+        &format!("{first}, unwatched"),
+        &format!("{third}, watched"),
+        &format!("4. {}, {percent}% watched", fourth.title),
+    ]);
+    let still = place_of("image", &format!("Still of {}", d.episode)).expect("the first episode's still");
+    assert_eq!(still.2 * 9, still.3 * 16, "a still is 16:9: {still:?}");
+    wait_until("the first episode's still drawn", Duration::from_secs(20), || {
+        screenshot(x, "app-04b-season.png");
+        shows_a_picture("app-04b-season.png", still)
+    });
+    // The whole season marked, and back: every row says so, and the server has it.
+    click(x, "Mark Season as Watched");
+    expect_on_screen(&[
+        &format!("{first}, watched"),
+        "Mark Season as Unwatched",
+        &format!("4. {}, watched", fourth.title),
+    ]);
+    let views = |n| episodes.iter().all(|e| d.fp().watch_state(&living, e.rating_key).is_some_and(|w| (w.0 > 0) == n));
+    assert!(views(true), "fake-plex has the season watched");
+    click(x, "Mark Season as Unwatched");
+    expect_on_screen(&[&format!("{first}, unwatched"), &format!("{third}, unwatched"), "Mark Season as Watched"]);
+    assert!(views(false), "fake-plex has the season unwatched");
+    click(x, &first);
     let tree = expect_on_screen(&[&d.episode, &d.show]);
     every_control_is_named(&tree, "home, a library, a season and an episode");
+    // An episode's page shows its still, not the show's poster.
+    let still = place_of("image", &format!("Still of {}", d.episode)).expect("the episode page's still");
+    assert_eq!(still.2 * 9, still.3 * 16, "the page's still is 16:9: {still:?}");
     screenshot(x, "app-05-episode.png");
     store_screenshot(x, "episode");
     // Watched and back: each reaches the server.

@@ -100,7 +100,7 @@ fn an_episode_downloaded_from_its_page_plays_with_the_server_gone() {
         .count();
     assert!(season_files > 1, "the season's episodes are here: {season_files}");
     // Each episode's row is marked as it finished, its place kept.
-    let tree = expect_on_screen(&[&format!("1. {}, downloaded", d.episode)]);
+    let tree = expect_on_screen(&[&format!("1. {}, unwatched, downloaded", d.episode)]);
     let marked = tree.iter().filter(|(_, n)| n.ends_with(", downloaded")).count();
     assert_eq!(marked, season_files, "one marked row per episode here: {tree:?}");
     screenshot(&d.x, "app-50-season-downloaded.png");

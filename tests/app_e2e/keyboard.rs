@@ -85,7 +85,8 @@ fn the_window_is_used_with_the_keyboard_alone() {
     let films: Vec<&(String, String)> = walk.iter().filter(|(role, _)| role == "table cell").collect();
     assert_eq!(films.len(), 3, "the arrows move from tile to tile: {walk:?}");
     assert!(films.windows(2).all(|w| w[0].1 != w[1].1), "each arrow moved: {films:?}");
-    let film = films[2].1.rsplit_once(", ").map_or(films[2].1.as_str(), |(title, _)| title).to_string();
+    // A tile says its title, year and how far it was watched.
+    let film = films[2].1.split(", ").next().unwrap_or_default().to_string();
     screenshot(x, "app-keys-grid.png");
     let walk = press(x, &["Return", "Tab~Play"]);
     every_stop_is_named(&walk, "the film's page");

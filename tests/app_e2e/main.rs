@@ -199,12 +199,9 @@ fn place_of(role: &str, name: &str) -> Option<(i32, i32, i32, i32)> {
     (out.status.success() && n.len() == 4).then(|| (n[0], n[1], n[2], n[3]))
 }
 
-/// The contrast (WCAG's ratio, 1 to 21) of a label's text in `area` (x,
-/// y, width, height) of screenshot `name`: between the colour covering
-/// most of it (the background) and, of the colours covering at least one
-/// pixel in 200, the one that stands out most (the text's own, its
-/// smoothed edges aside).
-fn contrast_in(name: &str, (x, y, w, h): (i32, i32, i32, i32)) -> f64 {
+/// The colours of `area` (x, y, width, height) of screenshot `name`: how
+/// many pixels of each (sRGB, 0 to 1).
+fn colours_in(name: &str, (x, y, w, h): (i32, i32, i32, i32)) -> Vec<(u64, [f64; 3])> {
     let out = Command::new("convert")
         .arg(artifacts().join(name))
         .args(["-crop", &format!("{w}x{h}+{x}+{y}"), "+repage", "-format", "%c", "histogram:info:-"])
@@ -212,15 +209,23 @@ fn contrast_in(name: &str, (x, y, w, h): (i32, i32, i32, i32)) -> f64 {
         .expect("ImageMagick's convert");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     // Lines like "  1234: (229,165, 10) #E5A50A srgb(…)": how many, the colour.
-    let colours: Vec<(u64, [f64; 3])> = text
-        .lines()
+    text.lines()
         .filter_map(|line| {
             let count = line.trim().split(':').next()?.trim().parse().ok()?;
             let hex = line.split_whitespace().find_map(|w| w.strip_prefix('#')).filter(|h| h.len() >= 6)?;
             let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok().map(|v| f64::from(v) / 255.0);
             Some((count, [c(0)?, c(2)?, c(4)?]))
         })
-        .collect();
+        .collect()
+}
+
+/// The contrast (WCAG's ratio, 1 to 21) of a label's text in `area` (x,
+/// y, width, height) of screenshot `name`: between the colour covering
+/// most of it (the background) and, of the colours covering at least one
+/// pixel in 200, the one that stands out most (the text's own, its
+/// smoothed edges aside).
+fn contrast_in(name: &str, area: (i32, i32, i32, i32)) -> f64 {
+    let colours = colours_in(name, area);
     let luminance = |rgb: [f64; 3]| {
         let lin = |v: f64| if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) };
         0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
@@ -229,6 +234,17 @@ fn contrast_in(name: &str, (x, y, w, h): (i32, i32, i32, i32)) -> f64 {
     let background = colours.iter().max_by_key(|(n, _)| *n).map(|(_, c)| luminance(*c)).expect("a picture");
     let ratio = |l: f64| (l.max(background) + 0.05) / (l.min(background) + 0.05);
     colours.iter().filter(|(n, _)| n * 200 >= total).map(|(_, c)| ratio(luminance(*c))).fold(1.0, f64::max)
+}
+
+/// Whether `area` of screenshot `name` shows a picture rather than a flat
+/// placeholder: no one colour covers a fifth of it (a placeholder's
+/// background covers most of its frame; a photo, or fake-plex's shaded
+/// pictures, spread over many).
+fn shows_a_picture(name: &str, area: (i32, i32, i32, i32)) -> bool {
+    let colours = colours_in(name, area);
+    let total: u64 = colours.iter().map(|(n, _)| n).sum();
+    let most = colours.iter().map(|(n, _)| *n).max().unwrap_or(total);
+    total > 0 && most * 5 < total
 }
 
 /// Clicks what the accessibility tree calls `name`, with the mouse.

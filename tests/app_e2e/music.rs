@@ -56,8 +56,14 @@ fn an_album_plays_on_by_itself_from_the_bar_while_browsing() {
     let reel = d.launch("app-12.log");
     click(x, "Music on Living Room");
     click(x, &artist);
+    // The artist's albums as square covers, the album's page too.
+    expect_on_screen(&[&format!("1. {album}")]);
+    let cover = place_of("image", &format!("Cover of {album}")).expect("the album's cover in its row");
+    assert_eq!(cover.2, cover.3, "a cover is square: {cover:?}");
     click(x, &format!("1. {album}"));
     expect_on_screen(&[&format!("1. {}", tracks[0]), "Play", "Shuffle"]);
+    let cover = place_of("image", &format!("Cover of {album}")).expect("the album page's cover");
+    assert_eq!(cover.2, cover.3, "a cover is square: {cover:?}");
     d.fp().clear_requests();
     click(x, "Play");
 

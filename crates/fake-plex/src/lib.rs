@@ -471,6 +471,14 @@ impl FakePlex {
         true
     }
 
+    /// Someone watched `rating_key` part way, to `offset_ms`.
+    pub fn set_progress(&self, machine_id: &str, rating_key: u64, offset_ms: u64) -> bool {
+        let Some(s) = self.shared.server(machine_id) else { return false };
+        let Ok(mut w) = s.watch.lock() else { return false };
+        w.entry(rating_key).or_default().1 = offset_ms;
+        true
+    }
+
     pub fn shutdown(mut self) {
         for t in self.tasks.drain(..) {
             t.abort();

@@ -378,10 +378,21 @@ impl Library {
         })
     }
 
-    /// One item as `/library/metadata` lists it; `watch` is (viewCount, viewOffset).
-    pub fn item_json(&self, i: usize, watch: (u32, u64)) -> Value {
+    /// The rating keys of the playable items under item `i` (itself when it plays).
+    pub fn leaf_keys(&self, i: usize) -> Vec<u64> {
+        let it = &self.items[i];
+        if it.children.is_empty() {
+            return if it.kind.playable() { vec![it.rating_key] } else { Vec::new() };
+        }
+        it.children.iter().flat_map(|&c| self.leaf_keys(c)).collect()
+    }
+
+    /// One item as `/library/metadata` lists it; `watch_of` gives an
+    /// item's (viewCount, viewOffset) by rating key.
+    pub fn item_json(&self, i: usize, watch_of: &dyn Fn(u64) -> (u32, u64)) -> Value {
         let it = &self.items[i];
         let rk = it.rating_key;
+        let watch = watch_of(rk);
         let mut m = Map::new();
         m.insert("ratingKey".into(), json!(rk.to_string()));
         let key = if it.children.is_empty() && it.kind.playable() {
@@ -407,6 +418,12 @@ impl Library {
         m.insert("index".into(), json!(it.index));
         if it.year > 0 {
             m.insert("year".into(), json!(it.year));
+            if matches!(it.kind, Kind::Movie | Kind::Episode) {
+                // A day in its year, one a week apart for a season's episodes.
+                let day = u64::from(it.index) * 7 % 336;
+                let date = format!("{}-{:02}-{:02}", it.year, 1 + day / 28, 1 + day % 28);
+                m.insert("originallyAvailableAt".into(), json!(date));
+            }
         }
         if !it.no_thumb {
             m.insert("thumb".into(), json!(format!("/library/metadata/{rk}/thumb/{}", it.stamp)));
@@ -488,7 +505,8 @@ impl Library {
             let leaves = self.leaves(i);
             m.insert("leafCount".into(), json!(leaves));
             m.insert("childCount".into(), json!(it.children.len()));
-            m.insert("viewedLeafCount".into(), json!(0));
+            let viewed = self.leaf_keys(i).into_iter().filter(|&k| watch_of(k).0 > 0).count();
+            m.insert("viewedLeafCount".into(), json!(viewed));
         }
         Value::Object(m)
     }

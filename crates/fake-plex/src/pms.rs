@@ -239,7 +239,7 @@ async fn section_all(
         .iter()
         .skip(start)
         .take(size.unwrap_or(usize::MAX))
-        .map(|&i| lib.item_json(i, p.server.watch_of(lib.items[i].rating_key)))
+        .map(|&i| lib.item_json(i, &|rk| p.server.watch_of(rk)))
         .collect();
     let mut resp = render(
         c.json,
@@ -257,7 +257,7 @@ async fn section_all(
 
 fn container(p: &Pms, json: bool, items: Vec<usize>, extra: Value) -> Response {
     let lib = &p.server.library;
-    let md: Vec<Value> = items.iter().map(|&i| lib.item_json(i, p.server.watch_of(lib.items[i].rating_key))).collect();
+    let md: Vec<Value> = items.iter().map(|&i| lib.item_json(i, &|rk| p.server.watch_of(rk))).collect();
     let mut mc =
         json!({"size": md.len(), "allowSync": true, "identifier": "com.plexapp.plugins.library", "Metadata": md});
     if let (Value::Object(m), Value::Object(e)) = (&mut mc, extra) {
@@ -280,7 +280,7 @@ async fn metadata(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderM
         return not_found();
     };
     let lib = &p.server.library;
-    let mut md = lib.item_json(i, p.server.watch_of(lib.items[i].rating_key));
+    let mut md = lib.item_json(i, &|rk| p.server.watch_of(rk));
     let it = &lib.items[i];
     let wants_markers = query_param(q.as_deref().unwrap_or(""), "includeMarkers").as_deref() == Some("1");
     if wants_markers && it.kind != Kind::Track && lib.media_for(it).is_some() {
@@ -371,8 +371,7 @@ async fn hubs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -
     };
     let lib = &p.server.library;
     let hub = |id: &str, title: &str, ty: &str, items: Vec<usize>| {
-        let md: Vec<Value> =
-            items.iter().map(|&i| lib.item_json(i, p.server.watch_of(lib.items[i].rating_key))).collect();
+        let md: Vec<Value> = items.iter().map(|&i| lib.item_json(i, &|rk| p.server.watch_of(rk))).collect();
         json!({"hubIdentifier": id, "title": title, "type": ty, "hubKey": format!("/hubs/{id}"),
                "size": md.len(), "more": false, "style": "shelf", "Metadata": md})
     };
@@ -439,12 +438,15 @@ async fn mark(p: Pms, headers: HeaderMap, q: Option<String>, watched: bool) -> R
     let Some(rk) = query_param(&q, "key").and_then(|v| v.parse::<u64>().ok()) else {
         return (StatusCode::BAD_REQUEST, "key is required").into_response();
     };
-    if p.server.library.item(rk).is_none() {
+    let Some(i) = item_index(&p, &rk.to_string()) else {
         return not_found();
+    };
+    // A show, a season, an album: all it holds, as Plex marks them.
+    for leaf in p.server.library.leaf_keys(i) {
+        set_watch(&p, leaf, |w| {
+            *w = if watched { (w.0 + 1, 0) } else { (0, 0) };
+        });
     }
-    set_watch(&p, rk, |w| {
-        *w = if watched { (w.0 + 1, 0) } else { (0, 0) };
-    });
     StatusCode::OK.into_response()
 }
 
@@ -461,7 +463,14 @@ async fn thumb(
     if authorize(&p, &headers, &q).is_none() {
         return unauthorized();
     }
-    png(crate::image::poster(&id, 200, 300))
+    let (w, h) = picture_size(&p, &id);
+    png(crate::image::poster(&id, w, h))
+}
+
+/// The picture of item `id` at its own size (a poster's when it is no item's).
+fn picture_size(p: &Pms, id: &str) -> (u32, u32) {
+    let kind = item_index(p, id).map(|i| p.server.library.items[i].kind);
+    kind.map_or((200, 300), crate::image::native)
 }
 
 async fn transcode(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
@@ -479,5 +488,12 @@ async fn transcode(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQue
     }
     let w = query_param(&q, "width").and_then(|v| v.parse().ok()).unwrap_or(200);
     let h = query_param(&q, "height").and_then(|v| v.parse().ok()).unwrap_or(300);
+    // `minSize=1` asks for the picture's shape covering the box; without it
+    // the box is filled exactly (Reel always asks with it).
+    let (w, h) = if query_param(&q, "minSize").as_deref() == Some("1") {
+        crate::image::covering(picture_size(&p, id), w, h)
+    } else {
+        (w, h)
+    };
     png(crate::image::poster(id, w, h))
 }

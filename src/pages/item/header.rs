@@ -4,15 +4,16 @@
 
 use super::ItemMsg;
 use crate::i18n::{gettext, i18n_f, ni18n_f};
-use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
+use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot, Shape};
 use reel_core::models::MediaItem;
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentSender};
 
 pub struct Header {
     pub root: gtk::Box,
-    pub poster: gtk::Picture,
-    placeholder: gtk::Image,
+    /// The item's picture: a poster, a square cover, an episode's still.
+    picture: PosterSlot,
+    shape: std::cell::Cell<Shape>,
     title: gtk::Label,
     meta: gtk::Label,
     summary: gtk::Label,
@@ -61,10 +62,10 @@ fn label(css: Option<&str>, selectable: bool) -> gtk::Label {
 impl Header {
     pub fn build(sender: &ComponentSender<super::ItemPage>) -> Self {
         let root = gtk::Box::new(gtk::Orientation::Horizontal, 24);
-        let PosterSlot { overlay, picture: poster, placeholder } =
-            poster_slot(PosterSize::Page.logical().0, PosterSize::Page.logical().1, 64);
-        overlay.set_valign(gtk::Align::Start);
-        root.append(&overlay);
+        let picture = poster_slot(PosterSize::Page.logical().0, PosterSize::Page.logical().1, 64);
+        picture.overlay.set_valign(gtk::Align::Start);
+        picture.overlay.set_halign(gtk::Align::Start);
+        root.append(&picture.overlay);
         let text = gtk::Box::new(gtk::Orientation::Vertical, 8);
         text.set_hexpand(true);
         let (title, meta, summary) =
@@ -113,8 +114,20 @@ impl Header {
         buttons.append(&keep);
         text.append(&buttons);
         root.append(&text);
-        let header =
-            Header { root, poster, placeholder, title, meta, summary, watched, add, play, shuffle, download, keep };
+        let header = Header {
+            root,
+            picture,
+            shape: std::cell::Cell::new(Shape::Poster),
+            title,
+            meta,
+            summary,
+            watched,
+            add,
+            play,
+            shuffle,
+            download,
+            keep,
+        };
         header.show_download(None);
         header.show_keep(None);
         header
@@ -179,6 +192,11 @@ impl Header {
         self.download.set_sensitive(can_click);
     }
 
+    /// The item's picture came.
+    pub fn show_picture(&self, texture: &relm4::gtk::gdk::Texture) {
+        self.picture.picture.set_paintable(Some(texture));
+    }
+
     /// Shows `item`: its words, and the buttons it can use.
     pub fn show(&self, item: &MediaItem) {
         self.title.set_text(&item.title);
@@ -189,7 +207,10 @@ impl Header {
         if let Some(p) = &item.parent_title {
             meta.push(p.clone());
         }
-        if let Some(y) = item.year {
+        // The day it aired or came out says more than its year.
+        if let Some(day) = item.aired.as_deref().and_then(super::aired_on) {
+            meta.push(day);
+        } else if let Some(y) = item.year {
             meta.push(y.to_string());
         }
         if let Some(d) = item.duration_ms.filter(|d| *d > 0) {
@@ -205,7 +226,7 @@ impl Header {
         }
         self.meta.set_text(&meta.join(" · "));
         self.summary.set_text(item.summary.as_deref().unwrap_or(""));
-        self.watched.set_visible(item.kind.can_be_watched());
+        self.watched.set_visible(item.kind.can_be_watched() || item.kind.holds_episodes());
         self.add.set_visible(item.kind != reel_core::models::ItemKind::Other);
         self.download.set_visible(item.kind != reel_core::models::ItemKind::Other);
         self.keep.set_visible(item.kind == reel_core::models::ItemKind::Show);
@@ -219,8 +240,31 @@ impl Header {
         } else {
             self.play.set_tooltip_text(None);
         }
-        self.watched.set_label(&if item.watched() { gettext("Mark as Unwatched") } else { gettext("Mark as Watched") });
-        self.poster.set_paintable(None::<&relm4::gtk::gdk::Texture>);
-        self.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
+        use reel_core::models::ItemKind;
+        let label = match (item.kind, item.watched()) {
+            (ItemKind::Season, false) => gettext("Mark Season as Watched"),
+            (ItemKind::Season, true) => gettext("Mark Season as Unwatched"),
+            (ItemKind::Show, false) => gettext("Mark Show as Watched"),
+            (ItemKind::Show, true) => gettext("Mark Show as Unwatched"),
+            (_, false) => gettext("Mark as Watched"),
+            (_, true) => gettext("Mark as Unwatched"),
+        };
+        self.watched.set_label(&label);
+        crate::widgets::labelled(&self.watched, &label);
+        self.picture.picture.set_paintable(None::<&relm4::gtk::gdk::Texture>);
+        self.picture.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
+        let shape = Shape::of(item.kind);
+        if self.shape.replace(shape) != shape {
+            let (width, height) = PosterSize::Page.of(shape);
+            self.picture.resize(width, height);
+            // A still is wide: above the words, or the page's narrowest
+            // width grows and folds the sidebar away at the default size.
+            self.root.set_orientation(if shape == Shape::Still {
+                gtk::Orientation::Vertical
+            } else {
+                gtk::Orientation::Horizontal
+            });
+        }
+        crate::widgets::labelled(&self.picture.picture, &shape.name_for(&item.title));
     }
 }

@@ -4,12 +4,15 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::poster::PosterSize;
+use crate::widgets::poster::{PosterSize, Shape};
+use crate::widgets::posters::Posters;
 use reel_core::models::{Downloaded, MediaItem, MediaList, Playlist, Source};
 use reel_core::Delivery;
 use reel_core::{ItemKey, SourceId};
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentParts, ComponentSender, SimpleComponent};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 mod add_to_playlist;
 mod download;
@@ -30,6 +33,10 @@ pub struct ItemPage {
     marks: Downloaded,
     generation: u64,
     actions_installed: bool,
+    /// The rows' pictures (seasons' posters, episodes' stills, albums' covers).
+    pictures: Rc<Posters>,
+    /// The server the rows' pictures are asked of.
+    pictures_from: Rc<RefCell<Option<SourceId>>>,
     ui: Ui,
 }
 
@@ -56,6 +63,16 @@ pub enum ItemMsg {
     Poster {
         generation: u64,
         texture: relm4::gtk::gdk::Texture,
+    },
+    /// A row's picture came.
+    RowPicture {
+        key: ItemKey,
+        texture: relm4::gtk::gdk::Texture,
+    },
+    /// An item changed (played, marked watched): the page or its row shows it.
+    ItemChanged {
+        source_id: SourceId,
+        item: MediaItem,
     },
     /// A child (by its place among the children) was activated.
     Activated(usize),
@@ -134,6 +151,11 @@ pub enum ItemOutput {
     },
     /// Something was queued for download.
     Downloading,
+    /// The item was marked watched or unwatched: the grid shows it too.
+    Changed {
+        source_id: SourceId,
+        item: MediaItem,
+    },
 }
 
 /// Music plays as a queue: an album or an artist as they are, a track
@@ -158,6 +180,15 @@ pub fn duration(ms: i64) -> String {
     } else {
         i18n_f("{} min", &[&mins.to_string()])
     }
+}
+
+/// A date as the server gives it ("2019-03-14"), in the reader's words.
+pub fn aired_on(date: &str) -> Option<String> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i32>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let day = relm4::gtk::glib::DateTime::from_utc(y, m, d, 0, 0, 0.0).ok()?;
+    // Translators: a day an episode aired (GLib's date format: %-d the day, %b the month, %Y the year).
+    day.format(&gettext("%b %-d, %Y")).ok().map(|s| s.to_string())
 }
 
 fn children_heading(item: &MediaItem) -> String {
@@ -192,6 +223,27 @@ impl SimpleComponent for ItemPage {
         children_title.add_css_class("title-4");
         children_title.set_xalign(0.0);
         rows.top(&[header.root.upcast_ref(), children_title.upcast_ref()]);
+        let pictures_from: Rc<RefCell<Option<SourceId>>> = Rc::default();
+        let pictures = {
+            let (core, from, s) = (core.clone(), pictures_from.clone(), sender.clone());
+            Posters::new(
+                &root,
+                Box::new(move |key: &ItemKey, thumb: &str, shape: Shape| {
+                    let id = from.borrow().clone()?;
+                    let (core2, key, thumb, s) = (core.clone(), key.clone(), thumb.to_string(), s.clone());
+                    // Decoded on a worker thread: the main loop only paints.
+                    Some(core.spawn(
+                        async move { core2.poster_texture(&id, &thumb, PosterSize::Row, shape).await },
+                        move |t| {
+                            if let Some(texture) = t {
+                                s.input(ItemMsg::RowPicture { key, texture });
+                            }
+                        },
+                    ))
+                }),
+            )
+        };
+        rows.list.show_pictures(pictures.clone());
         let model = ItemPage {
             core,
             current: None,
@@ -201,6 +253,8 @@ impl SimpleComponent for ItemPage {
             marks: Downloaded::default(),
             generation: 0,
             actions_installed: false,
+            pictures,
+            pictures_from,
             ui: Ui { header, children_title, rows },
         };
         ComponentParts { model, widgets: () }
@@ -213,6 +267,11 @@ impl SimpleComponent for ItemPage {
                 crate::probe!(mark("item show"));
                 crate::probe!(watch_stalls(300));
                 self.generation += 1;
+                if self.pictures_from.borrow().as_ref() != Some(&source.id) {
+                    // Picture paths are a server's own: another's may be the same.
+                    self.pictures.clear();
+                    self.pictures_from.replace(Some(source.id.clone()));
+                }
                 self.ui.header.show(&item);
                 self.set_children(Vec::new());
                 self.ui.rows.say("");
@@ -291,9 +350,11 @@ impl SimpleComponent for ItemPage {
             }
             ItemMsg::Poster { generation, texture } if generation == self.generation => {
                 crate::probe!(mark("item poster"));
-                self.ui.header.poster.set_paintable(Some(&texture));
+                self.ui.header.show_picture(&texture);
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
+            ItemMsg::RowPicture { key, texture } => self.pictures.arrived(&key, &texture),
+            ItemMsg::ItemChanged { source_id, item } => self.item_changed(&source_id, item),
             ItemMsg::Play | ItemMsg::Shuffle => {
                 let Some((source, item)) = self.current.clone() else { return };
                 let shuffle = matches!(msg, ItemMsg::Shuffle);
@@ -330,6 +391,21 @@ impl SimpleComponent for ItemPage {
                         }
                         let item = item.clone();
                         self.ui.header.show(&item);
+                        let source_id = source.id.clone();
+                        if item.kind.holds_episodes() {
+                            // Its rows, as marked with it.
+                            let (id, key, s, generation) =
+                                (source_id.clone(), item.rating_key.clone(), sender.clone(), self.generation);
+                            self.core.run(
+                                |core| async move { core.saved_children(&id, &key).await },
+                                move |r| {
+                                    if let Ok(items) = r {
+                                        s.input(ItemMsg::Children { generation, items });
+                                    }
+                                },
+                            );
+                        }
+                        let _ = sender.output(ItemOutput::Changed { source_id, item });
                     }
                     Err(e) => {
                         let _ = sender.output(ItemOutput::Toast(i18n_f(
@@ -395,6 +471,26 @@ impl SimpleComponent for ItemPage {
 }
 
 impl ItemPage {
+    /// Shows `item` as it now stands: the page's own (its header), or one of
+    /// its rows (an episode played past the end marked watched, its season's
+    /// count with it when the server says so next).
+    fn item_changed(&mut self, source_id: &SourceId, item: MediaItem) {
+        let Some((source, current)) = self.current.as_mut() else { return };
+        if source.id != *source_id {
+            return;
+        }
+        if current.rating_key == item.rating_key {
+            *current = item;
+            self.ui.header.show(current);
+            return;
+        }
+        if let Some(i) = self.children.iter().position(|c| c.rating_key == item.rating_key) {
+            let mut children = self.children.clone();
+            children[i] = item;
+            self.set_children(children);
+        }
+    }
+
     fn set_children(&mut self, items: Vec<MediaItem>) {
         // The cache and the server usually agree: leave the rows (and focus) alone then.
         if items == self.children {
@@ -437,12 +533,16 @@ impl ItemPage {
         }
         if let Some(thumb) = item.thumb.clone() {
             let (core, src, s) = (self.core.clone(), source.clone(), sender.clone());
+            let shape = Shape::of(item.kind);
             // Decoded on the poster thread: the main loop only paints.
-            self.core.spawn(async move { core.poster_texture(&src.id, &thumb, PosterSize::Page).await }, move |t| {
-                if let Some(texture) = t {
-                    s.input(ItemMsg::Poster { generation, texture });
-                }
-            });
+            self.core.spawn(
+                async move { core.poster_texture(&src.id, &thumb, PosterSize::Page, shape).await },
+                move |t| {
+                    if let Some(texture) = t {
+                        s.input(ItemMsg::Poster { generation, texture });
+                    }
+                },
+            );
         }
         if !item.kind.has_children() {
             return;

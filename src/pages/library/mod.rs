@@ -4,9 +4,9 @@
 
 use crate::i18n::{gettext, i18n_f};
 use crate::runtime::{CoreHandle, Failure};
-use crate::widgets::poster::PosterSize;
+use crate::widgets::poster::{PosterSize, Shape};
+use crate::widgets::posters::Posters;
 use model::TileModel;
-use posters::Posters;
 use reel_core::models::{
     Download, Downloaded, FilterValue, FirstLetter, ItemSummary, LibraryView as ViewChoice, Listing, MediaItem, Page,
     Section, SectionKind, Source,
@@ -26,7 +26,6 @@ const MAX_COLUMNS: u32 = 12;
 mod jump;
 mod loading;
 mod model;
-mod posters;
 mod tile;
 mod view;
 mod view_bar;
@@ -233,12 +232,12 @@ impl SimpleComponent for LibraryView {
             let (core, current, sender) = (core.clone(), current.clone(), sender.clone());
             Posters::new(
                 &scroller,
-                Box::new(move |key: &ItemKey, thumb: &str| {
+                Box::new(move |key: &ItemKey, thumb: &str, shape: Shape| {
                     let (source, _) = current.borrow().clone()?;
                     let (core2, key, thumb, s) = (core.clone(), key.clone(), thumb.to_string(), sender.clone());
                     // Decoded on a worker thread: the main loop only paints.
                     Some(core.spawn(
-                        async move { core2.poster_texture(&source.id, &thumb, PosterSize::Tile).await },
+                        async move { core2.poster_texture(&source.id, &thumb, PosterSize::Tile, shape).await },
                         move |t| {
                             if let Some(texture) = t {
                                 s.input(LibraryMsg::Poster { key, texture });

@@ -232,12 +232,12 @@ mod imp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reel_core::models::ItemKind;
+    use reel_core::models::{ItemKind, Seen};
     use std::cell::RefCell;
     use std::rc::Rc;
 
     fn item(key: &str, title: &str) -> ItemSummary {
-        ItemSummary::new(key, ItemKind::Movie, title, None, None, false)
+        ItemSummary::new(key, ItemKind::Movie, title, None, None, Seen::New)
     }
 
     fn titles(model: &TileModel) -> Vec<String> {
@@ -277,9 +277,9 @@ mod tests {
         assert_eq!(model.len(), 5, "the filter hides, it does not drop");
 
         // A change to a shown item rebinds its tile, at its shown place.
-        model.replace(ItemSummary::new("3", ItemKind::Movie, "Aliens", Some(1986), None, true));
+        model.replace(ItemSummary::new("3", ItemKind::Movie, "Aliens", Some(1986), None, Seen::Watched));
         assert_eq!(seen.borrow().last(), Some(&(1, 1, 1)));
-        assert_eq!(model.visible(1).map(|i| (i.year, i.watched)), Some((Some(1986), true)));
+        assert_eq!(model.visible(1).map(|i| (i.year, i.watched())), Some((Some(1986), true)));
         // A hidden one changes quietly.
         let before = seen.borrow().len();
         model.replace(item("2", "Brazil (1985)"));
@@ -301,7 +301,7 @@ mod tests {
         assert_eq!(seen.borrow().last(), Some(&(1, 1, 0)));
         // The same items again (one now watched): only its tile is bound again.
         let before = seen.borrow().len();
-        let watched = ItemSummary::new("2", ItemKind::Movie, "Brazil (1985)", None, None, true);
+        let watched = ItemSummary::new("2", ItemKind::Movie, "Brazil (1985)", None, None, Seen::Watched);
         assert!(model.update_in_place(vec![item("1", "Alien"), item("5", "Alien 3"), watched, item("3", "Aliens")]));
         assert_eq!(seen.borrow()[before..], [(2, 1, 1)]);
         assert!(!model.update_in_place(vec![item("1", "Alien")]), "not the same items: left as they are");

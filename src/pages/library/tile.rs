@@ -3,9 +3,10 @@
 //! and unbound as it scrolls into and out of view; its poster comes from
 //! the grid's [`Posters`].
 
-use super::posters::Posters;
 use crate::i18n::i18n_f;
-use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot};
+use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot, Shape};
+use crate::widgets::posters::Posters;
+use crate::widgets::seen::{self, SeenMarks};
 use reel_core::models::{DownloadMark, Downloaded, ItemSummary};
 use relm4::gtk;
 use relm4::gtk::glib;
@@ -39,17 +40,20 @@ impl Tile {
         w.title.set_text(item.title());
         let sub = item.year.map(|y| y.to_string()).unwrap_or_default();
         w.subtitle.set_text(&sub);
-        w.watched.set_visible(item.watched);
+        w.seen.show(item.seen);
         w.downloaded.set_visible(downloaded.is_some());
-        w.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
-        posters.bind(item.rating_key(), item.thumb(), &w.picture);
+        w.slot.placeholder.set_icon_name(Some(placeholder_icon(item.kind)));
+        let shape = Shape::of(item.kind);
+        if w.shape.replace(shape) != shape {
+            let (width, height) = PosterSize::Tile.of(shape);
+            w.slot.resize(width, height);
+        }
+        posters.bind(item.rating_key(), item.thumb(), shape, &w.slot.picture);
         let mut name = item.title().to_string();
         if !sub.is_empty() {
             name = format!("{name}, {sub}");
         }
-        if item.watched {
-            name = i18n_f("{}, watched", &[&name]);
-        }
+        name = seen::named(&name, item.seen);
         match downloaded {
             Some(DownloadMark::Here) => name = i18n_f("{}, downloaded", &[&name]),
             Some(DownloadMark::Holds) => name = i18n_f("{}, some downloaded", &[&name]),
@@ -71,7 +75,7 @@ impl Tile {
     /// `item` scrolled away: its poster request is dropped, its poster kept a while.
     pub fn unbind(&self, item: &ItemSummary, posters: &Posters) {
         self.imp().shown.replace(None);
-        posters.unbind(item.rating_key(), item.thumb(), &self.imp().parts().picture);
+        posters.unbind(item.rating_key(), item.thumb(), &self.imp().parts().slot.picture);
     }
 }
 
@@ -80,11 +84,12 @@ mod imp {
     use std::cell::OnceCell;
 
     pub struct Parts {
-        pub picture: gtk::Picture,
-        pub placeholder: gtk::Image,
+        pub slot: PosterSlot,
+        /// The shape the slot has now.
+        pub shape: std::cell::Cell<Shape>,
         pub title: gtk::Label,
         pub subtitle: gtk::Label,
-        pub watched: gtk::Image,
+        pub seen: SeenMarks,
         pub downloaded: gtk::Image,
     }
 
@@ -111,12 +116,11 @@ mod imp {
             // asked for (crisp, and a plain copy for the renderer) and the
             // spare width becomes even gaps.
             root.set_halign(gtk::Align::Center);
-            let PosterSlot { overlay, picture, placeholder } =
-                poster_slot(POSTER_SLOT_W, PosterSize::Tile.logical().1, 48);
-            let watched = corner_mark(&overlay, "object-select-symbolic", gtk::Align::End);
+            let slot = poster_slot(POSTER_SLOT_W, PosterSize::Tile.logical().1, 48);
+            let seen = SeenMarks::on(&slot.overlay);
             // Plays with no network: the other top corner.
-            let downloaded = corner_mark(&overlay, "folder-download-symbolic", gtk::Align::Start);
-            root.append(&overlay);
+            let downloaded = corner_mark(&slot.overlay, "folder-download-symbolic", gtk::Align::Start);
+            root.append(&slot.overlay);
             let title = gtk::Label::new(None);
             title.set_ellipsize(gtk::pango::EllipsizeMode::End);
             title.set_max_width_chars(18);
@@ -128,7 +132,7 @@ mod imp {
             subtitle.add_css_class("caption");
             root.append(&title);
             root.append(&subtitle);
-            Parts { picture, placeholder, title, subtitle, watched, downloaded }
+            Parts { slot, shape: std::cell::Cell::new(Shape::Poster), title, subtitle, seen, downloaded }
         }
     }
 

@@ -10,7 +10,7 @@ mod rows;
 use crate::i18n::{gettext, i18n_f, ni18n_f};
 use crate::runtime::{CoreHandle, Failure};
 use crate::widgets::child_list::RowsPage;
-use crate::widgets::poster::{poster_slot, PosterSize};
+use crate::widgets::poster::{poster_slot, PosterSize, Shape};
 use reel_core::models::{Download, Downloaded, ItemKind, MediaItem, MediaList, PlaylistEntry, QueueSource, Source};
 use reel_core::SourceId;
 use relm4::adw::prelude::*;
@@ -296,11 +296,14 @@ impl ListPage {
         self.core.ask_downloads(sender, "a list's", move |all| ListMsg::Downloads { generation, all });
         if let Some(thumb) = list.thumb().map(str::to_string) {
             let (core, id, s) = (self.core.clone(), source.id.clone(), sender.clone());
-            self.core.spawn(async move { core.poster_texture(&id, &thumb, PosterSize::Page).await }, move |t| {
-                if let Some(texture) = t {
-                    s.input(ListMsg::Poster { generation, texture });
-                }
-            });
+            self.core.spawn(
+                async move { core.poster_texture(&id, &thumb, PosterSize::Page, Shape::Poster).await },
+                move |t| {
+                    if let Some(texture) = t {
+                        s.input(ListMsg::Poster { generation, texture });
+                    }
+                },
+            );
         }
         // Saved first (at once, also offline), then the server's answer.
         let (id, l, s) = (source.id.clone(), list.clone(), sender.clone());

@@ -67,7 +67,7 @@ pub fn row(e: &PlaylistEntry, downloaded: &Downloaded) -> RowText {
     if mark == Some(DownloadMark::Here) {
         sub.push(gettext("Downloaded"));
     }
-    RowText { title: item.title.clone(), subtitle: sub.join(" · "), downloaded: mark }
+    RowText::plain(item.title.clone(), sub.join(" · "), mark)
 }
 
 /// The menu of a playlist's entry `id`: the moves it can make, and removal.

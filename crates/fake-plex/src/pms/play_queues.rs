@@ -81,7 +81,7 @@ fn render_queue(p: &Pms, json: bool, id: u64, q: &Queue) -> Response {
         .items
         .iter()
         .map(|&(item_id, i)| {
-            let mut v = lib.item_json(i, p.server.watch_of(lib.items[i].rating_key));
+            let mut v = lib.item_json(i, &|rk| p.server.watch_of(rk));
             if let Value::Object(m) = &mut v {
                 m.insert("playQueueItemID".into(), json!(item_id));
             }

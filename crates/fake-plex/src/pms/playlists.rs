@@ -147,7 +147,7 @@ fn render_items(p: &Pms, json: bool, id: u64, list: &Playlist) -> Response {
         .items
         .iter()
         .map(|&(item_id, i)| {
-            let mut v = lib.item_json(i, p.server.watch_of(lib.items[i].rating_key));
+            let mut v = lib.item_json(i, &|rk| p.server.watch_of(rk));
             if let Value::Object(m) = &mut v {
                 m.insert("playlistItemID".into(), json!(item_id));
             }

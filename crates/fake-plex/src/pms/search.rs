@@ -81,7 +81,7 @@ pub async fn hubs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuer
                 .iter()
                 .take(limit)
                 .map(|&(i, through)| {
-                    let mut m = lib.item_json(i, p.server.watch_of(lib.items[i].rating_key));
+                    let mut m = lib.item_json(i, &|rk| p.server.watch_of(rk));
                     if let (Some(a), Some(obj)) = (through, m.as_object_mut()) {
                         obj.insert("reason".into(), json!("artist"));
                         obj.insert("reasonTitle".into(), json!(lib.items[a].title));

@@ -221,11 +221,34 @@ impl Core {
         let action =
             if watched { ServerAction::Scrobble { rating_key } } else { ServerAction::Unscrobble { rating_key } };
         let delivery = self.connections.send_action(source_id.as_str(), action).await?;
-        let mut updated = item.clone();
-        updated.view_count = i64::from(watched);
-        updated.view_offset_ms = 0;
+        let marked = move |mut it: MediaItem| {
+            it.view_count = i64::from(watched);
+            it.view_offset_ms = 0;
+            if it.kind.holds_episodes() {
+                it.viewed_leaf_count = Some(if watched { it.leaf_count.unwrap_or(0) } else { 0 });
+            }
+            it
+        };
+        let updated = marked(item.clone());
         let (id, it) = (source_id.to_string(), updated.clone());
-        self.blocking(move |l| l.record_progress(&id, &it)).await?;
+        self.blocking(move |l| {
+            l.record_progress(&id, &it)?;
+            // The server marks all a show or season holds: so do the saved
+            // pages (its seasons, their episodes), shown again offline.
+            if it.kind.holds_episodes() {
+                let mut under = vec![it.rating_key.to_string()];
+                while let Some(key) = under.pop() {
+                    for child in l.children(&id, &key)? {
+                        if child.kind.holds_episodes() {
+                            under.push(child.rating_key.to_string());
+                        }
+                        l.record_progress(&id, &marked(child))?;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await?;
         Ok((updated, delivery))
     }
 

@@ -135,6 +135,10 @@ impl ItemKind {
     pub fn is_music(self) -> bool {
         matches!(self, Self::Artist | Self::Album | Self::Track)
     }
+    /// A show or a season: watched when all its episodes are.
+    pub fn holds_episodes(self) -> bool {
+        matches!(self, Self::Show | Self::Season)
+    }
     pub fn has_children(self) -> bool {
         matches!(self, Self::Show | Self::Season | Self::Artist | Self::Album)
     }
@@ -181,6 +185,10 @@ pub struct MediaItem {
     /// "480", "sd": its first `Media`'s `videoResolution`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_resolution: Option<String>,
+    /// When it first aired or came out, as the server says it
+    /// (`originallyAvailableAt`, "2019-03-14").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aired: Option<String>,
 }
 
 impl MediaItem {
@@ -215,11 +223,24 @@ impl MediaItem {
             genres: Vec::new(),
             last_viewed_at: None,
             video_resolution: None,
+            aired: None,
         }
     }
 
     pub fn watched(&self) -> bool {
         super::summary::watched(self.leaf_count, self.viewed_leaf_count, self.view_count)
+    }
+
+    /// How far it has been watched, as a grid tile or a row marks it.
+    pub fn seen(&self) -> super::Seen {
+        super::Seen::of(
+            self.kind,
+            self.leaf_count,
+            self.viewed_leaf_count,
+            self.view_count,
+            self.view_offset_ms,
+            self.duration_ms,
+        )
     }
 }
 

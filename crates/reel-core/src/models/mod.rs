@@ -32,4 +32,4 @@ pub use playback::{Marker, MarkerKind, MediaPart, MediaStream, MediaVersion, Pla
 pub use playlist::{Collection, MediaList, Playlist, PlaylistEntry};
 pub use search::{grouped, Found, SearchAnswer, SearchGroup, SearchHit, SearchKind, SearchState};
 pub use source::{ConnectionInfo, Source, SourceType};
-pub use summary::ItemSummary;
+pub use summary::{ItemSummary, Seen};

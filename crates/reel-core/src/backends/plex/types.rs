@@ -237,6 +237,8 @@ pub struct WireItem {
     pub last_viewed_at: Option<i64>,
     #[serde(rename = "Media", default, deserialize_with = "first_video_resolution")]
     pub video_resolution: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub originally_available_at: Option<String>,
 }
 
 /// The picture size of an item's first `Media` that names one; a `Media`
@@ -284,6 +286,7 @@ impl From<WireItem> for MediaItem {
             genres: w.genre.into_iter().map(|g| g.tag).filter(|g| !g.is_empty()).collect(),
             last_viewed_at: w.last_viewed_at,
             video_resolution: w.video_resolution,
+            aired: w.originally_available_at.filter(|a| !a.is_empty()),
         }
     }
 }

@@ -5,11 +5,17 @@
 //! scrolls away with the list. A row may have a menu (the page says which).
 
 use crate::i18n::{gettext, i18n_f};
-use reel_core::models::{DownloadMark, Downloaded, MediaItem};
+use crate::widgets::poster::Shape;
+use crate::widgets::posters::Posters;
+use crate::widgets::seen;
+use reel_core::models::{DownloadMark, Downloaded, ItemKind, MediaItem, Seen};
 use relm4::gtk::prelude::*;
 use relm4::gtk::{self, gio, glib};
+use row::ChildRow;
 use std::cell::RefCell;
 use std::rc::Rc;
+
+mod row;
 
 /// A row of the list: the page's header, or one child.
 enum Row {
@@ -17,13 +23,35 @@ enum Row {
     Child(RowText),
 }
 
-/// What a child's row says.
+/// What a child's row says and shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowText {
     pub title: String,
     pub subtitle: String,
+    /// A line of what it is about (empty: none).
+    pub summary: String,
     /// Whether it plays here with no network (or holds what does).
     pub downloaded: Option<DownloadMark>,
+    pub seen: Seen,
+    /// Its picture, when rows of its kind show one.
+    pub picture: Option<RowPicture>,
+}
+
+/// A row's picture: whose, the server's path, the shape it is shown in,
+/// what a screen reader calls it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowPicture {
+    pub key: String,
+    pub thumb: Option<String>,
+    pub shape: Shape,
+    pub name: String,
+}
+
+impl RowText {
+    /// A row of words only.
+    pub fn plain(title: String, subtitle: String, downloaded: Option<DownloadMark>) -> Self {
+        RowText { title, subtitle, summary: String::new(), downloaded, seen: Seen::Unmarked, picture: None }
+    }
 }
 
 /// Which children have a menu, and each one's menu, made when it opens
@@ -92,6 +120,8 @@ pub struct ChildList {
     pub view: gtk::ListView,
     store: gio::ListStore,
     menus: Menus,
+    /// Where the rows' pictures come from (None: rows have none).
+    pictures: Rc<RefCell<Option<Rc<Posters>>>>,
 }
 
 impl ChildList {
@@ -99,16 +129,17 @@ impl ChildList {
     pub fn new(header: &gtk::Widget, activated: impl Fn(usize) + 'static) -> Self {
         let activated: Rc<dyn Fn(usize)> = Rc::new(activated);
         let menus: Menus = Rc::default();
+        let pictures: Rc<RefCell<Option<Rc<Posters>>>> = Rc::default();
         let factory = gtk::SignalListItemFactory::new();
         {
             let (activated, menus) = (activated.clone(), menus.clone());
             factory.connect_setup(move |_, item| {
                 let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
-                let root = row_widget();
+                let root = ChildRow::default();
                 {
                     // The row's menu, made as it opens, for the child the row shows then.
                     let (weak, menus) = (item.downgrade(), menus.clone());
-                    RowParts::of(&root).menu.set_create_popup_func(move |button| {
+                    root.parts().menu.set_create_popup_func(move |button| {
                         let Some(index) = weak.upgrade().and_then(|i| (i.position() as usize).checked_sub(1)) else {
                             return;
                         };
@@ -143,20 +174,20 @@ impl ChildList {
                         }
                     }
                 });
-                root.first_child().unwrap_or_else(|| root.clone().upcast()).add_controller(click);
+                root.parts().row.add_controller(click);
                 item.set_child(Some(&root));
             });
         }
         {
-            let (header, menus) = (header.clone(), menus.clone());
+            let (header, menus, pictures) = (header.clone(), menus.clone(), pictures.clone());
             factory.connect_bind(move |_, item| {
                 let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
                 let (Some(root), Some(row)) =
-                    (item.child().and_downcast::<gtk::Box>(), item.item().and_downcast::<glib::BoxedAnyObject>())
+                    (item.child().and_downcast::<ChildRow>(), item.item().and_downcast::<glib::BoxedAnyObject>())
                 else {
                     return;
                 };
-                let parts = RowParts::of(&root);
+                let parts = root.parts();
                 let row = row.borrow::<Row>();
                 match &*row {
                     Row::Header => {
@@ -164,7 +195,7 @@ impl ChildList {
                         item.set_activatable(false);
                         parts.row.set_visible(false);
                         if let Some(old) = header.parent() {
-                            if old != root {
+                            if old != *root.upcast_ref::<gtk::Widget>() {
                                 header.unparent();
                             }
                         }
@@ -172,17 +203,28 @@ impl ChildList {
                             root.append(&header);
                         }
                     }
-                    Row::Child(RowText { title, subtitle, downloaded }) => {
+                    Row::Child(text) => {
                         item.set_activatable(true);
                         parts.row.set_visible(true);
-                        parts.title.set_text(title);
-                        parts.subtitle.set_text(subtitle);
-                        parts.subtitle.set_visible(!subtitle.is_empty());
-                        parts.downloaded.set_visible(downloaded.is_some());
-                        let name = match downloaded {
-                            Some(DownloadMark::Here) => i18n_f("{}, downloaded", &[title]),
-                            Some(DownloadMark::Holds) => i18n_f("{}, some downloaded", &[title]),
-                            None => title.clone(),
+                        parts.title.set_text(&text.title);
+                        parts.subtitle.set_text(&text.subtitle);
+                        parts.subtitle.set_visible(!text.subtitle.is_empty());
+                        parts.summary.set_text(&text.summary);
+                        parts.summary.set_visible(!text.summary.is_empty());
+                        parts.downloaded.set_visible(text.downloaded.is_some());
+                        root.shape(text.picture.as_ref().map(|p| p.shape));
+                        parts.seen.show(text.seen);
+                        if let Some(p) = &text.picture {
+                            crate::widgets::labelled(&parts.slot.picture, &p.name);
+                            if let Some(posters) = pictures.borrow().as_ref() {
+                                posters.bind(&p.key, p.thumb.as_deref(), p.shape, &parts.slot.picture);
+                            }
+                        }
+                        let name = seen::named(&text.title, text.seen);
+                        let name = match text.downloaded {
+                            Some(DownloadMark::Here) => i18n_f("{}, downloaded", &[&name]),
+                            Some(DownloadMark::Holds) => i18n_f("{}, some downloaded", &[&name]),
+                            None => name,
                         };
                         root.update_property(&[gtk::accessible::Property::Label(&name)]);
                         // Row 0 is the header.
@@ -190,18 +232,25 @@ impl ChildList {
                         let has_menu = menus.borrow().as_ref().is_some_and(|m| (m.has)(index));
                         parts.menu.set_visible(has_menu);
                         if has_menu {
-                            crate::widgets::labelled(&parts.menu, &crate::widgets::options_for(title));
+                            crate::widgets::labelled(&parts.menu, &crate::widgets::options_for(&text.title));
                         }
                     }
                 };
             });
         }
         {
-            let header = header.clone();
+            let (header, pictures) = (header.clone(), pictures.clone());
             factory.connect_unbind(move |_, item| {
-                let Some(root) = item.downcast_ref::<gtk::ListItem>().and_then(|i| i.child()) else { return };
-                if header.parent().as_ref() == Some(&root) {
+                let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+                let Some(root) = item.child().and_downcast::<ChildRow>() else { return };
+                if header.parent().as_ref() == Some(root.upcast_ref()) {
                     header.unparent();
+                }
+                let Some(row) = item.item().and_downcast::<glib::BoxedAnyObject>() else { return };
+                let row = row.borrow::<Row>();
+                let posters = pictures.borrow();
+                if let (Row::Child(RowText { picture: Some(p), .. }), Some(posters)) = (&*row, posters.as_ref()) {
+                    posters.unbind(&p.key, p.thumb.as_deref(), &root.parts().slot.picture);
                 }
             });
         }
@@ -216,7 +265,12 @@ impl ChildList {
                 activated(i);
             }
         });
-        ChildList { view, store, menus }
+        ChildList { view, store, menus, pictures }
+    }
+
+    /// Rows with a picture get it from `posters` (as they come near the view).
+    pub fn show_pictures(&self, posters: Rc<Posters>) {
+        *self.pictures.borrow_mut() = Some(posters);
     }
 
     /// Shows these children under the header (none: the header alone), as
@@ -273,81 +327,35 @@ fn child_row(c: &MediaItem, downloaded: &Downloaded) -> RowText {
     let mut sub = Vec::new();
     if let Some(d) = c.duration_ms.filter(|d| *d > 0) {
         // A track's length to the second (3:41), as music players show it.
-        sub.push(if c.kind == reel_core::models::ItemKind::Track {
-            reel_words::clock(d as u64)
-        } else {
-            crate::pages::item::duration(d)
-        });
+        sub.push(if c.kind == ItemKind::Track { reel_words::clock(d as u64) } else { crate::pages::item::duration(d) });
+    }
+    if let Some(aired) = c.aired.as_deref().and_then(crate::pages::item::aired_on) {
+        sub.push(aired);
+    } else if let Some(year) = c.year.filter(|_| c.kind == ItemKind::Album) {
+        sub.push(year.to_string());
     }
     if let Some(n) = c.leaf_count {
         sub.push(crate::i18n::ni18n_f("{} item", "{} items", n.max(0) as u64, &[]));
     }
-    if c.watched() {
-        sub.push(gettext("Watched"));
-    }
+    let seen = c.seen();
+    sub.extend(seen::words(seen));
     let mark = downloaded.mark(c.rating_key.as_str());
     match mark {
         Some(DownloadMark::Here) => sub.push(gettext("Downloaded")),
         Some(DownloadMark::Holds) => sub.push(gettext("Some downloaded")),
         None => {}
     }
-    RowText { title, subtitle: sub.join(" · "), downloaded: mark }
-}
-
-/// A child's row: title, subtitle, its menu, an arrow; hidden on the header's row.
-fn row_widget() -> gtk::Box {
-    let root = gtk::Box::new(gtk::Orientation::Vertical, 0);
-    let row = gtk::Box::new(gtk::Orientation::Horizontal, 12);
-    let text = gtk::Box::new(gtk::Orientation::Vertical, 2);
-    text.set_hexpand(true);
-    text.set_valign(gtk::Align::Center);
-    let title = gtk::Label::new(None);
-    title.set_xalign(0.0);
-    // One line, the rest in the tooltip: a wrapping label is measured for
-    // its height at every width, per row, while scrolling.
-    title.set_ellipsize(gtk::pango::EllipsizeMode::End);
-    crate::widgets::full_text_tooltip(&title);
-    let subtitle = gtk::Label::new(None);
-    subtitle.set_xalign(0.0);
-    subtitle.add_css_class(crate::style::DIM);
-    subtitle.add_css_class("caption");
-    text.append(&title);
-    text.append(&subtitle);
-    row.append(&text);
-    let menu = gtk::MenuButton::builder().icon_name("view-more-symbolic").valign(gtk::Align::Center).build();
-    menu.add_css_class("flat");
-    menu.set_visible(false);
-    crate::widgets::options_tooltip(&menu, &title);
-    let downloaded = gtk::Image::from_icon_name("folder-download-symbolic");
-    downloaded.set_tooltip_text(Some(&gettext("Plays with no network")));
-    downloaded.add_css_class(crate::style::DIM);
-    downloaded.set_visible(false);
-    row.append(&downloaded);
-    row.append(&menu);
-    row.append(&gtk::Image::from_icon_name("go-next-symbolic"));
-    root.append(&row);
-    root
-}
-
-/// The parts of a [`row_widget`], found again at bind.
-struct RowParts {
-    row: gtk::Widget,
-    title: gtk::Label,
-    subtitle: gtk::Label,
-    downloaded: gtk::Image,
-    menu: gtk::MenuButton,
-}
-
-impl RowParts {
-    fn of(root: &gtk::Box) -> Self {
-        let row = root.first_child().unwrap_or_else(|| root.clone().upcast());
-        let text = row.first_child();
-        let title = text.as_ref().and_then(|t| t.first_child()).and_downcast::<gtk::Label>().unwrap_or_default();
-        let subtitle = text.as_ref().and_then(|t| t.last_child()).and_downcast::<gtk::Label>().unwrap_or_default();
-        let downloaded = text.and_then(|t| t.next_sibling());
-        let menu =
-            downloaded.as_ref().and_then(|d| d.next_sibling()).and_downcast::<gtk::MenuButton>().unwrap_or_default();
-        let downloaded = downloaded.and_downcast::<gtk::Image>().unwrap_or_default();
-        RowParts { row, title, subtitle, downloaded, menu }
-    }
+    // Tracks are rows of words, as in a music player; what holds them, and
+    // episodes, are known by their pictures.
+    let picture = (c.kind != ItemKind::Track).then(|| RowPicture {
+        key: c.rating_key.to_string(),
+        thumb: c.thumb.clone(),
+        shape: Shape::of(c.kind),
+        name: Shape::of(c.kind).name_for(&c.title),
+    });
+    let summary = match c.kind {
+        ItemKind::Episode | ItemKind::Movie => c.summary.as_deref().unwrap_or_default().replace('\n', " "),
+        _ => String::new(),
+    };
+    RowText { title, subtitle: sub.join(" · "), summary, downloaded: mark, seen, picture }
 }

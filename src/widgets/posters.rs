@@ -1,4 +1,4 @@
-//! The grid's posters: asked for only when their tile is on screen (or
+//! A grid's or a list's pictures: asked for only when their tile is on screen (or
 //! within a screen of it), shown once they come, and kept a while after
 //! their tile scrolls away.
 //!
@@ -8,6 +8,7 @@
 //! only marks a tile as wanting its poster; after the layout (an idle) and
 //! whenever the view scrolls, the tiles near the view are asked for.
 
+use crate::widgets::poster::Shape;
 use reel_core::ItemKey;
 use relm4::gtk::prelude::*;
 use relm4::gtk::{self, gdk, glib};
@@ -16,9 +17,10 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::{Rc, Weak};
 use tokio::task::AbortHandle;
 
-/// Starts loading one poster (item key, thumb path); aborting the handle
-/// drops the request. The poster comes back through [`Posters::arrived`].
-pub type PosterRequest = Box<dyn Fn(&ItemKey, &str) -> Option<AbortHandle>>;
+/// Starts loading one poster (item key, thumb path, the shape it is shown
+/// in); aborting the handle drops the request. The poster comes back
+/// through [`Posters::arrived`].
+pub type PosterRequest = Box<dyn Fn(&ItemKey, &str, Shape) -> Option<AbortHandle>>;
 
 /// Tiles this far (in screens) above or below the view count as near.
 const NEAR_SCREENS: f64 = 1.0;
@@ -38,6 +40,7 @@ pub struct Posters {
 
 struct Wanted {
     thumb: Box<str>,
+    shape: Shape,
     picture: glib::WeakRef<gtk::Picture>,
     pending: Option<AbortHandle>,
 }
@@ -63,7 +66,7 @@ impl Posters {
 
     /// A tile now shows `key`: its poster at once if kept, else asked for
     /// once the tile is near the view.
-    pub fn bind(&self, key: &str, thumb: Option<&str>, picture: &gtk::Picture) {
+    pub fn bind(&self, key: &str, thumb: Option<&str>, shape: Shape, picture: &gtk::Picture) {
         let Some(thumb) = thumb else {
             picture.set_paintable(None::<&gdk::Paintable>);
             return;
@@ -71,7 +74,7 @@ impl Posters {
         let kept = self.recent.borrow().get(thumb);
         picture.set_paintable(kept.as_ref());
         if kept.is_none() {
-            let wanted = Wanted { thumb: thumb.into(), picture: picture.downgrade(), pending: None };
+            let wanted = Wanted { thumb: thumb.into(), shape, picture: picture.downgrade(), pending: None };
             if let Some(old) = self.wanted.borrow_mut().insert(ItemKey::new(key), wanted) {
                 abort(old);
             }
@@ -127,7 +130,7 @@ impl Posters {
     fn ask_for_near(&self) {
         let page = self.scroller.vadjustment().page_size();
         let (top, bottom) = (-page * NEAR_SCREENS, page * (1.0 + NEAR_SCREENS));
-        let mut near: Vec<(ItemKey, Box<str>, f32)> = Vec::new();
+        let mut near: Vec<(ItemKey, Box<str>, Shape, f32)> = Vec::new();
         let mut unplaced = false;
         for (key, w) in self.wanted.borrow().iter().filter(|(_, w)| w.pending.is_none()) {
             let Some(picture) = w.picture.upgrade() else { continue };
@@ -137,7 +140,7 @@ impl Posters {
                 continue;
             };
             if f64::from(b.y() + b.height()) >= top && f64::from(b.y()) <= bottom {
-                near.push((key.clone(), w.thumb.clone(), b.y()));
+                near.push((key.clone(), w.thumb.clone(), w.shape, b.y()));
             }
         }
         if unplaced {
@@ -151,10 +154,10 @@ impl Posters {
             });
         }
         // What is on screen first, from the top.
-        near.sort_by(|a, b| (a.2 < 0.0).cmp(&(b.2 < 0.0)).then(a.2.abs().total_cmp(&b.2.abs())));
-        for (key, thumb, _) in near {
+        near.sort_by(|a, b| (a.3 < 0.0).cmp(&(b.3 < 0.0)).then(a.3.abs().total_cmp(&b.3.abs())));
+        for (key, thumb, shape, _) in near {
             crate::probe!(poster_requested());
-            let handle = (self.request)(&key, &thumb);
+            let handle = (self.request)(&key, &thumb, shape);
             if let Some(w) = self.wanted.borrow_mut().get_mut(&key) {
                 w.pending = handle;
             }
