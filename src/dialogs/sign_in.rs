@@ -1,5 +1,6 @@
-//! The sign-in dialog: Plex's PIN flow. Shows the code, opens plex.tv in the
-//! browser, polls until the account is linked; Cancel really stops polling.
+//! The sign-in dialog: Plex's PIN flow. Opens plex.tv's sign-in page in the
+//! browser (or copies its link for another device), polls until the account
+//! is linked; Cancel really stops polling.
 //! Or, for people without plex.tv access, one server's address and token.
 
 use crate::i18n::gettext;
@@ -12,7 +13,7 @@ use tokio::task::AbortHandle;
 
 pub struct SignInDialog {
     core: CoreHandle,
-    /// The code shown while the core waits for the user to sign in.
+    /// The PIN the core waits on while the user signs in.
     pin: Option<PinCode>,
     work: Option<AbortHandle>,
     ui: Ui,
@@ -21,7 +22,6 @@ pub struct SignInDialog {
 struct Ui {
     window: adw::Window,
     stack: gtk::Stack,
-    code: gtk::Label,
     error: adw::StatusPage,
     switch: gtk::Button,
     address: adw::EntryRow,
@@ -38,7 +38,7 @@ pub enum SignInMsg {
     /// The PIN sign-in ended: the account is kept (its token stayed in the core), or why not.
     Finished(Result<AuthProvider, Failure>),
     OpenBrowser,
-    CopyCode,
+    CopyLink,
     Cancel,
     /// Between the PIN flow and the server address form.
     SwitchMethod,
@@ -98,30 +98,25 @@ impl SimpleComponent for SignInDialog {
         waiting.set_valign(gtk::Align::Center);
         waiting.set_margin_start(24);
         waiting.set_margin_end(24);
+        // The PIN's code travels in the sign-in page's address: nothing to
+        // type (a strong PIN's 25 characters are not meant to be typed, and
+        // plex.tv/link takes only the short kind).
         let intro = gtk::Label::new(Some(
-            gettext("Sign in on plex.tv to link Reel to your account. If asked, enter this code:").as_str(),
+            gettext("Sign in on plex.tv in your browser to link Reel to your account. To sign in on another device, copy the link and open it there.").as_str(),
         ));
         intro.set_wrap(true);
         intro.set_justify(gtk::Justification::Center);
         waiting.append(&intro);
-        let code = gtk::Label::new(None);
-        code.set_selectable(true);
-        code.add_css_class("title-1");
-        code.add_css_class("monospace");
-        code.set_wrap(true);
-        code.set_wrap_mode(gtk::pango::WrapMode::Char);
-        labelled(&code, &gettext("Sign-in code"));
-        waiting.append(&code);
-        let copy = gtk::Button::with_label(&gettext("Copy Code"));
+        let copy = gtk::Button::with_label(&gettext("Copy Link"));
         copy.set_halign(gtk::Align::Center);
-        labelled(&copy, &gettext("Copy the sign-in code"));
-        waiting.append(&copy);
+        labelled(&copy, &gettext("Copy the sign-in link"));
         let open = gtk::Button::with_label(&gettext("Open Sign-in Page"));
         open.add_css_class("suggested-action");
         open.add_css_class("pill");
         open.set_halign(gtk::Align::Center);
         labelled(&open, &gettext("Open the plex.tv sign-in page in your browser"));
         waiting.append(&open);
+        waiting.append(&copy);
         let polling = gtk::Box::new(gtk::Orientation::Horizontal, 8);
         polling.set_halign(gtk::Align::Center);
         let spin2 = gtk::Spinner::new();
@@ -134,7 +129,7 @@ impl SimpleComponent for SignInDialog {
             let s = sender.clone();
             open.connect_clicked(move |_| s.input(SignInMsg::OpenBrowser));
             let s = sender.clone();
-            copy.connect_clicked(move |_| s.input(SignInMsg::CopyCode));
+            copy.connect_clicked(move |_| s.input(SignInMsg::CopyLink));
         }
 
         let error = adw::StatusPage::builder()
@@ -229,7 +224,6 @@ impl SimpleComponent for SignInDialog {
             ui: Ui {
                 window: root.clone(),
                 stack,
-                code,
                 error,
                 switch,
                 address,
@@ -256,7 +250,6 @@ impl SimpleComponent for SignInDialog {
                 ));
             }
             SignInMsg::PinShown(pin) => {
-                self.ui.code.set_text(&pin.code);
                 self.ui.stack.set_visible_child_name("waiting");
                 self.pin = Some(pin);
             }
@@ -276,9 +269,9 @@ impl SimpleComponent for SignInDialog {
                     gtk::show_uri(Some(&self.ui.window), &pin.auth_url, 0);
                 }
             }
-            SignInMsg::CopyCode => {
+            SignInMsg::CopyLink => {
                 if let Some(pin) = &self.pin {
-                    self.ui.code.clipboard().set_text(&pin.code);
+                    self.ui.window.clipboard().set_text(&pin.auth_url);
                 }
             }
             SignInMsg::Cancel => {

@@ -23,10 +23,11 @@ fn sign_in_through_the_dialog_then_home_and_an_episode_marked_watched() {
     expect_on_screen(&["Welcome to Reel", "Sign in to Plex"]);
     screenshot(x, "app-01-welcome.png");
     click(x, "Sign in to Plex");
-    expect_on_screen(&["Copy the sign-in code", "Open the plex.tv sign-in page", "Waiting for you to sign in"]);
+    expect_on_screen(&["Copy the sign-in link", "Open the plex.tv sign-in page", "Waiting for you to sign in"]);
     let pins = d.fp().pins();
     assert_eq!(pins.len(), 1, "one PIN for one sign-in");
-    expect_on_screen(&[&pins[0].1]);
+    // Its code is in the page's link, not shown for anyone to type.
+    expect_on_screen(&[&format!("!{}", pins[0].1)]);
     screenshot(x, "app-02-sign-in-dialog.png");
     // The person signs in at plex.tv in their browser; fake-plex's admin call stands in for that.
     assert!(d.fp().approve_pin(&pins[0].1));
