@@ -2,7 +2,7 @@
 //! window (title, fullscreen, suspend held by the player), and what changed
 //! shown on the pages when the player is left.
 
-use super::navigation::{Nav, TopPage};
+use super::navigation::TopPage;
 use super::{App, AppMsg};
 use crate::i18n::{gettext, i18n_f};
 use crate::music::MusicMsg;
@@ -131,11 +131,9 @@ impl App {
         if let Some(page) = self.children.item_page_if_built() {
             page.emit(crate::pages::item::ItemMsg::ItemChanged { source_id: source_id.into(), item: item.clone() });
         }
-        if let Some(Nav::Library { source, .. }) = self.history.current() {
-            if source.id == source_id {
-                self.children.library.emit(crate::pages::library::LibraryMsg::ItemChanged(item));
-            }
-        }
+        self.children
+            .library
+            .emit(crate::pages::library::LibraryMsg::ItemChanged { source_id: source_id.into(), item });
     }
 
     /// What the shell's media controls ask goes to the video player while

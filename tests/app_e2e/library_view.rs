@@ -96,6 +96,15 @@ fn a_library_sorted_and_filtered_shows_what_the_server_computes_and_keeps_the_ch
     let reel = d.launch("app-45b.log");
     click(x, "Movies on Living Room");
     expect_on_screen(&wanted);
+    // A film in progress marked watched on its page leaves the view at
+    // once: back in the grid, one fewer matches (the server agrees).
+    click(x, &shown[0]);
+    click(x, "Mark as Watched");
+    expect_on_screen(&["Mark as Unwatched"]);
+    click(x, "Back");
+    let fewer = d.fp().browse(&living, "1", "sort=year&unwatched=1&inProgress=1");
+    assert_eq!(fewer.len(), want.len() - 1, "{fewer:?}");
+    expect_on_screen(&[&items(fewer.len()), "2 Filters"]);
     // Cleared (the focus starts on Clear Filters when some are set): the whole library again.
     click_role(x, "=2 Filters", Some("push button"));
     expect_on_screen(&["Clear Filters"]);

@@ -141,8 +141,12 @@ pub enum LibraryMsg {
     Activated(u32),
     /// The whole item of an activated tile, read from the cache.
     Open(MediaItem),
-    /// An item of the library changed (played, marked watched).
-    ItemChanged(MediaItem),
+    /// An item of a server changed (played, marked watched): its tile
+    /// shows it, whether the grid is in sight or under the item's page.
+    ItemChanged {
+        source_id: SourceId,
+        item: MediaItem,
+    },
     ToggleSearch,
     Query(String),
     Refresh,
@@ -420,7 +424,10 @@ impl SimpleComponent for LibraryView {
             | LibraryMsg::Synced { .. }
             | LibraryMsg::Current { .. } => {}
             LibraryMsg::Poster { key, texture } => self.posters.arrived(&key, &texture),
-            LibraryMsg::ItemChanged(item) => {
+            LibraryMsg::ItemChanged { source_id, item } => {
+                if self.current.borrow().as_ref().is_none_or(|(source, _)| source.id != source_id) {
+                    return;
+                }
                 // What opening the tile shows next (the progress after playing);
                 // gone from a view it no longer belongs in (watched, under Unwatched).
                 if self.view.still_shows(&item) == Some(false) {
