@@ -32,6 +32,8 @@ pub enum SearchMsg {
     /// The page is shown: the field takes the keyboard.
     Show,
     Typed(String),
+    /// Search for this, as if typed in the field.
+    Query(String),
     Answer(u64, SearchAnswer),
     /// Enter in the field.
     OpenFirst,
@@ -97,6 +99,8 @@ impl SimpleComponent for SearchPage {
                 self.ui.entry.grab_focus();
             }
             SearchMsg::Typed(text) => self.search(&sender, text.trim()),
+            // The field says it, and its change searches.
+            SearchMsg::Query(text) => self.ui.entry.set_text(&text),
             SearchMsg::Answer(generation, answer) if generation == self.generation => {
                 match self.answers.iter_mut().find(|a| a.source_id == answer.source_id) {
                     Some(a) => *a = answer,

@@ -193,6 +193,7 @@ impl Children {
                 }
                 ItemOutput::Downloading => AppMsg::RunDownloads,
                 ItemOutput::Changed { source_id, item } => AppMsg::ItemChanged { source_id, item },
+                ItemOutput::SearchFor(text) => AppMsg::SearchFor(text),
             });
             self.place(c.widget(), ContentPage::Item);
             c

@@ -67,6 +67,8 @@ pub enum AppMsg {
     },
     Back,
     Search,
+    /// Search every library for this (what else someone of a cast is in).
+    SearchFor(String),
     /// Shows or hides the open library's filter box.
     FilterLibrary,
     ConfirmSignOut,

@@ -326,6 +326,10 @@ impl SimpleComponent for App {
             AppMsg::Fullscreen(full) => self.set_fullscreen(full),
             AppMsg::LayoutChanged => self.update_back(),
             AppMsg::Search => self.open(Nav::Search),
+            AppMsg::SearchFor(text) => {
+                self.open(Nav::Search);
+                self.children.search_page().emit(crate::pages::search::SearchMsg::Query(text));
+            }
             AppMsg::FilterLibrary => {
                 if matches!(self.history.current(), Some(Nav::Library { .. })) {
                     self.children.library.emit(LibraryMsg::ToggleSearch);

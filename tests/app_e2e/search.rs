@@ -35,7 +35,46 @@ fn part_of_a_title_finds_it_on_every_server_and_what_was_saved_when_one_is_gone(
     screenshot(x, "app-40-search.png");
     // A result opens its page; Back comes back to the results.
     click_role(x, &d.movie, Some("list item"));
-    expect_on_screen(&["Play"]);
+    // Its page tells what the server knows of it: who directed and wrote
+    // it, its tagline, its cast with their parts and photos.
+    let living = d.living_id();
+    let film = d.fp().section_items(&living, "1").into_iter().find(|m| m.title == d.movie).expect("the film");
+    let name = |p: usize| fake_plex::people::person(p).0;
+    let directed = format!("Directed by {}", name(fake_plex::people::director_of(&film)));
+    let star = name(fake_plex::people::cast_of(&film)[0]);
+    let tree = expect_on_screen(&[
+        "Play",
+        &directed,
+        &format!("Written by {}", name(fake_plex::people::writer_of(&film))),
+        &format!("Some stories find you: {}.", d.movie),
+        &format!("{star} as "),
+        "Rotten Tomatoes critics",
+    ]);
+    every_control_is_named(&tree, "a film's page with its cast");
+    let photo = place_of("push button", &format!("{star} as ")).expect("the star's photo and name");
+    wait_until("the star's photo drawn", Duration::from_secs(20), || {
+        screenshot(x, "app-40-film-cast.png");
+        let (x0, y0, w, _) = photo;
+        // The avatar: a square at the top of the button, its width less the padding.
+        shows_a_picture("app-40-film-cast.png", (x0 + w / 2 - 20, y0 + 12, 40, 40))
+    });
+    // What else the star is in: the servers' search for their name.
+    click(x, &format!("{star} as "));
+    let films: Vec<String> = d
+        .fp()
+        .search(&living, &star)
+        .into_iter()
+        .filter(|(k, _)| *k == fake_plex::library::Kind::Movie)
+        .flat_map(|(_, keys)| keys)
+        .filter_map(|k| d.fp().section_items(&living, "1").into_iter().find(|m| m.rating_key == k).map(|m| m.title))
+        .collect();
+    assert!(films.contains(&d.movie), "{films:?}");
+    let mut wanted: Vec<&str> = films.iter().map(String::as_str).collect();
+    wanted.push("Movies · Living Room");
+    expect_on_screen(&wanted);
+    screenshot(x, "app-40-star-search.png");
+    key(x, "Escape");
+    expect_on_screen(&[&directed]);
     key(x, "Escape");
     expect_on_screen(&["Movies · Living Room"]);
 
@@ -45,6 +84,9 @@ fn part_of_a_title_finds_it_on_every_server_and_what_was_saved_when_one_is_gone(
     type_text(x, &word);
     expect_on_screen_within(60, &["Did not answer", "from saved data", &d.movie]);
     screenshot(x, "app-40-search-saved.png");
+    // Its page, with the server gone, tells what was saved of it.
+    click_role(x, &d.movie, Some("list item"));
+    expect_on_screen(&[&directed, &format!("{star} as ")]);
     drop(reel);
     assert_no_criticals("app-40.log");
 }

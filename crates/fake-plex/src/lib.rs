@@ -8,6 +8,7 @@ pub mod library;
 pub mod media;
 pub mod music;
 mod net;
+pub mod people;
 pub mod plextv;
 pub mod pms;
 pub mod state;

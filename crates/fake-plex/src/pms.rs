@@ -282,6 +282,9 @@ async fn metadata(State(p): State<Pms>, Path(id): Path<String>, headers: HeaderM
     let lib = &p.server.library;
     let mut md = lib.item_json(i, &|rk| p.server.watch_of(rk));
     let it = &lib.items[i];
+    if let Value::Object(m) = &mut md {
+        crate::people::add_details(m, it);
+    }
     let wants_markers = query_param(q.as_deref().unwrap_or(""), "includeMarkers").as_deref() == Some("1");
     if wants_markers && it.kind != Kind::Track && lib.media_for(it).is_some() {
         if let Value::Object(m) = &mut md {
@@ -481,6 +484,13 @@ async fn transcode(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQue
     let Some(url) = query_param(&q, "url") else {
         return (StatusCode::BAD_REQUEST, "url is required").into_response();
     };
+    // Someone's photo on Plex's metadata host, fetched by the server.
+    if let Some(person) = crate::people::photo_of(&url) {
+        let w = query_param(&q, "width").and_then(|v| v.parse().ok()).unwrap_or(200);
+        let h = query_param(&q, "height").and_then(|v| v.parse().ok()).unwrap_or(200);
+        let side = w.max(h);
+        return png(crate::image::poster(&format!("person{person}"), side, side));
+    }
     // Only this server's own images; a missing item is a missing poster.
     let id = url.trim_start_matches("/library/metadata/").split('/').next().unwrap_or("");
     if item_index(&p, id).is_none() {

@@ -5,7 +5,7 @@
 use super::ItemMsg;
 use crate::i18n::{gettext, i18n_f, ni18n_f};
 use crate::widgets::poster::{placeholder_icon, poster_slot, PosterSize, PosterSlot, Shape};
-use reel_core::models::MediaItem;
+use reel_core::models::{ItemDetails, MediaItem, RatedBy, Rating, RatingSource};
 use relm4::adw::prelude::*;
 use relm4::{gtk, ComponentSender};
 
@@ -16,7 +16,12 @@ pub struct Header {
     shape: std::cell::Cell<Shape>,
     title: gtk::Label,
     meta: gtk::Label,
+    /// Its content rating, studio and ratings, from its details.
+    facts: gtk::Label,
+    tagline: gtk::Label,
     summary: gtk::Label,
+    /// Who directed and wrote it.
+    credits: gtk::Label,
     pub watched: gtk::Button,
     /// "Add to Playlist": its menu is the page's to fill.
     pub add: gtk::MenuButton,
@@ -48,6 +53,32 @@ fn pill(icon: &str, label: &str, sender: &ComponentSender<super::ItemPage>, msg:
     b
 }
 
+/// Shows `text` on `label`; an empty line takes no room.
+fn set_line(label: &gtk::Label, text: &str) {
+    label.set_text(text);
+    label.set_visible(!text.is_empty());
+}
+
+/// A rating in words: "Rotten Tomatoes 73%", "Audience 6.5", "IMDb 7.7".
+fn rating_words(r: &Rating) -> String {
+    let by_audience = r.by == RatedBy::Audience;
+    match r.source {
+        // Rotten Tomatoes' scores are percentages.
+        RatingSource::RottenTomatoes => {
+            let percent = format!("{:.0}", r.value * 10.0);
+            if by_audience {
+                i18n_f("Rotten Tomatoes audience {}%", &[&percent])
+            } else {
+                i18n_f("Rotten Tomatoes critics {}%", &[&percent])
+            }
+        }
+        RatingSource::Imdb => i18n_f("IMDb {}", &[&format!("{:.1}", r.value)]),
+        RatingSource::TheMovieDb => i18n_f("TMDB {}", &[&format!("{:.1}", r.value)]),
+        RatingSource::Other if by_audience => i18n_f("Audience {}", &[&format!("{:.1}", r.value)]),
+        RatingSource::Other => i18n_f("Critics {}", &[&format!("{:.1}", r.value)]),
+    }
+}
+
 fn label(css: Option<&str>, selectable: bool) -> gtk::Label {
     let l = gtk::Label::new(None);
     if let Some(css) = css {
@@ -71,9 +102,14 @@ impl Header {
         let (title, meta, summary) =
             (label(Some("title-1"), true), label(Some(crate::style::DIM), false), label(None, true));
         title.add_css_class(crate::style::NO_CARET);
+        let (facts, tagline, credits) = (label(Some(crate::style::DIM), false), label(None, true), label(None, true));
+        tagline.add_css_class("heading");
         text.append(&title);
         text.append(&meta);
+        text.append(&facts);
+        text.append(&tagline);
         text.append(&summary);
+        text.append(&credits);
         let play = pill("media-playback-start-symbolic", &gettext("Play"), sender, || ItemMsg::Play);
         play.add_css_class("suggested-action");
         let shuffle = pill("media-playlist-shuffle-symbolic", &gettext("Shuffle"), sender, || ItemMsg::Shuffle);
@@ -120,7 +156,10 @@ impl Header {
             shape: std::cell::Cell::new(Shape::Poster),
             title,
             meta,
+            facts,
+            tagline,
             summary,
+            credits,
             watched,
             add,
             play,
@@ -128,6 +167,7 @@ impl Header {
             download,
             keep,
         };
+        header.show_details(&ItemDetails::default());
         header.show_download(None);
         header.show_keep(None);
         header
@@ -190,6 +230,25 @@ impl Header {
         self.download.set_tooltip_text(Some(&name));
         crate::widgets::labelled(&self.download, &name);
         self.download.set_sensitive(can_click);
+    }
+
+    /// What the item's page tells beyond its listing (none: nothing shown).
+    pub fn show_details(&self, d: &ItemDetails) {
+        let mut facts: Vec<String> = d.content_rating.iter().chain(&d.studio).cloned().collect();
+        facts.extend(d.ratings.iter().map(rating_words));
+        set_line(&self.facts, &facts.join(" · "));
+        set_line(&self.tagline, d.tagline.as_deref().unwrap_or(""));
+        let names = |people: &[reel_core::models::Person]| {
+            people.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+        };
+        let mut credits = Vec::new();
+        if !d.directors.is_empty() {
+            credits.push(i18n_f("Directed by {}", &[&names(&d.directors)]));
+        }
+        if !d.writers.is_empty() {
+            credits.push(i18n_f("Written by {}", &[&names(&d.writers)]));
+        }
+        set_line(&self.credits, &credits.join(" · "));
     }
 
     /// The item's picture came.

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 mod add_to_playlist;
+mod cast;
 mod download;
 mod header;
 mod keep_next;
@@ -37,11 +38,14 @@ pub struct ItemPage {
     pictures: Rc<Posters>,
     /// The server the rows' pictures are asked of.
     pictures_from: Rc<RefCell<Option<SourceId>>>,
+    /// What the page tells beyond the item's listing, as last shown.
+    details: reel_core::models::ItemDetails,
     ui: Ui,
 }
 
 struct Ui {
     header: header::Header,
+    cast: cast::CastRow,
     children_title: gtk::Label,
     rows: RowsPage,
 }
@@ -64,6 +68,19 @@ pub enum ItemMsg {
         generation: u64,
         texture: relm4::gtk::gdk::Texture,
     },
+    /// What the item's page tells beyond its listing (kept, or fetched).
+    Details {
+        generation: u64,
+        details: Box<reel_core::models::ItemDetails>,
+    },
+    /// A cast member's photo came.
+    CastPhoto {
+        generation: u64,
+        thumb: String,
+        texture: relm4::gtk::gdk::Texture,
+    },
+    /// What else someone of the cast is in.
+    Person(String),
     /// A row's picture came.
     RowPicture {
         key: ItemKey,
@@ -151,6 +168,8 @@ pub enum ItemOutput {
     },
     /// Something was queued for download.
     Downloading,
+    /// Search every library for this (someone of the cast).
+    SearchFor(String),
     /// The item was marked watched or unwatched: the grid shows it too.
     Changed {
         source_id: SourceId,
@@ -219,10 +238,11 @@ impl SimpleComponent for ItemPage {
             RowsPage::new(&root, move |i| s.input(ItemMsg::Activated(i)))
         };
         let header = header::Header::build(&sender);
+        let cast = cast::CastRow::build();
         let children_title = gtk::Label::new(None);
         children_title.add_css_class("title-4");
         children_title.set_xalign(0.0);
-        rows.top(&[header.root.upcast_ref(), children_title.upcast_ref()]);
+        rows.top(&[header.root.upcast_ref(), cast.root.upcast_ref(), children_title.upcast_ref()]);
         let pictures_from: Rc<RefCell<Option<SourceId>>> = Rc::default();
         let pictures = {
             let (core, from, s) = (core.clone(), pictures_from.clone(), sender.clone());
@@ -255,7 +275,8 @@ impl SimpleComponent for ItemPage {
             actions_installed: false,
             pictures,
             pictures_from,
-            ui: Ui { header, children_title, rows },
+            details: Default::default(),
+            ui: Ui { header, cast, children_title, rows },
         };
         ComponentParts { model, widgets: () }
     }
@@ -273,6 +294,7 @@ impl SimpleComponent for ItemPage {
                     self.pictures_from.replace(Some(source.id.clone()));
                 }
                 self.ui.header.show(&item);
+                self.show_details(&sender, Default::default());
                 self.set_children(Vec::new());
                 self.ui.rows.say("");
                 self.ui.children_title.set_text(&children_heading(&item));
@@ -354,6 +376,17 @@ impl SimpleComponent for ItemPage {
             }
             ItemMsg::Children { .. } | ItemMsg::Synced { .. } | ItemMsg::Poster { .. } => {}
             ItemMsg::RowPicture { key, texture } => self.pictures.arrived(&key, &texture),
+            ItemMsg::Details { generation, details } if generation == self.generation => {
+                crate::probe!(mark("item details"));
+                self.show_details(&sender, *details);
+            }
+            ItemMsg::CastPhoto { generation, thumb, texture } if generation == self.generation => {
+                self.ui.cast.photo(&thumb, &texture);
+            }
+            ItemMsg::Details { .. } | ItemMsg::CastPhoto { .. } => {}
+            ItemMsg::Person(name) => {
+                let _ = sender.output(ItemOutput::SearchFor(name));
+            }
             ItemMsg::ItemChanged { source_id, item } => self.item_changed(&source_id, item),
             ItemMsg::Play | ItemMsg::Shuffle => {
                 let Some((source, item)) = self.current.clone() else { return };
@@ -471,6 +504,32 @@ impl SimpleComponent for ItemPage {
 }
 
 impl ItemPage {
+    /// Shows what the page tells beyond the listing, and asks for the cast's photos.
+    fn show_details(&mut self, sender: &ComponentSender<Self>, details: reel_core::models::ItemDetails) {
+        if details == self.details {
+            return;
+        }
+        self.ui.header.show_details(&details);
+        let photos = self.ui.cast.show(&details.cast, sender);
+        self.details = details;
+        let Some(source_id) = self.current.as_ref().map(|(s, _)| s.id.clone()) else { return };
+        let generation = self.generation;
+        for thumb in photos {
+            let (core, id, s) = (self.core.clone(), source_id.clone(), sender.clone());
+            self.core.spawn(
+                {
+                    let thumb = thumb.clone();
+                    async move { core.poster_texture(&id, &thumb, PosterSize::Row, Shape::Square).await }
+                },
+                move |t| {
+                    if let Some(texture) = t {
+                        s.input(ItemMsg::CastPhoto { generation, thumb, texture });
+                    }
+                },
+            );
+        }
+    }
+
     /// Shows `item` as it now stands: the page's own (its header), or one of
     /// its rows (an episode played past the end marked watched, its season's
     /// count with it when the server says so next).
@@ -540,6 +599,24 @@ impl ItemPage {
                 move |t| {
                     if let Some(texture) = t {
                         s.input(ItemMsg::Poster { generation, texture });
+                    }
+                },
+            );
+        }
+        if item.kind != reel_core::models::ItemKind::Track {
+            // What the page tells beyond the listing: kept first (also
+            // offline), then the server's.
+            let (id, key, s) = (source.id.clone(), item.rating_key.clone(), sender.clone());
+            self.core.run(
+                |core| async move {
+                    if let Ok(Some(details)) = core.saved_details(&id, &key).await {
+                        s.input(ItemMsg::Details { generation, details: Box::new(details) });
+                    }
+                    (s, core.fetch_details(&id, &key).await)
+                },
+                move |(s, r)| {
+                    if let Ok(Some((_, details))) = r {
+                        s.input(ItemMsg::Details { generation, details: Box::new(details) });
                     }
                 },
             );

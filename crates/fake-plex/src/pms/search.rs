@@ -3,7 +3,8 @@
 //! collections), each holding at most `limit` items. An item is found when
 //! a word of its title starts with the query, or its title holds the whole
 //! query, case aside; an album or track is also found through its artist,
-//! marked with the `reason` real servers give such a hit.
+//! a film, show or episode through someone in its cast, marked with the
+//! `reason` real servers give such a hit.
 
 use super::{authorize, collections, render, unauthorized, Pms};
 use crate::library::{Kind, Library};
@@ -29,9 +30,17 @@ pub fn title_matches(title: &str, query: &str) -> bool {
     !query.is_empty() && (title.contains(query) || title.split_whitespace().any(|w| w.starts_with(query)))
 }
 
-/// One item found: its index in the library, and the artist it was found
-/// through, if it was.
-pub type Hit = (usize, Option<usize>);
+/// One item found: its index in the library, and what it was found
+/// through, if not its title.
+pub type Hit = (usize, Option<Through>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    /// The artist (its index) an album or track is by.
+    Artist(usize),
+    /// Someone (a person of [`crate::people`]) in its cast.
+    Actor(usize),
+}
 
 /// What a search for `query` finds in `lib`, by kind, in library order.
 pub fn find(lib: &Library, query: &str) -> Vec<(Kind, Vec<Hit>)> {
@@ -44,8 +53,14 @@ pub fn find(lib: &Library, query: &str) -> Vec<(Kind, Vec<Hit>)> {
                     if title_matches(&lib.items[i].title, &query) {
                         return Some((i, None));
                     }
-                    let artist = artist_of(lib, i)?;
-                    title_matches(&lib.items[artist].title, &query).then_some((i, Some(artist)))
+                    if let Some(artist) = artist_of(lib, i) {
+                        return title_matches(&lib.items[artist].title, &query)
+                            .then_some((i, Some(Through::Artist(artist))));
+                    }
+                    let actor = crate::people::cast_of(&lib.items[i])
+                        .into_iter()
+                        .find(|&p| title_matches(&crate::people::person(p).0, &query))?;
+                    Some((i, Some(Through::Actor(actor))))
                 })
                 .collect();
             (kind, hits)
@@ -82,10 +97,20 @@ pub async fn hubs(State(p): State<Pms>, headers: HeaderMap, RawQuery(q): RawQuer
                 .take(limit)
                 .map(|&(i, through)| {
                     let mut m = lib.item_json(i, &|rk| p.server.watch_of(rk));
-                    if let (Some(a), Some(obj)) = (through, m.as_object_mut()) {
-                        obj.insert("reason".into(), json!("artist"));
-                        obj.insert("reasonTitle".into(), json!(lib.items[a].title));
-                        obj.insert("reasonID".into(), json!(lib.items[a].rating_key));
+                    let reason = match through {
+                        Some(Through::Artist(a)) => {
+                            Some(("artist", lib.items[a].title.clone(), lib.items[a].rating_key))
+                        }
+                        Some(Through::Actor(p)) => {
+                            let (name, id) = crate::people::person(p);
+                            Some(("actor", name, id))
+                        }
+                        None => None,
+                    };
+                    if let (Some((why, title, id)), Some(obj)) = (reason, m.as_object_mut()) {
+                        obj.insert("reason".into(), json!(why));
+                        obj.insert("reasonTitle".into(), json!(title));
+                        obj.insert("reasonID".into(), json!(id));
                     }
                     m
                 })

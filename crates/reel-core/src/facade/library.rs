@@ -5,7 +5,7 @@
 use super::Core;
 use crate::error::Result;
 use crate::ids::{ItemKey, SectionKey, SourceId};
-use crate::models::{Hub, ItemSummary, MediaItem, Page, Section, ServerAction, Source};
+use crate::models::{Hub, ItemDetails, ItemSummary, MediaItem, Page, Section, ServerAction, Source};
 use crate::services::connections::Delivery;
 use crate::services::library::sync;
 use chrono::{DateTime, Utc};
@@ -250,6 +250,34 @@ impl Core {
         })
         .await?;
         Ok((updated, delivery))
+    }
+
+    /// What an item's page tells beyond its listing, as kept (None: never
+    /// fetched here).
+    pub async fn saved_details(&self, source_id: &SourceId, rating_key: &ItemKey) -> Result<Option<ItemDetails>> {
+        let (id, key) = (source_id.to_string(), rating_key.to_string());
+        self.blocking(move |l| l.details(&id, &key)).await
+    }
+
+    /// The item and what its page tells, from the server; both kept (the
+    /// item's listing updated where it is listed) for the next time, also
+    /// offline.
+    pub async fn fetch_details(
+        &self,
+        source_id: &SourceId,
+        rating_key: &ItemKey,
+    ) -> Result<Option<(MediaItem, ItemDetails)>> {
+        let found =
+            self.connections.call(source_id.as_str(), |c| async move { c.details(rating_key.as_str()).await }).await?;
+        if let Some((item, details)) = &found {
+            let (id, item, details) = (source_id.to_string(), item.clone(), details.clone());
+            self.blocking(move |l| {
+                l.update_item(&id, &item)?;
+                l.put_details(&id, item.rating_key.as_str(), &details)
+            })
+            .await?;
+        }
+        Ok(found)
     }
 
     /// How many changes wait in the outbox for a server.

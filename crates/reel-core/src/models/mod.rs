@@ -4,6 +4,7 @@ mod action;
 mod auth_provider;
 mod browse;
 mod connection;
+mod details;
 mod download;
 mod library;
 mod play_queue;
@@ -22,6 +23,7 @@ pub use browse::{
     ADDED_WITHIN_DAYS, FILTERS_OFFLINE, SORTS_OFFLINE, TITLE_SORT,
 };
 pub use connection::{Choice, Connection, ConnectionClass, ProbeOutcome, ProbeRecord, Reason};
+pub use details::{ItemDetails, Person, RatedBy, Rating, RatingSource};
 pub use download::{
     Download, DownloadFault, DownloadMark, DownloadPlan, DownloadQuality, DownloadSpace, DownloadState, Downloaded,
     DownloadsOf, KeepNext, KeptUp, VideoSize,

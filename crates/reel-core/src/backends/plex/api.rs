@@ -1,7 +1,9 @@
 //! A Plex Media Server at one chosen URL, with that server's own token.
 
 use super::playback_types::{PlayableContainer, PrefsContainer};
-use super::types::{Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer, ServerRoot};
+use super::types::{
+    DetailsContainer, Envelope, Hub, HubsContainer, Identity, ItemsContainer, SectionsContainer, ServerRoot, WireDetailed,
+};
 use crate::error::{Error, Result};
 use crate::http::{check_status, host_of, parse_json, read_limited, HttpClient};
 use crate::models::{MediaItem, Page, Playable, PlaybackPrefs, Section, ServerAction};
@@ -121,6 +123,13 @@ impl PlexServerClient {
     pub async fn metadata(&self, rating_key: &str) -> Result<Option<MediaItem>> {
         let c: ItemsContainer = self.get(&format!("/library/metadata/{}", urlencode(rating_key))).await?;
         Ok(c.metadata.into_iter().next().map(Into::into))
+    }
+
+    /// The item and what its page tells beyond its listing (cast, crew,
+    /// ratings, tagline).
+    pub async fn details(&self, rating_key: &str) -> Result<Option<(MediaItem, crate::models::ItemDetails)>> {
+        let c: DetailsContainer = self.get(&format!("/library/metadata/{}", urlencode(rating_key))).await?;
+        Ok(c.metadata.into_iter().next().map(WireDetailed::split))
     }
 
     /// The item with its media, parts, streams and markers: what playing it needs.

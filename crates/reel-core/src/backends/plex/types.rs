@@ -39,6 +39,14 @@ pub(super) fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Opti
     })
 }
 
+pub(super) fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    })
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Envelope<T> {
     #[serde(rename = "MediaContainer")]
@@ -291,6 +299,99 @@ impl From<WireItem> for MediaItem {
     }
 }
 
+/// `/library/metadata/{key}`: the item with what its page tells.
+#[derive(Debug, Deserialize)]
+pub struct DetailsContainer {
+    #[serde(rename = "Metadata", default)]
+    pub metadata: Vec<WireDetailed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireDetailed {
+    #[serde(flatten)]
+    pub item: WireItem,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub tagline: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub studio: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub content_rating: Option<String>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    pub rating: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub rating_image: Option<String>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    pub audience_rating: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub audience_rating_image: Option<String>,
+    #[serde(rename = "Director", default, deserialize_with = "lenient_people")]
+    pub director: Vec<WirePerson>,
+    #[serde(rename = "Writer", default, deserialize_with = "lenient_people")]
+    pub writer: Vec<WirePerson>,
+    #[serde(rename = "Role", default, deserialize_with = "lenient_people")]
+    pub role: Vec<WirePerson>,
+}
+
+/// A list of people; one that is not a list is no one, not a broken page,
+/// and a person that does not read is left out.
+fn lenient_people<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<WirePerson>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(list) => list.into_iter().filter_map(|p| serde_json::from_value(p).ok()).collect(),
+        _ => Vec::new(),
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WirePerson {
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub tag: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub role: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub thumb: Option<String>,
+}
+
+impl WireDetailed {
+    /// The item as listed, and what its page tells beyond that.
+    pub fn split(self) -> (MediaItem, crate::models::ItemDetails) {
+        use crate::models::{ItemDetails, Person, RatedBy, Rating, RatingSource};
+        let people = |list: Vec<WirePerson>| -> Vec<Person> {
+            list.into_iter()
+                .filter(|p| !p.tag.is_empty())
+                .map(|p| Person {
+                    id: p.id.filter(|i| !i.is_empty()),
+                    name: p.tag,
+                    role: p.role.filter(|r| !r.is_empty()),
+                    thumb: p.thumb.filter(|t| !t.is_empty()),
+                })
+                .collect()
+        };
+        let rating = |value: Option<f64>, image: Option<String>, by| {
+            let value = value.filter(|v| v.is_finite() && (0.0..=10.0).contains(v))?;
+            Some(Rating { value: value as f32, source: RatingSource::from_image(image.as_deref().unwrap_or("")), by })
+        };
+        let details = ItemDetails {
+            tagline: self.tagline.filter(|t| !t.is_empty()),
+            studio: self.studio.filter(|t| !t.is_empty()),
+            content_rating: self.content_rating.filter(|t| !t.is_empty()),
+            ratings: [
+                rating(self.rating, self.rating_image, RatedBy::Critics),
+                rating(self.audience_rating, self.audience_rating_image, RatedBy::Audience),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            directors: people(self.director),
+            writers: people(self.writer),
+            cast: people(self.role),
+        };
+        (self.item.into(), details)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct HubsContainer {
     #[serde(rename = "Hub", default)]
@@ -313,5 +414,48 @@ pub struct WireHub {
 impl From<WireHub> for Hub {
     fn from(w: WireHub) -> Self {
         Hub { id: w.hub_identifier, title: w.title, items: w.metadata.into_iter().map(Into::into).collect() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{RatedBy, RatingSource};
+
+    #[test]
+    fn an_item_s_page_reads_its_cast_crew_and_ratings_and_shrugs_off_odd_values() {
+        // The shape of a real server's `/library/metadata/{id}` (Wicked, 2024), trimmed.
+        let json = r#"{"MediaContainer": {"Metadata": [{
+            "ratingKey": "134703", "type": "movie", "title": "Wicked", "year": 2024,
+            "studio": "Universal Pictures", "contentRating": "PG", "tagline": "Everyone deserves the chance to fly.",
+            "originallyAvailableAt": "2024-11-20",
+            "rating": 8.8, "ratingImage": "rottentomatoes://image.rating.ripe",
+            "audienceRating": "6.9", "audienceRatingImage": "themoviedb://image.rating",
+            "Director": [{"id": 235876, "filter": "director=235876", "tag": "Jon M. Chu",
+                "thumb": "https://metadata-static.plex.tv/8/people/8d65.jpg"}],
+            "Writer": [{"id": "319754", "tag": "Gregory Maguire"}, {"tag": ""}],
+            "Role": [{"id": 252566, "tag": "Cynthia Erivo", "role": "Elphaba",
+                "thumb": "https://metadata-static.plex.tv/1/people/1e02.jpg"}, {"id": 1, "tag": "No Part", "role": ""}]
+        }, {"ratingKey": "2", "title": "Odd", "rating": "high", "audienceRating": 99, "Role": "not a list"}]}}"#;
+        let c: Envelope<DetailsContainer> = serde_json::from_str(json).expect("the first item reads");
+        let mut items = c.media_container.metadata.into_iter();
+        let (item, d) = items.next().expect("an item").split();
+        assert_eq!((item.title.as_str(), item.aired.as_deref()), ("Wicked", Some("2024-11-20")));
+        assert_eq!(d.studio.as_deref(), Some("Universal Pictures"));
+        assert_eq!(d.content_rating.as_deref(), Some("PG"));
+        assert_eq!(d.tagline.as_deref(), Some("Everyone deserves the chance to fly."));
+        assert_eq!(d.ratings.len(), 2);
+        assert_eq!((d.ratings[0].source, d.ratings[0].by), (RatingSource::RottenTomatoes, RatedBy::Critics));
+        assert_eq!((d.ratings[1].source, d.ratings[1].by), (RatingSource::TheMovieDb, RatedBy::Audience));
+        assert!((d.ratings[1].value - 6.9).abs() < 1e-6, "a number sent as text reads");
+        assert_eq!(d.directors[0].id.as_deref(), Some("235876"));
+        assert_eq!(d.writers.len(), 1, "a nameless writer is left out");
+        assert_eq!(d.cast[0].role.as_deref(), Some("Elphaba"));
+        assert_eq!(d.cast[1].role, None, "an empty part is none");
+        assert!(d.cast[0].thumb.as_deref().is_some_and(|t| t.starts_with("https://metadata-static.plex.tv/")));
+        let (odd, d) = items.next().expect("the odd item").split();
+        assert_eq!(odd.title, "Odd");
+        assert!(d.ratings.is_empty(), "a rating that is no number or beyond 10 is none: {:?}", d.ratings);
+        assert!(d.cast.is_empty(), "a cast that is no list is no one");
     }
 }

@@ -4,7 +4,7 @@
 
 use super::cache::LibraryCache;
 use crate::error::{Error, Result, Stored};
-use crate::models::{Hub, MediaItem};
+use crate::models::{Hub, ItemDetails, MediaItem};
 use rusqlite::params;
 
 impl LibraryCache {
@@ -35,6 +35,29 @@ impl LibraryCache {
             rows.collect::<rusqlite::Result<Vec<_>>>()
         })?;
         Ok(rows.iter().filter_map(|j| serde_json::from_str(j).ok()).collect())
+    }
+
+    /// What an item's page tells beyond its listing, replacing what was kept.
+    pub fn put_details(&self, source_id: &str, rating_key: &str, details: &ItemDetails) -> Result<()> {
+        let json = serde_json::to_string(details)
+            .map_err(|e| Error::Storage { what: Stored::LibraryCache, reason: e.to_string() })?;
+        self.with(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO item_details (source_id, rating_key, json) VALUES (?1, ?2, ?3)",
+                params![source_id, rating_key, json],
+            )
+        })
+        .map(|_| ())
+    }
+
+    /// What was kept of an item's page (None: never seen, or unreadable).
+    pub fn details(&self, source_id: &str, rating_key: &str) -> Result<Option<ItemDetails>> {
+        let json = self.with(|c| {
+            let mut st = c.prepare("SELECT json FROM item_details WHERE source_id = ?1 AND rating_key = ?2")?;
+            let mut rows = st.query_map(params![source_id, rating_key], |r| r.get::<_, String>(0))?;
+            rows.next().transpose()
+        })?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
     /// Replaces what is known of one item (its watched state changed, say), wherever it is listed.

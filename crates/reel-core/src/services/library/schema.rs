@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS list_items (
 CREATE TABLE IF NOT EXISTS music_queue (
     id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, entry INTEGER NOT NULL,
     position_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS item_details (
+    source_id TEXT NOT NULL, rating_key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (source_id, rating_key));
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, coalesce_key TEXT,
     json TEXT NOT NULL, queued_at TEXT NOT NULL);
