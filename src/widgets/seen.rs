@@ -6,67 +6,94 @@
 use crate::i18n::{gettext, i18n_f, ni18n_f};
 use reel_core::models::Seen;
 use relm4::gtk::{self, prelude::*};
+use std::cell::OnceCell;
 
-/// The marks on one picture, all made once (a grid's tile is rebound as it
-/// scrolls); showing a state hides the others.
+/// The marks on one picture, each made the first time it is shown (a row
+/// or tile is rebound as it scrolls; most never show a bar), then shown or
+/// hidden.
 pub struct SeenMarks {
-    new: gtk::Box,
-    left: gtk::Label,
-    watched: gtk::Image,
-    progress: gtk::ProgressBar,
+    overlay: gtk::Overlay,
+    new: OnceCell<gtk::Box>,
+    left: OnceCell<gtk::Label>,
+    watched: OnceCell<gtk::Image>,
+    progress: OnceCell<gtk::ProgressBar>,
+}
+
+/// Puts `w` in the top end corner of `overlay`.
+fn corner<W: IsA<gtk::Widget>>(overlay: &gtk::Overlay, w: W) -> W {
+    w.set_halign(gtk::Align::End);
+    w.set_valign(gtk::Align::Start);
+    w.set_margin_top(6);
+    w.set_margin_end(6);
+    w.set_can_target(false);
+    overlay.add_overlay(&w);
+    w
 }
 
 impl SeenMarks {
-    /// Puts the marks on `overlay` (a picture's): the corner ones at its
-    /// top end, the bar along its bottom.
+    /// Marks for `overlay` (a picture's): the corner ones at its top end,
+    /// the bar along its bottom.
     pub fn on(overlay: &gtk::Overlay) -> Self {
-        let corner = |w: &gtk::Widget| {
-            w.set_halign(gtk::Align::End);
-            w.set_valign(gtk::Align::Start);
-            w.set_margin_top(6);
-            w.set_margin_end(6);
-            w.set_visible(false);
-            w.set_can_target(false);
-            overlay.add_overlay(w);
-        };
-        let new = gtk::Box::new(gtk::Orientation::Horizontal, 0);
-        new.add_css_class(crate::style::NEW_MARK);
-        corner(new.upcast_ref());
-        let left = gtk::Label::new(None);
-        left.add_css_class(crate::style::COUNT_MARK);
-        corner(left.upcast_ref());
-        let watched = gtk::Image::from_icon_name("object-select-symbolic");
-        watched.add_css_class("osd");
-        corner(watched.upcast_ref());
-        let progress = gtk::ProgressBar::new();
-        progress.add_css_class("osd");
-        progress.set_valign(gtk::Align::End);
-        progress.set_margin_start(6);
-        progress.set_margin_end(6);
-        progress.set_margin_bottom(6);
-        progress.set_visible(false);
-        progress.set_can_target(false);
-        overlay.add_overlay(&progress);
-        SeenMarks { new, left, watched, progress }
+        SeenMarks {
+            overlay: overlay.clone(),
+            new: OnceCell::new(),
+            left: OnceCell::new(),
+            watched: OnceCell::new(),
+            progress: OnceCell::new(),
+        }
     }
 
     pub fn show(&self, seen: Seen) {
-        self.new.set_visible(seen == Seen::New);
-        self.watched.set_visible(seen == Seen::Watched);
-        match seen {
-            Seen::Left(n) => {
-                self.left.set_text(&n.to_string());
-                self.left.set_visible(true);
+        let o = &self.overlay;
+        show_if(&self.new, seen == Seen::New, || {
+            let dot = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+            dot.add_css_class(crate::style::NEW_MARK);
+            corner(o, dot)
+        });
+        show_if(&self.watched, seen == Seen::Watched, || {
+            let check = gtk::Image::from_icon_name("object-select-symbolic");
+            check.add_css_class("osd");
+            corner(o, check)
+        });
+        if let Some(left) = show_if(&self.left, matches!(seen, Seen::Left(_)), || {
+            let count = gtk::Label::new(None);
+            count.add_css_class(crate::style::COUNT_MARK);
+            corner(o, count)
+        }) {
+            if let Seen::Left(n) = seen {
+                left.set_text(&n.to_string());
             }
-            _ => self.left.set_visible(false),
         }
-        match seen {
-            Seen::Partly(p) => {
-                self.progress.set_fraction(f64::from(p) / 100.0);
-                self.progress.set_visible(true);
+        if let Some(bar) = show_if(&self.progress, matches!(seen, Seen::Partly(_)), || {
+            let bar = gtk::ProgressBar::new();
+            bar.add_css_class("osd");
+            bar.set_valign(gtk::Align::End);
+            bar.set_margin_start(6);
+            bar.set_margin_end(6);
+            bar.set_margin_bottom(6);
+            bar.set_can_target(false);
+            o.add_overlay(&bar);
+            bar
+        }) {
+            if let Seen::Partly(p) = seen {
+                bar.set_fraction(f64::from(p) / 100.0);
             }
-            _ => self.progress.set_visible(false),
         }
+    }
+}
+
+/// Shows the mark in `cell` when `shown` (made by `make` the first time),
+/// hides it otherwise; the mark when shown.
+fn show_if<W: IsA<gtk::Widget>>(cell: &OnceCell<W>, shown: bool, make: impl FnOnce() -> W) -> Option<&W> {
+    if shown {
+        let w = cell.get_or_init(make);
+        w.set_visible(true);
+        Some(w)
+    } else {
+        if let Some(w) = cell.get() {
+            w.set_visible(false);
+        }
+        None
     }
 }
 

@@ -17,10 +17,33 @@ use std::rc::Rc;
 
 mod row;
 
-/// A row of the list: the page's header, or one child.
+/// A row of the list: the page's header, or one child: its words as
+/// given, or an item's, made when the row is first bound (a season of
+/// 1 000 episodes formats the dozens on screen, not 1 000 air dates).
 enum Row {
     Header,
     Child(RowText),
+    Item { item: Box<MediaItem>, mark: Option<DownloadMark>, text: std::cell::OnceCell<RowText> },
+}
+
+impl Row {
+    fn text(&self) -> Option<&RowText> {
+        match self {
+            Row::Header => None,
+            Row::Child(text) => Some(text),
+            Row::Item { item, mark, text } => Some(text.get_or_init(|| child_row(item, *mark))),
+        }
+    }
+
+    /// Whether it shows the same as `other` (without making either's words).
+    fn same_as(&self, other: &Row) -> bool {
+        match (self, other) {
+            (Row::Header, Row::Header) => true,
+            (Row::Child(a), Row::Child(b)) => a == b,
+            (Row::Item { item: a, mark: m, .. }, Row::Item { item: b, mark: n, .. }) => a == b && m == n,
+            _ => false,
+        }
+    }
 }
 
 /// What a child's row says and shows.
@@ -189,8 +212,8 @@ impl ChildList {
                 };
                 let parts = root.parts();
                 let row = row.borrow::<Row>();
-                match &*row {
-                    Row::Header => {
+                match row.text() {
+                    None => {
                         // Not a row one activates (no hover, no click).
                         item.set_activatable(false);
                         parts.row.set_visible(false);
@@ -203,7 +226,7 @@ impl ChildList {
                             root.append(&header);
                         }
                     }
-                    Row::Child(text) => {
+                    Some(text) => {
                         item.set_activatable(true);
                         parts.row.set_visible(true);
                         parts.title.set_text(&text.title);
@@ -249,7 +272,7 @@ impl ChildList {
                 let Some(row) = item.item().and_downcast::<glib::BoxedAnyObject>() else { return };
                 let row = row.borrow::<Row>();
                 let posters = pictures.borrow();
-                if let (Row::Child(RowText { picture: Some(p), .. }), Some(posters)) = (&*row, posters.as_ref()) {
+                if let (Some(RowText { picture: Some(p), .. }), Some(posters)) = (row.text(), posters.as_ref()) {
                     posters.unbind(&p.key, p.thumb.as_deref(), &root.parts().slot.picture);
                 }
             });
@@ -276,30 +299,39 @@ impl ChildList {
     /// Shows these children under the header (none: the header alone), as
     /// an item's children are shown, those `downloaded` holds marked.
     pub fn set(&self, items: &[MediaItem], downloaded: &Downloaded) {
-        self.set_rows(items.iter().map(|c| child_row(c, downloaded)).collect());
+        self.replace(
+            items
+                .iter()
+                .map(|c| Row::Item {
+                    item: Box::new(c.clone()),
+                    mark: downloaded.mark(c.rating_key.as_str()),
+                    text: Default::default(),
+                })
+                .collect(),
+        );
     }
 
-    /// Shows these rows under the header. The header's row stays: moving
-    /// the header while the pointer is over it trips GTK 4.8's pointer
-    /// tracking. As many rows as before: only those that changed are
-    /// replaced (a download that finished marks its row; the others keep
-    /// their focus and their place).
+    /// Shows these rows under the header.
     pub fn set_rows(&self, rows: Vec<RowText>) {
-        let shown: Vec<Option<RowText>> = (1..self.store.n_items())
-            .map(|i| {
-                let o = self.store.item(i).and_downcast::<glib::BoxedAnyObject>()?;
-                let row = o.borrow::<Row>();
-                match &*row {
-                    Row::Child(text) => Some(text.clone()),
-                    Row::Header => None,
-                }
-            })
-            .collect();
-        let object = |r: RowText| glib::BoxedAnyObject::new(Row::Child(r));
-        if shown.len() == rows.len() {
-            for (i, (new, old)) in rows.into_iter().zip(shown).enumerate() {
-                if old.as_ref() != Some(&new) {
-                    self.store.splice(i as u32 + 1, 1, &[object(new)]);
+        self.replace(rows.into_iter().map(Row::Child).collect());
+    }
+
+    /// The header's row stays: moving the header while the pointer is over
+    /// it trips GTK 4.8's pointer tracking. As many rows as before: only
+    /// those that changed are replaced (a download that finished marks its
+    /// row; the others keep their focus and their place).
+    fn replace(&self, rows: Vec<Row>) {
+        let object = |r: Row| glib::BoxedAnyObject::new(r);
+        if self.store.n_items() as usize == rows.len() + 1 {
+            for (i, new) in rows.into_iter().enumerate() {
+                let at = i as u32 + 1;
+                let same = self
+                    .store
+                    .item(at)
+                    .and_downcast::<glib::BoxedAnyObject>()
+                    .is_some_and(|o| o.borrow::<Row>().same_as(&new));
+                if !same {
+                    self.store.splice(at, 1, &[object(new)]);
                 }
             }
             return;
@@ -319,7 +351,7 @@ impl ChildList {
     }
 }
 
-fn child_row(c: &MediaItem, downloaded: &Downloaded) -> RowText {
+fn child_row(c: &MediaItem, mark: Option<DownloadMark>) -> RowText {
     let title = match c.index {
         Some(i) if i > 0 => format!("{i}. {}", c.title),
         _ => c.title.clone(),
@@ -339,7 +371,6 @@ fn child_row(c: &MediaItem, downloaded: &Downloaded) -> RowText {
     }
     let seen = c.seen();
     sub.extend(seen::words(seen));
-    let mark = downloaded.mark(c.rating_key.as_str());
     match mark {
         Some(DownloadMark::Here) => sub.push(gettext("Downloaded")),
         Some(DownloadMark::Holds) => sub.push(gettext("Some downloaded")),
