@@ -41,7 +41,8 @@ fn part_of_a_title_finds_it_on_every_server_and_what_was_saved_when_one_is_gone(
     let film = d.fp().section_items(&living, "1").into_iter().find(|m| m.title == d.movie).expect("the film");
     let name = |p: usize| fake_plex::people::person(p).0;
     let directed = format!("Directed by {}", name(fake_plex::people::director_of(&film)));
-    let star = name(fake_plex::people::cast_of(&film)[0]);
+    let star_of = fake_plex::people::person(fake_plex::people::cast_of(&film)[0]);
+    let star = star_of.0.clone();
     let tree = expect_on_screen(&[
         "Play",
         &directed,
@@ -51,6 +52,15 @@ fn part_of_a_title_finds_it_on_every_server_and_what_was_saved_when_one_is_gone(
         "Rotten Tomatoes critics",
     ]);
     every_control_is_named(&tree, "a film's page with its cast");
+    // The photo (on Plex's metadata host) is asked of the film's server, its
+    // token in a header: Reel talks to no other host. (An avatar with
+    // initials is a gradient too: the request says the photo was wanted.)
+    let asked = |r: &fake_plex::state::RecordedRequest| {
+        r.path == "/photo/:/transcode" && r.query.contains(&format!("fake{}.jpg", star_of.1))
+    };
+    wait_until("the star's photo asked of the server", Duration::from_secs(20), || {
+        d.fp().requests().iter().any(|r| asked(r) && r.token.is_some() && !r.query.contains("X-Plex-Token"))
+    });
     let photo = place_of("push button", &format!("{star} as ")).expect("the star's photo and name");
     wait_until("the star's photo drawn", Duration::from_secs(20), || {
         screenshot(x, "app-40-film-cast.png");
